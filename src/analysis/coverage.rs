@@ -1,0 +1,228 @@
+//! Walking coverage: for every community and every facility category (plus
+//! "any sports facility"), the network walking distance to the nearest
+//! facility and the number of facilities within the limit.
+//!
+//! Nearest distances come from one bounded multi-source Dijkstra per
+//! category (inbound arcs, so the walk is home -> facility). Counts come from
+//! one bounded search per facility (rayon over facilities, per-thread
+//! scratch); integer counts are summed in facility order, so results are the
+//! same for any thread count.
+
+use rayon::prelude::*;
+
+use super::search::{Scratch, bounded_multi_source};
+use crate::graph::WalkGraph;
+use crate::graph::csr::Direction;
+use crate::model::Category;
+
+/// Where an item meets the graph: (node, off-network walk in metres).
+pub type Access = Vec<(u32, f64)>;
+
+/// A column of the coverage table: any facility, or one category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    Any,
+    Category(Category),
+}
+
+impl Target {
+    /// Column name: `any` or the category's snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Any => "any",
+            Target::Category(c) => c.as_str(),
+        }
+    }
+}
+
+/// Coverage settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CoverageSettings {
+    /// Walking limit in metres (15 min at 4 km/h = 1000 m).
+    pub limit_m: f64,
+    /// Nearest distances are reported up to this many metres (searches stop
+    /// there); farther ones are "beyond".
+    pub report_m: f64,
+}
+
+/// A facility as the coverage sees it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub category: Category,
+    /// Counts towards "any" and its category (existing and open to the public).
+    pub counts: bool,
+    /// Empty when the facility is unreachable.
+    pub access: Access,
+}
+
+/// Results per target, per community (community order of the input).
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    pub settings: CoverageSettings,
+    /// Targets with at least one counted facility, `Any` first.
+    pub targets: Vec<Target>,
+    /// `nearest_m[t][c]`: metres from community c to the nearest facility of
+    /// target t, `None` when beyond `report_m` or the community is unreachable.
+    pub nearest_m: Vec<Vec<Option<f64>>>,
+    /// `reachable[t][c]`: facilities of target t within `limit_m`.
+    pub reachable: Vec<Vec<u32>>,
+    /// Per source (input order): communities within `limit_m` of it, sorted.
+    /// Empty for sources that do not count.
+    pub facility_hits: Vec<Vec<u32>>,
+}
+
+impl Coverage {
+    /// Is community `c` within the limit of target index `t`?
+    pub fn covered(&self, t: usize, c: usize) -> bool {
+        self.nearest_m[t][c].is_some_and(|d| d <= self.settings.limit_m)
+    }
+
+    /// Index of a target in [`Coverage::targets`].
+    pub fn target_index(&self, t: Target) -> Option<usize> {
+        self.targets.iter().position(|x| *x == t)
+    }
+}
+
+/// Map graph node -> communities attached there, as CSR: for node v,
+/// `items[first[v]..first[v+1]]` are (community, extra metres).
+struct NodeIndex {
+    first: Vec<u32>,
+    items: Vec<(u32, f64)>,
+}
+
+impl NodeIndex {
+    fn new(n: usize, communities: &[Access]) -> Self {
+        let mut pairs: Vec<(u32, u32, f64)> = Vec::new();
+        for (c, acc) in communities.iter().enumerate() {
+            for &(v, extra) in acc {
+                pairs.push((v, c as u32, extra));
+            }
+        }
+        pairs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.total_cmp(&b.2)));
+        let mut first = vec![0u32; n + 1];
+        for p in &pairs {
+            first[p.0 as usize + 1] += 1;
+        }
+        for i in 0..n {
+            first[i + 1] += first[i];
+        }
+        NodeIndex {
+            first,
+            items: pairs.into_iter().map(|p| (p.1, p.2)).collect(),
+        }
+    }
+
+    fn at(&self, v: u32) -> &[(u32, f64)] {
+        &self.items[self.first[v as usize] as usize..self.first[v as usize + 1] as usize]
+    }
+}
+
+/// Minimum over a community's access points of search distance + extra.
+fn community_distance(scratch: &Scratch, access: &Access) -> Option<f64> {
+    access
+        .iter()
+        .filter_map(|&(v, extra)| scratch.dist(v).map(|d| d + extra))
+        .min_by(f64::total_cmp)
+}
+
+/// Compute coverage for every target present among the sources.
+pub fn compute(
+    graph: &WalkGraph,
+    sources: &[Source],
+    communities: &[Access],
+    settings: CoverageSettings,
+) -> Coverage {
+    let mut targets = vec![Target::Any];
+    for c in Category::ALL {
+        if sources
+            .iter()
+            .any(|s| s.counts && s.category == c && !s.access.is_empty())
+        {
+            targets.push(Target::Category(c));
+        }
+    }
+    let n = graph.node_count();
+    let report = settings.report_m.max(settings.limit_m);
+
+    // Nearest distance per target: one multi-source search each.
+    let nearest_m: Vec<Vec<Option<f64>>> = targets
+        .par_iter()
+        .map_init(
+            || Scratch::new(n),
+            |scratch, &t| {
+                let seeds = sources
+                    .iter()
+                    .filter(|s| s.counts && matches_target(t, s.category))
+                    .flat_map(|s| s.access.iter().copied());
+                bounded_multi_source(graph, Direction::Inbound, seeds, report, scratch);
+                communities
+                    .iter()
+                    .map(|acc| community_distance(scratch, acc).filter(|d| *d <= report))
+                    .collect()
+            },
+        )
+        .collect();
+
+    // Reachable counts: one bounded search per counted facility.
+    let index = NodeIndex::new(n, communities);
+    let per_facility: Vec<Vec<u32>> = sources
+        .par_iter()
+        .map_init(
+            || (Scratch::new(n), vec![f64::INFINITY; communities.len()]),
+            |(scratch, best), s| {
+                if !s.counts || s.access.is_empty() {
+                    return Vec::new();
+                }
+                bounded_multi_source(
+                    graph,
+                    Direction::Inbound,
+                    s.access.iter().copied(),
+                    settings.limit_m,
+                    scratch,
+                );
+                let mut hit = Vec::new();
+                for &v in &scratch.reached {
+                    let d = scratch.dist(v).unwrap_or(f64::INFINITY);
+                    for &(c, extra) in index.at(v) {
+                        let total = d + extra;
+                        if total <= settings.limit_m {
+                            if best[c as usize].is_infinite() {
+                                hit.push(c);
+                            }
+                            best[c as usize] = best[c as usize].min(total);
+                        }
+                    }
+                }
+                for &c in &hit {
+                    best[c as usize] = f64::INFINITY;
+                }
+                hit.sort_unstable();
+                hit
+            },
+        )
+        .collect();
+    let mut reachable = vec![vec![0u32; communities.len()]; targets.len()];
+    for (s, hits) in sources.iter().zip(&per_facility) {
+        for (ti, t) in targets.iter().enumerate() {
+            if matches_target(*t, s.category) {
+                for &c in hits {
+                    reachable[ti][c as usize] += 1;
+                }
+            }
+        }
+    }
+    Coverage {
+        settings,
+        targets,
+        nearest_m,
+        reachable,
+        facility_hits: per_facility,
+    }
+}
+
+fn matches_target(t: Target, c: Category) -> bool {
+    match t {
+        Target::Any => true,
+        Target::Category(x) => x == c,
+    }
+}

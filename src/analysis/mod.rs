@@ -1,0 +1,7 @@
+//! Analyses over the walking graph: bounded searches ([`search`]) and
+//! per-category coverage ([`coverage`]). Pure functions, parallel inside with
+//! rayon, results collected in input order so output is deterministic.
+
+pub mod coverage;
+pub mod search;
+pub mod study;

@@ -1,0 +1,315 @@
+//! Command-line interface: clap derive arguments, turned into a [`Config`]
+//! plus output options, then handed to the library. Only this module knows
+//! about clap; it prints the summary and stage timings.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::analysis::study;
+use crate::config::{Config, InputSpec, NetworkSpec};
+use crate::input;
+use crate::output::{self, OutputOptions};
+
+/// fitcircle: prove every resident lives within a 15-minute walk of a place
+/// to exercise, and find where they do not.
+#[derive(Debug, Parser)]
+#[command(name = "fitcircle", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Walking coverage of sports facilities per community and unit.
+    ///
+    /// With no options it runs the bundled Helsinki sample:
+    ///   fitcircle analyze
+    ///   fitcircle analyze --bundle porto-alegre --out out/poa
+    ///   fitcircle analyze --network city.osm.pbf --facilities gyms.csv \
+    ///       --communities homes.csv --communities-crs gcj02 --minutes 10
+    Analyze(AnalyzeArgs),
+    /// List the bundled data sets.
+    Bundles,
+}
+
+/// Options of `fitcircle analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Bundled data set under data/ (helsinki, porto-alegre, xicheng).
+    #[arg(long, conflicts_with = "config")]
+    pub bundle: Option<String>,
+    /// A config file (TOML) naming inputs, CRSs and settings.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// OpenStreetMap street network (.osm.pbf or .osm).
+    #[arg(long)]
+    pub network: Option<PathBuf>,
+    /// Facilities: CSV, GeoJSON or OSM (repeatable). Replaces the config's.
+    #[arg(long)]
+    pub facilities: Vec<PathBuf>,
+    /// Residential communities or population cells: CSV, GeoJSON or OSM.
+    #[arg(long)]
+    pub communities: Option<PathBuf>,
+    /// Administrative units (polygons): CSV with WKT or GeoJSON.
+    #[arg(long)]
+    pub units: Option<PathBuf>,
+    /// CRS of every file given on the command line: wgs84, gcj02 or bd09.
+    #[arg(long)]
+    pub crs: Option<String>,
+    /// CRS of --communities (overrides --crs).
+    #[arg(long)]
+    pub communities_crs: Option<String>,
+    /// CRS of --facilities (overrides --crs).
+    #[arg(long)]
+    pub facilities_crs: Option<String>,
+    /// CRS of --units (overrides --crs).
+    #[arg(long)]
+    pub units_crs: Option<String>,
+    /// How communities meet the network: centroid or boundary (entrances).
+    #[arg(long)]
+    pub access: Option<String>,
+    /// Category for every row of --facilities when the file has none.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Walking time limit in minutes [default: 15].
+    #[arg(long)]
+    pub minutes: Option<f64>,
+    /// Walking speed in km/h [default: 4.0].
+    #[arg(long)]
+    pub speed: Option<f64>,
+    /// Maximum distance from an item to the street network, metres [default: 300].
+    #[arg(long)]
+    pub max_snap: Option<f64>,
+    /// Output folder.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// Also write network.geojson (the walking network's edges).
+    #[arg(long)]
+    pub network_geojson: bool,
+    /// Also write graph_nodes.csv and graph_edges.csv.
+    #[arg(long)]
+    pub export_graph: bool,
+    /// Worker threads (default: all cores). Output is identical for any count.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print stage timings and warnings in full on stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Print nothing but errors.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+/// Where bundles live: `./data`, else the source tree's `data/`.
+pub fn data_dir() -> PathBuf {
+    let local = PathBuf::from("data");
+    if local.join("helsinki").is_dir() {
+        local
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+    }
+}
+
+fn bundle_config(name: &str) -> Result<PathBuf> {
+    let dir = data_dir();
+    let path = dir.join(name).join("fitcircle.toml");
+    if !path.is_file() {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter(|e| e.path().join("fitcircle.toml").is_file())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        bail!(
+            "no bundle named {name:?} in {} (available: {})",
+            dir.display(),
+            names.join(", ")
+        );
+    }
+    Ok(path)
+}
+
+fn spec(path: &Path, crs: Option<&String>) -> InputSpec {
+    let mut s = InputSpec::from_path(path.to_path_buf());
+    s.crs = crs.cloned();
+    s
+}
+
+/// Build the run's config from a bundle / config file and the flags.
+pub fn make_config(a: &AnalyzeArgs) -> Result<Config> {
+    let any_files = a.network.is_some()
+        || !a.facilities.is_empty()
+        || a.communities.is_some()
+        || a.units.is_some();
+    let mut cfg = if let Some(p) = &a.config {
+        Config::read(p)?
+    } else if let Some(b) = &a.bundle {
+        Config::read(&bundle_config(b)?)?
+    } else if any_files {
+        Config {
+            origin: "command line".into(),
+            ..Default::default()
+        }
+    } else {
+        Config::read(&bundle_config("helsinki")?)?
+    };
+    if let Some(n) = &a.network {
+        cfg.network = Some(NetworkSpec { path: n.clone() });
+    }
+    if !a.facilities.is_empty() {
+        let crs = a.facilities_crs.as_ref().or(a.crs.as_ref());
+        cfg.facilities = a
+            .facilities
+            .iter()
+            .map(|p| {
+                let mut s = spec(p, crs);
+                s.category = a.category.clone();
+                s
+            })
+            .collect();
+    }
+    if let Some(c) = &a.communities {
+        let mut s = spec(c, a.communities_crs.as_ref().or(a.crs.as_ref()));
+        s.access = a.access.clone();
+        cfg.communities = Some(s);
+        cfg.population = None;
+    } else if let (Some(acc), Some(c)) = (&a.access, cfg.communities.as_mut()) {
+        c.access = Some(acc.clone());
+    }
+    if let Some(u) = &a.units {
+        cfg.units = Some(spec(u, a.units_crs.as_ref().or(a.crs.as_ref())));
+    }
+    if let Some(m) = a.minutes {
+        cfg.settings.minutes = m;
+    }
+    if let Some(s) = a.speed {
+        cfg.settings.speed_kmh = s;
+    }
+    if let Some(s) = a.max_snap {
+        cfg.settings.max_snap_m = s;
+    }
+    cfg.settings.validate("command line")?;
+    // Unknown CRS names fail here, before any file is read.
+    for s in cfg
+        .facilities
+        .iter()
+        .chain(cfg.communities.iter())
+        .chain(cfg.units.iter())
+    {
+        s.crs()?;
+        s.access_mode()?;
+    }
+    Ok(cfg)
+}
+
+/// Run the CLI; returns the process exit code.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Bundles => {
+            let dir = data_dir();
+            let mut entries: Vec<_> = std::fs::read_dir(&dir)
+                .with_context(|| format!("reading {}", dir.display()))?
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().join("fitcircle.toml").is_file())
+                .collect();
+            entries.sort_by_key(|e| e.file_name());
+            let mut out = std::io::stdout().lock();
+            for e in entries {
+                let cfg = Config::read(&e.path().join("fitcircle.toml"))?;
+                writeln!(out, "{:<14} {}", e.file_name().to_string_lossy(), cfg.title)?;
+            }
+            Ok(())
+        }
+        Command::Analyze(a) => analyze(a),
+    }
+}
+
+fn analyze(a: AnalyzeArgs) -> Result<()> {
+    if let Some(n) = a.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .context("setting up worker threads")?;
+    }
+    let t0 = Instant::now();
+    let cfg = make_config(&a)?;
+    let t = Instant::now();
+    let inputs = input::load(&cfg)?;
+    let load_time = t.elapsed();
+    if !a.quiet {
+        for w in &inputs.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    let title = if cfg.title.is_empty() {
+        cfg.name.clone()
+    } else {
+        cfg.title.clone()
+    };
+    if inputs.network.is_none() {
+        let mut msg = format!(
+            "{title}: cannot compute walking coverage.\nloaded: {} facilities, {} communities \
+             ({:.0} people), {} administrative units",
+            inputs.facilities.len(),
+            inputs.communities.len(),
+            inputs.communities.iter().map(|c| c.population).sum::<f64>(),
+            inputs.units.len()
+        );
+        for n in &inputs.notes {
+            msg.push_str(&format!("\nnote: {n}"));
+        }
+        msg.push_str("\nmissing: a street network (add [network] path = \"city.osm.pbf\" or --network)");
+        if inputs.facilities.is_empty() {
+            msg.push_str("\nmissing: sports facilities (add [[facilities]] or --facilities)");
+        }
+        bail!(msg);
+    }
+    if inputs.facilities.is_empty() {
+        bail!(
+            "{title}: no sports facilities were loaded, so every resident would show as \
+             uncovered; add [[facilities]] to the config or --facilities FILE"
+        );
+    }
+    let study = study::run(&inputs, &cfg.settings)?;
+    let t = Instant::now();
+    let written = output::write_all(
+        &a.out,
+        &inputs,
+        &study,
+        OutputOptions {
+            network_geojson: a.network_geojson,
+            export_graph: a.export_graph,
+        },
+    )?;
+    let write_time = t.elapsed();
+    if !a.quiet {
+        let text = output::summary::render(&title, &inputs, &study);
+        let mut out = std::io::stdout().lock();
+        write!(out, "{text}")?;
+        writeln!(out)?;
+        for p in &written {
+            writeln!(out, "wrote {}", p.display())?;
+        }
+        for line in &cfg.attribution {
+            writeln!(out, "data: {line}")?;
+        }
+    }
+    if a.verbose {
+        eprintln!("stage timings:");
+        eprintln!("  {:<8} {:>9.1} ms", "load", load_time.as_secs_f64() * 1e3);
+        for (name, d) in &study.timings {
+            eprintln!("  {:<8} {:>9.1} ms", name, d.as_secs_f64() * 1e3);
+        }
+        eprintln!("  {:<8} {:>9.1} ms", "write", write_time.as_secs_f64() * 1e3);
+        eprintln!("  {:<8} {:>9.1} ms", "total", t0.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! Run configuration: a bundle's TOML file (inputs, CRSs, settings) merged
+//! with command-line overrides. Paths in a config file are relative to it.
+//!
+//! ```toml
+//! name = "helsinki"
+//! attribution = "© OpenStreetMap contributors (ODbL 1.0)"
+//! [network]
+//! path = "Helsinki.osm.pbf"
+//! [[facilities]]
+//! path = "Helsinki.osm.pbf"          # facilities from OSM tags
+//! [communities]
+//! path = "grid.geojson"
+//! crs = "wgs84"
+//! access = "centroid"
+//! [settings]
+//! minutes = 15.0
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::crs::Crs;
+use crate::graph::snap::AccessMode;
+use crate::{Error, Result};
+
+/// Column names to use instead of auto-detection. Any left out are detected
+/// among common variants (see `input::table`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Columns {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub category: Option<String>,
+    pub status: Option<String>,
+    pub area_m2: Option<String>,
+    pub floor_area_m2: Option<String>,
+    pub opening_hours: Option<String>,
+    pub open_to_public: Option<String>,
+    pub population: Option<String>,
+    pub households: Option<String>,
+    pub build_year: Option<String>,
+    pub lon: Option<String>,
+    pub lat: Option<String>,
+    pub wkt: Option<String>,
+}
+
+/// Keep only rows whose `column` equals `equals`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    pub column: String,
+    pub equals: String,
+}
+
+/// One input file.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InputSpec {
+    /// `.osm.pbf`, `.osm`, `.csv`, `.geojson` / `.json`.
+    pub path: PathBuf,
+    /// CRS of the coordinates: wgs84 (default), gcj02 or bd09.
+    #[serde(default)]
+    pub crs: Option<String>,
+    #[serde(default)]
+    pub columns: Columns,
+    /// Category for every row (when the file has no category column).
+    pub category: Option<String>,
+    /// Make one facility per unit of this column (e.g. schools per hexagon).
+    pub count_column: Option<String>,
+    pub filter: Option<Filter>,
+    /// Note carried into outputs for these records.
+    pub note: Option<String>,
+    /// Communities: `centroid` or `boundary` (entrances / boundary points).
+    pub access: Option<String>,
+    /// Units from OSM: the `admin_level` to use.
+    pub admin_level: Option<u8>,
+}
+
+impl InputSpec {
+    /// A spec for a file given on the command line.
+    pub fn from_path(path: PathBuf) -> Self {
+        InputSpec {
+            path,
+            crs: None,
+            columns: Columns::default(),
+            category: None,
+            count_column: None,
+            filter: None,
+            note: None,
+            access: None,
+            admin_level: None,
+        }
+    }
+
+    /// The parsed CRS (WGS-84 when unset).
+    pub fn crs(&self) -> Result<Crs> {
+        match &self.crs {
+            None => Ok(Crs::Wgs84),
+            Some(s) => s
+                .parse()
+                .map_err(|e: String| Error::config(self.path.display().to_string(), e)),
+        }
+    }
+
+    /// The parsed access mode (boundary when unset).
+    pub fn access_mode(&self) -> Result<AccessMode> {
+        match self.access.as_deref() {
+            None | Some("boundary") | Some("entrances") => Ok(AccessMode::Boundary),
+            Some("centroid") | Some("centre") | Some("center") => Ok(AccessMode::Centroid),
+            Some(other) => Err(Error::config(
+                self.path.display().to_string(),
+                format!("unknown access mode {other:?}; use \"centroid\" or \"boundary\""),
+            )),
+        }
+    }
+}
+
+/// The walking network source.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSpec {
+    pub path: PathBuf,
+}
+
+/// How to fill in population when the source has none.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationSpec {
+    /// Spread this total (people) over all communities.
+    pub spread_total: Option<f64>,
+    /// How to spread it: `even` (the only method so far).
+    #[serde(default = "default_spread")]
+    pub spread: String,
+    /// Where the total comes from, shown in outputs.
+    pub source: Option<String>,
+}
+
+fn default_spread() -> String {
+    "even".to_string()
+}
+
+/// Analysis settings; every default is a documented choice (DOMAIN.md).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Walking time limit in minutes (15).
+    pub minutes: f64,
+    /// Walking speed in km/h (4.0).
+    pub speed_kmh: f64,
+    /// Nearest distances are searched and reported up to this many times the
+    /// limit (2.0: up to 30 minutes).
+    pub report_factor: f64,
+    /// Maximum straight distance from an item to the network, metres (300).
+    pub max_snap_m: f64,
+    /// Network components with fewer nodes are islands (50).
+    pub min_component_nodes: u32,
+    /// People per household when only households are known (2.31, Beijing 2020).
+    pub household_size: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            minutes: 15.0,
+            speed_kmh: 4.0,
+            report_factor: 2.0,
+            max_snap_m: 300.0,
+            min_component_nodes: 50,
+            household_size: 2.31,
+        }
+    }
+}
+
+impl Settings {
+    /// The walking limit in metres.
+    pub fn limit_m(&self) -> f64 {
+        self.minutes * self.speed_kmh * 1000.0 / 60.0
+    }
+
+    /// Metres per minute.
+    pub fn metres_per_minute(&self) -> f64 {
+        self.speed_kmh * 1000.0 / 60.0
+    }
+
+    /// Check ranges; names the bad value and what to use.
+    pub fn validate(&self, origin: &str) -> Result<()> {
+        let bad = |what: &str| Err(Error::config(origin.to_string(), what.to_string()));
+        if !(self.minutes > 0.0 && self.minutes <= 240.0) {
+            return bad("minutes must be between 0 and 240");
+        }
+        if !(self.speed_kmh > 0.0 && self.speed_kmh <= 40.0) {
+            return bad("speed_kmh must be between 0 and 40 (walking 4.0, cycling about 15)");
+        }
+        if !(self.report_factor >= 1.0 && self.report_factor <= 10.0) {
+            return bad("report_factor must be between 1 and 10");
+        }
+        if !(self.max_snap_m > 0.0 && self.max_snap_m <= 5000.0) {
+            return bad("max_snap_m must be between 0 and 5000 metres");
+        }
+        if !(self.household_size > 0.0 && self.household_size <= 20.0) {
+            return bad("household_size must be between 0 and 20 people");
+        }
+        Ok(())
+    }
+}
+
+/// A bundle or user configuration file.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    /// Attribution lines for the data (kept in outputs).
+    #[serde(default)]
+    pub attribution: Vec<String>,
+    /// Notes printed with every run (e.g. "population is an estimate").
+    #[serde(default)]
+    pub notes: Vec<String>,
+    pub network: Option<NetworkSpec>,
+    #[serde(default)]
+    pub facilities: Vec<InputSpec>,
+    pub communities: Option<InputSpec>,
+    pub units: Option<InputSpec>,
+    pub population: Option<PopulationSpec>,
+    #[serde(default)]
+    pub settings: Settings,
+    /// Folder the config was read from; relative paths resolve against it.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+    /// The config file, for messages.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+impl Config {
+    /// Read and parse a TOML config; resolves relative paths against its folder.
+    pub fn read(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut cfg: Config = toml::from_str(&text).map_err(|e| {
+            Error::file(
+                path,
+                format!("not a valid fitcircle config: {}", e.to_string().trim()),
+            )
+        })?;
+        cfg.origin = path.display().to_string();
+        cfg.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = cfg.base_dir.clone();
+        let fix = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        if let Some(n) = cfg.network.as_mut() {
+            fix(&mut n.path);
+        }
+        for f in cfg.facilities.iter_mut() {
+            fix(&mut f.path);
+        }
+        if let Some(c) = cfg.communities.as_mut() {
+            fix(&mut c.path);
+        }
+        if let Some(u) = cfg.units.as_mut() {
+            fix(&mut u.path);
+        }
+        cfg.settings.validate(&cfg.origin)?;
+        Ok(cfg)
+    }
+}

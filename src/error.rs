@@ -1,0 +1,75 @@
+//! Library error type. Every variant names the file and, where there is one,
+//! the row, feature or OSM element, plus what the user should fix.
+
+use std::path::PathBuf;
+
+/// Result alias for the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, with enough context for a planner to fix the input.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be opened or read.
+    #[error("{path}: cannot read the file: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// An output file or folder could not be written.
+    #[error("{path}: cannot write: {source}; choose a writable folder with --out")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A record inside an input file is wrong.
+    #[error("{path}, {location}: {message}")]
+    Record {
+        path: PathBuf,
+        /// "row 12", "feature 3 (id \"a\")", "way 1234", ...
+        location: String,
+        message: String,
+    },
+    /// A whole input file is wrong (empty, wrong format, missing column...).
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
+    /// A configuration value is wrong.
+    #[error("configuration {origin}: {message}")]
+    Config { origin: String, message: String },
+    /// The inputs are readable but cannot support the analysis asked for.
+    #[error("{0}")]
+    Analysis(String),
+}
+
+impl Error {
+    /// A record-level error.
+    pub fn record(
+        path: impl Into<PathBuf>,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Record {
+            path: path.into(),
+            location: location.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A file-level error.
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Error::File {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A configuration error.
+    pub fn config(origin: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Config {
+            origin: origin.into(),
+            message: message.into(),
+        }
+    }
+}

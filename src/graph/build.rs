@@ -1,0 +1,158 @@
+//! Ways to edges: split walkable ways at shared nodes and way ends, measure
+//! each edge geodesically (metres), and find connected components.
+
+use std::collections::HashMap;
+
+use geo::{Distance, Geodesic, Point};
+
+use crate::input::osm::RawOsm;
+use crate::input::osm_extract::WalkWay;
+
+/// One edge of the walking network between two junctions (or way ends).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    pub from: u32,
+    pub to: u32,
+    /// Geodesic length in metres.
+    pub length_m: f64,
+    /// OSM way id (0 for edges not from OSM).
+    pub way_id: i64,
+    /// Walkers may go from `from` to `to`.
+    pub forward: bool,
+    /// Walkers may go from `to` to `from`.
+    pub backward: bool,
+    /// Range of this edge's polyline in [`Network::geom`] (from `from` to `to`).
+    pub geom_start: u32,
+    pub geom_end: u32,
+}
+
+/// A walking network as plain arrays: nodes, edges and edge polylines.
+#[derive(Debug, Clone, Default)]
+pub struct Network {
+    /// `[lon, lat]` per node.
+    pub coords: Vec<[f64; 2]>,
+    /// OSM node id per node; 0 for nodes inserted by snapping.
+    pub osm_ids: Vec<i64>,
+    pub edges: Vec<Edge>,
+    /// Flat polyline coordinates `[lon, lat]` for all edges.
+    pub geom: Vec<[f64; 2]>,
+}
+
+impl Network {
+    pub fn node_count(&self) -> usize {
+        self.coords.len()
+    }
+
+    /// The polyline of edge `e`, from its `from` node to its `to` node.
+    pub fn edge_geom(&self, e: usize) -> &[[f64; 2]] {
+        let edge = &self.edges[e];
+        &self.geom[edge.geom_start as usize..edge.geom_end as usize]
+    }
+
+    /// Weakly connected components: (component id per node, node count per
+    /// component). Component ids are numbered by their smallest node index,
+    /// so they do not depend on edge order.
+    pub fn components(&self) -> (Vec<u32>, Vec<u32>) {
+        let n = self.coords.len();
+        let mut parent: Vec<u32> = (0..n as u32).collect();
+        fn find(parent: &mut [u32], mut x: u32) -> u32 {
+            while parent[x as usize] != x {
+                let p = parent[x as usize];
+                parent[x as usize] = parent[p as usize];
+                x = p;
+            }
+            x
+        }
+        for e in &self.edges {
+            let (a, b) = (find(&mut parent, e.from), find(&mut parent, e.to));
+            if a != b {
+                let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+                parent[hi as usize] = lo;
+            }
+        }
+        let mut comp = vec![u32::MAX; n];
+        let mut sizes = Vec::new();
+        let mut root_to_comp: HashMap<u32, u32> = HashMap::new();
+        for v in 0..n as u32 {
+            let r = find(&mut parent, v);
+            let c = *root_to_comp.entry(r).or_insert_with(|| {
+                sizes.push(0);
+                (sizes.len() - 1) as u32
+            });
+            comp[v as usize] = c;
+            sizes[c as usize] += 1;
+        }
+        (comp, sizes)
+    }
+}
+
+/// Geodesic distance in metres between two lon/lat points.
+pub fn geodesic_m(a: [f64; 2], b: [f64; 2]) -> f64 {
+    Geodesic.distance(Point::new(a[0], a[1]), Point::new(b[0], b[1]))
+}
+
+/// Geodesic length of a polyline in metres.
+pub fn polyline_length_m(pts: &[[f64; 2]]) -> f64 {
+    pts.windows(2).map(|w| geodesic_m(w[0], w[1])).sum()
+}
+
+/// Build the network from walkable ways: a node becomes a graph node where
+/// it ends a way or is used more than once (shared by ways or revisited);
+/// ways are split there into edges. Consecutive duplicate nodes are dropped.
+pub fn build_network(raw: &RawOsm, ways: &[WalkWay]) -> Network {
+    let mut uses: HashMap<i64, u32> = HashMap::new();
+    for w in ways {
+        for (i, id) in w.nodes.iter().enumerate() {
+            let bump = if i == 0 || i + 1 == w.nodes.len() { 2 } else { 1 };
+            *uses.entry(*id).or_insert(0) += bump;
+        }
+    }
+    let mut net = Network::default();
+    let mut index: HashMap<i64, u32> = HashMap::new();
+    let mut node_of = |id: i64, coord: [f64; 2], net: &mut Network| -> u32 {
+        *index.entry(id).or_insert_with(|| {
+            net.coords.push(coord);
+            net.osm_ids.push(id);
+            (net.coords.len() - 1) as u32
+        })
+    };
+    for w in ways {
+        let mut nodes: Vec<(i64, [f64; 2])> = Vec::with_capacity(w.nodes.len());
+        for id in &w.nodes {
+            if nodes.last().is_some_and(|(last, _)| last == id) {
+                continue;
+            }
+            if let Some(c) = raw.coord(*id) {
+                nodes.push((*id, c));
+            }
+        }
+        if nodes.len() < 2 {
+            continue;
+        }
+        let mut start = 0usize;
+        for i in 1..nodes.len() {
+            let is_junction = i + 1 == nodes.len() || uses.get(&nodes[i].0).copied().unwrap_or(0) > 1;
+            if !is_junction {
+                continue;
+            }
+            let from = node_of(nodes[start].0, nodes[start].1, &mut net);
+            let to = node_of(nodes[i].0, nodes[i].1, &mut net);
+            let geom_start = net.geom.len() as u32;
+            net.geom.extend(nodes[start..=i].iter().map(|(_, c)| *c));
+            let geom_end = net.geom.len() as u32;
+            let length_m = polyline_length_m(&net.geom[geom_start as usize..geom_end as usize]);
+            net.edges.push(Edge {
+                from,
+                to,
+                length_m,
+                way_id: w.id,
+                forward: w.forward,
+                backward: w.backward,
+                geom_start,
+                geom_end,
+            });
+            start = i;
+        }
+    }
+    net
+}

@@ -1,0 +1,506 @@
+//! Attach facilities and communities to the walking network. A point snaps
+//! onto the nearest edge segment (the straight walk from the point to the
+//! network is added to every distance); a polygon is reached through its
+//! entrances or else through several boundary points near the network. Items
+//! beyond the maximum snap distance, or whose nearest network is a small
+//! disconnected island, are unreachable and reported with the reason.
+//!
+//! Snap points are then inserted into the network as nodes ([`attach`]), so
+//! searches are exact along partial edges with no special cases.
+
+use geo::{Centroid, Geometry, LineString, Point};
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Line};
+
+use super::build::{Edge, Network, geodesic_m};
+use crate::spatial::{LocalProjection, SegmentItem, closest_on_segment, dist, segment_tree};
+
+/// Snapping settings (all distances in metres).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SnapSettings {
+    /// Items farther than this from any usable edge are unreachable.
+    pub max_snap_m: f64,
+    /// Components with fewer nodes than this are islands: not snapped to.
+    pub min_component_nodes: u32,
+    /// Spacing of sample points along polygon boundaries and lines.
+    pub boundary_spacing_m: f64,
+    /// At most this many access points per polygon or line.
+    pub max_access_points: usize,
+}
+
+impl Default for SnapSettings {
+    fn default() -> Self {
+        SnapSettings {
+            max_snap_m: 300.0,
+            min_component_nodes: 50,
+            boundary_spacing_m: 20.0,
+            max_access_points: 8,
+        }
+    }
+}
+
+/// How a community polygon is represented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccessMode {
+    /// Entrances, else boundary points (compounds, parks, school grounds).
+    #[default]
+    Boundary,
+    /// The centroid only (population grid cells, hexagons).
+    Centroid,
+}
+
+/// Where an item touches the network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SnapHit {
+    pub edge: u32,
+    /// Distance along the edge from its `from` node, metres (geodesic).
+    pub offset_m: f64,
+    /// Straight distance from the item's point to the network, metres.
+    pub dist_m: f64,
+}
+
+/// Why an item could not be attached to the network.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unreachable {
+    /// No usable edge within the maximum snap distance.
+    TooFar {
+        /// Distance to the nearest usable edge, if any exists.
+        nearest_m: Option<f64>,
+        max_m: f64,
+    },
+    /// Only a small disconnected island of the network is near.
+    Island { nodes: u32, dist_m: f64 },
+    /// The geometry is empty or has no usable point.
+    NoGeometry,
+}
+
+impl Unreachable {
+    /// A one-line reason for reports.
+    pub fn reason(&self) -> String {
+        match self {
+            Unreachable::TooFar {
+                nearest_m: Some(d),
+                max_m,
+            } => format!(
+                "nearest walkable street is {d:.0} m away (more than the {max_m:.0} m snap limit); \
+                 outside the network extract?"
+            ),
+            Unreachable::TooFar {
+                nearest_m: None,
+                max_m,
+            } => format!("no walkable street within {max_m:.0} m"),
+            Unreachable::Island { nodes, dist_m } => format!(
+                "nearest street ({dist_m:.0} m) is on a disconnected island of {nodes} nodes"
+            ),
+            Unreachable::NoGeometry => "empty geometry".to_string(),
+        }
+    }
+
+    /// A short code for tables.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Unreachable::TooFar { .. } => "too_far",
+            Unreachable::Island { .. } => "island",
+            Unreachable::NoGeometry => "no_geometry",
+        }
+    }
+}
+
+/// Snaps lon/lat geometry onto a network.
+pub struct Snapper<'a> {
+    net: &'a Network,
+    proj: LocalProjection,
+    settings: SnapSettings,
+    main: RTree<SegmentItem>,
+    islands: RTree<SegmentItem>,
+    comp: Vec<u32>,
+    comp_sizes: Vec<u32>,
+}
+
+impl<'a> Snapper<'a> {
+    /// Index the network's segments (bulk-loaded R-trees, projected metres).
+    pub fn new(net: &'a Network, proj: LocalProjection, settings: SnapSettings) -> Self {
+        let (comp, comp_sizes) = net.components();
+        let mut main = Vec::new();
+        let mut islands = Vec::new();
+        for (e, edge) in net.edges.iter().enumerate() {
+            let big = comp_sizes[comp[edge.from as usize] as usize] >= settings.min_component_nodes;
+            let g = net.edge_geom(e);
+            for (s, w) in g.windows(2).enumerate() {
+                let item = GeomWithData::new(
+                    Line::new(proj.project(w[0]), proj.project(w[1])),
+                    (e as u32, s as u32),
+                );
+                if big {
+                    main.push(item);
+                } else {
+                    islands.push(item);
+                }
+            }
+        }
+        Snapper {
+            net,
+            proj,
+            settings,
+            main: segment_tree(main),
+            islands: segment_tree(islands),
+            comp,
+            comp_sizes,
+        }
+    }
+
+    pub fn projection(&self) -> LocalProjection {
+        self.proj
+    }
+
+    /// Number of nodes in the component containing `node`.
+    pub fn component_size(&self, node: u32) -> u32 {
+        self.comp_sizes[self.comp[node as usize] as usize]
+    }
+
+    fn hit(&self, item: &SegmentItem, p: [f64; 2]) -> SnapHit {
+        let (e, s) = item.data;
+        let line = item.geom();
+        let (q, t) = closest_on_segment(line.from, line.to, p);
+        let g = self.net.edge_geom(e as usize);
+        let before: f64 = g[..=s as usize].windows(2).map(|w| geodesic_m(w[0], w[1])).sum();
+        let seg_len = geodesic_m(g[s as usize], g[s as usize + 1]);
+        let edge_len = self.net.edges[e as usize].length_m;
+        SnapHit {
+            edge: e,
+            offset_m: (before + t * seg_len).clamp(0.0, edge_len),
+            dist_m: dist(p, q),
+        }
+    }
+
+    /// Snap one lon/lat point to the nearest usable edge.
+    pub fn snap_point(&self, lonlat: [f64; 2]) -> Result<SnapHit, Unreachable> {
+        let p = self.proj.project(lonlat);
+        let max = self.settings.max_snap_m;
+        let nearest_main = self.main.nearest_neighbor(&p).map(|it| self.hit(it, p));
+        match nearest_main {
+            Some(h) if h.dist_m <= max => Ok(h),
+            other => {
+                if let Some(it) = self.islands.nearest_neighbor(&p) {
+                    let h = self.hit(it, p);
+                    if h.dist_m <= max {
+                        let nodes = self.component_size(self.net.edges[h.edge as usize].from);
+                        return Err(Unreachable::Island {
+                            nodes,
+                            dist_m: h.dist_m,
+                        });
+                    }
+                }
+                Err(Unreachable::TooFar {
+                    nearest_m: other.map(|h| h.dist_m),
+                    max_m: max,
+                })
+            }
+        }
+    }
+
+    /// Access points of an item: its point, its entrances, or sample points
+    /// on its boundary / along its line. At most `max_access_points`, the
+    /// nearest first, one per edge.
+    pub fn access_points(
+        &self,
+        geometry: &Geometry<f64>,
+        entrances: &[Point<f64>],
+        mode: AccessMode,
+    ) -> Result<Vec<SnapHit>, Unreachable> {
+        let candidates: Vec<[f64; 2]> = match geometry {
+            Geometry::Point(p) => vec![[p.x(), p.y()]],
+            Geometry::MultiPoint(mp) => mp.iter().map(|p| [p.x(), p.y()]).collect(),
+            _ if mode == AccessMode::Centroid => match geometry.centroid() {
+                Some(c) => vec![[c.x(), c.y()]],
+                None => return Err(Unreachable::NoGeometry),
+            },
+            _ if !entrances.is_empty() => entrances.iter().map(|p| [p.x(), p.y()]).collect(),
+            _ => self.boundary_samples(geometry),
+        };
+        if candidates.is_empty() {
+            return Err(Unreachable::NoGeometry);
+        }
+        let mut hits = Vec::new();
+        let mut first_err = None;
+        for c in candidates {
+            match self.snap_point(c) {
+                Ok(h) => hits.push(h),
+                Err(e) => {
+                    let better = match (&first_err, &e) {
+                        (None, _) => true,
+                        (
+                            Some(Unreachable::TooFar { nearest_m: Some(a), .. }),
+                            Unreachable::TooFar { nearest_m: Some(b), .. },
+                        ) => b < a,
+                        (Some(Unreachable::TooFar { .. }), Unreachable::Island { .. }) => true,
+                        _ => false,
+                    };
+                    if better {
+                        first_err = Some(e);
+                    }
+                }
+            }
+        }
+        if hits.is_empty() {
+            return Err(first_err.unwrap_or(Unreachable::NoGeometry));
+        }
+        // Nearest first; ties by edge and offset for determinism; one per edge.
+        hits.sort_by(|a, b| {
+            a.dist_m
+                .total_cmp(&b.dist_m)
+                .then(a.edge.cmp(&b.edge))
+                .then(a.offset_m.total_cmp(&b.offset_m))
+        });
+        let mut seen_edges = Vec::new();
+        hits.retain(|h| {
+            if seen_edges.contains(&h.edge) {
+                false
+            } else {
+                seen_edges.push(h.edge);
+                true
+            }
+        });
+        hits.truncate(self.settings.max_access_points.max(1));
+        Ok(hits)
+    }
+
+    /// Points every `boundary_spacing_m` along rings / lines (lon/lat).
+    fn boundary_samples(&self, geometry: &Geometry<f64>) -> Vec<[f64; 2]> {
+        let mut lines: Vec<&LineString<f64>> = Vec::new();
+        match geometry {
+            Geometry::LineString(l) => lines.push(l),
+            Geometry::MultiLineString(ml) => lines.extend(ml.iter()),
+            Geometry::Polygon(p) => lines.push(p.exterior()),
+            Geometry::MultiPolygon(mp) => lines.extend(mp.iter().map(|p| p.exterior())),
+            Geometry::Line(_)
+            | Geometry::Rect(_)
+            | Geometry::Triangle(_)
+            | Geometry::GeometryCollection(_)
+            | Geometry::Point(_)
+            | Geometry::MultiPoint(_) => {
+                return geometry.centroid().map(|c| vec![[c.x(), c.y()]]).unwrap_or_default();
+            }
+        }
+        let spacing = self.settings.boundary_spacing_m.max(1.0);
+        let mut out = Vec::new();
+        for l in lines {
+            for w in l.0.windows(2) {
+                let a = [w[0].x, w[0].y];
+                let b = [w[1].x, w[1].y];
+                let len = dist(self.proj.project(a), self.proj.project(b));
+                let steps = (len / spacing).ceil().max(1.0) as usize;
+                for i in 0..steps {
+                    let t = i as f64 / steps as f64;
+                    out.push([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]);
+                }
+            }
+            if let Some(last) = l.0.last() {
+                out.push([last.x, last.y]);
+            }
+        }
+        out
+    }
+}
+
+/// Ends of an edge closer than this (metres) reuse the end node.
+const MERGE_M: f64 = 0.5;
+
+/// Insert snap points into the network as nodes, splitting edges. Returns the
+/// new network and, per hit (same order), the node it became. Hits within
+/// 0.5 m of an edge end, or of each other, share a node.
+pub fn attach(net: &Network, hits: &[SnapHit]) -> (Network, Vec<u32>) {
+    let mut by_edge: Vec<Vec<(f64, usize)>> = vec![Vec::new(); net.edges.len()];
+    for (i, h) in hits.iter().enumerate() {
+        by_edge[h.edge as usize].push((h.offset_m, i));
+    }
+    let mut out = Network {
+        coords: net.coords.clone(),
+        osm_ids: net.osm_ids.clone(),
+        edges: Vec::with_capacity(net.edges.len() + hits.len()),
+        geom: Vec::with_capacity(net.geom.len() + 2 * hits.len()),
+    };
+    let mut hit_node = vec![u32::MAX; hits.len()];
+    for (e, edge) in net.edges.iter().enumerate() {
+        let g = net.edge_geom(e);
+        let list = &mut by_edge[e];
+        list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        // Cut points: (offset, node) strictly inside the edge.
+        let mut cuts: Vec<(f64, u32)> = Vec::new();
+        for &(off, i) in list.iter() {
+            if off <= MERGE_M {
+                hit_node[i] = edge.from;
+            } else if off >= edge.length_m - MERGE_M {
+                hit_node[i] = edge.to;
+            } else if let Some(&(last_off, last_node)) = cuts.last().filter(|c| off - c.0 <= MERGE_M)
+            {
+                let _ = last_off;
+                hit_node[i] = last_node;
+            } else {
+                let node = out.coords.len() as u32;
+                out.coords.push(point_at(g, off));
+                out.osm_ids.push(0);
+                cuts.push((off, node));
+                hit_node[i] = node;
+            }
+        }
+        if cuts.is_empty() {
+            push_edge(&mut out, edge, edge.from, edge.to, g.to_vec(), edge.length_m);
+            continue;
+        }
+        let mut prev_off = 0.0;
+        let mut prev_node = edge.from;
+        let mut pieces = split_polyline(g, &cuts.iter().map(|c| c.0).collect::<Vec<_>>());
+        let last_piece = pieces.pop().expect("split gives cuts + 1 pieces");
+        for ((off, node), piece) in cuts.iter().zip(pieces) {
+            push_edge(&mut out, edge, prev_node, *node, piece, off - prev_off);
+            prev_off = *off;
+            prev_node = *node;
+        }
+        push_edge(&mut out, edge, prev_node, edge.to, last_piece, edge.length_m - prev_off);
+    }
+    (out, hit_node)
+}
+
+fn push_edge(out: &mut Network, base: &Edge, from: u32, to: u32, geom: Vec<[f64; 2]>, len: f64) {
+    let geom_start = out.geom.len() as u32;
+    out.geom.extend(geom);
+    out.edges.push(Edge {
+        from,
+        to,
+        length_m: len.max(0.0),
+        way_id: base.way_id,
+        forward: base.forward,
+        backward: base.backward,
+        geom_start,
+        geom_end: out.geom.len() as u32,
+    });
+}
+
+/// The lon/lat point at `offset` metres along a polyline.
+fn point_at(g: &[[f64; 2]], offset: f64) -> [f64; 2] {
+    let mut acc = 0.0;
+    for w in g.windows(2) {
+        let len = geodesic_m(w[0], w[1]);
+        if acc + len >= offset && len > 0.0 {
+            let t = ((offset - acc) / len).clamp(0.0, 1.0);
+            return [w[0][0] + t * (w[1][0] - w[0][0]), w[0][1] + t * (w[1][1] - w[0][1])];
+        }
+        acc += len;
+    }
+    *g.last().expect("edge polylines have at least two points")
+}
+
+/// Split a polyline at increasing offsets (metres) into `offsets.len() + 1`
+/// pieces; each piece starts where the previous ended.
+fn split_polyline(g: &[[f64; 2]], offsets: &[f64]) -> Vec<Vec<[f64; 2]>> {
+    let mut pieces = Vec::with_capacity(offsets.len() + 1);
+    let mut current = vec![g[0]];
+    let mut k = 0;
+    let mut acc = 0.0;
+    for w in g.windows(2) {
+        let len = geodesic_m(w[0], w[1]);
+        while k < offsets.len() && offsets[k] <= acc + len {
+            let t = if len > 0.0 {
+                ((offsets[k] - acc) / len).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let p = [w[0][0] + t * (w[1][0] - w[0][0]), w[0][1] + t * (w[1][1] - w[0][1])];
+            current.push(p);
+            pieces.push(std::mem::replace(&mut current, vec![p]));
+            k += 1;
+        }
+        current.push(w[1]);
+        acc += len;
+    }
+    while pieces.len() < offsets.len() {
+        // Offsets past the end (rounding): degenerate pieces at the end point.
+        let p = *g.last().expect("non-empty");
+        current.push(p);
+        pieces.push(std::mem::replace(&mut current, vec![p]));
+    }
+    pieces.push(current);
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::build::polyline_length_m;
+
+    fn line_net() -> Network {
+        // One 3-vertex edge going east, about 2 x 55.6 m at 60 N.
+        let geom = vec![[24.0, 60.0], [24.001, 60.0], [24.002, 60.0]];
+        let len = polyline_length_m(&geom);
+        Network {
+            coords: vec![geom[0], geom[2]],
+            osm_ids: vec![1, 2],
+            edges: vec![Edge {
+                from: 0,
+                to: 1,
+                length_m: len,
+                way_id: 7,
+                forward: true,
+                backward: true,
+                geom_start: 0,
+                geom_end: 3,
+            }],
+            geom,
+        }
+    }
+
+    #[test]
+    fn snaps_and_splits_preserving_length() {
+        let net = line_net();
+        let proj = LocalProjection::new(24.001, 60.0);
+        let s = Snapper::new(
+            &net,
+            proj,
+            SnapSettings {
+                min_component_nodes: 1,
+                ..Default::default()
+            },
+        );
+        let h = s.snap_point([24.0015, 60.0001]).unwrap();
+        assert!((h.dist_m - 11.1).abs() < 0.2, "{h:?}");
+        let total = net.edges[0].length_m;
+        assert!((h.offset_m - 0.75 * total).abs() < 0.5);
+        let (out, nodes) = attach(&net, &[h, h]);
+        assert_eq!(out.node_count(), 3);
+        assert_eq!(nodes, vec![2, 2]);
+        let sum: f64 = out.edges.iter().map(|e| e.length_m).sum();
+        assert!((sum - total).abs() < 1e-6);
+        for (i, e) in out.edges.iter().enumerate() {
+            let g = out.edge_geom(i);
+            assert!((polyline_length_m(g) - e.length_m).abs() < 0.05);
+            assert_eq!(g[0], out.coords[e.from as usize]);
+        }
+    }
+
+    #[test]
+    fn far_points_and_islands_are_unreachable() {
+        let net = line_net();
+        let proj = LocalProjection::new(24.001, 60.0);
+        let strict = Snapper::new(&net, proj, SnapSettings::default());
+        // The only component has 2 nodes: an island under the default 50.
+        assert!(matches!(
+            strict.snap_point([24.001, 60.0001]),
+            Err(Unreachable::Island { nodes: 2, .. })
+        ));
+        let loose = Snapper::new(
+            &net,
+            proj,
+            SnapSettings {
+                min_component_nodes: 1,
+                ..Default::default()
+            },
+        );
+        match loose.snap_point([24.001, 60.01]) {
+            Err(Unreachable::TooFar {
+                nearest_m: Some(d), ..
+            }) => assert!((d - 1113.0).abs() < 10.0),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! Readers: OSM (PBF and XML), CSV and GeoJSON, plus tag interpretation and
+//! CRS conversion at load. Only this module and `output` touch files.
+
+pub mod osm;
+pub mod osm_xml;
+pub mod osm_pbf;
+pub mod tags;
+pub mod osm_extract;
+pub mod table;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, InputSpec};
+use crate::graph::snap::AccessMode;
+use crate::graph::{Network, build::build_network};
+use crate::model::{AdminUnit, Community, Facility, PopulationSource};
+use crate::{Error, Result};
+
+/// Everything a run reads, converted to WGS-84 model records.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// The walking network (edges split at shared nodes), if a network was given.
+    pub network: Option<Network>,
+    pub network_path: Option<PathBuf>,
+    pub facilities: Vec<Facility>,
+    pub communities: Vec<Community>,
+    pub community_access: AccessMode,
+    pub units: Vec<AdminUnit>,
+    /// Notes every output should repeat (estimates, approximations, sources).
+    pub notes: Vec<String>,
+    /// Skipped or repaired records, one line per kind.
+    pub warnings: Vec<String>,
+}
+
+fn is_osm(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    name.ends_with(".pbf") || name.ends_with(".osm")
+}
+
+/// Read an OSM file (PBF or XML by extension).
+pub fn read_osm(path: &Path) -> Result<osm::RawOsm> {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".osm") {
+        osm_xml::read_osm_xml(path)
+    } else {
+        osm_pbf::read_osm_pbf(path)
+    }
+}
+
+/// Reads each OSM file once, however many inputs name it.
+#[derive(Default)]
+struct OsmCache {
+    files: HashMap<PathBuf, (osm::RawOsm, osm_extract::OsmFeatures)>,
+}
+
+impl OsmCache {
+    fn get(&mut self, path: &Path) -> Result<&(osm::RawOsm, osm_extract::OsmFeatures)> {
+        if !self.files.contains_key(path) {
+            let raw = read_osm(path)?;
+            let features = osm_extract::extract(&raw);
+            self.files.insert(path.to_path_buf(), (raw, features));
+        }
+        Ok(&self.files[path])
+    }
+}
+
+/// Load every input a config names.
+pub fn load(config: &Config) -> Result<Inputs> {
+    let mut cache = OsmCache::default();
+    let mut inputs = Inputs {
+        notes: config.notes.clone(),
+        ..Default::default()
+    };
+    let mut warned: Vec<PathBuf> = Vec::new();
+    let mut warn_once = |inputs: &mut Inputs, path: &Path, w: &[String]| {
+        if !warned.iter().any(|p| p == path) {
+            warned.push(path.to_path_buf());
+            for line in w {
+                inputs.warnings.push(format!("{}: {line}", path.display()));
+            }
+        }
+    };
+    if let Some(net) = &config.network {
+        if !is_osm(&net.path) {
+            return Err(Error::file(
+                &net.path,
+                "the walking network must be an OpenStreetMap file (.osm.pbf or .osm)",
+            ));
+        }
+        let (raw, features) = cache.get(&net.path)?;
+        let network = build_network(raw, &features.walk_ways);
+        let w = features.warnings.clone();
+        warn_once(&mut inputs, &net.path, &w);
+        if network.edges.is_empty() {
+            return Err(Error::file(
+                &net.path,
+                "no walkable ways found (highway=* with foot access); is this a street \
+                 extract of the study area?",
+            ));
+        }
+        inputs.network = Some(network);
+        inputs.network_path = Some(net.path.clone());
+    }
+    for spec in &config.facilities {
+        let mut list = if is_osm(&spec.path) {
+            let (_, features) = cache.get(&spec.path)?;
+            let w = features.warnings.clone();
+            let list = features.facilities.clone();
+            warn_once(&mut inputs, &spec.path, &w);
+            list
+        } else {
+            table::facilities_from(spec)?
+        };
+        if let Some(note) = &spec.note {
+            for f in list.iter_mut() {
+                f.note = Some(note.clone());
+            }
+            inputs.notes.push(note.clone());
+        }
+        inputs.facilities.extend(list);
+    }
+    // Ids must be unique across all facility inputs.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, f) in inputs.facilities.iter().enumerate() {
+        if let Some(first) = seen.insert(f.id.as_str(), i) {
+            let _ = first;
+            return Err(Error::Analysis(format!(
+                "facility id {:?} appears in more than one facility input; give each input \
+                 distinct ids",
+                f.id
+            )));
+        }
+    }
+    if let Some(spec) = &config.communities {
+        inputs.community_access = spec.access_mode()?;
+        inputs.communities = if is_osm(&spec.path) {
+            osm_communities(&mut cache, spec, config, &mut inputs.warnings)?
+        } else {
+            table::communities_from(
+                spec,
+                config.settings.household_size,
+                config.population.as_ref(),
+            )?
+        };
+    }
+    if let Some(pop) = &config.population {
+        if let Some(total) = pop.spread_total {
+            if pop.spread != "even" {
+                return Err(Error::config(
+                    config.origin.clone(),
+                    format!("population.spread {:?} is not supported; use \"even\"", pop.spread),
+                ));
+            }
+            let n = inputs.communities.len();
+            if n > 0 {
+                for c in inputs.communities.iter_mut() {
+                    c.population = total / n as f64;
+                    c.population_source = PopulationSource::Estimate;
+                }
+                inputs.notes.push(format!(
+                    "population is an ESTIMATE: {total:.0} people{} spread evenly over {n} \
+                     communities ({:.1} each); the source has no population figures",
+                    pop.source
+                        .as_ref()
+                        .map(|s| format!(" ({s})"))
+                        .unwrap_or_default(),
+                    total / n as f64
+                ));
+            }
+        }
+    }
+    if let Some(spec) = &config.units {
+        inputs.units = if is_osm(&spec.path) {
+            let Some(level) = spec.admin_level else {
+                return Err(Error::config(
+                    config.origin.clone(),
+                    "units from an OSM file need `admin_level` (e.g. 8 for a municipality)",
+                ));
+            };
+            let (_, features) = cache.get(&spec.path)?;
+            let units: Vec<AdminUnit> = features
+                .units
+                .iter()
+                .filter(|(l, _)| *l == level)
+                .map(|(_, u)| u.clone())
+                .collect();
+            if units.is_empty() {
+                inputs.warnings.push(format!(
+                    "{}: no complete administrative boundary with admin_level={level}; results \
+                     are for the whole area only",
+                    spec.path.display()
+                ));
+            }
+            units
+        } else {
+            table::units_from(spec)?
+        };
+    }
+    Ok(inputs)
+}
+
+fn osm_communities(
+    cache: &mut OsmCache,
+    spec: &InputSpec,
+    config: &Config,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Community>> {
+    let (_, features) = cache.get(&spec.path)?;
+    let spread = config.population.as_ref().and_then(|p| p.spread_total).is_some();
+    let mut out = Vec::new();
+    let mut skipped = 0usize;
+    for r in &features.residential {
+        let mut c = r.community.clone();
+        match (r.population, c.households) {
+            (Some(p), _) => {
+                c.population = p;
+                c.population_source = PopulationSource::Given;
+            }
+            (None, Some(h)) => {
+                c.population = h * config.settings.household_size;
+                c.population_source = PopulationSource::Households;
+            }
+            (None, None) if spread => {}
+            (None, None) => {
+                skipped += 1;
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    if out.is_empty() && !features.residential.is_empty() {
+        return Err(Error::file(
+            &spec.path,
+            format!(
+                "none of the {} landuse=residential areas has a population or households tag; \
+                 give communities in a CSV/GeoJSON with a population column, or set \
+                 [population] spread_total",
+                features.residential.len()
+            ),
+        ));
+    }
+    if skipped > 0 {
+        warnings.push(format!(
+            "{}: {skipped} landuse=residential areas without a population tag left out",
+            spec.path.display()
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,146 @@
+//! Raw OpenStreetMap elements, as read from PBF ([`super::osm_pbf`]) or XML
+//! ([`super::osm_xml`]), before tags are interpreted ([`super::osm_extract`]).
+//! Only elements whose tags matter are kept with their tags; every node keeps
+//! its coordinate (ways need them).
+
+/// Tags of one element as (key, value) pairs, in file order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tags(pub Vec<(String, String)>);
+
+impl Tags {
+    /// The value of `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// True when `key` is present with value `value`.
+    pub fn is(&self, key: &str, value: &str) -> bool {
+        self.get(key) == Some(value)
+    }
+
+    /// True when `key` is present.
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Tags {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        Tags(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
+/// A node that carries tags we use (facility points, entrances, gates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OsmNode {
+    pub id: i64,
+    pub lon: f64,
+    pub lat: f64,
+    pub tags: Tags,
+}
+
+/// A way with the ids of its nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OsmWay {
+    pub id: i64,
+    pub nodes: Vec<i64>,
+    pub tags: Tags,
+}
+
+/// Kind of a relation member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberKind {
+    Node,
+    Way,
+    Relation,
+}
+
+/// One member of a relation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub kind: MemberKind,
+    pub id: i64,
+    pub role: String,
+}
+
+/// A relation with its members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OsmRelation {
+    pub id: i64,
+    pub members: Vec<Member>,
+    pub tags: Tags,
+}
+
+/// Everything read from one OSM file.
+#[derive(Debug, Clone, Default)]
+pub struct RawOsm {
+    /// Ids of all nodes, sorted ascending, parallel to `node_coords`.
+    pub node_ids: Vec<i64>,
+    /// `[lon, lat]` of each node in `node_ids`.
+    pub node_coords: Vec<[f64; 2]>,
+    /// Nodes with tags (only those with tags; their coordinates are also in
+    /// `node_coords`). Sorted by id.
+    pub tagged_nodes: Vec<OsmNode>,
+    /// Ways, sorted by id.
+    pub ways: Vec<OsmWay>,
+    /// Relations, sorted by id.
+    pub relations: Vec<OsmRelation>,
+}
+
+impl RawOsm {
+    /// Coordinate `[lon, lat]` of node `id`, if the file has it. O(log n).
+    pub fn coord(&self, id: i64) -> Option<[f64; 2]> {
+        self.node_ids
+            .binary_search(&id)
+            .ok()
+            .map(|i| self.node_coords[i])
+    }
+
+    /// The way with this id, if present. O(log n).
+    pub fn way(&self, id: i64) -> Option<&OsmWay> {
+        self.ways
+            .binary_search_by_key(&id, |w| w.id)
+            .ok()
+            .map(|i| &self.ways[i])
+    }
+
+    /// The tagged node with this id, if present. O(log n).
+    pub fn tagged_node(&self, id: i64) -> Option<&OsmNode> {
+        self.tagged_nodes
+            .binary_search_by_key(&id, |n| n.id)
+            .ok()
+            .map(|i| &self.tagged_nodes[i])
+    }
+
+    /// Sort every list by id and pair node ids with coordinates; readers call
+    /// this once at the end.
+    pub fn finish(&mut self) {
+        let mut pairs: Vec<(i64, [f64; 2])> = self
+            .node_ids
+            .iter()
+            .copied()
+            .zip(self.node_coords.iter().copied())
+            .collect();
+        pairs.sort_unstable_by_key(|p| p.0);
+        pairs.dedup_by_key(|p| p.0);
+        self.node_ids = pairs.iter().map(|p| p.0).collect();
+        self.node_coords = pairs.iter().map(|p| p.1).collect();
+        self.tagged_nodes.sort_by_key(|n| n.id);
+        self.tagged_nodes.dedup_by_key(|n| n.id);
+        self.ways.sort_by_key(|w| w.id);
+        self.ways.dedup_by_key(|w| w.id);
+        self.relations.sort_by_key(|r| r.id);
+        self.relations.dedup_by_key(|r| r.id);
+    }
+}

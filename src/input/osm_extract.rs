@@ -1,0 +1,475 @@
+//! Turn raw OSM elements into fitcircle records: walkable ways, facilities
+//! (with areas and entrances), schools and the pitches inside them,
+//! residential areas and administrative units. Closed ways and multipolygon
+//! relations become polygons (outer and inner rings assembled from member
+//! ways); a relation that cannot be assembled is skipped and counted.
+
+use std::collections::HashMap;
+
+use geo::{
+    Area, BoundingRect, Centroid, Contains, Coord, Geodesic, GeodesicArea, Geometry, Length,
+    LineString, MultiLineString, MultiPolygon, Point, Polygon,
+};
+
+use super::osm::{MemberKind, OsmRelation, OsmWay, RawOsm, Tags};
+use super::tags;
+use crate::model::{
+    AdminUnit, AreaSource, Category, Community, Facility, PopulationSource, Status,
+};
+
+/// A way walkers may use, with its direction rules.
+#[derive(Debug, Clone)]
+pub struct WalkWay {
+    pub id: i64,
+    pub nodes: Vec<i64>,
+    pub forward: bool,
+    pub backward: bool,
+}
+
+/// A residential area from OSM, with its population tag if present.
+#[derive(Debug, Clone)]
+pub struct Residential {
+    pub community: Community,
+    /// `population` tag, if present and valid.
+    pub population: Option<f64>,
+}
+
+/// Everything fitcircle uses from one OSM file.
+#[derive(Debug, Clone, Default)]
+pub struct OsmFeatures {
+    pub walk_ways: Vec<WalkWay>,
+    pub facilities: Vec<Facility>,
+    pub residential: Vec<Residential>,
+    /// Administrative units with their `admin_level`.
+    pub units: Vec<(u8, AdminUnit)>,
+    /// Human-readable warnings (counts of skipped elements).
+    pub warnings: Vec<String>,
+}
+
+/// Interpret raw OSM elements. Never fails: unusable elements are counted in
+/// `warnings`.
+pub fn extract(raw: &RawOsm) -> OsmFeatures {
+    let mut out = OsmFeatures::default();
+    let mut missing_nodes_ways = 0usize;
+    let mut private_facilities = 0usize;
+
+    // Walkable ways.
+    for way in &raw.ways {
+        if let Some(access) = tags::foot_access(&way.tags) {
+            let nodes: Vec<i64> = way
+                .nodes
+                .iter()
+                .copied()
+                .filter(|id| raw.coord(*id).is_some())
+                .collect();
+            if nodes.len() < way.nodes.len() {
+                missing_nodes_ways += 1;
+            }
+            if nodes.len() >= 2 {
+                out.walk_ways.push(WalkWay {
+                    id: way.id,
+                    nodes,
+                    forward: access.forward,
+                    backward: access.backward,
+                });
+            }
+        }
+    }
+    if missing_nodes_ways > 0 {
+        out.warnings.push(format!(
+            "{missing_nodes_ways} walkable ways reference nodes missing from the extract \
+             (clipped at its edge); kept the parts that are present"
+        ));
+    }
+
+    // Ways used as relation members are not features on their own unless tagged.
+    let mut broken_relations = Vec::new();
+
+    // Facilities and schools from nodes.
+    for node in &raw.tagged_nodes {
+        if let Some(cat) = tags::facility_category(&node.tags) {
+            if tags::is_private(&node.tags) && cat != Category::SchoolVenue {
+                private_facilities += 1;
+                continue;
+            }
+            let geometry = Geometry::Point(Point::new(node.lon, node.lat));
+            out.facilities.push(make_facility(
+                format!("osm:node/{}", node.id),
+                cat,
+                &node.tags,
+                geometry,
+                Vec::new(),
+            ));
+        }
+    }
+
+    // Facilities, residential areas from ways.
+    for way in &raw.ways {
+        if way.tags.is_empty() {
+            continue;
+        }
+        let cat = tags::facility_category(&way.tags);
+        let residential = tags::is_residential(&way.tags);
+        if cat.is_none() && !residential {
+            continue;
+        }
+        let Some(coords) = way_coords(raw, way) else {
+            continue;
+        };
+        let closed = coords.len() >= 4 && coords.first() == coords.last();
+        let is_line = !closed
+            || way.tags.is("area", "no")
+            || (way.tags.has("highway") && !way.tags.is("area", "yes"));
+        let geometry = if is_line {
+            Geometry::LineString(LineString::from(coords))
+        } else {
+            Geometry::Polygon(Polygon::new(LineString::from(coords), vec![]))
+        };
+        let entrances = entrances_on(raw, std::iter::once(way));
+        if let Some(cat) = cat {
+            if tags::is_private(&way.tags) && cat != Category::SchoolVenue {
+                private_facilities += 1;
+            } else {
+                out.facilities.push(make_facility(
+                    format!("osm:way/{}", way.id),
+                    cat,
+                    &way.tags,
+                    geometry.clone(),
+                    entrances.clone(),
+                ));
+            }
+        }
+        if residential && !is_line {
+            out.residential
+                .push(make_residential(format!("osm:way/{}", way.id), &way.tags, geometry, entrances));
+        }
+    }
+
+    // Relations: multipolygon facilities / residential areas, admin units, trails.
+    for rel in &raw.relations {
+        let kind = rel.tags.get("type").unwrap_or("");
+        let cat = tags::facility_category(&rel.tags);
+        let residential = tags::is_residential(&rel.tags);
+        let admin = rel.tags.is("boundary", "administrative");
+        if kind == "route" {
+            if cat == Some(Category::Track) {
+                let lines: Vec<LineString<f64>> = member_ways(raw, rel)
+                    .filter_map(|w| way_coords(raw, w).map(LineString::from))
+                    .collect();
+                if lines.is_empty() {
+                    broken_relations.push(rel.id);
+                } else {
+                    out.facilities.push(make_facility(
+                        format!("osm:relation/{}", rel.id),
+                        Category::Track,
+                        &rel.tags,
+                        Geometry::MultiLineString(MultiLineString::new(lines)),
+                        Vec::new(),
+                    ));
+                }
+            }
+            continue;
+        }
+        if cat.is_none() && !residential && !admin {
+            continue;
+        }
+        let Some(mp) = assemble_multipolygon(raw, rel) else {
+            broken_relations.push(rel.id);
+            continue;
+        };
+        let entrances = entrances_on(raw, member_ways(raw, rel));
+        let id = format!("osm:relation/{}", rel.id);
+        if let Some(cat) = cat {
+            if tags::is_private(&rel.tags) && cat != Category::SchoolVenue {
+                private_facilities += 1;
+            } else {
+                out.facilities.push(make_facility(
+                    id.clone(),
+                    cat,
+                    &rel.tags,
+                    Geometry::MultiPolygon(mp.clone()),
+                    entrances.clone(),
+                ));
+            }
+        }
+        if residential {
+            out.residential.push(make_residential(
+                id.clone(),
+                &rel.tags,
+                Geometry::MultiPolygon(mp.clone()),
+                entrances,
+            ));
+        }
+        if admin {
+            if let Some(level) = rel.tags.get("admin_level").and_then(|l| l.parse::<u8>().ok()) {
+                out.units.push((
+                    level,
+                    AdminUnit {
+                        id,
+                        name: rel.tags.get("name").unwrap_or("").to_string(),
+                        geometry: mp,
+                    },
+                ));
+            }
+        }
+    }
+    if !broken_relations.is_empty() {
+        let shown: Vec<String> = broken_relations.iter().take(5).map(|id| id.to_string()).collect();
+        out.warnings.push(format!(
+            "{} multipolygon/boundary relations skipped because their rings could not be \
+             assembled (member ways missing from the extract or rings not closed): relation {}{}",
+            broken_relations.len(),
+            shown.join(", "),
+            if broken_relations.len() > 5 { ", ..." } else { "" }
+        ));
+    }
+    if private_facilities > 0 {
+        out.warnings.push(format!(
+            "{private_facilities} facilities tagged access=private/no left out (not open to residents)"
+        ));
+    }
+    link_school_pitches(&mut out.facilities);
+    out
+}
+
+/// Coordinates of a way's nodes; `None` if fewer than 2 are present.
+fn way_coords(raw: &RawOsm, way: &OsmWay) -> Option<Vec<Coord<f64>>> {
+    let coords: Vec<Coord<f64>> = way
+        .nodes
+        .iter()
+        .filter_map(|id| raw.coord(*id))
+        .map(|[x, y]| Coord { x, y })
+        .collect();
+    (coords.len() >= 2 && coords.len() == way.nodes.len()).then_some(coords)
+}
+
+fn member_ways<'a>(raw: &'a RawOsm, rel: &'a OsmRelation) -> impl Iterator<Item = &'a OsmWay> {
+    rel.members
+        .iter()
+        .filter(|m| m.kind == MemberKind::Way)
+        .filter_map(|m| raw.way(m.id))
+}
+
+/// Entrance nodes (`entrance=*`, `barrier=gate`) on the given ways.
+fn entrances_on<'a>(raw: &RawOsm, ways: impl Iterator<Item = &'a OsmWay>) -> Vec<Point<f64>> {
+    let mut out = Vec::new();
+    for way in ways {
+        for id in &way.nodes {
+            if let Some(n) = raw.tagged_node(*id) {
+                if tags::is_entrance(&n.tags) {
+                    let p = Point::new(n.lon, n.lat);
+                    if !out.contains(&p) {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Assemble the rings of a multipolygon / boundary relation. `None` when a
+/// member way is missing or a ring does not close.
+pub fn assemble_multipolygon(raw: &RawOsm, rel: &OsmRelation) -> Option<MultiPolygon<f64>> {
+    let mut outers: Vec<Vec<i64>> = Vec::new();
+    let mut inners: Vec<Vec<i64>> = Vec::new();
+    for m in rel.members.iter().filter(|m| m.kind == MemberKind::Way) {
+        let way = raw.way(m.id)?;
+        if way.nodes.len() < 2 {
+            return None;
+        }
+        match m.role.as_str() {
+            "inner" => inners.push(way.nodes.clone()),
+            // "outer", "" (old style) and admin roles count as outer.
+            "outer" | "" => outers.push(way.nodes.clone()),
+            _ => {}
+        }
+    }
+    if outers.is_empty() {
+        return None;
+    }
+    let outer_rings = join_rings(outers)?;
+    let inner_rings = join_rings(inners)?;
+    let to_ls = |ring: &[i64]| -> Option<LineString<f64>> {
+        let coords: Option<Vec<Coord<f64>>> = ring
+            .iter()
+            .map(|id| raw.coord(*id).map(|[x, y]| Coord { x, y }))
+            .collect();
+        Some(LineString::from(coords?))
+    };
+    let mut polys: Vec<(Polygon<f64>, Vec<LineString<f64>>)> = Vec::new();
+    for ring in &outer_rings {
+        polys.push((Polygon::new(to_ls(ring)?, vec![]), Vec::new()));
+    }
+    for ring in &inner_rings {
+        let ls = to_ls(ring)?;
+        let probe = Point::from(ls.0[0]);
+        if let Some(slot) = polys.iter_mut().find(|(p, _)| p.contains(&probe)) {
+            slot.1.push(ls);
+        }
+    }
+    Some(MultiPolygon::new(
+        polys
+            .into_iter()
+            .map(|(p, holes)| Polygon::new(p.exterior().clone(), holes))
+            .collect(),
+    ))
+}
+
+/// Join node-id sequences into closed rings by matching end points.
+fn join_rings(mut parts: Vec<Vec<i64>>) -> Option<Vec<Vec<i64>>> {
+    let mut rings = Vec::new();
+    while let Some(mut ring) = parts.pop() {
+        while ring.first() != ring.last() {
+            let end = *ring.last()?;
+            let pos = parts
+                .iter()
+                .position(|p| p.first() == Some(&end) || p.last() == Some(&end))?;
+            let mut next = parts.swap_remove(pos);
+            if next.first() != Some(&end) {
+                next.reverse();
+            }
+            ring.extend_from_slice(&next[1..]);
+        }
+        if ring.len() < 4 {
+            return None;
+        }
+        rings.push(ring);
+    }
+    Some(rings)
+}
+
+fn parse_f64(tags: &Tags, key: &str) -> Option<f64> {
+    tags.get(key)
+        .and_then(|v| v.trim().replace(',', ".").split_whitespace().next()?.parse().ok())
+        .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+}
+
+fn make_facility(
+    id: String,
+    category: Category,
+    tags: &Tags,
+    geometry: Geometry<f64>,
+    entrances: Vec<Point<f64>>,
+) -> Facility {
+    let (default_out, default_in) = category.default_area();
+    let footprint = match &geometry {
+        Geometry::Polygon(p) => Some(p.geodesic_area_unsigned()),
+        Geometry::MultiPolygon(p) => Some(p.geodesic_area_unsigned()),
+        _ => None,
+    };
+    let trail_len = match &geometry {
+        Geometry::LineString(l) => Some(Geodesic.length(l)),
+        Geometry::MultiLineString(l) => Some(l.iter().map(|l| Geodesic.length(l)).sum()),
+        _ => None,
+    };
+    let (area_m2, floor_area_m2, area_source) = match footprint {
+        Some(a) if category.is_indoor() || tags.has("building") => {
+            let levels = parse_f64(tags, "building:levels").unwrap_or(1.0).max(1.0);
+            (0.0, a * levels, AreaSource::Geometry)
+        }
+        Some(a) => (a, 0.0, AreaSource::Geometry),
+        None => match trail_len {
+            // A trail or track drawn as a line: 2 m wide by default.
+            Some(len) if category == Category::Track => (len * 2.0, 0.0, AreaSource::Geometry),
+            _ => (default_out, default_in, AreaSource::Default),
+        },
+    };
+    let (open_to_public, opening_hours) = if category == Category::SchoolVenue {
+        (
+            tags::school_open_to_public(tags),
+            tags.get("opening_hours").map(str::to_string),
+        )
+    } else {
+        (None, tags.get("opening_hours").map(str::to_string))
+    };
+    Facility {
+        id,
+        name: tags.get("name").unwrap_or("").to_string(),
+        category,
+        status: Status::Existing,
+        area_m2,
+        floor_area_m2,
+        area_source,
+        opening_hours,
+        open_to_public,
+        school_id: None,
+        build_year: tags
+            .get("start_date")
+            .and_then(|d| d.get(..4))
+            .and_then(|y| y.parse().ok()),
+        geometry,
+        entrances,
+        note: None,
+    }
+}
+
+fn make_residential(
+    id: String,
+    tags: &Tags,
+    geometry: Geometry<f64>,
+    entrances: Vec<Point<f64>>,
+) -> Residential {
+    let population = parse_f64(tags, "population");
+    let households = parse_f64(tags, "households").or_else(|| parse_f64(tags, "addr:households"));
+    Residential {
+        community: Community {
+            id,
+            name: tags.get("name").unwrap_or("").to_string(),
+            population: population.unwrap_or(0.0),
+            population_source: PopulationSource::Given,
+            households,
+            build_year: tags
+                .get("start_date")
+                .and_then(|d| d.get(..4))
+                .and_then(|y| y.parse().ok()),
+            geometry,
+            entrances,
+        },
+        population,
+    }
+}
+
+/// Mark pitches and other facilities lying inside a school's grounds with the
+/// school's id (school venues themselves excepted).
+fn link_school_pitches(facilities: &mut [Facility]) {
+    let schools: Vec<(String, MultiPolygon<f64>)> = facilities
+        .iter()
+        .filter(|f| f.category == Category::SchoolVenue)
+        .filter_map(|f| match &f.geometry {
+            Geometry::Polygon(p) => Some((f.id.clone(), MultiPolygon::new(vec![p.clone()]))),
+            Geometry::MultiPolygon(p) => Some((f.id.clone(), p.clone())),
+            _ => None,
+        })
+        .filter(|(_, mp)| mp.unsigned_area() > 0.0)
+        .collect();
+    if schools.is_empty() {
+        return;
+    }
+    for f in facilities.iter_mut() {
+        if f.category == Category::SchoolVenue {
+            continue;
+        }
+        let Some(c) = f.geometry.centroid() else {
+            continue;
+        };
+        for (id, mp) in &schools {
+            let inside_box = mp
+                .bounding_rect()
+                .is_some_and(|r| r.min().x <= c.x() && c.x() <= r.max().x && r.min().y <= c.y() && c.y() <= r.max().y);
+            if inside_box && mp.contains(&c) {
+                f.school_id = Some(id.clone());
+                break;
+            }
+        }
+    }
+}
+
+/// Count facilities per category (for summaries and tests).
+pub fn category_counts(facilities: &[Facility]) -> HashMap<Category, usize> {
+    let mut m = HashMap::new();
+    for f in facilities {
+        *m.entry(f.category).or_insert(0) += 1;
+    }
+    m
+}

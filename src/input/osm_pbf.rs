@@ -1,0 +1,157 @@
+//! OpenStreetMap PBF reader (crate `osmpbf`). Blobs are decoded in parallel
+//! with rayon; each block yields a partial [`RawOsm`] and the parts are merged
+//! and sorted by id, so the result does not depend on thread scheduling.
+//!
+//! Every node's coordinate is kept (ways need them); tags are kept only for
+//! elements whose primary keys matter to fitcircle (see [`keep_node_tags`],
+//! [`keep_way_tags`]), which keeps memory proportional to the walkable city.
+
+use std::path::Path;
+
+use osmpbf::{BlobDecode, BlobReader, Element, RelMemberType};
+use rayon::prelude::*;
+
+use super::osm::{Member, MemberKind, OsmNode, OsmRelation, OsmWay, RawOsm, Tags};
+use crate::{Error, Result};
+
+/// Node tag keys that make a node worth keeping with its tags.
+const NODE_KEYS: &[&str] = &[
+    "leisure", "sport", "amenity", "entrance", "barrier", "landuse", "building",
+];
+
+/// Way tag keys that make a way's tags worth keeping.
+const WAY_KEYS: &[&str] = &[
+    "highway", "leisure", "sport", "amenity", "landuse", "building", "boundary", "route",
+    "entrance",
+];
+
+/// True when a node with these tag keys is kept with its tags.
+pub fn keep_node_tags<'a>(mut keys: impl Iterator<Item = &'a str>) -> bool {
+    keys.any(|k| NODE_KEYS.contains(&k))
+}
+
+/// True when a way with these tag keys is kept with its tags.
+pub fn keep_way_tags<'a>(mut keys: impl Iterator<Item = &'a str>) -> bool {
+    keys.any(|k| WAY_KEYS.contains(&k))
+}
+
+/// Read an OSM PBF file. Errors name the file and say what to do when the file
+/// is missing, empty, truncated or not PBF.
+pub fn read_osm_pbf(path: &Path) -> Result<RawOsm> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.len() == 0 {
+        return Err(Error::file(
+            path,
+            "the file is empty; give an OpenStreetMap .osm.pbf extract",
+        ));
+    }
+    let reader = BlobReader::from_path(path).map_err(|e| pbf_error(path, e))?;
+    let parts: Vec<Result<RawOsm>> = reader
+        .par_bridge()
+        .map(|blob| {
+            let blob = blob.map_err(|e| pbf_error(path, e))?;
+            match blob.decode().map_err(|e| pbf_error(path, e))? {
+                BlobDecode::OsmData(block) => Ok(decode_block(&block)),
+                _ => Ok(RawOsm::default()),
+            }
+        })
+        .collect();
+    let mut raw = RawOsm::default();
+    let mut any_block = false;
+    for part in parts {
+        let part = part?;
+        any_block = true;
+        raw.node_ids.extend(part.node_ids);
+        raw.node_coords.extend(part.node_coords);
+        raw.tagged_nodes.extend(part.tagged_nodes);
+        raw.ways.extend(part.ways);
+        raw.relations.extend(part.relations);
+    }
+    if !any_block {
+        return Err(Error::file(
+            path,
+            "no OSM data blocks found; is this really an .osm.pbf file?",
+        ));
+    }
+    raw.finish();
+    Ok(raw)
+}
+
+fn pbf_error(path: &Path, e: osmpbf::Error) -> Error {
+    Error::file(
+        path,
+        format!(
+            "not a readable OSM PBF file ({e}); the file may be truncated or corrupt: \
+             download the extract again or convert it with osmium"
+        ),
+    )
+}
+
+fn decode_block(block: &osmpbf::PrimitiveBlock) -> RawOsm {
+    let mut raw = RawOsm::default();
+    block.for_each_element(|el| match el {
+        Element::DenseNode(n) => {
+            raw.node_ids.push(n.id());
+            raw.node_coords.push([n.lon(), n.lat()]);
+            if keep_node_tags(n.tags().map(|(k, _)| k)) {
+                raw.tagged_nodes.push(OsmNode {
+                    id: n.id(),
+                    lon: n.lon(),
+                    lat: n.lat(),
+                    tags: n.tags().collect(),
+                });
+            }
+        }
+        Element::Node(n) => {
+            raw.node_ids.push(n.id());
+            raw.node_coords.push([n.lon(), n.lat()]);
+            if keep_node_tags(n.tags().map(|(k, _)| k)) {
+                raw.tagged_nodes.push(OsmNode {
+                    id: n.id(),
+                    lon: n.lon(),
+                    lat: n.lat(),
+                    tags: n.tags().collect(),
+                });
+            }
+        }
+        Element::Way(w) => {
+            let tags: Tags = if keep_way_tags(w.tags().map(|(k, _)| k)) {
+                w.tags().collect()
+            } else {
+                Tags::default()
+            };
+            raw.ways.push(OsmWay {
+                id: w.id(),
+                nodes: w.refs().collect(),
+                tags,
+            });
+        }
+        Element::Relation(r) => {
+            let tags: Tags = r.tags().collect();
+            let kind = tags.get("type").unwrap_or("");
+            if matches!(kind, "multipolygon" | "boundary" | "route") {
+                let members = r
+                    .members()
+                    .map(|m| Member {
+                        kind: match m.member_type {
+                            RelMemberType::Node => MemberKind::Node,
+                            RelMemberType::Way => MemberKind::Way,
+                            RelMemberType::Relation => MemberKind::Relation,
+                        },
+                        id: m.member_id,
+                        role: m.role().unwrap_or("").to_string(),
+                    })
+                    .collect();
+                raw.relations.push(OsmRelation {
+                    id: r.id(),
+                    members,
+                    tags,
+                });
+            }
+        }
+    });
+    raw
+}

@@ -1,0 +1,782 @@
+//! CSV and GeoJSON readers for facilities, communities and administrative
+//! units. Both formats become [`Record`]s (named fields + WGS-84 geometry),
+//! then one set of builders turns records into model types, so the rules
+//! (column variants, validation, messages) are the same for both formats.
+//!
+//! Column names are detected case-insensitively among common variants
+//! (`lon/lng/longitude/x`, `lat/latitude/y`, `经度/纬度`, `人口`, `户数`, ...)
+//! unless the config names them.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use geo::{
+    Area, Coord, Geodesic, GeodesicArea, Geometry, Length, MapCoords, MultiPolygon, Point,
+};
+
+use crate::config::{Columns, InputSpec, PopulationSpec};
+use crate::crs::Crs;
+use crate::model::{
+    AdminUnit, AreaSource, Category, Community, Facility, PopulationSource, Status,
+};
+use crate::{Error, Result};
+
+/// One row or feature: fields by column name, and its geometry (WGS-84).
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// "row 12" or "feature 3 (id \"a\")".
+    pub location: String,
+    pub fields: Vec<(String, String)>,
+    pub geometry: Option<Geometry<f64>>,
+}
+
+/// The column names found in a file, for detection.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub records: Vec<Record>,
+}
+
+const ID: &[&str] = &["id", "fid", "osm_id", "code", "编号", "编码"];
+const NAME: &[&str] = &["name", "名称", "小区名称", "名字"];
+const CATEGORY: &[&str] = &["category", "type", "kind", "类别", "类型"];
+const STATUS: &[&str] = &["status", "状态"];
+const AREA: &[&str] = &["area_m2", "area", "面积", "场地面积"];
+const FLOOR: &[&str] = &["floor_area_m2", "floor_area", "建筑面积"];
+const HOURS: &[&str] = &["opening_hours", "hours", "开放时间"];
+const OPEN: &[&str] = &["open_to_public", "open", "对外开放", "是否开放"];
+const POPULATION: &[&str] = &["population", "pop", "people", "residents", "人口", "人口数"];
+const HOUSEHOLDS: &[&str] = &["households", "hh", "户数"];
+const YEAR: &[&str] = &["build_year", "buildtime", "year_built", "year", "建成年份", "建成年代"];
+const LON: &[&str] = &["lon", "lng", "long", "longitude", "x", "经度"];
+const LAT: &[&str] = &["lat", "latitude", "y", "纬度"];
+const WKT: &[&str] = &["wkt", "geometry", "geom", "the_geom"];
+
+/// Find a column: the configured name (must exist) or the first variant present.
+fn find_column(
+    path: &Path,
+    columns: &[String],
+    configured: Option<&String>,
+    variants: &[&str],
+) -> Result<Option<String>> {
+    if let Some(name) = configured {
+        return if columns.iter().any(|c| c == name) {
+            Ok(Some(name.clone()))
+        } else {
+            Err(Error::file(
+                path,
+                format!(
+                    "configured column {name:?} is not in the file (columns: {})",
+                    columns.join(", ")
+                ),
+            ))
+        };
+    }
+    for v in variants {
+        if let Some(c) = columns.iter().find(|c| c.trim().eq_ignore_ascii_case(v)) {
+            return Ok(Some(c.clone()));
+        }
+    }
+    Ok(None)
+}
+
+impl Record {
+    /// The trimmed value of a field, `None` when absent or empty.
+    pub fn get(&self, column: Option<&String>) -> Option<&str> {
+        let col = column?;
+        self.fields
+            .iter()
+            .find(|(k, _)| k == col)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// Read a CSV or GeoJSON file into records (geometry converted to WGS-84).
+pub fn read_table(spec: &InputSpec) -> Result<Table> {
+    let path = &spec.path;
+    let crs = spec.crs()?;
+    let text = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    if text.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::file(
+            path,
+            "the file is empty; it needs a header row (CSV) or a FeatureCollection (GeoJSON)",
+        ));
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let mut table = match ext.as_str() {
+        "csv" | "txt" | "tsv" => read_csv(path, &text, &spec.columns)?,
+        "geojson" | "json" => read_geojson(path, &text)?,
+        other => {
+            return Err(Error::file(
+                path,
+                format!(
+                    "unknown file type {other:?}; use .csv, .geojson/.json, .osm.pbf or .osm"
+                ),
+            ));
+        }
+    };
+    if let Some(f) = &spec.filter {
+        if !table.columns.iter().any(|c| c == &f.column) {
+            return Err(Error::file(
+                path,
+                format!("filter column {:?} is not in the file", f.column),
+            ));
+        }
+        table
+            .records
+            .retain(|r| r.get(Some(&f.column)) == Some(f.equals.as_str()));
+    }
+    for r in table.records.iter_mut() {
+        if let Some(g) = r.geometry.take() {
+            check_geometry(path, &r.location, &g)?;
+            r.geometry = Some(to_wgs84(g, crs));
+        }
+    }
+    Ok(table)
+}
+
+fn to_wgs84(g: Geometry<f64>, crs: Crs) -> Geometry<f64> {
+    if crs == Crs::Wgs84 {
+        return g;
+    }
+    g.map_coords(|c| {
+        let (x, y) = crs.to_wgs84(c.x, c.y);
+        Coord { x, y }
+    })
+}
+
+fn parse_number(path: &Path, location: &str, column: &str, value: &str) -> Result<f64> {
+    let v: f64 = value.replace(',', "").trim().parse().map_err(|_| {
+        Error::record(
+            path,
+            location,
+            format!("column {column:?}: {value:?} is not a number"),
+        )
+    })?;
+    if !v.is_finite() {
+        return Err(Error::record(
+            path,
+            location,
+            format!("column {column:?}: {value:?} is not a finite number"),
+        ));
+    }
+    Ok(v)
+}
+
+/// Check a lon/lat pair, spotting swapped columns.
+fn check_lonlat(path: &Path, location: &str, lon: f64, lat: f64) -> Result<()> {
+    let lon_ok = (-180.0..=180.0).contains(&lon);
+    let lat_ok = (-90.0..=90.0).contains(&lat);
+    if lon_ok && lat_ok {
+        return Ok(());
+    }
+    if !lat_ok && (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
+        return Err(Error::record(
+            path,
+            location,
+            format!(
+                "latitude {lat} is out of range [-90, 90] while longitude {lon} would be a \
+                 valid latitude: longitude and latitude look swapped; swap the columns (or \
+                 set columns.lon / columns.lat in the config; GeoJSON positions are [lon, lat])"
+            ),
+        ));
+    }
+    Err(Error::record(
+        path,
+        location,
+        format!(
+            "coordinate ({lon}, {lat}) is out of range (longitude -180..180, latitude -90..90); \
+             are the coordinates projected (metres)? fitcircle reads lon/lat in wgs84, gcj02 or bd09"
+        ),
+    ))
+}
+
+fn check_geometry(path: &Path, location: &str, g: &Geometry<f64>) -> Result<()> {
+    use geo::CoordsIter;
+    for c in g.coords_iter() {
+        if !c.x.is_finite() || !c.y.is_finite() {
+            return Err(Error::record(path, location, "coordinate is not a finite number"));
+        }
+        check_lonlat(path, location, c.x, c.y)?;
+    }
+    let check_poly = |p: &geo::Polygon<f64>| -> Result<()> {
+        for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+            if ring.0.len() < 4 {
+                return Err(Error::record(
+                    path,
+                    location,
+                    format!(
+                        "polygon ring has {} positions; a ring needs at least 4 (3 corners \
+                         plus the first repeated at the end)",
+                        ring.0.len()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    };
+    match g {
+        Geometry::Polygon(p) => check_poly(p)?,
+        Geometry::MultiPolygon(mp) => mp.iter().try_for_each(check_poly)?,
+        Geometry::LineString(l) if l.0.len() < 2 => {
+            return Err(Error::record(path, location, "line has fewer than 2 positions"));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| Error::file(path, format!("cannot read the CSV header: {e}")))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+        .collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(Error::file(path, "the CSV header row is empty"));
+    }
+    let lon_col = find_column(path, &headers, cols.lon.as_ref(), LON)?;
+    let lat_col = find_column(path, &headers, cols.lat.as_ref(), LAT)?;
+    let wkt_col = find_column(path, &headers, cols.wkt.as_ref(), WKT)?;
+    if wkt_col.is_none() && (lon_col.is_none() || lat_col.is_none()) {
+        return Err(Error::file(
+            path,
+            format!(
+                "no coordinate columns: need lon and lat columns (tried {} / {}) or a WKT \
+                 column (tried {}); found: {}; or set columns.lon / columns.lat in the config",
+                LON.join(", "),
+                LAT.join(", "),
+                WKT.join(", "),
+                headers.join(", ")
+            ),
+        ));
+    }
+    let mut records = Vec::new();
+    for row in rdr.records() {
+        let row = row.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            let what = match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => format!(
+                    "has {len} fields but the header has {expected_len}; fix the quoting or \
+                     the number of commas"
+                ),
+                csv::ErrorKind::Utf8 { .. } => {
+                    "is not valid UTF-8; save the file as UTF-8 (Excel: CSV UTF-8)".to_string()
+                }
+                _ => format!("cannot be read: {e}"),
+            };
+            Error::record(path, format!("row {line}"), format!("the row {what}"))
+        })?;
+        let line = row.position().map(|p| p.line()).unwrap_or(0);
+        let location = format!("row {line}");
+        let fields: Vec<(String, String)> = headers
+            .iter()
+            .cloned()
+            .zip(row.iter().map(str::to_string))
+            .collect();
+        let rec = Record {
+            location,
+            fields,
+            geometry: None,
+        };
+        let geometry = if let Some(w) = rec.get(wkt_col.as_ref()) {
+            Some(parse_wkt(path, &rec.location, w)?)
+        } else {
+            match (rec.get(lon_col.as_ref()), rec.get(lat_col.as_ref())) {
+                (Some(x), Some(y)) => {
+                    let lon = parse_number(path, &rec.location, lon_col.as_deref().unwrap_or(""), x)?;
+                    let lat = parse_number(path, &rec.location, lat_col.as_deref().unwrap_or(""), y)?;
+                    Some(Geometry::Point(Point::new(lon, lat)))
+                }
+                _ => {
+                    return Err(Error::record(
+                        path,
+                        &rec.location,
+                        "missing coordinates: fill in the lon and lat columns (or the WKT column)",
+                    ));
+                }
+            }
+        };
+        records.push(Record { geometry, ..rec });
+    }
+    Ok(Table {
+        columns: headers,
+        records,
+    })
+}
+
+fn parse_wkt(path: &Path, location: &str, text: &str) -> Result<Geometry<f64>> {
+    use std::str::FromStr;
+    let w = wkt::Wkt::<f64>::from_str(text).map_err(|e| {
+        Error::record(path, location, format!("invalid WKT geometry: {e}"))
+    })?;
+    Geometry::try_from(w).map_err(|e| {
+        Error::record(path, location, format!("unsupported WKT geometry: {e}"))
+    })
+}
+
+fn json_to_string(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Raw GeoJSON check before conversion: positions need 2+ numbers and
+/// polygon rings 4+ closed positions.
+fn check_raw_geometry(path: &Path, location: &str, v: &geojson::GeometryValue) -> Result<()> {
+    use geojson::GeometryValue as G;
+    let pos = |p: &geojson::Position| -> Result<()> {
+        if p.as_slice().len() < 2 {
+            return Err(Error::record(
+                path,
+                location,
+                "a position needs at least 2 numbers [longitude, latitude]",
+            ));
+        }
+        Ok(())
+    };
+    let ring = |r: &Vec<geojson::Position>| -> Result<()> {
+        r.iter().try_for_each(pos)?;
+        if r.len() < 4 {
+            return Err(Error::record(
+                path,
+                location,
+                format!(
+                    "polygon ring has {} positions; a ring needs at least 4 (3 corners plus \
+                     the first repeated at the end)",
+                    r.len()
+                ),
+            ));
+        }
+        if r.first() != r.last() {
+            return Err(Error::record(
+                path,
+                location,
+                "polygon ring is not closed: repeat the first position at the end",
+            ));
+        }
+        Ok(())
+    };
+    match v {
+        G::Point { coordinates } => pos(coordinates),
+        G::MultiPoint { coordinates } | G::LineString { coordinates } => {
+            coordinates.iter().try_for_each(pos)
+        }
+        G::MultiLineString { coordinates } => {
+            coordinates.iter().flatten().try_for_each(pos)
+        }
+        G::Polygon { coordinates } => coordinates.iter().try_for_each(ring),
+        G::MultiPolygon { coordinates } => coordinates.iter().flatten().try_for_each(ring),
+        G::GeometryCollection { geometries } => geometries
+            .iter()
+            .try_for_each(|g| check_raw_geometry(path, location, &g.value)),
+    }
+}
+
+fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        Error::file(
+            path,
+            format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
+        )
+    })?;
+    let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or("");
+    if kind != "FeatureCollection" {
+        return Err(Error::file(
+            path,
+            format!(
+                "expected a GeoJSON FeatureCollection, found {}; wrap the features in \
+                 {{\"type\": \"FeatureCollection\", \"features\": [...]}}",
+                if kind.is_empty() { "no \"type\"".to_string() } else { format!("type {kind:?}") }
+            ),
+        ));
+    }
+    let Some(features) = value.get("features").and_then(|f| f.as_array()) else {
+        return Err(Error::file(path, "the FeatureCollection has no \"features\" array"));
+    };
+    let mut columns: Vec<String> = Vec::new();
+    let mut records = Vec::with_capacity(features.len());
+    for (i, fv) in features.iter().enumerate() {
+        let mut location = format!("feature {}", i + 1);
+        let feature: geojson::Feature = serde_json::from_value(fv.clone()).map_err(|e| {
+            Error::record(path, &location, format!("not a valid GeoJSON Feature: {e}"))
+        })?;
+        let mut fields: Vec<(String, String)> = Vec::new();
+        if let Some(props) = &feature.properties {
+            for (k, v) in props {
+                fields.push((k.clone(), json_to_string(v)));
+            }
+        }
+        if let Some(id) = &feature.id {
+            let id = match id {
+                geojson::feature::Id::String(s) => s.clone(),
+                geojson::feature::Id::Number(n) => n.to_string(),
+            };
+            if !fields.iter().any(|(k, _)| k == "id") {
+                fields.push(("id".to_string(), id));
+            }
+        }
+        if let Some((_, id)) = fields.iter().find(|(k, _)| k == "id") {
+            location = format!("feature {} (id {id:?})", i + 1);
+        }
+        for (k, _) in &fields {
+            if !columns.contains(k) {
+                columns.push(k.clone());
+            }
+        }
+        let geometry = match &feature.geometry {
+            None => None,
+            Some(g) => {
+                check_raw_geometry(path, &location, &g.value)?;
+                Some(Geometry::<f64>::try_from(&g.value).map_err(|e| {
+                    Error::record(path, &location, format!("unsupported geometry: {e}"))
+                })?)
+            }
+        };
+        records.push(Record {
+            location,
+            fields,
+            geometry,
+        });
+    }
+    Ok(Table { columns, records })
+}
+
+/// The columns of a table, resolved once.
+struct Resolved {
+    id: Option<String>,
+    name: Option<String>,
+    category: Option<String>,
+    status: Option<String>,
+    area: Option<String>,
+    floor: Option<String>,
+    hours: Option<String>,
+    open: Option<String>,
+    population: Option<String>,
+    households: Option<String>,
+    year: Option<String>,
+}
+
+fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<Resolved> {
+    let f = |conf: &Option<String>, v: &[&str]| find_column(path, &table.columns, conf.as_ref(), v);
+    Ok(Resolved {
+        id: f(&c.id, ID)?,
+        name: f(&c.name, NAME)?,
+        category: f(&c.category, CATEGORY)?,
+        status: f(&c.status, STATUS)?,
+        area: f(&c.area_m2, AREA)?,
+        floor: f(&c.floor_area_m2, FLOOR)?,
+        hours: f(&c.opening_hours, HOURS)?,
+        open: f(&c.open_to_public, OPEN)?,
+        population: f(&c.population, POPULATION)?,
+        households: f(&c.households, HOUSEHOLDS)?,
+        year: f(&c.build_year, YEAR)?,
+    })
+}
+
+fn record_id(path: &Path, rec: &Record, col: &Option<String>, index: usize) -> String {
+    rec.get(col.as_ref()).map(str::to_string).unwrap_or_else(|| {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("row");
+        format!("{stem}:{}", index + 1)
+    })
+}
+
+/// Fail on the first repeated id, naming both places.
+fn check_unique<'a>(path: &Path, items: impl Iterator<Item = (&'a str, &'a str)>) -> Result<()> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for (id, location) in items {
+        if let Some(first) = seen.insert(id, location) {
+            return Err(Error::record(
+                path,
+                location,
+                format!("duplicate id {id:?} (first used at {first}); ids must be unique"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_lowercase().as_str() {
+        "yes" | "true" | "1" | "y" | "是" | "开放" => Some(true),
+        "no" | "false" | "0" | "n" | "否" | "不开放" => Some(false),
+        _ => None,
+    }
+}
+
+fn nonnegative(path: &Path, rec: &Record, col: &Option<String>) -> Result<Option<f64>> {
+    let Some(v) = rec.get(col.as_ref()) else {
+        return Ok(None);
+    };
+    let name = col.as_deref().unwrap_or("");
+    let x = parse_number(path, &rec.location, name, v)?;
+    if x < 0.0 {
+        return Err(Error::record(
+            path,
+            &rec.location,
+            format!("column {name:?}: {x} is negative; it must be 0 or more"),
+        ));
+    }
+    Ok(Some(x))
+}
+
+fn geometry_area(g: &Geometry<f64>) -> Option<f64> {
+    match g {
+        Geometry::Polygon(p) => Some(p.geodesic_area_unsigned()),
+        Geometry::MultiPolygon(p) => Some(p.geodesic_area_unsigned()),
+        _ => None,
+    }
+}
+
+/// Build facilities from a CSV/GeoJSON input.
+pub fn facilities_from(spec: &InputSpec) -> Result<Vec<Facility>> {
+    let path = &spec.path;
+    let table = read_table(spec)?;
+    let cols = resolve(path, &table, &spec.columns)?;
+    let fixed_category = match &spec.category {
+        Some(c) => Some(
+            c.parse::<Category>()
+                .map_err(|e| Error::config(path.display().to_string(), e))?,
+        ),
+        None => None,
+    };
+    if fixed_category.is_none() && cols.category.is_none() {
+        return Err(Error::file(
+            path,
+            format!(
+                "no category column (tried {}); add one or set `category` for this input in \
+                 the config",
+                CATEGORY.join(", ")
+            ),
+        ));
+    }
+    let count_col = match &spec.count_column {
+        Some(c) => find_column(path, &table.columns, Some(c), &[])?,
+        None => None,
+    };
+    let mut out = Vec::new();
+    let mut locations = Vec::new();
+    for (i, rec) in table.records.iter().enumerate() {
+        let Some(geometry) = rec.geometry.clone() else {
+            return Err(Error::record(path, &rec.location, "feature has no geometry"));
+        };
+        let category = match (fixed_category, rec.get(cols.category.as_ref())) {
+            (Some(c), _) => c,
+            (None, Some(v)) => v
+                .parse()
+                .map_err(|e: String| Error::record(path, &rec.location, e))?,
+            (None, None) => {
+                return Err(Error::record(
+                    path,
+                    &rec.location,
+                    "empty category; fill in the category column",
+                ));
+            }
+        };
+        let status = match rec.get(cols.status.as_ref()) {
+            Some(v) => v
+                .parse()
+                .map_err(|e: String| Error::record(path, &rec.location, e))?,
+            None => Status::Existing,
+        };
+        let given_area = nonnegative(path, rec, &cols.area)?;
+        let given_floor = nonnegative(path, rec, &cols.floor)?;
+        let (def_out, def_in) = category.default_area();
+        let (area_m2, floor_area_m2, area_source) = if given_area.is_some() || given_floor.is_some()
+        {
+            (given_area.unwrap_or(0.0), given_floor.unwrap_or(0.0), AreaSource::Given)
+        } else if let Some(a) = geometry_area(&geometry) {
+            if category.is_indoor() {
+                (0.0, a, AreaSource::Geometry)
+            } else {
+                (a, 0.0, AreaSource::Geometry)
+            }
+        } else if let (Category::Track, Geometry::LineString(l)) = (category, &geometry) {
+            (Geodesic.length(l) * 2.0, 0.0, AreaSource::Geometry)
+        } else {
+            (def_out, def_in, AreaSource::Default)
+        };
+        let open_to_public = match rec.get(cols.open.as_ref()) {
+            Some(v) => Some(parse_bool(v).ok_or_else(|| {
+                Error::record(
+                    path,
+                    &rec.location,
+                    format!("open_to_public {v:?} is not yes/no/true/false/1/0"),
+                )
+            })?),
+            None => None,
+        };
+        let build_year = match rec.get(cols.year.as_ref()) {
+            Some(v) => Some(parse_number(path, &rec.location, "build_year", v)? as i32),
+            None => None,
+        };
+        let id = record_id(path, rec, &cols.id, i);
+        let copies = match &count_col {
+            Some(_) => {
+                let n = nonnegative(path, rec, &count_col)?.unwrap_or(0.0);
+                if n.fract() != 0.0 {
+                    return Err(Error::record(
+                        path,
+                        &rec.location,
+                        format!("count {n} is not a whole number"),
+                    ));
+                }
+                n as usize
+            }
+            None => 1,
+        };
+        for k in 0..copies {
+            let fid = if count_col.is_some() {
+                format!("{id}#{}", k + 1)
+            } else {
+                id.clone()
+            };
+            locations.push(rec.location.clone());
+            out.push(Facility {
+                id: fid,
+                name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+                category,
+                status,
+                area_m2,
+                floor_area_m2,
+                area_source,
+                opening_hours: rec.get(cols.hours.as_ref()).map(str::to_string),
+                open_to_public,
+                school_id: None,
+                build_year,
+                geometry: geometry.clone(),
+                entrances: Vec::new(),
+                note: spec.note.clone(),
+            });
+        }
+    }
+    check_unique(
+        path,
+        out.iter().zip(&locations).map(|(f, l)| (f.id.as_str(), l.as_str())),
+    )?;
+    Ok(out)
+}
+
+/// Build communities from a CSV/GeoJSON input. Population comes from a
+/// population column, else households x `household_size`, else (when the
+/// config spreads a total) is filled in later; otherwise it is an error.
+pub fn communities_from(
+    spec: &InputSpec,
+    household_size: f64,
+    population: Option<&PopulationSpec>,
+) -> Result<Vec<Community>> {
+    let path = &spec.path;
+    let table = read_table(spec)?;
+    let cols = resolve(path, &table, &spec.columns)?;
+    let spread = population.and_then(|p| p.spread_total).is_some();
+    if cols.population.is_none() && cols.households.is_none() && !spread {
+        return Err(Error::file(
+            path,
+            format!(
+                "no population column (tried {}) and no households column (tried {}); add \
+                 one, name it with columns.population in the config, or set \
+                 [population] spread_total to spread a known total",
+                POPULATION.join(", "),
+                HOUSEHOLDS.join(", ")
+            ),
+        ));
+    }
+    let mut out = Vec::with_capacity(table.records.len());
+    for (i, rec) in table.records.iter().enumerate() {
+        let Some(geometry) = rec.geometry.clone() else {
+            return Err(Error::record(path, &rec.location, "feature has no geometry"));
+        };
+        let pop = nonnegative(path, rec, &cols.population)?;
+        let households = nonnegative(path, rec, &cols.households)?;
+        let (population, source) = match (pop, households) {
+            (Some(p), _) if !spread => (p, PopulationSource::Given),
+            (None, Some(h)) if !spread => (h * household_size, PopulationSource::Households),
+            _ if spread => (0.0, PopulationSource::Estimate),
+            _ => {
+                return Err(Error::record(
+                    path,
+                    &rec.location,
+                    "missing population (and no households); fill it in or set \
+                     [population] spread_total in the config",
+                ));
+            }
+        };
+        let build_year = match rec.get(cols.year.as_ref()) {
+            Some(v) => Some(parse_number(path, &rec.location, "build_year", v)? as i32),
+            None => None,
+        };
+        out.push(Community {
+            id: record_id(path, rec, &cols.id, i),
+            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            population,
+            population_source: source,
+            households,
+            build_year,
+            geometry,
+            entrances: Vec::new(),
+        });
+    }
+    check_unique(
+        path,
+        out.iter()
+            .zip(&table.records)
+            .map(|(c, r)| (c.id.as_str(), r.location.as_str())),
+    )?;
+    Ok(out)
+}
+
+/// Build administrative units (polygons) from a CSV/GeoJSON input.
+pub fn units_from(spec: &InputSpec) -> Result<Vec<AdminUnit>> {
+    let path = &spec.path;
+    let table = read_table(spec)?;
+    let cols = resolve(path, &table, &spec.columns)?;
+    let mut out = Vec::new();
+    for (i, rec) in table.records.iter().enumerate() {
+        let geometry = match &rec.geometry {
+            Some(Geometry::Polygon(p)) => MultiPolygon::new(vec![p.clone()]),
+            Some(Geometry::MultiPolygon(mp)) => mp.clone(),
+            _ => {
+                return Err(Error::record(
+                    path,
+                    &rec.location,
+                    "an administrative unit needs a Polygon or MultiPolygon geometry",
+                ));
+            }
+        };
+        if geometry.unsigned_area() == 0.0 {
+            return Err(Error::record(path, &rec.location, "unit polygon has zero area"));
+        }
+        out.push(AdminUnit {
+            id: record_id(path, rec, &cols.id, i),
+            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            geometry,
+        });
+    }
+    check_unique(
+        path,
+        out.iter()
+            .zip(&table.records)
+            .map(|(u, r)| (u.id.as_str(), r.location.as_str())),
+    )?;
+    Ok(out)
+}

@@ -1,0 +1,304 @@
+//! Plain records handed from `input` to `graph` and `analysis`: facilities,
+//! residential communities (or population cells) and administrative units.
+//! All geometry is WGS-84 lon/lat (converted at load).
+
+use std::fmt;
+use std::str::FromStr;
+
+use geo::{Geometry, MultiPolygon, Point};
+
+/// Facility categories. The one table mapping OSM tags to these lives in
+/// `input::tags`; defaults per category live in [`Category::default_area`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    /// `leisure=pitch` with `sport=soccer` (incl. cage football).
+    FootballPitch,
+    /// `leisure=pitch` with `sport=basketball`.
+    BasketballCourt,
+    /// `leisure=pitch` with `sport=tennis`.
+    TennisCourt,
+    /// `leisure=pitch` with `sport=table_tennis` (table-tennis tables).
+    TableTennis,
+    /// Any other pitch (volleyball, multi, gateball, unspecified...).
+    OtherPitch,
+    /// `leisure=sports_centre` or `sports_hall`.
+    SportsCentre,
+    /// `leisure=fitness_centre` (gyms).
+    FitnessCentre,
+    /// `leisure=fitness_station` (outdoor fitness equipment).
+    FitnessStation,
+    /// `leisure=track` (running tracks, fitness trails).
+    Track,
+    /// `leisure=stadium`.
+    Stadium,
+    /// `leisure=ice_rink`.
+    IceRink,
+    /// `leisure=swimming_pool` / `sports_centre` with swimming.
+    SwimmingPool,
+    /// `leisure=park`.
+    Park,
+    /// `leisure=playground`.
+    Playground,
+    /// A school's sports venue (`amenity=school|college|university`).
+    SchoolVenue,
+}
+
+impl Category {
+    /// Every category, in output order.
+    pub const ALL: [Category; 15] = [
+        Category::FootballPitch,
+        Category::BasketballCourt,
+        Category::TennisCourt,
+        Category::TableTennis,
+        Category::OtherPitch,
+        Category::SportsCentre,
+        Category::FitnessCentre,
+        Category::FitnessStation,
+        Category::Track,
+        Category::Stadium,
+        Category::IceRink,
+        Category::SwimmingPool,
+        Category::Park,
+        Category::Playground,
+        Category::SchoolVenue,
+    ];
+
+    /// Stable snake_case name used in files and column names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::FootballPitch => "football_pitch",
+            Category::BasketballCourt => "basketball_court",
+            Category::TennisCourt => "tennis_court",
+            Category::TableTennis => "table_tennis",
+            Category::OtherPitch => "other_pitch",
+            Category::SportsCentre => "sports_centre",
+            Category::FitnessCentre => "fitness_centre",
+            Category::FitnessStation => "fitness_station",
+            Category::Track => "track",
+            Category::Stadium => "stadium",
+            Category::IceRink => "ice_rink",
+            Category::SwimmingPool => "swimming_pool",
+            Category::Park => "park",
+            Category::Playground => "playground",
+            Category::SchoolVenue => "school_venue",
+        }
+    }
+
+    /// Index into [`Category::ALL`].
+    pub fn index(self) -> usize {
+        Category::ALL
+            .iter()
+            .position(|c| *c == self)
+            .expect("category is in ALL")
+    }
+
+    /// Default (outdoor sports land m2, indoor floor area m2) for a facility
+    /// mapped as a point or with no known floor area. Sources: DOMAIN.md
+    /// (GB 50180-2018 Appendix C sizes, cage football 40 x 20 m) and standard
+    /// court dimensions.
+    pub fn default_area(self) -> (f64, f64) {
+        match self {
+            Category::FootballPitch => (800.0, 0.0),
+            Category::BasketballCourt => (420.0, 0.0),
+            Category::TennisCourt => (670.0, 0.0),
+            Category::TableTennis => (30.0, 0.0),
+            Category::OtherPitch => (770.0, 0.0),
+            Category::SportsCentre => (0.0, 2000.0),
+            Category::FitnessCentre => (0.0, 500.0),
+            Category::FitnessStation => (150.0, 0.0),
+            Category::Track => (3000.0, 0.0),
+            Category::Stadium => (10000.0, 0.0),
+            Category::IceRink => (0.0, 1800.0),
+            Category::SwimmingPool => (0.0, 1250.0),
+            Category::Park => (10000.0, 0.0),
+            Category::Playground => (300.0, 0.0),
+            Category::SchoolVenue => (2000.0, 0.0),
+        }
+    }
+
+    /// True when the category's area is indoor floor space rather than land.
+    pub fn is_indoor(self) -> bool {
+        matches!(
+            self,
+            Category::SportsCentre
+                | Category::FitnessCentre
+                | Category::IceRink
+                | Category::SwimmingPool
+        )
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Category {
+    type Err = String;
+
+    /// Accepts the snake_case names, OSM-like aliases and common Chinese names.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let k = s.trim().to_lowercase().replace([' ', '-'], "_");
+        let c = match k.as_str() {
+            "football_pitch" | "football" | "soccer" | "cage_football" | "足球场"
+            | "笼式足球场" => Category::FootballPitch,
+            "basketball_court" | "basketball" | "篮球场" => Category::BasketballCourt,
+            "tennis_court" | "tennis" | "网球场" => Category::TennisCourt,
+            "table_tennis" | "乒乓球" | "乒乓球台" | "乒乓球长廊" => Category::TableTennis,
+            "other_pitch" | "pitch" | "multi" | "gateball" | "门球场" | "球场" => {
+                Category::OtherPitch
+            }
+            "sports_centre" | "sports_center" | "sports_hall" | "体育馆" | "体育中心"
+            | "全民健身中心" => Category::SportsCentre,
+            "fitness_centre" | "fitness_center" | "gym" | "健身房" | "健身中心" => {
+                Category::FitnessCentre
+            }
+            "fitness_station" | "outdoor_fitness" | "健身器材" | "健身点" | "室外健身场地" => {
+                Category::FitnessStation
+            }
+            "track" | "fitness_trail" | "running_track" | "健身步道" | "跑道" => {
+                Category::Track
+            }
+            "stadium" | "体育场" => Category::Stadium,
+            "ice_rink" | "滑冰场" | "冰场" => Category::IceRink,
+            "swimming_pool" | "pool" | "游泳池" | "游泳馆" => Category::SwimmingPool,
+            "park" | "公园" => Category::Park,
+            "playground" | "儿童游乐场" => Category::Playground,
+            "school_venue" | "school" | "学校" | "学校体育场地" => Category::SchoolVenue,
+            _ => {
+                let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+                return Err(format!(
+                    "unknown facility category {s:?}; use one of: {}",
+                    names.join(", ")
+                ));
+            }
+        };
+        Ok(c)
+    }
+}
+
+/// Whether a facility exists or is planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Status {
+    #[default]
+    Existing,
+    Planned,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Existing => "existing",
+            Status::Planned => "planned",
+        }
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "" | "existing" | "built" | "open" | "现有" | "已建" => Ok(Status::Existing),
+            "planned" | "proposed" | "规划" | "拟建" | "在建" => Ok(Status::Planned),
+            other => Err(format!(
+                "unknown status {other:?}; use \"existing\" or \"planned\""
+            )),
+        }
+    }
+}
+
+/// Where an area figure came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaSource {
+    /// Given in the input (an `area_m2` column or property).
+    Given,
+    /// Computed from the polygon geometry (geodesic area).
+    Geometry,
+    /// Per-category default for a point (see [`Category::default_area`]).
+    Default,
+}
+
+impl AreaSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AreaSource::Given => "given",
+            AreaSource::Geometry => "geometry",
+            AreaSource::Default => "category_default",
+        }
+    }
+}
+
+/// A sports facility or school sports venue.
+#[derive(Debug, Clone)]
+pub struct Facility {
+    /// Unique id within the run (e.g. `osm:way/123` or the CSV id).
+    pub id: String,
+    pub name: String,
+    pub category: Category,
+    pub status: Status,
+    /// Outdoor sports land in m2.
+    pub area_m2: f64,
+    /// Indoor sports floor area in m2.
+    pub floor_area_m2: f64,
+    pub area_source: AreaSource,
+    /// OSM `opening_hours` syntax, if known (school venues).
+    pub opening_hours: Option<String>,
+    /// For school venues: whether the venue is open to the public.
+    pub open_to_public: Option<bool>,
+    /// For pitches inside a school: the school's id.
+    pub school_id: Option<String>,
+    pub build_year: Option<i32>,
+    /// WGS-84 geometry (point, line or polygon).
+    pub geometry: Geometry<f64>,
+    /// Entrances (WGS-84) on the boundary, if known.
+    pub entrances: Vec<Point<f64>>,
+    /// Free-text note carried to the outputs (e.g. "located at hexagon centre").
+    pub note: Option<String>,
+}
+
+/// How a community's population figure was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PopulationSource {
+    /// A population column, property or OSM `population` tag.
+    Given,
+    /// Households x household size.
+    Households,
+    /// A district total spread over the communities: an estimate.
+    Estimate,
+}
+
+impl PopulationSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PopulationSource::Given => "given",
+            PopulationSource::Households => "households_x_size",
+            PopulationSource::Estimate => "estimate_spread_total",
+        }
+    }
+}
+
+/// A residential community (小区 / 社区), a `landuse=residential` area or a
+/// population grid cell.
+#[derive(Debug, Clone)]
+pub struct Community {
+    pub id: String,
+    pub name: String,
+    /// Residents (people).
+    pub population: f64,
+    pub population_source: PopulationSource,
+    pub households: Option<f64>,
+    pub build_year: Option<i32>,
+    /// WGS-84 geometry (point or polygon).
+    pub geometry: Geometry<f64>,
+    /// Entrances (WGS-84), if known.
+    pub entrances: Vec<Point<f64>>,
+}
+
+/// An administrative unit (e.g. a subdistrict 街道).
+#[derive(Debug, Clone)]
+pub struct AdminUnit {
+    pub id: String,
+    pub name: String,
+    pub geometry: MultiPolygon<f64>,
+}

@@ -1,0 +1,126 @@
+//! CSV tables: unreachable items, the coverage summary, and the graph export.
+
+use std::io::{self, Write};
+
+use crate::analysis::study::Study;
+use crate::input::Inputs;
+use crate::output::geojson::round;
+
+fn csv_writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::WriterBuilder::new().from_writer(w)
+}
+
+fn io_err(e: csv::Error) -> io::Error {
+    io::Error::other(e)
+}
+
+/// `unreachable.csv`: every community and facility that could not be
+/// attached to the network, with the reason. Never silently dropped.
+pub fn write_unreachable(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+    let mut c = csv_writer(w);
+    c.write_record(["kind", "id", "name", "population", "reason_code", "reason"])
+        .map_err(io_err)?;
+    for (i, com) in inputs.communities.iter().enumerate() {
+        if let Err(e) = &study.community_access[i] {
+            c.write_record([
+                "community",
+                &com.id,
+                &com.name,
+                &round(com.population, 2).to_string(),
+                e.code(),
+                &e.reason(),
+            ])
+            .map_err(io_err)?;
+        }
+    }
+    for (i, f) in inputs.facilities.iter().enumerate() {
+        if let Err(e) = &study.facility_access[i] {
+            c.write_record(["facility", &f.id, &f.name, "", e.code(), &e.reason()])
+                .map_err(io_err)?;
+        }
+    }
+    c.flush()
+}
+
+/// `summary.csv`: one row per area (whole area, then each unit) and target:
+/// facilities, population, covered population and share.
+pub fn write_summary(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+    let mut c = csv_writer(w);
+    c.write_record([
+        "area",
+        "unit_id",
+        "target",
+        "facilities",
+        "communities",
+        "population",
+        "covered_population",
+        "coverage_share",
+        "unreachable_population",
+        "walk_minutes",
+        "limit_m",
+    ])
+    .map_err(io_err)?;
+    for a in &study.areas {
+        let (name, id) = match a.unit {
+            None => ("all".to_string(), String::new()),
+            Some(u) => (inputs.units[u].name.clone(), inputs.units[u].id.clone()),
+        };
+        for t in &a.targets {
+            c.write_record([
+                name.as_str(),
+                id.as_str(),
+                t.target.name(),
+                &t.facilities.to_string(),
+                &a.communities.to_string(),
+                &round(t.population, 1).to_string(),
+                &round(t.covered_population, 1).to_string(),
+                &round(t.share(), 4).to_string(),
+                &round(a.unreachable_population, 1).to_string(),
+                &study.settings.minutes.to_string(),
+                &round(study.coverage.settings.limit_m, 1).to_string(),
+            ])
+            .map_err(io_err)?;
+        }
+    }
+    c.flush()
+}
+
+/// `graph_nodes.csv`: node index, OSM id (0 for snap points), lon, lat, component.
+pub fn write_graph_nodes(w: &mut dyn Write, study: &Study) -> io::Result<()> {
+    let net = &study.graph.net;
+    let mut c = csv_writer(w);
+    c.write_record(["node", "osm_id", "lon", "lat", "component"])
+        .map_err(io_err)?;
+    for (i, xy) in net.coords.iter().enumerate() {
+        c.write_record([
+            i.to_string(),
+            net.osm_ids[i].to_string(),
+            round(xy[0], 7).to_string(),
+            round(xy[1], 7).to_string(),
+            study.graph.component[i].to_string(),
+        ])
+        .map_err(io_err)?;
+    }
+    c.flush()
+}
+
+/// `graph_edges.csv`: edge index, from, to, length (m), OSM way, directions.
+pub fn write_graph_edges(w: &mut dyn Write, study: &Study) -> io::Result<()> {
+    let net = &study.graph.net;
+    let mut c = csv_writer(w);
+    c.write_record(["edge", "from", "to", "length_m", "way_id", "forward", "backward"])
+        .map_err(io_err)?;
+    for (i, e) in net.edges.iter().enumerate() {
+        c.write_record([
+            i.to_string(),
+            e.from.to_string(),
+            e.to.to_string(),
+            round(e.length_m, 3).to_string(),
+            e.way_id.to_string(),
+            e.forward.to_string(),
+            e.backward.to_string(),
+        ])
+        .map_err(io_err)?;
+    }
+    c.flush()
+}
