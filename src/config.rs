@@ -238,9 +238,27 @@ pub struct Config {
 impl Config {
     /// Read and parse a TOML config; resolves relative paths against its folder.
     pub fn read(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
+        let text = std::fs::read_to_string(path).map_err(|source| {
+            let hint = match source.kind() {
+                std::io::ErrorKind::NotFound => Some(
+                    "no such config file; check the --config path (relative to the current \
+                     folder)",
+                ),
+                std::io::ErrorKind::IsADirectory => {
+                    Some("this is a folder; give the TOML config file itself")
+                }
+                std::io::ErrorKind::InvalidData => {
+                    Some("the config is not valid UTF-8 text; save it as UTF-8")
+                }
+                _ => None,
+            };
+            Error::Read {
+                path: path.to_path_buf(),
+                source: match hint {
+                    Some(h) => std::io::Error::new(source.kind(), h),
+                    None => source,
+                },
+            }
         })?;
         let mut cfg: Config = toml::from_str(&text).map_err(|e| {
             Error::file(

@@ -17,9 +17,13 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err}");
+            let top = err.to_string();
+            eprintln!("error: {top}");
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                let text = cause.to_string();
+                if !top.contains(&text) {
+                    eprintln!("  caused by: {text}");
+                }
             }
             ExitCode::from(2)
         }

@@ -145,7 +145,9 @@ impl FromStr for Category {
             | "笼式足球场" => Category::FootballPitch,
             "basketball_court" | "basketball" | "篮球场" => Category::BasketballCourt,
             "tennis_court" | "tennis" | "网球场" => Category::TennisCourt,
-            "table_tennis" | "乒乓球" | "乒乓球台" | "乒乓球长廊" => Category::TableTennis,
+            "table_tennis" | "乒乓球" | "乒乓球台" | "乒乓球长廊" => {
+                Category::TableTennis
+            }
             "other_pitch" | "pitch" | "multi" | "gateball" | "门球场" | "球场" => {
                 Category::OtherPitch
             }

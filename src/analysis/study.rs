@@ -96,7 +96,10 @@ fn check_swapped(what: &str, points: &[Point<f64>], bbox: geo::Rect<f64>) -> Res
     }
     let pad = 0.05;
     let inside = |x: f64, y: f64| {
-        bbox.min().x - pad <= x && x <= bbox.max().x + pad && bbox.min().y - pad <= y && y <= bbox.max().y + pad
+        bbox.min().x - pad <= x
+            && x <= bbox.max().x + pad
+            && bbox.min().y - pad <= y
+            && y <= bbox.max().y + pad
     };
     let n = points.len();
     let direct = points.iter().filter(|p| inside(p.x(), p.y())).count();
@@ -143,7 +146,11 @@ pub fn run(inputs: &Inputs, settings: &Settings) -> Result<Study> {
         .iter()
         .filter_map(|c| representative_point(&c.geometry))
         .collect();
-    check_swapped("communities", &community_points, bbox)?;
+    let what = match &inputs.community_path {
+        Some(p) => format!("{} (communities)", p.display()),
+        None => "communities".to_string(),
+    };
+    check_swapped(&what, &community_points, bbox)?;
     let facility_points: Vec<Point<f64>> = inputs
         .facilities
         .iter()
@@ -235,8 +242,11 @@ pub fn run(inputs: &Inputs, settings: &Settings) -> Result<Study> {
     timings.push(("search", t.elapsed()));
 
     let t = Instant::now();
-    let boxes: Vec<Option<geo::Rect<f64>>> =
-        inputs.units.iter().map(|u| u.geometry.bounding_rect()).collect();
+    let boxes: Vec<Option<geo::Rect<f64>>> = inputs
+        .units
+        .iter()
+        .map(|u| u.geometry.bounding_rect())
+        .collect();
     let community_unit: Vec<Option<usize>> = inputs
         .communities
         .par_iter()
@@ -247,9 +257,25 @@ pub fn run(inputs: &Inputs, settings: &Settings) -> Result<Study> {
         .par_iter()
         .map(|f| representative_point(&f.geometry).and_then(|p| unit_of(&inputs.units, &boxes, p)))
         .collect();
-    let mut areas = vec![summarise(None, inputs, &coverage, &community_access, &community_unit, &facility_unit, &sources)];
+    let mut areas = vec![summarise(
+        None,
+        inputs,
+        &coverage,
+        &community_access,
+        &community_unit,
+        &facility_unit,
+        &sources,
+    )];
     for u in 0..inputs.units.len() {
-        areas.push(summarise(Some(u), inputs, &coverage, &community_access, &community_unit, &facility_unit, &sources));
+        areas.push(summarise(
+            Some(u),
+            inputs,
+            &coverage,
+            &community_access,
+            &community_unit,
+            &facility_unit,
+            &sources,
+        ));
     }
     timings.push(("summary", t.elapsed()));
     Ok(Study {
@@ -280,7 +306,10 @@ fn summarise(
     let members: Vec<usize> = (0..inputs.communities.len())
         .filter(|&c| unit.is_none() || community_unit[c] == unit)
         .collect();
-    let population: f64 = members.iter().map(|&c| inputs.communities[c].population).sum();
+    let population: f64 = members
+        .iter()
+        .map(|&c| inputs.communities[c].population)
+        .sum();
     let unreachable_population = members
         .iter()
         .filter(|&&c| access[c].is_err())

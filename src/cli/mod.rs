@@ -24,6 +24,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum Command {
     /// Walking coverage of sports facilities per community and unit.
     ///
@@ -266,7 +267,9 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         for n in &inputs.notes {
             msg.push_str(&format!("\nnote: {n}"));
         }
-        msg.push_str("\nmissing: a street network (add [network] path = \"city.osm.pbf\" or --network)");
+        msg.push_str(
+            "\nmissing: a street network (add [network] path = \"city.osm.pbf\" or --network)",
+        );
         if inputs.facilities.is_empty() {
             msg.push_str("\nmissing: sports facilities (add [[facilities]] or --facilities)");
         }
@@ -308,8 +311,16 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         for (name, d) in &study.timings {
             eprintln!("  {:<8} {:>9.1} ms", name, d.as_secs_f64() * 1e3);
         }
-        eprintln!("  {:<8} {:>9.1} ms", "write", write_time.as_secs_f64() * 1e3);
-        eprintln!("  {:<8} {:>9.1} ms", "total", t0.elapsed().as_secs_f64() * 1e3);
+        eprintln!(
+            "  {:<8} {:>9.1} ms",
+            "write",
+            write_time.as_secs_f64() * 1e3
+        );
+        eprintln!(
+            "  {:<8} {:>9.1} ms",
+            "total",
+            t0.elapsed().as_secs_f64() * 1e3
+        );
     }
     Ok(())
 }

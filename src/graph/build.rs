@@ -103,7 +103,11 @@ pub fn build_network(raw: &RawOsm, ways: &[WalkWay]) -> Network {
     let mut uses: HashMap<i64, u32> = HashMap::new();
     for w in ways {
         for (i, id) in w.nodes.iter().enumerate() {
-            let bump = if i == 0 || i + 1 == w.nodes.len() { 2 } else { 1 };
+            let bump = if i == 0 || i + 1 == w.nodes.len() {
+                2
+            } else {
+                1
+            };
             *uses.entry(*id).or_insert(0) += bump;
         }
     }
@@ -131,7 +135,8 @@ pub fn build_network(raw: &RawOsm, ways: &[WalkWay]) -> Network {
         }
         let mut start = 0usize;
         for i in 1..nodes.len() {
-            let is_junction = i + 1 == nodes.len() || uses.get(&nodes[i].0).copied().unwrap_or(0) > 1;
+            let is_junction =
+                i + 1 == nodes.len() || uses.get(&nodes[i].0).copied().unwrap_or(0) > 1;
             if !is_junction {
                 continue;
             }

@@ -163,7 +163,10 @@ impl<'a> Snapper<'a> {
         let line = item.geom();
         let (q, t) = closest_on_segment(line.from, line.to, p);
         let g = self.net.edge_geom(e as usize);
-        let before: f64 = g[..=s as usize].windows(2).map(|w| geodesic_m(w[0], w[1])).sum();
+        let before: f64 = g[..=s as usize]
+            .windows(2)
+            .map(|w| geodesic_m(w[0], w[1]))
+            .sum();
         let seg_len = geodesic_m(g[s as usize], g[s as usize + 1]);
         let edge_len = self.net.edges[e as usize].length_m;
         SnapHit {
@@ -230,8 +233,12 @@ impl<'a> Snapper<'a> {
                     let better = match (&first_err, &e) {
                         (None, _) => true,
                         (
-                            Some(Unreachable::TooFar { nearest_m: Some(a), .. }),
-                            Unreachable::TooFar { nearest_m: Some(b), .. },
+                            Some(Unreachable::TooFar {
+                                nearest_m: Some(a), ..
+                            }),
+                            Unreachable::TooFar {
+                                nearest_m: Some(b), ..
+                            },
                         ) => b < a,
                         (Some(Unreachable::TooFar { .. }), Unreachable::Island { .. }) => true,
                         _ => false,
@@ -279,7 +286,10 @@ impl<'a> Snapper<'a> {
             | Geometry::GeometryCollection(_)
             | Geometry::Point(_)
             | Geometry::MultiPoint(_) => {
-                return geometry.centroid().map(|c| vec![[c.x(), c.y()]]).unwrap_or_default();
+                return geometry
+                    .centroid()
+                    .map(|c| vec![[c.x(), c.y()]])
+                    .unwrap_or_default();
             }
         }
         let spacing = self.settings.boundary_spacing_m.max(1.0);
@@ -332,7 +342,8 @@ pub fn attach(net: &Network, hits: &[SnapHit]) -> (Network, Vec<u32>) {
                 hit_node[i] = edge.from;
             } else if off >= edge.length_m - MERGE_M {
                 hit_node[i] = edge.to;
-            } else if let Some(&(last_off, last_node)) = cuts.last().filter(|c| off - c.0 <= MERGE_M)
+            } else if let Some(&(last_off, last_node)) =
+                cuts.last().filter(|c| off - c.0 <= MERGE_M)
             {
                 let _ = last_off;
                 hit_node[i] = last_node;
@@ -345,7 +356,14 @@ pub fn attach(net: &Network, hits: &[SnapHit]) -> (Network, Vec<u32>) {
             }
         }
         if cuts.is_empty() {
-            push_edge(&mut out, edge, edge.from, edge.to, g.to_vec(), edge.length_m);
+            push_edge(
+                &mut out,
+                edge,
+                edge.from,
+                edge.to,
+                g.to_vec(),
+                edge.length_m,
+            );
             continue;
         }
         let mut prev_off = 0.0;
@@ -357,7 +375,14 @@ pub fn attach(net: &Network, hits: &[SnapHit]) -> (Network, Vec<u32>) {
             prev_off = *off;
             prev_node = *node;
         }
-        push_edge(&mut out, edge, prev_node, edge.to, last_piece, edge.length_m - prev_off);
+        push_edge(
+            &mut out,
+            edge,
+            prev_node,
+            edge.to,
+            last_piece,
+            edge.length_m - prev_off,
+        );
     }
     (out, hit_node)
 }
@@ -384,7 +409,10 @@ fn point_at(g: &[[f64; 2]], offset: f64) -> [f64; 2] {
         let len = geodesic_m(w[0], w[1]);
         if acc + len >= offset && len > 0.0 {
             let t = ((offset - acc) / len).clamp(0.0, 1.0);
-            return [w[0][0] + t * (w[1][0] - w[0][0]), w[0][1] + t * (w[1][1] - w[0][1])];
+            return [
+                w[0][0] + t * (w[1][0] - w[0][0]),
+                w[0][1] + t * (w[1][1] - w[0][1]),
+            ];
         }
         acc += len;
     }
@@ -406,7 +434,10 @@ fn split_polyline(g: &[[f64; 2]], offsets: &[f64]) -> Vec<Vec<[f64; 2]>> {
             } else {
                 0.0
             };
-            let p = [w[0][0] + t * (w[1][0] - w[0][0]), w[0][1] + t * (w[1][1] - w[0][1])];
+            let p = [
+                w[0][0] + t * (w[1][0] - w[0][0]),
+                w[0][1] + t * (w[1][1] - w[0][1]),
+            ];
             current.push(p);
             pieces.push(std::mem::replace(&mut current, vec![p]));
             k += 1;

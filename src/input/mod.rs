@@ -2,11 +2,11 @@
 //! CRS conversion at load. Only this module and `output` touch files.
 
 pub mod osm;
-pub mod osm_xml;
-pub mod osm_pbf;
-pub mod tags;
 pub mod osm_extract;
+pub mod osm_pbf;
+pub mod osm_xml;
 pub mod table;
+pub mod tags;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,6 +26,8 @@ pub struct Inputs {
     pub facilities: Vec<Facility>,
     pub communities: Vec<Community>,
     pub community_access: AccessMode,
+    /// The communities file, for messages.
+    pub community_path: Option<PathBuf>,
     pub units: Vec<AdminUnit>,
     /// Notes every output should repeat (estimates, approximations, sources).
     pub notes: Vec<String>,
@@ -114,7 +116,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
             warn_once(&mut inputs, &spec.path, &w);
             list
         } else {
-            table::facilities_from(spec)?
+            table::facilities_from(spec, &mut inputs.warnings)?
         };
         if let Some(note) = &spec.note {
             for f in list.iter_mut() {
@@ -138,6 +140,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
     }
     if let Some(spec) = &config.communities {
         inputs.community_access = spec.access_mode()?;
+        inputs.community_path = Some(spec.path.clone());
         inputs.communities = if is_osm(&spec.path) {
             osm_communities(&mut cache, spec, config, &mut inputs.warnings)?
         } else {
@@ -145,6 +148,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
                 spec,
                 config.settings.household_size,
                 config.population.as_ref(),
+                &mut inputs.warnings,
             )?
         };
     }
@@ -153,7 +157,10 @@ pub fn load(config: &Config) -> Result<Inputs> {
             if pop.spread != "even" {
                 return Err(Error::config(
                     config.origin.clone(),
-                    format!("population.spread {:?} is not supported; use \"even\"", pop.spread),
+                    format!(
+                        "population.spread {:?} is not supported; use \"even\"",
+                        pop.spread
+                    ),
                 ));
             }
             let n = inputs.communities.len();
@@ -198,7 +205,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
             }
             units
         } else {
-            table::units_from(spec)?
+            table::units_from(spec, &mut inputs.warnings)?
         };
     }
     Ok(inputs)
@@ -211,7 +218,11 @@ fn osm_communities(
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Community>> {
     let (_, features) = cache.get(&spec.path)?;
-    let spread = config.population.as_ref().and_then(|p| p.spread_total).is_some();
+    let spread = config
+        .population
+        .as_ref()
+        .and_then(|p| p.spread_total)
+        .is_some();
     let mut out = Vec::new();
     let mut skipped = 0usize;
     for r in &features.residential {

@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use geo::{
-    Area, BoundingRect, Centroid, Contains, Coord, Geodesic, GeodesicArea, Geometry, Length,
-    LineString, MultiLineString, MultiPolygon, Point, Polygon,
+    Area, BoundingRect, Centroid, Contains, Coord, Geodesic, Geometry, Length, LineString,
+    MultiLineString, MultiPolygon, Point, Polygon,
 };
 
 use super::osm::{MemberKind, OsmRelation, OsmWay, RawOsm, Tags};
@@ -140,8 +140,12 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
             }
         }
         if residential && !is_line {
-            out.residential
-                .push(make_residential(format!("osm:way/{}", way.id), &way.tags, geometry, entrances));
+            out.residential.push(make_residential(
+                format!("osm:way/{}", way.id),
+                &way.tags,
+                geometry,
+                entrances,
+            ));
         }
     }
 
@@ -201,7 +205,11 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
             ));
         }
         if admin {
-            if let Some(level) = rel.tags.get("admin_level").and_then(|l| l.parse::<u8>().ok()) {
+            if let Some(level) = rel
+                .tags
+                .get("admin_level")
+                .and_then(|l| l.parse::<u8>().ok())
+            {
                 out.units.push((
                     level,
                     AdminUnit {
@@ -214,13 +222,21 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
         }
     }
     if !broken_relations.is_empty() {
-        let shown: Vec<String> = broken_relations.iter().take(5).map(|id| id.to_string()).collect();
+        let shown: Vec<String> = broken_relations
+            .iter()
+            .take(5)
+            .map(|id| id.to_string())
+            .collect();
         out.warnings.push(format!(
             "{} multipolygon/boundary relations skipped because their rings could not be \
              assembled (member ways missing from the extract or rings not closed): relation {}{}",
             broken_relations.len(),
             shown.join(", "),
-            if broken_relations.len() > 5 { ", ..." } else { "" }
+            if broken_relations.len() > 5 {
+                ", ..."
+            } else {
+                ""
+            }
         ));
     }
     if private_facilities > 0 {
@@ -341,7 +357,14 @@ fn join_rings(mut parts: Vec<Vec<i64>>) -> Option<Vec<Vec<i64>>> {
 
 fn parse_f64(tags: &Tags, key: &str) -> Option<f64> {
     tags.get(key)
-        .and_then(|v| v.trim().replace(',', ".").split_whitespace().next()?.parse().ok())
+        .and_then(|v| {
+            v.trim()
+                .replace(',', ".")
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
         .filter(|v: &f64| v.is_finite() && *v >= 0.0)
 }
 
@@ -353,11 +376,7 @@ fn make_facility(
     entrances: Vec<Point<f64>>,
 ) -> Facility {
     let (default_out, default_in) = category.default_area();
-    let footprint = match &geometry {
-        Geometry::Polygon(p) => Some(p.geodesic_area_unsigned()),
-        Geometry::MultiPolygon(p) => Some(p.geodesic_area_unsigned()),
-        _ => None,
-    };
+    let footprint = crate::spatial::geodesic_area_m2(&geometry);
     let trail_len = match &geometry {
         Geometry::LineString(l) => Some(Geodesic.length(l)),
         Geometry::MultiLineString(l) => Some(l.iter().map(|l| Geodesic.length(l)).sum()),
@@ -454,9 +473,9 @@ fn link_school_pitches(facilities: &mut [Facility]) {
             continue;
         };
         for (id, mp) in &schools {
-            let inside_box = mp
-                .bounding_rect()
-                .is_some_and(|r| r.min().x <= c.x() && c.x() <= r.max().x && r.min().y <= c.y() && c.y() <= r.max().y);
+            let inside_box = mp.bounding_rect().is_some_and(|r| {
+                r.min().x <= c.x() && c.x() <= r.max().x && r.min().y <= c.y() && c.y() <= r.max().y
+            });
             if inside_box && mp.contains(&c) {
                 f.school_id = Some(id.clone());
                 break;

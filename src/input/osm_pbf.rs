@@ -38,10 +38,13 @@ pub fn keep_way_tags<'a>(mut keys: impl Iterator<Item = &'a str>) -> bool {
 /// Read an OSM PBF file. Errors name the file and say what to do when the file
 /// is missing, empty, truncated or not PBF.
 pub fn read_osm_pbf(path: &Path) -> Result<RawOsm> {
-    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let meta = std::fs::metadata(path).map_err(|source| super::table::read_error(path, source))?;
+    if meta.is_dir() {
+        return Err(super::table::read_error(
+            path,
+            std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        ));
+    }
     if meta.len() == 0 {
         return Err(Error::file(
             path,

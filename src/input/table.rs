@@ -10,9 +10,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use geo::{
-    Area, Coord, Geodesic, GeodesicArea, Geometry, Length, MapCoords, MultiPolygon, Point,
-};
+use geo::{Area, Coord, Geodesic, Geometry, Length, MapCoords, MultiPolygon, Point};
 
 use crate::config::{Columns, InputSpec, PopulationSpec};
 use crate::crs::Crs;
@@ -35,6 +33,8 @@ pub struct Record {
 pub struct Table {
     pub columns: Vec<String>,
     pub records: Vec<Record>,
+    /// Repaired or skipped records, for the run's warnings.
+    pub warnings: Vec<String>,
 }
 
 const ID: &[&str] = &["id", "fid", "osm_id", "code", "编号", "编码"];
@@ -47,7 +47,14 @@ const HOURS: &[&str] = &["opening_hours", "hours", "开放时间"];
 const OPEN: &[&str] = &["open_to_public", "open", "对外开放", "是否开放"];
 const POPULATION: &[&str] = &["population", "pop", "people", "residents", "人口", "人口数"];
 const HOUSEHOLDS: &[&str] = &["households", "hh", "户数"];
-const YEAR: &[&str] = &["build_year", "buildtime", "year_built", "year", "建成年份", "建成年代"];
+const YEAR: &[&str] = &[
+    "build_year",
+    "buildtime",
+    "year_built",
+    "year",
+    "建成年份",
+    "建成年代",
+];
 const LON: &[&str] = &["lon", "lng", "long", "longitude", "x", "经度"];
 const LAT: &[&str] = &["lat", "latitude", "y", "纬度"];
 const WKT: &[&str] = &["wkt", "geometry", "geom", "the_geom"];
@@ -92,14 +99,37 @@ impl Record {
     }
 }
 
+/// An [`Error::Read`] whose I/O error says what to fix for the common cases
+/// (no such file, a folder instead of a file, no permission); the error kind
+/// is kept.
+pub(crate) fn read_error(path: &Path, source: std::io::Error) -> Error {
+    use std::io::ErrorKind;
+    let hint = match source.kind() {
+        ErrorKind::NotFound => Some(
+            "no such file; check the name and folder (a path on the command line is relative \
+             to the current folder, a path in a config file to the config file's folder)",
+        ),
+        ErrorKind::IsADirectory => Some("this is a folder, not a file; name a file inside it"),
+        ErrorKind::PermissionDenied => {
+            Some("permission denied; make the file readable or copy it somewhere readable")
+        }
+        _ => None,
+    };
+    let source = match hint {
+        Some(h) => std::io::Error::new(source.kind(), h),
+        None => source,
+    };
+    Error::Read {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 /// Read a CSV or GeoJSON file into records (geometry converted to WGS-84).
 pub fn read_table(spec: &InputSpec) -> Result<Table> {
     let path = &spec.path;
     let crs = spec.crs()?;
-    let text = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.clone(),
-        source,
-    })?;
+    let text = std::fs::read(path).map_err(|source| read_error(path, source))?;
     if text.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::file(
             path,
@@ -117,9 +147,7 @@ pub fn read_table(spec: &InputSpec) -> Result<Table> {
         other => {
             return Err(Error::file(
                 path,
-                format!(
-                    "unknown file type {other:?}; use .csv, .geojson/.json, .osm.pbf or .osm"
-                ),
+                format!("unknown file type {other:?}; use .csv, .geojson/.json, .osm.pbf or .osm"),
             ));
         }
     };
@@ -134,6 +162,7 @@ pub fn read_table(spec: &InputSpec) -> Result<Table> {
             .records
             .retain(|r| r.get(Some(&f.column)) == Some(f.equals.as_str()));
     }
+    drop_exact_duplicates(path, &mut table);
     for r in table.records.iter_mut() {
         if let Some(g) = r.geometry.take() {
             check_geometry(path, &r.location, &g)?;
@@ -203,7 +232,11 @@ fn check_geometry(path: &Path, location: &str, g: &Geometry<f64>) -> Result<()> 
     use geo::CoordsIter;
     for c in g.coords_iter() {
         if !c.x.is_finite() || !c.y.is_finite() {
-            return Err(Error::record(path, location, "coordinate is not a finite number"));
+            return Err(Error::record(
+                path,
+                location,
+                "coordinate is not a finite number",
+            ));
         }
         check_lonlat(path, location, c.x, c.y)?;
     }
@@ -227,7 +260,11 @@ fn check_geometry(path: &Path, location: &str, g: &Geometry<f64>) -> Result<()> 
         Geometry::Polygon(p) => check_poly(p)?,
         Geometry::MultiPolygon(mp) => mp.iter().try_for_each(check_poly)?,
         Geometry::LineString(l) if l.0.len() < 2 => {
-            return Err(Error::record(path, location, "line has fewer than 2 positions"));
+            return Err(Error::record(
+                path,
+                location,
+                "line has fewer than 2 positions",
+            ));
         }
         _ => {}
     }
@@ -299,8 +336,10 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
         } else {
             match (rec.get(lon_col.as_ref()), rec.get(lat_col.as_ref())) {
                 (Some(x), Some(y)) => {
-                    let lon = parse_number(path, &rec.location, lon_col.as_deref().unwrap_or(""), x)?;
-                    let lat = parse_number(path, &rec.location, lat_col.as_deref().unwrap_or(""), y)?;
+                    let lon =
+                        parse_number(path, &rec.location, lon_col.as_deref().unwrap_or(""), x)?;
+                    let lat =
+                        parse_number(path, &rec.location, lat_col.as_deref().unwrap_or(""), y)?;
                     Some(Geometry::Point(Point::new(lon, lat)))
                 }
                 _ => {
@@ -317,17 +356,16 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
     Ok(Table {
         columns: headers,
         records,
+        warnings: Vec::new(),
     })
 }
 
 fn parse_wkt(path: &Path, location: &str, text: &str) -> Result<Geometry<f64>> {
     use std::str::FromStr;
-    let w = wkt::Wkt::<f64>::from_str(text).map_err(|e| {
-        Error::record(path, location, format!("invalid WKT geometry: {e}"))
-    })?;
-    Geometry::try_from(w).map_err(|e| {
-        Error::record(path, location, format!("unsupported WKT geometry: {e}"))
-    })
+    let w = wkt::Wkt::<f64>::from_str(text)
+        .map_err(|e| Error::record(path, location, format!("invalid WKT geometry: {e}")))?;
+    Geometry::try_from(w)
+        .map_err(|e| Error::record(path, location, format!("unsupported WKT geometry: {e}")))
 }
 
 fn json_to_string(v: &serde_json::Value) -> String {
@@ -379,9 +417,7 @@ fn check_raw_geometry(path: &Path, location: &str, v: &geojson::GeometryValue) -
         G::MultiPoint { coordinates } | G::LineString { coordinates } => {
             coordinates.iter().try_for_each(pos)
         }
-        G::MultiLineString { coordinates } => {
-            coordinates.iter().flatten().try_for_each(pos)
-        }
+        G::MultiLineString { coordinates } => coordinates.iter().flatten().try_for_each(pos),
         G::Polygon { coordinates } => coordinates.iter().try_for_each(ring),
         G::MultiPolygon { coordinates } => coordinates.iter().flatten().try_for_each(ring),
         G::GeometryCollection { geometries } => geometries
@@ -394,7 +430,11 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         Error::file(
             path,
-            format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
+            format!(
+                "not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ),
         )
     })?;
     let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or("");
@@ -404,12 +444,19 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
             format!(
                 "expected a GeoJSON FeatureCollection, found {}; wrap the features in \
                  {{\"type\": \"FeatureCollection\", \"features\": [...]}}",
-                if kind.is_empty() { "no \"type\"".to_string() } else { format!("type {kind:?}") }
+                if kind.is_empty() {
+                    "no \"type\"".to_string()
+                } else {
+                    format!("type {kind:?}")
+                }
             ),
         ));
     }
     let Some(features) = value.get("features").and_then(|f| f.as_array()) else {
-        return Err(Error::file(path, "the FeatureCollection has no \"features\" array"));
+        return Err(Error::file(
+            path,
+            "the FeatureCollection has no \"features\" array",
+        ));
     };
     let mut columns: Vec<String> = Vec::new();
     let mut records = Vec::with_capacity(features.len());
@@ -456,7 +503,11 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
             geometry,
         });
     }
-    Ok(Table { columns, records })
+    Ok(Table {
+        columns,
+        records,
+        warnings: Vec::new(),
+    })
 }
 
 /// The columns of a table, resolved once.
@@ -492,13 +543,41 @@ fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<Resolved> {
 }
 
 fn record_id(path: &Path, rec: &Record, col: &Option<String>, index: usize) -> String {
-    rec.get(col.as_ref()).map(str::to_string).unwrap_or_else(|| {
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("row");
-        format!("{stem}:{}", index + 1)
-    })
+    rec.get(col.as_ref())
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("row");
+            format!("{stem}:{}", index + 1)
+        })
+}
+
+/// Drop records identical in every field and in geometry to an earlier one
+/// (scraped sources repeat rows); one warning names the rows. Records that
+/// share an id but differ are left for [`check_unique`] to reject.
+fn drop_exact_duplicates(path: &Path, table: &mut Table) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut dropped = Vec::new();
+    table.records.retain(|r| {
+        let key = format!("{:?}|{:?}", r.fields, r.geometry);
+        match seen.get(&key) {
+            Some(first) => {
+                dropped.push(format!("{} (same as {first})", r.location));
+                false
+            }
+            None => {
+                seen.insert(key, r.location.clone());
+                true
+            }
+        }
+    });
+    if !dropped.is_empty() {
+        table.warnings.push(format!(
+            "{}: {} rows repeat an earlier row exactly and were dropped: {}",
+            path.display(),
+            dropped.len(),
+            dropped.join(", ")
+        ));
+    }
 }
 
 /// Fail on the first repeated id, naming both places.
@@ -541,17 +620,14 @@ fn nonnegative(path: &Path, rec: &Record, col: &Option<String>) -> Result<Option
 }
 
 fn geometry_area(g: &Geometry<f64>) -> Option<f64> {
-    match g {
-        Geometry::Polygon(p) => Some(p.geodesic_area_unsigned()),
-        Geometry::MultiPolygon(p) => Some(p.geodesic_area_unsigned()),
-        _ => None,
-    }
+    crate::spatial::geodesic_area_m2(g)
 }
 
 /// Build facilities from a CSV/GeoJSON input.
-pub fn facilities_from(spec: &InputSpec) -> Result<Vec<Facility>> {
+pub fn facilities_from(spec: &InputSpec, warnings: &mut Vec<String>) -> Result<Vec<Facility>> {
     let path = &spec.path;
     let table = read_table(spec)?;
+    warnings.extend(table.warnings.iter().cloned());
     let cols = resolve(path, &table, &spec.columns)?;
     let fixed_category = match &spec.category {
         Some(c) => Some(
@@ -578,7 +654,11 @@ pub fn facilities_from(spec: &InputSpec) -> Result<Vec<Facility>> {
     let mut locations = Vec::new();
     for (i, rec) in table.records.iter().enumerate() {
         let Some(geometry) = rec.geometry.clone() else {
-            return Err(Error::record(path, &rec.location, "feature has no geometry"));
+            return Err(Error::record(
+                path,
+                &rec.location,
+                "feature has no geometry",
+            ));
         };
         let category = match (fixed_category, rec.get(cols.category.as_ref())) {
             (Some(c), _) => c,
@@ -604,7 +684,11 @@ pub fn facilities_from(spec: &InputSpec) -> Result<Vec<Facility>> {
         let (def_out, def_in) = category.default_area();
         let (area_m2, floor_area_m2, area_source) = if given_area.is_some() || given_floor.is_some()
         {
-            (given_area.unwrap_or(0.0), given_floor.unwrap_or(0.0), AreaSource::Given)
+            (
+                given_area.unwrap_or(0.0),
+                given_floor.unwrap_or(0.0),
+                AreaSource::Given,
+            )
         } else if let Some(a) = geometry_area(&geometry) {
             if category.is_indoor() {
                 (0.0, a, AreaSource::Geometry)
@@ -672,7 +756,9 @@ pub fn facilities_from(spec: &InputSpec) -> Result<Vec<Facility>> {
     }
     check_unique(
         path,
-        out.iter().zip(&locations).map(|(f, l)| (f.id.as_str(), l.as_str())),
+        out.iter()
+            .zip(&locations)
+            .map(|(f, l)| (f.id.as_str(), l.as_str())),
     )?;
     Ok(out)
 }
@@ -684,11 +770,25 @@ pub fn communities_from(
     spec: &InputSpec,
     household_size: f64,
     population: Option<&PopulationSpec>,
+    warnings: &mut Vec<String>,
 ) -> Result<Vec<Community>> {
     let path = &spec.path;
     let table = read_table(spec)?;
+    warnings.extend(table.warnings.iter().cloned());
     let cols = resolve(path, &table, &spec.columns)?;
     let spread = population.and_then(|p| p.spread_total).is_some();
+    if table.records.is_empty() {
+        return Err(Error::file(
+            path,
+            if spec.filter.is_some() {
+                "no row or feature matches the filter; check filter.column / filter.equals in \
+                 the config"
+            } else {
+                "the file has no rows or features; communities need at least one, each with a \
+                 location and a population"
+            },
+        ));
+    }
     if cols.population.is_none() && cols.households.is_none() && !spread {
         return Err(Error::file(
             path,
@@ -704,7 +804,11 @@ pub fn communities_from(
     let mut out = Vec::with_capacity(table.records.len());
     for (i, rec) in table.records.iter().enumerate() {
         let Some(geometry) = rec.geometry.clone() else {
-            return Err(Error::record(path, &rec.location, "feature has no geometry"));
+            return Err(Error::record(
+                path,
+                &rec.location,
+                "feature has no geometry",
+            ));
         };
         let pop = nonnegative(path, rec, &cols.population)?;
         let households = nonnegative(path, rec, &cols.households)?;
@@ -746,9 +850,10 @@ pub fn communities_from(
 }
 
 /// Build administrative units (polygons) from a CSV/GeoJSON input.
-pub fn units_from(spec: &InputSpec) -> Result<Vec<AdminUnit>> {
+pub fn units_from(spec: &InputSpec, warnings: &mut Vec<String>) -> Result<Vec<AdminUnit>> {
     let path = &spec.path;
     let table = read_table(spec)?;
+    warnings.extend(table.warnings.iter().cloned());
     let cols = resolve(path, &table, &spec.columns)?;
     let mut out = Vec::new();
     for (i, rec) in table.records.iter().enumerate() {
@@ -764,7 +869,11 @@ pub fn units_from(spec: &InputSpec) -> Result<Vec<AdminUnit>> {
             }
         };
         if geometry.unsigned_area() == 0.0 {
-            return Err(Error::record(path, &rec.location, "unit polygon has zero area"));
+            return Err(Error::record(
+                path,
+                &rec.location,
+                "unit polygon has zero area",
+            ));
         }
         out.push(AdminUnit {
             id: record_id(path, rec, &cols.id, i),

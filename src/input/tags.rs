@@ -48,9 +48,7 @@ pub fn foot_access(tags: &Tags) -> Option<FootAccess> {
 fn pitch_category(sport: Option<&str>) -> Category {
     let first = sport.and_then(|s| s.split(';').next()).map(str::trim);
     match first {
-        Some("soccer" | "football" | "futsal" | "association_football") => {
-            Category::FootballPitch
-        }
+        Some("soccer" | "football" | "futsal" | "association_football") => Category::FootballPitch,
         Some("basketball") => Category::BasketballCourt,
         Some("tennis") => Category::TennisCourt,
         Some("table_tennis") => Category::TableTennis,
@@ -103,7 +101,10 @@ fn school_category(tags: &Tags) -> Option<Category> {
 
 /// True when a facility is closed to the public by its tags.
 pub fn is_private(tags: &Tags) -> bool {
-    matches!(tags.get("access"), Some("private" | "no" | "customers_only"))
+    matches!(
+        tags.get("access"),
+        Some("private" | "no" | "customers_only")
+    )
 }
 
 /// Whether a school's venue is open to the public, from tags, if stated.

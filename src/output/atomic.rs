@@ -7,10 +7,7 @@ use std::path::Path;
 use crate::{Error, Result};
 
 /// Write `path` through `fill`; the file appears only when complete.
-pub fn write_file(
-    path: &Path,
-    fill: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
+pub fn write_file(path: &Path, fill: &dyn Fn(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -95,7 +95,10 @@ pub fn write_geometry(w: &mut dyn Write, g: &Geometry<f64>) -> io::Result<()> {
             w.write_all(b"]")?;
         }
         Geometry::Line(l) => {
-            return write_geometry(w, &Geometry::LineString(LineString::from(vec![l.start, l.end])));
+            return write_geometry(
+                w,
+                &Geometry::LineString(LineString::from(vec![l.start, l.end])),
+            );
         }
         Geometry::Rect(r) => return write_geometry(w, &Geometry::Polygon(r.to_polygon())),
         Geometry::Triangle(t) => return write_geometry(w, &Geometry::Polygon(t.to_polygon())),
@@ -133,12 +136,17 @@ impl<'a> FeatureWriter<'a> {
     }
 
     /// Write one feature with properties in the given order.
-    pub fn feature(&mut self, geometry: &Geometry<f64>, props: &[(String, Value)]) -> io::Result<()> {
+    pub fn feature(
+        &mut self,
+        geometry: &Geometry<f64>,
+        props: &[(String, Value)],
+    ) -> io::Result<()> {
         if !self.first {
             self.w.write_all(b",")?;
         }
         self.first = false;
-        self.w.write_all(b"\n{\"type\":\"Feature\",\"properties\":{")?;
+        self.w
+            .write_all(b"\n{\"type\":\"Feature\",\"properties\":{")?;
         for (i, (k, v)) in props.iter().enumerate() {
             if i > 0 {
                 self.w.write_all(b",")?;
@@ -187,7 +195,10 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
             ("id".into(), json!(c.id)),
             ("name".into(), json!(c.name)),
             ("population".into(), json!(round(c.population, 2))),
-            ("population_source".into(), json!(c.population_source.as_str())),
+            (
+                "population_source".into(),
+                json!(c.population_source.as_str()),
+            ),
             (
                 "unit".into(),
                 study.community_unit[i]
@@ -233,7 +244,10 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             Ok(acc) => (
                 true,
                 Value::Null,
-                json!(round(acc.iter().map(|a| a.1).fold(f64::INFINITY, f64::min), 1)),
+                json!(round(
+                    acc.iter().map(|a| a.1).fold(f64::INFINITY, f64::min),
+                    1
+                )),
             ),
             Err(e) => (false, json!(e.reason()), Value::Null),
         };
@@ -284,7 +298,12 @@ pub fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
     let net = &study.graph.net;
     let mut fw = FeatureWriter::start(w, &[("name", json!("fitcircle walking network"))])?;
     for (e, edge) in net.edges.iter().enumerate() {
-        let line = LineString::from(net.edge_geom(e).iter().map(|c| (c[0], c[1])).collect::<Vec<_>>());
+        let line = LineString::from(
+            net.edge_geom(e)
+                .iter()
+                .map(|c| (c[0], c[1]))
+                .collect::<Vec<_>>(),
+        );
         let comp = study.graph.component[edge.from as usize];
         let props: Vec<(String, Value)> = vec![
             ("edge".into(), json!(e)),

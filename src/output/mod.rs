@@ -41,9 +41,15 @@ pub fn write_all(
         written.push(path);
         Ok::<(), Error>(())
     };
-    emit("communities.geojson", &|w| geojson::write_communities(w, inputs, study))?;
-    emit("facilities.geojson", &|w| geojson::write_facilities(w, inputs, study))?;
-    emit("unreachable.csv", &|w| tables::write_unreachable(w, inputs, study))?;
+    emit("communities.geojson", &|w| {
+        geojson::write_communities(w, inputs, study)
+    })?;
+    emit("facilities.geojson", &|w| {
+        geojson::write_facilities(w, inputs, study)
+    })?;
+    emit("unreachable.csv", &|w| {
+        tables::write_unreachable(w, inputs, study)
+    })?;
     emit("summary.csv", &|w| tables::write_summary(w, inputs, study))?;
     if options.network_geojson {
         emit("network.geojson", &|w| geojson::write_network(w, study))?;

@@ -94,7 +94,12 @@ pub fn render(title: &str, inputs: &Inputs, study: &Study) -> String {
             .map(|(c, _)| c.population)
             .sum();
         if outside > 0.0 {
-            let _ = writeln!(s, "{:<28} {:>12}", "(outside every unit)", thousands(outside));
+            let _ = writeln!(
+                s,
+                "{:<28} {:>12}",
+                "(outside every unit)",
+                thousands(outside)
+            );
         }
     }
     s

@@ -108,8 +108,10 @@ pub fn write_graph_nodes(w: &mut dyn Write, study: &Study) -> io::Result<()> {
 pub fn write_graph_edges(w: &mut dyn Write, study: &Study) -> io::Result<()> {
     let net = &study.graph.net;
     let mut c = csv_writer(w);
-    c.write_record(["edge", "from", "to", "length_m", "way_id", "forward", "backward"])
-        .map_err(io_err)?;
+    c.write_record([
+        "edge", "from", "to", "length_m", "way_id", "forward", "backward",
+    ])
+    .map_err(io_err)?;
     for (i, e) in net.edges.iter().enumerate() {
         c.write_record([
             i.to_string(),

@@ -55,6 +55,26 @@ impl LocalProjection {
     }
 }
 
+/// Geodesic area in m2 of a polygonal geometry, whatever the winding of its
+/// rings (OSM and user files draw rings either way; geo's geodesic area
+/// needs exterior rings counter-clockwise). `None` for non-polygons.
+pub fn geodesic_area_m2(g: &geo::Geometry<f64>) -> Option<f64> {
+    use geo::GeodesicArea;
+    use geo::orient::{Direction, Orient};
+    match g {
+        geo::Geometry::Polygon(p) => Some(p.orient(Direction::Default).geodesic_area_unsigned()),
+        geo::Geometry::MultiPolygon(p) => {
+            Some(p.orient(Direction::Default).geodesic_area_unsigned())
+        }
+        geo::Geometry::Rect(r) => Some(
+            r.to_polygon()
+                .orient(Direction::Default)
+                .geodesic_area_unsigned(),
+        ),
+        _ => None,
+    }
+}
+
 /// Straight-line distance in metres between projected points.
 pub fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
@@ -108,6 +128,18 @@ mod tests {
         assert!((d - h).abs() / h < 0.005, "{d} vs {h}");
         let back = proj.unproject(proj.project(a));
         assert!((back[0] - a[0]).abs() < 1e-12 && (back[1] - a[1]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn area_ignores_winding() {
+        use geo::{Geometry, polygon};
+        let ccw = polygon![(x: 24.0, y: 60.0), (x: 24.001, y: 60.0), (x: 24.001, y: 60.001), (x: 24.0, y: 60.001)];
+        let cw = polygon![(x: 24.0, y: 60.0), (x: 24.0, y: 60.001), (x: 24.001, y: 60.001), (x: 24.001, y: 60.0)];
+        let a = geodesic_area_m2(&Geometry::Polygon(ccw)).unwrap();
+        let b = geodesic_area_m2(&Geometry::Polygon(cw)).unwrap();
+        // 0.001 deg x 0.001 deg at 60 N: about 55.8 m x 111.4 m.
+        assert!((a - 6214.0).abs() < 20.0, "{a}");
+        assert!((a - b).abs() < 1e-6);
     }
 
     #[test]

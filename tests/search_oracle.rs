@@ -1,0 +1,549 @@
+//! Bounded multi-source Dijkstra (`analysis::search`) and per-category
+//! coverage (`analysis::coverage`) against brute force (Floyd-Warshall) on
+//! seeded random graphs with one-way edges, parallel edges, self-loops and
+//! isolated nodes. A tiny splitmix64 PRNG keeps every run identical.
+
+use fitcircle::analysis::coverage::{Access, CoverageSettings, Source, Target, compute};
+use fitcircle::analysis::search::{Scratch, bounded_multi_source};
+use fitcircle::graph::csr::Direction;
+use fitcircle::graph::{Edge, Network, WalkGraph};
+use fitcircle::model::Category;
+
+/// Absolute tolerance for comparing sums of lengths computed in a different
+/// order (values stay below ~1e5 m, so rounding is ~1e-11).
+const EPS: f64 = 1e-9;
+
+/// splitmix64 (Steele, Lea, Flood 2014).
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..hi` (hi exclusive).
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next_u64() % (hi - lo) as u64) as usize
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+}
+
+/// A random network: `n` nodes in 5..60, some isolated, random one-way and
+/// two-way edges of 1..500 m, parallel edges and self-loops.
+fn random_network(rng: &mut Rng) -> Network {
+    let n = rng.range(5, 60);
+    let coords: Vec<[f64; 2]> = (0..n)
+        .map(|_| [rng.uniform(24.0, 25.0), rng.uniform(60.0, 60.5)])
+        .collect();
+    // Some nodes never get an edge.
+    let isolated: Vec<bool> = (0..n).map(|_| rng.chance(0.1)).collect();
+    let usable: Vec<u32> = (0..n as u32).filter(|v| !isolated[*v as usize]).collect();
+    let density = rng.uniform(0.3, 3.0);
+    let m = if usable.is_empty() {
+        0
+    } else {
+        (density * n as f64) as usize
+    };
+    let mut net = Network {
+        coords,
+        osm_ids: (0..n as i64).map(|i| 1000 + i).collect(),
+        edges: Vec::new(),
+        geom: Vec::new(),
+    };
+    let push = |net: &mut Network, from: u32, to: u32, len: f64, fw: bool, bw: bool| {
+        let geom_start = net.geom.len() as u32;
+        let (a, b) = (net.coords[from as usize], net.coords[to as usize]);
+        net.geom.extend([a, b]);
+        let way_id = net.edges.len() as i64 + 1;
+        net.edges.push(Edge {
+            from,
+            to,
+            length_m: len,
+            way_id,
+            forward: fw,
+            backward: bw,
+            geom_start,
+            geom_end: net.geom.len() as u32,
+        });
+    };
+    for _ in 0..m {
+        let r = rng.unit();
+        let (from, to) = if r < 0.05 {
+            // Self-loop.
+            let v = usable[rng.range(0, usable.len())];
+            (v, v)
+        } else if r < 0.15 && !net.edges.is_empty() {
+            // Parallel edge (same or reversed ends) with another length.
+            let e = &net.edges[rng.range(0, net.edges.len())];
+            if rng.chance(0.5) {
+                (e.from, e.to)
+            } else {
+                (e.to, e.from)
+            }
+        } else {
+            (
+                usable[rng.range(0, usable.len())],
+                usable[rng.range(0, usable.len())],
+            )
+        };
+        let (fw, bw) = match rng.range(0, 10) {
+            0..=5 => (true, true),
+            6 | 7 => (true, false),
+            8 => (false, true),
+            // No walking at all: must give no arcs.
+            _ => (false, false),
+        };
+        // Mostly continuous lengths; sometimes whole metres, so that equal
+        // path lengths (ties) occur.
+        let len = if rng.chance(0.2) {
+            rng.range(1, 501) as f64
+        } else {
+            rng.uniform(1.0, 500.0)
+        };
+        push(&mut net, from, to, len, fw, bw);
+    }
+    net
+}
+
+/// All-pairs shortest walking distances over the directed arcs implied by
+/// the edges: `d[a][b]` from `a` to `b`.
+fn floyd_warshall(net: &Network) -> Vec<Vec<f64>> {
+    let n = net.node_count();
+    let mut d = vec![vec![f64::INFINITY; n]; n];
+    for (v, row) in d.iter_mut().enumerate() {
+        row[v] = 0.0;
+    }
+    for e in &net.edges {
+        let (a, b) = (e.from as usize, e.to as usize);
+        if e.forward {
+            d[a][b] = d[a][b].min(e.length_m);
+        }
+        if e.backward {
+            d[b][a] = d[b][a].min(e.length_m);
+        }
+    }
+    for k in 0..n {
+        let row_k = d[k].clone();
+        for row in d.iter_mut() {
+            let dik = row[k];
+            if dik.is_infinite() {
+                continue;
+            }
+            for (dij, dkj) in row.iter_mut().zip(&row_k) {
+                let via = dik + dkj;
+                if via < *dij {
+                    *dij = via;
+                }
+            }
+        }
+    }
+    d
+}
+
+/// The brute-force answer for one node: min over sources of offset + path.
+fn reference(d: &[Vec<f64>], dir: Direction, sources: &[(u32, f64)], v: usize) -> f64 {
+    sources
+        .iter()
+        .map(|&(s, off)| {
+            let path = match dir {
+                Direction::Inbound => d[v][s as usize],
+                Direction::Outbound => d[s as usize][v],
+            };
+            off + path
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Check the last search in `scratch` against brute force.
+fn check_search(
+    ctx: &str,
+    g: &WalkGraph,
+    d: &[Vec<f64>],
+    dir: Direction,
+    sources: &[(u32, f64)],
+    limit: f64,
+    scratch: &Scratch,
+) {
+    let n = g.node_count();
+    for v in 0..n {
+        let want = reference(d, dir, sources, v);
+        let got = scratch.dist(v as u32);
+        if want.is_infinite() {
+            assert_eq!(got, None, "{ctx}: node {v}: unreachable, got {got:?}");
+        } else if want <= limit - EPS {
+            let got = got.unwrap_or_else(|| {
+                panic!("{ctx}: node {v} not reached, expected {want} (limit {limit})")
+            });
+            assert!(
+                (got - want).abs() <= EPS,
+                "{ctx}: node {v}: got {got}, expected {want}"
+            );
+        } else if want > limit + EPS {
+            assert_eq!(
+                got, None,
+                "{ctx}: node {v}: expected None ({want} > {limit})"
+            );
+        } else if let Some(got) = got {
+            // Within rounding of the limit: either answer, but exact if given.
+            assert!(
+                (got - want).abs() <= EPS,
+                "{ctx}: node {v}: {got} vs {want}"
+            );
+        }
+        if let Some(got) = got {
+            assert!(got <= limit, "{ctx}: node {v}: {got} beyond limit {limit}");
+        }
+    }
+    // `reached`: every reached node exactly once, nothing else, and settled
+    // in non-decreasing distance order.
+    let mut seen = vec![false; n];
+    for &v in &scratch.reached {
+        assert!(
+            !seen[v as usize],
+            "{ctx}: node {v} twice in reached {:?}",
+            scratch.reached
+        );
+        seen[v as usize] = true;
+    }
+    for (v, s) in seen.iter().enumerate() {
+        assert_eq!(
+            *s,
+            scratch.dist(v as u32).is_some(),
+            "{ctx}: node {v} reached-list membership disagrees with dist()"
+        );
+    }
+    for w in scratch.reached.windows(2) {
+        let (a, b) = (scratch.dist(w[0]).unwrap(), scratch.dist(w[1]).unwrap());
+        assert!(
+            a <= b,
+            "{ctx}: settled {} at {a} before {} at {b}",
+            w[0],
+            w[1]
+        );
+    }
+}
+
+fn random_sources(rng: &mut Rng, n: usize) -> Vec<(u32, f64)> {
+    let k = match rng.range(0, 10) {
+        0 => 0,
+        1..=5 => 1,
+        _ => rng.range(2, 6),
+    };
+    let mut sources: Vec<(u32, f64)> = (0..k)
+        .map(|_| {
+            let v = rng.range(0, n) as u32;
+            let off = if rng.chance(0.3) {
+                0.0
+            } else {
+                rng.uniform(0.0, 300.0)
+            };
+            (v, off)
+        })
+        .collect();
+    // The same node twice with different offsets: the smaller one counts.
+    if let Some(&(v, off)) = sources.first() {
+        if rng.chance(0.2) {
+            sources.push((v, off + rng.uniform(-50.0, 50.0).max(-off)));
+        }
+    }
+    sources
+}
+
+fn random_limit(rng: &mut Rng, sources: &[(u32, f64)]) -> f64 {
+    match rng.range(0, 10) {
+        0 => f64::INFINITY,
+        1 => 0.0,
+        // Exactly a source's offset: that source is reached (limit inclusive).
+        2 if !sources.is_empty() => sources[rng.range(0, sources.len())].1,
+        _ => rng.uniform(0.0, 2000.0),
+    }
+}
+
+#[test]
+fn bounded_multi_source_matches_floyd_warshall() {
+    let mut rng = Rng(0x5EED_F17C_C1C1_E123);
+    let mut searches = 0usize;
+    let mut nonempty = 0usize;
+    for graph_no in 0..200 {
+        let net = random_network(&mut rng);
+        let d = floyd_warshall(&net);
+        let g = WalkGraph::new(net);
+        let n = g.node_count();
+
+        // The CSR arcs are exactly the arcs implied by the edges (self-loops
+        // dropped): compare arc multisets per node.
+        for dir in [Direction::Outbound, Direction::Inbound] {
+            let mut want: Vec<Vec<(u32, u64)>> = vec![Vec::new(); n];
+            for e in &g.net.edges {
+                if e.from == e.to {
+                    continue;
+                }
+                let (fw, bw) = match dir {
+                    Direction::Outbound => (e.forward, e.backward),
+                    Direction::Inbound => (e.backward, e.forward),
+                };
+                if fw {
+                    want[e.from as usize].push((e.to, e.length_m.to_bits()));
+                }
+                if bw {
+                    want[e.to as usize].push((e.from, e.length_m.to_bits()));
+                }
+            }
+            for (v, w) in want.iter_mut().enumerate() {
+                w.sort_unstable();
+                let mut got: Vec<(u32, u64)> = g
+                    .arcs(v as u32, dir)
+                    .map(|(h, l)| (h, l.to_bits()))
+                    .collect();
+                got.sort_unstable();
+                assert_eq!(&got, w, "graph {graph_no}: arcs of {v} ({dir:?})");
+            }
+        }
+
+        // One scratch for every search on this graph.
+        let mut scratch = Scratch::new(n);
+        for search_no in 0..25 {
+            let sources = random_sources(&mut rng, n);
+            let limit = random_limit(&mut rng, &sources);
+            for dir in [Direction::Inbound, Direction::Outbound] {
+                bounded_multi_source(&g, dir, sources.iter().copied(), limit, &mut scratch);
+                let ctx = format!(
+                    "graph {graph_no} (n={n}, {} edges), search {search_no}, {dir:?}, \
+                     sources {sources:?}, limit {limit}",
+                    g.net.edges.len()
+                );
+                check_search(&ctx, &g, &d, dir, &sources, limit, &scratch);
+                // Inclusive limit: a source whose offset equals the limit is
+                // reached at exactly that distance (unless another source is
+                // nearer).
+                for &(s, off) in &sources {
+                    if off == limit {
+                        let got = scratch.dist(s);
+                        assert!(
+                            got.is_some_and(|x| x <= off),
+                            "{ctx}: source {s} at offset == limit: {got:?}"
+                        );
+                    }
+                }
+                searches += 1;
+                nonempty += usize::from(scratch.reached.len() > 1);
+            }
+        }
+    }
+    // The generator makes interesting searches, not just trivial ones.
+    assert!(searches == 200 * 25 * 2);
+    assert!(
+        nonempty > searches / 3,
+        "only {nonempty} of {searches} searches spread"
+    );
+}
+
+/// Many searches on one scratch: stale distances from earlier searches
+/// never leak into later ones (the O(1) generation reset).
+#[test]
+fn scratch_reuse_does_not_leak() {
+    let mut rng = Rng(42);
+    let net = loop {
+        let net = random_network(&mut rng);
+        if net.node_count() >= 20 && net.edges.len() >= 30 {
+            break net;
+        }
+    };
+    let d = floyd_warshall(&net);
+    let g = WalkGraph::new(net);
+    let n = g.node_count();
+    let mut scratch = Scratch::new(n);
+    for i in 0..2000 {
+        // Alternate a wide search with a tiny one, so that a leak would show.
+        let (sources, limit) = if i % 2 == 0 {
+            (vec![(rng.range(0, n) as u32, 0.0)], f64::INFINITY)
+        } else {
+            (vec![(rng.range(0, n) as u32, 0.0)], rng.uniform(0.0, 30.0))
+        };
+        let dir = if i % 4 < 2 {
+            Direction::Inbound
+        } else {
+            Direction::Outbound
+        };
+        bounded_multi_source(&g, dir, sources.iter().copied(), limit, &mut scratch);
+        check_search(
+            &format!("search {i}"),
+            &g,
+            &d,
+            dir,
+            &sources,
+            limit,
+            &scratch,
+        );
+    }
+    // No sources at all: nothing reached.
+    bounded_multi_source(&g, Direction::Inbound, [], f64::INFINITY, &mut scratch);
+    assert!(scratch.reached.is_empty());
+    assert!((0..n as u32).all(|v| scratch.dist(v).is_none()));
+    // A source beyond the limit is not a seed.
+    bounded_multi_source(&g, Direction::Inbound, [(0, 10.0)], 5.0, &mut scratch);
+    assert!(scratch.reached.is_empty());
+}
+
+// ----------------------------------------------------------------- coverage
+
+const CATS: [Category; 3] = [
+    Category::FootballPitch,
+    Category::Park,
+    Category::BasketballCourt,
+];
+
+fn random_access(rng: &mut Rng, n: usize, max_points: usize) -> Access {
+    let k = rng.range(0, max_points + 1);
+    (0..k)
+        .map(|_| {
+            let extra = if rng.chance(0.3) {
+                0.0
+            } else {
+                rng.uniform(0.0, 200.0)
+            };
+            (rng.range(0, n) as u32, extra)
+        })
+        .collect()
+}
+
+/// Brute force: min over (facility access, community access) pairs of
+/// facility extra + walk(community node -> facility node) + community extra.
+fn pair_distance(d: &[Vec<f64>], fac: &Access, com: &Access) -> f64 {
+    let mut best = f64::INFINITY;
+    for &(fv, fx) in fac {
+        for &(cv, cx) in com {
+            best = best.min(fx + d[cv as usize][fv as usize] + cx);
+        }
+    }
+    best
+}
+
+fn matches(t: Target, c: Category) -> bool {
+    match t {
+        Target::Any => true,
+        Target::Category(x) => x == c,
+    }
+}
+
+#[test]
+fn coverage_matches_brute_force() {
+    let mut rng = Rng(0xC0FE_1234);
+    let mut covered_some = 0usize;
+    let mut counted_some = 0usize;
+    for graph_no in 0..40 {
+        let net = random_network(&mut rng);
+        let d = floyd_warshall(&net);
+        let g = WalkGraph::new(net);
+        let n = g.node_count();
+        let n_sources = rng.range(0, 12);
+        let sources: Vec<Source> = (0..n_sources)
+            .map(|_| Source {
+                // Only two of the three categories most of the time, so some
+                // category has no column.
+                category: CATS[rng.range(0, if graph_no % 3 == 0 { 3 } else { 2 })],
+                counts: rng.chance(0.8),
+                access: random_access(&mut rng, n, 3),
+            })
+            .collect();
+        let communities: Vec<Access> = (0..rng.range(1, 15))
+            .map(|_| random_access(&mut rng, n, 3))
+            .collect();
+        let limit_m = rng.uniform(100.0, 1500.0);
+        let report_m = match rng.range(0, 3) {
+            0 => limit_m,
+            1 => limit_m * 2.0,
+            // Below the limit: the search still goes to the limit.
+            _ => limit_m * 0.5,
+        };
+        let settings = CoverageSettings { limit_m, report_m };
+        let cov = compute(&g, &sources, &communities, settings);
+        let ctx = format!("graph {graph_no} (n={n}), limit {limit_m}, report {report_m}");
+
+        // Columns: Any first, then each category with a counted, reachable
+        // facility, in Category::ALL order.
+        let mut want_targets = vec![Target::Any];
+        for c in Category::ALL {
+            if sources
+                .iter()
+                .any(|s| s.counts && s.category == c && !s.access.is_empty())
+            {
+                want_targets.push(Target::Category(c));
+            }
+        }
+        assert_eq!(cov.targets, want_targets, "{ctx}");
+        assert_eq!(cov.settings, settings);
+        assert_eq!(cov.nearest_m.len(), cov.targets.len());
+        assert_eq!(cov.reachable.len(), cov.targets.len());
+
+        let report = report_m.max(limit_m);
+        for (ti, &t) in cov.targets.iter().enumerate() {
+            assert_eq!(cov.target_index(t), Some(ti));
+            assert_eq!(cov.nearest_m[ti].len(), communities.len());
+            assert_eq!(cov.reachable[ti].len(), communities.len());
+            let counted: Vec<&Source> = sources
+                .iter()
+                .filter(|s| s.counts && matches(t, s.category))
+                .collect();
+            for (ci, com) in communities.iter().enumerate() {
+                let ctx = format!("{ctx}, target {}, community {ci} {com:?}", t.name());
+                // Nearest.
+                let want = counted
+                    .iter()
+                    .map(|s| pair_distance(&d, &s.access, com))
+                    .fold(f64::INFINITY, f64::min);
+                let got = cov.nearest_m[ti][ci];
+                if want <= report - EPS {
+                    let got = got.unwrap_or_else(|| panic!("{ctx}: nearest None, want {want}"));
+                    assert!((got - want).abs() <= EPS, "{ctx}: nearest {got} vs {want}");
+                } else if want > report + EPS {
+                    assert_eq!(got, None, "{ctx}: nearest beyond report ({want})");
+                } else if let Some(got) = got {
+                    assert!((got - want).abs() <= EPS, "{ctx}: nearest {got} vs {want}");
+                }
+                assert_eq!(
+                    cov.covered(ti, ci),
+                    got.is_some_and(|x| x <= limit_m),
+                    "{ctx}"
+                );
+                covered_some += usize::from(cov.covered(ti, ci));
+                // Reachable counts: facilities within the limit.
+                let dists: Vec<f64> = counted
+                    .iter()
+                    .map(|s| pair_distance(&d, &s.access, com))
+                    .collect();
+                let lo = dists.iter().filter(|x| **x <= limit_m - EPS).count() as u32;
+                let hi = dists.iter().filter(|x| **x <= limit_m + EPS).count() as u32;
+                let got = cov.reachable[ti][ci];
+                assert!(
+                    lo <= got && got <= hi,
+                    "{ctx}: reachable {got}, brute force {lo}..={hi} (dists {dists:?})"
+                );
+                counted_some += usize::from(got > 0);
+                // Consistency: covered iff at least one reachable facility
+                // (away from the limit's rounding band).
+                if want <= limit_m - EPS || want > limit_m + EPS {
+                    assert_eq!(cov.covered(ti, ci), got > 0, "{ctx}");
+                }
+            }
+        }
+    }
+    assert!(covered_some > 20, "too few covered pairs: {covered_some}");
+    assert!(counted_some > 20, "too few reachable pairs: {counted_some}");
+}
