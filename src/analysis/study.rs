@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use geo::{BoundingRect, Centroid, Contains, Geometry, Point};
+use geo::{BoundingRect, Centroid, Geometry, Point};
 use rayon::prelude::*;
 
 use super::coverage::{self, Access, Coverage, CoverageSettings, Source, Target};
@@ -12,8 +12,8 @@ use crate::config::Settings;
 use crate::graph::WalkGraph;
 use crate::graph::snap::{AccessMode, SnapHit, SnapSettings, Snapper, Unreachable, attach};
 use crate::input::Inputs;
-use crate::model::{AdminUnit, Status};
-use crate::spatial::LocalProjection;
+use crate::model::Status;
+use crate::spatial::{self, LocalProjection};
 use crate::{Error, Result};
 
 /// Per-target totals for an area (the whole study area or one unit).
@@ -79,13 +79,25 @@ pub fn representative_point(g: &Geometry<f64>) -> Option<Point<f64>> {
     }
 }
 
-/// Index of the first unit containing `p`.
-fn unit_of(units: &[AdminUnit], boxes: &[Option<geo::Rect<f64>>], p: Point<f64>) -> Option<usize> {
-    units.iter().zip(boxes).position(|(u, b)| {
-        b.is_some_and(|r| {
-            r.min().x <= p.x() && p.x() <= r.max().x && r.min().y <= p.y() && p.y() <= r.max().y
-        }) && u.geometry.contains(&p)
-    })
+/// How many communities lie inside some administrative unit, of how many:
+/// a quick check that the CRS settings of the two inputs agree.
+pub fn communities_inside_units(inputs: &Inputs) -> (usize, usize) {
+    let points: Vec<Option<[f64; 2]>> = inputs
+        .communities
+        .iter()
+        .map(|c| representative_point(&c.geometry).map(|p| [p.x(), p.y()]))
+        .collect();
+    let Some(proj) = LocalProjection::fit(points.iter().flatten().copied()) else {
+        return (0, 0);
+    };
+    let polygons: Vec<geo::MultiPolygon<f64>> =
+        inputs.units.iter().map(|u| u.geometry.clone()).collect();
+    let tree = spatial::point_tree(&proj, points.iter().copied());
+    let inside = spatial::assign_to_polygons(&proj, &tree, &points, &polygons)
+        .iter()
+        .filter(|u| u.is_some())
+        .count();
+    (inside, points.len())
 }
 
 /// Error when most points lie outside the network but would lie inside it
@@ -242,21 +254,22 @@ pub fn run(inputs: &Inputs, settings: &Settings) -> Result<Study> {
     timings.push(("search", t.elapsed()));
 
     let t = Instant::now();
-    let boxes: Vec<Option<geo::Rect<f64>>> = inputs
-        .units
-        .iter()
-        .map(|u| u.geometry.bounding_rect())
-        .collect();
-    let community_unit: Vec<Option<usize>> = inputs
+    let polygons: Vec<geo::MultiPolygon<f64>> =
+        inputs.units.iter().map(|u| u.geometry.clone()).collect();
+    let com_points: Vec<Option<[f64; 2]>> = inputs
         .communities
-        .par_iter()
-        .map(|c| representative_point(&c.geometry).and_then(|p| unit_of(&inputs.units, &boxes, p)))
+        .iter()
+        .map(|c| representative_point(&c.geometry).map(|p| [p.x(), p.y()]))
         .collect();
-    let facility_unit: Vec<Option<usize>> = inputs
+    let fac_points: Vec<Option<[f64; 2]>> = inputs
         .facilities
-        .par_iter()
-        .map(|f| representative_point(&f.geometry).and_then(|p| unit_of(&inputs.units, &boxes, p)))
+        .iter()
+        .map(|f| representative_point(&f.geometry).map(|p| [p.x(), p.y()]))
         .collect();
+    let com_tree = spatial::point_tree(&proj, com_points.iter().copied());
+    let fac_tree = spatial::point_tree(&proj, fac_points.iter().copied());
+    let community_unit = spatial::assign_to_polygons(&proj, &com_tree, &com_points, &polygons);
+    let facility_unit = spatial::assign_to_polygons(&proj, &fac_tree, &fac_points, &polygons);
     let mut areas = vec![summarise(
         None,
         inputs,

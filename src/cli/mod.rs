@@ -264,6 +264,14 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
             inputs.communities.iter().map(|c| c.population).sum::<f64>(),
             inputs.units.len()
         );
+        if !inputs.units.is_empty() {
+            let (inside, n) = study::communities_inside_units(&inputs);
+            msg.push_str(&format!(
+                "\ncheck: {inside} of {n} communities ({:.1} %) lie inside the administrative \
+                 units (a low share means a wrong CRS setting)",
+                100.0 * inside as f64 / n.max(1) as f64
+            ));
+        }
         for n in &inputs.notes {
             msg.push_str(&format!("\nnote: {n}"));
         }

@@ -56,29 +56,31 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
     // Walkable ways.
     for way in &raw.ways {
         if let Some(access) = tags::foot_access(&way.tags) {
-            let nodes: Vec<i64> = way
-                .nodes
-                .iter()
-                .copied()
-                .filter(|id| raw.coord(*id).is_some())
-                .collect();
-            if nodes.len() < way.nodes.len() {
-                missing_nodes_ways += 1;
+            // Keep each run of consecutive nodes present in the extract; never
+            // join the two sides of a gap with a straight line.
+            let mut clipped = false;
+            for run in way.nodes.split(|id| raw.coord(*id).is_none()) {
+                if run.len() < way.nodes.len() {
+                    clipped = true;
+                }
+                if run.len() >= 2 {
+                    out.walk_ways.push(WalkWay {
+                        id: way.id,
+                        nodes: run.to_vec(),
+                        forward: access.forward,
+                        backward: access.backward,
+                    });
+                }
             }
-            if nodes.len() >= 2 {
-                out.walk_ways.push(WalkWay {
-                    id: way.id,
-                    nodes,
-                    forward: access.forward,
-                    backward: access.backward,
-                });
+            if clipped {
+                missing_nodes_ways += 1;
             }
         }
     }
     if missing_nodes_ways > 0 {
         out.warnings.push(format!(
             "{missing_nodes_ways} walkable ways reference nodes missing from the extract \
-             (clipped at its edge); kept the parts that are present"
+             (clipped at its edge); kept the runs of nodes that are present"
         ));
     }
 

@@ -18,9 +18,10 @@ fn r7(x: f64) -> f64 {
 }
 
 /// Round to `d` decimals for property values.
+/// Never returns -0.0 (an empty `sum()` of f64 is -0.0 in current Rust).
 pub fn round(x: f64, d: i32) -> f64 {
     let k = 10f64.powi(d);
-    (x * k).round() / k
+    (x * k).round() / k + 0.0
 }
 
 fn write_pos(w: &mut dyn Write, x: f64, y: f64) -> io::Result<()> {
@@ -177,7 +178,7 @@ fn meta(inputs: &Inputs, study: &Study) -> Vec<(&'static str, Value)> {
             json!({
                 "walk_minutes": study.settings.minutes,
                 "speed_kmh": study.settings.speed_kmh,
-                "limit_m": study.coverage.settings.limit_m,
+                "limit_m": round(study.coverage.settings.limit_m, 2),
                 "notes": inputs.notes,
             }),
         ),
@@ -252,7 +253,7 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             Err(e) => (false, json!(e.reason()), Value::Null),
         };
         let (communities_within, population_within) = match any {
-            Some(_) if study.facility_counts[i] => {
+            Some(_) if study.facility_counts[i] && study.facility_access[i].is_ok() => {
                 let hits = &study.coverage.facility_hits[i];
                 let pop: f64 = hits
                     .iter()

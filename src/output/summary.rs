@@ -34,11 +34,20 @@ pub fn render(title: &str, inputs: &Inputs, study: &Study) -> String {
     let all = &study.areas[0];
     let _ = writeln!(
         s,
-        "network: {} nodes, {} edges ({} components); facilities: {} ({} unreachable); \
-         communities: {} with {} people ({} unreachable, {} people)",
+        "network: {} nodes, {} edges, {} components (largest {:.1} % of nodes); facilities: {} \
+         ({} unreachable); communities: {} with {} people ({} unreachable, {} people)",
         study.base_nodes,
         study.base_edges,
         study.graph.component_sizes.len(),
+        100.0
+            * study
+                .graph
+                .component_sizes
+                .iter()
+                .copied()
+                .max()
+                .unwrap_or(0) as f64
+            / study.graph.node_count().max(1) as f64,
         inputs.facilities.len(),
         unreach_f,
         inputs.communities.len(),

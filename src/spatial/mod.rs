@@ -93,6 +93,57 @@ pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
 /// index within the edge's polyline).
 pub type SegmentItem = GeomWithData<Line<[f64; 2]>, (u32, u32)>;
 
+/// A projected point with the index of the item it stands for.
+pub type PointItem = GeomWithData<[f64; 2], u32>;
+
+/// Bulk-loaded R-tree over the projected points of items (facilities,
+/// communities); items without a point are left out.
+pub fn point_tree(
+    proj: &LocalProjection,
+    points: impl Iterator<Item = Option<[f64; 2]>>,
+) -> RTree<PointItem> {
+    let items: Vec<PointItem> = points
+        .enumerate()
+        .filter_map(|(i, p)| p.map(|p| GeomWithData::new(proj.project(p), i as u32)))
+        .collect();
+    RTree::bulk_load(items)
+}
+
+/// For each item of a point tree, the index of the first polygon (in the
+/// given order) containing its lon/lat point: R-tree query by each polygon's
+/// bounding box, then an exact point-in-polygon test.
+pub fn assign_to_polygons(
+    proj: &LocalProjection,
+    tree: &RTree<PointItem>,
+    lonlat: &[Option<[f64; 2]>],
+    polygons: &[geo::MultiPolygon<f64>],
+) -> Vec<Option<usize>> {
+    use geo::{BoundingRect, Contains};
+    let mut out = vec![None; lonlat.len()];
+    for (u, poly) in polygons.iter().enumerate() {
+        let Some(r) = poly.bounding_rect() else {
+            continue;
+        };
+        let env = AABB::from_corners(
+            proj.project([r.min().x, r.min().y]),
+            proj.project([r.max().x, r.max().y]),
+        );
+        let mut hits: Vec<u32> = tree.locate_in_envelope(&env).map(|it| it.data).collect();
+        hits.sort_unstable();
+        for i in hits {
+            let slot = &mut out[i as usize];
+            if slot.is_none() {
+                if let Some(p) = lonlat[i as usize] {
+                    if poly.contains(&geo::Point::new(p[0], p[1])) {
+                        *slot = Some(u);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Bulk-loaded R-tree over network segments.
 pub fn segment_tree(items: Vec<SegmentItem>) -> RTree<SegmentItem> {
     RTree::bulk_load(items)
