@@ -208,7 +208,10 @@ mod tests {
             ];
             let fast = geodesic_m([lon, lat], b);
             let exact = Geodesic.distance(Point::new(lon, lat), Point::new(b[0], b[1]));
-            assert!((fast - exact).abs() < 1e-3, "{lon},{lat} -> {b:?}: {fast} vs {exact}");
+            assert!(
+                (fast - exact).abs() < 1e-3,
+                "{lon},{lat} -> {b:?}: {fast} vs {exact}"
+            );
         }
     }
 }
