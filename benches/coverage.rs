@@ -40,13 +40,13 @@ fn bench_config(c: &mut Criterion, label: &str, config: &Path) {
         })
     });
     let inputs = input::load(&cfg).expect("inputs");
-    g.bench_function("coverage", |b| {
-        b.iter(|| study::run(&inputs, &cfg.settings).expect("study"))
+    g.bench_function("analysis_coverage_catchments_isochrones", |b| {
+        b.iter(|| study::run_with_defaults(&inputs, &cfg.settings).expect("study"))
     });
     g.bench_function("end_to_end_load_and_coverage", |b| {
         b.iter(|| {
             let inputs = input::load(&cfg).expect("inputs");
-            study::run(&inputs, &cfg.settings).expect("study")
+            study::run_with_defaults(&inputs, &cfg.settings).expect("study")
         })
     });
     g.finish();

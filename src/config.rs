@@ -157,6 +157,62 @@ pub struct Settings {
     pub min_component_nodes: u32,
     /// People per household when only households are known (2.31, Beijing 2020).
     pub household_size: f64,
+    /// No-network mode: walking distance = straight line x this factor (1.3).
+    pub detour_factor: f64,
+    /// Isochrone polygons: buffer around reached street pieces, metres (40).
+    pub isochrone_buffer_m: f64,
+    /// Catchment method: `2sfca` (step), `e2sfca` (stepped decay) or `gaussian`.
+    pub method: Method,
+    /// A facility counts in a time window when open at least this long in it (60 min).
+    pub min_open_minutes: u32,
+}
+
+/// Two-step floating catchment variant.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+pub enum Method {
+    /// Step decay: weight 1 within the catchment (Luo & Wang 2003).
+    #[default]
+    #[serde(rename = "2sfca")]
+    TwoStep,
+    /// Stepped decay in three zones (Luo & Qi 2009).
+    #[serde(rename = "e2sfca")]
+    Enhanced,
+    /// Gaussian decay to 0 at the catchment edge (Dai 2010).
+    #[serde(rename = "gaussian")]
+    Gaussian,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::TwoStep => "2sfca",
+            Method::Enhanced => "e2sfca",
+            Method::Gaussian => "gaussian",
+        }
+    }
+}
+
+impl std::str::FromStr for Method {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "2sfca" => Ok(Method::TwoStep),
+            "e2sfca" => Ok(Method::Enhanced),
+            "gaussian" | "g2sfca" => Ok(Method::Gaussian),
+            other => Err(format!(
+                "unknown catchment method {other:?}; use 2sfca, e2sfca or gaussian"
+            )),
+        }
+    }
+}
+
+/// A named time window for coverage (`[[windows]]` in the config).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WindowSpec {
+    pub name: String,
+    /// Days and hours in opening_hours syntax, e.g. "Mo-Fr 17:00-22:00".
+    pub hours: String,
 }
 
 impl Default for Settings {
@@ -168,6 +224,10 @@ impl Default for Settings {
             max_snap_m: 300.0,
             min_component_nodes: 50,
             household_size: 2.31,
+            detour_factor: 1.3,
+            isochrone_buffer_m: 40.0,
+            method: Method::TwoStep,
+            min_open_minutes: 60,
         }
     }
 }
@@ -201,6 +261,15 @@ impl Settings {
         if !(self.household_size > 0.0 && self.household_size <= 20.0) {
             return bad("household_size must be between 0 and 20 people");
         }
+        if !(self.detour_factor >= 1.0 && self.detour_factor <= 3.0) {
+            return bad("detour_factor must be between 1.0 and 3.0 (1.3 is usual)");
+        }
+        if !(self.isochrone_buffer_m > 0.0 && self.isochrone_buffer_m <= 500.0) {
+            return bad("isochrone_buffer_m must be between 0 and 500 metres");
+        }
+        if self.min_open_minutes > 24 * 60 {
+            return bad("min_open_minutes must be at most 1440");
+        }
         Ok(())
     }
 }
@@ -227,6 +296,11 @@ pub struct Config {
     pub population: Option<PopulationSpec>,
     #[serde(default)]
     pub settings: Settings,
+    /// Time windows; the defaults are weekday daytime, weekday evening, weekend.
+    #[serde(default)]
+    pub windows: Vec<WindowSpec>,
+    /// Policy targets file; the bundled seeds/targets.toml when unset.
+    pub targets: Option<PathBuf>,
     /// Folder the config was read from; relative paths resolve against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -285,6 +359,9 @@ impl Config {
         }
         if let Some(u) = cfg.units.as_mut() {
             fix(&mut u.path);
+        }
+        if let Some(t) = cfg.targets.as_mut() {
+            fix(t);
         }
         cfg.settings.validate(&cfg.origin)?;
         Ok(cfg)

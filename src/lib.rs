@@ -25,5 +25,6 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod spatial;
+pub mod targets;
 
 pub use error::{Error, Result};

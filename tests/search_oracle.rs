@@ -472,7 +472,11 @@ fn coverage_matches_brute_force() {
             // Below the limit: the search still goes to the limit.
             _ => limit_m * 0.5,
         };
-        let settings = CoverageSettings { limit_m, report_m };
+        let settings = CoverageSettings {
+            limit_m,
+            report_m,
+            pair_m: limit_m,
+        };
         let cov = compute(&g, &sources, &communities, settings);
         let ctx = format!("graph {graph_no} (n={n}), limit {limit_m}, report {report_m}");
 

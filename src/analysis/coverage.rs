@@ -43,6 +43,9 @@ pub struct CoverageSettings {
     /// Nearest distances are reported up to this many metres (searches stop
     /// there); farther ones are "beyond".
     pub report_m: f64,
+    /// Facility-community pairs are kept up to this many metres (at least
+    /// `limit_m`; the life-circle tiers and catchments need them).
+    pub pair_m: f64,
 }
 
 /// A facility as the coverage sees it.
@@ -66,9 +69,10 @@ pub struct Coverage {
     pub nearest_m: Vec<Vec<Option<f64>>>,
     /// `reachable[t][c]`: facilities of target t within `limit_m`.
     pub reachable: Vec<Vec<u32>>,
-    /// Per source (input order): communities within `limit_m` of it, sorted.
-    /// Empty for sources that do not count.
-    pub facility_hits: Vec<Vec<u32>>,
+    /// Per source (input order): (community, walking metres) for every
+    /// community within `pair_m` of it, sorted by community. Empty for
+    /// sources that do not count.
+    pub facility_hits: Vec<Vec<(u32, f64)>>,
 }
 
 impl Coverage {
@@ -163,9 +167,10 @@ pub fn compute(
         )
         .collect();
 
-    // Reachable counts: one bounded search per counted facility.
+    // Pairs and reachable counts: one bounded search per counted facility.
+    let pair_m = settings.pair_m.max(settings.limit_m);
     let index = NodeIndex::new(n, communities);
-    let per_facility: Vec<Vec<u32>> = sources
+    let per_facility: Vec<Vec<(u32, f64)>> = sources
         .par_iter()
         .map_init(
             || (Scratch::new(n), vec![f64::INFINITY; communities.len()]),
@@ -177,15 +182,15 @@ pub fn compute(
                     graph,
                     Direction::Inbound,
                     s.access.iter().copied(),
-                    settings.limit_m,
+                    pair_m,
                     scratch,
                 );
-                let mut hit = Vec::new();
+                let mut hit: Vec<u32> = Vec::new();
                 for &v in &scratch.reached {
                     let d = scratch.dist(v).unwrap_or(f64::INFINITY);
                     for &(c, extra) in index.at(v) {
                         let total = d + extra;
-                        if total <= settings.limit_m {
+                        if total <= pair_m {
                             if best[c as usize].is_infinite() {
                                 hit.push(c);
                             }
@@ -193,24 +198,24 @@ pub fn compute(
                         }
                     }
                 }
-                for &c in &hit {
-                    best[c as usize] = f64::INFINITY;
-                }
                 hit.sort_unstable();
-                hit
+                hit.iter()
+                    .map(|&c| {
+                        let d = best[c as usize];
+                        best[c as usize] = f64::INFINITY;
+                        (c, d)
+                    })
+                    .collect()
             },
         )
         .collect();
-    let mut reachable = vec![vec![0u32; communities.len()]; targets.len()];
-    for (s, hits) in sources.iter().zip(&per_facility) {
-        for (ti, t) in targets.iter().enumerate() {
-            if matches_target(*t, s.category) {
-                for &c in hits {
-                    reachable[ti][c as usize] += 1;
-                }
-            }
-        }
-    }
+    let reachable = count_within(
+        &targets,
+        sources,
+        &per_facility,
+        communities.len(),
+        settings.limit_m,
+    );
     Coverage {
         settings,
         targets,
@@ -220,7 +225,32 @@ pub fn compute(
     }
 }
 
-fn matches_target(t: Target, c: Category) -> bool {
+/// Per target and community: counted facilities within `limit_m`, from the
+/// per-facility pair lists.
+pub fn count_within(
+    targets: &[Target],
+    sources: &[Source],
+    pairs: &[Vec<(u32, f64)>],
+    n_communities: usize,
+    limit_m: f64,
+) -> Vec<Vec<u32>> {
+    let mut reachable = vec![vec![0u32; n_communities]; targets.len()];
+    for (s, hits) in sources.iter().zip(pairs) {
+        for (ti, t) in targets.iter().enumerate() {
+            if matches_target(*t, s.category) {
+                for &(c, d) in hits {
+                    if d <= limit_m {
+                        reachable[ti][c as usize] += 1;
+                    }
+                }
+            }
+        }
+    }
+    reachable
+}
+
+/// Does a facility of category `c` belong to target `t`?
+pub fn matches_target(t: Target, c: Category) -> bool {
     match t {
         Target::Any => true,
         Target::Category(x) => x == c,

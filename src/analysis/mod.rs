@@ -2,6 +2,11 @@
 //! per-category coverage ([`coverage`]). Pure functions, parallel inside with
 //! rayon, results collected in input order so output is deterministic.
 
+pub mod catchment;
 pub mod coverage;
+pub mod isochrone;
 pub mod search;
+pub mod straight;
 pub mod study;
+pub mod supply;
+pub mod windows;

@@ -4,16 +4,22 @@
 
 use std::time::{Duration, Instant};
 
-use geo::{BoundingRect, Centroid, Geometry, Point};
+use geo::{BoundingRect, Centroid, Geometry, MultiPolygon, Point};
 use rayon::prelude::*;
 
+use super::catchment::{self, Catchments};
 use super::coverage::{self, Access, Coverage, CoverageSettings, Source, Target};
+use super::isochrone;
+use super::search::Scratch;
+use super::straight;
+use super::windows::Window;
 use crate::config::Settings;
 use crate::graph::WalkGraph;
 use crate::graph::snap::{AccessMode, SnapHit, SnapSettings, Snapper, Unreachable, attach};
 use crate::input::Inputs;
 use crate::model::Status;
 use crate::spatial::{self, LocalProjection};
+use crate::targets::Targets;
 use crate::{Error, Result};
 
 /// Per-target totals for an area (the whole study area or one unit).
@@ -49,10 +55,43 @@ pub struct AreaSummary {
     pub targets: Vec<TargetSummary>,
 }
 
+/// How walking distances were measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mode {
+    /// Along the street network.
+    Network,
+    /// No network: straight line x detour factor (approximate).
+    StraightLine { detour: f64 },
+}
+
+impl Mode {
+    /// Short label for outputs.
+    pub fn label(&self) -> String {
+        match self {
+            Mode::Network => "network".to_string(),
+            Mode::StraightLine { detour } => format!("straight_line_x{detour}"),
+        }
+    }
+
+    pub fn is_approximate(&self) -> bool {
+        matches!(self, Mode::StraightLine { .. })
+    }
+}
+
+/// Options beyond the settings.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Also build one isochrone polygon per counted facility.
+    pub facility_isochrones: bool,
+}
+
 /// Results of a run.
 #[derive(Debug)]
 pub struct Study {
-    pub graph: WalkGraph,
+    pub mode: Mode,
+    pub proj: LocalProjection,
+    /// The walking graph (network mode only).
+    pub graph: Option<WalkGraph>,
     /// Nodes / edges of the network before snap points were inserted.
     pub base_nodes: usize,
     pub base_edges: usize,
@@ -65,8 +104,16 @@ pub struct Study {
     pub community_unit: Vec<Option<usize>>,
     /// Unit index per facility, if any.
     pub facility_unit: Vec<Option<usize>>,
-    /// Whole area first, then one per unit, then communities outside all units.
+    /// Whole area first, then one per unit.
     pub areas: Vec<AreaSummary>,
+    /// Tiers, windows, 2SFCA, per-capita figures.
+    pub catchments: Catchments,
+    /// Union of the walking catchments per coverage target (same order as
+    /// `coverage.targets`), lon/lat.
+    pub isochrones: Vec<MultiPolygon<f64>>,
+    /// Per facility (with `RunOptions::facility_isochrones`), else empty.
+    pub facility_isochrones: Vec<Option<MultiPolygon<f64>>>,
+    pub targets: Targets,
     pub timings: Vec<(&'static str, Duration)>,
     pub settings: Settings,
 }
@@ -125,17 +172,18 @@ fn check_swapped(what: &str, points: &[Point<f64>], bbox: geo::Rect<f64>) -> Res
     Ok(())
 }
 
-/// Run the coverage analysis. Needs a network; see `input::load`.
-pub fn run(inputs: &Inputs, settings: &Settings) -> Result<Study> {
+/// Run the whole analysis: coverage, catchments, isochrones, summaries.
+/// With a network, distances are walked along it; without one, they are
+/// straight lines x the detour factor and every output says so.
+pub fn run(
+    inputs: &Inputs,
+    settings: &Settings,
+    targets: &Targets,
+    window_list: &[Window],
+    options: &RunOptions,
+) -> Result<Study> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let Some(base) = inputs.network.as_ref() else {
-        return Err(Error::Analysis(
-            "no street network: walking coverage needs an OpenStreetMap extract ([network] \
-             path in the config, or --network FILE)"
-                .into(),
-        ));
-    };
     if inputs.communities.is_empty() {
         return Err(Error::Analysis(
             "no residential communities or population cells: give [communities] in the config \
@@ -143,145 +191,158 @@ pub fn run(inputs: &Inputs, settings: &Settings) -> Result<Study> {
                 .into(),
         ));
     }
-    let proj = LocalProjection::fit(base.coords.iter().copied())
-        .ok_or_else(|| Error::Analysis("the street network has no nodes".into()))?;
-    let bbox = geo::MultiPoint::from(
-        base.coords
-            .iter()
-            .map(|c| Point::new(c[0], c[1]))
-            .collect::<Vec<_>>(),
-    )
-    .bounding_rect()
-    .ok_or_else(|| Error::Analysis("the street network has no nodes".into()))?;
-    let community_points: Vec<Point<f64>> = inputs
-        .communities
-        .iter()
-        .filter_map(|c| representative_point(&c.geometry))
-        .collect();
-    let what = match &inputs.community_path {
-        Some(p) => format!("{} (communities)", p.display()),
-        None => "communities".to_string(),
+    let limit_m = settings.limit_m();
+    let cov_settings = CoverageSettings {
+        limit_m,
+        report_m: limit_m * settings.report_factor,
+        pair_m: limit_m.max(targets.max_tier_m()),
     };
-    check_swapped(&what, &community_points, bbox)?;
-    let facility_points: Vec<Point<f64>> = inputs
-        .facilities
-        .iter()
-        .filter_map(|f| representative_point(&f.geometry))
-        .collect();
-    check_swapped("facilities", &facility_points, bbox)?;
-
-    let snap_settings = SnapSettings {
-        max_snap_m: settings.max_snap_m,
-        min_component_nodes: settings.min_component_nodes,
-        ..Default::default()
-    };
-    let snapper = Snapper::new(base, proj, snap_settings);
-    timings.push(("index", t.elapsed()));
-
-    let t = Instant::now();
-    let fac_hits: Vec<Result<Vec<SnapHit>, Unreachable>> = inputs
-        .facilities
-        .par_iter()
-        .map(|f| snapper.access_points(&f.geometry, &f.entrances, AccessMode::Boundary))
-        .collect();
-    let com_hits: Vec<Result<Vec<SnapHit>, Unreachable>> = inputs
-        .communities
-        .par_iter()
-        .map(|c| snapper.access_points(&c.geometry, &c.entrances, inputs.community_access))
-        .collect();
-    // Insert all snap points as nodes, then map hits to nodes.
-    let mut all_hits = Vec::new();
-    for h in fac_hits.iter().chain(&com_hits).flatten() {
-        all_hits.extend_from_slice(h);
-    }
-    let (net, hit_nodes) = attach(base, &all_hits);
-    let mut k = 0usize;
-    let mut to_access = |hits: &Result<Vec<SnapHit>, Unreachable>| -> Result<Access, Unreachable> {
-        match hits {
-            Ok(h) => {
-                let acc = h
-                    .iter()
-                    .map(|hit| {
-                        let node = hit_nodes[k];
-                        k += 1;
-                        (node, hit.dist_m)
-                    })
-                    .collect();
-                Ok(acc)
-            }
-            Err(e) => Err(e.clone()),
-        }
-    };
-    let facility_access: Vec<_> = fac_hits.iter().map(&mut to_access).collect();
-    let community_access: Vec<_> = com_hits.iter().map(&mut to_access).collect();
-    timings.push(("snap", t.elapsed()));
-
-    let t = Instant::now();
-    let graph = WalkGraph::new(net);
-    timings.push(("graph", t.elapsed()));
-
-    let t = Instant::now();
     let facility_counts: Vec<bool> = inputs
         .facilities
         .iter()
         .map(|f| f.status == Status::Existing && f.open_to_public != Some(false))
-        .collect();
-    let sources: Vec<Source> = inputs
-        .facilities
-        .iter()
-        .zip(&facility_access)
-        .zip(&facility_counts)
-        .map(|((f, acc), counts)| Source {
-            category: f.category,
-            counts: *counts,
-            access: acc.clone().unwrap_or_default(),
-        })
-        .collect();
-    let com_acc: Vec<Access> = community_access
-        .iter()
-        .map(|a| a.clone().unwrap_or_default())
-        .collect();
-    let limit_m = settings.limit_m();
-    let coverage = coverage::compute(
-        &graph,
-        &sources,
-        &com_acc,
-        CoverageSettings {
-            limit_m,
-            report_m: limit_m * settings.report_factor,
-        },
-    );
-    timings.push(("search", t.elapsed()));
-
-    let t = Instant::now();
-    let polygons: Vec<geo::MultiPolygon<f64>> =
-        inputs.units.iter().map(|u| u.geometry.clone()).collect();
-    let com_points: Vec<Option<[f64; 2]>> = inputs
-        .communities
-        .iter()
-        .map(|c| representative_point(&c.geometry).map(|p| [p.x(), p.y()]))
         .collect();
     let fac_points: Vec<Option<[f64; 2]>> = inputs
         .facilities
         .iter()
         .map(|f| representative_point(&f.geometry).map(|p| [p.x(), p.y()]))
         .collect();
+    let com_points: Vec<Option<[f64; 2]>> = inputs
+        .communities
+        .iter()
+        .map(|c| representative_point(&c.geometry).map(|p| [p.x(), p.y()]))
+        .collect();
+
+    let (mode, proj, graph, base_nodes, base_edges, facility_access, community_access, coverage);
+    if let Some(base) = inputs.network.as_ref() {
+        let p = LocalProjection::fit(base.coords.iter().copied())
+            .ok_or_else(|| Error::Analysis("the street network has no nodes".into()))?;
+        let bbox = geo::MultiPoint::from(
+            base.coords
+                .iter()
+                .map(|c| Point::new(c[0], c[1]))
+                .collect::<Vec<_>>(),
+        )
+        .bounding_rect()
+        .ok_or_else(|| Error::Analysis("the street network has no nodes".into()))?;
+        let pts = |v: &[Option<[f64; 2]>]| -> Vec<Point<f64>> {
+            v.iter().flatten().map(|p| Point::new(p[0], p[1])).collect()
+        };
+        let what = match &inputs.community_path {
+            Some(p) => format!("{} (communities)", p.display()),
+            None => "communities".to_string(),
+        };
+        check_swapped(&what, &pts(&com_points), bbox)?;
+        check_swapped("facilities", &pts(&fac_points), bbox)?;
+
+        let snap_settings = SnapSettings {
+            max_snap_m: settings.max_snap_m,
+            min_component_nodes: settings.min_component_nodes,
+            ..Default::default()
+        };
+        let snapper = Snapper::new(base, p, snap_settings);
+        timings.push(("index", t.elapsed()));
+
+        let t = Instant::now();
+        let fac_hits: Vec<Result<Vec<SnapHit>, Unreachable>> = inputs
+            .facilities
+            .par_iter()
+            .map(|f| snapper.access_points(&f.geometry, &f.entrances, AccessMode::Boundary))
+            .collect();
+        let com_hits: Vec<Result<Vec<SnapHit>, Unreachable>> = inputs
+            .communities
+            .par_iter()
+            .map(|c| snapper.access_points(&c.geometry, &c.entrances, inputs.community_access))
+            .collect();
+        // Insert all snap points as nodes, then map hits to nodes.
+        let mut all_hits = Vec::new();
+        for h in fac_hits.iter().chain(&com_hits).flatten() {
+            all_hits.extend_from_slice(h);
+        }
+        let (net, hit_nodes) = attach(base, &all_hits);
+        let mut k = 0usize;
+        let mut to_access =
+            |hits: &Result<Vec<SnapHit>, Unreachable>| -> Result<Access, Unreachable> {
+                match hits {
+                    Ok(h) => Ok(h
+                        .iter()
+                        .map(|hit| {
+                            let node = hit_nodes[k];
+                            k += 1;
+                            (node, hit.dist_m)
+                        })
+                        .collect()),
+                    Err(e) => Err(e.clone()),
+                }
+            };
+        let fa: Vec<_> = fac_hits.iter().map(&mut to_access).collect();
+        let ca: Vec<_> = com_hits.iter().map(&mut to_access).collect();
+        timings.push(("snap", t.elapsed()));
+
+        let t = Instant::now();
+        let g = WalkGraph::new(net);
+        timings.push(("graph", t.elapsed()));
+
+        let t = Instant::now();
+        let sources = make_sources(inputs, &fa, &facility_counts);
+        let com_acc: Vec<Access> = ca.iter().map(|a| a.clone().unwrap_or_default()).collect();
+        coverage = coverage::compute(&g, &sources, &com_acc, cov_settings);
+        timings.push(("search", t.elapsed()));
+        mode = Mode::Network;
+        proj = p;
+        base_nodes = base.node_count();
+        base_edges = base.edges.len();
+        graph = Some(g);
+        facility_access = fa;
+        community_access = ca;
+    } else {
+        let p = LocalProjection::fit(com_points.iter().chain(&fac_points).flatten().copied())
+            .ok_or_else(|| Error::Analysis("no community or facility has a location".into()))?;
+        timings.push(("index", t.elapsed()));
+        let t = Instant::now();
+        let detour = settings.detour_factor;
+        let fa: Vec<Result<Access, Unreachable>> = fac_points
+            .iter()
+            .map(|p| p.map(|_| Vec::new()).ok_or(Unreachable::NoGeometry))
+            .collect();
+        let ca: Vec<Result<Access, Unreachable>> = com_points
+            .iter()
+            .map(|p| p.map(|_| Vec::new()).ok_or(Unreachable::NoGeometry))
+            .collect();
+        let sources = make_sources(inputs, &fa, &facility_counts);
+        let proj_pts = |v: &[Option<[f64; 2]>]| -> Vec<Option<[f64; 2]>> {
+            v.iter().map(|x| x.map(|q| p.project(q))).collect()
+        };
+        coverage = straight::compute(
+            &p,
+            &sources,
+            &proj_pts(&fac_points),
+            &proj_pts(&com_points),
+            detour,
+            cov_settings,
+        );
+        timings.push(("search", t.elapsed()));
+        mode = Mode::StraightLine { detour };
+        proj = p;
+        base_nodes = 0;
+        base_edges = 0;
+        graph = None;
+        facility_access = fa;
+        community_access = ca;
+    }
+
+    let t = Instant::now();
+    let polygons: Vec<geo::MultiPolygon<f64>> =
+        inputs.units.iter().map(|u| u.geometry.clone()).collect();
     let com_tree = spatial::point_tree(&proj, com_points.iter().copied());
     let fac_tree = spatial::point_tree(&proj, fac_points.iter().copied());
     let community_unit = spatial::assign_to_polygons(&proj, &com_tree, &com_points, &polygons);
     let facility_unit = spatial::assign_to_polygons(&proj, &fac_tree, &fac_points, &polygons);
-    let mut areas = vec![summarise(
-        None,
-        inputs,
-        &coverage,
-        &community_access,
-        &community_unit,
-        &facility_unit,
-        &sources,
-    )];
-    for u in 0..inputs.units.len() {
+    let sources = make_sources(inputs, &facility_access, &facility_counts);
+    let mut areas = Vec::with_capacity(inputs.units.len() + 1);
+    for unit in std::iter::once(None).chain((0..inputs.units.len()).map(Some)) {
         areas.push(summarise(
-            Some(u),
+            unit,
             inputs,
             &coverage,
             &community_access,
@@ -291,10 +352,103 @@ pub fn run(inputs: &Inputs, settings: &Settings) -> Result<Study> {
         ));
     }
     timings.push(("summary", t.elapsed()));
+
+    let t = Instant::now();
+    let catchments = catchment::evaluate(
+        inputs,
+        &coverage,
+        &facility_counts,
+        &community_unit,
+        &facility_unit,
+        settings,
+        targets,
+        window_list,
+    );
+    timings.push(("catchments", t.elapsed()));
+
+    let t = Instant::now();
+    let buffer = settings.isochrone_buffer_m;
+    // One polygon per distinct facility set (e.g. "any" equals the only
+    // category when there is one), then mapped back to the targets.
+    let member_sets: Vec<Vec<usize>> = coverage
+        .targets
+        .iter()
+        .map(|&target| {
+            (0..sources.len())
+                .filter(|&i| {
+                    sources[i].counts && coverage::matches_target(target, sources[i].category)
+                })
+                .collect()
+        })
+        .collect();
+    let mut distinct: Vec<&Vec<usize>> = Vec::new();
+    let slot: Vec<usize> = member_sets
+        .iter()
+        .map(|m| match distinct.iter().position(|d| *d == m) {
+            Some(k) => k,
+            None => {
+                distinct.push(m);
+                distinct.len() - 1
+            }
+        })
+        .collect();
+    let polygons_distinct: Vec<MultiPolygon<f64>> = distinct
+        .par_iter()
+        .map(|members| match (&graph, mode) {
+            (Some(g), _) => {
+                let seeds: Vec<(u32, f64)> = members
+                    .iter()
+                    .flat_map(|&i| sources[i].access.iter().copied())
+                    .collect();
+                let mut scratch = Scratch::new(g.node_count());
+                isochrone::facility_isochrone(g, &seeds, limit_m, &proj, buffer, &mut scratch)
+            }
+            (None, Mode::StraightLine { detour }) => {
+                let discs: Vec<Vec<[f64; 2]>> = members
+                    .iter()
+                    .filter_map(|&i| fac_points[i])
+                    .map(|p| vec![p])
+                    .collect();
+                isochrone::isochrone_polygon(&discs, &proj, limit_m / detour)
+            }
+            (None, Mode::Network) => MultiPolygon::new(vec![]),
+        })
+        .collect();
+    let isochrones: Vec<MultiPolygon<f64>> =
+        slot.iter().map(|&k| polygons_distinct[k].clone()).collect();
+    let facility_isochrones: Vec<Option<MultiPolygon<f64>>> = if options.facility_isochrones {
+        (0..sources.len())
+            .into_par_iter()
+            .map_init(
+                || graph.as_ref().map(|g| Scratch::new(g.node_count())),
+                |scratch, i| {
+                    let s = &sources[i];
+                    if !s.counts {
+                        return None;
+                    }
+                    match (&graph, mode, scratch) {
+                        (Some(g), _, Some(sc)) if !s.access.is_empty() => Some(
+                            isochrone::facility_isochrone(g, &s.access, limit_m, &proj, buffer, sc),
+                        ),
+                        (None, Mode::StraightLine { detour }, _) => fac_points[i].map(|p| {
+                            isochrone::isochrone_polygon(&[vec![p]], &proj, limit_m / detour)
+                        }),
+                        _ => None,
+                    }
+                },
+            )
+            .collect()
+    } else {
+        Vec::new()
+    };
+    timings.push(("isochrones", t.elapsed()));
+
     Ok(Study {
-        base_nodes: base.node_count(),
-        base_edges: base.edges.len(),
+        mode,
+        proj,
         graph,
+        base_nodes,
+        base_edges,
         facility_access,
         community_access,
         facility_counts,
@@ -302,9 +456,43 @@ pub fn run(inputs: &Inputs, settings: &Settings) -> Result<Study> {
         community_unit,
         facility_unit,
         areas,
+        catchments,
+        isochrones,
+        facility_isochrones,
+        targets: targets.clone(),
         timings,
         settings: *settings,
     })
+}
+
+/// [`run`] with the bundled targets, the default time windows and no
+/// per-facility isochrones.
+pub fn run_with_defaults(inputs: &Inputs, settings: &Settings) -> Result<Study> {
+    run(
+        inputs,
+        settings,
+        &Targets::bundled(),
+        &super::windows::default_windows(),
+        &RunOptions::default(),
+    )
+}
+
+fn make_sources(
+    inputs: &Inputs,
+    access: &[Result<Access, Unreachable>],
+    counts: &[bool],
+) -> Vec<Source> {
+    inputs
+        .facilities
+        .iter()
+        .zip(access)
+        .zip(counts)
+        .map(|((f, acc), counts)| Source {
+            category: f.category,
+            counts: *counts && acc.is_ok(),
+            access: acc.clone().unwrap_or_default(),
+        })
+        .collect()
 }
 
 fn summarise(
@@ -339,7 +527,6 @@ fn summarise(
                 .enumerate()
                 .filter(|(i, s)| {
                     s.counts
-                        && !s.access.is_empty()
                         && (unit.is_none() || facility_unit[*i] == unit)
                         && match target {
                             Target::Any => true,

@@ -9,10 +9,12 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 
-use crate::analysis::study;
+use crate::analysis::study::{self, RunOptions};
+use crate::analysis::windows::{self, Window};
 use crate::config::{Config, InputSpec, NetworkSpec};
 use crate::input;
 use crate::output::{self, OutputOptions};
+use crate::targets::Targets;
 
 /// fitcircle: prove every resident lives within a 15-minute walk of a place
 /// to exercise, and find where they do not.
@@ -95,6 +97,19 @@ pub struct AnalyzeArgs {
     /// Also write graph_nodes.csv and graph_edges.csv.
     #[arg(long)]
     pub export_graph: bool,
+    /// Also write one isochrone polygon per facility into isochrones.geojson
+    /// (the union per category is always written).
+    #[arg(long)]
+    pub isochrones: bool,
+    /// Catchment method for per-capita supply: 2sfca, e2sfca or gaussian.
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Policy targets file (default: the bundled seeds/targets.toml).
+    #[arg(long)]
+    pub targets: Option<PathBuf>,
+    /// No-network mode: straight-line distance x this factor [default: 1.3].
+    #[arg(long)]
+    pub detour: Option<f64>,
     /// Worker threads (default: all cores). Output is identical for any count.
     #[arg(long)]
     pub threads: Option<usize>,
@@ -197,6 +212,15 @@ pub fn make_config(a: &AnalyzeArgs) -> Result<Config> {
     if let Some(s) = a.max_snap {
         cfg.settings.max_snap_m = s;
     }
+    if let Some(m) = &a.method {
+        cfg.settings.method = m.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    }
+    if let Some(d) = a.detour {
+        cfg.settings.detour_factor = d;
+    }
+    if let Some(t) = &a.targets {
+        cfg.targets = Some(t.clone());
+    }
     cfg.settings.validate("command line")?;
     // Unknown CRS names fail here, before any file is read.
     for s in cfg
@@ -233,6 +257,21 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// The configured time windows, or the defaults.
+fn windows_from(cfg: &Config) -> Result<Vec<Window>> {
+    if cfg.windows.is_empty() {
+        return Ok(windows::default_windows());
+    }
+    cfg.windows
+        .iter()
+        .map(|w| {
+            windows::parse_window(&w.name, &w.hours).map_err(|e| {
+                anyhow::anyhow!("configuration {}: window {:?}: {e}", cfg.origin, w.name)
+            })
+        })
+        .collect()
+}
+
 fn analyze(a: AnalyzeArgs) -> Result<()> {
     if let Some(n) = a.threads {
         rayon::ThreadPoolBuilder::new()
@@ -243,7 +282,7 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
     let t0 = Instant::now();
     let cfg = make_config(&a)?;
     let t = Instant::now();
-    let inputs = input::load(&cfg)?;
+    let mut inputs = input::load(&cfg)?;
     let load_time = t.elapsed();
     if !a.quiet {
         for w in &inputs.warnings {
@@ -255,14 +294,19 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
     } else {
         cfg.title.clone()
     };
-    if inputs.network.is_none() {
+    if inputs.facilities.is_empty() {
         let mut msg = format!(
-            "{title}: cannot compute walking coverage.\nloaded: {} facilities, {} communities \
-             ({:.0} people), {} administrative units",
-            inputs.facilities.len(),
+            "{title}: cannot compute walking coverage: no sports facilities were loaded, so \
+             every resident would show as uncovered.\nloaded: {} communities ({:.0} people), \
+             {} administrative units, {}",
             inputs.communities.len(),
             inputs.communities.iter().map(|c| c.population).sum::<f64>(),
-            inputs.units.len()
+            inputs.units.len(),
+            if inputs.network.is_some() {
+                "a street network"
+            } else {
+                "no street network"
+            }
         );
         if !inputs.units.is_empty() {
             let (inside, n) = study::communities_inside_units(&inputs);
@@ -275,21 +319,36 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         for n in &inputs.notes {
             msg.push_str(&format!("\nnote: {n}"));
         }
-        msg.push_str(
-            "\nmissing: a street network (add [network] path = \"city.osm.pbf\" or --network)",
-        );
-        if inputs.facilities.is_empty() {
-            msg.push_str("\nmissing: sports facilities (add [[facilities]] or --facilities)");
+        msg.push_str("\nmissing: sports facilities (add [[facilities]] or --facilities)");
+        if inputs.network.is_none() {
+            msg.push_str(
+                "\nmissing: a street network (add [network] path = \"city.osm.pbf\" or \
+                 --network); without one, distances are straight lines x the detour factor",
+            );
         }
         bail!(msg);
     }
-    if inputs.facilities.is_empty() {
-        bail!(
-            "{title}: no sports facilities were loaded, so every resident would show as \
-             uncovered; add [[facilities]] to the config or --facilities FILE"
-        );
+    if inputs.network.is_none() {
+        inputs.notes.push(format!(
+            "APPROXIMATE: no street network was given, so walking distances are straight-line \
+             distances x {} (detour factor); give [network] or --network for network distances",
+            cfg.settings.detour_factor
+        ));
     }
-    let study = study::run(&inputs, &cfg.settings)?;
+    let targets = match &cfg.targets {
+        Some(p) => Targets::read(p)?,
+        None => Targets::bundled(),
+    };
+    let window_list = windows_from(&cfg)?;
+    let study = study::run(
+        &inputs,
+        &cfg.settings,
+        &targets,
+        &window_list,
+        &RunOptions {
+            facility_isochrones: a.isochrones,
+        },
+    )?;
     let t = Instant::now();
     let written = output::write_all(
         &a.out,

@@ -230,6 +230,59 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
             props.push((format!("{name}_covered"), json!(cov.covered(ti, i))));
             props.push((format!("{name}_count"), json!(cov.reachable[ti][i])));
         }
+        let ca = &study.catchments;
+        props.push(("distance_method".into(), json!(study.mode.label())));
+        for t in &ca.tiers {
+            props.push((format!("tier_{}_met", t.name), json!(t.met[i])));
+            props.push((
+                format!("tier_{}_missing", t.name),
+                json!(t.missing[i].join(";")),
+            ));
+        }
+        props.push(("sfca_method".into(), json!(ca.method.as_str())));
+        props.push((
+            "sfca_outdoor_m2pp".into(),
+            json!(round(ca.sfca_outdoor[i], 4)),
+        ));
+        props.push((
+            "sfca_indoor_m2pp".into(),
+            json!(round(ca.sfca_indoor[i], 4)),
+        ));
+        props.push(("sfca_total_m2pp".into(), json!(round(ca.sfca_total[i], 4))));
+        for wr in &ca.windows {
+            let n = &wr.window.name;
+            let d = wr.nearest_m[i];
+            props.push((format!("window_{n}_m"), opt_f(d, 1)));
+            props.push((
+                format!("window_{n}_covered"),
+                json!(d.is_some_and(|d| d <= cov.settings.limit_m)),
+            ));
+            props.push((
+                format!("window_{n}_sfca_m2pp"),
+                json!(round(wr.sfca_total[i], 4)),
+            ));
+        }
+        match &ca.new_check[i] {
+            Some(n) => {
+                props.push(("new_community".into(), json!(true)));
+                props.push((
+                    "new_outdoor_m2pp".into(),
+                    json!(round(n.outdoor_per_person, 4)),
+                ));
+                props.push((
+                    "new_indoor_m2pp".into(),
+                    json!(round(n.indoor_per_person, 4)),
+                ));
+                props.push(("new_meets_target".into(), json!(n.met)));
+            }
+            None => {
+                props.push(("new_community".into(), json!(false)));
+                props.push(("new_outdoor_m2pp".into(), Value::Null));
+                props.push(("new_indoor_m2pp".into(), Value::Null));
+                props.push(("new_meets_target".into(), Value::Null));
+            }
+        }
+        props.push(("build_year".into(), json!(c.build_year)));
         fw.feature(&c.geometry, &props)?;
     }
     fw.finish()
@@ -255,11 +308,13 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
         let (communities_within, population_within) = match any {
             Some(_) if study.facility_counts[i] && study.facility_access[i].is_ok() => {
                 let hits = &study.coverage.facility_hits[i];
-                let pop: f64 = hits
+                let limit = study.coverage.settings.limit_m;
+                let within: Vec<u32> = hits.iter().filter(|h| h.1 <= limit).map(|h| h.0).collect();
+                let pop: f64 = within
                     .iter()
                     .map(|&c| inputs.communities[c as usize].population)
                     .sum();
-                (json!(hits.len()), json!(round(pop, 1)))
+                (json!(within.len()), json!(round(pop, 1)))
             }
             _ => (Value::Null, Value::Null),
         };
@@ -287,8 +342,16 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             ),
             ("communities_within_limit".into(), communities_within),
             ("population_within_limit".into(), population_within),
+            (
+                "sports_land_m2".into(),
+                json!(round(crate::analysis::catchment::sports_land_m2(f), 1)),
+            ),
             ("note".into(), json!(f.note)),
         ];
+        let mut props = props;
+        for wr in &study.catchments.windows {
+            props.push((format!("open_{}", wr.window.name), json!(wr.open[i])));
+        }
         fw.feature(&f.geometry, &props)?;
     }
     fw.finish()
@@ -296,7 +359,11 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
 
 /// `network.geojson`: every edge of the walking graph as a LineString.
 pub fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
-    let net = &study.graph.net;
+    let Some(graph) = study.graph.as_ref() else {
+        let fw = FeatureWriter::start(w, &[("name", json!("fitcircle walking network (none)"))])?;
+        return fw.finish();
+    };
+    let net = &graph.net;
     let mut fw = FeatureWriter::start(w, &[("name", json!("fitcircle walking network"))])?;
     for (e, edge) in net.edges.iter().enumerate() {
         let line = LineString::from(
@@ -305,7 +372,7 @@ pub fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
                 .map(|c| (c[0], c[1]))
                 .collect::<Vec<_>>(),
         );
-        let comp = study.graph.component[edge.from as usize];
+        let comp = graph.component[edge.from as usize];
         let props: Vec<(String, Value)> = vec![
             ("edge".into(), json!(e)),
             ("from".into(), json!(edge.from)),
@@ -317,10 +384,169 @@ pub fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
             ("component".into(), json!(comp)),
             (
                 "component_nodes".into(),
-                json!(study.graph.component_sizes[comp as usize]),
+                json!(graph.component_sizes[comp as usize]),
             ),
         ];
         fw.feature(&Geometry::LineString(line), &props)?;
+    }
+    fw.finish()
+}
+
+/// `isochrones.geojson`: per coverage target the union of the areas within
+/// the walking limit of its facilities, then (with `--isochrones`) one
+/// polygon per facility.
+pub fn write_isochrones(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+    let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
+    let st = &study.settings;
+    for (t, poly) in study.coverage.targets.iter().zip(&study.isochrones) {
+        let props: Vec<(String, Value)> = vec![
+            ("kind".into(), json!("union")),
+            ("target".into(), json!(t.name())),
+            ("facility_id".into(), Value::Null),
+            ("minutes".into(), json!(st.minutes)),
+            (
+                "limit_m".into(),
+                json!(round(study.coverage.settings.limit_m, 2)),
+            ),
+            ("buffer_m".into(), json!(st.isochrone_buffer_m)),
+            ("distance_method".into(), json!(study.mode.label())),
+            (
+                "area_km2".into(),
+                json!(round(
+                    crate::spatial::geodesic_area_m2(&Geometry::MultiPolygon(poly.clone()))
+                        .unwrap_or(0.0)
+                        / 1e6,
+                    4
+                )),
+            ),
+        ];
+        fw.feature(&Geometry::MultiPolygon(poly.clone()), &props)?;
+    }
+    for (i, poly) in study.facility_isochrones.iter().enumerate() {
+        let Some(poly) = poly else { continue };
+        let f = &inputs.facilities[i];
+        let props: Vec<(String, Value)> = vec![
+            ("kind".into(), json!("facility")),
+            ("target".into(), json!(f.category.as_str())),
+            ("facility_id".into(), json!(f.id)),
+            ("minutes".into(), json!(st.minutes)),
+            (
+                "limit_m".into(),
+                json!(round(study.coverage.settings.limit_m, 2)),
+            ),
+            ("buffer_m".into(), json!(st.isochrone_buffer_m)),
+            ("distance_method".into(), json!(study.mode.label())),
+            (
+                "area_km2".into(),
+                json!(round(
+                    crate::spatial::geodesic_area_m2(&Geometry::MultiPolygon(poly.clone()))
+                        .unwrap_or(0.0)
+                        / 1e6,
+                    4
+                )),
+            ),
+        ];
+        fw.feature(&Geometry::MultiPolygon(poly.clone()), &props)?;
+    }
+    fw.finish()
+}
+
+/// Per-unit figures as (column, value) pairs, shared by units.geojson and
+/// units.csv. `unit == None` is the whole area.
+pub fn unit_properties(inputs: &Inputs, study: &Study, k: usize) -> Vec<(String, Value)> {
+    let ca = &study.catchments;
+    let u = &ca.units[k];
+    let area = &study.areas[k];
+    let pc = &study.targets.per_capita;
+    let (id, name) = match u.unit {
+        None => (String::new(), "all".to_string()),
+        Some(x) => (inputs.units[x].id.clone(), inputs.units[x].name.clone()),
+    };
+    let covered_any = area.targets.first().map(|t| t.share()).unwrap_or(0.0);
+    let mut p: Vec<(String, Value)> = vec![
+        ("id".into(), json!(id)),
+        ("name".into(), json!(name)),
+        ("communities".into(), json!(u.communities)),
+        (
+            "population".into(),
+            json!(round(u.per_capita.population, 1)),
+        ),
+        ("covered_share_any".into(), json!(round(covered_any, 4))),
+        (
+            "outdoor_sports_land_m2".into(),
+            json!(round(u.per_capita.outdoor_m2, 1)),
+        ),
+        (
+            "indoor_floor_area_m2".into(),
+            json!(round(u.per_capita.indoor_m2, 1)),
+        ),
+        (
+            "outdoor_m2pp".into(),
+            json!(round(u.per_capita.outdoor_per_person(), 4)),
+        ),
+        (
+            "indoor_m2pp".into(),
+            json!(round(u.per_capita.indoor_per_person(), 4)),
+        ),
+        (
+            "total_m2pp".into(),
+            json!(round(u.per_capita.total_per_person(), 4)),
+        ),
+        (
+            "target_outdoor_m2pp".into(),
+            json!(pc.outdoor_m2_per_person),
+        ),
+        ("target_indoor_m2pp".into(), json!(pc.indoor_m2_per_person)),
+        ("meets_per_capita_target".into(), json!(u.meets_per_capita)),
+        ("sfca_method".into(), json!(ca.method.as_str())),
+        (
+            "sfca_outdoor_mean_m2pp".into(),
+            json!(round(u.sfca_outdoor_mean, 4)),
+        ),
+        (
+            "sfca_indoor_mean_m2pp".into(),
+            json!(round(u.sfca_indoor_mean, 4)),
+        ),
+        (
+            "sfca_total_mean_m2pp".into(),
+            json!(round(u.sfca_total_mean, 4)),
+        ),
+        (
+            "share_below_target".into(),
+            json!(round(u.share_below_target, 4)),
+        ),
+        ("gini_sfca_total".into(), json!(round(u.gini_total, 4))),
+    ];
+    for (t, share) in ca.tiers.iter().zip(&u.tier_share) {
+        p.push((format!("tier_{}_share", t.name), json!(round(*share, 4))));
+    }
+    for (wr, share) in ca.windows.iter().zip(&u.window_share) {
+        p.push((
+            format!("window_{}_covered_share", wr.window.name),
+            json!(round(*share, 4)),
+        ));
+    }
+    p.push(("new_communities".into(), json!(u.new_communities)));
+    p.push((
+        "new_communities_below_target".into(),
+        json!(u.new_communities_below),
+    ));
+    p.push(("distance_method".into(), json!(study.mode.label())));
+    p
+}
+
+/// `units.geojson`: administrative units with their figures.
+pub fn write_units(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+    let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
+    for k in 1..study.catchments.units.len() {
+        let Some(u) = study.catchments.units[k].unit else {
+            continue;
+        };
+        let props = unit_properties(inputs, study, k);
+        fw.feature(
+            &Geometry::MultiPolygon(inputs.units[u].geometry.clone()),
+            &props,
+        )?;
     }
     fw.finish()
 }

@@ -51,6 +51,13 @@ pub fn write_all(
         tables::write_unreachable(w, inputs, study)
     })?;
     emit("summary.csv", &|w| tables::write_summary(w, inputs, study))?;
+    emit("units.csv", &|w| tables::write_units_csv(w, inputs, study))?;
+    if !inputs.units.is_empty() {
+        emit("units.geojson", &|w| geojson::write_units(w, inputs, study))?;
+    }
+    emit("isochrones.geojson", &|w| {
+        geojson::write_isochrones(w, inputs, study)
+    })?;
     if options.network_geojson {
         emit("network.geojson", &|w| geojson::write_network(w, study))?;
     }

@@ -32,22 +32,24 @@ pub fn render(title: &str, inputs: &Inputs, study: &Study) -> String {
     let unreach_c = study.community_access.iter().filter(|a| a.is_err()).count();
     let unreach_f = study.facility_access.iter().filter(|a| a.is_err()).count();
     let all = &study.areas[0];
+    let network = match &study.graph {
+        Some(g) => format!(
+            "network: {} nodes, {} edges, {} components (largest {:.1} % of nodes)",
+            study.base_nodes,
+            study.base_edges,
+            g.component_sizes.len(),
+            100.0 * g.component_sizes.iter().copied().max().unwrap_or(0) as f64
+                / g.node_count().max(1) as f64
+        ),
+        None => format!(
+            "NO STREET NETWORK: distances are straight lines x {} (APPROXIMATE)",
+            study.settings.detour_factor
+        ),
+    };
     let _ = writeln!(
         s,
-        "network: {} nodes, {} edges, {} components (largest {:.1} % of nodes); facilities: {} \
-         ({} unreachable); communities: {} with {} people ({} unreachable, {} people)",
-        study.base_nodes,
-        study.base_edges,
-        study.graph.component_sizes.len(),
-        100.0
-            * study
-                .graph
-                .component_sizes
-                .iter()
-                .copied()
-                .max()
-                .unwrap_or(0) as f64
-            / study.graph.node_count().max(1) as f64,
+        "{network}; facilities: {} ({} unreachable); communities: {} with {} people \
+         ({} unreachable, {} people)",
         inputs.facilities.len(),
         unreach_f,
         inputs.communities.len(),
@@ -74,6 +76,78 @@ pub fn render(title: &str, inputs: &Inputs, study: &Study) -> String {
             thousands(t.covered_population),
             100.0 * t.share()
         );
+    }
+    let ca = &study.catchments;
+    if let Some(all_u) = ca.units.first() {
+        let pc = &study.targets.per_capita;
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "per-capita sports area (existing facilities open to the public; parks count {:.0} %):",
+            100.0 * crate::analysis::catchment::PARK_SPORTS_SHARE
+        );
+        let _ = writeln!(
+            s,
+            "  outdoor land {:.2} m2/person (target {} for new areas), indoor floor {:.2} m2/person \
+             (target {}), total {:.2} m2/person",
+            all_u.per_capita.outdoor_per_person(),
+            pc.outdoor_m2_per_person,
+            all_u.per_capita.indoor_per_person(),
+            pc.indoor_m2_per_person,
+            all_u.per_capita.total_per_person()
+        );
+        if !pc.reference.is_empty() {
+            let refs: Vec<String> = pc
+                .reference
+                .iter()
+                .map(|r| format!("{} {}", r.label, r.m2_per_person))
+                .collect();
+            let _ = writeln!(
+                s,
+                "  for comparison (city-wide, m2/person): {}",
+                refs.join(", ")
+            );
+        }
+        let _ = writeln!(
+            s,
+            "  {} within the {:.0} m catchment: mean {:.2} m2/person, {:.1} % of residents below \
+             the {}/{} target, Gini {:.2}",
+            ca.method.as_str(),
+            ca.catchment_m,
+            all_u.sfca_total_mean,
+            100.0 * all_u.share_below_target + 0.0,
+            pc.outdoor_m2_per_person,
+            pc.indoor_m2_per_person,
+            all_u.gini_total
+        );
+        if all_u.new_communities > 0 {
+            let _ = writeln!(
+                s,
+                "  new communities (built {} or later): {}, of which {} below the target",
+                pc.new_build_year, all_u.new_communities, all_u.new_communities_below
+            );
+        }
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "life-circle tiers (share of residents with every required facility):"
+        );
+        for (t, share) in ca.tiers.iter().zip(&all_u.tier_share) {
+            let _ = writeln!(
+                s,
+                "  {:<6} {:>5.0} m {:>8.1}%",
+                t.name,
+                t.distance_m,
+                100.0 * share
+            );
+        }
+        let _ = writeln!(
+            s,
+            "coverage by time window (any facility open in the window):"
+        );
+        for (wr, share) in ca.windows.iter().zip(&all_u.window_share) {
+            let _ = writeln!(s, "  {:<40} {:>8.1}%", wr.window.to_string(), 100.0 * share);
+        }
     }
     if study.areas.len() > 1 {
         let _ = writeln!(s);

@@ -87,7 +87,10 @@ pub fn write_summary(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::R
 
 /// `graph_nodes.csv`: node index, OSM id (0 for snap points), lon, lat, component.
 pub fn write_graph_nodes(w: &mut dyn Write, study: &Study) -> io::Result<()> {
-    let net = &study.graph.net;
+    let Some(graph) = study.graph.as_ref() else {
+        return Ok(());
+    };
+    let net = &graph.net;
     let mut c = csv_writer(w);
     c.write_record(["node", "osm_id", "lon", "lat", "component"])
         .map_err(io_err)?;
@@ -97,7 +100,7 @@ pub fn write_graph_nodes(w: &mut dyn Write, study: &Study) -> io::Result<()> {
             net.osm_ids[i].to_string(),
             round(xy[0], 7).to_string(),
             round(xy[1], 7).to_string(),
-            study.graph.component[i].to_string(),
+            graph.component[i].to_string(),
         ])
         .map_err(io_err)?;
     }
@@ -106,7 +109,10 @@ pub fn write_graph_nodes(w: &mut dyn Write, study: &Study) -> io::Result<()> {
 
 /// `graph_edges.csv`: edge index, from, to, length (m), OSM way, directions.
 pub fn write_graph_edges(w: &mut dyn Write, study: &Study) -> io::Result<()> {
-    let net = &study.graph.net;
+    let Some(graph) = study.graph.as_ref() else {
+        return Ok(());
+    };
+    let net = &graph.net;
     let mut c = csv_writer(w);
     c.write_record([
         "edge", "from", "to", "length_m", "way_id", "forward", "backward",
@@ -122,6 +128,26 @@ pub fn write_graph_edges(w: &mut dyn Write, study: &Study) -> io::Result<()> {
             e.forward.to_string(),
             e.backward.to_string(),
         ])
+        .map_err(io_err)?;
+    }
+    c.flush()
+}
+
+/// `units.csv`: the whole area ("all") then each unit, with the same columns
+/// as units.geojson.
+pub fn write_units_csv(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+    let mut c = csv_writer(w);
+    for k in 0..study.catchments.units.len() {
+        let props = crate::output::geojson::unit_properties(inputs, study, k);
+        if k == 0 {
+            c.write_record(props.iter().map(|(name, _)| name.as_str()))
+                .map_err(io_err)?;
+        }
+        c.write_record(props.iter().map(|(_, v)| match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        }))
         .map_err(io_err)?;
     }
     c.flush()

@@ -1,0 +1,189 @@
+//! Policy targets as data (`seeds/targets.toml`, embedded at build time;
+//! another file can be given with `--targets`): per-capita sports area and the
+//! life-circle tiers with the facility categories each requires.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::model::Category;
+use crate::{Error, Result};
+
+/// The bundled targets file.
+pub const DEFAULT_TARGETS: &str = include_str!("../seeds/targets.toml");
+
+/// Where the targets come from.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Source {
+    pub title: String,
+    #[serde(default)]
+    pub title_en: String,
+}
+
+/// A per-capita figure to compare with.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Reference {
+    pub label: String,
+    pub m2_per_person: f64,
+}
+
+/// Per-capita sports area rule.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct PerCapitaTarget {
+    pub indicator: String,
+    pub outdoor_m2_per_person: f64,
+    pub indoor_m2_per_person: f64,
+    /// `either` (outdoor OR indoor target) or `both`.
+    pub rule: String,
+    #[serde(default)]
+    pub lead: String,
+    #[serde(default)]
+    pub lead_en: String,
+    /// Communities built in or after this year are "new".
+    pub new_build_year: i32,
+    /// Tier whose distance counts as "within" a new community.
+    pub new_community_tier: String,
+    #[serde(default)]
+    pub reference: Vec<Reference>,
+}
+
+impl PerCapitaTarget {
+    /// Is the rule met for these per-person figures (m2)?
+    pub fn met(&self, outdoor: f64, indoor: f64) -> bool {
+        let o = outdoor >= self.outdoor_m2_per_person;
+        let i = indoor >= self.indoor_m2_per_person;
+        if self.rule == "both" { o && i } else { o || i }
+    }
+}
+
+/// One requirement of a tier: any of these categories within the distance.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Requirement {
+    pub name: String,
+    #[serde(default)]
+    pub zh: String,
+    pub categories: Vec<String>,
+    #[serde(skip)]
+    pub parsed: Vec<Category>,
+}
+
+/// A life-circle tier.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Tier {
+    pub name: String,
+    pub minutes: f64,
+    pub distance_m: f64,
+    #[serde(default)]
+    pub indicator: String,
+    #[serde(default)]
+    pub requirement: Vec<Requirement>,
+}
+
+/// All targets.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Targets {
+    pub source: Source,
+    pub per_capita: PerCapitaTarget,
+    #[serde(default)]
+    pub tier: Vec<Tier>,
+}
+
+impl Targets {
+    /// Parse targets from TOML text; `origin` names it in messages.
+    pub fn parse(text: &str, origin: &str) -> Result<Targets> {
+        let mut t: Targets = toml::from_str(text).map_err(|e| {
+            Error::config(
+                origin,
+                format!("not a valid targets file: {}", e.to_string().trim()),
+            )
+        })?;
+        for tier in t.tier.iter_mut() {
+            if tier.distance_m.is_nan() || tier.distance_m <= 0.0 {
+                return Err(Error::config(
+                    origin,
+                    format!("tier {:?}: distance_m must be positive", tier.name),
+                ));
+            }
+            for req in tier.requirement.iter_mut() {
+                req.parsed = req
+                    .categories
+                    .iter()
+                    .map(|c| {
+                        c.parse::<Category>().map_err(|e| {
+                            Error::config(
+                                origin,
+                                format!("tier {:?}, {:?}: {e}", tier.name, req.name),
+                            )
+                        })
+                    })
+                    .collect::<Result<_>>()?;
+            }
+        }
+        if !t
+            .tier
+            .iter()
+            .any(|x| x.name == t.per_capita.new_community_tier)
+        {
+            return Err(Error::config(
+                origin,
+                format!(
+                    "per_capita.new_community_tier {:?} names no tier",
+                    t.per_capita.new_community_tier
+                ),
+            ));
+        }
+        Ok(t)
+    }
+
+    /// The bundled targets (seeds/targets.toml).
+    pub fn bundled() -> Targets {
+        Targets::parse(DEFAULT_TARGETS, "seeds/targets.toml").expect("bundled targets are valid")
+    }
+
+    /// Read a targets file.
+    pub fn read(path: &Path) -> Result<Targets> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Targets::parse(&text, &path.display().to_string())
+    }
+
+    /// The largest tier distance (m), 0 without tiers.
+    pub fn max_tier_m(&self) -> f64 {
+        self.tier.iter().map(|t| t.distance_m).fold(0.0, f64::max)
+    }
+
+    /// The tier new communities are checked within.
+    pub fn new_community_tier(&self) -> &Tier {
+        self.tier
+            .iter()
+            .find(|t| t.name == self.per_capita.new_community_tier)
+            .expect("checked at parse")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_targets_parse() {
+        let t = Targets::bundled();
+        assert_eq!(t.per_capita.outdoor_m2_per_person, 0.3);
+        assert_eq!(t.per_capita.indoor_m2_per_person, 0.1);
+        assert_eq!(t.tier.len(), 3);
+        assert_eq!(t.max_tier_m(), 1000.0);
+        assert!(t.per_capita.met(0.31, 0.0));
+        assert!(t.per_capita.met(0.0, 0.1));
+        assert!(!t.per_capita.met(0.29, 0.09));
+        assert_eq!(t.new_community_tier().distance_m, 300.0);
+    }
+
+    #[test]
+    fn bad_category_is_named() {
+        let text = DEFAULT_TARGETS.replace("\"fitness_station\"", "\"curling\"");
+        let e = Targets::parse(&text, "x.toml").unwrap_err().to_string();
+        assert!(e.contains("curling") && e.contains("x.toml"), "{e}");
+    }
+}
