@@ -40,6 +40,8 @@ pub struct Columns {
     pub population: Option<String>,
     pub households: Option<String>,
     pub build_year: Option<String>,
+    pub subtype: Option<String>,
+    pub equipment_generation: Option<String>,
     pub lon: Option<String>,
     pub lat: Option<String>,
     pub wkt: Option<String>,

@@ -25,6 +25,7 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod spatial;
+pub mod synth;
 pub mod targets;
 
 pub use error::{Error, Result};

@@ -41,11 +41,13 @@ pub enum Category {
     Playground,
     /// A school's sports venue (`amenity=school|college|university`).
     SchoolVenue,
+    /// Outdoor chess / card tables (棋苑), `sport=chess`.
+    ChessGarden,
 }
 
 impl Category {
     /// Every category, in output order.
-    pub const ALL: [Category; 15] = [
+    pub const ALL: [Category; 16] = [
         Category::FootballPitch,
         Category::BasketballCourt,
         Category::TennisCourt,
@@ -61,6 +63,7 @@ impl Category {
         Category::Park,
         Category::Playground,
         Category::SchoolVenue,
+        Category::ChessGarden,
     ];
 
     /// Stable snake_case name used in files and column names.
@@ -81,6 +84,7 @@ impl Category {
             Category::Park => "park",
             Category::Playground => "playground",
             Category::SchoolVenue => "school_venue",
+            Category::ChessGarden => "chess_garden",
         }
     }
 
@@ -113,6 +117,7 @@ impl Category {
             Category::Park => (10000.0, 0.0),
             Category::Playground => (300.0, 0.0),
             Category::SchoolVenue => (2000.0, 0.0),
+            Category::ChessGarden => (100.0, 0.0),
         }
     }
 
@@ -168,6 +173,7 @@ impl FromStr for Category {
             "park" | "公园" => Category::Park,
             "playground" | "儿童游乐场" => Category::Playground,
             "school_venue" | "school" | "学校" | "学校体育场地" => Category::SchoolVenue,
+            "chess_garden" | "chess" | "棋苑" | "棋牌" => Category::ChessGarden,
             _ => {
                 let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
                 return Err(format!(
@@ -257,6 +263,12 @@ pub struct Facility {
     pub entrances: Vec<Point<f64>>,
     /// Free-text note carried to the outputs (e.g. "located at hexagon centre").
     pub note: Option<String>,
+    /// Finer kind within the category: the OSM `sport` value (`gateball`,
+    /// `table_tennis`...) or a `subtype` / `sport` column.
+    pub subtype: Option<String>,
+    /// Outdoor fitness equipment generation (2 = second generation), from an
+    /// `equipment_generation` tag or column.
+    pub equipment_generation: Option<u8>,
 }
 
 /// How a community's population figure was obtained.

@@ -187,3 +187,157 @@ mod tests {
         assert!(e.contains("curling") && e.contains("x.toml"), "{e}");
     }
 }
+
+/// The bundled indicator list (seeds/indicators.toml): the 37 Annex-2
+/// indicators and the planned projects of measure 15(4).
+pub const DEFAULT_INDICATORS: &str = include_str!("../seeds/indicators.toml");
+
+/// A further figure of an indicator.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct ExtraTarget {
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub label_en: String,
+    pub figure: Option<f64>,
+    pub figure_max: Option<f64>,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub comparison: String,
+    #[serde(default)]
+    pub check: String,
+}
+
+/// One of the seed's Annex-2 indicators.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Indicator {
+    pub id: String,
+    #[serde(default)]
+    pub level1: String,
+    #[serde(default)]
+    pub level1_en: String,
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+    /// "met" or "new_measure", as the seed marks it.
+    pub seed_status: String,
+    #[serde(default)]
+    pub lead: String,
+    #[serde(default)]
+    pub lead_en: String,
+    /// "spatial", "tabular" or "not_spatial".
+    pub kind: String,
+    #[serde(default)]
+    pub check: String,
+    pub figure: Option<f64>,
+    pub figure_max: Option<f64>,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub comparison: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub extra_target: Vec<ExtraTarget>,
+}
+
+/// A planned project type of measure 15(4) tracked for progress.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct PlannedProject {
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+    pub indicator: String,
+    pub category: String,
+    /// Restrict to facilities of this subtype (e.g. `gateball`).
+    pub subtype: Option<String>,
+    pub figure: Option<f64>,
+    pub figure_max: Option<f64>,
+    #[serde(default)]
+    pub comparison: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub lead: String,
+    #[serde(default)]
+    pub lead_en: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(skip)]
+    pub parsed: Option<Category>,
+}
+
+/// The indicator list.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Indicators {
+    #[serde(default)]
+    pub planned_project: Vec<PlannedProject>,
+    pub indicator: Vec<Indicator>,
+}
+
+impl Indicators {
+    /// Parse an indicators file; `origin` names it in messages.
+    pub fn parse(text: &str, origin: &str) -> Result<Indicators> {
+        let mut ind: Indicators = toml::from_str(text).map_err(|e| {
+            Error::config(
+                origin,
+                format!("not a valid indicators file: {}", e.to_string().trim()),
+            )
+        })?;
+        for p in ind.planned_project.iter_mut() {
+            p.parsed = Some(p.category.parse().map_err(|e: String| {
+                Error::config(origin, format!("planned project {:?}: {e}", p.name))
+            })?);
+        }
+        Ok(ind)
+    }
+
+    /// The bundled indicators (seeds/indicators.toml).
+    pub fn bundled() -> Indicators {
+        Indicators::parse(DEFAULT_INDICATORS, "seeds/indicators.toml")
+            .expect("bundled indicators are valid")
+    }
+
+    /// Read an indicators file.
+    pub fn read(path: &Path) -> Result<Indicators> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Indicators::parse(&text, &path.display().to_string())
+    }
+}
+
+#[cfg(test)]
+mod indicator_tests {
+    use super::*;
+
+    #[test]
+    fn bundled_indicators_have_all_37_in_order() {
+        let ind = Indicators::bundled();
+        assert_eq!(ind.indicator.len(), 37);
+        for (i, x) in ind.indicator.iter().enumerate() {
+            assert_eq!(x.id, (i + 1).to_string());
+            assert!(
+                matches!(x.kind.as_str(), "spatial" | "tabular" | "not_spatial"),
+                "{}",
+                x.id
+            );
+            assert!(
+                matches!(x.seed_status.as_str(), "met" | "new_measure"),
+                "{}",
+                x.id
+            );
+        }
+        let new: Vec<&str> = ind
+            .indicator
+            .iter()
+            .filter(|x| x.seed_status == "new_measure")
+            .map(|x| x.id.as_str())
+            .collect();
+        assert_eq!(new, ["6", "12", "17", "33", "34", "35"]);
+        assert_eq!(ind.planned_project.len(), 5);
+        assert!(ind.planned_project.iter().all(|p| p.parsed.is_some()));
+    }
+}

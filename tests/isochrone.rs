@@ -862,7 +862,15 @@ fn bundle_union_timing() {
             .facilities
             .iter()
             .filter_map(|f| f.geometry.centroid())
-            .map(|c| (nodes.nearest_neighbor(&proj.project([c.x(), c.y()])).unwrap().data, 0.0))
+            .map(|c| {
+                (
+                    nodes
+                        .nearest_neighbor(&proj.project([c.x(), c.y()]))
+                        .unwrap()
+                        .data,
+                    0.0,
+                )
+            })
             .collect();
         let mut scratch = Scratch::new(graph.node_count());
         bounded_multi_source(
@@ -886,13 +894,32 @@ fn bundle_union_timing() {
             .map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>())
             .sum();
 
-
-
         let area = geo::MapCoords::map_coords(&poly, |c| {
             let [x, y] = proj.project([c.x, c.y]);
             Coord { x, y }
         })
         .unsigned_area();
+        if std::env::var("ISO_HOLES").is_ok() {
+            let mut ha: Vec<f64> = poly
+                .iter()
+                .flat_map(|p| {
+                    p.interiors().iter().map(|r| {
+                        let r2 = LineString::new(
+                            r.coords()
+                                .map(|c| {
+                                    let [x, y] = proj.project([c.x, c.y]);
+                                    Coord { x, y }
+                                })
+                                .collect(),
+                        );
+                        (geo::Polygon::new(r2, vec![]).unsigned_area(), r.0.len())
+                    })
+                })
+                .map(|(a, n)| a + n as f64 * 1e-9)
+                .collect();
+            ha.sort_by(f64::total_cmp);
+            eprintln!("smallest holes {:?}", &ha[..ha.len().min(40)]);
+        }
         eprintln!(
             "{bundle}: {} sources, {} pieces ({vertices} vertices): isochrone_polygon best of 5 \
              {best:.2?}; {} polygons, {} holes, {out_vertices} vertices, area {:.0} m2",

@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use common::*;
@@ -345,4 +345,96 @@ fn checker_rejects_swapped_coordinates() {
         r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[60.17,124.94]}}]}"#,
     );
+}
+
+/// Counted facilities that could be attached to the network, and the
+/// whole-area targets of summary.csv, of a finished run.
+fn counted_reachable_and_targets(out: &Path) -> (usize, usize) {
+    let fac = read_json(&out.join("facilities.geojson"));
+    let reachable = features(&fac)
+        .iter()
+        .filter(|f| {
+            f["properties"]["counted"] == Value::Bool(true)
+                && f["properties"]["reachable"] == Value::Bool(true)
+        })
+        .count();
+    let targets = read_csv_rows(&out.join("summary.csv"))
+        .iter()
+        .filter(|r| r["area"] == "all")
+        .count();
+    (reachable, targets)
+}
+
+/// units.geojson and isochrones.geojson (per-target unions and, with
+/// --isochrones, per-facility polygons) on the tiny network with the two
+/// units of tests/fixtures/catchments/units.geojson, whose East ring is
+/// clockwise and whose West hole is counter-clockwise in the input: the
+/// writer must re-orient both.
+#[test]
+fn tiny_units_and_isochrones_are_rfc7946() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("out");
+    let tiny = fixture("tiny");
+    let catchments = fixture("catchments");
+    let path = |p: PathBuf| p.to_str().unwrap().to_string();
+    let args = [
+        "analyze".to_string(),
+        "--config".into(),
+        path(tiny.join("fitcircle.toml")),
+        "--network".into(),
+        path(tiny.join("network.osm")),
+        "--facilities".into(),
+        path(catchments.join("facilities_units.csv")),
+        "--communities".into(),
+        path(tiny.join("communities.csv")),
+        "--units".into(),
+        path(catchments.join("units.geojson")),
+        "--minutes".into(),
+        "1.2".into(),
+        "--speed".into(),
+        "6".into(),
+        "--isochrones".into(),
+        "--quiet".into(),
+        "--out".into(),
+        path(out.clone()),
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run_ok(tmp.path(), &args);
+
+    let units = check_file(&out.join("units.geojson"));
+    assert_eq!(units.features, 2, "{units:?}");
+    assert_eq!((units.rings, units.holes), (3, 1), "{units:?}");
+
+    let iso = check_file(&out.join("isochrones.geojson"));
+    let (reachable, targets) = counted_reachable_and_targets(&out);
+    assert_eq!((reachable, targets), (4, 5));
+    assert_eq!(iso.features, targets + reachable, "{iso:?}");
+    assert!(iso.rings >= iso.features, "{iso:?}");
+}
+
+/// Isochrones over a real street network have holes (blocks farther than
+/// the 40 m buffer from every reached street). A 2-minute walk keeps the
+/// debug-build run short; per-facility polygons included.
+#[test]
+fn helsinki_isochrones_are_rfc7946() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("out");
+    run_ok(
+        &manifest_dir(),
+        &[
+            "analyze",
+            "--bundle",
+            "helsinki",
+            "--minutes",
+            "2",
+            "--isochrones",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let iso = check_file(&out.join("isochrones.geojson"));
+    let (reachable, targets) = counted_reachable_and_targets(&out);
+    assert_eq!(iso.features, targets + reachable, "{iso:?}");
+    assert!(iso.holes >= 1, "{iso:?}");
 }

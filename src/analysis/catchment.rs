@@ -21,13 +21,14 @@ pub const PARK_SPORTS_SHARE: f64 = 0.10;
 
 /// Outdoor sports land (m2) a facility contributes to per-capita figures:
 /// its area, but only [`PARK_SPORTS_SHARE`] of a park, and a school's
-/// category default (not its whole campus) when the area came from its
-/// outline; pitches inside a school count on their own.
+/// category default (not its whole campus; the outline's area when smaller)
+/// when the area came from its outline; pitches inside a school count on
+/// their own.
 pub fn sports_land_m2(f: &Facility) -> f64 {
     match f.category {
         Category::Park => f.area_m2 * PARK_SPORTS_SHARE,
         Category::SchoolVenue if f.area_source == crate::model::AreaSource::Geometry => {
-            Category::SchoolVenue.default_area().0
+            f.area_m2.min(Category::SchoolVenue.default_area().0)
         }
         _ => f.area_m2,
     }
@@ -372,6 +373,7 @@ pub fn evaluate(
                     .map(|&c| population[c])
                     .sum::<f64>()
                     / pop
+                    + 0.0
             } else {
                 0.0
             }

@@ -70,8 +70,8 @@ pub struct Coverage {
     /// `reachable[t][c]`: facilities of target t within `limit_m`.
     pub reachable: Vec<Vec<u32>>,
     /// Per source (input order): (community, walking metres) for every
-    /// community within `pair_m` of it, sorted by community. Empty for
-    /// sources that do not count.
+    /// community within `pair_m` of it, sorted by community. Filled for
+    /// every attached source, counted or not: users must check `counts`.
     pub facility_hits: Vec<Vec<(u32, f64)>>,
 }
 
@@ -175,7 +175,10 @@ pub fn compute(
         .map_init(
             || (Scratch::new(n), vec![f64::INFINITY; communities.len()]),
             |(scratch, best), s| {
-                if !s.counts || s.access.is_empty() {
+                // Pairs for every attached facility, counted or not (a
+                // closed school's gap reports who could use it); counts and
+                // nearest distances use counted ones only.
+                if s.access.is_empty() {
                     return Vec::new();
                 }
                 bounded_multi_source(
@@ -237,7 +240,7 @@ pub fn count_within(
     let mut reachable = vec![vec![0u32; n_communities]; targets.len()];
     for (s, hits) in sources.iter().zip(pairs) {
         for (ti, t) in targets.iter().enumerate() {
-            if matches_target(*t, s.category) {
+            if s.counts && matches_target(*t, s.category) {
                 for &(c, d) in hits {
                     if d <= limit_m {
                         reachable[ti][c as usize] += 1;

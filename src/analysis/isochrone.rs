@@ -57,9 +57,7 @@
 //! `tests/isochrone.rs` (`union_methods_timing`, ignored) repeats this.
 
 use geo::orient::{Direction as Winding, Orient};
-use geo::{
-    BooleanOps, Buffer, Coord, LineString, MultiLineString, MultiPolygon, Polygon, unary_union,
-};
+use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon, unary_union};
 use rayon::prelude::*;
 
 use crate::analysis::search::{Scratch, bounded_multi_source};
@@ -172,10 +170,16 @@ fn sub_polyline(g: &[[f64; 2]], seg: &[f64], s: f64, t: f64) -> Vec<[f64; 2]> {
     out
 }
 
-/// Pieces stroked together in one sweep at each leaf of the union tree.
-/// Small: one sweep over many overlapping buffers is superlinear (see the
-/// module documentation), a leaf of 4 was fastest on Helsinki.
-const LEAF_PIECES: usize = 4;
+/// Outlines dissolved together in one sweep at each leaf of the union tree.
+fn leaf_size() -> usize {
+    std::env::var("ISO_LEAF")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8)
+}
+
+/// Largest distance (metres) of the polygonal arcs outside their circle.
+const ARC_TOLERANCE_M: f64 = 0.2;
 
 /// The buffer of `pieces` (lon/lat polylines; one-point or zero-length
 /// pieces become discs) by `buffer_m` metres, dissolved into valid
@@ -193,67 +197,513 @@ pub fn isochrone_polygon(
     if buffer_m.is_nan() || buffer_m <= 0.0 {
         return MultiPolygon::new(Vec::new());
     }
-    let mut lines: Vec<LineString<f64>> = pieces
+    let lines: Vec<Vec<Coord<f64>>> = pieces
         .iter()
-        .map(|p| project_piece(p, proj))
-        .filter(|l| !l.0.is_empty())
+        .map(|p| project_piece(p, proj).0)
+        .filter(|l| !l.is_empty())
         .collect();
     if lines.is_empty() {
         return MultiPolygon::new(Vec::new());
     }
+    let dbg = std::env::var("ISO_DEBUG").is_ok();
     let t0 = std::time::Instant::now();
-    sort_along_z_curve(&mut lines);
-    let leaves: Vec<MultiPolygon<f64>> = lines
-        .iter().collect::<Vec<_>>()
-        .chunks(LEAF_PIECES)
-        .map(|chunk| MultiLineString::new(chunk.iter().map(|l| (*l).clone()).collect()).buffer(buffer_m))
-        .collect();
-    if std::env::var("ISO_DEBUG").is_ok() {
-        let nv: usize = leaves.iter().map(|m| m.iter().map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()).sum::<usize>()).sum();
-        eprintln!("leaves {} vertices {nv} in {:.2?}", leaves.len(), t0.elapsed());
-        let mut level = leaves.clone();
-        while level.len() > 1 {
-            let t = std::time::Instant::now();
-            level = level.chunks(2).map(|c| if c.len() == 2 { c[0].union(&c[1]) } else { c[0].clone() }).collect();
-            let nv: usize = level.iter().map(|m| m.iter().map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()).sum::<usize>()).sum();
-            eprintln!("level {} nodes, vertices {nv} in {:.2?}", level.len(), t.elapsed());
-        }
+    let mut outlines = Outliner::new(buffer_m).outlines(&lines);
+    let t_out = t0.elapsed();
+    sort_along_z_curve(&mut outlines);
+    let t1 = std::time::Instant::now();
+    let leaves: Vec<MultiPolygon<f64>> = outlines.par_chunks(leaf_size()).map(dissolve).collect();
+    let t_leaves = t1.elapsed();
+    let merged = union_tree(leaves);
+    if dbg {
+        let nv: usize = outlines
+            .iter()
+            .map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>())
+            .sum();
+        eprintln!(
+            "{} outlines ({nv} vertices) in {t_out:.2?}, leaves {t_leaves:.2?}, all {:.2?}",
+            outlines.len(),
+            t1.elapsed()
+        );
     }
-    let merged = if leaves.len() == 1 {
-        // Not through a union yet: normalise to OGC rings.
-        unary_union(&leaves)
-    } else {
-        union_tree(&leaves)
-    };
     unproject(&merged, proj)
 }
 
-/// Union of `polys` merged pairwise in a balanced binary tree (halves in
-/// parallel). Each union removes the boundaries buried inside, so higher
-/// levels handle short rings and the total work stays near-linear, where
-/// one overlay of every buffer at once must intersect all overlapping
-/// buffer outlines with each other. The tree shape depends only on
-/// `polys.len()`, so the result does not depend on scheduling.
-fn union_tree(polys: &[MultiPolygon<f64>]) -> MultiPolygon<f64> {
-    match polys.len() {
-        0 => MultiPolygon::new(Vec::new()),
-        1 => polys[0].clone(),
-        n => {
-            let (a, b) = polys.split_at(n / 2);
-            let (a, b) = if n >= 8 {
-                rayon::join(|| union_tree(a), || union_tree(b))
+/// The union of outlines (rings whose nonzero winding covers the buffer,
+/// possibly self-intersecting) as valid polygons.
+fn dissolve(outlines: &[Polygon<f64>]) -> MultiPolygon<f64> {
+    use geo::Winding;
+    // `unary_union` takes the fill rule from the winding of the first
+    // ring: start with a counter-clockwise triangle inside the first
+    // outline's ring (every outline contains a small disc about its first
+    // vertex's ... ) when the first ring's own winding is not decisive.
+    if outlines[0].exterior().is_ccw() {
+        return unary_union(outlines);
+    }
+    let c = outlines[0].exterior().0[0];
+    let lead = Polygon::new(
+        LineString::new(vec![
+            c,
+            Coord {
+                x: c.x + 1e-3,
+                y: c.y,
+            },
+            Coord {
+                x: c.x,
+                y: c.y + 1e-3,
+            },
+        ]),
+        Vec::new(),
+    );
+    unary_union(std::iter::once(&lead).chain(outlines))
+}
+
+/// Builds outlines: rings whose nonzero winding covers the buffer of a set
+/// of polylines (see `outlines`).
+struct Outliner {
+    r: f64,
+    /// Largest angle step of a polygonal arc.
+    step: f64,
+    /// Butt ends stick out this far beyond their point.
+    ext: f64,
+}
+
+/// How a chain ends.
+#[derive(Clone, Copy, PartialEq)]
+enum Cap {
+    /// No other piece ends here: a round cap.
+    Round,
+    /// Other pieces end here too: a butt end a little past the point, the
+    /// point's sector of free directions drawn separately.
+    Butt,
+}
+
+impl Outliner {
+    fn new(r: f64) -> Self {
+        // The chords of an arc step `s` drawn at radius r / cos(s / 2)
+        // touch the circle and stay within ARC_TOLERANCE_M of it.
+        let step = (2.0 * (r / (r + ARC_TOLERANCE_M)).acos()).min(std::f64::consts::TAU / 32.0);
+        Outliner {
+            r,
+            step,
+            ext: (0.1 * r).min(0.5),
+        }
+    }
+
+    /// Outlines whose union is the buffer of `lines` (local metres, no
+    /// consecutive duplicates) by `r`, arcs circumscribed.
+    ///
+    /// The buffer of a polyline is the union of a rectangle of half-width
+    /// `r` on each segment and, at each vertex, the sector of directions
+    /// making at least 90 degrees with every segment there (the points whose
+    /// nearest point of the network is that vertex). Pieces are chained
+    /// through points where exactly two piece ends meet; each chain becomes
+    /// one ring (right side forwards, left side backwards, arcs on the
+    /// outer side of bends, the inner side cut at the offsets' crossing or
+    /// folded through the vertex); at a point where one chain ends alone the
+    /// ring has a round cap, where several end they have butt ends and the
+    /// point gets its own sector polygon. One-point pieces are discs.
+    fn outlines(&self, lines: &[Vec<Coord<f64>>]) -> Vec<Polygon<f64>> {
+        let key = |c: Coord<f64>| (c.x.to_bits(), c.y.to_bits());
+        let mut out = Vec::new();
+        // Piece ends: (point, direction of the segment leaving it, end id =
+        // 2 * piece + (0 at the start, 1 at the end)).
+        let mut ends: Vec<((u64, u64), f64, usize)> = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if l.len() == 1 {
+                out.push(self.disc(l[0]));
+                continue;
+            }
+            let n = l.len();
+            let dir = |a: Coord<f64>, b: Coord<f64>| (b.y - a.y).atan2(b.x - a.x);
+            ends.push((key(l[0]), dir(l[0], l[1]), 2 * i));
+            ends.push((key(l[n - 1]), dir(l[n - 1], l[n - 2]), 2 * i + 1));
+        }
+        ends.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+        // The other end id an end is chained to, or usize::MAX; the cap of
+        // an end that is not chained.
+        let mut link = vec![usize::MAX; 2 * lines.len()];
+        let mut cap = vec![Cap::Round; 2 * lines.len()];
+        let mut g = 0;
+        while g < ends.len() {
+            let mut h = g + 1;
+            while h < ends.len() && ends[h].0 == ends[g].0 {
+                h += 1;
+            }
+            let group = &ends[g..h];
+            if group.len() == 2 && group[0].2 / 2 != group[1].2 / 2 {
+                link[group[0].2] = group[1].2;
+                link[group[1].2] = group[0].2;
+            } else if group.len() >= 2 {
+                for e in group {
+                    cap[e.2] = Cap::Butt;
+                }
+                let dirs: Vec<f64> = group.iter().map(|e| e.1).collect();
+                let v = Coord {
+                    x: f64::from_bits(group[0].0.0),
+                    y: f64::from_bits(group[0].0.1),
+                };
+                if let Some(s) = self.free_sector(v, &dirs) {
+                    out.push(s);
+                }
+            }
+            g = h;
+        }
+        // Chains: from every unchained end, then around the cycles left.
+        let mut used = vec![false; lines.len()];
+        let mut chain: Vec<Coord<f64>> = Vec::new();
+        let mut walk = |first_end: usize,
+                        start_cap: Cap,
+                        used: &mut Vec<bool>,
+                        out: &mut Vec<Polygon<f64>>| {
+            chain.clear();
+            let mut e = first_end;
+            loop {
+                let p = e / 2;
+                used[p] = true;
+                let l = &lines[p];
+                let skip = usize::from(!chain.is_empty());
+                if e % 2 == 0 {
+                    chain.extend(l.iter().skip(skip));
+                } else {
+                    chain.extend(l.iter().rev().skip(skip));
+                }
+                let far = e ^ 1;
+                let next = link[far];
+                if next == usize::MAX || used[next / 2] {
+                    let end_cap = if next == usize::MAX {
+                        cap[far]
+                    } else {
+                        Cap::Butt
+                    };
+                    out.push(self.ring(&chain, start_cap, end_cap));
+                    if next != usize::MAX {
+                        // A cycle closed: its point gets a sector.
+                        let v = chain[0];
+                        let dirs = [(chain[1].y - v.y).atan2(chain[1].x - v.x), {
+                            let w = chain[chain.len() - 2];
+                            (w.y - v.y).atan2(w.x - v.x)
+                        }];
+                        if let Some(s) = self.free_sector(v, &dirs) {
+                            out.push(s);
+                        }
+                    }
+                    return;
+                }
+                e = next;
+            }
+        };
+        for e in 0..2 * lines.len() {
+            if lines[e / 2].len() > 1 && !used[e / 2] && link[e] == usize::MAX {
+                walk(e, cap[e], &mut used, &mut out);
+            }
+        }
+        for p in 0..lines.len() {
+            if lines[p].len() > 1 && !used[p] {
+                // On a cycle: open it at this piece's start, butt ends.
+                walk(2 * p, Cap::Butt, &mut used, &mut out);
+            }
+        }
+        out
+    }
+
+    /// A circumscribed disc about `c`.
+    fn disc(&self, c: Coord<f64>) -> Polygon<f64> {
+        use std::f64::consts::TAU;
+        let n = (TAU / self.step).ceil() as usize;
+        let far = self.r / (TAU / n as f64 / 2.0).cos();
+        let ring = (0..n)
+            .map(|k| {
+                let a = TAU * k as f64 / n as f64;
+                Coord {
+                    x: c.x + far * a.cos(),
+                    y: c.y + far * a.sin(),
+                }
+            })
+            .collect();
+        Polygon::new(LineString::new(ring), Vec::new())
+    }
+
+    /// The sector about `v` of the directions making at least 90 degrees
+    /// with every direction in `dirs` (sorted, radians), widened by a
+    /// quarter step on each side so that it overlaps the butt ends, or
+    /// `None` when it is empty.
+    fn free_sector(&self, v: Coord<f64>, dirs: &[f64]) -> Option<Polygon<f64>> {
+        use std::f64::consts::{FRAC_PI_2, PI, TAU};
+        let mut dirs = dirs.to_vec();
+        dirs.sort_by(f64::total_cmp);
+        let (mut gap, mut after) = (dirs[0] + TAU - dirs[dirs.len() - 1], dirs.len() - 1);
+        for k in 0..dirs.len() - 1 {
+            let g = dirs[k + 1] - dirs[k];
+            if g > gap {
+                (gap, after) = (g, k);
+            }
+        }
+        if gap <= PI {
+            return None;
+        }
+        let margin = self.step / 4.0;
+        let start = dirs[after] + FRAC_PI_2 - margin;
+        let width = gap - PI + 2.0 * margin;
+        let n = ((width / self.step).ceil() as usize).max(1);
+        let s = width / n as f64;
+        let far = self.r / (s / 2.0).cos();
+        let mut ring = Vec::with_capacity(n + 2);
+        ring.push(v);
+        for k in 0..=n {
+            let a = start + s * k as f64;
+            ring.push(Coord {
+                x: v.x + far * a.cos(),
+                y: v.y + far * a.sin(),
+            });
+        }
+        Some(Polygon::new(LineString::new(ring), Vec::new()))
+    }
+
+    /// Push the arc about `c` from `c + r * (ax, ay)` turning
+    /// counter-clockwise by `w` radians, circumscribed: `n` steps of at most
+    /// `step`, the vertices at r / cos(step / 2) halfway through each step,
+    /// so that every edge touches the circle. The arc's own end points are
+    /// left out: they lie on the edges to the neighbouring offsets, which
+    /// are tangent there.
+    fn arc(&self, ring: &mut Vec<Coord<f64>>, c: Coord<f64>, a: (f64, f64), w: f64) {
+        let n = ((w / self.step).ceil() as usize).max(1);
+        let s = w / n as f64;
+        let far = self.r / (s / 2.0).cos();
+        let a0 = a.1.atan2(a.0);
+        for k in 0..n {
+            let t = a0 + s * (k as f64 + 0.5);
+            ring.push(Coord {
+                x: c.x + far * t.cos(),
+                y: c.y + far * t.sin(),
+            });
+        }
+    }
+
+    /// The ring of one chain (at least two points).
+    fn ring(&self, q: &[Coord<f64>], start: Cap, end: Cap) -> Polygon<f64> {
+        let r = self.r;
+        let m = q.len() - 1;
+        // Unit directions and lengths of the segments.
+        let seg: Vec<(f64, f64, f64)> = q
+            .windows(2)
+            .map(|w| {
+                let (dx, dy) = (w[1].x - w[0].x, w[1].y - w[0].y);
+                let l = dx.hypot(dy);
+                (dx / l, dy / l, l)
+            })
+            .collect();
+        let pt = |c: Coord<f64>, u: (f64, f64, f64), along: f64, side: f64| Coord {
+            // side: +1 left, -1 right (times r); along: metres along u.
+            x: c.x + along * u.0 - side * r * u.1,
+            y: c.y + along * u.1 + side * r * u.0,
+        };
+        let mut ring = Vec::with_capacity(4 * q.len() + 16);
+        // Right side, forwards.
+        if start == Cap::Butt {
+            ring.push(pt(q[0], seg[0], -self.ext, -1.0));
+        }
+        for i in 1..m {
+            self.join(&mut ring, q[i], seg[i - 1], seg[i], -1.0);
+        }
+        // End cap.
+        let ul = seg[m - 1];
+        if end == Cap::Butt {
+            ring.push(pt(q[m], ul, self.ext, -1.0));
+            ring.push(pt(q[m], ul, self.ext, 1.0));
+        } else {
+            self.arc(&mut ring, q[m], (ul.1, -ul.0), std::f64::consts::PI);
+        }
+        // Left side, backwards.
+        for i in (1..m).rev() {
+            self.join(&mut ring, q[i], seg[i - 1], seg[i], 1.0);
+        }
+        // Start cap.
+        let u0 = seg[0];
+        if start == Cap::Butt {
+            ring.push(pt(q[0], u0, -self.ext, 1.0));
+        } else {
+            self.arc(&mut ring, q[0], (-u0.1, u0.0), std::f64::consts::PI);
+        }
+        Polygon::new(LineString::new(ring), Vec::new())
+    }
+
+    /// Push the offset of vertex `c` between segments `a` (before) and `b`
+    /// (after) on the right (`side` -1, walked forwards) or left (+1,
+    /// walked backwards) side.
+    fn join(
+        &self,
+        ring: &mut Vec<Coord<f64>>,
+        c: Coord<f64>,
+        a: (f64, f64, f64),
+        b: (f64, f64, f64),
+        side: f64,
+    ) {
+        let r = self.r;
+        let cross = a.0 * b.1 - a.1 * b.0;
+        let dot = a.0 * b.0 + a.1 * b.1;
+        let turn = cross.atan2(dot); // > 0: left turn
+        // Left normals.
+        let (na, nb) = ((-a.1, a.0), (-b.1, b.0));
+        let off = |n: (f64, f64), s: f64| Coord {
+            x: c.x + s * r * n.0,
+            y: c.y + s * r * n.1,
+        };
+        if turn == 0.0 {
+            ring.push(off(nb, side));
+            return;
+        }
+        let outer = (turn > 0.0) == (side < 0.0);
+        if outer {
+            if side < 0.0 {
+                // Right side, left turn: from -na ccw by turn to -nb.
+                self.arc(ring, c, (-na.0, -na.1), turn);
             } else {
-                (union_tree(a), union_tree(b))
-            };
-            a.union(&b)
+                // Left side walked backwards, right turn: nb ccw to na.
+                self.arc(ring, c, (nb.0, nb.1), -turn);
+            }
+            return;
+        }
+        // Inner side: the offsets cross at distance d from the vertex
+        // along both segments when both are that long.
+        let d = r * (turn.abs() / 2.0).tan();
+        if d < a.2 && d < b.2 {
+            ring.push(Coord {
+                x: c.x + side * r * na.0 - d * a.0,
+                y: c.y + side * r * na.1 - d * a.1,
+            });
+        } else if side < 0.0 {
+            ring.push(off(na, side));
+            ring.push(c);
+            ring.push(off(nb, side));
+        } else {
+            ring.push(off(nb, side));
+            ring.push(c);
+            ring.push(off(na, side));
         }
     }
 }
 
-/// Sort line strings by the Morton (Z-order) code of their bounding-box
+type Bbox = [f64; 4];
+
+fn ring_bbox(r: &LineString<f64>) -> Bbox {
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for c in &r.0 {
+        b = [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)];
+    }
+    b
+}
+
+fn meets(a: &Bbox, b: &Bbox) -> bool {
+    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
+}
+
+/// Whether `p` is inside closed ring `ring` or on it (crossing number).
+fn in_ring(p: Coord<f64>, ring: &LineString<f64>) -> bool {
+    let mut inside = false;
+    for w in ring.0.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if (a.y > p.y) != (b.y > p.y) {
+            let x = a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y);
+            if x == p.x {
+                return true;
+            }
+            if x > p.x {
+                inside = !inside;
+            }
+        }
+    }
+    inside
+}
+
+/// Union of `polys` merged pairwise in a balanced binary tree (halves in
+/// parallel). The tree shape depends only on `polys.len()`, so the result
+/// does not depend on scheduling.
+fn union_tree(mut polys: Vec<MultiPolygon<f64>>) -> MultiPolygon<f64> {
+    match polys.len() {
+        0 => MultiPolygon::new(Vec::new()),
+        1 => polys.pop().expect("one"),
+        n => {
+            let b = polys.split_off(n / 2);
+            let (a, b) = if n >= 8 {
+                rayon::join(|| union_tree(polys), || union_tree(b))
+            } else {
+                (union_tree(polys), union_tree(b))
+            };
+            union_pair(a, b)
+        }
+    }
+}
+
+/// The union of two valid multipolygons, overlaying only what may interact:
+/// a polygon whose bounding box meets no polygon of the other side passes
+/// through, and a hole whose bounding box meets no polygon of the other
+/// side is filled for the overlay and put back afterwards into the polygon
+/// that contains it.
+fn union_pair(a: MultiPolygon<f64>, b: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    let boxes = |m: &MultiPolygon<f64>| -> Vec<Bbox> {
+        m.iter().map(|p| ring_bbox(p.exterior())).collect()
+    };
+    let (ba, bb) = (boxes(&a), boxes(&b));
+    let mut through = Vec::new();
+    let mut cores: [Vec<Polygon<f64>>; 2] = [Vec::new(), Vec::new()];
+    let mut detached: Vec<Vec<LineString<f64>>> = Vec::new();
+    for (side, (own, own_boxes, other)) in [(a, &ba, &bb), (b, &bb, &ba)].into_iter().enumerate() {
+        for (p, pb) in own.0.into_iter().zip(own_boxes) {
+            if !other.iter().any(|o| meets(pb, o)) {
+                through.push(p);
+                continue;
+            }
+            let (ext, holes) = p.into_inner();
+            let (keep, cut): (Vec<_>, Vec<_>) = holes.into_iter().partition(|h| {
+                let hb = ring_bbox(h);
+                other.iter().any(|o| meets(&hb, o))
+            });
+            if !cut.is_empty() {
+                detached.push(cut);
+            }
+            cores[side].push(Polygon::new(ext, keep));
+        }
+    }
+    let [ca, cb] = cores;
+    let mut merged = if cb.is_empty() {
+        ca
+    } else if ca.is_empty() {
+        cb
+    } else {
+        MultiPolygon::new(ca).union(&MultiPolygon::new(cb)).0
+    };
+    if !detached.is_empty() {
+        let mb: Vec<Bbox> = merged.iter().map(|p| ring_bbox(p.exterior())).collect();
+        let area = |i: usize| (mb[i][2] - mb[i][0]) * (mb[i][3] - mb[i][1]);
+        for cut in detached {
+            // Its holes lie inside the overlaid polygon it came from, hence
+            // inside the exterior of the polygon that absorbed it and of no
+            // smaller one.
+            let v = cut[0].0[0];
+            let hb = ring_bbox(&cut[0]);
+            let k = (0..merged.len())
+                .filter(|&i| meets(&hb, &mb[i]))
+                .filter(|&i| merged.len() == 1 || in_ring(v, merged[i].exterior()))
+                .min_by(|&i, &j| area(i).total_cmp(&area(j)).then(i.cmp(&j)))
+                .expect("a polygon holds each filled hole");
+            for h in cut {
+                merged[k].interiors_push(h);
+            }
+        }
+    }
+    merged.extend(through);
+    MultiPolygon::new(merged)
+}
+
+/// Sort polygons by the Morton (Z-order) code of their bounding-box
 /// centres, so that neighbours in the union tree are near in space and
 /// their union shrinks. Stable, hence deterministic.
-fn sort_along_z_curve(lines: &mut [LineString<f64>]) {
+fn sort_along_z_curve(polys: &mut Vec<Polygon<f64>>) {
     fn spread(v: u32) -> u64 {
         let mut v = u64::from(v);
         v = (v | (v << 16)) & 0x0000_ffff_0000_ffff;
@@ -263,15 +713,13 @@ fn sort_along_z_curve(lines: &mut [LineString<f64>]) {
         v = (v | (v << 1)) & 0x5555_5555_5555_5555;
         v
     }
-    let centre = |l: &LineString<f64>| {
-        let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-        for c in l.coords() {
-            lo = [lo[0].min(c.x), lo[1].min(c.y)];
-            hi = [hi[0].max(c.x), hi[1].max(c.y)];
-        }
-        [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0]
-    };
-    let centres: Vec<[f64; 2]> = lines.iter().map(centre).collect();
+    let centres: Vec<[f64; 2]> = polys
+        .iter()
+        .map(|p| {
+            let b = ring_bbox(p.exterior());
+            [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0]
+        })
+        .collect();
     let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
     for c in &centres {
         lo = [lo[0].min(c[0]), lo[1].min(c[1])];
@@ -279,21 +727,16 @@ fn sort_along_z_curve(lines: &mut [LineString<f64>]) {
     }
     let extent = (hi[0] - lo[0]).max(hi[1] - lo[1]);
     let scale = if extent > 0.0 { 65_535.0 / extent } else { 0.0 };
-    let mut keyed: Vec<(u64, LineString<f64>)> = centres
+    let mut keyed: Vec<(u64, Polygon<f64>)> = centres
         .iter()
-        .zip(lines.iter_mut())
-        .map(|(c, l)| {
+        .zip(polys.drain(..))
+        .map(|(c, p)| {
             let q = |i: usize| ((c[i] - lo[i]) * scale) as u32;
-            (
-                spread(q(0)) | (spread(q(1)) << 1),
-                std::mem::replace(l, LineString::new(Vec::new())),
-            )
+            (spread(q(0)) | (spread(q(1)) << 1), p)
         })
         .collect();
     keyed.sort_by_key(|k| k.0);
-    for (slot, (_, l)) in lines.iter_mut().zip(keyed) {
-        *slot = l;
-    }
+    polys.extend(keyed.into_iter().map(|k| k.1));
 }
 
 /// A piece in local metres without consecutive duplicate points; a

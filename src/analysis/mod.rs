@@ -4,8 +4,11 @@
 
 pub mod catchment;
 pub mod coverage;
+pub mod gaps;
 pub mod isochrone;
 pub mod search;
+pub mod sites;
+pub mod siting;
 pub mod straight;
 pub mod study;
 pub mod supply;

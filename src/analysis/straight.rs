@@ -69,10 +69,9 @@ pub fn compute(
     let facility_hits: Vec<Vec<(u32, f64)>> = (0..sources.len())
         .into_par_iter()
         .map(|i| {
-            if !counted(i) {
+            let Some(p) = facilities[i] else {
                 return Vec::new();
-            }
-            let p = facilities[i].expect("counted has a point");
+            };
             let mut hits: Vec<(u32, f64)> = com_tree
                 .locate_within_distance(p, radius * radius)
                 .map(|it| {
@@ -155,6 +154,8 @@ mod tests {
         assert_eq!(cov.nearest_m[0][2], None);
         assert_eq!(cov.reachable[0][0], 1); // the pitch is 1048 m away after the detour
         assert_eq!(cov.facility_hits[0], vec![(0, 650.0)]);
-        assert!(cov.facility_hits[2].is_empty());
+        // Pairs are kept for facilities that do not count too (never counted).
+        assert_eq!(cov.facility_hits[2], vec![(0, 520.0)]);
+        assert_eq!(cov.reachable[1][0], 0);
     }
 }

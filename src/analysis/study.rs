@@ -83,6 +83,8 @@ impl Mode {
 pub struct RunOptions {
     /// Also build one isochrone polygon per counted facility.
     pub facility_isochrones: bool,
+    /// Skip the per-target isochrone unions (e.g. for `sites`).
+    pub skip_unions: bool,
 }
 
 /// Results of a run.
@@ -114,6 +116,10 @@ pub struct Study {
     /// Per facility (with `RunOptions::facility_isochrones`), else empty.
     pub facility_isochrones: Vec<Option<MultiPolygon<f64>>>,
     pub targets: Targets,
+    /// Coverage with planned facilities added (when there are any).
+    pub coverage_after: Option<Coverage>,
+    /// Which facilities count in the "after" scenario.
+    pub facility_counts_after: Vec<bool>,
     pub timings: Vec<(&'static str, Duration)>,
     pub settings: Settings,
 }
@@ -213,7 +219,18 @@ pub fn run(
         .map(|c| representative_point(&c.geometry).map(|p| [p.x(), p.y()]))
         .collect();
 
+    // The "after" scenario: existing plus planned facilities.
+    let counts_after: Vec<bool> = inputs
+        .facilities
+        .iter()
+        .map(|f| f.open_to_public != Some(false))
+        .collect();
+    let any_planned = inputs
+        .facilities
+        .iter()
+        .any(|f| f.status == Status::Planned);
     let (mode, proj, graph, base_nodes, base_edges, facility_access, community_access, coverage);
+    let coverage_after: Option<Coverage>;
     if let Some(base) = inputs.network.as_ref() {
         let p = LocalProjection::fit(base.coords.iter().copied())
             .ok_or_else(|| Error::Analysis("the street network has no nodes".into()))?;
@@ -287,6 +304,10 @@ pub fn run(
         let sources = make_sources(inputs, &fa, &facility_counts);
         let com_acc: Vec<Access> = ca.iter().map(|a| a.clone().unwrap_or_default()).collect();
         coverage = coverage::compute(&g, &sources, &com_acc, cov_settings);
+        coverage_after = any_planned.then(|| {
+            let after = make_sources(inputs, &fa, &counts_after);
+            coverage::compute(&g, &after, &com_acc, cov_settings)
+        });
         timings.push(("search", t.elapsed()));
         mode = Mode::Network;
         proj = p;
@@ -313,14 +334,12 @@ pub fn run(
         let proj_pts = |v: &[Option<[f64; 2]>]| -> Vec<Option<[f64; 2]>> {
             v.iter().map(|x| x.map(|q| p.project(q))).collect()
         };
-        coverage = straight::compute(
-            &p,
-            &sources,
-            &proj_pts(&fac_points),
-            &proj_pts(&com_points),
-            detour,
-            cov_settings,
-        );
+        let (fp, cp) = (proj_pts(&fac_points), proj_pts(&com_points));
+        coverage = straight::compute(&p, &sources, &fp, &cp, detour, cov_settings);
+        coverage_after = any_planned.then(|| {
+            let after = make_sources(inputs, &fa, &counts_after);
+            straight::compute(&p, &after, &fp, &cp, detour, cov_settings)
+        });
         timings.push(("search", t.elapsed()));
         mode = Mode::StraightLine { detour };
         proj = p;
@@ -392,6 +411,9 @@ pub fn run(
             }
         })
         .collect();
+    if options.skip_unions {
+        distinct.clear();
+    }
     let polygons_distinct: Vec<MultiPolygon<f64>> = distinct
         .par_iter()
         .map(|members| match (&graph, mode) {
@@ -414,8 +436,15 @@ pub fn run(
             (None, Mode::Network) => MultiPolygon::new(vec![]),
         })
         .collect();
-    let isochrones: Vec<MultiPolygon<f64>> =
-        slot.iter().map(|&k| polygons_distinct[k].clone()).collect();
+    let isochrones: Vec<MultiPolygon<f64>> = slot
+        .iter()
+        .map(|&k| {
+            polygons_distinct
+                .get(k)
+                .cloned()
+                .unwrap_or_else(|| MultiPolygon::new(vec![]))
+        })
+        .collect();
     let facility_isochrones: Vec<Option<MultiPolygon<f64>>> = if options.facility_isochrones {
         (0..sources.len())
             .into_par_iter()
@@ -460,6 +489,8 @@ pub fn run(
         isochrones,
         facility_isochrones,
         targets: targets.clone(),
+        coverage_after,
+        facility_counts_after: counts_after,
         timings,
         settings: *settings,
     })

@@ -9,12 +9,13 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 
+use crate::analysis::gaps;
 use crate::analysis::study::{self, RunOptions};
 use crate::analysis::windows::{self, Window};
 use crate::config::{Config, InputSpec, NetworkSpec};
 use crate::input;
 use crate::output::{self, OutputOptions};
-use crate::targets::Targets;
+use crate::targets::{Indicators, Targets};
 
 /// fitcircle: prove every resident lives within a 15-minute walk of a place
 /// to exercise, and find where they do not.
@@ -36,6 +37,23 @@ pub enum Command {
     ///   fitcircle analyze --network city.osm.pbf --facilities gyms.csv \
     ///       --communities homes.csv --communities-crs gcj02 --minutes 10
     Analyze(AnalyzeArgs),
+    /// Suggest sites for new facilities that newly cover the most residents.
+    ///
+    /// Lazy greedy maximal covering, within 1 - 1/e of the best possible choice:
+    ///   fitcircle sites --category fitness_station --count 5
+    ///   fitcircle sites --bundle porto-alegre --category school_venue --count 10
+    ///   fitcircle sites --bundle xicheng --category football_pitch --count 5
+    ///   fitcircle sites --category football_pitch --candidates plots.csv --count 3
+    Sites(SitesArgs),
+    /// Write a synthetic city as an OSM PBF (for benchmarks and tests).
+    ///
+    /// Deterministic for a seed; streets, steps, a river with few bridges,
+    /// islands, residential compounds with population and entrances, every
+    /// kind of sports facility and schools, unevenly spread:
+    ///   fitcircle synth --nodes 50000 --out city.osm.pbf
+    ///   fitcircle analyze --network city.osm.pbf --facilities city.osm.pbf \
+    ///       --communities city.osm.pbf
+    Synth(SynthArgs),
     /// List the bundled data sets.
     Bundles,
 }
@@ -78,7 +96,7 @@ pub struct AnalyzeArgs {
     pub access: Option<String>,
     /// Category for every row of --facilities when the file has none.
     #[arg(long)]
-    pub category: Option<String>,
+    pub facilities_category: Option<String>,
     /// Walking time limit in minutes [default: 15].
     #[arg(long)]
     pub minutes: Option<f64>,
@@ -110,6 +128,12 @@ pub struct AnalyzeArgs {
     /// No-network mode: straight-line distance x this factor [default: 1.3].
     #[arg(long)]
     pub detour: Option<f64>,
+    /// Indicator list for the scorecard (default: the bundled seeds/indicators.toml).
+    #[arg(long)]
+    pub indicators: Option<PathBuf>,
+    /// Non-spatial indicator figures, CSV with columns id,value (e.g. 29,5.3).
+    #[arg(long)]
+    pub figures: Option<PathBuf>,
     /// Worker threads (default: all cores). Output is identical for any count.
     #[arg(long)]
     pub threads: Option<usize>,
@@ -119,6 +143,49 @@ pub struct AnalyzeArgs {
     /// Print nothing but errors.
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+}
+
+/// Options of `fitcircle synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Approximate number of walking-graph nodes.
+    #[arg(long, default_value_t = 50_000)]
+    pub nodes: usize,
+    /// Random seed (same seed, same file).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Longitude of the south-west corner.
+    #[arg(long, default_value_t = 116.30)]
+    pub lon: f64,
+    /// Latitude of the south-west corner.
+    #[arg(long, default_value_t = 39.85)]
+    pub lat: f64,
+    /// Output file (.osm.pbf).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Options of `fitcircle sites`.
+#[derive(Debug, Args)]
+pub struct SitesArgs {
+    /// Facility category to site (e.g. football_pitch, fitness_station).
+    #[arg(long)]
+    pub category: String,
+    /// How many sites to suggest.
+    #[arg(long, default_value_t = 5)]
+    pub count: usize,
+    /// Walk within this life-circle tier (5min, 10min, 15min) instead of --minutes.
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// Spacing of generated candidate sites, metres.
+    #[arg(long, default_value_t = 100.0)]
+    pub spacing: f64,
+    /// Candidate sites (CSV or GeoJSON points, e.g. reusable plots) instead of
+    /// generated ones; CRS as --crs.
+    #[arg(long)]
+    pub candidates: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: AnalyzeArgs,
 }
 
 /// Where bundles live: `./data`, else the source tree's `data/`.
@@ -187,7 +254,7 @@ pub fn make_config(a: &AnalyzeArgs) -> Result<Config> {
             .iter()
             .map(|p| {
                 let mut s = spec(p, crs);
-                s.category = a.category.clone();
+                s.category = a.facilities_category.clone();
                 s
             })
             .collect();
@@ -254,7 +321,180 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Analyze(a) => analyze(a),
+        Command::Sites(s) => sites(s),
+        Command::Synth(a) => {
+            let t = Instant::now();
+            let stats = crate::synth::write_city(
+                &crate::synth::SynthParams {
+                    target_nodes: a.nodes,
+                    seed: a.seed,
+                    origin: [a.lon, a.lat],
+                },
+                &a.out,
+            )?;
+            println!(
+                "wrote {} in {:.1} s: {} nodes, {} ways ({} walkable), {} relations, {} facilities, \
+                 {} residential areas, {} people",
+                a.out.display(),
+                t.elapsed().as_secs_f64(),
+                stats.nodes,
+                stats.ways,
+                stats.walkable_ways,
+                stats.relations,
+                stats.facilities,
+                stats.residential_areas,
+                stats.population
+            );
+            Ok(())
+        }
     }
+}
+
+fn sites(args: SitesArgs) -> Result<()> {
+    let a = &args.common;
+    if let Some(n) = a.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .context("setting up worker threads")?;
+    }
+    let category: crate::model::Category = args
+        .category
+        .parse()
+        .map_err(|e: String| anyhow::anyhow!(e))?;
+    let cfg = make_config(a)?;
+    let mut inputs = input::load(&cfg)?;
+    if !a.quiet {
+        for w in &inputs.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    if inputs.network.is_none() {
+        inputs.notes.push(format!(
+            "APPROXIMATE: no street network, so walks are straight lines x {}",
+            cfg.settings.detour_factor
+        ));
+    }
+    let targets = match &cfg.targets {
+        Some(p) => Targets::read(p)?,
+        None => Targets::bundled(),
+    };
+    let walk_m = match &args.tier {
+        Some(name) => targets
+            .tier
+            .iter()
+            .find(|t| &t.name == name)
+            .map(|t| t.distance_m)
+            .ok_or_else(|| {
+                let names: Vec<&str> = targets.tier.iter().map(|t| t.name.as_str()).collect();
+                anyhow::anyhow!("unknown tier {name:?}; use one of: {}", names.join(", "))
+            })?,
+        None => cfg.settings.limit_m(),
+    };
+    let window_list = windows_from(&cfg)?;
+    let study = study::run(
+        &inputs,
+        &cfg.settings,
+        &targets,
+        &window_list,
+        &RunOptions {
+            facility_isochrones: false,
+            skip_unions: true,
+        },
+    )?;
+    let candidates = match &args.candidates {
+        Some(p) => {
+            let mut spec = InputSpec::from_path(p.clone());
+            spec.crs = a.crs.clone();
+            let table = input::table::read_table(&spec)?;
+            let list: Vec<(String, [f64; 2])> = table
+                .records
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    let pt = r.geometry.as_ref().and_then(study::representative_point)?;
+                    let id = r
+                        .fields
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case("id"))
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_else(|| format!("candidate:{}", i + 1));
+                    Some((id, [pt.x(), pt.y()]))
+                })
+                .collect();
+            if list.is_empty() {
+                bail!("{}: no candidate sites with a location", p.display());
+            }
+            Some(list)
+        }
+        None => None,
+    };
+    let plan = crate::analysis::siting::plan(
+        &inputs,
+        &study,
+        &crate::analysis::siting::SiteOptions {
+            category,
+            count: args.count,
+            walk_m,
+            spacing_m: args.spacing,
+            candidates,
+            max_snap_m: cfg.settings.max_snap_m,
+        },
+    )?;
+    std::fs::create_dir_all(&a.out).map_err(|source| crate::Error::Write {
+        path: a.out.clone(),
+        source,
+    })?;
+    let geo_path = a.out.join("sites.geojson");
+    output::atomic::write_file(&geo_path, &|w| output::sites::write_sites_geojson(w, &plan))?;
+    let csv_path = a.out.join("sites.csv");
+    output::atomic::write_file(&csv_path, &|w| output::sites::write_sites_csv(w, &plan))?;
+    if !a.quiet {
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "sites for {} within {:.0} m ({} candidates); covered now: {:.0} of {:.0} people",
+            category, walk_m, plan.candidates, plan.covered_before, plan.total_population
+        )?;
+        for n in &inputs.notes {
+            writeln!(out, "note: {n}")?;
+        }
+        writeln!(
+            out,
+            "method: lazy greedy maximal covering (within 1 - 1/e of the best k sites)"
+        )?;
+        writeln!(
+            out,
+            "{:>4} {:<16} {:>12} {:>12} {:>8}",
+            "rank", "site", "new people", "cumulative", "share"
+        )?;
+        for s in &plan.sites {
+            let after = plan.covered_before + s.pick.cumulative_population;
+            writeln!(
+                out,
+                "{:>4} {:<16} {:>12.0} {:>12.0} {:>7.1}%",
+                s.pick.rank,
+                s.id,
+                s.pick.newly_covered_population,
+                s.pick.cumulative_population,
+                if plan.total_population > 0.0 {
+                    100.0 * after / plan.total_population
+                } else {
+                    0.0
+                }
+            )?;
+        }
+        if plan.sites.len() < args.count {
+            writeln!(
+                out,
+                "(only {} sites add anyone: every reachable resident is covered)",
+                plan.sites.len()
+            )?;
+        }
+        writeln!(out, "wrote {}", geo_path.display())?;
+        writeln!(out, "wrote {}", csv_path.display())?;
+    }
+    Ok(())
 }
 
 /// The configured time windows, or the defaults.
@@ -347,13 +587,40 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         &window_list,
         &RunOptions {
             facility_isochrones: a.isochrones,
+            skip_unions: false,
         },
     )?;
     let t = Instant::now();
+    if !a.quiet && !study.catchments.hours_problems.is_empty() {
+        let probs = &study.catchments.hours_problems;
+        let shown: Vec<String> = probs
+            .iter()
+            .take(5)
+            .map(|(id, e)| format!("{id} ({e})"))
+            .collect();
+        eprintln!(
+            "warning: {} facilities have opening_hours fitcircle cannot read; they are treated \
+             as hours unknown (always open; school venues outside school hours): {}{}",
+            probs.len(),
+            shown.join("; "),
+            if probs.len() > 5 { "; ..." } else { "" }
+        );
+    }
+    let indicators = match &a.indicators {
+        Some(p) => Indicators::read(p)?,
+        None => Indicators::bundled(),
+    };
+    let figures = match &a.figures {
+        Some(p) => input::read_figures(p)?,
+        None => Default::default(),
+    };
+    let assessment = gaps::assess(&inputs, &study, &indicators, &figures);
     let written = output::write_all(
         &a.out,
+        &title,
         &inputs,
         &study,
+        &assessment,
         OutputOptions {
             network_geojson: a.network_geojson,
             export_graph: a.export_graph,
@@ -361,7 +628,7 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
     )?;
     let write_time = t.elapsed();
     if !a.quiet {
-        let text = output::summary::render(&title, &inputs, &study);
+        let text = output::summary::render(&title, &inputs, &study, &assessment);
         let mut out = std::io::stdout().lock();
         write!(out, "{text}")?;
         writeln!(out)?;

@@ -263,3 +263,52 @@ fn osm_communities(
     }
     Ok(out)
 }
+
+/// Read non-spatial indicator figures from a CSV with columns `id` and
+/// `value` (e.g. `29,5.3` for instructors per 1000 people).
+pub fn read_figures(path: &Path) -> Result<HashMap<String, f64>> {
+    let text = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(&text[..]);
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| Error::file(path, format!("cannot read the CSV header: {e}")))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    let (Some(id_col), Some(val_col)) = (
+        headers.iter().position(|h| h == "id" || h == "indicator"),
+        headers.iter().position(|h| h == "value" || h == "figure"),
+    ) else {
+        return Err(Error::file(
+            path,
+            "a figures file needs columns `id` (indicator id, 1-37) and `value`",
+        ));
+    };
+    let mut out = HashMap::new();
+    for row in rdr.records() {
+        let row = row.map_err(|e| Error::file(path, format!("cannot read a row: {e}")))?;
+        let line = row.position().map(|p| p.line()).unwrap_or(0);
+        let id = row.get(id_col).unwrap_or("").to_string();
+        let raw = row.get(val_col).unwrap_or("");
+        let v: f64 = raw.parse().map_err(|_| {
+            Error::record(
+                path,
+                format!("row {line}"),
+                format!("value {raw:?} is not a number"),
+            )
+        })?;
+        if out.insert(id.clone(), v).is_some() {
+            return Err(Error::record(
+                path,
+                format!("row {line}"),
+                format!("indicator {id:?} is given twice"),
+            ));
+        }
+    }
+    Ok(out)
+}

@@ -11,6 +11,9 @@ use geo::{
     MultiLineString, MultiPolygon, Point, Polygon,
 };
 
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
+
 use super::osm::{MemberKind, OsmRelation, OsmWay, RawOsm, Tags};
 use super::tags;
 use crate::model::{
@@ -422,6 +425,13 @@ fn make_facility(
         geometry,
         entrances,
         note: None,
+        subtype: tags
+            .get("sport")
+            .map(|s| s.split(';').next().unwrap_or(s).trim().to_string()),
+        equipment_generation: tags
+            .get("equipment_generation")
+            .or_else(|| tags.get("fitness_station:generation"))
+            .and_then(|v| v.trim().parse().ok()),
     }
 }
 
@@ -467,6 +477,21 @@ fn link_school_pitches(facilities: &mut [Facility]) {
     if schools.is_empty() {
         return;
     }
+    // R-tree of school bounding boxes, so each facility tests only the
+    // schools whose box contains it (linear, not facilities x schools).
+    let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = schools
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, mp))| {
+            mp.bounding_rect().map(|r| {
+                GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                )
+            })
+        })
+        .collect();
+    let tree = RTree::bulk_load(boxes);
     for f in facilities.iter_mut() {
         if f.category == Category::SchoolVenue {
             continue;
@@ -474,14 +499,13 @@ fn link_school_pitches(facilities: &mut [Facility]) {
         let Some(c) = f.geometry.centroid() else {
             continue;
         };
-        for (id, mp) in &schools {
-            let inside_box = mp.bounding_rect().is_some_and(|r| {
-                r.min().x <= c.x() && c.x() <= r.max().x && r.min().y <= c.y() && c.y() <= r.max().y
-            });
-            if inside_box && mp.contains(&c) {
-                f.school_id = Some(id.clone());
-                break;
-            }
+        let mut hits: Vec<usize> = tree
+            .locate_all_at_point(&[c.x(), c.y()])
+            .map(|it| it.data)
+            .collect();
+        hits.sort_unstable();
+        if let Some(&i) = hits.iter().find(|&&i| schools[i].1.contains(&c)) {
+            f.school_id = Some(schools[i].0.clone());
         }
     }
 }

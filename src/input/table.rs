@@ -47,6 +47,8 @@ const HOURS: &[&str] = &["opening_hours", "hours", "开放时间"];
 const OPEN: &[&str] = &["open_to_public", "open", "对外开放", "是否开放"];
 const POPULATION: &[&str] = &["population", "pop", "people", "residents", "人口", "人口数"];
 const HOUSEHOLDS: &[&str] = &["households", "hh", "户数"];
+const SUBTYPE: &[&str] = &["subtype", "sport", "项目", "运动项目"];
+const GENERATION: &[&str] = &["equipment_generation", "generation", "器材代际"];
 const YEAR: &[&str] = &[
     "build_year",
     "buildtime",
@@ -523,6 +525,8 @@ struct Resolved {
     population: Option<String>,
     households: Option<String>,
     year: Option<String>,
+    subtype: Option<String>,
+    generation: Option<String>,
 }
 
 fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<Resolved> {
@@ -539,6 +543,8 @@ fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<Resolved> {
         population: f(&c.population, POPULATION)?,
         households: f(&c.households, HOUSEHOLDS)?,
         year: f(&c.build_year, YEAR)?,
+        subtype: f(&c.subtype, SUBTYPE)?,
+        generation: f(&c.equipment_generation, GENERATION)?,
     })
 }
 
@@ -751,6 +757,19 @@ pub fn facilities_from(spec: &InputSpec, warnings: &mut Vec<String>) -> Result<V
                 geometry: geometry.clone(),
                 entrances: Vec::new(),
                 note: spec.note.clone(),
+                subtype: rec.get(cols.subtype.as_ref()).map(str::to_string),
+                equipment_generation: match rec.get(cols.generation.as_ref()) {
+                    Some(v) => Some(v.trim().parse::<u8>().map_err(|_| {
+                        Error::record(
+                            path,
+                            &rec.location,
+                            format!(
+                                "equipment_generation {v:?} is not a small whole number (e.g. 2)"
+                            ),
+                        )
+                    })?),
+                    None => None,
+                },
             });
         }
     }

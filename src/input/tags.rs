@@ -52,6 +52,7 @@ fn pitch_category(sport: Option<&str>) -> Category {
         Some("basketball") => Category::BasketballCourt,
         Some("tennis") => Category::TennisCourt,
         Some("table_tennis") => Category::TableTennis,
+        Some("chess") => Category::ChessGarden,
         _ => Category::OtherPitch,
     }
 }

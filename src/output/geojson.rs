@@ -161,6 +161,34 @@ impl<'a> FeatureWriter<'a> {
         self.w.write_all(b"}")
     }
 
+    /// Write one feature whose geometry may be null (RFC 7946 3.2).
+    pub fn feature_opt(
+        &mut self,
+        geometry: Option<&Geometry<f64>>,
+        props: &[(String, Value)],
+    ) -> io::Result<()> {
+        match geometry {
+            Some(g) => self.feature(g, props),
+            None => {
+                if !self.first {
+                    self.w.write_all(b",")?;
+                }
+                self.first = false;
+                self.w
+                    .write_all(b"\n{\"type\":\"Feature\",\"properties\":{")?;
+                for (i, (k, v)) in props.iter().enumerate() {
+                    if i > 0 {
+                        self.w.write_all(b",")?;
+                    }
+                    serde_json::to_writer(&mut *self.w, k)?;
+                    self.w.write_all(b":")?;
+                    serde_json::to_writer(&mut *self.w, v)?;
+                }
+                self.w.write_all(b"},\"geometry\":null}")
+            }
+        }
+    }
+
     pub fn finish(self) -> io::Result<()> {
         self.w.write_all(b"\n]}\n")
     }

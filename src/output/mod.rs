@@ -4,11 +4,14 @@
 
 pub mod atomic;
 pub mod geojson;
+pub mod scorecard;
+pub mod sites;
 pub mod summary;
 pub mod tables;
 
 use std::path::{Path, PathBuf};
 
+use crate::analysis::gaps::Assessment;
 use crate::analysis::study::Study;
 use crate::input::Inputs;
 use crate::{Error, Result};
@@ -26,8 +29,10 @@ pub struct OutputOptions {
 /// paths written, in order.
 pub fn write_all(
     dir: &Path,
+    title: &str,
     inputs: &Inputs,
     study: &Study,
+    assessment: &Assessment,
     options: OutputOptions,
 ) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
@@ -57,6 +62,16 @@ pub fn write_all(
     }
     emit("isochrones.geojson", &|w| {
         geojson::write_isochrones(w, inputs, study)
+    })?;
+    emit("gaps.geojson", &|w| {
+        scorecard::write_gaps_geojson(w, assessment)
+    })?;
+    emit("gaps.csv", &|w| scorecard::write_gaps_csv(w, assessment))?;
+    emit("scorecard.csv", &|w| {
+        scorecard::write_scorecard_csv(w, assessment)
+    })?;
+    emit("scorecard.md", &|w| {
+        scorecard::write_scorecard_md(w, title, inputs, assessment)
     })?;
     if options.network_geojson {
         emit("network.geojson", &|w| geojson::write_network(w, study))?;

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::analysis::gaps::Assessment;
 use crate::analysis::study::Study;
 use crate::input::Inputs;
 
@@ -18,17 +19,105 @@ fn thousands(x: f64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// The scorecard's headline: coverage before / after planned facilities,
+/// per-capita figures, scorecard counts and gaps by kind.
+fn headline(s: &mut String, inputs: &Inputs, study: &Study, a: &Assessment) {
+    let pc = &study.targets.per_capita;
+    let _ = writeln!(s);
+    let after = a
+        .covered_after
+        .map(|x| format!(" -> {:.1} % with planned facilities", 100.0 * x))
+        .unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "HEADLINE  residents within the walk: {:.1} %{after}",
+        100.0 * a.covered_before
+    );
+    let after_pc = a
+        .per_capita_after
+        .map(|(o, i)| format!(" -> {o:.2} / {i:.2} with planned"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "          sports area per resident: {:.2} m2 outdoor / {:.2} m2 indoor{after_pc} \
+         (new-area targets {} / {})",
+        a.per_capita_before.0,
+        a.per_capita_before.1,
+        pc.outdoor_m2_per_person,
+        pc.indoor_m2_per_person
+    );
+    let count = |x: &str| {
+        a.scorecard
+            .iter()
+            .filter(|r| r.status.as_str() == x)
+            .count()
+    };
+    let _ = writeln!(
+        s,
+        "          scorecard ({} indicators): {} met, {} not met, {} no data, {} not spatial",
+        a.scorecard.len(),
+        count("met"),
+        count("not met"),
+        count("no data"),
+        count("not spatial")
+    );
+    // People per kind count each subject once (a community missing two
+    // tiers is one community).
+    let mut kinds: Vec<(&str, usize, f64, Vec<&str>)> = Vec::new();
+    for g in &a.gaps {
+        let k = match kinds.iter().position(|k| k.0 == g.kind) {
+            Some(i) => &mut kinds[i],
+            None => {
+                kinds.push((g.kind, 0, 0.0, Vec::new()));
+                kinds.last_mut().expect("just pushed")
+            }
+        };
+        k.1 += 1;
+        if !k.3.contains(&g.subject_id.as_str()) {
+            k.3.push(g.subject_id.as_str());
+            k.2 += g.people;
+        }
+    }
+    if kinds.is_empty() {
+        let _ = writeln!(s, "          gaps: none");
+    }
+    for (kind, n, people, _) in kinds {
+        let _ = writeln!(
+            s,
+            "          gaps: {:<34} {:>6} {:>12} people",
+            kind,
+            n,
+            thousands(people)
+        );
+    }
+    for g in a.planned_gains.iter().take(5) {
+        let _ = writeln!(
+            s,
+            "          planned facility {} {} newly covers {} people",
+            inputs.facilities[g.facility].id,
+            inputs.facilities[g.facility].name,
+            thousands(g.newly_covered_people)
+        );
+    }
+}
+
 /// Render the summary as text.
-pub fn render(title: &str, inputs: &Inputs, study: &Study) -> String {
+pub fn render(title: &str, inputs: &Inputs, study: &Study, a: &Assessment) -> String {
     let mut s = String::new();
     let st = &study.settings;
     let _ = writeln!(
         s,
-        "fitcircle: {title}\n{}-minute walk at {} km/h = {:.0} m over the street network",
+        "fitcircle: {title}\n{}-minute walk at {} km/h = {:.0} m {}",
         st.minutes,
         st.speed_kmh,
-        st.limit_m()
+        st.limit_m(),
+        if study.mode.is_approximate() {
+            "(APPROXIMATE: straight-line distances x detour factor)"
+        } else {
+            "over the street network"
+        }
     );
+    headline(&mut s, inputs, study, a);
     let unreach_c = study.community_access.iter().filter(|a| a.is_err()).count();
     let unreach_f = study.facility_access.iter().filter(|a| a.is_err()).count();
     let all = &study.areas[0];

@@ -1,0 +1,352 @@
+//! `fitcircle sites`: where would k new facilities of a category newly cover
+//! the most residents who are not yet within the walk of one?
+//!
+//! Demand: every community not covered by an existing facility of the
+//! category (communities off the network cannot be covered by a site on it).
+//! Candidates: points from a file (reusable plots: old factories,
+//! warehouses), snapped to the nearest network node; or network nodes thinned
+//! to a spacing. Cover sets are built from the demand side: one bounded
+//! search per uncovered community (walking outwards from home), so the cost
+//! grows with the uncovered residents, not with the candidates. Without a
+//! network, straight-line distance x the detour factor is used and candidates
+//! are a grid over the communities. The choice is lazy greedy maximal
+//! covering ([`super::sites::lazy_greedy`]): within 1 - 1/e (63 %) of the best
+//! possible k sites, usually much closer.
+
+use geo::MultiPolygon;
+use rayon::prelude::*;
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+
+use super::coverage::{Target, matches_target};
+use super::isochrone;
+use super::search::{Scratch, bounded_multi_source};
+use super::sites::{Pick, lazy_greedy, spaced_candidates};
+use super::study::{Mode, Study, representative_point};
+use crate::graph::csr::Direction;
+use crate::input::Inputs;
+use crate::model::Category;
+use crate::{Error, Result};
+
+/// Candidate ids, lon/lat and network node with snap distance.
+type CandidateList = (Vec<String>, Vec<[f64; 2]>, Vec<Option<(u32, f64)>>);
+/// The same plus each candidate's cover set (community indices).
+type CandidateSets = (
+    Vec<String>,
+    Vec<[f64; 2]>,
+    Vec<Option<(u32, f64)>>,
+    Vec<Vec<u32>>,
+);
+
+/// What to plan.
+#[derive(Debug, Clone)]
+pub struct SiteOptions {
+    pub category: Category,
+    pub count: usize,
+    /// Walking distance a site must be within (metres).
+    pub walk_m: f64,
+    /// Spacing of generated candidates (metres).
+    pub spacing_m: f64,
+    /// Candidate sites from a file: (id, lon/lat).
+    pub candidates: Option<Vec<(String, [f64; 2])>>,
+    /// Maximum snap distance for file candidates (metres).
+    pub max_snap_m: f64,
+}
+
+/// One suggested site.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub id: String,
+    pub lonlat: [f64; 2],
+    pub pick: Pick,
+    /// Area within the walk of the site (lon/lat).
+    pub isochrone: MultiPolygon<f64>,
+    /// Ids of the communities it newly covers.
+    pub newly_covered: Vec<String>,
+}
+
+/// The plan.
+#[derive(Debug, Clone)]
+pub struct SitePlan {
+    pub category: Category,
+    pub walk_m: f64,
+    pub total_population: f64,
+    pub covered_before: f64,
+    pub candidates: usize,
+    pub sites: Vec<Site>,
+}
+
+/// Plan `count` sites for `category`.
+pub fn plan(inputs: &Inputs, study: &Study, opts: &SiteOptions) -> Result<SitePlan> {
+    let nc = inputs.communities.len();
+    let population: Vec<f64> = inputs.communities.iter().map(|c| c.population).collect();
+    let cov = &study.coverage;
+    let walk = opts.walk_m;
+    if walk > cov.settings.pair_m.max(cov.settings.limit_m) + 1e-9 {
+        return Err(Error::Analysis(format!(
+            "sites: the walk ({walk:.0} m) is longer than the distances computed ({:.0} m); \
+             raise --minutes",
+            cov.settings.pair_m
+        )));
+    }
+    // Covered by existing facilities of the category within the walk.
+    let mut covered = vec![false; nc];
+    for (f, hits) in cov.facility_hits.iter().enumerate() {
+        if !study.facility_counts[f]
+            || !matches_target(
+                Target::Category(opts.category),
+                inputs.facilities[f].category,
+            )
+        {
+            continue;
+        }
+        for &(c, d) in hits {
+            if d <= walk {
+                covered[c as usize] = true;
+            }
+        }
+    }
+    let covered_before: f64 = (0..nc)
+        .filter(|&c| covered[c])
+        .map(|c| population[c])
+        .sum::<f64>()
+        + 0.0;
+    let proj = study.proj;
+
+    // Candidates (lon/lat + network node when there is a network) and cover sets.
+    let (ids, lonlat, nodes, cover_sets): CandidateSets = match (&study.graph, study.mode) {
+        (Some(g), _) => {
+            // Demand-side searches: node -> (community, walk) lists.
+            let uncovered: Vec<usize> = (0..nc)
+                .filter(|&c| {
+                    !covered[c] && population[c] > 0.0 && study.community_access[c].is_ok()
+                })
+                .collect();
+            let reach: Vec<Vec<(u32, f64)>> = uncovered
+                .par_iter()
+                .map_init(
+                    || Scratch::new(g.node_count()),
+                    |scratch, &c| {
+                        let acc = study.community_access[c].as_ref().expect("filtered");
+                        bounded_multi_source(
+                            g,
+                            Direction::Outbound,
+                            acc.iter().copied(),
+                            walk,
+                            scratch,
+                        );
+                        scratch
+                            .reached
+                            .iter()
+                            .map(|&v| (v, scratch.dist(v).expect("reached")))
+                            .collect()
+                    },
+                )
+                .collect();
+            let n = g.node_count();
+            let mut by_node: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
+            for (k, list) in reach.iter().enumerate() {
+                for &(v, d) in list {
+                    by_node[v as usize].push((uncovered[k] as u32, d));
+                }
+            }
+            let big = |v: usize| {
+                g.component_sizes[g.component[v] as usize] >= study.settings.min_component_nodes
+            };
+            let (ids, lonlat, nodes): CandidateList = match &opts.candidates {
+                Some(list) => {
+                    let tree = RTree::bulk_load(
+                        (0..n)
+                            .filter(|&v| big(v))
+                            .map(|v| GeomWithData::new(proj.project(g.net.coords[v]), v as u32))
+                            .collect::<Vec<_>>(),
+                    );
+                    let mut ids = Vec::new();
+                    let mut pts = Vec::new();
+                    let mut nodes = Vec::new();
+                    for (id, p) in list {
+                        let q = proj.project(*p);
+                        let hit = tree.nearest_neighbor(&q).map(|it| {
+                            let r = it.geom();
+                            (
+                                it.data,
+                                ((q[0] - r[0]).powi(2) + (q[1] - r[1]).powi(2)).sqrt(),
+                            )
+                        });
+                        if let Some((v, d)) = hit.filter(|h| h.1 <= opts.max_snap_m) {
+                            ids.push(id.clone());
+                            pts.push(*p);
+                            nodes.push(Some((v, d)));
+                        }
+                    }
+                    (ids, pts, nodes)
+                }
+                None => {
+                    let useful: Vec<usize> = (0..n)
+                        .filter(|&v| !by_node[v].is_empty() && big(v))
+                        .collect();
+                    let projected: Vec<[f64; 2]> = useful
+                        .iter()
+                        .map(|&v| proj.project(g.net.coords[v]))
+                        .collect();
+                    let keep = spaced_candidates(&projected, opts.spacing_m);
+                    let ids = keep
+                        .iter()
+                        .map(|&k| {
+                            let v = useful[k as usize];
+                            match g.net.osm_ids[v] {
+                                0 => format!("node:{v}"),
+                                osm => format!("osm:node/{osm}"),
+                            }
+                        })
+                        .collect();
+                    let pts = keep
+                        .iter()
+                        .map(|&k| g.net.coords[useful[k as usize]])
+                        .collect();
+                    let nodes = keep
+                        .iter()
+                        .map(|&k| Some((useful[k as usize] as u32, 0.0)))
+                        .collect();
+                    (ids, pts, nodes)
+                }
+            };
+            let sets: Vec<Vec<u32>> = nodes
+                .iter()
+                .map(|nd| {
+                    let (v, extra) = nd.expect("network candidates have nodes");
+                    let mut set: Vec<u32> = by_node[v as usize]
+                        .iter()
+                        .filter(|(_, d)| d + extra <= walk)
+                        .map(|(c, _)| *c)
+                        .collect();
+                    set.sort_unstable();
+                    set.dedup();
+                    set
+                })
+                .collect();
+            (ids, lonlat, nodes, sets)
+        }
+        (None, Mode::StraightLine { detour }) => {
+            let com_pts: Vec<Option<[f64; 2]>> = inputs
+                .communities
+                .iter()
+                .map(|c| representative_point(&c.geometry).map(|p| proj.project([p.x(), p.y()])))
+                .collect();
+            let (ids, lonlat): (Vec<String>, Vec<[f64; 2]>) = match &opts.candidates {
+                Some(list) => list.iter().cloned().unzip(),
+                None => {
+                    let grid = grid_over(&com_pts, opts.spacing_m);
+                    let ids = (0..grid.len()).map(|i| format!("grid:{i}")).collect();
+                    (ids, grid.iter().map(|p| proj.unproject(*p)).collect())
+                }
+            };
+            let tree = RTree::bulk_load(
+                com_pts
+                    .iter()
+                    .enumerate()
+                    .filter(|(c, p)| p.is_some() && !covered[*c] && population[*c] > 0.0)
+                    .map(|(c, p)| GeomWithData::new(p.expect("filtered"), c as u32))
+                    .collect::<Vec<_>>(),
+            );
+            let r = walk / detour;
+            let sets = lonlat
+                .par_iter()
+                .map(|p| {
+                    let q = proj.project(*p);
+                    let mut s: Vec<u32> = tree
+                        .locate_within_distance(q, r * r)
+                        .map(|it| it.data)
+                        .collect();
+                    s.sort_unstable();
+                    s
+                })
+                .collect();
+            let nodes = vec![None; ids.len()];
+            (ids, lonlat, nodes, sets)
+        }
+        (None, Mode::Network) => {
+            return Err(Error::Analysis(
+                "sites: no network and no straight-line mode".into(),
+            ));
+        }
+    };
+    let picks = lazy_greedy(&population, &covered, &cover_sets, opts.count);
+    let mut now_covered = covered.clone();
+    let mut sites = Vec::with_capacity(picks.len());
+    for pick in picks {
+        let k = pick.candidate as usize;
+        let newly: Vec<String> = cover_sets[k]
+            .iter()
+            .filter(|&&c| !now_covered[c as usize])
+            .map(|&c| inputs.communities[c as usize].id.clone())
+            .collect();
+        for &c in &cover_sets[k] {
+            now_covered[c as usize] = true;
+        }
+        let isochrone = match (&study.graph, study.mode, nodes[k]) {
+            (Some(g), _, Some((v, extra))) => {
+                let mut scratch = Scratch::new(g.node_count());
+                isochrone::facility_isochrone(
+                    g,
+                    &[(v, extra)],
+                    walk,
+                    &proj,
+                    study.settings.isochrone_buffer_m,
+                    &mut scratch,
+                )
+            }
+            (None, Mode::StraightLine { detour }, _) => {
+                isochrone::isochrone_polygon(&[vec![lonlat[k]]], &proj, walk / detour)
+            }
+            _ => MultiPolygon::new(vec![]),
+        };
+        sites.push(Site {
+            id: ids[k].clone(),
+            lonlat: lonlat[k],
+            pick,
+            isochrone,
+            newly_covered: newly,
+        });
+    }
+    Ok(SitePlan {
+        category: opts.category,
+        walk_m: walk,
+        total_population: population.iter().sum::<f64>() + 0.0,
+        covered_before,
+        candidates: ids.len(),
+        sites,
+    })
+}
+
+/// Grid points (projected metres) at `spacing` over the bounding box of the
+/// given points.
+fn grid_over(points: &[Option<[f64; 2]>], spacing: f64) -> Vec<[f64; 2]> {
+    let pts: Vec<[f64; 2]> = points.iter().flatten().copied().collect();
+    if pts.is_empty() || spacing.is_nan() || spacing <= 0.0 {
+        return Vec::new();
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for p in &pts {
+        x0 = x0.min(p[0]);
+        y0 = y0.min(p[1]);
+        x1 = x1.max(p[0]);
+        y1 = y1.max(p[1]);
+    }
+    let mut out = Vec::new();
+    let mut y = y0;
+    while y <= y1 + 1e-9 {
+        let mut x = x0;
+        while x <= x1 + 1e-9 {
+            out.push([x, y]);
+            x += spacing;
+        }
+        y += spacing;
+    }
+    out
+}

@@ -1,0 +1,116 @@
+//! `sites.geojson` / `sites.csv`: suggested sites with rank, newly covered
+//! residents, cumulative coverage and each site's own isochrone.
+
+use std::io::{self, Write};
+
+use geo::{Geometry, Point};
+use serde_json::{Value, json};
+
+use super::geojson::{FeatureWriter, round};
+use crate::analysis::siting::SitePlan;
+
+fn share(plan: &SitePlan, people: f64) -> f64 {
+    if plan.total_population > 0.0 {
+        people / plan.total_population
+    } else {
+        0.0
+    }
+}
+
+fn props(plan: &SitePlan, k: usize, kind: &str) -> Vec<(String, Value)> {
+    let s = &plan.sites[k];
+    let cumulative = plan.covered_before + s.pick.cumulative_population;
+    vec![
+        ("kind".into(), json!(kind)),
+        ("rank".into(), json!(s.pick.rank)),
+        ("site_id".into(), json!(s.id)),
+        ("category".into(), json!(plan.category.as_str())),
+        ("walk_m".into(), json!(round(plan.walk_m, 1))),
+        (
+            "newly_covered_population".into(),
+            json!(round(s.pick.newly_covered_population, 1)),
+        ),
+        (
+            "newly_covered_communities".into(),
+            json!(s.pick.newly_covered_communities),
+        ),
+        (
+            "cumulative_new_population".into(),
+            json!(round(s.pick.cumulative_population, 1)),
+        ),
+        (
+            "covered_population_after".into(),
+            json!(round(cumulative, 1)),
+        ),
+        (
+            "covered_share_after".into(),
+            json!(round(share(plan, cumulative), 4)),
+        ),
+    ]
+}
+
+/// Points (`kind=site`) then isochrones (`kind=isochrone`).
+pub fn write_sites_geojson(w: &mut dyn Write, plan: &SitePlan) -> io::Result<()> {
+    let mut fw = FeatureWriter::start(
+        w,
+        &[
+            ("name", json!("fitcircle suggested sites")),
+            (
+                "fitcircle",
+                json!({
+                    "method": "lazy greedy maximal covering (within 1 - 1/e of the optimum)",
+                    "covered_population_before": round(plan.covered_before, 1),
+                    "total_population": round(plan.total_population, 1),
+                    "candidates": plan.candidates,
+                }),
+            ),
+        ],
+    )?;
+    for (k, s) in plan.sites.iter().enumerate() {
+        let p = Geometry::Point(Point::new(s.lonlat[0], s.lonlat[1]));
+        fw.feature(&p, &props(plan, k, "site"))?;
+    }
+    for (k, s) in plan.sites.iter().enumerate() {
+        fw.feature(
+            &Geometry::MultiPolygon(s.isochrone.clone()),
+            &props(plan, k, "isochrone"),
+        )?;
+    }
+    fw.finish()
+}
+
+/// One row per site, with the newly covered communities' ids.
+pub fn write_sites_csv(w: &mut dyn Write, plan: &SitePlan) -> io::Result<()> {
+    let mut c = csv::Writer::from_writer(w);
+    let e = io::Error::other;
+    c.write_record([
+        "rank",
+        "site_id",
+        "category",
+        "lon",
+        "lat",
+        "newly_covered_population",
+        "newly_covered_communities",
+        "cumulative_new_population",
+        "covered_share_after",
+        "communities",
+    ])
+    .map_err(e)?;
+    for s in &plan.sites {
+        let cumulative = plan.covered_before + s.pick.cumulative_population;
+        c.write_record([
+            s.pick.rank.to_string(),
+            s.id.clone(),
+            plan.category.as_str().to_string(),
+            round(s.lonlat[0], 7).to_string(),
+            round(s.lonlat[1], 7).to_string(),
+            round(s.pick.newly_covered_population, 1).to_string(),
+            s.pick.newly_covered_communities.to_string(),
+            round(s.pick.cumulative_population, 1).to_string(),
+            round(share(plan, cumulative), 4).to_string(),
+            s.newly_covered.join(";"),
+        ])
+        .map_err(e)?;
+    }
+    c.flush()
+}
