@@ -9,6 +9,14 @@ use serde::Deserialize;
 use crate::model::Category;
 use crate::{Error, Result};
 
+/// Read a whole text file, naming it in the error.
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// The bundled targets file.
 pub const DEFAULT_TARGETS: &str = include_str!("../seeds/targets.toml");
 
@@ -142,11 +150,7 @@ impl Targets {
 
     /// Read a targets file.
     pub fn read(path: &Path) -> Result<Targets> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Targets::parse(&text, &path.display().to_string())
+        Targets::parse(&read_text(path)?, &path.display().to_string())
     }
 
     /// The largest tier distance (m), 0 without tiers.
@@ -301,11 +305,7 @@ impl Indicators {
 
     /// Read an indicators file.
     pub fn read(path: &Path) -> Result<Indicators> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Indicators::parse(&text, &path.display().to_string())
+        Indicators::parse(&read_text(path)?, &path.display().to_string())
     }
 }
 

@@ -9,32 +9,9 @@ use fitcircle::analysis::sites::{
     Pick, exhaustive_best, lazy_greedy, plain_greedy, spaced_candidates,
 };
 
-/// splitmix64 (Steele, Lea & Flood 2014): small, seedable, good enough here.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in 0..=hi.
-    fn upto(&mut self, hi: usize) -> usize {
-        (self.next_u64() % (hi as u64 + 1)) as usize
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 struct Instance {
     population: Vec<f64>,

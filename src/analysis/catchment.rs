@@ -292,6 +292,14 @@ pub fn evaluate(
         .iter()
         .map(|f| representative_point(&f.geometry))
         .collect();
+    // Facility points in lon/lat degrees: bounding-box queries only.
+    let fac_tree = rstar::RTree::bulk_load(
+        fac_points
+            .iter()
+            .enumerate()
+            .filter_map(|(f, p)| p.map(|p| rstar::primitives::GeomWithData::new([p.x(), p.y()], f)))
+            .collect::<Vec<_>>(),
+    );
     let new_check: Vec<Option<NewCommunity>> = inputs
         .communities
         .iter()
@@ -304,14 +312,16 @@ pub fn evaluate(
             if let (Geometry::Polygon(_) | Geometry::MultiPolygon(_), Some(bb)) =
                 (&com.geometry, com.geometry.bounding_rect())
             {
-                for (f, p) in fac_points.iter().enumerate() {
-                    let Some(p) = p else { continue };
-                    let in_box = bb.min().x <= p.x()
-                        && p.x() <= bb.max().x
-                        && bb.min().y <= p.y()
-                        && p.y() <= bb.max().y;
-                    if in_box
-                        && counts_for_area(&inputs.facilities[f])
+                let env =
+                    rstar::AABB::from_corners([bb.min().x, bb.min().y], [bb.max().x, bb.max().y]);
+                let mut inside: Vec<usize> = fac_tree
+                    .locate_in_envelope(&env)
+                    .map(|it| it.data)
+                    .collect();
+                inside.sort_unstable();
+                for f in inside {
+                    let Some(p) = &fac_points[f] else { continue };
+                    if counts_for_area(&inputs.facilities[f])
                         && !seen[c].contains(&(f as u32))
                         && com.geometry.contains(p)
                     {

@@ -14,6 +14,7 @@ use crate::analysis::study::{self, RunOptions};
 use crate::analysis::windows::{self, Window};
 use crate::config::{Config, InputSpec, NetworkSpec};
 use crate::input;
+use crate::output::report::Lang;
 use crate::output::{self, OutputOptions};
 use crate::targets::{Indicators, Targets};
 
@@ -117,8 +118,12 @@ pub struct AnalyzeArgs {
     pub export_graph: bool,
     /// Also write one isochrone polygon per facility into isochrones.geojson
     /// (the union per category is always written).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "skip_isochrones")]
     pub isochrones: bool,
+    /// Skip the isochrone polygons (isochrones.geojson then has no features):
+    /// for very large networks where only the figures are needed.
+    #[arg(long)]
+    pub skip_isochrones: bool,
     /// Catchment method for per-capita supply: 2sfca, e2sfca or gaussian.
     #[arg(long)]
     pub method: Option<String>,
@@ -137,6 +142,10 @@ pub struct AnalyzeArgs {
     /// Worker threads (default: all cores). Output is identical for any count.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Language of report.html: zh or en [default: zh for a Chinese data set
+    /// (the xicheng bundle or a title in Chinese), else en].
+    #[arg(long)]
+    pub lang: Option<String>,
     /// Print stage timings and warnings in full on stderr.
     #[arg(long, short)]
     pub verbose: bool,
@@ -521,6 +530,12 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
     }
     let t0 = Instant::now();
     let cfg = make_config(&a)?;
+    let lang = match &a.lang {
+        Some(l) => l
+            .parse::<Lang>()
+            .map_err(|e| anyhow::anyhow!("--lang: {e}"))?,
+        None => Lang::detect(&cfg.name, &cfg.title),
+    };
     let t = Instant::now();
     let mut inputs = input::load(&cfg)?;
     let load_time = t.elapsed();
@@ -587,7 +602,7 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         &window_list,
         &RunOptions {
             facility_isochrones: a.isochrones,
-            skip_unions: false,
+            skip_unions: a.skip_isochrones,
         },
     )?;
     let t = Instant::now();
@@ -615,7 +630,7 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         None => Default::default(),
     };
     let assessment = gaps::assess(&inputs, &study, &indicators, &figures);
-    let written = output::write_all(
+    let mut written = output::write_all(
         &a.out,
         &title,
         &inputs,
@@ -626,6 +641,9 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
             export_graph: a.export_graph,
         },
     )?;
+    written.extend(output::report::write_files(
+        &a.out, &title, &inputs, &study, lang,
+    )?);
     let write_time = t.elapsed();
     if !a.quiet {
         let text = output::summary::render(&title, &inputs, &study, &assessment);

@@ -426,11 +426,12 @@ pub fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
 pub fn write_isochrones(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
     let st = &study.settings;
-    for (t, poly) in study.coverage.targets.iter().zip(&study.isochrones) {
-        let props: Vec<(String, Value)> = vec![
-            ("kind".into(), json!("union")),
-            ("target".into(), json!(t.name())),
-            ("facility_id".into(), Value::Null),
+    let props = |kind: &str, target: &str, facility: Value, poly: &Geometry<f64>| {
+        let area = crate::spatial::geodesic_area_m2(poly).unwrap_or(0.0);
+        let p: Vec<(String, Value)> = vec![
+            ("kind".into(), json!(kind)),
+            ("target".into(), json!(target)),
+            ("facility_id".into(), facility),
             ("minutes".into(), json!(st.minutes)),
             (
                 "limit_m".into(),
@@ -438,43 +439,19 @@ pub fn write_isochrones(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             ),
             ("buffer_m".into(), json!(st.isochrone_buffer_m)),
             ("distance_method".into(), json!(study.mode.label())),
-            (
-                "area_km2".into(),
-                json!(round(
-                    crate::spatial::geodesic_area_m2(&Geometry::MultiPolygon(poly.clone()))
-                        .unwrap_or(0.0)
-                        / 1e6,
-                    4
-                )),
-            ),
+            ("area_km2".into(), json!(round(area / 1e6, 4))),
         ];
-        fw.feature(&Geometry::MultiPolygon(poly.clone()), &props)?;
+        p
+    };
+    for (t, poly) in study.coverage.targets.iter().zip(&study.isochrones) {
+        let g = Geometry::MultiPolygon(poly.clone());
+        fw.feature(&g, &props("union", t.name(), Value::Null, &g))?;
     }
     for (i, poly) in study.facility_isochrones.iter().enumerate() {
         let Some(poly) = poly else { continue };
         let f = &inputs.facilities[i];
-        let props: Vec<(String, Value)> = vec![
-            ("kind".into(), json!("facility")),
-            ("target".into(), json!(f.category.as_str())),
-            ("facility_id".into(), json!(f.id)),
-            ("minutes".into(), json!(st.minutes)),
-            (
-                "limit_m".into(),
-                json!(round(study.coverage.settings.limit_m, 2)),
-            ),
-            ("buffer_m".into(), json!(st.isochrone_buffer_m)),
-            ("distance_method".into(), json!(study.mode.label())),
-            (
-                "area_km2".into(),
-                json!(round(
-                    crate::spatial::geodesic_area_m2(&Geometry::MultiPolygon(poly.clone()))
-                        .unwrap_or(0.0)
-                        / 1e6,
-                    4
-                )),
-            ),
-        ];
-        fw.feature(&Geometry::MultiPolygon(poly.clone()), &props)?;
+        let g = Geometry::MultiPolygon(poly.clone());
+        fw.feature(&g, &props("facility", f.category.as_str(), json!(f.id), &g))?;
     }
     fw.finish()
 }

@@ -4,6 +4,8 @@
 
 pub mod atomic;
 pub mod geojson;
+pub mod map_image;
+pub mod report;
 pub mod scorecard;
 pub mod sites;
 pub mod summary;

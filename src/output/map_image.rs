@@ -1,0 +1,583 @@
+//! `map.png`: a static coverage map for documents and slides, drawn with
+//! `plotters` into a pixel buffer and encoded as PNG. The walking network in
+//! light grey, the area within the walking limit of any facility, the
+//! communities coloured by walking minutes to the nearest facility, the
+//! facilities as dots, a title and a legend. Text uses DejaVu Sans, embedded
+//! in the binary (the `dejavu` crate), so no system font is needed; it has no
+//! CJK glyphs, so the image's labels are English and CJK characters of a name
+//! are left out.
+
+use std::io;
+use std::path::Path;
+use std::sync::Once;
+
+use geo::{Geometry, LineString, MultiPolygon, Polygon};
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use super::atomic;
+use crate::analysis::coverage::Target;
+use crate::analysis::study::{Study, representative_point};
+use crate::input::Inputs;
+use crate::spatial::LocalProjection;
+use crate::{Error, Result};
+
+/// Image size in pixels.
+pub const WIDTH: u32 = 1600;
+pub const HEIGHT: u32 = 1200;
+
+const FONT: &str = "fitcircle-sans";
+const MARGIN: f64 = 30.0;
+const TITLE_H: f64 = 80.0;
+const LEGEND_W: i32 = 330;
+
+/// Colours of the minute classes (<= limit/3, <= 2/3, <= limit, <= report
+/// range, beyond, not on the network); the report uses the same ones.
+pub const CLASS_COLOURS: [(u8, u8, u8); 6] = [
+    (26, 152, 80),
+    (102, 189, 99),
+    (217, 239, 139),
+    (253, 174, 97),
+    (215, 48, 39),
+    (140, 140, 140),
+];
+
+static FONT_ONCE: Once = Once::new();
+
+fn register_font() {
+    FONT_ONCE.call_once(|| {
+        // DejaVu Sans is a valid TrueType font; a failure would be a bug in
+        // the dependency, and text would then be left out, not crash.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+/// Minute class of a community: 0..=3 by the limit's thirds and the report
+/// range, 4 beyond (or no facility), 5 not attached to the network.
+pub fn minute_class(
+    minutes: Option<f64>,
+    reachable: bool,
+    limit_min: f64,
+    report_min: f64,
+) -> usize {
+    if !reachable {
+        return 5;
+    }
+    match minutes {
+        None => 4,
+        Some(m) if m <= limit_min / 3.0 + 1e-9 => 0,
+        Some(m) if m <= 2.0 * limit_min / 3.0 + 1e-9 => 1,
+        Some(m) if m <= limit_min + 1e-9 => 2,
+        Some(m) if m <= report_min + 1e-9 => 3,
+        Some(_) => 4,
+    }
+}
+
+/// Drop characters DejaVu Sans cannot show (CJK and beyond), tidy spaces.
+fn latin_only(s: &str) -> String {
+    let kept: String = s
+        .chars()
+        .map(|c| if (c as u32) < 0x2000 { c } else { ' ' })
+        .collect();
+    let words: Vec<&str> = kept.split_whitespace().collect();
+    words.join(" ")
+}
+
+/// Integer with thousands separators (812,935).
+pub(crate) fn thousands(x: f64) -> String {
+    let n = x.round() as i64;
+    let s = n.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// Maps lon/lat to pixels, keeping the local metric aspect ratio.
+struct Frame {
+    proj: LocalProjection,
+    min: [f64; 2],
+    scale: f64,
+    ox: f64,
+    oy: f64,
+    h: f64,
+}
+
+impl Frame {
+    fn fit(proj: LocalProjection, pts: &[[f64; 2]], area: (f64, f64, f64, f64)) -> Frame {
+        let (x0, y0, w, h) = area;
+        let mut min = [f64::INFINITY; 2];
+        let mut max = [f64::NEG_INFINITY; 2];
+        for p in pts {
+            let q = proj.project(*p);
+            for i in 0..2 {
+                min[i] = min[i].min(q[i]);
+                max[i] = max[i].max(q[i]);
+            }
+        }
+        if !min[0].is_finite() {
+            min = [-500.0, -500.0];
+            max = [500.0, 500.0];
+        }
+        let span = [(max[0] - min[0]).max(1.0), (max[1] - min[1]).max(1.0)];
+        let scale = (w / span[0]).min(h / span[1]);
+        let ox = x0 + (w - span[0] * scale) / 2.0;
+        let oy = y0 + (h - span[1] * scale) / 2.0;
+        Frame {
+            proj,
+            min,
+            scale,
+            ox,
+            oy,
+            h: span[1] * scale,
+        }
+    }
+
+    fn px(&self, p: [f64; 2]) -> (i32, i32) {
+        let q = self.proj.project(p);
+        let x = self.ox + (q[0] - self.min[0]) * self.scale;
+        let y = self.oy + self.h - (q[1] - self.min[1]) * self.scale;
+        (x.round() as i32, y.round() as i32)
+    }
+
+    fn ring(&self, l: &LineString<f64>) -> Vec<(i32, i32)> {
+        let mut out: Vec<(i32, i32)> = Vec::with_capacity(l.0.len());
+        for c in &l.0 {
+            let p = self.px([c.x, c.y]);
+            if out.last() != Some(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+}
+
+fn rgb(c: (u8, u8, u8)) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+fn draw_err<E: std::fmt::Debug>(e: E) -> io::Error {
+    io::Error::other(format!("drawing the map image: {e:?}"))
+}
+
+fn polygons_of(g: &Geometry<f64>) -> Vec<&Polygon<f64>> {
+    match g {
+        Geometry::Polygon(p) => vec![p],
+        Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Render the map into an RGB buffer of `WIDTH x HEIGHT`.
+fn render(inputs: &Inputs, study: &Study) -> io::Result<Vec<u8>> {
+    register_font();
+    let mut buf = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (WIDTH, HEIGHT)).into_drawing_area();
+        let background = RGBColor(250, 249, 246);
+        root.fill(&background).map_err(draw_err)?;
+
+        // The frame: network nodes, communities and facilities.
+        let mut pts: Vec<[f64; 2]> = Vec::new();
+        if let Some(g) = &study.graph {
+            pts.extend(g.net.coords.iter().copied());
+        }
+        for g in inputs
+            .communities
+            .iter()
+            .map(|c| &c.geometry)
+            .chain(inputs.facilities.iter().map(|f| &f.geometry))
+        {
+            match g {
+                Geometry::Point(p) => pts.push([p.x(), p.y()]),
+                other => {
+                    for p in polygons_of(other) {
+                        pts.extend(p.exterior().0.iter().map(|c| [c.x, c.y]));
+                    }
+                    if let Some(p) = representative_point(other) {
+                        pts.push([p.x(), p.y()]);
+                    }
+                }
+            }
+        }
+        // Notes under the map: estimates, and the approximate-distance
+        // warning unless the subtitle already says it.
+        let notes: Vec<String> = inputs
+            .notes
+            .iter()
+            .filter(|n| {
+                n.contains("ESTIMATE")
+                    || (n.contains("APPROXIMATE") && !study.mode.is_approximate())
+            })
+            .map(|n| {
+                let n = latin_only(n);
+                if n.chars().count() > 150 {
+                    n.chars().take(147).collect::<String>() + "..."
+                } else {
+                    n
+                }
+            })
+            .collect();
+        for u in &inputs.units {
+            for p in &u.geometry.0 {
+                pts.extend(p.exterior().0.iter().map(|c| [c.x, c.y]));
+            }
+        }
+        let footer_h = 26.0 * (notes.len() + 1) as f64;
+        let area = (
+            MARGIN,
+            TITLE_H,
+            WIDTH as f64 - 3.0 * MARGIN - LEGEND_W as f64,
+            HEIGHT as f64 - TITLE_H - MARGIN - footer_h,
+        );
+        let fr = Frame::fit(study.proj, &pts, area);
+
+        // Covered area (any facility): filled, holes punched with the
+        // background; outlined after the network.
+        let any = study.coverage.target_index(Target::Any);
+        let covered: Option<&MultiPolygon<f64>> = any.and_then(|t| study.isochrones.get(t));
+        let fill = RGBColor(120, 198, 121).mix(0.25);
+        let outline = RGBColor(35, 139, 69);
+        if let Some(mp) = covered {
+            for p in &mp.0 {
+                let ring = fr.ring(p.exterior());
+                if ring.len() >= 3 {
+                    root.draw(&plotters::element::Polygon::new(ring, fill.filled()))
+                        .map_err(draw_err)?;
+                }
+                for hole in p.interiors() {
+                    let ring = fr.ring(hole);
+                    if ring.len() >= 3 {
+                        root.draw(&plotters::element::Polygon::new(ring, background.filled()))
+                            .map_err(draw_err)?;
+                    }
+                }
+            }
+        }
+
+        // Communities by minute class.
+        let mpm = study.settings.metres_per_minute();
+        let limit_min = study.coverage.settings.limit_m / mpm;
+        let report_min = study.coverage.settings.report_m / mpm;
+        let class_of = |i: usize| {
+            let minutes = any
+                .and_then(|t| study.coverage.nearest_m[t][i])
+                .map(|d| d / mpm);
+            minute_class(
+                minutes,
+                study.community_access[i].is_ok(),
+                limit_min,
+                report_min,
+            )
+        };
+        for (i, c) in inputs.communities.iter().enumerate() {
+            let colour = rgb(CLASS_COLOURS[class_of(i)]);
+            for p in polygons_of(&c.geometry) {
+                let ring = fr.ring(p.exterior());
+                if ring.len() >= 3 {
+                    root.draw(&plotters::element::Polygon::new(
+                        ring.clone(),
+                        colour.mix(0.55).filled(),
+                    ))
+                    .map_err(draw_err)?;
+                    let mut closed = ring;
+                    closed.push(closed[0]);
+                    root.draw(&PathElement::new(closed, colour.stroke_width(1)))
+                        .map_err(draw_err)?;
+                }
+            }
+        }
+
+        // Network.
+        if let Some(g) = &study.graph {
+            let style = RGBColor(150, 150, 150).mix(0.8).stroke_width(1);
+            for e in 0..g.net.edges.len() {
+                let line: Vec<(i32, i32)> = g.net.edge_geom(e).iter().map(|c| fr.px(*c)).collect();
+                if line.len() >= 2 {
+                    root.draw(&PathElement::new(line, style))
+                        .map_err(draw_err)?;
+                }
+            }
+        }
+
+        // Outline of the covered area: the outer edge bold, holes thin.
+        if let Some(mp) = covered {
+            for p in &mp.0 {
+                let ring = fr.ring(p.exterior());
+                if ring.len() >= 2 {
+                    root.draw(&PathElement::new(ring, outline.stroke_width(2)))
+                        .map_err(draw_err)?;
+                }
+                for hole in p.interiors() {
+                    let ring = fr.ring(hole);
+                    if ring.len() >= 2 {
+                        root.draw(&PathElement::new(ring, outline.stroke_width(1)))
+                            .map_err(draw_err)?;
+                    }
+                }
+            }
+        }
+
+        // Unit boundaries.
+        let unit_style = RGBColor(60, 60, 60).stroke_width(2);
+        for u in &inputs.units {
+            for p in &u.geometry.0 {
+                for l in std::iter::once(p.exterior()).chain(p.interiors()) {
+                    let ring = fr.ring(l);
+                    if ring.len() >= 2 {
+                        root.draw(&PathElement::new(ring, unit_style))
+                            .map_err(draw_err)?;
+                    }
+                }
+            }
+        }
+
+        // Point communities on top of the lines.
+        for (i, c) in inputs.communities.iter().enumerate() {
+            if !polygons_of(&c.geometry).is_empty() {
+                continue;
+            }
+            if let Some(p) = representative_point(&c.geometry) {
+                let colour = rgb(CLASS_COLOURS[class_of(i)]);
+                let at = fr.px([p.x(), p.y()]);
+                root.draw(&Circle::new(at, 6, colour.filled()))
+                    .map_err(draw_err)?;
+                root.draw(&Circle::new(at, 6, RGBColor(80, 80, 80).stroke_width(1)))
+                    .map_err(draw_err)?;
+            }
+        }
+
+        // Facilities.
+        for (i, f) in inputs.facilities.iter().enumerate() {
+            if let Some(p) = representative_point(&f.geometry) {
+                let at = fr.px([p.x(), p.y()]);
+                let counted = study.facility_counts[i] && study.facility_access[i].is_ok();
+                let colour = if counted {
+                    RGBColor(33, 102, 172)
+                } else {
+                    RGBColor(150, 150, 150)
+                };
+                root.draw(&Circle::new(at, 5, colour.filled()))
+                    .map_err(draw_err)?;
+                root.draw(&Circle::new(at, 5, WHITE.stroke_width(1)))
+                    .map_err(draw_err)?;
+            }
+        }
+
+        // Title.
+        let all = &study.areas[0];
+        let share = any
+            .and_then(|t| all.targets.get(t))
+            .map(|t| t.share())
+            .unwrap_or(0.0);
+        let title = format!(
+            "{}-minute walk to a sports facility: {:.1} % of {} residents covered",
+            fmt_num(study.settings.minutes),
+            100.0 * share,
+            thousands(all.population)
+        );
+        let title_font = (FONT, 30).into_font().style(FontStyle::Bold).color(&BLACK);
+        root.draw(&Text::new(title, (MARGIN as i32, 18), title_font))
+            .map_err(draw_err)?;
+        let method = if study.mode.is_approximate() {
+            format!(
+                "APPROXIMATE: straight-line distance x {} (no street network)",
+                study.settings.detour_factor
+            )
+        } else {
+            format!(
+                "walking distance along the street network at {} km/h ({:.0} m)",
+                fmt_num(study.settings.speed_kmh),
+                study.coverage.settings.limit_m
+            )
+        };
+        let sub_font = (FONT, 18).into_font().color(&RGBColor(80, 80, 80));
+        root.draw(&Text::new(method, (MARGIN as i32, 52), sub_font.clone()))
+            .map_err(draw_err)?;
+
+        // Legend, right of the map.
+        let lim = limit_min;
+        let rep = report_min;
+        let classes = [
+            format!("<= {} min", fmt_num(lim / 3.0)),
+            format!("{}-{} min", fmt_num(lim / 3.0), fmt_num(2.0 * lim / 3.0)),
+            format!("{}-{} min", fmt_num(2.0 * lim / 3.0), fmt_num(lim)),
+            format!("{}-{} min", fmt_num(lim), fmt_num(rep)),
+            format!("> {} min or none", fmt_num(rep)),
+            "not on the network".to_string(),
+        ];
+        let rows = classes.len()
+            + 2
+            + usize::from(study.graph.is_some())
+            + usize::from(!inputs.units.is_empty());
+        let lw = LEGEND_W;
+        let lh = 40 + 26 * rows as i32;
+        let lx = WIDTH as i32 - MARGIN as i32 - lw;
+        let ly = TITLE_H as i32;
+        root.draw(&Rectangle::new(
+            [(lx, ly), (lx + lw, ly + lh)],
+            WHITE.mix(0.92).filled(),
+        ))
+        .map_err(draw_err)?;
+        root.draw(&Rectangle::new(
+            [(lx, ly), (lx + lw, ly + lh)],
+            RGBColor(160, 160, 160).stroke_width(1),
+        ))
+        .map_err(draw_err)?;
+        let head_font = (FONT, 18).into_font().style(FontStyle::Bold).color(&BLACK);
+        root.draw(&Text::new(
+            "Walk to the nearest facility",
+            (lx + 12, ly + 10),
+            head_font,
+        ))
+        .map_err(draw_err)?;
+        let item_font = (FONT, 16).into_font().color(&BLACK);
+        let mut y = ly + 40;
+        for (k, label) in classes.iter().enumerate() {
+            root.draw(&Rectangle::new(
+                [(lx + 12, y), (lx + 40, y + 18)],
+                rgb(CLASS_COLOURS[k]).filled(),
+            ))
+            .map_err(draw_err)?;
+            root.draw(&Text::new(
+                label.clone(),
+                (lx + 50, y + 1),
+                item_font.clone(),
+            ))
+            .map_err(draw_err)?;
+            y += 26;
+        }
+        root.draw(&Rectangle::new(
+            [(lx + 12, y), (lx + 40, y + 18)],
+            fill.filled(),
+        ))
+        .map_err(draw_err)?;
+        root.draw(&Rectangle::new(
+            [(lx + 12, y), (lx + 40, y + 18)],
+            RGBColor(35, 139, 69).stroke_width(2),
+        ))
+        .map_err(draw_err)?;
+        root.draw(&Text::new(
+            format!("within {} min of a facility", fmt_num(lim)),
+            (lx + 50, y + 1),
+            item_font.clone(),
+        ))
+        .map_err(draw_err)?;
+        y += 26;
+        root.draw(&Circle::new(
+            (lx + 26, y + 9),
+            5,
+            RGBColor(33, 102, 172).filled(),
+        ))
+        .map_err(draw_err)?;
+        root.draw(&Text::new(
+            "sports facility",
+            (lx + 50, y + 1),
+            item_font.clone(),
+        ))
+        .map_err(draw_err)?;
+        if study.graph.is_some() {
+            y += 26;
+            root.draw(&PathElement::new(
+                vec![(lx + 12, y + 9), (lx + 40, y + 9)],
+                RGBColor(150, 150, 150).stroke_width(2),
+            ))
+            .map_err(draw_err)?;
+            root.draw(&Text::new(
+                "street network",
+                (lx + 50, y + 1),
+                item_font.clone(),
+            ))
+            .map_err(draw_err)?;
+        }
+        if !inputs.units.is_empty() {
+            y += 26;
+            root.draw(&PathElement::new(
+                vec![(lx + 12, y + 9), (lx + 40, y + 9)],
+                unit_style,
+            ))
+            .map_err(draw_err)?;
+            root.draw(&Text::new("unit boundary", (lx + 50, y + 1), item_font))
+                .map_err(draw_err)?;
+        }
+
+        // Attribution, bottom left.
+        if study.graph.is_some() {
+            root.draw(&Text::new(
+                "Streets (c) OpenStreetMap contributors, ODbL 1.0",
+                (MARGIN as i32, HEIGHT as i32 - 24),
+                sub_font.clone(),
+            ))
+            .map_err(draw_err)?;
+        }
+        for (k, n) in notes.iter().enumerate() {
+            root.draw(&Text::new(
+                n.clone(),
+                (MARGIN as i32, HEIGHT as i32 - 50 - 24 * k as i32),
+                (FONT, 16).into_font().color(&RGBColor(150, 40, 30)),
+            ))
+            .map_err(draw_err)?;
+        }
+        root.present().map_err(draw_err)?;
+    }
+    Ok(buf)
+}
+
+/// A number without a trailing `.0`.
+fn fmt_num(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round() as i64)
+    } else {
+        format!("{:.1}", x)
+    }
+}
+
+/// Encode an RGB buffer as PNG.
+fn encode_png(w: &mut dyn io::Write, rgb: &[u8], width: u32, height: u32) -> io::Result<()> {
+    let mut enc = png::Encoder::new(w, width, height);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Balanced);
+    let mut writer = enc.write_header().map_err(io::Error::other)?;
+    writer.write_image_data(rgb).map_err(io::Error::other)?;
+    writer.finish().map_err(io::Error::other)
+}
+
+/// Write the static coverage map to `path` (PNG, [`WIDTH`] x [`HEIGHT`]),
+/// atomically: a temporary file in the same folder, then rename.
+pub fn write_map_png(path: &Path, inputs: &Inputs, study: &Study) -> Result<()> {
+    let rgb = render(inputs, study).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    atomic::write_file(path, &|w| encode_png(w, &rgb, WIDTH, HEIGHT))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_follow_the_limit() {
+        assert_eq!(minute_class(Some(3.0), true, 15.0, 30.0), 0);
+        assert_eq!(minute_class(Some(5.0), true, 15.0, 30.0), 0);
+        assert_eq!(minute_class(Some(7.0), true, 15.0, 30.0), 1);
+        assert_eq!(minute_class(Some(15.0), true, 15.0, 30.0), 2);
+        assert_eq!(minute_class(Some(29.0), true, 15.0, 30.0), 3);
+        assert_eq!(minute_class(None, true, 15.0, 30.0), 4);
+        assert_eq!(minute_class(Some(1.0), false, 15.0, 30.0), 5);
+    }
+
+    #[test]
+    fn cjk_is_left_out_of_image_text() {
+        assert_eq!(
+            latin_only("北京市西城区 Xicheng District: 791"),
+            "Xicheng District: 791"
+        );
+    }
+}
