@@ -642,7 +642,12 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         },
     )?;
     written.extend(output::report::write_files(
-        &a.out, &title, &inputs, &study, lang,
+        &a.out,
+        &title,
+        &inputs,
+        &study,
+        Some(&assessment),
+        lang,
     )?);
     let write_time = t.elapsed();
     if !a.quiet {

@@ -175,7 +175,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("col_sfca", "2SFCA 均值", "2SFCA mean"),
     ("m2pp", "{value} 平方米/人", "{value} m²/person"),
     ("people", "{value} 人", "{value} people"),
-    ("scorecard_placeholder", "评分卡将在后续版本中加入。", "The scorecard will be added here."),
+    ("scorecard_placeholder", "本次运行没有评分卡。", "No scorecard in this run."),
     ("notes_run", "本次运行的说明", "Notes of this run"),
     ("notes_hours", "无法解析开放时间的设施", "Facilities whose opening hours could not be read"),
     ("notes_outside", "不在任何单元内的居民：{value} 人", "Residents outside every unit: {value}"),
@@ -2071,6 +2071,18 @@ pub fn write_report(
     study: &Study,
     lang: Lang,
 ) -> io::Result<()> {
+    write_report_with(w, title, inputs, study, None, lang)
+}
+
+/// [`write_report`] with the scorecard and gap counts of an assessment.
+pub fn write_report_with(
+    w: &mut dyn io::Write,
+    title: &str,
+    inputs: &Inputs,
+    study: &Study,
+    assessment: Option<&crate::analysis::gaps::Assessment>,
+    lang: Lang,
+) -> io::Result<()> {
     let mpm = study.settings.metres_per_minute();
     let cx = Ctx {
         lang,
@@ -2237,13 +2249,59 @@ pub fn write_report(
         units_table(&cx)
     );
 
-    // Placeholder for the lead's scorecard.
-    let _ = writeln!(
-        s,
-        "<section id=\"scorecard\"><h2>{}</h2><p class=\"hint\">{}</p></section>",
-        esc(tr(lang, "sec_scorecard")),
-        esc(tr(lang, "scorecard_placeholder"))
-    );
+    // Scorecard: the 37 indicators with status, figure, target and lead.
+    match assessment {
+        Some(a) => {
+            let zh = lang == Lang::Zh;
+            let mut rows = String::new();
+            for r in &a.scorecard {
+                let i = &r.indicator;
+                let _ = write!(
+                    rows,
+                    "<tr><td>{}</td><td>{}</td><td class=\"st-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&i.id),
+                    esc(if zh { &i.name } else { &i.name_en }),
+                    r.status.as_str().replace(' ', "-"),
+                    esc(r.status.as_str()),
+                    esc(&r.figure),
+                    esc(&r.target),
+                    esc(if zh { &i.lead } else { &i.lead_en }),
+                    esc(&i.seed_status)
+                );
+            }
+            let mut kinds: Vec<(&str, usize)> = Vec::new();
+            for g in &a.gaps {
+                match kinds.iter_mut().find(|k| k.0 == g.kind) {
+                    Some(k) => k.1 += 1,
+                    None => kinds.push((g.kind, 1)),
+                }
+            }
+            let gaps: Vec<String> = kinds.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+            let _ = writeln!(
+                s,
+                "<section id=\"scorecard\"><h2>{}</h2><p class=\"hint\">{}</p><table class=\"scorecard\"><thead><tr><th>id</th><th>{}</th><th>status</th><th>figure</th><th>target</th><th>{}</th><th>seed</th></tr></thead><tbody>{rows}</tbody></table></section>",
+                esc(tr(lang, "sec_scorecard")),
+                esc(&format!(
+                    "gaps: {}",
+                    if gaps.is_empty() {
+                        "none".to_string()
+                    } else {
+                        gaps.join(", ")
+                    }
+                )),
+                if zh { "指标" } else { "indicator" },
+                if zh { "主责单位" } else { "lead unit" },
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "<section id=\"scorecard\"><h2>{}</h2><p class=\"hint\">{}</p></section>",
+                esc(tr(lang, "sec_scorecard")),
+                esc(tr(lang, "scorecard_placeholder"))
+            );
+        }
+    }
 
     // Notes.
     let _ = writeln!(
@@ -2300,6 +2358,7 @@ pub fn write_files(
     title: &str,
     inputs: &Inputs,
     study: &Study,
+    assessment: Option<&crate::analysis::gaps::Assessment>,
     lang: Lang,
 ) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
@@ -2307,7 +2366,9 @@ pub fn write_files(
         source,
     })?;
     let html = dir.join("report.html");
-    atomic::write_file(&html, &|w| write_report(w, title, inputs, study, lang))?;
+    atomic::write_file(&html, &|w| {
+        write_report_with(w, title, inputs, study, assessment, lang)
+    })?;
     let png = dir.join("map.png");
     map_image::write_map_png(&png, inputs, study)?;
     Ok(vec![html, png])
