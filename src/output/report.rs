@@ -2366,11 +2366,18 @@ pub fn write_files(
         source,
     })?;
     let html = dir.join("report.html");
-    atomic::write_file(&html, &|w| {
-        write_report_with(w, title, inputs, study, assessment, lang)
-    })?;
     let png = dir.join("map.png");
-    map_image::write_map_png(&png, inputs, study)?;
+    // The page and the image are independent: draw them side by side.
+    let (a, b) = rayon::join(
+        || {
+            atomic::write_file(&html, &|w| {
+                write_report_with(w, title, inputs, study, assessment, lang)
+            })
+        },
+        || map_image::write_map_png(&png, inputs, study),
+    );
+    a?;
+    b?;
     Ok(vec![html, png])
 }
 
