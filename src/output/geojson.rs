@@ -142,6 +142,15 @@ impl<'a> FeatureWriter<'a> {
         geometry: &Geometry<f64>,
         props: &[(String, Value)],
     ) -> io::Result<()> {
+        self.feature_opt(Some(geometry), props)
+    }
+
+    /// Write one feature whose geometry may be null (RFC 7946 3.2).
+    pub fn feature_opt(
+        &mut self,
+        geometry: Option<&Geometry<f64>>,
+        props: &[(String, Value)],
+    ) -> io::Result<()> {
         if !self.first {
             self.w.write_all(b",")?;
         }
@@ -157,36 +166,11 @@ impl<'a> FeatureWriter<'a> {
             serde_json::to_writer(&mut *self.w, v)?;
         }
         self.w.write_all(b"},\"geometry\":")?;
-        write_geometry(self.w, geometry)?;
-        self.w.write_all(b"}")
-    }
-
-    /// Write one feature whose geometry may be null (RFC 7946 3.2).
-    pub fn feature_opt(
-        &mut self,
-        geometry: Option<&Geometry<f64>>,
-        props: &[(String, Value)],
-    ) -> io::Result<()> {
         match geometry {
-            Some(g) => self.feature(g, props),
-            None => {
-                if !self.first {
-                    self.w.write_all(b",")?;
-                }
-                self.first = false;
-                self.w
-                    .write_all(b"\n{\"type\":\"Feature\",\"properties\":{")?;
-                for (i, (k, v)) in props.iter().enumerate() {
-                    if i > 0 {
-                        self.w.write_all(b",")?;
-                    }
-                    serde_json::to_writer(&mut *self.w, k)?;
-                    self.w.write_all(b":")?;
-                    serde_json::to_writer(&mut *self.w, v)?;
-                }
-                self.w.write_all(b"},\"geometry\":null}")
-            }
+            Some(g) => write_geometry(self.w, g)?,
+            None => self.w.write_all(b"null")?,
         }
+        self.w.write_all(b"}")
     }
 
     pub fn finish(self) -> io::Result<()> {
