@@ -630,25 +630,25 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         None => Default::default(),
     };
     let assessment = gaps::assess(&inputs, &study, &indicators, &figures);
-    let mut written = output::write_all(
-        &a.out,
-        &title,
-        &inputs,
-        &study,
-        &assessment,
-        OutputOptions {
-            network_geojson: a.network_geojson,
-            export_graph: a.export_graph,
+    // The data files and the report (page + image) are independent.
+    let (files, report) = rayon::join(
+        || {
+            output::write_all(
+                &a.out,
+                &title,
+                &inputs,
+                &study,
+                &assessment,
+                OutputOptions {
+                    network_geojson: a.network_geojson,
+                    export_graph: a.export_graph,
+                },
+            )
         },
-    )?;
-    written.extend(output::report::write_files(
-        &a.out,
-        &title,
-        &inputs,
-        &study,
-        Some(&assessment),
-        lang,
-    )?);
+        || output::report::write_files(&a.out, &title, &inputs, &study, Some(&assessment), lang),
+    );
+    let mut written = files?;
+    written.extend(report?);
     let write_time = t.elapsed();
     if !a.quiet {
         let text = output::summary::render(&title, &inputs, &study, &assessment);

@@ -542,7 +542,7 @@ fn encode_png(w: &mut dyn io::Write, rgb: &[u8], width: u32, height: u32) -> io:
     let mut enc = png::Encoder::new(w, width, height);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Balanced);
+    enc.set_compression(png::Compression::Fast);
     let mut writer = enc.write_header().map_err(io::Error::other)?;
     writer.write_image_data(rgb).map_err(io::Error::other)?;
     writer.finish().map_err(io::Error::other)

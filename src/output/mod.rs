@@ -13,6 +13,8 @@ pub mod tables;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::analysis::gaps::Assessment;
 use crate::analysis::study::Study;
 use crate::input::Inputs;
@@ -41,46 +43,85 @@ pub fn write_all(
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut written = Vec::new();
-    let mut emit = |name: &str, f: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
-        let path = dir.join(name);
-        atomic::write_file(&path, f)?;
-        written.push(path);
-        Ok::<(), Error>(())
-    };
-    emit("communities.geojson", &|w| {
-        geojson::write_communities(w, inputs, study)
-    })?;
-    emit("facilities.geojson", &|w| {
-        geojson::write_facilities(w, inputs, study)
-    })?;
-    emit("unreachable.csv", &|w| {
-        tables::write_unreachable(w, inputs, study)
-    })?;
-    emit("summary.csv", &|w| tables::write_summary(w, inputs, study))?;
-    emit("units.csv", &|w| tables::write_units_csv(w, inputs, study))?;
+    type Job<'a> = (
+        &'static str,
+        Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync + 'a>,
+    );
+    let mut jobs: Vec<Job> = vec![
+        (
+            "communities.geojson",
+            Box::new(|w| geojson::write_communities(w, inputs, study)),
+        ),
+        (
+            "facilities.geojson",
+            Box::new(|w| geojson::write_facilities(w, inputs, study)),
+        ),
+        (
+            "unreachable.csv",
+            Box::new(|w| tables::write_unreachable(w, inputs, study)),
+        ),
+        (
+            "summary.csv",
+            Box::new(|w| tables::write_summary(w, inputs, study)),
+        ),
+        (
+            "units.csv",
+            Box::new(|w| tables::write_units_csv(w, inputs, study)),
+        ),
+    ];
     if !inputs.units.is_empty() {
-        emit("units.geojson", &|w| geojson::write_units(w, inputs, study))?;
+        jobs.push((
+            "units.geojson",
+            Box::new(|w| geojson::write_units(w, inputs, study)),
+        ));
     }
-    emit("isochrones.geojson", &|w| {
-        geojson::write_isochrones(w, inputs, study)
-    })?;
-    emit("gaps.geojson", &|w| {
-        scorecard::write_gaps_geojson(w, assessment)
-    })?;
-    emit("gaps.csv", &|w| scorecard::write_gaps_csv(w, assessment))?;
-    emit("scorecard.csv", &|w| {
-        scorecard::write_scorecard_csv(w, assessment)
-    })?;
-    emit("scorecard.md", &|w| {
-        scorecard::write_scorecard_md(w, title, inputs, assessment)
-    })?;
+    jobs.push((
+        "isochrones.geojson",
+        Box::new(|w| geojson::write_isochrones(w, inputs, study)),
+    ));
+    jobs.push((
+        "gaps.geojson",
+        Box::new(|w| scorecard::write_gaps_geojson(w, assessment)),
+    ));
+    jobs.push((
+        "gaps.csv",
+        Box::new(|w| scorecard::write_gaps_csv(w, assessment)),
+    ));
+    jobs.push((
+        "scorecard.csv",
+        Box::new(|w| scorecard::write_scorecard_csv(w, assessment)),
+    ));
+    jobs.push((
+        "scorecard.md",
+        Box::new(|w| scorecard::write_scorecard_md(w, title, inputs, assessment)),
+    ));
     if options.network_geojson {
-        emit("network.geojson", &|w| geojson::write_network(w, study))?;
+        jobs.push((
+            "network.geojson",
+            Box::new(|w| geojson::write_network(w, study)),
+        ));
     }
     if options.export_graph {
-        emit("graph_nodes.csv", &|w| tables::write_graph_nodes(w, study))?;
-        emit("graph_edges.csv", &|w| tables::write_graph_edges(w, study))?;
+        jobs.push((
+            "graph_nodes.csv",
+            Box::new(|w| tables::write_graph_nodes(w, study)),
+        ));
+        jobs.push((
+            "graph_edges.csv",
+            Box::new(|w| tables::write_graph_edges(w, study)),
+        ));
     }
+    // The files are independent: write them side by side. Each is built
+    // by one job, so its bytes do not depend on scheduling; errors are
+    // reported for the first failing file in the list order.
+    let results: Vec<Result<PathBuf>> = jobs
+        .par_iter()
+        .map(|(name, f)| {
+            let path = dir.join(name);
+            atomic::write_file(&path, f.as_ref())?;
+            Ok(path)
+        })
+        .collect();
+    let written = results.into_iter().collect::<Result<Vec<_>>>()?;
     Ok(written)
 }
