@@ -198,25 +198,49 @@ pub fn evaluate(
         .tier
         .iter()
         .map(|tier| {
-            let mut req_met = vec![vec![false; nc]; tier.requirement.len()];
-            for (ri, req) in tier.requirement.iter().enumerate() {
-                for (f, hits) in coverage.facility_hits.iter().enumerate() {
-                    if !counted[f] || !req.parsed.contains(&inputs.facilities[f].category) {
-                        continue;
-                    }
-                    for &(c, d) in hits {
-                        if d <= tier.distance_m {
-                            req_met[ri][c as usize] = true;
+            // One pass over the pairs: each facility's requirements as bits
+            // (64 per word), OR-ed into every community within the tier.
+            let words = tier.requirement.len().div_ceil(64).max(1);
+            let fac_bits: Vec<u64> = (0..nf)
+                .flat_map(|f| {
+                    (0..words).map(move |wi| {
+                        let mut bits = 0u64;
+                        if counted[f] {
+                            for (ri, req) in tier.requirement.iter().enumerate() {
+                                if ri / 64 == wi
+                                    && req.parsed.contains(&inputs.facilities[f].category)
+                                {
+                                    bits |= 1 << (ri % 64);
+                                }
+                            }
+                        }
+                        bits
+                    })
+                })
+                .collect();
+            let mut com_bits = vec![0u64; nc * words];
+            for (f, hits) in coverage.facility_hits.iter().enumerate() {
+                let fb = &fac_bits[f * words..(f + 1) * words];
+                if fb.iter().all(|b| *b == 0) {
+                    continue;
+                }
+                for &(c, d) in hits {
+                    if d <= tier.distance_m {
+                        let cb = &mut com_bits[c as usize * words..(c as usize + 1) * words];
+                        for (x, y) in cb.iter_mut().zip(fb) {
+                            *x |= *y;
                         }
                     }
                 }
             }
+            let req_met =
+                |ri: usize, c: usize| com_bits[c * words + ri / 64] & (1 << (ri % 64)) != 0;
             let missing: Vec<Vec<String>> = (0..nc)
                 .map(|c| {
                     tier.requirement
                         .iter()
                         .enumerate()
-                        .filter(|(ri, _)| !req_met[*ri][c])
+                        .filter(|(ri, _)| !req_met(*ri, c))
                         .map(|(_, r)| r.name.clone())
                         .collect()
                 })

@@ -8,6 +8,8 @@
 //! scratch); integer counts are summed in facility order, so results are the
 //! same for any thread count.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::search::{Scratch, bounded_multi_source};
@@ -72,7 +74,9 @@ pub struct Coverage {
     /// Per source (input order): (community, walking metres) for every
     /// community within `pair_m` of it, sorted by community. Filled for
     /// every attached source, counted or not: users must check `counts`.
-    pub facility_hits: Vec<Vec<(u32, f64)>>,
+    /// Shared between scenarios: the pairs do not depend on which
+    /// facilities count.
+    pub facility_hits: Arc<Vec<Vec<(u32, f64)>>>,
 }
 
 impl Coverage {
@@ -136,6 +140,20 @@ pub fn compute(
     communities: &[Access],
     settings: CoverageSettings,
 ) -> Coverage {
+    let hits = Arc::new(facility_pairs(graph, sources, communities, settings));
+    compute_with_pairs(graph, sources, communities, settings, hits)
+}
+
+/// [`compute`] with the facility-community pairs of an earlier run over
+/// the same facilities (only which of them count may differ): the
+/// per-facility searches are not repeated.
+pub fn compute_with_pairs(
+    graph: &WalkGraph,
+    sources: &[Source],
+    communities: &[Access],
+    settings: CoverageSettings,
+    per_facility: Arc<Vec<Vec<(u32, f64)>>>,
+) -> Coverage {
     let mut targets = vec![Target::Any];
     for c in Category::ALL {
         if sources
@@ -167,10 +185,36 @@ pub fn compute(
         )
         .collect();
 
+    let reachable = count_within(
+        &targets,
+        sources,
+        &per_facility,
+        communities.len(),
+        settings.limit_m,
+    );
+    Coverage {
+        settings,
+        targets,
+        nearest_m,
+        reachable,
+        facility_hits: per_facility,
+    }
+}
+
+/// Per source (input order): (community, walking metres) for every
+/// community within `pair_m`, sorted by community; one bounded search per
+/// attached facility (rayon over facilities, per-thread scratch).
+pub fn facility_pairs(
+    graph: &WalkGraph,
+    sources: &[Source],
+    communities: &[Access],
+    settings: CoverageSettings,
+) -> Vec<Vec<(u32, f64)>> {
+    let n = graph.node_count();
     // Pairs and reachable counts: one bounded search per counted facility.
     let pair_m = settings.pair_m.max(settings.limit_m);
     let index = NodeIndex::new(n, communities);
-    let per_facility: Vec<Vec<(u32, f64)>> = sources
+    sources
         .par_iter()
         .map_init(
             || (Scratch::new(n), vec![f64::INFINITY; communities.len()]),
@@ -211,21 +255,7 @@ pub fn compute(
                     .collect()
             },
         )
-        .collect();
-    let reachable = count_within(
-        &targets,
-        sources,
-        &per_facility,
-        communities.len(),
-        settings.limit_m,
-    );
-    Coverage {
-        settings,
-        targets,
-        nearest_m,
-        reachable,
-        facility_hits: per_facility,
-    }
+        .collect()
 }
 
 /// Per target and community: counted facilities within `limit_m`, from the

@@ -8,25 +8,43 @@ use std::collections::BinaryHeap;
 use crate::graph::WalkGraph;
 use crate::graph::csr::Direction;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A heap entry: the distance as its IEEE bits (for non-negative floats
+/// the bits order like the values, and integer compares are cheaper).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Entry {
-    dist: f64,
+    key: u64,
     node: u32,
 }
 
-impl Eq for Entry {}
+impl Entry {
+    #[inline]
+    fn new(dist: f64, node: u32) -> Self {
+        debug_assert!(dist >= 0.0);
+        Entry {
+            key: dist.to_bits(),
+            node,
+        }
+    }
+
+    #[inline]
+    fn dist(self) -> f64 {
+        f64::from_bits(self.key)
+    }
+}
 
 impl Ord for Entry {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
         // Min-heap on distance, then node index for a total order.
         other
-            .dist
-            .total_cmp(&self.dist)
+            .key
+            .cmp(&self.key)
             .then_with(|| other.node.cmp(&self.node))
     }
 }
 
 impl PartialOrd for Entry {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
@@ -101,10 +119,11 @@ pub fn bounded_multi_source(
     for (v, d) in sources {
         if d <= limit_m && d < scratch.tentative(v) {
             scratch.set(v, d);
-            scratch.heap.push(Entry { dist: d, node: v });
+            scratch.heap.push(Entry::new(d, v));
         }
     }
-    while let Some(Entry { dist, node }) = scratch.heap.pop() {
+    while let Some(entry) = scratch.heap.pop() {
+        let (dist, node) = (entry.dist(), entry.node);
         if dist > scratch.dist[node as usize] {
             continue;
         }
@@ -113,7 +132,7 @@ pub fn bounded_multi_source(
             let nd = dist + len;
             if nd <= limit_m && nd < scratch.tentative(w) {
                 scratch.set(w, nd);
-                scratch.heap.push(Entry { dist: nd, node: w });
+                scratch.heap.push(Entry::new(nd, w));
             }
         }
     }

@@ -97,7 +97,7 @@ pub fn compute(
         targets,
         nearest_m,
         reachable,
-        facility_hits,
+        facility_hits: std::sync::Arc::new(facility_hits),
     }
 }
 

@@ -306,7 +306,13 @@ pub fn run(
         coverage = coverage::compute(&g, &sources, &com_acc, cov_settings);
         coverage_after = any_planned.then(|| {
             let after = make_sources(inputs, &fa, &counts_after);
-            coverage::compute(&g, &after, &com_acc, cov_settings)
+            coverage::compute_with_pairs(
+                &g,
+                &after,
+                &com_acc,
+                cov_settings,
+                coverage.facility_hits.clone(),
+            )
         });
         timings.push(("search", t.elapsed()));
         mode = Mode::Network;

@@ -213,11 +213,22 @@ pub fn two_step(
         );
     }
 
-    let mut sorted = pairs.to_vec();
-    // Total order on every field, so an unstable sort is deterministic.
-    sorted.par_sort_unstable_by(cmp_pair);
-    // Keep the first (shortest) of duplicate (facility, community) pairs.
-    sorted.dedup_by(|b, a| a.facility == b.facility && a.community == b.community);
+    // Pairs from the coverage searches come grouped by facility and sorted
+    // by community without duplicates: use them as they are.
+    let in_order = pairs
+        .windows(2)
+        .all(|w| (w[0].facility, w[0].community) < (w[1].facility, w[1].community));
+    let sorted: std::borrow::Cow<[Pair]> = if in_order {
+        std::borrow::Cow::Borrowed(pairs)
+    } else {
+        let mut v = pairs.to_vec();
+        // Total order on every field, so an unstable sort is deterministic.
+        v.par_sort_unstable_by(cmp_pair);
+        // Keep the first (shortest) of duplicate (facility, community) pairs.
+        v.dedup_by(|b, a| a.facility == b.facility && a.community == b.community);
+        std::borrow::Cow::Owned(v)
+    };
+    let sorted: &[Pair] = &sorted;
 
     let weight: Vec<f64> = sorted
         .par_iter()
@@ -226,7 +237,7 @@ pub fn two_step(
 
     // Facility f's pairs are sorted[fstart[f]..fstart[f + 1]].
     let mut fstart = vec![0usize; nf + 1];
-    for p in &sorted {
+    for p in sorted {
         fstart[p.facility as usize + 1] += 1;
     }
     for f in 0..nf {
@@ -255,7 +266,7 @@ pub fn two_step(
     // Regroup by community with a stable counting sort: within a community,
     // pairs stay in ascending facility order, the order of the sorted pairs.
     let mut cstart = vec![0usize; nc + 1];
-    for p in &sorted {
+    for p in sorted {
         cstart[p.community as usize + 1] += 1;
     }
     for c in 0..nc {

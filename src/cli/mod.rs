@@ -629,11 +629,16 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         Some(p) => input::read_figures(p)?,
         None => Default::default(),
     };
+    let gaps_time = t.elapsed();
+    let t = Instant::now();
     let assessment = gaps::assess(&inputs, &study, &indicators, &figures);
+    let assess_time = t.elapsed();
+    let t = Instant::now();
     // The data files and the report (page + image) are independent.
     let (files, report) = rayon::join(
         || {
-            output::write_all(
+            let t = Instant::now();
+            let r = output::write_all(
                 &a.out,
                 &title,
                 &inputs,
@@ -643,13 +648,28 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
                     network_geojson: a.network_geojson,
                     export_graph: a.export_graph,
                 },
-            )
+            );
+            (r, t.elapsed())
         },
-        || output::report::write_files(&a.out, &title, &inputs, &study, Some(&assessment), lang),
+        || {
+            let t = Instant::now();
+            let r = output::report::write_files(
+                &a.out,
+                &title,
+                &inputs,
+                &study,
+                Some(&assessment),
+                lang,
+            );
+            (r, t.elapsed())
+        },
     );
+    let (files, files_time) = files;
+    let (report, report_time) = report;
     let mut written = files?;
     written.extend(report?);
     let write_time = t.elapsed();
+    let t = Instant::now();
     if !a.quiet {
         let text = output::summary::render(&title, &inputs, &study, &assessment);
         let mut out = std::io::stdout().lock();
@@ -662,17 +682,23 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
             writeln!(out, "data: {line}")?;
         }
     }
+    let summary_time = t.elapsed();
     if a.verbose {
         eprintln!("stage timings:");
         eprintln!("  {:<8} {:>9.1} ms", "load", load_time.as_secs_f64() * 1e3);
         for (name, d) in &study.timings {
             eprintln!("  {:<8} {:>9.1} ms", name, d.as_secs_f64() * 1e3);
         }
-        eprintln!(
-            "  {:<8} {:>9.1} ms",
-            "write",
-            write_time.as_secs_f64() * 1e3
-        );
+        for (name, d) in [
+            ("indicators", gaps_time),
+            ("gaps", assess_time),
+            ("write", write_time),
+            ("  files", files_time),
+            ("  report", report_time),
+            ("print", summary_time),
+        ] {
+            eprintln!("  {:<8} {:>9.1} ms", name, d.as_secs_f64() * 1e3);
+        }
         eprintln!(
             "  {:<8} {:>9.1} ms",
             "total",

@@ -1,5 +1,6 @@
 //! The readable summary table printed on stdout.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use crate::analysis::gaps::Assessment;
@@ -63,18 +64,17 @@ fn headline(s: &mut String, inputs: &Inputs, study: &Study, a: &Assessment) {
     );
     // People per kind count each subject once (a community missing two
     // tiers is one community).
-    let mut kinds: Vec<(&str, usize, f64, Vec<&str>)> = Vec::new();
+    let mut kinds: Vec<(&str, usize, f64, HashSet<&str>)> = Vec::new();
     for g in &a.gaps {
         let k = match kinds.iter().position(|k| k.0 == g.kind) {
             Some(i) => &mut kinds[i],
             None => {
-                kinds.push((g.kind, 0, 0.0, Vec::new()));
+                kinds.push((g.kind, 0, 0.0, HashSet::new()));
                 kinds.last_mut().expect("just pushed")
             }
         };
         k.1 += 1;
-        if !k.3.contains(&g.subject_id.as_str()) {
-            k.3.push(g.subject_id.as_str());
+        if k.3.insert(g.subject_id.as_str()) {
             k.2 += g.people;
         }
     }
