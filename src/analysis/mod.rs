@@ -12,4 +12,5 @@ pub mod siting;
 pub mod straight;
 pub mod study;
 pub mod supply;
+pub mod verify;
 pub mod windows;

@@ -124,6 +124,11 @@ pub struct AnalyzeArgs {
     /// for very large networks where only the figures are needed.
     #[arg(long)]
     pub skip_isochrones: bool,
+    /// After the run, recompute the nearest-facility distance of N
+    /// communities (evenly spread) with a plain Dijkstra and compare; a
+    /// mismatch is an error. Used by the scaling benchmark.
+    #[arg(long, value_name = "N")]
+    pub check_sample: Option<usize>,
     /// Catchment method for per-capita supply: 2sfca, e2sfca or gaussian.
     #[arg(long)]
     pub method: Option<String>,
@@ -605,6 +610,26 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
             skip_unions: a.skip_isochrones,
         },
     )?;
+    if let Some(n) = a.check_sample {
+        let t = Instant::now();
+        let check = crate::analysis::verify::check_nearest_sample(&study, n);
+        eprintln!(
+            "check: {} communities' nearest-facility distances recomputed with a plain Dijkstra \
+             in {:.1} s: largest difference {:.2e} m, {} mismatches",
+            check.checked,
+            t.elapsed().as_secs_f64(),
+            check.max_diff_m,
+            check.mismatches.len()
+        );
+        if let Some((c, table, plain)) = check.mismatches.first() {
+            bail!(
+                "check failed: community {} ({}): coverage table {table:?} m, plain Dijkstra \
+                 {plain:?} m",
+                c,
+                inputs.communities[*c].id
+            );
+        }
+    }
     let t = Instant::now();
     if !a.quiet && !study.catchments.hours_problems.is_empty() {
         let probs = &study.catchments.hours_problems;

@@ -1,0 +1,72 @@
+//! A 50,000-node synthetic city through the whole `analyze` pipeline, as the
+//! scaling benchmark runs it (`benches/scale.sh`), small enough for CI:
+//! PBF in, every output written, nearest distances of a sample of
+//! communities recomputed with a plain Dijkstra (`--check-sample`), and
+//! the outputs byte-identical with one and two worker threads.
+
+mod common;
+
+use common::{read_csv_rows, run_fitcircle, run_ok, temp_dir};
+
+#[test]
+fn synthetic_50k_city_end_to_end_checked_and_deterministic() {
+    let dir = temp_dir();
+    let d = dir.path();
+    run_ok(
+        d,
+        &[
+            "synth",
+            "--nodes",
+            "50000",
+            "--seed",
+            "3",
+            "--out",
+            "city.osm.pbf",
+        ],
+    );
+    let run = |threads: &str, out: &str| {
+        let o = run_fitcircle(
+            d,
+            &[
+                "analyze",
+                "--network",
+                "city.osm.pbf",
+                "--facilities",
+                "city.osm.pbf",
+                "--communities",
+                "city.osm.pbf",
+                "--skip-isochrones",
+                "--check-sample",
+                "400",
+                "--threads",
+                threads,
+                "--out",
+                out,
+            ],
+        );
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "analyze failed: {err}");
+        err
+    };
+    let err2 = run("2", "out2");
+    let err1 = run("1", "out1");
+    for err in [&err1, &err2] {
+        assert!(
+            err.contains("check: 400 communities") && err.contains(", 0 mismatches"),
+            "{err}"
+        );
+    }
+    let summary = read_csv_rows(&d.join("out2/summary.csv"));
+    assert!(!summary.is_empty());
+    let mut names: Vec<_> = std::fs::read_dir(d.join("out2"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "{names:?}");
+    for name in &names {
+        let a = std::fs::read(d.join("out1").join(name)).unwrap();
+        let b = std::fs::read(d.join("out2").join(name)).unwrap();
+        assert!(a == b, "{name:?} differs between 1 and 2 threads");
+    }
+}
