@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use geo::{Geometry, LineString, Polygon};
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::atomic;
@@ -46,6 +47,10 @@ const COORD_DECIMALS: i32 = 5;
 /// Most vertices of the walking network drawn in the report; the network is
 /// simplified harder until it fits (keeps large cities under a few MB).
 const MAX_NETWORK_POINTS: usize = 120_000;
+/// Above this many communities the map draws each as a point with its
+/// nearest-facility figures only (a browser cannot draw hundreds of
+/// thousands of polygons); the full figures stay in communities.geojson.
+pub const COMPACT_COMMUNITIES: usize = 20_000;
 
 /// Language of the report's labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -177,6 +182,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("people", "{value} 人", "{value} people"),
     ("scorecard_placeholder", "本次运行没有评分卡。", "No scorecard in this run."),
     ("notes_run", "本次运行的说明", "Notes of this run"),
+    ("notes_compact", "本次共有 {n} 个社区：地图上每个社区画成一个点，只显示到最近设施的步行时间；完整数据见 communities.geojson。", "This run has {n} communities: the map draws each as a point with its walk to the nearest facility only; the full figures are in communities.geojson."),
     ("notes_hours", "无法解析开放时间的设施", "Facilities whose opening hours could not be read"),
     ("notes_outside", "不在任何单元内的居民：{value} 人", "Residents outside every unit: {value}"),
     ("notes_definitions", "覆盖：社区到最近设施的步行距离不超过限值；覆盖比例 = 被覆盖社区人口 / 全部人口（含未接入路网者）。计入的设施：现有且向公众开放。", "Covered: the walk from a community to its nearest facility is within the limit; covered share = population of covered communities / all population (including those not on the network). Counted facilities: existing and open to the public."),
@@ -697,12 +703,39 @@ fn communities_json(cx: &Ctx) -> String {
     let st = cx.study;
     let cov = &st.coverage;
     let ca = &st.catchments;
+    let compact = cx.inputs.communities.len() > COMPACT_COMMUNITIES;
     let feats: Vec<String> = cx
         .inputs
         .communities
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, c)| {
+            if compact {
+                let props = json!({
+                    "id": c.id,
+                    "name": c.name,
+                    "pop": round(c.population, 1),
+                    "est": c.population_source == PopulationSource::Estimate,
+                    "unit": cx.unit_name(st.community_unit[i]),
+                    "reach": st.community_access[i].is_ok(),
+                    "why": st.community_access[i].as_ref().err().map(|e| e.reason()),
+                    "m": cx.any_minutes(i).map(|m| round(m, 1)),
+                    "cov": cx.covered_any(i),
+                    "cls": cx.class(i),
+                    "near": [],
+                    "tiers": [],
+                    "sfca": [
+                        round(ca.sfca_outdoor[i], 3),
+                        round(ca.sfca_indoor[i], 3),
+                        round(ca.sfca_total[i], 3)
+                    ],
+                });
+                let point = representative_point(&c.geometry).map(Geometry::Point);
+                return match point {
+                    Some(g) => feature(&geometry_json(&st.proj, &g, 0.0), &props),
+                    None => feature(&geometry_json(&st.proj, &c.geometry, 1.0), &props),
+                };
+            }
             let near: Vec<Value> = cov
                 .targets
                 .iter()
@@ -751,7 +784,7 @@ fn facilities_json(cx: &Ctx) -> String {
     let feats: Vec<String> = cx
         .inputs
         .facilities
-        .iter()
+        .par_iter()
         .enumerate()
         .filter_map(|(i, f)| {
             let p = representative_point(&f.geometry)?;
@@ -1720,6 +1753,14 @@ fn notes_html(cx: &Ctx) -> String {
     let st = cx.study;
     let mut s = String::new();
     let _ = write!(s, "<p>{}</p>", esc(tr(lang, "notes_definitions")));
+    let n = cx.inputs.communities.len();
+    if n > COMPACT_COMMUNITIES {
+        let _ = write!(
+            s,
+            "<p>{}</p>",
+            esc(&trf(lang, "notes_compact", &[("n", thousands(n as f64))]))
+        );
+    }
     if !cx.inputs.notes.is_empty() {
         let _ = write!(s, "<h3>{}</h3><ul>", esc(tr(lang, "notes_run")));
         for n in &cx.inputs.notes {
