@@ -683,6 +683,66 @@ mod tests {
         assert_eq!(minute_class(Some(1.0), false, 15.0, 30.0), 5);
     }
 
+    /// Dark pixels after drawing `text` in `family` on white.
+    fn ink(family: &str, text: &str) -> usize {
+        drawn(family, text).chunks(3).filter(|p| p[0] < 128).count()
+    }
+
+    /// The pixels of `text` drawn in `family` on white.
+    fn drawn(family: &str, text: &str) -> Vec<u8> {
+        register_font();
+        let (w, h) = (400u32, 80u32);
+        let mut buf = vec![255u8; (w * h * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+            root.draw(&Text::new(
+                text.to_string(),
+                (10, 10),
+                (family, 40).into_font().color(&BLACK),
+            ))
+            .unwrap();
+            root.present().unwrap();
+        }
+        buf
+    }
+
+    #[test]
+    fn dejavu_has_no_cjk_glyphs() {
+        assert!(!has_cjk_glyphs(dejavu::sans::regular()));
+        assert!(!has_cjk_glyphs(b"not a font"));
+    }
+
+    /// With a system CJK font (CI installs fonts-wqy-microhei), Chinese
+    /// labels are drawn: DejaVu draws every CJK character as the same
+    /// "missing glyph" box, the CJK font draws each differently and with
+    /// more ink. Skipped without a font outside CI.
+    #[test]
+    fn cjk_font_draws_chinese_labels() {
+        let font = std::env::var_os("FITCIRCLE_FONT")
+            .map(PathBuf::from)
+            .or_else(find_cjk_font);
+        let Some(font) = font else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI needs a CJK font (fonts-wqy-microhei) for map.png"
+            );
+            eprintln!("SKIPPED cjk_font_draws_chinese_labels: no CJK font installed");
+            return;
+        };
+        load_cjk_font(&font).unwrap_or_else(|e| panic!("{e}"));
+        assert!(cjk_font().is_some());
+        let text = tr(Lang::Zh, "map.facility");
+        let cjk = ink(CJK_FONT, text);
+        let latin = ink(FONT, text);
+        assert!(cjk > 400, "{}: only {cjk} dark pixels", font.display());
+        assert!(cjk > latin, "CJK {cjk} vs DejaVu {latin} dark pixels");
+        // 体 and 设: one box twice in DejaVu, two glyphs in the CJK font.
+        assert_eq!(drawn(FONT, "\u{4F53}"), drawn(FONT, "\u{8BBE}"));
+        assert_ne!(drawn(CJK_FONT, "\u{4F53}"), drawn(CJK_FONT, "\u{8BBE}"));
+        // Latin text still draws with the CJK font (notes, numbers).
+        assert!(ink(CJK_FONT, "15 min") > 100);
+    }
+
     #[test]
     fn cjk_is_left_out_of_image_text() {
         assert_eq!(
