@@ -167,6 +167,28 @@ fn gcj02_is_identity_outside_china() {
     let out = tmp.path().join("out");
     let n = check_converted(&out, "communities", Crs::Gcj02, "gcj02", "GCJ-02", 0.0, 0.0);
     assert!(n > 36);
+    // And the run says so.
+    let stdout = run_ok(
+        tmp.path(),
+        &[
+            "analyze",
+            "--out",
+            "out2",
+            "--json",
+            "--output-crs",
+            "gcj02",
+        ],
+    );
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("outside mainland China")),
+        "{}",
+        v["warnings"]
+    );
 }
 
 #[test]

@@ -271,6 +271,26 @@ fn stage(quiet: bool, name: &str) -> ProgressBar {
     pb
 }
 
+/// A warning when `--output-crs gcj02` is asked for data entirely outside
+/// mainland China, where GCJ-02 is WGS-84 unchanged.
+fn output_crs_warning(formats: &Formats, inputs: &input::Inputs) -> Option<String> {
+    if formats.extra_crs != Some(Crs::Gcj02) {
+        return None;
+    }
+    let outside = inputs
+        .communities
+        .iter()
+        .map(|c| &c.geometry)
+        .chain(inputs.facilities.iter().map(|f| &f.geometry))
+        .filter_map(study::representative_point)
+        .all(|p| crate::crs::out_of_china(p.x(), p.y()));
+    outside.then(|| {
+        "--output-crs gcj02: the data lie outside mainland China, where GCJ-02 is WGS-84 \
+         unchanged, so the .gcj02 files repeat the WGS-84 coordinates"
+            .to_string()
+    })
+}
+
 /// Load the CJK font for map.png: `--font` / `FITCIRCLE_FONT` (an error
 /// when unusable), else for Chinese labels the first system font found.
 /// Returns a warning when Chinese labels were asked for but no font is
@@ -527,8 +547,10 @@ fn sites(args: SitesArgs) -> Result<()> {
     let loaded = input::load(&cfg);
     pb.finish_and_clear();
     let mut inputs = loaded?;
+    let mut warnings = inputs.warnings.clone();
+    warnings.extend(output_crs_warning(&formats, &inputs));
     if !a.quiet {
-        for w in &inputs.warnings {
+        for w in &warnings {
             eprintln!("warning: {w}");
         }
     }
@@ -635,7 +657,7 @@ fn sites(args: SitesArgs) -> Result<()> {
     if args.common.json {
         let mut v = output::sites::json(&plan, &written);
         v["notes"] = json!(inputs.notes);
-        v["warnings"] = json!(inputs.warnings);
+        v["warnings"] = json!(warnings);
         v["distance_method"] = json!(study.mode.label());
         v["approximate"] = json!(study.mode.is_approximate());
         let mut out = std::io::stdout().lock();
@@ -732,6 +754,7 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
     let mut inputs = loaded?;
     let load_time = t.elapsed();
     warnings.extend(inputs.warnings.iter().cloned());
+    warnings.extend(output_crs_warning(&formats, &inputs));
     if !a.quiet {
         for w in &warnings {
             eprintln!("warning: {w}");
