@@ -4,18 +4,21 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
 
 use crate::analysis::gaps;
 use crate::analysis::study::{self, RunOptions};
 use crate::analysis::windows::{self, Window};
 use crate::config::{Config, InputSpec, NetworkSpec};
+use crate::crs::Crs;
 use crate::input;
 use crate::output::report::Lang;
-use crate::output::{self, OutputOptions};
+use crate::output::{self, Formats, OutputOptions, map_image};
 use crate::targets::{Indicators, Targets};
 
 /// fitcircle: prove every resident lives within a 15-minute walk of a place
@@ -27,36 +30,94 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Worked examples under `fitcircle analyze --help`.
+const ANALYZE_EXAMPLES: &str = "\
+Examples:
+  # The bundled Helsinki sample; every output in out/
+  fitcircle analyze
+
+  # Porto Alegre, also as FlatGeobuf (communities.fgb, ...), into out/poa
+  fitcircle analyze --bundle porto-alegre --out out/poa --format fgb
+
+  # Your own data; AMap (GCJ-02) communities, a 10-minute walk
+  fitcircle analyze --network city.osm.pbf --facilities gyms.csv \\
+      --communities homes.csv --communities-crs gcj02 --minutes 10
+
+  # Xicheng without a street network (APPROXIMATE), Chinese report and map,
+  # plus GCJ-02 copies of the GeoJSON files for AMap overlays
+  fitcircle analyze --bundle xicheng --facilities venues.csv --facilities-crs gcj02 \\
+      --lang zh --output-crs gcj02
+
+  # The summary as JSON for scripts; CSV without the Excel byte-order mark
+  fitcircle analyze --quiet --json --csv-bom false > summary.json";
+
+/// Worked examples under `fitcircle sites --help`.
+const SITES_EXAMPLES: &str = "\
+Examples:
+  # Five outdoor fitness stations on the bundled Helsinki sample
+  fitcircle sites --category fitness_station --count 5
+
+  # Ten school venues for Porto Alegre, sites also as FlatGeobuf
+  fitcircle sites --bundle porto-alegre --category school_venue --count 10 --format fgb
+
+  # Xicheng (no network: straight lines x 1.3), sites also in GCJ-02 for AMap
+  fitcircle sites --bundle xicheng --category football_pitch --count 5 --output-crs gcj02
+
+  # Choose among your own plots, within the 10-minute tier; JSON on stdout
+  fitcircle sites --category football_pitch --candidates plots.csv --tier 10min --json";
+
+/// Worked examples under `fitcircle synth --help`.
+const SYNTH_EXAMPLES: &str = "\
+Examples:
+  # A city of about 50,000 walking-graph nodes, then its analysis
+  fitcircle synth --nodes 50000 --out city.osm.pbf
+  fitcircle analyze --network city.osm.pbf --facilities city.osm.pbf \\
+      --communities city.osm.pbf
+
+  # Another (but again deterministic) city, south-west corner in Chengdu
+  fitcircle synth --nodes 200000 --seed 7 --lon 104.0 --lat 30.6 --out chengdu.osm.pbf";
+
+/// Worked examples under `fitcircle bundles --help`.
+const BUNDLES_EXAMPLES: &str = "\
+Examples:
+  fitcircle bundles
+  fitcircle analyze --bundle porto-alegre";
+
 #[derive(Debug, Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum Command {
     /// Walking coverage of sports facilities per community and unit.
     ///
-    /// With no options it runs the bundled Helsinki sample:
-    ///   fitcircle analyze
-    ///   fitcircle analyze --bundle porto-alegre --out out/poa
-    ///   fitcircle analyze --network city.osm.pbf --facilities gyms.csv \
-    ///       --communities homes.csv --communities-crs gcj02 --minutes 10
+    /// With no options it runs the bundled Helsinki sample. Writes GeoJSON,
+    /// CSV, report.html and map.png into --out (see the README for each file).
+    #[command(after_help = ANALYZE_EXAMPLES)]
     Analyze(AnalyzeArgs),
     /// Suggest sites for new facilities that newly cover the most residents.
     ///
-    /// Lazy greedy maximal covering, within 1 - 1/e of the best possible choice:
-    ///   fitcircle sites --category fitness_station --count 5
-    ///   fitcircle sites --bundle porto-alegre --category school_venue --count 10
-    ///   fitcircle sites --bundle xicheng --category football_pitch --count 5
-    ///   fitcircle sites --category football_pitch --candidates plots.csv --count 3
+    /// Lazy greedy maximal covering, within 1 - 1/e of the best possible
+    /// choice; writes sites.geojson and sites.csv into --out.
+    #[command(after_help = SITES_EXAMPLES)]
     Sites(SitesArgs),
     /// Write a synthetic city as an OSM PBF (for benchmarks and tests).
     ///
     /// Deterministic for a seed; streets, steps, a river with few bridges,
     /// islands, residential compounds with population and entrances, every
-    /// kind of sports facility and schools, unevenly spread:
-    ///   fitcircle synth --nodes 50000 --out city.osm.pbf
-    ///   fitcircle analyze --network city.osm.pbf --facilities city.osm.pbf \
-    ///       --communities city.osm.pbf
+    /// kind of sports facility and schools, unevenly spread.
+    #[command(after_help = SYNTH_EXAMPLES)]
     Synth(SynthArgs),
     /// List the bundled data sets.
+    #[command(after_help = BUNDLES_EXAMPLES)]
     Bundles,
+}
+
+/// `--format`: which vector format to write besides CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// GeoJSON only.
+    #[default]
+    Geojson,
+    /// GeoJSON and, next to each, FlatGeobuf (`communities.fgb`, ...).
+    Fgb,
 }
 
 /// Options of `fitcircle analyze`.
@@ -151,12 +212,121 @@ pub struct AnalyzeArgs {
     /// (the xicheng bundle or a title in Chinese), else en].
     #[arg(long)]
     pub lang: Option<String>,
+    /// Also write FlatGeobuf: `fgb` writes `<name>.fgb` next to each
+    /// `<name>.geojson` (same features, same order; for QGIS and GDAL).
+    #[arg(long, value_enum, default_value_t = Format::Geojson)]
+    pub format: Format,
+    /// Also write every GeoJSON (and .fgb) with coordinates in this CRS,
+    /// named `<name>.<crs>.geojson`, for overlay on Chinese web maps:
+    /// gcj02 (AMap/Gaode, Tencent) or bd09 (Baidu). The WGS-84 files are
+    /// always written; wgs84 adds nothing.
+    #[arg(long, default_value = "wgs84", value_name = "wgs84|gcj02|bd09")]
+    pub output_crs: String,
+    /// Start every CSV file with a UTF-8 byte-order mark, so that Excel
+    /// shows Chinese text correctly; `--csv-bom false` for scripts.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "true|false")]
+    pub csv_bom: bool,
+    /// Print the summary as JSON on stdout instead of the text summary
+    /// (printed even with --quiet).
+    #[arg(long)]
+    pub json: bool,
+    /// A font with Chinese glyphs (.ttf, .otf or .ttc) for map.png's labels
+    /// with --lang zh [default: $FITCIRCLE_FONT, else the first of the
+    /// usual system paths, e.g. /usr/share/fonts/truetype/wqy/wqy-microhei.ttc].
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
     /// Print stage timings and warnings in full on stderr.
     #[arg(long, short)]
     pub verbose: bool,
-    /// Print nothing but errors.
+    /// Print nothing but errors (no summary, warnings or progress spinners).
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+}
+
+impl AnalyzeArgs {
+    /// The formats and companions asked for.
+    pub fn formats(&self) -> Result<Formats> {
+        let crs: Crs = self
+            .output_crs
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!("--output-crs: {e}"))?;
+        Ok(Formats {
+            csv_bom: self.csv_bom,
+            fgb: self.format == Format::Fgb,
+            extra_crs: (crs != Crs::Wgs84).then_some(crs),
+        })
+    }
+}
+
+/// A spinner on stderr naming a stage, with the time it has taken so far.
+/// indicatif hides it when stderr is not a terminal (or `TERM` is unset or
+/// `dumb`); `quiet` hides it always. Clear it with `finish_and_clear`.
+fn stage(quiet: bool, name: &str) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        pb.set_style(style);
+    }
+    pb.set_message(name.to_string());
+    if !pb.is_hidden() {
+        pb.enable_steady_tick(Duration::from_millis(120));
+    }
+    pb
+}
+
+/// A warning when `--output-crs gcj02` is asked for data entirely outside
+/// mainland China, where GCJ-02 is WGS-84 unchanged.
+fn output_crs_warning(formats: &Formats, inputs: &input::Inputs) -> Option<String> {
+    if formats.extra_crs != Some(Crs::Gcj02) {
+        return None;
+    }
+    let outside = inputs
+        .communities
+        .iter()
+        .map(|c| &c.geometry)
+        .chain(inputs.facilities.iter().map(|f| &f.geometry))
+        .filter_map(study::representative_point)
+        .all(|p| crate::crs::out_of_china(p.x(), p.y()));
+    outside.then(|| {
+        "--output-crs gcj02: the data lie outside mainland China, where GCJ-02 is WGS-84 \
+         unchanged, so the .gcj02 files repeat the WGS-84 coordinates"
+            .to_string()
+    })
+}
+
+/// Load the CJK font for map.png: `--font` / `FITCIRCLE_FONT` (an error
+/// when unusable), else for Chinese labels the first system font found.
+/// Returns a warning when Chinese labels were asked for but no font is
+/// available (the map then stays English).
+fn load_map_font(a: &AnalyzeArgs, lang: Lang) -> Result<Option<String>> {
+    let explicit = a.font.clone().or_else(|| {
+        std::env::var_os("FITCIRCLE_FONT")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    if let Some(p) = explicit {
+        map_image::load_cjk_font(&p).context("--font / FITCIRCLE_FONT")?;
+        return Ok(None);
+    }
+    if lang != Lang::Zh {
+        return Ok(None);
+    }
+    let found = map_image::find_cjk_font();
+    let problem = match &found {
+        Some(p) => map_image::load_cjk_font(p).err().map(|e| e.to_string()),
+        None => Some(format!(
+            "no font with Chinese glyphs found (looked for {})",
+            map_image::CJK_FONT_PATHS.join(", ")
+        )),
+    };
+    Ok(problem.map(|why| {
+        format!(
+            "map.png labels are in English: {why}; install fonts-wqy-microhei or pass \
+             --font FILE (or set FITCIRCLE_FONT)"
+        )
+    }))
 }
 
 /// Options of `fitcircle synth`.
@@ -376,10 +546,16 @@ fn sites(args: SitesArgs) -> Result<()> {
         .category
         .parse()
         .map_err(|e: String| anyhow::anyhow!(e))?;
+    let formats = a.formats()?;
     let cfg = make_config(a)?;
-    let mut inputs = input::load(&cfg)?;
+    let pb = stage(a.quiet, "loading inputs");
+    let loaded = input::load(&cfg);
+    pb.finish_and_clear();
+    let mut inputs = loaded?;
+    let mut warnings = inputs.warnings.clone();
+    warnings.extend(output_crs_warning(&formats, &inputs));
     if !a.quiet {
-        for w in &inputs.warnings {
+        for w in &warnings {
             eprintln!("warning: {w}");
         }
     }
@@ -406,6 +582,7 @@ fn sites(args: SitesArgs) -> Result<()> {
         None => cfg.settings.limit_m(),
     };
     let window_list = windows_from(&cfg)?;
+    let pb = stage(a.quiet, "analysing: walking network and coverage");
     let study = study::run(
         &inputs,
         &cfg.settings,
@@ -415,7 +592,9 @@ fn sites(args: SitesArgs) -> Result<()> {
             facility_isochrones: false,
             skip_unions: true,
         },
-    )?;
+    );
+    pb.finish_and_clear();
+    let study = study?;
     let candidates = match &args.candidates {
         Some(p) => {
             let mut spec = InputSpec::from_path(p.clone());
@@ -443,6 +622,7 @@ fn sites(args: SitesArgs) -> Result<()> {
         }
         None => None,
     };
+    let pb = stage(a.quiet, "choosing sites");
     let plan = crate::analysis::siting::plan(
         &inputs,
         &study,
@@ -454,16 +634,41 @@ fn sites(args: SitesArgs) -> Result<()> {
             candidates,
             max_snap_m: cfg.settings.max_snap_m,
         },
-    )?;
+    );
+    pb.finish_and_clear();
+    let plan = plan?;
     std::fs::create_dir_all(&a.out).map_err(|source| crate::Error::Write {
         path: a.out.clone(),
         source,
     })?;
-    let geo_path = a.out.join("sites.geojson");
-    output::atomic::write_file(&geo_path, &|w| output::sites::write_sites_geojson(w, &plan))?;
-    let csv_path = a.out.join("sites.csv");
-    output::atomic::write_file(&csv_path, &|w| output::sites::write_sites_csv(w, &plan))?;
-    if !a.quiet {
+    let pb = stage(a.quiet, "writing files");
+    let written = output::write_named(
+        &a.out,
+        "sites.geojson",
+        &|w| output::sites::write_sites_geojson(w, &plan),
+        formats,
+    )
+    .and_then(|mut written| {
+        written.extend(output::write_named(
+            &a.out,
+            "sites.csv",
+            &|w| output::sites::write_sites_csv(w, &plan),
+            formats,
+        )?);
+        Ok(written)
+    });
+    pb.finish_and_clear();
+    let written = written?;
+    if args.common.json {
+        let mut v = output::sites::json(&plan, &written);
+        v["notes"] = json!(inputs.notes);
+        v["warnings"] = json!(warnings);
+        v["distance_method"] = json!(study.mode.label());
+        v["approximate"] = json!(study.mode.is_approximate());
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+    } else if !a.quiet {
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
@@ -505,8 +710,9 @@ fn sites(args: SitesArgs) -> Result<()> {
                 plan.sites.len()
             )?;
         }
-        writeln!(out, "wrote {}", geo_path.display())?;
-        writeln!(out, "wrote {}", csv_path.display())?;
+        for p in &written {
+            writeln!(out, "wrote {}", p.display())?;
+        }
     }
     Ok(())
 }
@@ -534,6 +740,7 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
             .context("setting up worker threads")?;
     }
     let t0 = Instant::now();
+    let formats = a.formats()?;
     let cfg = make_config(&a)?;
     let lang = match &a.lang {
         Some(l) => l
@@ -541,11 +748,20 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
             .map_err(|e| anyhow::anyhow!("--lang: {e}"))?,
         None => Lang::detect(&cfg.name, &cfg.title),
     };
+    let mut warnings: Vec<String> = Vec::new();
+    if let Some(w) = load_map_font(&a, lang)? {
+        warnings.push(w);
+    }
     let t = Instant::now();
-    let mut inputs = input::load(&cfg)?;
+    let pb = stage(a.quiet, "loading inputs");
+    let loaded = input::load(&cfg);
+    pb.finish_and_clear();
+    let mut inputs = loaded?;
     let load_time = t.elapsed();
+    warnings.extend(inputs.warnings.iter().cloned());
+    warnings.extend(output_crs_warning(&formats, &inputs));
     if !a.quiet {
-        for w in &inputs.warnings {
+        for w in &warnings {
             eprintln!("warning: {w}");
         }
     }
@@ -600,6 +816,10 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         None => Targets::bundled(),
     };
     let window_list = windows_from(&cfg)?;
+    let pb = stage(
+        a.quiet,
+        "analysing: walking network, coverage, catchments, isochrones",
+    );
     let study = study::run(
         &inputs,
         &cfg.settings,
@@ -609,7 +829,9 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
             facility_isochrones: a.isochrones,
             skip_unions: a.skip_isochrones,
         },
-    )?;
+    );
+    pb.finish_and_clear();
+    let study = study?;
     if let Some(n) = a.check_sample {
         let t = Instant::now();
         let check = crate::analysis::verify::check_nearest_sample(&study, n);
@@ -631,20 +853,24 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         }
     }
     let t = Instant::now();
-    if !a.quiet && !study.catchments.hours_problems.is_empty() {
+    if !study.catchments.hours_problems.is_empty() {
         let probs = &study.catchments.hours_problems;
         let shown: Vec<String> = probs
             .iter()
             .take(5)
             .map(|(id, e)| format!("{id} ({e})"))
             .collect();
-        eprintln!(
-            "warning: {} facilities have opening_hours fitcircle cannot read; they are treated \
+        let w = format!(
+            "{} facilities have opening_hours fitcircle cannot read; they are treated \
              as hours unknown (always open; school venues outside school hours): {}{}",
             probs.len(),
             shown.join("; "),
             if probs.len() > 5 { "; ..." } else { "" }
         );
+        if !a.quiet {
+            eprintln!("warning: {w}");
+        }
+        warnings.push(w);
     }
     let indicators = match &a.indicators {
         Some(p) => Indicators::read(p)?,
@@ -656,10 +882,13 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
     };
     let gaps_time = t.elapsed();
     let t = Instant::now();
+    let pb = stage(a.quiet, "assessing gaps and the scorecard");
     let assessment = gaps::assess(&inputs, &study, &indicators, &figures);
+    pb.finish_and_clear();
     let assess_time = t.elapsed();
     let t = Instant::now();
     // The data files and the report (page + image) are independent.
+    let pb = stage(a.quiet, "writing files");
     let (files, report) = rayon::join(
         || {
             let t = Instant::now();
@@ -672,6 +901,7 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
                 OutputOptions {
                     network_geojson: a.network_geojson,
                     export_graph: a.export_graph,
+                    formats,
                 },
             );
             (r, t.elapsed())
@@ -689,13 +919,21 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
             (r, t.elapsed())
         },
     );
+    pb.finish_and_clear();
     let (files, files_time) = files;
     let (report, report_time) = report;
     let mut written = files?;
     written.extend(report?);
     let write_time = t.elapsed();
     let t = Instant::now();
-    if !a.quiet {
+    if a.json {
+        let mut v =
+            output::summary::json(&title, &inputs, &study, &assessment, &written, &warnings);
+        v["attribution"] = json!(cfg.attribution);
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+    } else if !a.quiet {
         let text = output::summary::render(&title, &inputs, &study, &assessment);
         let mut out = std::io::stdout().lock();
         write!(out, "{text}")?;

@@ -4,18 +4,22 @@
 //! communities coloured by walking minutes to the nearest facility, the
 //! facilities as dots, a title and a legend. Text uses DejaVu Sans, embedded
 //! in the binary (the `dejavu` crate), so no system font is needed; it has no
-//! CJK glyphs, so the image's labels are English and CJK characters of a name
-//! are left out.
+//! CJK glyphs, so English labels are drawn with it and CJK characters of a
+//! note are left out. Chinese labels (`--lang zh`) need a font with CJK
+//! glyphs loaded at run time ([`load_cjk_font`]: `--font FILE`,
+//! `FITCIRCLE_FONT`, or one of [`CJK_FONT_PATHS`]); without one the image
+//! stays English.
 
 use std::io;
-use std::path::Path;
-use std::sync::Once;
+use std::path::{Path, PathBuf};
+use std::sync::{Once, OnceLock};
 
 use geo::{Geometry, LineString, MultiPolygon, Polygon};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use super::atomic;
+use super::report::{Lang, tr, trf};
 use crate::analysis::coverage::Target;
 use crate::analysis::study::{Study, representative_point};
 use crate::input::Inputs;
@@ -27,6 +31,83 @@ pub const WIDTH: u32 = 1600;
 pub const HEIGHT: u32 = 1200;
 
 const FONT: &str = "fitcircle-sans";
+const CJK_FONT: &str = "fitcircle-cjk";
+
+/// Where common systems keep a font with Chinese glyphs, tried in order
+/// (Debian `fonts-wqy-microhei`, `fonts-wqy-zenhei`, `fonts-noto-cjk`,
+/// Fedora / Arch Noto CJK, `fonts-arphic-uming`, macOS, Windows). In a
+/// `.ttc` collection the first face is used.
+pub const CJK_FONT_PATHS: &[&str] = &[
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Light.ttc",
+    "C:\\Windows\\Fonts\\msyh.ttc",
+    "C:\\Windows\\Fonts\\simhei.ttf",
+];
+
+/// A character every CJK font used for the labels must have (健, as in 健身).
+const CJK_PROBE: char = '\u{5065}';
+
+/// The CJK font registered for this process, if any.
+static CJK_LOADED: OnceLock<PathBuf> = OnceLock::new();
+
+/// The first of [`CJK_FONT_PATHS`] that exists.
+pub fn find_cjk_font() -> Option<PathBuf> {
+    CJK_FONT_PATHS
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+}
+
+/// Whether `bytes` hold a font (or the first face of a collection) with
+/// an outline for [`CJK_PROBE`].
+pub fn has_cjk_glyphs(bytes: &[u8]) -> bool {
+    use ab_glyph::Font;
+    match ab_glyph::FontRef::try_from_slice(bytes) {
+        Ok(f) => {
+            let id = f.glyph_id(CJK_PROBE);
+            id.0 != 0 && f.outline(id).is_some_and(|o| !o.curves.is_empty())
+        }
+        Err(_) => false,
+    }
+}
+
+/// Load the font file at `path` for Chinese labels in map.png. The file is
+/// read once and kept for the life of the process (plotters needs the
+/// bytes for as long as it draws); later calls with any path keep the first
+/// font. Fails, naming the file, when it cannot be read, is not a font, or
+/// has no Chinese glyphs.
+pub fn load_cjk_font(path: &Path) -> Result<()> {
+    if CJK_LOADED.get().is_some() {
+        return Ok(());
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !has_cjk_glyphs(&bytes) {
+        return Err(Error::file(
+            path,
+            "not a TrueType/OpenType font with Chinese glyphs (map.png needs one for --lang zh; \
+             e.g. /usr/share/fonts/truetype/wqy/wqy-microhei.ttc from fonts-wqy-microhei)",
+        ));
+    }
+    let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    plotters::style::register_font(CJK_FONT, FontStyle::Normal, bytes)
+        .map_err(|_| Error::file(path, "the font could not be registered for drawing"))?;
+    let _ = CJK_LOADED.set(path.to_path_buf());
+    Ok(())
+}
+
+/// The CJK font loaded by [`load_cjk_font`], if any.
+pub fn cjk_font() -> Option<&'static Path> {
+    CJK_LOADED.get().map(PathBuf::as_path)
+}
 const MARGIN: f64 = 30.0;
 const TITLE_H: f64 = 80.0;
 const LEGEND_W: i32 = 330;
@@ -173,9 +254,16 @@ fn polygons_of(g: &Geometry<f64>) -> Vec<&Polygon<f64>> {
     }
 }
 
-/// Render the map into an RGB buffer of `WIDTH x HEIGHT`.
-fn render(inputs: &Inputs, study: &Study) -> io::Result<Vec<u8>> {
+/// Render the map into an RGB buffer of `WIDTH x HEIGHT`. Labels are in
+/// `lang`, except that Chinese needs a loaded CJK font ([`cjk_font`]);
+/// without one they are English.
+fn render(inputs: &Inputs, study: &Study, lang: Lang) -> io::Result<Vec<u8>> {
     register_font();
+    let lang = if cjk_font().is_some() { lang } else { Lang::En };
+    let font = match lang {
+        Lang::Zh => CJK_FONT,
+        Lang::En => FONT,
+    };
     let mut buf = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut buf, (WIDTH, HEIGHT)).into_drawing_area();
@@ -215,7 +303,10 @@ fn render(inputs: &Inputs, study: &Study) -> io::Result<Vec<u8>> {
                     || (n.contains("APPROXIMATE") && !study.mode.is_approximate())
             })
             .map(|n| {
-                let n = latin_only(n);
+                let n = match lang {
+                    Lang::Zh => n.split_whitespace().collect::<Vec<_>>().join(" "),
+                    Lang::En => latin_only(n),
+                };
                 if n.chars().count() > 150 {
                     n.chars().take(147).collect::<String>() + "..."
                 } else {
@@ -375,41 +466,55 @@ fn render(inputs: &Inputs, study: &Study) -> io::Result<Vec<u8>> {
             .and_then(|t| all.targets.get(t))
             .map(|t| t.share())
             .unwrap_or(0.0);
-        let title = format!(
-            "{}-minute walk to a sports facility: {:.1} % of {} residents covered",
-            fmt_num(study.settings.minutes),
-            100.0 * share,
-            thousands(all.population)
+        let title = trf(
+            lang,
+            "map.title",
+            &[
+                ("minutes", fmt_num(study.settings.minutes)),
+                ("share", format!("{:.1}", 100.0 * share)),
+                ("population", thousands(all.population)),
+            ],
         );
-        let title_font = (FONT, 30).into_font().style(FontStyle::Bold).color(&BLACK);
+        let title_font = (font, 30).into_font().style(FontStyle::Bold).color(&BLACK);
         root.draw(&Text::new(title, (MARGIN as i32, 18), title_font))
             .map_err(draw_err)?;
         let method = if study.mode.is_approximate() {
-            format!(
-                "APPROXIMATE: straight-line distance x {} (no street network)",
-                study.settings.detour_factor
+            trf(
+                lang,
+                "map.method_straight",
+                &[("detour", study.settings.detour_factor.to_string())],
             )
         } else {
-            format!(
-                "walking distance along the street network at {} km/h ({:.0} m)",
-                fmt_num(study.settings.speed_kmh),
-                study.coverage.settings.limit_m
+            trf(
+                lang,
+                "map.method_network",
+                &[
+                    ("speed", fmt_num(study.settings.speed_kmh)),
+                    ("limit", format!("{:.0}", study.coverage.settings.limit_m)),
+                ],
             )
         };
-        let sub_font = (FONT, 18).into_font().color(&RGBColor(80, 80, 80));
+        let sub_font = (font, 18).into_font().color(&RGBColor(80, 80, 80));
         root.draw(&Text::new(method, (MARGIN as i32, 52), sub_font.clone()))
             .map_err(draw_err)?;
 
         // Legend, right of the map.
         let lim = limit_min;
         let rep = report_min;
+        let range = |a: f64, b: f64| {
+            trf(
+                lang,
+                "map.class_range",
+                &[("a", fmt_num(a)), ("b", fmt_num(b))],
+            )
+        };
         let classes = [
-            format!("<= {} min", fmt_num(lim / 3.0)),
-            format!("{}-{} min", fmt_num(lim / 3.0), fmt_num(2.0 * lim / 3.0)),
-            format!("{}-{} min", fmt_num(2.0 * lim / 3.0), fmt_num(lim)),
-            format!("{}-{} min", fmt_num(lim), fmt_num(rep)),
-            format!("> {} min or none", fmt_num(rep)),
-            "not on the network".to_string(),
+            trf(lang, "map.class_le", &[("a", fmt_num(lim / 3.0))]),
+            range(lim / 3.0, 2.0 * lim / 3.0),
+            range(2.0 * lim / 3.0, lim),
+            range(lim, rep),
+            trf(lang, "map.class_beyond", &[("a", fmt_num(rep))]),
+            tr(lang, "map.class_off").to_string(),
         ];
         let rows = classes.len()
             + 2
@@ -429,14 +534,14 @@ fn render(inputs: &Inputs, study: &Study) -> io::Result<Vec<u8>> {
             RGBColor(160, 160, 160).stroke_width(1),
         ))
         .map_err(draw_err)?;
-        let head_font = (FONT, 18).into_font().style(FontStyle::Bold).color(&BLACK);
+        let head_font = (font, 18).into_font().style(FontStyle::Bold).color(&BLACK);
         root.draw(&Text::new(
-            "Walk to the nearest facility",
+            tr(lang, "map.legend"),
             (lx + 12, ly + 10),
             head_font,
         ))
         .map_err(draw_err)?;
-        let item_font = (FONT, 16).into_font().color(&BLACK);
+        let item_font = (font, 16).into_font().color(&BLACK);
         let mut y = ly + 40;
         for (k, label) in classes.iter().enumerate() {
             root.draw(&Rectangle::new(
@@ -463,7 +568,7 @@ fn render(inputs: &Inputs, study: &Study) -> io::Result<Vec<u8>> {
         ))
         .map_err(draw_err)?;
         root.draw(&Text::new(
-            format!("within {} min of a facility", fmt_num(lim)),
+            trf(lang, "map.within", &[("a", fmt_num(lim))]),
             (lx + 50, y + 1),
             item_font.clone(),
         ))
@@ -476,7 +581,7 @@ fn render(inputs: &Inputs, study: &Study) -> io::Result<Vec<u8>> {
         ))
         .map_err(draw_err)?;
         root.draw(&Text::new(
-            "sports facility",
+            tr(lang, "map.facility"),
             (lx + 50, y + 1),
             item_font.clone(),
         ))
@@ -489,7 +594,7 @@ fn render(inputs: &Inputs, study: &Study) -> io::Result<Vec<u8>> {
             ))
             .map_err(draw_err)?;
             root.draw(&Text::new(
-                "street network",
+                tr(lang, "map.network"),
                 (lx + 50, y + 1),
                 item_font.clone(),
             ))
@@ -502,14 +607,18 @@ fn render(inputs: &Inputs, study: &Study) -> io::Result<Vec<u8>> {
                 unit_style,
             ))
             .map_err(draw_err)?;
-            root.draw(&Text::new("unit boundary", (lx + 50, y + 1), item_font))
-                .map_err(draw_err)?;
+            root.draw(&Text::new(
+                tr(lang, "map.unit"),
+                (lx + 50, y + 1),
+                item_font,
+            ))
+            .map_err(draw_err)?;
         }
 
         // Attribution, bottom left.
         if study.graph.is_some() {
             root.draw(&Text::new(
-                "Streets (c) OpenStreetMap contributors, ODbL 1.0",
+                tr(lang, "map.attribution"),
                 (MARGIN as i32, HEIGHT as i32 - 24),
                 sub_font.clone(),
             ))
@@ -519,7 +628,7 @@ fn render(inputs: &Inputs, study: &Study) -> io::Result<Vec<u8>> {
             root.draw(&Text::new(
                 n.clone(),
                 (MARGIN as i32, HEIGHT as i32 - 50 - 24 * k as i32),
-                (FONT, 16).into_font().color(&RGBColor(150, 40, 30)),
+                (font, 16).into_font().color(&RGBColor(150, 40, 30)),
             ))
             .map_err(draw_err)?;
         }
@@ -549,9 +658,10 @@ fn encode_png(w: &mut dyn io::Write, rgb: &[u8], width: u32, height: u32) -> io:
 }
 
 /// Write the static coverage map to `path` (PNG, [`WIDTH`] x [`HEIGHT`]),
-/// atomically: a temporary file in the same folder, then rename.
-pub fn write_map_png(path: &Path, inputs: &Inputs, study: &Study) -> Result<()> {
-    let rgb = render(inputs, study).map_err(|source| Error::Write {
+/// atomically: a temporary file in the same folder, then rename. Labels in
+/// `lang` (Chinese only when a CJK font is loaded, else English).
+pub fn write_map_png(path: &Path, inputs: &Inputs, study: &Study, lang: Lang) -> Result<()> {
+    let rgb = render(inputs, study, lang).map_err(|source| Error::Write {
         path: path.to_path_buf(),
         source,
     })?;
@@ -571,6 +681,66 @@ mod tests {
         assert_eq!(minute_class(Some(29.0), true, 15.0, 30.0), 3);
         assert_eq!(minute_class(None, true, 15.0, 30.0), 4);
         assert_eq!(minute_class(Some(1.0), false, 15.0, 30.0), 5);
+    }
+
+    /// Dark pixels after drawing `text` in `family` on white.
+    fn ink(family: &str, text: &str) -> usize {
+        drawn(family, text).chunks(3).filter(|p| p[0] < 128).count()
+    }
+
+    /// The pixels of `text` drawn in `family` on white.
+    fn drawn(family: &str, text: &str) -> Vec<u8> {
+        register_font();
+        let (w, h) = (400u32, 80u32);
+        let mut buf = vec![255u8; (w * h * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+            root.draw(&Text::new(
+                text.to_string(),
+                (10, 10),
+                (family, 40).into_font().color(&BLACK),
+            ))
+            .unwrap();
+            root.present().unwrap();
+        }
+        buf
+    }
+
+    #[test]
+    fn dejavu_has_no_cjk_glyphs() {
+        assert!(!has_cjk_glyphs(dejavu::sans::regular()));
+        assert!(!has_cjk_glyphs(b"not a font"));
+    }
+
+    /// With a system CJK font (CI installs fonts-wqy-microhei), Chinese
+    /// labels are drawn: DejaVu draws every CJK character as the same
+    /// "missing glyph" box, the CJK font draws each differently and with
+    /// more ink. Skipped without a font outside CI.
+    #[test]
+    fn cjk_font_draws_chinese_labels() {
+        let font = std::env::var_os("FITCIRCLE_FONT")
+            .map(PathBuf::from)
+            .or_else(find_cjk_font);
+        let Some(font) = font else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI needs a CJK font (fonts-wqy-microhei) for map.png"
+            );
+            eprintln!("SKIPPED cjk_font_draws_chinese_labels: no CJK font installed");
+            return;
+        };
+        load_cjk_font(&font).unwrap_or_else(|e| panic!("{e}"));
+        assert!(cjk_font().is_some());
+        let text = tr(Lang::Zh, "map.facility");
+        let cjk = ink(CJK_FONT, text);
+        let latin = ink(FONT, text);
+        assert!(cjk > 400, "{}: only {cjk} dark pixels", font.display());
+        assert!(cjk > latin, "CJK {cjk} vs DejaVu {latin} dark pixels");
+        // 体 and 设: one box twice in DejaVu, two glyphs in the CJK font.
+        assert_eq!(drawn(FONT, "\u{4F53}"), drawn(FONT, "\u{8BBE}"));
+        assert_ne!(drawn(CJK_FONT, "\u{4F53}"), drawn(CJK_FONT, "\u{8BBE}"));
+        // Latin text still draws with the CJK font (notes, numbers).
+        assert!(ink(CJK_FONT, "15 min") > 100);
     }
 
     #[test]

@@ -1,8 +1,12 @@
 //! Writers: RFC 7946 GeoJSON (streamed), CSV tables and the terminal
 //! summary. Every file is written to a temporary name in the output folder
 //! and renamed into place, so a failed run never leaves a half-written file.
+//! Each GeoJSON can have companions ([`derived`]: FlatGeobuf, GCJ-02 / BD-09
+//! copies); each CSV starts with a UTF-8 byte-order mark unless turned off,
+//! so that Excel reads Chinese text correctly.
 
 pub mod atomic;
+pub mod derived;
 pub mod geojson;
 pub mod map_image;
 pub mod report;
@@ -17,8 +21,34 @@ use rayon::prelude::*;
 
 use crate::analysis::gaps::Assessment;
 use crate::analysis::study::Study;
+use crate::crs::Crs;
 use crate::input::Inputs;
 use crate::{Error, Result};
+
+/// The UTF-8 byte-order mark written at the start of CSV files.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// File formats and companions, shared by `analyze` and `sites`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// Start every CSV with a UTF-8 byte-order mark (for Excel).
+    pub csv_bom: bool,
+    /// Also write `<name>.fgb` (FlatGeobuf) next to each `<name>.geojson`.
+    pub fgb: bool,
+    /// Also write `<name>.<crs>.geojson` with coordinates in this CRS
+    /// (GCJ-02 or BD-09; `None` or WGS-84: no extra files).
+    pub extra_crs: Option<Crs>,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Formats {
+            csv_bom: true,
+            fgb: false,
+            extra_crs: None,
+        }
+    }
+}
 
 /// Which optional outputs to write.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -27,6 +57,86 @@ pub struct OutputOptions {
     pub network_geojson: bool,
     /// `graph_nodes.csv` and `graph_edges.csv`.
     pub export_graph: bool,
+    /// Formats and companions.
+    pub formats: Formats,
+}
+
+/// A writer filling one file.
+pub type Fill<'a> = dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync + 'a;
+
+/// Write the CSV `path` through `fill`, after a byte-order mark when
+/// `bom` is set.
+pub fn write_csv(path: &Path, fill: &Fill, bom: bool) -> Result<()> {
+    atomic::write_file(path, &|w| {
+        if bom {
+            w.write_all(UTF8_BOM)?;
+        }
+        fill(w)
+    })
+}
+
+/// Write the GeoJSON `dir/<stem>.geojson` through `fill`, then its
+/// companions as `formats` asks: `<stem>.fgb`, `<stem>.<crs>.geojson` and
+/// `<stem>.<crs>.fgb`. Returns the paths written, the GeoJSON first.
+pub fn write_geojson(
+    dir: &Path,
+    stem: &str,
+    fill: &Fill,
+    formats: Formats,
+) -> Result<Vec<PathBuf>> {
+    let path = dir.join(format!("{stem}.geojson"));
+    let extra = formats.extra_crs.filter(|c| *c != Crs::Wgs84);
+    if !formats.fgb && extra.is_none() {
+        atomic::write_file(&path, fill)?;
+        return Ok(vec![path]);
+    }
+    let mut bytes = Vec::new();
+    fill(&mut bytes).map_err(|source| Error::Write {
+        path: path.clone(),
+        source,
+    })?;
+    atomic::write_file(&path, &|w| w.write_all(&bytes))?;
+    let mut written = vec![path.clone()];
+    let collection = derived::parse(&bytes).map_err(|source| Error::Write {
+        path: path.clone(),
+        source,
+    })?;
+    drop(bytes);
+    if formats.fgb {
+        let p = dir.join(format!("{stem}.fgb"));
+        atomic::write_file(&p, &|w| {
+            derived::write_fgb(w, &collection, stem, Crs::Wgs84)
+        })?;
+        written.push(p);
+    }
+    if let Some(crs) = extra {
+        let (tag, _) = derived::crs_labels(crs);
+        let converted = derived::to_crs(&collection, crs);
+        let p = dir.join(format!("{stem}.{tag}.geojson"));
+        atomic::write_file(&p, &|w| derived::write_geojson(w, &converted))?;
+        written.push(p);
+        if formats.fgb {
+            let p = dir.join(format!("{stem}.{tag}.fgb"));
+            atomic::write_file(&p, &|w| derived::write_fgb(w, &converted, stem, crs))?;
+            written.push(p);
+        }
+    }
+    Ok(written)
+}
+
+/// Write one output file by the kind its name ends in: a GeoJSON with its
+/// companions, a CSV with its byte-order mark, or any other file as is.
+pub fn write_named(dir: &Path, name: &str, fill: &Fill, formats: Formats) -> Result<Vec<PathBuf>> {
+    if let Some(stem) = name.strip_suffix(".geojson") {
+        return write_geojson(dir, stem, fill, formats);
+    }
+    let path = dir.join(name);
+    if name.ends_with(".csv") {
+        write_csv(&path, fill, formats.csv_bom)?;
+    } else {
+        atomic::write_file(&path, fill)?;
+    }
+    Ok(vec![path])
 }
 
 /// Write all outputs of a run into `dir` (created if missing). Returns the
@@ -43,10 +153,7 @@ pub fn write_all(
         path: dir.to_path_buf(),
         source,
     })?;
-    type Job<'a> = (
-        &'static str,
-        Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync + 'a>,
-    );
+    type Job<'a> = (&'static str, Box<Fill<'a>>);
     let mut jobs: Vec<Job> = vec![
         (
             "communities.geojson",
@@ -114,14 +221,13 @@ pub fn write_all(
     // The files are independent: write them side by side. Each is built
     // by one job, so its bytes do not depend on scheduling; errors are
     // reported for the first failing file in the list order.
-    let results: Vec<Result<PathBuf>> = jobs
+    let results: Vec<Result<Vec<PathBuf>>> = jobs
         .par_iter()
-        .map(|(name, f)| {
-            let path = dir.join(name);
-            atomic::write_file(&path, f.as_ref())?;
-            Ok(path)
-        })
+        .map(|(name, f)| write_named(dir, name, f.as_ref(), options.formats))
         .collect();
-    let written = results.into_iter().collect::<Result<Vec<_>>>()?;
+    let mut written = Vec::new();
+    for r in results {
+        written.extend(r?);
+    }
     Ok(written)
 }

@@ -197,6 +197,20 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("win.weekend", "周末", "weekend"),
     ("win.any_time", "全天候", "any time"),
     ("tier_label", "{minutes} 分钟生活圈（{metres} 米）", "{minutes}-minute tier ({metres} m)"),
+    // map.png (drawn in Chinese only when a CJK font is found).
+    ("map.title", "步行 {minutes} 分钟可达体育设施：{population} 名居民中 {share}% 已覆盖", "{minutes}-minute walk to a sports facility: {share} % of {population} residents covered"),
+    ("map.method_network", "沿步行路网计算步行距离，步速 {speed} km/h（{limit} 米）", "walking distance along the street network at {speed} km/h ({limit} m)"),
+    ("map.method_straight", "近似结果：直线距离 × {detour}（未提供路网）", "APPROXIMATE: straight-line distance x {detour} (no street network)"),
+    ("map.legend", "到最近体育设施的步行时间", "Walk to the nearest facility"),
+    ("map.class_le", "≤ {a} 分钟", "<= {a} min"),
+    ("map.class_range", "{a}–{b} 分钟", "{a}-{b} min"),
+    ("map.class_beyond", "超过 {a} 分钟或无设施", "> {a} min or none"),
+    ("map.class_off", "未接入路网", "not on the network"),
+    ("map.within", "任一设施 {a} 分钟步行范围", "within {a} min of a facility"),
+    ("map.facility", "体育设施", "sports facility"),
+    ("map.network", "步行路网", "street network"),
+    ("map.unit", "街道（单元）边界", "unit boundary"),
+    ("map.attribution", "路网 © OpenStreetMap 贡献者，ODbL 1.0", "Streets (c) OpenStreetMap contributors, ODbL 1.0"),
     ("cat.football_pitch", "足球场", "football pitch"),
     ("cat.basketball_court", "篮球场", "basketball court"),
     ("cat.tennis_court", "网球场", "tennis court"),
@@ -277,7 +291,7 @@ pub fn tr(lang: Lang, key: &str) -> &str {
 }
 
 /// [`tr`] with `{name}` placeholders filled in.
-fn trf(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+pub(crate) fn trf(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     let mut s = tr(lang, key).to_string();
     for (k, v) in args {
         s = s.replace(&format!("{{{k}}}"), v);
@@ -2415,7 +2429,7 @@ pub fn write_files(
                 write_report_with(w, title, inputs, study, assessment, lang)
             })
         },
-        || map_image::write_map_png(&png, inputs, study),
+        || map_image::write_map_png(&png, inputs, study, lang),
     );
     a?;
     b?;

@@ -79,6 +79,41 @@ pub fn write_sites_geojson(w: &mut dyn Write, plan: &SitePlan) -> io::Result<()>
     fw.finish()
 }
 
+/// The plan as JSON (`fitcircle sites --json`): the sites with the figures
+/// of sites.csv, and the files written.
+pub fn json(plan: &SitePlan, files: &[std::path::PathBuf]) -> Value {
+    let sites: Vec<Value> = plan
+        .sites
+        .iter()
+        .map(|s| {
+            let cumulative = plan.covered_before + s.pick.cumulative_population;
+            json!({
+                "rank": s.pick.rank,
+                "site_id": s.id,
+                "lon": round(s.lonlat[0], 7),
+                "lat": round(s.lonlat[1], 7),
+                "newly_covered_population": round(s.pick.newly_covered_population, 1),
+                "newly_covered_communities": s.pick.newly_covered_communities,
+                "cumulative_new_population": round(s.pick.cumulative_population, 1),
+                "covered_population_after": round(cumulative, 1),
+                "covered_share_after": round(share(plan, cumulative), 4),
+                "communities": s.newly_covered,
+            })
+        })
+        .collect();
+    json!({
+        "category": plan.category.as_str(),
+        "walk_m": round(plan.walk_m, 1),
+        "method": "lazy greedy maximal covering (within 1 - 1/e of the optimum)",
+        "candidates": plan.candidates,
+        "covered_population_before": round(plan.covered_before, 1),
+        "total_population": round(plan.total_population, 1),
+        "covered_share_before": round(share(plan, plan.covered_before), 4),
+        "sites": sites,
+        "files": files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+    })
+}
+
 /// One row per site, with the newly covered communities' ids.
 pub fn write_sites_csv(w: &mut dyn Write, plan: &SitePlan) -> io::Result<()> {
     let mut c = csv::Writer::from_writer(w);

@@ -1,10 +1,16 @@
-//! The readable summary table printed on stdout.
+//! The readable summary table printed on stdout, and the same figures as
+//! JSON (`--json`).
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
+use serde_json::{Value, json};
+
+use super::geojson::round;
+use crate::analysis::coverage::Target;
 use crate::analysis::gaps::Assessment;
-use crate::analysis::study::Study;
+use crate::analysis::study::{AreaSummary, Study};
 use crate::input::Inputs;
 
 fn thousands(x: f64) -> String {
@@ -62,26 +68,11 @@ fn headline(s: &mut String, inputs: &Inputs, study: &Study, a: &Assessment) {
         count("no data"),
         count("not spatial")
     );
-    // People per kind count each subject once (a community missing two
-    // tiers is one community).
-    let mut kinds: Vec<(&str, usize, f64, HashSet<&str>)> = Vec::new();
-    for g in &a.gaps {
-        let k = match kinds.iter().position(|k| k.0 == g.kind) {
-            Some(i) => &mut kinds[i],
-            None => {
-                kinds.push((g.kind, 0, 0.0, HashSet::new()));
-                kinds.last_mut().expect("just pushed")
-            }
-        };
-        k.1 += 1;
-        if k.3.insert(g.subject_id.as_str()) {
-            k.2 += g.people;
-        }
-    }
+    let kinds = gap_kinds(a);
     if kinds.is_empty() {
         let _ = writeln!(s, "          gaps: none");
     }
-    for (kind, n, people, _) in kinds {
+    for (kind, n, people) in kinds {
         let _ = writeln!(
             s,
             "          gaps: {:<34} {:>6} {:>12} people",
@@ -99,6 +90,137 @@ fn headline(s: &mut String, inputs: &Inputs, study: &Study, a: &Assessment) {
             thousands(g.newly_covered_people)
         );
     }
+}
+
+/// Gaps per kind, in order of first appearance: (kind, gaps, people).
+/// People per kind count each subject once (a community missing two tiers
+/// is one community).
+fn gap_kinds(a: &Assessment) -> Vec<(&'static str, usize, f64)> {
+    let mut kinds: Vec<(&'static str, usize, f64, HashSet<&str>)> = Vec::new();
+    for g in &a.gaps {
+        let k = match kinds.iter().position(|k| k.0 == g.kind) {
+            Some(i) => &mut kinds[i],
+            None => {
+                kinds.push((g.kind, 0, 0.0, HashSet::new()));
+                kinds.last_mut().expect("just pushed")
+            }
+        };
+        k.1 += 1;
+        // A set: a linear scan made this quadratic (150 s at 2M nodes).
+        if k.3.insert(g.subject_id.as_str()) {
+            k.2 += g.people;
+        }
+    }
+    kinds.into_iter().map(|(k, n, p, _)| (k, n, p)).collect()
+}
+
+/// Per-target rows of an area, rounded as in summary.csv.
+fn target_rows(area: &AreaSummary) -> Vec<Value> {
+    area.targets
+        .iter()
+        .map(|t| {
+            json!({
+                "target": t.target.name(),
+                "facilities": t.facilities,
+                "population": round(t.population, 1),
+                "covered_population": round(t.covered_population, 1),
+                "coverage_share": round(t.share(), 4),
+            })
+        })
+        .collect()
+}
+
+/// The summary as JSON (`fitcircle analyze --json`): the headline, each
+/// target, each unit, the mode (network or APPROXIMATE straight line),
+/// scorecard counts, gaps per kind, notes, warnings and the files written.
+/// Populations and shares are rounded as in summary.csv (1 and 4 decimals).
+pub fn json(
+    title: &str,
+    inputs: &Inputs,
+    study: &Study,
+    a: &Assessment,
+    files: &[PathBuf],
+    warnings: &[String],
+) -> Value {
+    let st = &study.settings;
+    let cov = &study.coverage;
+    let any = cov.target_index(Target::Any);
+    let covered = |i: usize| any.is_some_and(|t| cov.covered(t, i));
+    let all = &study.areas[0];
+    let headline = any.and_then(|t| all.targets.get(t));
+    let count = |x: &str| {
+        a.scorecard
+            .iter()
+            .filter(|r| r.status.as_str() == x)
+            .count()
+    };
+    let units: Vec<Value> = study.areas[1..]
+        .iter()
+        .filter_map(|area| {
+            let u = area.unit?;
+            let communities_covered = (0..inputs.communities.len())
+                .filter(|&i| study.community_unit[i] == Some(u) && covered(i))
+                .count();
+            let share = any
+                .and_then(|t| area.targets.get(t))
+                .map(|t| round(t.share(), 4));
+            Some(json!({
+                "id": inputs.units[u].id,
+                "name": inputs.units[u].name,
+                "communities": area.communities,
+                "communities_covered": communities_covered,
+                "population": round(area.population, 1),
+                "unreachable_population": round(area.unreachable_population, 1),
+                "coverage_share": share,
+                "targets": target_rows(area),
+            }))
+        })
+        .collect();
+    let per_capita = study.catchments.units.first().map(|u| {
+        json!({
+            "outdoor_m2_per_person": round(u.per_capita.outdoor_per_person(), 4),
+            "indoor_m2_per_person": round(u.per_capita.indoor_per_person(), 4),
+            "target_outdoor_m2_per_person": study.targets.per_capita.outdoor_m2_per_person,
+            "target_indoor_m2_per_person": study.targets.per_capita.indoor_m2_per_person,
+        })
+    });
+    json!({
+        "title": title,
+        "fitcircle_version": env!("CARGO_PKG_VERSION"),
+        "mode": if study.mode.is_approximate() { "straight_line" } else { "network" },
+        "approximate": study.mode.is_approximate(),
+        "distance_method": study.mode.label(),
+        "walk_minutes": st.minutes,
+        "speed_kmh": st.speed_kmh,
+        "limit_m": round(cov.settings.limit_m, 1),
+        "population": round(all.population, 1),
+        "covered_population": headline.map(|t| round(t.covered_population, 1)),
+        "coverage_share": headline.map(|t| round(t.share(), 4)),
+        "coverage_share_with_planned": a.covered_after.map(|x| round(x, 4)),
+        "unreachable_population": round(all.unreachable_population, 1),
+        "communities": inputs.communities.len(),
+        "communities_covered": (0..inputs.communities.len()).filter(|&i| covered(i)).count(),
+        "communities_unreachable": study.community_access.iter().filter(|x| x.is_err()).count(),
+        "facilities": inputs.facilities.len(),
+        "facilities_unreachable": study.facility_access.iter().filter(|x| x.is_err()).count(),
+        "targets": target_rows(all),
+        "units": units,
+        "per_capita": per_capita,
+        "scorecard": {
+            "indicators": a.scorecard.len(),
+            "met": count("met"),
+            "not_met": count("not met"),
+            "no_data": count("no data"),
+            "not_spatial": count("not spatial"),
+        },
+        "gaps": gap_kinds(a)
+            .into_iter()
+            .map(|(kind, n, people)| json!({"kind": kind, "gaps": n, "people": round(people, 1)}))
+            .collect::<Vec<_>>(),
+        "notes": inputs.notes,
+        "warnings": warnings,
+        "files": files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+    })
 }
 
 /// Render the summary as text.

@@ -1,0 +1,387 @@
+//! Every GeoJSON and FlatGeobuf file fitcircle writes opens in GDAL: each is
+//! read with `ogrinfo -ro -al -so` (the GDAL command-line tool, Debian's
+//! `gdal-bin`), which must pick the expected driver (GeoJSON or FlatGeobuf),
+//! report the same feature count as the file holds (parsed with serde_json)
+//! and give the key fields the expected OGR types (ids String, population
+//! and walking minutes Real, counts Integer, flags Boolean). A .fgb must
+//! have the same field types as its GeoJSON and the same count of features
+//! with a geometry (FlatGeobuf leaves out null geometries: GDAL cannot read
+//! them).
+//!
+//! Runs on the Helsinki bundle (`analyze` with every optional GeoJSON, and
+//! `sites`), and on the Xicheng bundle without a street network (straight
+//! lines, administrative units, GCJ-02 copies).
+//!
+//! Skipped, with a note, when `ogrinfo` is not installed, unless the `CI`
+//! environment variable is set: then a missing `ogrinfo` fails the test.
+//! `.ci/run` installs `gdal-bin`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{manifest_dir, read_json, run_ok, temp_dir};
+
+/// Whether `ogrinfo` runs; panics under CI when it does not.
+fn have_ogrinfo(test: &str) -> bool {
+    let ok = Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!("{test}: ogrinfo (GDAL) is required in CI; install Debian's gdal-bin");
+        }
+        eprintln!("SKIPPED {test}: ogrinfo not found (install gdal-bin to run this check)");
+    }
+    ok
+}
+
+/// What `ogrinfo -ro -al -so` says about a one-layer file.
+#[derive(Debug)]
+struct OgrLayer {
+    driver: String,
+    geometry: String,
+    count: usize,
+    /// Field name -> OGR type ("String", "Real", "Integer64", "Integer(Boolean)", ...).
+    fields: BTreeMap<String, String>,
+}
+
+fn ogrinfo(path: &Path) -> OgrLayer {
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-al", "-so"])
+        .arg(path)
+        .output()
+        .expect("run ogrinfo");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "ogrinfo {} failed:\n{stdout}\n{stderr}",
+        path.display()
+    );
+    assert!(
+        !stderr.contains("ERROR"),
+        "ogrinfo {} reported errors:\n{stderr}",
+        path.display()
+    );
+    let mut layer = OgrLayer {
+        driver: String::new(),
+        geometry: String::new(),
+        count: usize::MAX,
+        fields: BTreeMap::new(),
+    };
+    let mut layers = 0;
+    for line in stdout.lines() {
+        if let Some(rest) = line.trim().strip_prefix("using driver `") {
+            layer.driver = rest.split('\'').next().unwrap_or("").to_string();
+        } else if line.starts_with("Layer name: ") {
+            layers += 1;
+        } else if let Some(g) = line.strip_prefix("Geometry: ") {
+            layer.geometry = g.to_string();
+        } else if let Some(n) = line.strip_prefix("Feature Count: ") {
+            layer.count = n.trim().parse().expect("a feature count");
+        } else if let Some((name, rest)) = line.rsplit_once(": ") {
+            // Fields: "population: Real (0.0)", "reachable: Integer(Boolean) (0.0)".
+            if let Some((ty, width)) = rest.rsplit_once(' ')
+                && width.starts_with('(')
+                && width.ends_with(')')
+                && !name.starts_with(' ')
+                && ty.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            {
+                layer.fields.insert(name.to_string(), ty.to_string());
+            }
+        }
+    }
+    assert_eq!(
+        layers,
+        1,
+        "{}: one layer expected:\n{stdout}",
+        path.display()
+    );
+    assert_ne!(
+        layer.count,
+        usize::MAX,
+        "{}: no feature count",
+        path.display()
+    );
+    layer
+}
+
+/// Integer widths differ between drivers (GeoJSON: Integer, FlatGeobuf: Integer64).
+fn normalised(ty: &str) -> &str {
+    match ty {
+        "Integer64" => "Integer",
+        other => other,
+    }
+}
+
+fn files_with(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read the output folder")
+        .map(|e| e.expect("a folder entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Check every GeoJSON in `dir` (and its .fgb, when `fgb`): driver, count,
+/// and for FlatGeobuf the same field types as the GeoJSON. Returns the
+/// GeoJSON layers by file name.
+fn check_folder(dir: &Path, fgb: bool) -> BTreeMap<String, OgrLayer> {
+    let mut layers = BTreeMap::new();
+    let geojsons = files_with(dir, "geojson");
+    assert!(!geojsons.is_empty(), "no GeoJSON in {}", dir.display());
+    for path in geojsons {
+        let fc = read_json(&path);
+        let features = fc["features"].as_array().expect("features");
+        let n = features.len();
+        let located = features.iter().filter(|f| !f["geometry"].is_null()).count();
+        let layer = ogrinfo(&path);
+        assert_eq!(layer.driver, "GeoJSON", "{}", path.display());
+        assert_eq!(layer.count, n, "{}: feature count", path.display());
+        if fgb {
+            let fgb_path = path.with_extension("fgb");
+            let f = ogrinfo(&fgb_path);
+            assert_eq!(f.driver, "FlatGeobuf", "{}", fgb_path.display());
+            assert_eq!(f.count, located, "{}: feature count", fgb_path.display());
+            for (name, ty) in &layer.fields {
+                let fty = f
+                    .fields
+                    .get(name)
+                    .unwrap_or_else(|| panic!("{}: no field {name}", fgb_path.display()));
+                assert_eq!(
+                    normalised(fty),
+                    normalised(ty),
+                    "{}: type of {name}",
+                    fgb_path.display()
+                );
+            }
+            assert_eq!(f.fields.len(), layer.fields.len(), "{}", fgb_path.display());
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        layers.insert(name, layer);
+    }
+    if fgb {
+        assert_eq!(
+            files_with(dir, "fgb").len(),
+            layers.len(),
+            "one .fgb per .geojson in {}",
+            dir.display()
+        );
+    }
+    layers
+}
+
+fn assert_type(layers: &BTreeMap<String, OgrLayer>, file: &str, field: &str, want: &[&str]) {
+    let layer = layers
+        .get(file)
+        .unwrap_or_else(|| panic!("no {file}: {:?}", layers.keys()));
+    let got = layer
+        .fields
+        .get(field)
+        .unwrap_or_else(|| panic!("{file}: no field {field}: {:?}", layer.fields));
+    assert!(
+        want.contains(&got.as_str()),
+        "{file}: {field} is {got}, expected one of {want:?}"
+    );
+}
+
+#[test]
+fn helsinki_outputs_open_in_gdal() {
+    if !have_ogrinfo("helsinki_outputs_open_in_gdal") {
+        return;
+    }
+    let tmp = temp_dir();
+    run_ok(
+        tmp.path(),
+        &[
+            "analyze",
+            "--out",
+            "out",
+            "--quiet",
+            "--format",
+            "fgb",
+            "--network-geojson",
+            "--isochrones",
+        ],
+    );
+    let out = tmp.path().join("out");
+    let layers = check_folder(&out, true);
+    for f in [
+        "communities.geojson",
+        "facilities.geojson",
+        "isochrones.geojson",
+        "gaps.geojson",
+        "network.geojson",
+    ] {
+        assert!(layers.contains_key(f), "{f} missing");
+    }
+    assert_eq!(layers["communities.geojson"].count, 36);
+    assert_eq!(layers["facilities.geojson"].count, 42);
+    assert_eq!(layers["communities.geojson"].geometry, "Polygon");
+    let real = &["Real"];
+    let int = &["Integer", "Integer64"];
+    assert_type(&layers, "communities.geojson", "id", &["String"]);
+    assert_type(&layers, "communities.geojson", "population", real);
+    assert_type(&layers, "communities.geojson", "any_min", real);
+    assert_type(&layers, "communities.geojson", "any_m", real);
+    assert_type(&layers, "communities.geojson", "any_count", int);
+    assert_type(
+        &layers,
+        "communities.geojson",
+        "any_covered",
+        &["Integer(Boolean)"],
+    );
+    assert_type(&layers, "facilities.geojson", "id", &["String"]);
+    assert_type(&layers, "facilities.geojson", "area_m2", real);
+    assert_type(
+        &layers,
+        "facilities.geojson",
+        "population_within_limit",
+        real,
+    );
+    assert_type(&layers, "isochrones.geojson", "area_km2", real);
+    assert_type(&layers, "isochrones.geojson", "minutes", real);
+    assert_type(&layers, "gaps.geojson", "people", real);
+    assert_type(&layers, "network.geojson", "length_m", real);
+    assert_type(&layers, "network.geojson", "way_id", int);
+}
+
+#[test]
+fn xicheng_units_and_gcj02_copies_open_in_gdal() {
+    if !have_ogrinfo("xicheng_units_and_gcj02_copies_open_in_gdal") {
+        return;
+    }
+    let tmp = temp_dir();
+    let venues = manifest_dir().join("tests/fixtures/xicheng_venues/venues.csv");
+    run_ok(
+        tmp.path(),
+        &[
+            "analyze",
+            "--bundle",
+            "xicheng",
+            "--facilities",
+            venues.to_str().unwrap(),
+            "--facilities-crs",
+            "gcj02",
+            "--out",
+            "out",
+            "--quiet",
+            "--format",
+            "fgb",
+            "--output-crs",
+            "gcj02",
+        ],
+    );
+    let out = tmp.path().join("out");
+    let layers = check_folder(&out, true);
+    assert_eq!(layers["communities.geojson"].count, 789);
+    assert_eq!(layers["communities.gcj02.geojson"].count, 789);
+    assert_eq!(layers["units.geojson"].count, 1);
+    assert_eq!(layers["units.gcj02.geojson"].count, 1);
+    assert_eq!(layers["units.geojson"].geometry, "Multi Polygon");
+    assert_type(&layers, "units.geojson", "population", &["Real"]);
+    assert_type(
+        &layers,
+        "units.geojson",
+        "communities",
+        &["Integer", "Integer64"],
+    );
+    assert_type(&layers, "units.gcj02.geojson", "name", &["String"]);
+    assert_type(&layers, "communities.geojson", "any_min", &["Real"]);
+    assert_type(
+        &layers,
+        "communities.gcj02.geojson",
+        "population",
+        &["Real"],
+    );
+    assert_type(&layers, "communities.geojson", "unit", &["String"]);
+}
+
+#[test]
+fn sites_outputs_open_in_gdal() {
+    if !have_ogrinfo("sites_outputs_open_in_gdal") {
+        return;
+    }
+    let tmp = temp_dir();
+    run_ok(
+        tmp.path(),
+        &[
+            "sites",
+            "--category",
+            "fitness_station",
+            "--count",
+            "3",
+            "--out",
+            "out",
+            "--quiet",
+            "--format",
+            "fgb",
+        ],
+    );
+    let out = tmp.path().join("out");
+    let layers = check_folder(&out, true);
+    // Three sites: a point and an isochrone each.
+    assert_eq!(layers["sites.geojson"].count, 6);
+    assert_type(&layers, "sites.geojson", "site_id", &["String"]);
+    assert_type(&layers, "sites.geojson", "rank", &["Integer", "Integer64"]);
+    assert_type(
+        &layers,
+        "sites.geojson",
+        "newly_covered_population",
+        &["Real"],
+    );
+}
+
+/// FlatGeobuf written by the library from a collection with a null geometry
+/// and mixed geometry types (points and polygons, as gaps.geojson can be):
+/// GDAL reads the located features in order; the null one is left out.
+#[test]
+fn fgb_with_null_and_mixed_geometries_opens_in_gdal() {
+    if !have_ogrinfo("fgb_with_null_and_mixed_geometries_opens_in_gdal") {
+        return;
+    }
+    let text = r#"{"type":"FeatureCollection","name":"t","features":[
+{"type":"Feature","properties":{"id":"a","people":12.5,"n":3},"geometry":{"type":"Point","coordinates":[116.4,39.9]}},
+{"type":"Feature","properties":{"id":"b","people":null,"n":4},"geometry":null},
+{"type":"Feature","properties":{"id":"c","people":2.0,"n":5},"geometry":{"type":"Polygon","coordinates":[[[116.4,39.9],[116.41,39.9],[116.41,39.91],[116.4,39.9]]]}}
+]}"#;
+    let c = fitcircle::output::derived::parse(text.as_bytes()).expect("parse");
+    let tmp = temp_dir();
+    let path = tmp.path().join("t.fgb");
+    let mut bytes = Vec::new();
+    fitcircle::output::derived::write_fgb(&mut bytes, &c, "t", fitcircle::crs::Crs::Wgs84)
+        .expect("write fgb");
+    std::fs::write(&path, bytes).unwrap();
+    let layer = ogrinfo(&path);
+    assert_eq!(layer.driver, "FlatGeobuf");
+    assert_eq!(layer.count, 2);
+    assert_eq!(layer.geometry, "Unknown (any)");
+    assert_eq!(layer.fields["id"], "String");
+    assert_eq!(layer.fields["people"], "Real");
+    assert_eq!(layer.fields["n"], "Integer64");
+    // The features themselves, in order.
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-al", "-q"])
+        .arg(&path)
+        .output()
+        .expect("run ogrinfo");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let ia = text
+        .find("id (String) = a")
+        .unwrap_or_else(|| panic!("feature a:\n{text}"));
+    let ic = text
+        .find("id (String) = c")
+        .unwrap_or_else(|| panic!("feature c:\n{text}"));
+    assert!(ia < ic, "order kept:\n{text}");
+    assert!(!text.contains("id (String) = b"), "{text}");
+    assert!(!out.stderr.windows(5).any(|w| w == b"ERROR"), "GDAL errors");
+    assert!(text.contains("POINT (116.4 39.9)"), "{text}");
+    assert!(text.contains("POLYGON ((116.4 39.9"), "{text}");
+    assert!(text.contains("people (Real) = 12.5"), "{text}");
+}
