@@ -1,9 +1,8 @@
 //! Ways to edges: split walkable ways at shared nodes and way ends, measure
 //! each edge geodesically (metres), and find connected components.
 
-use std::collections::HashMap;
-
 use geo::{Distance, Geodesic, Point};
+use rayon::prelude::*;
 
 use crate::input::osm::RawOsm;
 use crate::input::osm_extract::WalkWay;
@@ -72,13 +71,14 @@ impl Network {
         }
         let mut comp = vec![u32::MAX; n];
         let mut sizes = Vec::new();
-        let mut root_to_comp: HashMap<u32, u32> = HashMap::new();
+        let mut root_to_comp: Vec<u32> = vec![u32::MAX; n];
         for v in 0..n as u32 {
             let r = find(&mut parent, v);
-            let c = *root_to_comp.entry(r).or_insert_with(|| {
+            if root_to_comp[r as usize] == u32::MAX {
                 sizes.push(0);
-                (sizes.len() - 1) as u32
-            });
+                root_to_comp[r as usize] = (sizes.len() - 1) as u32;
+            }
+            let c = root_to_comp[r as usize];
             comp[v as usize] = c;
             sizes[c as usize] += 1;
         }
@@ -121,34 +121,45 @@ pub fn polyline_length_m(pts: &[[f64; 2]]) -> f64 {
 /// it ends a way or is used more than once (shared by ways or revisited);
 /// ways are split there into edges. Consecutive duplicate nodes are dropped.
 pub fn build_network(raw: &RawOsm, ways: &[WalkWay]) -> Network {
-    let mut uses: HashMap<i64, u32> = HashMap::new();
-    for w in ways {
-        for (i, id) in w.nodes.iter().enumerate() {
-            let bump = if i == 0 || i + 1 == w.nodes.len() {
-                2
-            } else {
-                1
-            };
-            *uses.entry(*id).or_insert(0) += bump;
+    const MISSING: u32 = u32::MAX;
+    // Each way's node ids as positions in the file's sorted node list
+    // (binary searches, in parallel); MISSING when the file lacks the node.
+    let resolved: Vec<Vec<u32>> = ways
+        .par_iter()
+        .map(|w| {
+            w.nodes
+                .iter()
+                .map(|id| raw.node_ids.binary_search(id).map_or(MISSING, |i| i as u32))
+                .collect()
+        })
+        .collect();
+    // How often each node is used (way ends count twice): > 1 is a junction.
+    let mut uses: Vec<u8> = vec![0; raw.node_ids.len()];
+    for r in &resolved {
+        for (i, &k) in r.iter().enumerate() {
+            if k != MISSING {
+                let bump = if i == 0 || i + 1 == r.len() { 2 } else { 1 };
+                uses[k as usize] = uses[k as usize].saturating_add(bump);
+            }
         }
     }
     let mut net = Network::default();
-    let mut index: HashMap<i64, u32> = HashMap::new();
-    let mut node_of = |id: i64, coord: [f64; 2], net: &mut Network| -> u32 {
-        *index.entry(id).or_insert_with(|| {
-            net.coords.push(coord);
-            net.osm_ids.push(id);
-            (net.coords.len() - 1) as u32
-        })
+    let mut index: Vec<u32> = vec![MISSING; raw.node_ids.len()];
+    let mut node_of = |k: u32, net: &mut Network| -> u32 {
+        let slot = &mut index[k as usize];
+        if *slot == MISSING {
+            net.coords.push(raw.node_coords[k as usize]);
+            net.osm_ids.push(raw.node_ids[k as usize]);
+            *slot = (net.coords.len() - 1) as u32;
+        }
+        *slot
     };
-    for w in ways {
-        let mut nodes: Vec<(i64, [f64; 2])> = Vec::with_capacity(w.nodes.len());
-        for id in &w.nodes {
-            if nodes.last().is_some_and(|(last, _)| last == id) {
-                continue;
-            }
-            if let Some(c) = raw.coord(*id) {
-                nodes.push((*id, c));
+    let mut nodes: Vec<u32> = Vec::new();
+    for (w, r) in ways.iter().zip(&resolved) {
+        nodes.clear();
+        for &k in r {
+            if k != MISSING && nodes.last() != Some(&k) {
+                nodes.push(k);
             }
         }
         if nodes.len() < 2 {
@@ -156,15 +167,18 @@ pub fn build_network(raw: &RawOsm, ways: &[WalkWay]) -> Network {
         }
         let mut start = 0usize;
         for i in 1..nodes.len() {
-            let is_junction =
-                i + 1 == nodes.len() || uses.get(&nodes[i].0).copied().unwrap_or(0) > 1;
+            let is_junction = i + 1 == nodes.len() || uses[nodes[i] as usize] > 1;
             if !is_junction {
                 continue;
             }
-            let from = node_of(nodes[start].0, nodes[start].1, &mut net);
-            let to = node_of(nodes[i].0, nodes[i].1, &mut net);
+            let from = node_of(nodes[start], &mut net);
+            let to = node_of(nodes[i], &mut net);
             let geom_start = net.geom.len() as u32;
-            net.geom.extend(nodes[start..=i].iter().map(|(_, c)| *c));
+            net.geom.extend(
+                nodes[start..=i]
+                    .iter()
+                    .map(|&k| raw.node_coords[k as usize]),
+            );
             let geom_end = net.geom.len() as u32;
             let length_m = polyline_length_m(&net.geom[geom_start as usize..geom_end as usize]);
             net.edges.push(Edge {

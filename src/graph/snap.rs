@@ -9,6 +9,7 @@
 //! searches are exact along partial edges with no special cases.
 
 use geo::{Centroid, Geometry, LineString, Point};
+use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line};
 
@@ -121,29 +122,43 @@ impl<'a> Snapper<'a> {
     /// Index the network's segments (bulk-loaded R-trees, projected metres).
     pub fn new(net: &'a Network, proj: LocalProjection, settings: SnapSettings) -> Self {
         let (comp, comp_sizes) = net.components();
+        // Project every segment (in parallel, edge order kept).
+        let per_edge: Vec<(bool, Vec<SegmentItem>)> = (0..net.edges.len())
+            .into_par_iter()
+            .map(|e| {
+                let edge = &net.edges[e];
+                let big =
+                    comp_sizes[comp[edge.from as usize] as usize] >= settings.min_component_nodes;
+                let g = net.edge_geom(e);
+                let items = g
+                    .windows(2)
+                    .enumerate()
+                    .map(|(s, w)| {
+                        GeomWithData::new(
+                            Line::new(proj.project(w[0]), proj.project(w[1])),
+                            (e as u32, s as u32),
+                        )
+                    })
+                    .collect();
+                (big, items)
+            })
+            .collect();
         let mut main = Vec::new();
         let mut islands = Vec::new();
-        for (e, edge) in net.edges.iter().enumerate() {
-            let big = comp_sizes[comp[edge.from as usize] as usize] >= settings.min_component_nodes;
-            let g = net.edge_geom(e);
-            for (s, w) in g.windows(2).enumerate() {
-                let item = GeomWithData::new(
-                    Line::new(proj.project(w[0]), proj.project(w[1])),
-                    (e as u32, s as u32),
-                );
-                if big {
-                    main.push(item);
-                } else {
-                    islands.push(item);
-                }
+        for (big, items) in per_edge {
+            if big {
+                main.extend(items);
+            } else {
+                islands.extend(items);
             }
         }
+        let (main, islands) = rayon::join(|| segment_tree(main), || segment_tree(islands));
         Snapper {
             net,
             proj,
             settings,
-            main: segment_tree(main),
-            islands: segment_tree(islands),
+            main,
+            islands,
             comp,
             comp_sizes,
         }
@@ -356,14 +371,7 @@ pub fn attach(net: &Network, hits: &[SnapHit]) -> (Network, Vec<u32>) {
             }
         }
         if cuts.is_empty() {
-            push_edge(
-                &mut out,
-                edge,
-                edge.from,
-                edge.to,
-                g.to_vec(),
-                edge.length_m,
-            );
+            push_edge(&mut out, edge, edge.from, edge.to, g, edge.length_m);
             continue;
         }
         let mut prev_off = 0.0;
@@ -371,7 +379,7 @@ pub fn attach(net: &Network, hits: &[SnapHit]) -> (Network, Vec<u32>) {
         let mut pieces = split_polyline(g, &cuts.iter().map(|c| c.0).collect::<Vec<_>>());
         let last_piece = pieces.pop().expect("split gives cuts + 1 pieces");
         for ((off, node), piece) in cuts.iter().zip(pieces) {
-            push_edge(&mut out, edge, prev_node, *node, piece, off - prev_off);
+            push_edge(&mut out, edge, prev_node, *node, &piece, off - prev_off);
             prev_off = *off;
             prev_node = *node;
         }
@@ -380,16 +388,16 @@ pub fn attach(net: &Network, hits: &[SnapHit]) -> (Network, Vec<u32>) {
             edge,
             prev_node,
             edge.to,
-            last_piece,
+            &last_piece,
             edge.length_m - prev_off,
         );
     }
     (out, hit_node)
 }
 
-fn push_edge(out: &mut Network, base: &Edge, from: u32, to: u32, geom: Vec<[f64; 2]>, len: f64) {
+fn push_edge(out: &mut Network, base: &Edge, from: u32, to: u32, geom: &[[f64; 2]], len: f64) {
     let geom_start = out.geom.len() as u32;
-    out.geom.extend(geom);
+    out.geom.extend_from_slice(geom);
     out.edges.push(Edge {
         from,
         to,

@@ -126,6 +126,12 @@ impl RawOsm {
     /// Sort every list by id and pair node ids with coordinates; readers call
     /// this once at the end.
     pub fn finish(&mut self) {
+        // Extracts are usually sorted by type then id already: then there
+        // is nothing to do for the nodes (the largest list by far).
+        if self.node_ids.windows(2).all(|w| w[0] < w[1]) {
+            self.finish_elements();
+            return;
+        }
         let mut pairs: Vec<(i64, [f64; 2])> = self
             .node_ids
             .iter()
@@ -136,6 +142,10 @@ impl RawOsm {
         pairs.dedup_by_key(|p| p.0);
         self.node_ids = pairs.iter().map(|p| p.0).collect();
         self.node_coords = pairs.iter().map(|p| p.1).collect();
+        self.finish_elements();
+    }
+
+    fn finish_elements(&mut self) {
         self.tagged_nodes.sort_by_key(|n| n.id);
         self.tagged_nodes.dedup_by_key(|n| n.id);
         self.ways.sort_by_key(|w| w.id);

@@ -52,15 +52,20 @@ pub fn read_osm_pbf(path: &Path) -> Result<RawOsm> {
         ));
     }
     let reader = BlobReader::from_path(path).map_err(|e| pbf_error(path, e))?;
-    let parts: Vec<Result<RawOsm>> = reader
-        .par_bridge()
-        .map(|blob| {
-            let blob = blob.map_err(|e| pbf_error(path, e))?;
-            match blob.decode().map_err(|e| pbf_error(path, e))? {
+    // Read the (compressed) blobs in file order, then decode them in
+    // parallel keeping that order: a sorted file stays sorted, and
+    // `finish` has nothing to sort.
+    let blobs: Vec<osmpbf::Blob> = reader
+        .map(|blob| blob.map_err(|e| pbf_error(path, e)))
+        .collect::<Result<_>>()?;
+    let parts: Vec<Result<RawOsm>> = blobs
+        .par_iter()
+        .map(
+            |blob| match blob.decode().map_err(|e| pbf_error(path, e))? {
                 BlobDecode::OsmData(block) => Ok(decode_block(&block)),
                 _ => Ok(RawOsm::default()),
-            }
-        })
+            },
+        )
         .collect();
     let mut raw = RawOsm::default();
     let mut any_block = false;
