@@ -53,8 +53,8 @@ impl PartialOrd for Entry {
 /// Per-thread search state for graphs of up to `n` nodes.
 #[derive(Debug, Clone)]
 pub struct Scratch {
-    dist: Vec<f64>,
-    stamp: Vec<u32>,
+    /// (distance, generation stamp) per node: one cache line per visit.
+    slot: Vec<(f64, u32)>,
     generation: u32,
     heap: BinaryHeap<Entry>,
     /// Nodes reached by the last search (each once, in settling order).
@@ -64,8 +64,7 @@ pub struct Scratch {
 impl Scratch {
     pub fn new(n: usize) -> Self {
         Scratch {
-            dist: vec![f64::INFINITY; n],
-            stamp: vec![0; n],
+            slot: vec![(f64::INFINITY, 0); n],
             generation: 0,
             heap: BinaryHeap::new(),
             reached: Vec::new(),
@@ -75,7 +74,7 @@ impl Scratch {
     fn reset(&mut self) {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.slot.iter_mut().for_each(|s| s.1 = 0);
             self.generation = 1;
         }
         self.heap.clear();
@@ -85,13 +84,15 @@ impl Scratch {
     /// Distance (metres) of `v` in the last search, if reached within the limit.
     #[inline]
     pub fn dist(&self, v: u32) -> Option<f64> {
-        (self.stamp[v as usize] == self.generation).then(|| self.dist[v as usize])
+        let (d, stamp) = self.slot[v as usize];
+        (stamp == self.generation).then_some(d)
     }
 
     #[inline]
     fn tentative(&self, v: u32) -> f64 {
-        if self.stamp[v as usize] == self.generation {
-            self.dist[v as usize]
+        let (d, stamp) = self.slot[v as usize];
+        if stamp == self.generation {
+            d
         } else {
             f64::INFINITY
         }
@@ -99,8 +100,7 @@ impl Scratch {
 
     #[inline]
     fn set(&mut self, v: u32, d: f64) {
-        self.stamp[v as usize] = self.generation;
-        self.dist[v as usize] = d;
+        self.slot[v as usize] = (d, self.generation);
     }
 }
 
@@ -124,7 +124,7 @@ pub fn bounded_multi_source(
     }
     while let Some(entry) = scratch.heap.pop() {
         let (dist, node) = (entry.dist(), entry.node);
-        if dist > scratch.dist[node as usize] {
+        if dist > scratch.slot[node as usize].0 {
             continue;
         }
         scratch.reached.push(node);

@@ -20,18 +20,18 @@ pub struct WalkGraph {
     /// Nodes, edges and geometry (kept for output).
     pub net: Network,
     out_first: Vec<u32>,
-    out_head: Vec<u32>,
-    out_len: Vec<f64>,
+    /// (head node, length in metres) of each arc: one array, so a search
+    /// touches one cache line per arc.
+    out_arcs: Vec<(u32, f64)>,
     in_first: Vec<u32>,
-    in_head: Vec<u32>,
-    in_len: Vec<f64>,
+    in_arcs: Vec<(u32, f64)>,
     /// Weakly connected component per node.
     pub component: Vec<u32>,
     /// Node count per component.
     pub component_sizes: Vec<u32>,
 }
 
-fn csr(n: usize, arcs: &mut [(u32, u32, f64)]) -> (Vec<u32>, Vec<u32>, Vec<f64>) {
+fn csr(n: usize, arcs: &mut [(u32, u32, f64)]) -> (Vec<u32>, Vec<(u32, f64)>) {
     arcs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.total_cmp(&b.2)));
     let mut first = vec![0u32; n + 1];
     for a in arcs.iter() {
@@ -40,9 +40,7 @@ fn csr(n: usize, arcs: &mut [(u32, u32, f64)]) -> (Vec<u32>, Vec<u32>, Vec<f64>)
     for i in 0..n {
         first[i + 1] += first[i];
     }
-    let head = arcs.iter().map(|a| a.1).collect();
-    let len = arcs.iter().map(|a| a.2).collect();
-    (first, head, len)
+    (first, arcs.iter().map(|a| (a.1, a.2)).collect())
 }
 
 impl WalkGraph {
@@ -65,17 +63,15 @@ impl WalkGraph {
                 in_arcs.push((e.from, e.to, e.length_m));
             }
         }
-        let (out_first, out_head, out_len) = csr(n, &mut out_arcs);
-        let (in_first, in_head, in_len) = csr(n, &mut in_arcs);
+        let (out_first, out_arcs) = csr(n, &mut out_arcs);
+        let (in_first, in_arcs) = csr(n, &mut in_arcs);
         let (component, component_sizes) = net.components();
         WalkGraph {
             net,
             out_first,
-            out_head,
-            out_len,
+            out_arcs,
             in_first,
-            in_head,
-            in_len,
+            in_arcs,
             component,
             component_sizes,
         }
@@ -87,17 +83,18 @@ impl WalkGraph {
 
     /// Number of arcs (directed) in the graph.
     pub fn arc_count(&self) -> usize {
-        self.out_head.len()
+        self.out_arcs.len()
     }
 
     /// Neighbours of `v` with arc lengths (metres) in direction `dir`.
     #[inline]
     pub fn arcs(&self, v: u32, dir: Direction) -> impl Iterator<Item = (u32, f64)> + '_ {
-        let (first, head, len) = match dir {
-            Direction::Outbound => (&self.out_first, &self.out_head, &self.out_len),
-            Direction::Inbound => (&self.in_first, &self.in_head, &self.in_len),
+        let (first, arcs) = match dir {
+            Direction::Outbound => (&self.out_first, &self.out_arcs),
+            Direction::Inbound => (&self.in_first, &self.in_arcs),
         };
-        let r = first[v as usize] as usize..first[v as usize + 1] as usize;
-        head[r.clone()].iter().copied().zip(len[r].iter().copied())
+        arcs[first[v as usize] as usize..first[v as usize + 1] as usize]
+            .iter()
+            .copied()
     }
 }
