@@ -77,12 +77,21 @@ pub struct Coverage {
     /// Shared between scenarios: the pairs do not depend on which
     /// facilities count.
     pub facility_hits: Arc<Vec<Vec<(u32, f64)>>>,
+    /// False in a coverage-only run: no per-facility searches, so
+    /// `facility_hits` are empty and `reachable` has no rows.
+    pub has_pairs: bool,
 }
 
 impl Coverage {
     /// Is community `c` within the limit of target index `t`?
     pub fn covered(&self, t: usize, c: usize) -> bool {
         self.nearest_m[t][c].is_some_and(|d| d <= self.settings.limit_m)
+    }
+
+    /// Counted facilities of target index `t` within the limit of
+    /// community `c`; `None` in a coverage-only run.
+    pub fn count(&self, t: usize, c: usize) -> Option<u32> {
+        self.has_pairs.then(|| self.reachable[t][c])
     }
 
     /// Index of a target in [`Coverage::targets`].
@@ -144,6 +153,22 @@ pub fn compute(
     compute_with_pairs(graph, sources, communities, settings, hits)
 }
 
+/// Nearest distances only: no per-facility searches, so no counts or
+/// pairs (`has_pairs` is false). The cost is one multi-source search per
+/// target, whatever the number of facilities.
+pub fn compute_nearest_only(
+    graph: &WalkGraph,
+    sources: &[Source],
+    communities: &[Access],
+    settings: CoverageSettings,
+) -> Coverage {
+    let empty = Arc::new(vec![Vec::new(); sources.len()]);
+    let mut cov = compute_with_pairs(graph, sources, communities, settings, empty);
+    cov.reachable.clear();
+    cov.has_pairs = false;
+    cov
+}
+
 /// [`compute`] with the facility-community pairs of an earlier run over
 /// the same facilities (only which of them count may differ): the
 /// per-facility searches are not repeated.
@@ -198,6 +223,7 @@ pub fn compute_with_pairs(
         nearest_m,
         reachable,
         facility_hits: per_facility,
+        has_pairs: true,
     }
 }
 

@@ -176,7 +176,8 @@ pub fn assess(
     figures: &Figures,
 ) -> Assessment {
     let cov = &study.coverage;
-    let ca = &study.catchments;
+    // None in a coverage-only run: only the coverage gaps are assessed.
+    let ca = study.catchments.as_ref();
     let pc = &study.targets.per_capita;
     let limit = cov.settings.limit_m;
     let minutes = study.settings.minutes;
@@ -234,7 +235,7 @@ pub fn assess(
                 geometry: Some(com.geometry.clone()),
             });
         }
-        for t in &ca.tiers {
+        for t in ca.iter().flat_map(|ca| &ca.tiers) {
             if !t.missing[c].is_empty() {
                 gaps.push(Gap {
                     kind: "tier_missing",
@@ -260,7 +261,7 @@ pub fn assess(
 
     // 2. Units below the per-capita targets; new communities below.
     let (lead14, lead14_en) = lead_of("14");
-    for u in &ca.units[1..] {
+    for u in ca.iter().flat_map(|ca| &ca.units[1..]) {
         let Some(ui) = u.unit else { continue };
         if !u.meets_per_capita {
             let unit = &inputs.units[ui];
@@ -292,7 +293,7 @@ pub fn assess(
         }
     }
     for (c, com) in inputs.communities.iter().enumerate() {
-        if let Some(n) = &ca.new_check[c] {
+        if let Some(n) = ca.and_then(|ca| ca.new_check[c].as_ref()) {
             if !n.met {
                 gaps.push(Gap {
                     kind: "new_community_below_per_capita",
@@ -363,7 +364,11 @@ pub fn assess(
                 unit: unit_name(study.facility_unit[f]),
                 people: hits_pop(f).max(after_hits_pop(f)),
                 explanation_zh: "学校体育场地未向社会开放".into(),
-                explanation_en: "school sports venue not open to the public (people = residents within the walk who could use it)".into(),
+                explanation_en: if cov.has_pairs {
+                    "school sports venue not open to the public (people = residents within the walk who could use it)".into()
+                } else {
+                    "school sports venue not open to the public (people not counted in a coverage-only run)".into()
+                },
                 geometry: Some(fac.geometry.clone()),
             });
         }
@@ -398,7 +403,8 @@ pub fn assess(
             }
         }
     }
-    if generation_known {
+    // Needs the facility-community pairs (not in a coverage-only run).
+    if generation_known && cov.has_pairs {
         for (c, com) in inputs.communities.iter().enumerate() {
             if !has_gen2[c] && study.community_access[c].is_ok() {
                 gaps.push(Gap {
@@ -502,7 +508,7 @@ pub fn assess(
         .as_ref()
         .map(|a| covered_share(inputs, a));
     let mut planned_gains = Vec::new();
-    if let (Some(after), Some(t)) = (&study.coverage_after, any) {
+    if let (Some(after), Some(t), true) = (&study.coverage_after, any, cov.has_pairs) {
         for (f, fac) in inputs.facilities.iter().enumerate() {
             if fac.status != Status::Planned {
                 continue;
@@ -664,8 +670,18 @@ fn score(
                 )
             }
             "per_capita_new_communities" => {
-                let new: Vec<_> = study.catchments.new_check.iter().flatten().collect();
-                if new.is_empty() {
+                let new: Vec<_> = study
+                    .catchments
+                    .iter()
+                    .flat_map(|ca| ca.new_check.iter().flatten())
+                    .collect();
+                if study.catchments.is_none() {
+                    row(
+                        Status4::NoData,
+                        String::new(),
+                        "not computed: a coverage-only run has no catchment figures".to_string(),
+                    )
+                } else if new.is_empty() {
                     row(
                         Status4::NoData,
                         String::new(),
@@ -720,7 +736,13 @@ fn score(
                 }
             }
             "second_generation_equipment_5min" => {
-                if !generation_known {
+                if !study.coverage.has_pairs {
+                    row(
+                        Status4::NoData,
+                        String::new(),
+                        "not computed: a coverage-only run has no facility-community pairs".into(),
+                    )
+                } else if !generation_known {
                     row(
                         Status4::NoData,
                         String::new(),

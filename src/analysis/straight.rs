@@ -98,6 +98,7 @@ pub fn compute(
         nearest_m,
         reachable,
         facility_hits: std::sync::Arc::new(facility_hits),
+        has_pairs: true,
     }
 }
 

@@ -85,6 +85,11 @@ pub struct RunOptions {
     pub facility_isochrones: bool,
     /// Skip the per-target isochrone unions (e.g. for `sites`).
     pub skip_unions: bool,
+    /// Coverage only: nearest distances and covered population, without
+    /// the per-facility searches, catchments (tiers, windows, 2SFCA,
+    /// per-capita by unit) or isochrones. For metropolitan networks where
+    /// the coverage table is needed fast.
+    pub coverage_only: bool,
 }
 
 /// Results of a run.
@@ -108,8 +113,9 @@ pub struct Study {
     pub facility_unit: Vec<Option<usize>>,
     /// Whole area first, then one per unit.
     pub areas: Vec<AreaSummary>,
-    /// Tiers, windows, 2SFCA, per-capita figures.
-    pub catchments: Catchments,
+    /// Tiers, windows, 2SFCA, per-capita figures; `None` in a
+    /// coverage-only run ([`RunOptions::coverage_only`]).
+    pub catchments: Option<Catchments>,
     /// Union of the walking catchments per coverage target (same order as
     /// `coverage.targets`), lon/lat.
     pub isochrones: Vec<MultiPolygon<f64>>,
@@ -303,16 +309,24 @@ pub fn run(
         let t = Instant::now();
         let sources = make_sources(inputs, &fa, &facility_counts);
         let com_acc: Vec<Access> = ca.iter().map(|a| a.clone().unwrap_or_default()).collect();
-        coverage = coverage::compute(&g, &sources, &com_acc, cov_settings);
+        coverage = if options.coverage_only {
+            coverage::compute_nearest_only(&g, &sources, &com_acc, cov_settings)
+        } else {
+            coverage::compute(&g, &sources, &com_acc, cov_settings)
+        };
         coverage_after = any_planned.then(|| {
             let after = make_sources(inputs, &fa, &counts_after);
-            coverage::compute_with_pairs(
-                &g,
-                &after,
-                &com_acc,
-                cov_settings,
-                coverage.facility_hits.clone(),
-            )
+            if options.coverage_only {
+                coverage::compute_nearest_only(&g, &after, &com_acc, cov_settings)
+            } else {
+                coverage::compute_with_pairs(
+                    &g,
+                    &after,
+                    &com_acc,
+                    cov_settings,
+                    coverage.facility_hits.clone(),
+                )
+            }
         });
         timings.push(("search", t.elapsed()));
         mode = Mode::Network;
@@ -379,16 +393,18 @@ pub fn run(
     timings.push(("summary", t.elapsed()));
 
     let t = Instant::now();
-    let catchments = catchment::evaluate(
-        inputs,
-        &coverage,
-        &facility_counts,
-        &community_unit,
-        &facility_unit,
-        settings,
-        targets,
-        window_list,
-    );
+    let catchments = (!options.coverage_only).then(|| {
+        catchment::evaluate(
+            inputs,
+            &coverage,
+            &facility_counts,
+            &community_unit,
+            &facility_unit,
+            settings,
+            targets,
+            window_list,
+        )
+    });
     timings.push(("catchments", t.elapsed()));
 
     let t = Instant::now();
@@ -417,7 +433,7 @@ pub fn run(
             }
         })
         .collect();
-    if options.skip_unions {
+    if options.skip_unions || options.coverage_only {
         distinct.clear();
     }
     let polygons_distinct: Vec<MultiPolygon<f64>> = distinct
@@ -451,7 +467,9 @@ pub fn run(
                 .unwrap_or_else(|| MultiPolygon::new(vec![]))
         })
         .collect();
-    let facility_isochrones: Vec<Option<MultiPolygon<f64>>> = if options.facility_isochrones {
+    let facility_isochrones: Vec<Option<MultiPolygon<f64>>> = if options.facility_isochrones
+        && !options.coverage_only
+    {
         (0..sources.len())
             .into_par_iter()
             .map_init(

@@ -185,6 +185,14 @@ pub struct AnalyzeArgs {
     /// for very large networks where only the figures are needed.
     #[arg(long)]
     pub skip_isochrones: bool,
+    /// Coverage only, for metropolitan networks: nearest-facility distances
+    /// and covered population per category, written to communities.geojson,
+    /// facilities.geojson, summary.csv, gaps and map.png. Skips the
+    /// per-facility searches and everything built on them (counts within the
+    /// walk, tiers, time windows, 2SFCA, per-unit per-capita figures,
+    /// isochrones, report.html).
+    #[arg(long, conflicts_with = "isochrones")]
+    pub coverage_only: bool,
     /// After the run, recompute the nearest-facility distance of N
     /// communities (evenly spread) with a plain Dijkstra and compare; a
     /// mismatch is an error. Used by the scaling benchmark.
@@ -591,6 +599,7 @@ fn sites(args: SitesArgs) -> Result<()> {
         &RunOptions {
             facility_isochrones: false,
             skip_unions: true,
+            coverage_only: false,
         },
     );
     pb.finish_and_clear();
@@ -828,6 +837,7 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         &RunOptions {
             facility_isochrones: a.isochrones,
             skip_unions: a.skip_isochrones,
+            coverage_only: a.coverage_only,
         },
     );
     pb.finish_and_clear();
@@ -853,8 +863,12 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         }
     }
     let t = Instant::now();
-    if !study.catchments.hours_problems.is_empty() {
-        let probs = &study.catchments.hours_problems;
+    let no_problems = Vec::new();
+    let probs = study
+        .catchments
+        .as_ref()
+        .map_or(&no_problems, |ca| &ca.hours_problems);
+    if !probs.is_empty() {
         let shown: Vec<String> = probs
             .iter()
             .take(5)

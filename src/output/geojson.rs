@@ -8,6 +8,7 @@ use geo::orient::{Direction, Orient};
 use geo::{Geometry, LineString, Polygon};
 use serde_json::{Value, json};
 
+use crate::analysis::catchment::Catchments;
 use crate::analysis::coverage::Target;
 use crate::analysis::study::Study;
 use crate::input::Inputs;
@@ -240,58 +241,61 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
             props.push((format!("{name}_m"), opt_f(d, 1)));
             props.push((format!("{name}_min"), opt_f(d.map(|d| d / mpm), 2)));
             props.push((format!("{name}_covered"), json!(cov.covered(ti, i))));
-            props.push((format!("{name}_count"), json!(cov.reachable[ti][i])));
-        }
-        let ca = &study.catchments;
-        props.push(("distance_method".into(), json!(study.mode.label())));
-        for t in &ca.tiers {
-            props.push((format!("tier_{}_met", t.name), json!(t.met[i])));
-            props.push((
-                format!("tier_{}_missing", t.name),
-                json!(t.missing[i].join(";")),
-            ));
-        }
-        props.push(("sfca_method".into(), json!(ca.method.as_str())));
-        props.push((
-            "sfca_outdoor_m2pp".into(),
-            json!(round(ca.sfca_outdoor[i], 4)),
-        ));
-        props.push((
-            "sfca_indoor_m2pp".into(),
-            json!(round(ca.sfca_indoor[i], 4)),
-        ));
-        props.push(("sfca_total_m2pp".into(), json!(round(ca.sfca_total[i], 4))));
-        for wr in &ca.windows {
-            let n = &wr.window.name;
-            let d = wr.nearest_m[i];
-            props.push((format!("window_{n}_m"), opt_f(d, 1)));
-            props.push((
-                format!("window_{n}_covered"),
-                json!(d.is_some_and(|d| d <= cov.settings.limit_m)),
-            ));
-            props.push((
-                format!("window_{n}_sfca_m2pp"),
-                json!(round(wr.sfca_total[i], 4)),
-            ));
-        }
-        match &ca.new_check[i] {
-            Some(n) => {
-                props.push(("new_community".into(), json!(true)));
-                props.push((
-                    "new_outdoor_m2pp".into(),
-                    json!(round(n.outdoor_per_person, 4)),
-                ));
-                props.push((
-                    "new_indoor_m2pp".into(),
-                    json!(round(n.indoor_per_person, 4)),
-                ));
-                props.push(("new_meets_target".into(), json!(n.met)));
+            if let Some(n) = cov.count(ti, i) {
+                props.push((format!("{name}_count"), json!(n)));
             }
-            None => {
-                props.push(("new_community".into(), json!(false)));
-                props.push(("new_outdoor_m2pp".into(), Value::Null));
-                props.push(("new_indoor_m2pp".into(), Value::Null));
-                props.push(("new_meets_target".into(), Value::Null));
+        }
+        props.push(("distance_method".into(), json!(study.mode.label())));
+        if let Some(ca) = &study.catchments {
+            for t in &ca.tiers {
+                props.push((format!("tier_{}_met", t.name), json!(t.met[i])));
+                props.push((
+                    format!("tier_{}_missing", t.name),
+                    json!(t.missing[i].join(";")),
+                ));
+            }
+            props.push(("sfca_method".into(), json!(ca.method.as_str())));
+            props.push((
+                "sfca_outdoor_m2pp".into(),
+                json!(round(ca.sfca_outdoor[i], 4)),
+            ));
+            props.push((
+                "sfca_indoor_m2pp".into(),
+                json!(round(ca.sfca_indoor[i], 4)),
+            ));
+            props.push(("sfca_total_m2pp".into(), json!(round(ca.sfca_total[i], 4))));
+            for wr in &ca.windows {
+                let n = &wr.window.name;
+                let d = wr.nearest_m[i];
+                props.push((format!("window_{n}_m"), opt_f(d, 1)));
+                props.push((
+                    format!("window_{n}_covered"),
+                    json!(d.is_some_and(|d| d <= cov.settings.limit_m)),
+                ));
+                props.push((
+                    format!("window_{n}_sfca_m2pp"),
+                    json!(round(wr.sfca_total[i], 4)),
+                ));
+            }
+            match &ca.new_check[i] {
+                Some(n) => {
+                    props.push(("new_community".into(), json!(true)));
+                    props.push((
+                        "new_outdoor_m2pp".into(),
+                        json!(round(n.outdoor_per_person, 4)),
+                    ));
+                    props.push((
+                        "new_indoor_m2pp".into(),
+                        json!(round(n.indoor_per_person, 4)),
+                    ));
+                    props.push(("new_meets_target".into(), json!(n.met)));
+                }
+                None => {
+                    props.push(("new_community".into(), json!(false)));
+                    props.push(("new_outdoor_m2pp".into(), Value::Null));
+                    props.push(("new_indoor_m2pp".into(), Value::Null));
+                    props.push(("new_meets_target".into(), Value::Null));
+                }
             }
         }
         props.push(("build_year".into(), json!(c.build_year)));
@@ -318,7 +322,11 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             Err(e) => (false, json!(e.reason()), Value::Null),
         };
         let (communities_within, population_within) = match any {
-            Some(_) if study.facility_counts[i] && study.facility_access[i].is_ok() => {
+            Some(_)
+                if study.coverage.has_pairs
+                    && study.facility_counts[i]
+                    && study.facility_access[i].is_ok() =>
+            {
                 let hits = &study.coverage.facility_hits[i];
                 let limit = study.coverage.settings.limit_m;
                 let within: Vec<u32> = hits.iter().filter(|h| h.1 <= limit).map(|h| h.0).collect();
@@ -361,7 +369,7 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             ("note".into(), json!(f.note)),
         ];
         let mut props = props;
-        for wr in &study.catchments.windows {
+        for wr in study.catchments.iter().flat_map(|ca| &ca.windows) {
             props.push((format!("open_{}", wr.window.name), json!(wr.open[i])));
         }
         fw.feature(&f.geometry, &props)?;
@@ -440,10 +448,22 @@ pub fn write_isochrones(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
     fw.finish()
 }
 
+/// The catchment figures, or an error for a coverage-only run (callers do
+/// not write the per-unit files then).
+pub fn catchments_of(study: &Study) -> io::Result<&Catchments> {
+    study.catchments.as_ref().ok_or_else(|| {
+        io::Error::other("per-unit figures need the catchments: run without --coverage-only")
+    })
+}
+
 /// Per-unit figures as (column, value) pairs, shared by units.geojson and
 /// units.csv. `unit == None` is the whole area.
-pub fn unit_properties(inputs: &Inputs, study: &Study, k: usize) -> Vec<(String, Value)> {
-    let ca = &study.catchments;
+pub fn unit_properties(
+    inputs: &Inputs,
+    study: &Study,
+    ca: &Catchments,
+    k: usize,
+) -> Vec<(String, Value)> {
     let u = &ca.units[k];
     let area = &study.areas[k];
     let pc = &study.targets.per_capita;
@@ -526,12 +546,13 @@ pub fn unit_properties(inputs: &Inputs, study: &Study, k: usize) -> Vec<(String,
 
 /// `units.geojson`: administrative units with their figures.
 pub fn write_units(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+    let ca = catchments_of(study)?;
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
-    for k in 1..study.catchments.units.len() {
-        let Some(u) = study.catchments.units[k].unit else {
+    for k in 1..ca.units.len() {
+        let Some(u) = ca.units[k].unit else {
             continue;
         };
-        let props = unit_properties(inputs, study, k);
+        let props = unit_properties(inputs, study, ca, k);
         fw.feature(
             &Geometry::MultiPolygon(inputs.units[u].geometry.clone()),
             &props,

@@ -171,12 +171,15 @@ pub fn write_all(
             "summary.csv",
             Box::new(|w| tables::write_summary(w, inputs, study)),
         ),
-        (
+    ];
+    // Per-unit figures come with the catchments (not in a coverage-only run).
+    if study.catchments.is_some() {
+        jobs.push((
             "units.csv",
             Box::new(|w| tables::write_units_csv(w, inputs, study)),
-        ),
-    ];
-    if !inputs.units.is_empty() {
+        ));
+    }
+    if !inputs.units.is_empty() && study.catchments.is_some() {
         jobs.push((
             "units.geojson",
             Box::new(|w| geojson::write_units(w, inputs, study)),

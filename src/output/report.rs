@@ -675,6 +675,7 @@ struct Ctx<'a> {
     lang: Lang,
     inputs: &'a Inputs,
     study: &'a Study,
+    ca: &'a crate::analysis::catchment::Catchments,
     any: Option<usize>,
     mpm: f64,
     limit_min: f64,
@@ -716,7 +717,7 @@ fn round(x: f64, d: i32) -> f64 {
 fn communities_json(cx: &Ctx) -> String {
     let st = cx.study;
     let cov = &st.coverage;
-    let ca = &st.catchments;
+    let ca = cx.ca;
     let compact = cx.inputs.communities.len() > COMPACT_COMMUNITIES;
     let feats: Vec<String> = cx
         .inputs
@@ -810,8 +811,8 @@ fn facilities_json(cx: &Ctx) -> String {
                     .map(|h| cx.inputs.communities[h.0 as usize].population)
                     .sum()
             });
-            let open: Vec<&str> = st
-                .catchments
+            let open: Vec<&str> = cx
+                .ca
                 .windows
                 .iter()
                 .filter(|w| w.open.get(i).copied().unwrap_or(false))
@@ -858,7 +859,7 @@ fn covered_json(cx: &Ctx) -> String {
 
 fn units_json(cx: &Ctx) -> String {
     let st = cx.study;
-    let ca = &st.catchments;
+    let ca = cx.ca;
     let mut feats = Vec::new();
     for k in 1..ca.units.len().min(st.areas.len()) {
         let Some(u) = ca.units[k].unit else { continue };
@@ -951,7 +952,7 @@ fn meta_json(cx: &Ctx) -> String {
         }
     }
     let mut windows = serde_json::Map::new();
-    for w in &cx.study.catchments.windows {
+    for w in &cx.ca.windows {
         windows.insert(
             w.window.name.clone(),
             json!(window_label(lang, &w.window.name)),
@@ -1216,7 +1217,7 @@ fn chart_per_capita(cx: &Ctx) -> (String, String) {
     const OUTDOOR: &str = "#41ab5d";
     const INDOOR: &str = "#4292c6";
     let mut bars = Vec::new();
-    for (k, u) in st.catchments.units.iter().enumerate() {
+    for (k, u) in cx.ca.units.iter().enumerate() {
         let name = match u.unit {
             None => tr(lang, "whole_area").to_string(),
             Some(x) => cx.inputs.units[x].name.clone(),
@@ -1446,7 +1447,7 @@ fn chart_histogram(cx: &Ctx) -> (String, String) {
 
 fn chart_windows(cx: &Ctx) -> (String, String) {
     let lang = cx.lang;
-    let ca = &cx.study.catchments;
+    let ca = cx.ca;
     let title = tr(lang, "ch_windows").to_string();
     let shares = ca
         .units
@@ -1481,7 +1482,7 @@ fn chart_windows(cx: &Ctx) -> (String, String) {
 
 fn chart_tiers(cx: &Ctx) -> (String, String) {
     let lang = cx.lang;
-    let ca = &cx.study.catchments;
+    let ca = cx.ca;
     let title = tr(lang, "ch_tiers").to_string();
     let shares = ca
         .units
@@ -1597,7 +1598,7 @@ fn main_table(cx: &Ctx, title: &str) -> String {
         ));
     }
     let pc = &st.targets.per_capita;
-    if let Some(u) = st.catchments.units.first() {
+    if let Some(u) = cx.ca.units.first() {
         let m2 = |v: f64| esc(&trf(lang, "m2pp", &[("value", fixed(v, 2))]));
         rows.push((
             tr(lang, "row_outdoor").into(),
@@ -1626,19 +1627,19 @@ fn main_table(cx: &Ctx, title: &str) -> String {
             trf(
                 lang,
                 "row_sfca",
-                &[("method", st.catchments.method.as_str().to_string())],
+                &[("method", cx.ca.method.as_str().to_string())],
             ),
             m2(u.sfca_total_mean),
         ));
         rows.push((tr(lang, "row_below").into(), pct(u.share_below_target)));
         rows.push((tr(lang, "row_gini").into(), fixed(u.gini_total, 2)));
-        for (t, share) in st.catchments.tiers.iter().zip(&u.tier_share) {
+        for (t, share) in cx.ca.tiers.iter().zip(&u.tier_share) {
             rows.push((
                 trf(lang, "row_tier", &[("tier", tier_label(lang, st, &t.name))]),
                 pct(*share),
             ));
         }
-        for (w, share) in st.catchments.windows.iter().zip(&u.window_share) {
+        for (w, share) in cx.ca.windows.iter().zip(&u.window_share) {
             rows.push((
                 trf(
                     lang,
@@ -1720,7 +1721,7 @@ fn units_table(cx: &Ctx) -> String {
         esc(tr(lang, "col_rule")),
         esc(tr(lang, "col_sfca")),
     );
-    for t in &st.catchments.tiers {
+    for t in &cx.ca.tiers {
         let _ = write!(
             s,
             r#"<th class="num">{}</th>"#,
@@ -1729,7 +1730,7 @@ fn units_table(cx: &Ctx) -> String {
     }
     s.push_str("</tr></thead><tbody>");
     for (k, a) in st.areas.iter().enumerate() {
-        let Some(u) = st.catchments.units.get(k) else {
+        let Some(u) = cx.ca.units.get(k) else {
             continue;
         };
         let name = match a.unit {
@@ -1782,9 +1783,9 @@ fn notes_html(cx: &Ctx) -> String {
         }
         s.push_str("</ul>");
     }
-    if !st.catchments.hours_problems.is_empty() {
+    if !cx.ca.hours_problems.is_empty() {
         let _ = write!(s, "<h3>{}</h3><ul>", esc(tr(lang, "notes_hours")));
-        for (id, why) in &st.catchments.hours_problems {
+        for (id, why) in &cx.ca.hours_problems {
             let _ = write!(s, "<li><code>{}</code>: {}</li>", esc(id), esc(why));
         }
         s.push_str("</ul>");
@@ -2139,10 +2140,16 @@ pub fn write_report_with(
     lang: Lang,
 ) -> io::Result<()> {
     let mpm = study.settings.metres_per_minute();
+    let Some(ca) = study.catchments.as_ref() else {
+        return Err(io::Error::other(
+            "the report needs the catchment figures: run analyze without --coverage-only",
+        ));
+    };
     let cx = Ctx {
         lang,
         inputs,
         study,
+        ca,
         any: study.coverage.target_index(Target::Any),
         mpm,
         limit_min: study.coverage.settings.limit_m / mpm,
@@ -2235,8 +2242,8 @@ pub fn write_report_with(
     let counted = (0..inputs.facilities.len())
         .filter(|&i| study.facility_counts[i] && study.facility_access[i].is_ok())
         .count();
-    let per_capita = study
-        .catchments
+    let per_capita = cx
+        .ca
         .units
         .first()
         .map(|u| u.per_capita.total_per_person())
@@ -2422,6 +2429,12 @@ pub fn write_files(
     })?;
     let html = dir.join("report.html");
     let png = dir.join("map.png");
+    if study.catchments.is_none() {
+        // A coverage-only run has no catchment figures for the page: the
+        // map image only.
+        map_image::write_map_png(&png, inputs, study, lang)?;
+        return Ok(vec![png]);
+    }
     // The page and the image are independent: draw them side by side.
     let (a, b) = rayon::join(
         || {

@@ -176,14 +176,18 @@ pub fn json(
             }))
         })
         .collect();
-    let per_capita = study.catchments.units.first().map(|u| {
-        json!({
-            "outdoor_m2_per_person": round(u.per_capita.outdoor_per_person(), 4),
-            "indoor_m2_per_person": round(u.per_capita.indoor_per_person(), 4),
-            "target_outdoor_m2_per_person": study.targets.per_capita.outdoor_m2_per_person,
-            "target_indoor_m2_per_person": study.targets.per_capita.indoor_m2_per_person,
-        })
-    });
+    let per_capita = study
+        .catchments
+        .as_ref()
+        .and_then(|ca| ca.units.first())
+        .map(|u| {
+            json!({
+                "outdoor_m2_per_person": round(u.per_capita.outdoor_per_person(), 4),
+                "indoor_m2_per_person": round(u.per_capita.indoor_per_person(), 4),
+                "target_outdoor_m2_per_person": study.targets.per_capita.outdoor_m2_per_person,
+                "target_indoor_m2_per_person": study.targets.per_capita.indoor_m2_per_person,
+            })
+        });
     json!({
         "title": title,
         "fitcircle_version": env!("CARGO_PKG_VERSION"),
@@ -288,8 +292,11 @@ pub fn render(title: &str, inputs: &Inputs, study: &Study, a: &Assessment) -> St
             100.0 * t.share()
         );
     }
-    let ca = &study.catchments;
-    if let Some(all_u) = ca.units.first() {
+    if let Some((ca, all_u)) = study
+        .catchments
+        .as_ref()
+        .and_then(|ca| ca.units.first().map(|u| (ca, u)))
+    {
         let pc = &study.targets.per_capita;
         let _ = writeln!(s);
         let _ = writeln!(

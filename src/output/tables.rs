@@ -136,9 +136,10 @@ pub fn write_graph_edges(w: &mut dyn Write, study: &Study) -> io::Result<()> {
 /// `units.csv`: the whole area ("all") then each unit, with the same columns
 /// as units.geojson.
 pub fn write_units_csv(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+    let ca = crate::output::geojson::catchments_of(study)?;
     let mut c = csv_writer(w);
-    for k in 0..study.catchments.units.len() {
-        let props = crate::output::geojson::unit_properties(inputs, study, k);
+    for k in 0..ca.units.len() {
+        let props = crate::output::geojson::unit_properties(inputs, study, ca, k);
         if k == 0 {
             c.write_record(props.iter().map(|(name, _)| name.as_str()))
                 .map_err(io_err)?;
