@@ -10,9 +10,7 @@
 
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use super::search::{Scratch, bounded_multi_source};
+use super::search::{Scratch, bounded_multi_source, par_map_chunked};
 use crate::graph::WalkGraph;
 use crate::graph::csr::Direction;
 use crate::model::Category;
@@ -192,23 +190,21 @@ pub fn compute_with_pairs(
     let report = settings.report_m.max(settings.limit_m);
 
     // Nearest distance per target: one multi-source search each.
-    let nearest_m: Vec<Vec<Option<f64>>> = targets
-        .par_iter()
-        .map_init(
-            || Scratch::new(n),
-            |scratch, &t| {
-                let seeds = sources
-                    .iter()
-                    .filter(|s| s.counts && matches_target(t, s.category))
-                    .flat_map(|s| s.access.iter().copied());
-                bounded_multi_source(graph, Direction::Inbound, seeds, report, scratch);
-                communities
-                    .iter()
-                    .map(|acc| community_distance(scratch, acc).filter(|d| *d <= report))
-                    .collect()
-            },
-        )
-        .collect();
+    let nearest_m: Vec<Vec<Option<f64>>> = par_map_chunked(
+        &targets,
+        || Scratch::new(n),
+        |scratch, &t| {
+            let seeds = sources
+                .iter()
+                .filter(|s| s.counts && matches_target(t, s.category))
+                .flat_map(|s| s.access.iter().copied());
+            bounded_multi_source(graph, Direction::Inbound, seeds, report, scratch);
+            communities
+                .iter()
+                .map(|acc| community_distance(scratch, acc).filter(|d| *d <= report))
+                .collect()
+        },
+    );
 
     let reachable = count_within(
         &targets,
@@ -240,48 +236,46 @@ pub fn facility_pairs(
     // Pairs and reachable counts: one bounded search per counted facility.
     let pair_m = settings.pair_m.max(settings.limit_m);
     let index = NodeIndex::new(n, communities);
-    sources
-        .par_iter()
-        .map_init(
-            || (Scratch::new(n), vec![f64::INFINITY; communities.len()]),
-            |(scratch, best), s| {
-                // Pairs for every attached facility, counted or not (a
-                // closed school's gap reports who could use it); counts and
-                // nearest distances use counted ones only.
-                if s.access.is_empty() {
-                    return Vec::new();
-                }
-                bounded_multi_source(
-                    graph,
-                    Direction::Inbound,
-                    s.access.iter().copied(),
-                    pair_m,
-                    scratch,
-                );
-                let mut hit: Vec<u32> = Vec::new();
-                for &v in &scratch.reached {
-                    let d = scratch.dist(v).unwrap_or(f64::INFINITY);
-                    for &(c, extra) in index.at(v) {
-                        let total = d + extra;
-                        if total <= pair_m {
-                            if best[c as usize].is_infinite() {
-                                hit.push(c);
-                            }
-                            best[c as usize] = best[c as usize].min(total);
+    par_map_chunked(
+        sources,
+        || (Scratch::new(n), vec![f64::INFINITY; communities.len()]),
+        |(scratch, best), s| {
+            // Pairs for every attached facility, counted or not (a
+            // closed school's gap reports who could use it); counts and
+            // nearest distances use counted ones only.
+            if s.access.is_empty() {
+                return Vec::new();
+            }
+            bounded_multi_source(
+                graph,
+                Direction::Inbound,
+                s.access.iter().copied(),
+                pair_m,
+                scratch,
+            );
+            let mut hit: Vec<u32> = Vec::new();
+            for &v in &scratch.reached {
+                let d = scratch.dist(v).unwrap_or(f64::INFINITY);
+                for &(c, extra) in index.at(v) {
+                    let total = d + extra;
+                    if total <= pair_m {
+                        if best[c as usize].is_infinite() {
+                            hit.push(c);
                         }
+                        best[c as usize] = best[c as usize].min(total);
                     }
                 }
-                hit.sort_unstable();
-                hit.iter()
-                    .map(|&c| {
-                        let d = best[c as usize];
-                        best[c as usize] = f64::INFINITY;
-                        (c, d)
-                    })
-                    .collect()
-            },
-        )
-        .collect()
+            }
+            hit.sort_unstable();
+            hit.iter()
+                .map(|&c| {
+                    let d = best[c as usize];
+                    best[c as usize] = f64::INFINITY;
+                    (c, d)
+                })
+                .collect()
+        },
+    )
 }
 
 /// Per target and community: counted facilities within `limit_m`, from the

@@ -5,6 +5,8 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+use rayon::prelude::*;
+
 use crate::graph::WalkGraph;
 use crate::graph::csr::Direction;
 
@@ -136,4 +138,29 @@ pub fn bounded_multi_source(
             }
         }
     }
+}
+
+/// `f(state, item)` for every item, in parallel, results in item order, with
+/// one `init()` state per chunk of items (four chunks per worker thread)
+/// rather than rayon's one per job split: a [`Scratch`] for a
+/// million-node graph is tens of megabytes, so allocating it per split
+/// costs page faults and memory.
+pub fn par_map_chunked<T, S, R>(
+    items: &[T],
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+{
+    let chunks = (rayon::current_num_threads() * 4).max(1);
+    let per = items.len().div_ceil(chunks).max(1);
+    items
+        .par_chunks(per)
+        .flat_map_iter(|chunk| {
+            let mut state = init();
+            chunk.iter().map(|x| f(&mut state, x)).collect::<Vec<R>>()
+        })
+        .collect()
 }

@@ -20,7 +20,7 @@ use rstar::primitives::GeomWithData;
 
 use super::coverage::{Target, matches_target};
 use super::isochrone;
-use super::search::{Scratch, bounded_multi_source};
+use super::search::{Scratch, bounded_multi_source, par_map_chunked};
 use super::sites::{Pick, lazy_greedy, spaced_candidates};
 use super::study::{Mode, Study, representative_point};
 use crate::graph::csr::Direction;
@@ -122,27 +122,25 @@ pub fn plan(inputs: &Inputs, study: &Study, opts: &SiteOptions) -> Result<SitePl
                     !covered[c] && population[c] > 0.0 && study.community_access[c].is_ok()
                 })
                 .collect();
-            let reach: Vec<Vec<(u32, f64)>> = uncovered
-                .par_iter()
-                .map_init(
-                    || Scratch::new(g.node_count()),
-                    |scratch, &c| {
-                        let acc = study.community_access[c].as_ref().expect("filtered");
-                        bounded_multi_source(
-                            g,
-                            Direction::Outbound,
-                            acc.iter().copied(),
-                            walk,
-                            scratch,
-                        );
-                        scratch
-                            .reached
-                            .iter()
-                            .map(|&v| (v, scratch.dist(v).expect("reached")))
-                            .collect()
-                    },
-                )
-                .collect();
+            let reach: Vec<Vec<(u32, f64)>> = par_map_chunked(
+                &uncovered,
+                || Scratch::new(g.node_count()),
+                |scratch, &c| {
+                    let acc = study.community_access[c].as_ref().expect("filtered");
+                    bounded_multi_source(
+                        g,
+                        Direction::Outbound,
+                        acc.iter().copied(),
+                        walk,
+                        scratch,
+                    );
+                    scratch
+                        .reached
+                        .iter()
+                        .map(|&v| (v, scratch.dist(v).expect("reached")))
+                        .collect()
+                },
+            );
             let n = g.node_count();
             let mut by_node: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
             for (k, list) in reach.iter().enumerate() {
