@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use geo::orient::{Direction, Orient};
 use geo::{Geometry, LineString, Polygon};
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::analysis::catchment::Catchments;
@@ -156,27 +157,65 @@ impl<'a> FeatureWriter<'a> {
             self.w.write_all(b",")?;
         }
         self.first = false;
-        self.w
-            .write_all(b"\n{\"type\":\"Feature\",\"properties\":{")?;
-        for (i, (k, v)) in props.iter().enumerate() {
-            if i > 0 {
-                self.w.write_all(b",")?;
+        encode_feature(self.w, geometry, props)
+    }
+
+    /// Write `n` features built by `make(i)` for i in 0..n, encoded in
+    /// parallel a block at a time and written in index order, so the bytes
+    /// are those of calling [`FeatureWriter::feature_opt`] in a loop.
+    pub fn features_par<'g, F>(&mut self, n: usize, make: F) -> io::Result<()>
+    where
+        F: Fn(usize) -> (Option<&'g Geometry<f64>>, Vec<(String, Value)>) + Sync,
+    {
+        const BLOCK: usize = 4096;
+        for start in (0..n).step_by(BLOCK) {
+            let end = (start + BLOCK).min(n);
+            let encoded: Vec<io::Result<Vec<u8>>> = (start..end)
+                .into_par_iter()
+                .map(|i| {
+                    let (geometry, props) = make(i);
+                    let mut buf = Vec::new();
+                    encode_feature(&mut buf, geometry, &props)?;
+                    Ok(buf)
+                })
+                .collect();
+            for bytes in encoded {
+                if !self.first {
+                    self.w.write_all(b",")?;
+                }
+                self.first = false;
+                self.w.write_all(&bytes?)?;
             }
-            serde_json::to_writer(&mut *self.w, k)?;
-            self.w.write_all(b":")?;
-            serde_json::to_writer(&mut *self.w, v)?;
         }
-        self.w.write_all(b"},\"geometry\":")?;
-        match geometry {
-            Some(g) => write_geometry(self.w, g)?,
-            None => self.w.write_all(b"null")?,
-        }
-        self.w.write_all(b"}")
+        Ok(())
     }
 
     pub fn finish(self) -> io::Result<()> {
         self.w.write_all(b"\n]}\n")
     }
+}
+
+/// One feature object (no separator before it).
+fn encode_feature(
+    w: &mut dyn Write,
+    geometry: Option<&Geometry<f64>>,
+    props: &[(String, Value)],
+) -> io::Result<()> {
+    w.write_all(b"\n{\"type\":\"Feature\",\"properties\":{")?;
+    for (i, (k, v)) in props.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *w, k)?;
+        w.write_all(b":")?;
+        serde_json::to_writer(&mut *w, v)?;
+    }
+    w.write_all(b"},\"geometry\":")?;
+    match geometry {
+        Some(g) => write_geometry(w, g)?,
+        None => w.write_all(b"null")?,
+    }
+    w.write_all(b"}")
 }
 
 fn opt_f(x: Option<f64>, d: i32) -> Value {
@@ -204,7 +243,8 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
     let cov = &study.coverage;
     let mpm = study.settings.metres_per_minute();
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
-    for (i, c) in inputs.communities.iter().enumerate() {
+    fw.features_par(inputs.communities.len(), |i| {
+        let c = &inputs.communities[i];
         let mut props: Vec<(String, Value)> = vec![
             ("id".into(), json!(c.id)),
             ("name".into(), json!(c.name)),
@@ -299,8 +339,8 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
             }
         }
         props.push(("build_year".into(), json!(c.build_year)));
-        fw.feature(&c.geometry, &props)?;
-    }
+        (Some(&c.geometry), props)
+    })?;
     fw.finish()
 }
 
@@ -309,7 +349,8 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
 pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
     let any = study.coverage.target_index(Target::Any);
-    for (i, f) in inputs.facilities.iter().enumerate() {
+    fw.features_par(inputs.facilities.len(), |i| {
+        let f = &inputs.facilities[i];
         let (reachable, reason, snap) = match &study.facility_access[i] {
             Ok(acc) => (
                 true,
@@ -372,8 +413,8 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
         for wr in study.catchments.iter().flat_map(|ca| &ca.windows) {
             props.push((format!("open_{}", wr.window.name), json!(wr.open[i])));
         }
-        fw.feature(&f.geometry, &props)?;
-    }
+        (Some(&f.geometry), props)
+    })?;
     fw.finish()
 }
 

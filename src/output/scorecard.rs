@@ -17,7 +17,8 @@ fn io_err(e: csv::Error) -> io::Error {
 /// location have a null geometry, which RFC 7946 allows).
 pub fn write_gaps_geojson(w: &mut dyn Write, a: &Assessment) -> io::Result<()> {
     let mut fw = FeatureWriter::start(w, &[("name", json!("fitcircle gaps"))])?;
-    for g in &a.gaps {
+    fw.features_par(a.gaps.len(), |i| {
+        let g = &a.gaps[i];
         let props: Vec<(String, Value)> = vec![
             ("kind".into(), json!(g.kind)),
             ("indicator".into(), json!(g.indicator)),
@@ -30,8 +31,8 @@ pub fn write_gaps_geojson(w: &mut dyn Write, a: &Assessment) -> io::Result<()> {
             ("explanation_zh".into(), json!(g.explanation_zh)),
             ("explanation_en".into(), json!(g.explanation_en)),
         ];
-        fw.feature_opt(g.geometry.as_ref(), &props)?;
-    }
+        (g.geometry.as_ref(), props)
+    })?;
     fw.finish()
 }
 
