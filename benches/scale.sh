@@ -8,6 +8,7 @@
 #   benches/scale.sh                      # 50k 200k 1M 2M, 3 runs, 2 and 1 threads
 #   SIZES="50000 200000" RUNS=5 benches/scale.sh
 #   EXTRA="--skip-isochrones" benches/scale.sh   (the default; EXTRA="" builds unions)
+#   EXTRA="--coverage-only" benches/scale.sh     (nearest distances only)
 #
 # Cities are cached in target/scale/. Prints one markdown table row per
 # (size, threads) with the median of each stage in seconds.
@@ -28,9 +29,9 @@ command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (Debian packa
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-printf '| nodes | threads | PBF MB |'
+printf '| nodes | options | threads | PBF MB |'
 for s in $STAGES; do printf ' %s s |' "$s"; done
-printf ' peak RSS MB | check |\n|---|---|---|'
+printf ' peak RSS MB | check |\n|---|---|---|---|'
 for s in $STAGES; do printf -- '---|'; done
 printf -- '---|---|\n'
 
@@ -39,7 +40,7 @@ for n in $SIZES; do
     [ -f "$pbf" ] || $B synth --nodes "$n" --out "$pbf" >/dev/null
     mb=$(awk -v b="$(stat -c %s "$pbf")" 'BEGIN {printf "%.1f", b / 1e6}')
     for t in $THREADS; do
-        log=target/scale/log-$n-$t
+        log=target/scale/log-$n-$t-$(echo "$EXTRA" | tr -dc 'a-z')
         : >"$log"
         for r in $(seq "$RUNS"); do
             # shellcheck disable=SC2086
@@ -47,7 +48,7 @@ for n in $SIZES; do
                 --communities "$pbf" --out "target/scale/out-$n-$t" --threads "$t" \
                 --check-sample "$SAMPLE" $EXTRA -v >/dev/null 2>>"$log"
         done
-        printf '| %s | %s | %s |' "$n" "$t" "$mb"
+        printf '| %s | %s | %s | %s |' "$n" "${EXTRA:-(all)}" "$t" "$mb"
         for s in $STAGES; do
             v=$(awk -v s="$s" '$1 == s && $3 == "ms" {print $2 / 1000}' "$log" | median)
             printf ' %s |' "$v"

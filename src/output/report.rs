@@ -725,49 +725,29 @@ fn communities_json(cx: &Ctx) -> String {
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
-            if compact {
-                let props = json!({
-                    "id": c.id,
-                    "name": c.name,
-                    "pop": round(c.population, 1),
-                    "est": c.population_source == PopulationSource::Estimate,
-                    "unit": cx.unit_name(st.community_unit[i]),
-                    "reach": st.community_access[i].is_ok(),
-                    "why": st.community_access[i].as_ref().err().map(|e| e.reason()),
-                    "m": cx.any_minutes(i).map(|m| round(m, 1)),
-                    "cov": cx.covered_any(i),
-                    "cls": cx.class(i),
-                    "near": [],
-                    "tiers": [],
-                    "sfca": [
-                        round(ca.sfca_outdoor[i], 3),
-                        round(ca.sfca_indoor[i], 3),
-                        round(ca.sfca_total[i], 3)
-                    ],
-                });
-                let point = representative_point(&c.geometry).map(Geometry::Point);
-                return match point {
-                    Some(g) => feature(&geometry_json(&st.proj, &g, 0.0), &props),
-                    None => feature(&geometry_json(&st.proj, &c.geometry, 1.0), &props),
-                };
-            }
-            let near: Vec<Value> = cov
-                .targets
-                .iter()
-                .enumerate()
-                .map(|(t, target)| {
-                    json!([
-                        target.name(),
-                        cx.minutes(t, i).map(|m| round(m, 1)),
-                        cov.reachable[t][i]
-                    ])
-                })
-                .collect();
-            let tiers: Vec<Value> = ca
-                .tiers
-                .iter()
-                .map(|t| json!([t.name, t.met[i], t.missing[i]]))
-                .collect();
+            // Above COMPACT_COMMUNITIES: a point each, without the
+            // per-target and per-tier lists.
+            let (near, tiers): (Vec<Value>, Vec<Value>) = if compact {
+                (Vec::new(), Vec::new())
+            } else {
+                (
+                    cov.targets
+                        .iter()
+                        .enumerate()
+                        .map(|(t, target)| {
+                            json!([
+                                target.name(),
+                                cx.minutes(t, i).map(|m| round(m, 1)),
+                                cov.reachable[t][i]
+                            ])
+                        })
+                        .collect(),
+                    ca.tiers
+                        .iter()
+                        .map(|t| json!([t.name, t.met[i], t.missing[i]]))
+                        .collect(),
+                )
+            };
             let props = json!({
                 "id": c.id,
                 "name": c.name,
@@ -787,7 +767,14 @@ fn communities_json(cx: &Ctx) -> String {
                     round(ca.sfca_total[i], 3)
                 ],
             });
-            feature(&geometry_json(&st.proj, &c.geometry, 1.0), &props)
+            let point = compact
+                .then(|| representative_point(&c.geometry))
+                .flatten()
+                .map(Geometry::Point);
+            match point {
+                Some(g) => feature(&geometry_json(&st.proj, &g, 0.0), &props),
+                None => feature(&geometry_json(&st.proj, &c.geometry, 1.0), &props),
+            }
         })
         .collect();
     collection(&feats)
