@@ -325,8 +325,10 @@ fn sites_outputs_open_in_gdal() {
     );
     let out = tmp.path().join("out");
     let layers = check_folder(&out, true);
-    // Three sites: a point and an isochrone each.
-    assert_eq!(layers["sites.geojson"].count, 6);
+    // Up to three sites (fewer when fewer already cover everyone): a point
+    // and an isochrone each.
+    let n = layers["sites.geojson"].count;
+    assert!((2..=6).contains(&n) && n % 2 == 0, "{n} features");
     assert_type(&layers, "sites.geojson", "site_id", &["String"]);
     assert_type(&layers, "sites.geojson", "rank", &["Integer", "Integer64"]);
     assert_type(

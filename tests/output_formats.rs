@@ -473,7 +473,8 @@ fn sites_json_matches_sites_csv() {
     let rows = read_csv_rows(&tmp.path().join("out/sites.csv"));
     let sites = v["sites"].as_array().unwrap();
     assert_eq!(sites.len(), rows.len());
-    assert_eq!(sites.len(), 3);
+    // At most the 3 asked for; fewer when they already cover everyone.
+    assert!((1..=3).contains(&sites.len()), "{} sites", sites.len());
     for (s, r) in sites.iter().zip(&rows) {
         assert_eq!(s["site_id"], r["site_id"].as_str());
         for c in [

@@ -180,9 +180,19 @@ pub fn plan(inputs: &Inputs, study: &Study, opts: &SiteOptions) -> Result<SitePl
                     (ids, pts, nodes)
                 }
                 None => {
-                    let useful: Vec<usize> = (0..n)
+                    let mut useful: Vec<usize> = (0..n)
                         .filter(|&v| !by_node[v].is_empty() && big(v))
                         .collect();
+                    // Thin in a canonical order, independent of how the
+                    // graph numbers its nodes: OSM junctions by id first,
+                    // then snap points west to east.
+                    useful.sort_by(|&a, &b| {
+                        let key = |v: usize| (g.net.osm_ids[v] == 0, g.net.osm_ids[v]);
+                        key(a).cmp(&key(b)).then_with(|| {
+                            let (p, q) = (g.net.coords[a], g.net.coords[b]);
+                            p[0].total_cmp(&q[0]).then(p[1].total_cmp(&q[1]))
+                        })
+                    });
                     let projected: Vec<[f64; 2]> = useful
                         .iter()
                         .map(|&v| proj.project(g.net.coords[v]))

@@ -283,6 +283,8 @@ pub fn run(
             all_hits.extend_from_slice(h);
         }
         let (net, hit_nodes) = attach(base, &all_hits);
+        let (net, new_of_old) = net.renumbered_spatially();
+        let hit_nodes: Vec<u32> = hit_nodes.iter().map(|&v| new_of_old[v as usize]).collect();
         let mut k = 0usize;
         let mut to_access =
             |hits: &Result<Vec<SnapHit>, Unreachable>| -> Result<Access, Unreachable> {

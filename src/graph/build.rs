@@ -42,6 +42,65 @@ impl Network {
         self.coords.len()
     }
 
+    /// The same network with nodes numbered along a Z-order (Morton) curve
+    /// of their coordinates, so nodes near each other on the ground are
+    /// near each other in memory and searches touch fewer cache lines and
+    /// pages. Edges and geometry keep their order. Returns the network and
+    /// the new index of every old node.
+    pub fn renumbered_spatially(self) -> (Network, Vec<u32>) {
+        let n = self.coords.len();
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for c in &self.coords {
+            x0 = x0.min(c[0]);
+            y0 = y0.min(c[1]);
+            x1 = x1.max(c[0]);
+            y1 = y1.max(c[1]);
+        }
+        let scale = |v: f64, lo: f64, hi: f64| -> u32 {
+            if hi > lo {
+                (((v - lo) / (hi - lo)) * 65_535.0).round() as u32
+            } else {
+                0
+            }
+        };
+        let mut order: Vec<(u32, u32)> = self
+            .coords
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let key = interleave(scale(c[0], x0, x1)) | (interleave(scale(c[1], y0, y1)) << 1);
+                (key, i as u32)
+            })
+            .collect();
+        order.sort_unstable();
+        let mut new_of_old = vec![0u32; n];
+        for (new, &(_, old)) in order.iter().enumerate() {
+            new_of_old[old as usize] = new as u32;
+        }
+        let coords = order
+            .iter()
+            .map(|&(_, old)| self.coords[old as usize])
+            .collect();
+        let osm_ids = order
+            .iter()
+            .map(|&(_, old)| self.osm_ids[old as usize])
+            .collect();
+        let mut edges = self.edges;
+        for e in &mut edges {
+            e.from = new_of_old[e.from as usize];
+            e.to = new_of_old[e.to as usize];
+        }
+        (
+            Network {
+                coords,
+                osm_ids,
+                edges,
+                geom: self.geom,
+            },
+            new_of_old,
+        )
+    }
+
     /// The polyline of edge `e`, from its `from` node to its `to` node.
     pub fn edge_geom(&self, e: usize) -> &[[f64; 2]] {
         let edge = &self.edges[e];
@@ -84,6 +143,16 @@ impl Network {
         }
         (comp, sizes)
     }
+}
+
+/// Spread the 16 low bits of `v` to the even bits of the result.
+fn interleave(v: u32) -> u32 {
+    let mut x = v & 0xFFFF;
+    x = (x | (x << 8)) & 0x00FF_00FF;
+    x = (x | (x << 4)) & 0x0F0F_0F0F;
+    x = (x | (x << 2)) & 0x3333_3333;
+    x = (x | (x << 1)) & 0x5555_5555;
+    x
 }
 
 /// WGS-84 semi-major axis (m) and first eccentricity squared.
