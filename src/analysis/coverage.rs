@@ -160,11 +160,15 @@ pub fn compute_nearest_only(
     communities: &[Access],
     settings: CoverageSettings,
 ) -> Coverage {
-    let empty = Arc::new(vec![Vec::new(); sources.len()]);
-    let mut cov = compute_with_pairs(graph, sources, communities, settings, empty);
-    cov.reachable.clear();
-    cov.has_pairs = false;
-    cov
+    let (targets, nearest_m) = nearest_table(graph, sources, communities, settings);
+    Coverage {
+        settings,
+        targets,
+        nearest_m,
+        reachable: Vec::new(),
+        facility_hits: Arc::new(vec![Vec::new(); sources.len()]),
+        has_pairs: false,
+    }
 }
 
 /// [`compute`] with the facility-community pairs of an earlier run over
@@ -177,6 +181,33 @@ pub fn compute_with_pairs(
     settings: CoverageSettings,
     per_facility: Arc<Vec<Vec<(u32, f64)>>>,
 ) -> Coverage {
+    let (targets, nearest_m) = nearest_table(graph, sources, communities, settings);
+    let reachable = count_within(
+        &targets,
+        sources,
+        &per_facility,
+        communities.len(),
+        settings.limit_m,
+    );
+    Coverage {
+        settings,
+        targets,
+        nearest_m,
+        reachable,
+        facility_hits: per_facility,
+        has_pairs: true,
+    }
+}
+
+/// The targets present among the counted sources (`Any` first) and, per
+/// target and community, the nearest distance within `report_m`: one
+/// multi-source search per target.
+fn nearest_table(
+    graph: &WalkGraph,
+    sources: &[Source],
+    communities: &[Access],
+    settings: CoverageSettings,
+) -> (Vec<Target>, Vec<Vec<Option<f64>>>) {
     let mut targets = vec![Target::Any];
     for c in Category::ALL {
         if sources
@@ -205,22 +236,7 @@ pub fn compute_with_pairs(
                 .collect()
         },
     );
-
-    let reachable = count_within(
-        &targets,
-        sources,
-        &per_facility,
-        communities.len(),
-        settings.limit_m,
-    );
-    Coverage {
-        settings,
-        targets,
-        nearest_m,
-        reachable,
-        facility_hits: per_facility,
-        has_pairs: true,
-    }
+    (targets, nearest_m)
 }
 
 /// Per source (input order): (community, walking metres) for every
