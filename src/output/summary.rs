@@ -8,23 +8,11 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use super::geojson::round;
+use super::map_image::thousands;
 use crate::analysis::coverage::Target;
 use crate::analysis::gaps::Assessment;
 use crate::analysis::study::{AreaSummary, Study};
 use crate::input::Inputs;
-
-fn thousands(x: f64) -> String {
-    let n = x.round() as i64;
-    let s = n.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
 
 /// The scorecard's headline: coverage before / after planned facilities,
 /// per-capita figures, scorecard counts and gaps by kind.
