@@ -86,6 +86,33 @@ impl Coverage {
         self.nearest_m[t][c].is_some_and(|d| d <= self.settings.limit_m)
     }
 
+    /// A coverage table with facility-community pairs: the counts within
+    /// the limit are derived from the pairs.
+    pub fn from_pairs(
+        settings: CoverageSettings,
+        targets: Vec<Target>,
+        nearest_m: Vec<Vec<Option<f64>>>,
+        sources: &[Source],
+        facility_hits: Arc<Vec<Vec<(u32, f64)>>>,
+    ) -> Coverage {
+        let n_communities = nearest_m.first().map_or(0, Vec::len);
+        let reachable = count_within(
+            &targets,
+            sources,
+            &facility_hits,
+            n_communities,
+            settings.limit_m,
+        );
+        Coverage {
+            settings,
+            targets,
+            nearest_m,
+            reachable,
+            facility_hits,
+            has_pairs: true,
+        }
+    }
+
     /// Counted facilities of target index `t` within the limit of
     /// community `c`; `None` in a coverage-only run.
     pub fn count(&self, t: usize, c: usize) -> Option<u32> {
@@ -182,21 +209,7 @@ pub fn compute_with_pairs(
     per_facility: Arc<Vec<Vec<(u32, f64)>>>,
 ) -> Coverage {
     let (targets, nearest_m) = nearest_table(graph, sources, communities, settings);
-    let reachable = count_within(
-        &targets,
-        sources,
-        &per_facility,
-        communities.len(),
-        settings.limit_m,
-    );
-    Coverage {
-        settings,
-        targets,
-        nearest_m,
-        reachable,
-        facility_hits: per_facility,
-        has_pairs: true,
-    }
+    Coverage::from_pairs(settings, targets, nearest_m, sources, per_facility)
 }
 
 /// The targets present among the counted sources (`Any` first) and, per

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use super::coverage::{Coverage, CoverageSettings, Source, Target, count_within, matches_target};
+use super::coverage::{Coverage, CoverageSettings, Source, Target, matches_target};
 use crate::model::Category;
 use crate::spatial::LocalProjection;
 
@@ -85,21 +85,13 @@ pub fn compute(
             hits
         })
         .collect();
-    let reachable = count_within(
-        &targets,
-        sources,
-        &facility_hits,
-        communities.len(),
-        settings.limit_m,
-    );
-    Coverage {
+    Coverage::from_pairs(
         settings,
         targets,
         nearest_m,
-        reachable,
-        facility_hits: std::sync::Arc::new(facility_hits),
-        has_pairs: true,
-    }
+        sources,
+        std::sync::Arc::new(facility_hits),
+    )
 }
 
 #[cfg(test)]
