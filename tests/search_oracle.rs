@@ -2,6 +2,11 @@
 //! coverage (`analysis::coverage`) against brute force (Floyd-Warshall) on
 //! seeded random graphs with one-way edges, parallel edges, self-loops and
 //! isolated nodes. A tiny splitmix64 PRNG keeps every run identical.
+//!
+//! The searches work in whole millimetres: arc lengths, starting distances
+//! and the limit are rounded to the millimetre and summed as integers. The
+//! brute force does the same (integer-valued `f64`s, exact), so search
+//! distances must equal it exactly, with no tolerance band at the limit.
 
 use fitcircle::analysis::coverage::{Access, CoverageSettings, Source, Target, compute};
 use fitcircle::analysis::search::{Scratch, bounded_multi_source};
@@ -9,9 +14,14 @@ use fitcircle::graph::csr::Direction;
 use fitcircle::graph::{Edge, Network, WalkGraph};
 use fitcircle::model::Category;
 
-/// Absolute tolerance for comparing sums of lengths computed in a different
-/// order (values stay below ~1e5 m, so rounding is ~1e-11).
+/// Absolute tolerance (metres) where community extras, not rounded to the
+/// millimetre, are added to millimetre sums (~1e-11 rounding).
 const EPS: f64 = 1e-9;
+
+/// Metres to whole millimetres, as an integer-valued f64.
+fn mm(m: f64) -> f64 {
+    (m * 1000.0).round()
+}
 
 #[path = "common/rng.rs"]
 mod rng;
@@ -94,8 +104,8 @@ fn random_network(rng: &mut Rng) -> Network {
     net
 }
 
-/// All-pairs shortest walking distances over the directed arcs implied by
-/// the edges: `d[a][b]` from `a` to `b`.
+/// All-pairs shortest walking distances in whole millimetres over the
+/// directed arcs implied by the edges: `d[a][b]` from `a` to `b`.
 fn floyd_warshall(net: &Network) -> Vec<Vec<f64>> {
     let n = net.node_count();
     let mut d = vec![vec![f64::INFINITY; n]; n];
@@ -105,10 +115,10 @@ fn floyd_warshall(net: &Network) -> Vec<Vec<f64>> {
     for e in &net.edges {
         let (a, b) = (e.from as usize, e.to as usize);
         if e.forward {
-            d[a][b] = d[a][b].min(e.length_m);
+            d[a][b] = d[a][b].min(mm(e.length_m));
         }
         if e.backward {
-            d[b][a] = d[b][a].min(e.length_m);
+            d[b][a] = d[b][a].min(mm(e.length_m));
         }
     }
     for k in 0..n {
@@ -129,7 +139,8 @@ fn floyd_warshall(net: &Network) -> Vec<Vec<f64>> {
     d
 }
 
-/// The brute-force answer for one node: min over sources of offset + path.
+/// The brute-force answer for one node in millimetres: min over sources of
+/// offset + path.
 fn reference(d: &[Vec<f64>], dir: Direction, sources: &[(u32, f64)], v: usize) -> f64 {
     sources
         .iter()
@@ -138,7 +149,7 @@ fn reference(d: &[Vec<f64>], dir: Direction, sources: &[(u32, f64)], v: usize) -
                 Direction::Inbound => d[v][s as usize],
                 Direction::Outbound => d[s as usize][v],
             };
-            off + path
+            mm(off) + path
         })
         .fold(f64::INFINITY, f64::min)
 }
@@ -154,33 +165,18 @@ fn check_search(
     scratch: &Scratch,
 ) {
     let n = g.node_count();
+    let limit_mm = mm(limit);
     for v in 0..n {
         let want = reference(d, dir, sources, v);
         let got = scratch.dist(v as u32);
-        if want.is_infinite() {
-            assert_eq!(got, None, "{ctx}: node {v}: unreachable, got {got:?}");
-        } else if want <= limit - EPS {
+        if want.is_finite() && want <= limit_mm {
             let got = got.unwrap_or_else(|| {
-                panic!("{ctx}: node {v} not reached, expected {want} (limit {limit})")
+                panic!("{ctx}: node {v} not reached, expected {want} mm (limit {limit})")
             });
-            assert!(
-                (got - want).abs() <= EPS,
-                "{ctx}: node {v}: got {got}, expected {want}"
-            );
-        } else if want > limit + EPS {
-            assert_eq!(
-                got, None,
-                "{ctx}: node {v}: expected None ({want} > {limit})"
-            );
-        } else if let Some(got) = got {
-            // Within rounding of the limit: either answer, but exact if given.
-            assert!(
-                (got - want).abs() <= EPS,
-                "{ctx}: node {v}: {got} vs {want}"
-            );
-        }
-        if let Some(got) = got {
-            assert!(got <= limit, "{ctx}: node {v}: {got} beyond limit {limit}");
+            assert_eq!(mm(got), want, "{ctx}: node {v}: got {got} m");
+            assert_eq!(got, want / 1000.0, "{ctx}: node {v}: whole millimetres");
+        } else {
+            assert_eq!(got, None, "{ctx}: node {v}: expected None ({want} mm)");
         }
     }
     // `reached`: every reached node exactly once, nothing else, and settled
@@ -271,11 +267,13 @@ fn bounded_multi_source_matches_floyd_warshall() {
                     Direction::Outbound => (e.forward, e.backward),
                     Direction::Inbound => (e.backward, e.forward),
                 };
+                // Lengths in whole millimetres.
+                let len = (mm(e.length_m) / 1000.0).to_bits();
                 if fw {
-                    want[e.from as usize].push((e.to, e.length_m.to_bits()));
+                    want[e.from as usize].push((e.to, len));
                 }
                 if bw {
-                    want[e.to as usize].push((e.from, e.length_m.to_bits()));
+                    want[e.to as usize].push((e.from, len));
                 }
             }
             for (v, w) in want.iter_mut().enumerate() {
@@ -309,7 +307,7 @@ fn bounded_multi_source_matches_floyd_warshall() {
                     if off == limit {
                         let got = scratch.dist(s);
                         assert!(
-                            got.is_some_and(|x| x <= off),
+                            got.is_some_and(|x| mm(x) <= mm(off)),
                             "{ctx}: source {s} at offset == limit: {got:?}"
                         );
                     }
@@ -328,7 +326,8 @@ fn bounded_multi_source_matches_floyd_warshall() {
 }
 
 /// Many searches on one scratch: stale distances from earlier searches
-/// never leak into later ones (the O(1) generation reset).
+/// never leak into later ones (the reset clears what the last search
+/// touched, or everything after a large search).
 #[test]
 fn scratch_reuse_does_not_leak() {
     let mut rng = Rng(42);
@@ -396,13 +395,15 @@ fn random_access(rng: &mut Rng, n: usize, max_points: usize) -> Access {
         .collect()
 }
 
-/// Brute force: min over (facility access, community access) pairs of
-/// facility extra + walk(community node -> facility node) + community extra.
+/// Brute force in metres: min over (facility access, community access)
+/// pairs of facility extra + walk(community node -> facility node), both in
+/// whole millimetres, + community extra (not rounded: it is added after the
+/// search).
 fn pair_distance(d: &[Vec<f64>], fac: &Access, com: &Access) -> f64 {
     let mut best = f64::INFINITY;
     for &(fv, fx) in fac {
         for &(cv, cx) in com {
-            best = best.min(fx + d[cv as usize][fv as usize] + cx);
+            best = best.min((mm(fx) + d[cv as usize][fv as usize]) / 1000.0 + cx);
         }
     }
     best

@@ -1,64 +1,34 @@
 //! Bounded multi-source Dijkstra over a [`WalkGraph`] with reusable scratch
-//! space: distances live in a per-thread array reset in O(1) by a generation
-//! counter, so thousands of searches allocate nothing.
+//! space, in whole millimetres: exact integer sums (the same distance
+//! whatever the order of additions), 4-byte distances and 8-byte heap
+//! entries, so a million-node search stays mostly in cache. Resetting
+//! costs the nodes the last search touched, so thousands of small
+//! searches allocate nothing.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
 use crate::graph::WalkGraph;
-use crate::graph::csr::Direction;
+use crate::graph::csr::{Direction, from_mm, to_mm};
 
-/// A heap entry: the distance as its IEEE bits (for non-negative floats
-/// the bits order like the values, and integer compares are cheaper).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Entry {
-    key: u64,
-    node: u32,
-}
+/// Not reached.
+const UNREACHED: u32 = u32::MAX;
 
-impl Entry {
-    #[inline]
-    fn new(dist: f64, node: u32) -> Self {
-        debug_assert!(dist >= 0.0);
-        Entry {
-            key: dist.to_bits(),
-            node,
-        }
-    }
-
-    #[inline]
-    fn dist(self) -> f64 {
-        f64::from_bits(self.key)
-    }
-}
-
-impl Ord for Entry {
-    #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Min-heap on distance, then node index for a total order.
-        other
-            .key
-            .cmp(&self.key)
-            .then_with(|| other.node.cmp(&self.node))
-    }
-}
-
-impl PartialOrd for Entry {
-    #[inline]
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+/// A heap key: distance (mm) in the high half, node in the low half, so
+/// one integer compare orders by distance, then node.
+#[inline]
+fn key(d: u32, v: u32) -> u64 {
+    (u64::from(d) << 32) | u64::from(v)
 }
 
 /// Per-thread search state for graphs of up to `n` nodes.
 #[derive(Debug, Clone)]
 pub struct Scratch {
-    /// (distance, generation stamp) per node: one cache line per visit.
-    slot: Vec<(f64, u32)>,
-    generation: u32,
-    heap: BinaryHeap<Entry>,
+    /// Tentative or final distance (mm) per node; [`UNREACHED`] otherwise.
+    slot: Vec<u32>,
+    heap: BinaryHeap<Reverse<u64>>,
     /// Nodes reached by the last search (each once, in settling order).
     pub reached: Vec<u32>,
 }
@@ -66,50 +36,43 @@ pub struct Scratch {
 impl Scratch {
     pub fn new(n: usize) -> Self {
         Scratch {
-            slot: vec![(f64::INFINITY, 0); n],
-            generation: 0,
+            slot: vec![UNREACHED; n],
             heap: BinaryHeap::new(),
             reached: Vec::new(),
         }
     }
 
+    /// Forget the last search: every node it touched was settled (a node
+    /// is only queued within the limit, and every queued node is popped),
+    /// so clearing the settled ones clears them all.
     fn reset(&mut self) {
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            self.slot.iter_mut().for_each(|s| s.1 = 0);
-            self.generation = 1;
+        if self.reached.len() > self.slot.len() / 8 {
+            self.slot.fill(UNREACHED);
+        } else {
+            for &v in &self.reached {
+                self.slot[v as usize] = UNREACHED;
+            }
         }
         self.heap.clear();
         self.reached.clear();
     }
 
-    /// Distance (metres) of `v` in the last search, if reached within the limit.
+    /// Distance (metres, whole millimetres) of `v` in the last search, if
+    /// reached within the limit.
     #[inline]
     pub fn dist(&self, v: u32) -> Option<f64> {
-        let (d, stamp) = self.slot[v as usize];
-        (stamp == self.generation).then_some(d)
-    }
-
-    #[inline]
-    fn tentative(&self, v: u32) -> f64 {
-        let (d, stamp) = self.slot[v as usize];
-        if stamp == self.generation {
-            d
-        } else {
-            f64::INFINITY
-        }
-    }
-
-    #[inline]
-    fn set(&mut self, v: u32, d: f64) {
-        self.slot[v as usize] = (d, self.generation);
+        let d = self.slot[v as usize];
+        (d != UNREACHED).then(|| from_mm(d))
     }
 }
 
 /// Dijkstra from several sources, each with a starting distance (metres),
-/// settling every node whose distance is at most `limit_m`. Afterwards
-/// `scratch.dist(v)` is exact for every reached node and `None` otherwise;
-/// `scratch.reached` lists the reached nodes in settling order.
+/// settling every node whose distance is at most `limit_m`. Distances are
+/// summed in whole millimetres (arc lengths, starting distances and the
+/// limit rounded to the millimetre; negative starts are skipped).
+/// Afterwards `scratch.dist(v)` is exact for every
+/// reached node and `None` otherwise; `scratch.reached` lists the reached
+/// nodes in settling order.
 pub fn bounded_multi_source(
     graph: &WalkGraph,
     dir: Direction,
@@ -118,23 +81,41 @@ pub fn bounded_multi_source(
     scratch: &mut Scratch,
 ) {
     scratch.reset();
-    for (v, d) in sources {
-        if d <= limit_m && d < scratch.tentative(v) {
-            scratch.set(v, d);
-            scratch.heap.push(Entry::new(d, v));
-        }
+    // The limit in millimetres (rounded like every length); UNREACHED
+    // stays out of range. A negative or NaN limit reaches nothing.
+    if limit_m.is_nan() || limit_m < 0.0 {
+        return;
     }
-    while let Some(entry) = scratch.heap.pop() {
-        let (dist, node) = (entry.dist(), entry.node);
-        if dist > scratch.slot[node as usize].0 {
+    let limit = to_mm(limit_m).min(UNREACHED - 1);
+    let Scratch {
+        slot,
+        heap,
+        reached,
+    } = scratch;
+    let mut seeds: Vec<Reverse<u64>> = std::mem::take(heap).into_vec();
+    for (v, d) in sources {
+        if d.is_nan() || d < 0.0 {
             continue;
         }
-        scratch.reached.push(node);
-        for (w, len) in graph.arcs(node, dir) {
-            let nd = dist + len;
-            if nd <= limit_m && nd < scratch.tentative(w) {
-                scratch.set(w, nd);
-                scratch.heap.push(Entry::new(nd, w));
+        let d = to_mm(d);
+        if d <= limit && d < slot[v as usize] {
+            slot[v as usize] = d;
+            seeds.push(Reverse(key(d, v)));
+        }
+    }
+    // Heapify all seeds at once (linear) rather than one push each.
+    *heap = BinaryHeap::from(seeds);
+    while let Some(Reverse(k)) = heap.pop() {
+        let (dist, node) = ((k >> 32) as u32, k as u32);
+        if dist > slot[node as usize] {
+            continue;
+        }
+        reached.push(node);
+        for &(w, len) in graph.arcs_mm(node, dir) {
+            let nd = dist.saturating_add(len);
+            if nd <= limit && nd < slot[w as usize] {
+                slot[w as usize] = nd;
+                heap.push(Reverse(key(nd, w)));
             }
         }
     }

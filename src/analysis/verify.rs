@@ -10,7 +10,7 @@ use std::collections::{BinaryHeap, HashMap};
 
 use super::coverage::Target;
 use super::study::Study;
-use crate::graph::csr::Direction;
+use crate::graph::csr::{Direction, from_mm, to_mm};
 
 /// Result of [`check_nearest_sample`].
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +40,9 @@ pub fn check_nearest_sample(study: &Study, sample: usize) -> SampleCheck {
     let (Some(graph), Some(t)) = (&study.graph, study.coverage.target_index(Target::Any)) else {
         return out;
     };
-    // Facility access nodes with the smallest off-network walk at each.
+    // Facility access nodes with the smallest off-network walk at each,
+    // rounded to the millimetre as the searches round their starting
+    // distances (arc lengths come from the graph already rounded).
     let mut exit: HashMap<u32, f64> = HashMap::new();
     for (f, acc) in study.facility_access.iter().enumerate() {
         let (true, Ok(acc)) = (study.facility_counts[f], acc) else {
@@ -48,7 +50,7 @@ pub fn check_nearest_sample(study: &Study, sample: usize) -> SampleCheck {
         };
         for &(v, extra) in acc {
             let e = exit.entry(v).or_insert(f64::INFINITY);
-            *e = e.min(extra);
+            *e = e.min(from_mm(to_mm(extra)));
         }
     }
     let report = study

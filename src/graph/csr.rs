@@ -20,19 +20,32 @@ pub struct WalkGraph {
     /// Nodes, edges and geometry (kept for output).
     pub net: Network,
     out_first: Vec<u32>,
-    /// (head node, length in metres) of each arc: one array, so a search
-    /// touches one cache line per arc.
-    out_arcs: Vec<(u32, f64)>,
+    /// (head node, length in whole millimetres) of each arc: one array of
+    /// 8-byte entries, so a search touches few cache lines per node.
+    out_arcs: Vec<(u32, u32)>,
     in_first: Vec<u32>,
-    in_arcs: Vec<(u32, f64)>,
+    in_arcs: Vec<(u32, u32)>,
     /// Weakly connected component per node.
     pub component: Vec<u32>,
     /// Node count per component.
     pub component_sizes: Vec<u32>,
 }
 
-fn csr(n: usize, arcs: &mut [(u32, u32, f64)]) -> (Vec<u32>, Vec<(u32, f64)>) {
-    arcs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.total_cmp(&b.2)));
+/// Metres to whole millimetres (the searches' unit), rounded to nearest.
+#[inline]
+pub fn to_mm(m: f64) -> u32 {
+    // `as` saturates: negative and NaN give 0, huge values u32::MAX.
+    (m * 1000.0).round() as u32
+}
+
+/// Whole millimetres to metres.
+#[inline]
+pub fn from_mm(mm: u32) -> f64 {
+    f64::from(mm) / 1000.0
+}
+
+fn csr(n: usize, arcs: &mut [(u32, u32, u32)]) -> (Vec<u32>, Vec<(u32, u32)>) {
+    arcs.sort_unstable();
     let mut first = vec![0u32; n + 1];
     for a in arcs.iter() {
         first[a.0 as usize + 1] += 1;
@@ -54,13 +67,14 @@ impl WalkGraph {
             if e.from == e.to {
                 continue;
             }
+            let len = to_mm(e.length_m);
             if e.forward {
-                out_arcs.push((e.from, e.to, e.length_m));
-                in_arcs.push((e.to, e.from, e.length_m));
+                out_arcs.push((e.from, e.to, len));
+                in_arcs.push((e.to, e.from, len));
             }
             if e.backward {
-                out_arcs.push((e.to, e.from, e.length_m));
-                in_arcs.push((e.from, e.to, e.length_m));
+                out_arcs.push((e.to, e.from, len));
+                in_arcs.push((e.from, e.to, len));
             }
         }
         let (out_first, out_arcs) = csr(n, &mut out_arcs);
@@ -86,15 +100,20 @@ impl WalkGraph {
         self.out_arcs.len()
     }
 
-    /// Neighbours of `v` with arc lengths (metres) in direction `dir`.
+    /// Neighbours of `v` with arc lengths in metres (whole millimetres, as
+    /// the searches see them) in direction `dir`.
     #[inline]
     pub fn arcs(&self, v: u32, dir: Direction) -> impl Iterator<Item = (u32, f64)> + '_ {
+        self.arcs_mm(v, dir).iter().map(|&(w, mm)| (w, from_mm(mm)))
+    }
+
+    /// Neighbours of `v` with arc lengths in whole millimetres.
+    #[inline]
+    pub fn arcs_mm(&self, v: u32, dir: Direction) -> &[(u32, u32)] {
         let (first, arcs) = match dir {
             Direction::Outbound => (&self.out_first, &self.out_arcs),
             Direction::Inbound => (&self.in_first, &self.in_arcs),
         };
-        arcs[first[v as usize] as usize..first[v as usize + 1] as usize]
-            .iter()
-            .copied()
+        &arcs[first[v as usize] as usize..first[v as usize + 1] as usize]
     }
 }
