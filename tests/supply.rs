@@ -1,7 +1,9 @@
 //! Brute-force oracle for the two-step floating catchment and the equity
 //! summaries in `fitcircle::analysis::supply`, on seeded random inputs.
 
-use fitcircle::analysis::supply::{Decay, Pair, gini, share_below, two_step, weighted_mean};
+use fitcircle::analysis::supply::{
+    Decay, Pair, gini, share_below, two_step, two_step_many, weighted_mean,
+};
 
 #[path = "common/rng.rs"]
 mod rng;
@@ -271,4 +273,48 @@ fn summaries_stay_in_range() {
         let scaled: Vec<f64> = v.iter().map(|x| x * 4.0).collect();
         assert!((gini(&scaled, w) - g).abs() <= 1e-12, "case {i}");
     }
+}
+
+/// Several supplies in one pass give, bit for bit, what separate calls
+/// give; and a supply zeroed for "closed" facilities gives what the pairs
+/// of the open facilities alone give (the time-window 2SFCA relies on it).
+#[test]
+fn two_step_many_equals_separate_calls_and_subsets() {
+    let mut rng = Rng(SEED ^ 0x77);
+    let mut nonzero = 0usize;
+    for i in 0..CASES {
+        let case = random_case(&mut rng, i);
+        let other: Vec<f64> = case.supply.iter().map(|s| s * 0.25 + 1.0).collect();
+        let open: Vec<bool> = case.supply.iter().map(|_| rng.below(3) != 0).collect();
+        let zeroed: Vec<f64> = case
+            .supply
+            .iter()
+            .zip(&open)
+            .map(|(s, o)| if *o { *s } else { 0.0 })
+            .collect();
+        let open_pairs: Vec<Pair> = case
+            .pairs
+            .iter()
+            .filter(|p| open[p.facility as usize])
+            .copied()
+            .collect();
+        let many = two_step_many(
+            &[&case.supply, &other, &zeroed],
+            &case.population,
+            &case.pairs,
+            &case.decay,
+            case.catchment,
+        );
+        assert_eq!(many.len(), 3);
+        let one = |s: &[f64], pairs: &[Pair]| {
+            two_step(s, &case.population, pairs, &case.decay, case.catchment)
+        };
+        assert_eq!(many[0], one(&case.supply, &case.pairs), "case {i}");
+        assert_eq!(many[1], one(&other, &case.pairs), "case {i}");
+        let subset = one(&case.supply, &open_pairs);
+        assert_eq!(bits(&many[2].access), bits(&subset.access), "case {i}");
+        nonzero += usize::from(many[2].access.iter().any(|a| *a > 0.0));
+    }
+    assert!(nonzero > CASES / 3, "only {nonzero} cases with access");
+    assert!(two_step_many(&[], &[1.0], &[], &Decay::Step, 1000.0).is_empty());
 }

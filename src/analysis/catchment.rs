@@ -183,16 +183,48 @@ pub fn evaluate(
         out
     };
 
-    // 2SFCA, any time.
+    // 2SFCA: outdoor, indoor and total area any time, and total area in
+    // each time window (closed facilities supply 0), in one pass.
     let dec = decay(settings.method, limit);
     let all_pairs = pairs_where(&|f| counted[f], limit);
-    let sfca = |supply_v: &[f64], pairs: &[Pair]| -> Vec<f64> {
-        supply::two_step(supply_v, &population, pairs, &dec, limit).access
-    };
-    let sfca_outdoor = sfca(&outdoor, &all_pairs);
-    let sfca_indoor = sfca(&indoor, &all_pairs);
-    let sfca_total = sfca(&total, &all_pairs);
-
+    let (sched, hours_problems) = schedules(&inputs.facilities);
+    let open_in: Vec<Vec<bool>> = window_list
+        .iter()
+        .map(|w| {
+            (0..nf)
+                .map(|f| {
+                    let fac = &inputs.facilities[f];
+                    counted[f]
+                        && windows::counts_in_window(
+                            sched[f].as_ref(),
+                            fac.category == Category::SchoolVenue,
+                            fac.open_to_public,
+                            w,
+                            settings.min_open_minutes,
+                        )
+                })
+                .collect()
+        })
+        .collect();
+    let window_supply: Vec<Vec<f64>> = open_in
+        .iter()
+        .map(|open| {
+            total
+                .iter()
+                .zip(open)
+                .map(|(t, o)| if *o { *t } else { 0.0 })
+                .collect()
+        })
+        .collect();
+    let mut supplies: Vec<&[f64]> = vec![&outdoor, &indoor, &total];
+    supplies.extend(window_supply.iter().map(Vec::as_slice));
+    let mut sfca = supply::two_step_many(&supplies, &population, &all_pairs, &dec, limit)
+        .into_iter()
+        .map(|r| r.access);
+    let sfca_outdoor = sfca.next().unwrap_or_default();
+    let sfca_indoor = sfca.next().unwrap_or_default();
+    let sfca_total = sfca.next().unwrap_or_default();
+    let sfca_windows: Vec<Vec<f64>> = sfca.collect();
     // Tiers.
     let tiers: Vec<TierResult> = targets
         .tier
@@ -254,24 +286,12 @@ pub fn evaluate(
         })
         .collect();
 
-    // Time windows.
-    let (sched, hours_problems) = schedules(&inputs.facilities);
+    // Time windows: nearest open facility.
     let windows_out: Vec<WindowResult> = window_list
         .iter()
-        .map(|w| {
-            let open: Vec<bool> = (0..nf)
-                .map(|f| {
-                    let fac = &inputs.facilities[f];
-                    counted[f]
-                        && windows::counts_in_window(
-                            sched[f].as_ref(),
-                            fac.category == Category::SchoolVenue,
-                            fac.open_to_public,
-                            w,
-                            settings.min_open_minutes,
-                        )
-                })
-                .collect();
+        .zip(open_in)
+        .zip(sfca_windows)
+        .map(|((w, open), sfca_total)| {
             let mut nearest_m: Vec<Option<f64>> = vec![None; nc];
             for (f, hits) in coverage.facility_hits.iter().enumerate() {
                 if !open[f] {
@@ -284,16 +304,14 @@ pub fn evaluate(
                     }
                 }
             }
-            let pairs = pairs_where(&|f| open[f], limit);
             WindowResult {
                 window: w.clone(),
-                sfca_total: sfca(&total, &pairs),
+                sfca_total,
                 open,
                 nearest_m,
             }
         })
         .collect();
-
     // New communities: sports area inside or within the new-community tier.
     let new_tier_m = targets.new_community_tier().distance_m;
     let pc = &targets.per_capita;
