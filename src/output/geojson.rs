@@ -161,31 +161,43 @@ impl<'a> FeatureWriter<'a> {
     }
 
     /// Write `n` features built by `make(i)` for i in 0..n, encoded in
-    /// parallel a block at a time and written in index order, so the bytes
-    /// are those of calling [`FeatureWriter::feature_opt`] in a loop.
-    pub fn features_par<'g, F>(&mut self, n: usize, make: F) -> io::Result<()>
+    /// parallel a block at a time (runs of features into one buffer each)
+    /// and written in index order, so the bytes are those of calling
+    /// [`FeatureWriter::feature_opt`] in a loop. Keys may be borrowed
+    /// (`&str`), so a caller can name its columns once rather than per
+    /// feature.
+    pub fn features_par<'g, K, F>(&mut self, n: usize, make: F) -> io::Result<()>
     where
-        F: Fn(usize) -> (Option<&'g Geometry<f64>>, Vec<(String, Value)>) + Sync,
+        K: AsRef<str>,
+        F: Fn(usize) -> (Option<&'g Geometry<f64>>, Vec<(K, Value)>) + Sync,
     {
-        const BLOCK: usize = 4096;
+        const BLOCK: usize = 8192;
+        const RUN: usize = 256;
+        let lead = !self.first;
         for start in (0..n).step_by(BLOCK) {
             let end = (start + BLOCK).min(n);
-            let encoded: Vec<io::Result<Vec<u8>>> = (start..end)
+            let runs: Vec<io::Result<Vec<u8>>> = (start..end)
+                .step_by(RUN)
+                .collect::<Vec<_>>()
                 .into_par_iter()
-                .map(|i| {
-                    let (geometry, props) = make(i);
-                    let mut buf = Vec::new();
-                    encode_feature(&mut buf, geometry, &props)?;
+                .map(|a| {
+                    let mut buf = Vec::with_capacity(RUN * 512);
+                    for i in a..(a + RUN).min(end) {
+                        if i > 0 || lead {
+                            buf.push(b',');
+                        }
+                        let (geometry, props) = make(i);
+                        encode_feature(&mut buf, geometry, &props)?;
+                    }
                     Ok(buf)
                 })
                 .collect();
-            for bytes in encoded {
-                if !self.first {
-                    self.w.write_all(b",")?;
-                }
-                self.first = false;
+            for bytes in runs {
                 self.w.write_all(&bytes?)?;
             }
+        }
+        if n > 0 {
+            self.first = false;
         }
         Ok(())
     }
@@ -196,17 +208,17 @@ impl<'a> FeatureWriter<'a> {
 }
 
 /// One feature object (no separator before it).
-fn encode_feature(
+fn encode_feature<K: AsRef<str>>(
     w: &mut dyn Write,
     geometry: Option<&Geometry<f64>>,
-    props: &[(String, Value)],
+    props: &[(K, Value)],
 ) -> io::Result<()> {
     w.write_all(b"\n{\"type\":\"Feature\",\"properties\":{")?;
     for (i, (k, v)) in props.iter().enumerate() {
         if i > 0 {
             w.write_all(b",")?;
         }
-        serde_json::to_writer(&mut *w, k)?;
+        serde_json::to_writer(&mut *w, k.as_ref())?;
         w.write_all(b":")?;
         serde_json::to_writer(&mut *w, v)?;
     }
@@ -243,18 +255,53 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
     let cov = &study.coverage;
     let mpm = study.settings.metres_per_minute();
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
+    // Column names, made once rather than per community.
+    let target_keys: Vec<[String; 4]> = cov
+        .targets
+        .iter()
+        .map(|t| {
+            let name = t.name();
+            [
+                format!("{name}_m"),
+                format!("{name}_min"),
+                format!("{name}_covered"),
+                format!("{name}_count"),
+            ]
+        })
+        .collect();
+    let tier_keys: Vec<[String; 2]> = study.catchments.as_ref().map_or(Vec::new(), |ca| {
+        ca.tiers
+            .iter()
+            .map(|t| {
+                [
+                    format!("tier_{}_met", t.name),
+                    format!("tier_{}_missing", t.name),
+                ]
+            })
+            .collect()
+    });
+    let window_keys: Vec<[String; 3]> = study.catchments.as_ref().map_or(Vec::new(), |ca| {
+        ca.windows
+            .iter()
+            .map(|wr| {
+                let n = &wr.window.name;
+                [
+                    format!("window_{n}_m"),
+                    format!("window_{n}_covered"),
+                    format!("window_{n}_sfca_m2pp"),
+                ]
+            })
+            .collect()
+    });
     fw.features_par(inputs.communities.len(), |i| {
         let c = &inputs.communities[i];
-        let mut props: Vec<(String, Value)> = vec![
-            ("id".into(), json!(c.id)),
-            ("name".into(), json!(c.name)),
-            ("population".into(), json!(round(c.population, 2))),
+        let mut props: Vec<(&str, Value)> = vec![
+            ("id", json!(c.id)),
+            ("name", json!(c.name)),
+            ("population", json!(round(c.population, 2))),
+            ("population_source", json!(c.population_source.as_str())),
             (
-                "population_source".into(),
-                json!(c.population_source.as_str()),
-            ),
-            (
-                "unit".into(),
+                "unit",
                 study.community_unit[i]
                     .map(|u| json!(inputs.units[u].name))
                     .unwrap_or(Value::Null),
@@ -262,83 +309,63 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
         ];
         match &study.community_access[i] {
             Ok(acc) => {
-                props.push(("reachable".into(), json!(true)));
-                props.push(("unreachable_reason".into(), Value::Null));
-                props.push(("access_points".into(), json!(acc.len())));
+                props.push(("reachable", json!(true)));
+                props.push(("unreachable_reason", Value::Null));
+                props.push(("access_points", json!(acc.len())));
                 let snap = acc.iter().map(|a| a.1).fold(f64::INFINITY, f64::min);
-                props.push(("snap_m".into(), json!(round(snap, 1))));
+                props.push(("snap_m", json!(round(snap, 1))));
             }
             Err(e) => {
-                props.push(("reachable".into(), json!(false)));
-                props.push(("unreachable_reason".into(), json!(e.reason())));
-                props.push(("access_points".into(), json!(0)));
-                props.push(("snap_m".into(), Value::Null));
+                props.push(("reachable", json!(false)));
+                props.push(("unreachable_reason", json!(e.reason())));
+                props.push(("access_points", json!(0)));
+                props.push(("snap_m", Value::Null));
             }
         }
-        for (ti, t) in cov.targets.iter().enumerate() {
-            let name = t.name();
+        for (ti, keys) in target_keys.iter().enumerate() {
             let d = cov.nearest_m[ti][i];
-            props.push((format!("{name}_m"), opt_f(d, 1)));
-            props.push((format!("{name}_min"), opt_f(d.map(|d| d / mpm), 2)));
-            props.push((format!("{name}_covered"), json!(cov.covered(ti, i))));
+            props.push((&keys[0], opt_f(d, 1)));
+            props.push((&keys[1], opt_f(d.map(|d| d / mpm), 2)));
+            props.push((&keys[2], json!(cov.covered(ti, i))));
             if let Some(n) = cov.count(ti, i) {
-                props.push((format!("{name}_count"), json!(n)));
+                props.push((&keys[3], json!(n)));
             }
         }
-        props.push(("distance_method".into(), json!(study.mode.label())));
+        props.push(("distance_method", json!(study.mode.label())));
         if let Some(ca) = &study.catchments {
-            for t in &ca.tiers {
-                props.push((format!("tier_{}_met", t.name), json!(t.met[i])));
-                props.push((
-                    format!("tier_{}_missing", t.name),
-                    json!(t.missing[i].join(";")),
-                ));
+            for (t, keys) in ca.tiers.iter().zip(&tier_keys) {
+                props.push((&keys[0], json!(t.met[i])));
+                props.push((&keys[1], json!(t.missing[i].join(";"))));
             }
-            props.push(("sfca_method".into(), json!(ca.method.as_str())));
-            props.push((
-                "sfca_outdoor_m2pp".into(),
-                json!(round(ca.sfca_outdoor[i], 4)),
-            ));
-            props.push((
-                "sfca_indoor_m2pp".into(),
-                json!(round(ca.sfca_indoor[i], 4)),
-            ));
-            props.push(("sfca_total_m2pp".into(), json!(round(ca.sfca_total[i], 4))));
-            for wr in &ca.windows {
-                let n = &wr.window.name;
+            props.push(("sfca_method", json!(ca.method.as_str())));
+            props.push(("sfca_outdoor_m2pp", json!(round(ca.sfca_outdoor[i], 4))));
+            props.push(("sfca_indoor_m2pp", json!(round(ca.sfca_indoor[i], 4))));
+            props.push(("sfca_total_m2pp", json!(round(ca.sfca_total[i], 4))));
+            for (wr, keys) in ca.windows.iter().zip(&window_keys) {
                 let d = wr.nearest_m[i];
-                props.push((format!("window_{n}_m"), opt_f(d, 1)));
+                props.push((&keys[0], opt_f(d, 1)));
                 props.push((
-                    format!("window_{n}_covered"),
+                    &keys[1],
                     json!(d.is_some_and(|d| d <= cov.settings.limit_m)),
                 ));
-                props.push((
-                    format!("window_{n}_sfca_m2pp"),
-                    json!(round(wr.sfca_total[i], 4)),
-                ));
+                props.push((&keys[2], json!(round(wr.sfca_total[i], 4))));
             }
             match &ca.new_check[i] {
                 Some(n) => {
-                    props.push(("new_community".into(), json!(true)));
-                    props.push((
-                        "new_outdoor_m2pp".into(),
-                        json!(round(n.outdoor_per_person, 4)),
-                    ));
-                    props.push((
-                        "new_indoor_m2pp".into(),
-                        json!(round(n.indoor_per_person, 4)),
-                    ));
-                    props.push(("new_meets_target".into(), json!(n.met)));
+                    props.push(("new_community", json!(true)));
+                    props.push(("new_outdoor_m2pp", json!(round(n.outdoor_per_person, 4))));
+                    props.push(("new_indoor_m2pp", json!(round(n.indoor_per_person, 4))));
+                    props.push(("new_meets_target", json!(n.met)));
                 }
                 None => {
-                    props.push(("new_community".into(), json!(false)));
-                    props.push(("new_outdoor_m2pp".into(), Value::Null));
-                    props.push(("new_indoor_m2pp".into(), Value::Null));
-                    props.push(("new_meets_target".into(), Value::Null));
+                    props.push(("new_community", json!(false)));
+                    props.push(("new_outdoor_m2pp", Value::Null));
+                    props.push(("new_indoor_m2pp", Value::Null));
+                    props.push(("new_meets_target", Value::Null));
                 }
             }
         }
-        props.push(("build_year".into(), json!(c.build_year)));
+        props.push(("build_year", json!(c.build_year)));
         (Some(&c.geometry), props)
     })?;
     fw.finish()

@@ -182,6 +182,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("people", "{value} 人", "{value} people"),
     ("scorecard_placeholder", "本次运行没有评分卡。", "No scorecard in this run."),
     ("notes_run", "本次运行的说明", "Notes of this run"),
+    ("notes_network_omitted", "步行路网共有 {n} 条边，超出报告地图能画的范围，地图上不画路网；路网与全部结果可在 QGIS 中打开 GeoJSON 文件查看。", "The walking network has {n} edges, more than the report's map can draw, so the map leaves it out; open the GeoJSON files in QGIS for the full picture."),
     ("notes_compact", "本次共有 {n} 个社区：地图上每个社区画成一个点，只显示到最近设施的步行时间；完整数据见 communities.geojson。", "This run has {n} communities: the map draws each as a point with its walk to the nearest facility only; the full figures are in communities.geojson."),
     ("notes_hours", "无法解析开放时间的设施", "Facilities whose opening hours could not be read"),
     ("notes_outside", "不在任何单元内的居民：{value} 人", "Residents outside every unit: {value}"),
@@ -635,12 +636,25 @@ fn collection(features: &[String]) -> String {
     s
 }
 
+/// Is the walking network too large to draw within [`MAX_NETWORK_POINTS`]
+/// vertices, however hard it is simplified (every edge keeps its two ends)?
+fn network_too_large(study: &Study) -> bool {
+    study
+        .graph
+        .as_ref()
+        .is_some_and(|g| 2 * g.net.edges.len() > MAX_NETWORK_POINTS)
+}
+
 /// The walking network as one MultiLineString, simplified until it has at
-/// most [`MAX_NETWORK_POINTS`] vertices.
+/// most [`MAX_NETWORK_POINTS`] vertices; left out (empty collection, and a
+/// note in the report) when it cannot fit.
 fn network_json(study: &Study) -> String {
     let Some(g) = &study.graph else {
         return collection(&[]);
     };
+    if network_too_large(study) {
+        return collection(&[]);
+    }
     let net = &g.net;
     let mut eps = 1.0;
     let mut lines: Vec<Vec<[f64; 2]>>;
@@ -1761,6 +1775,18 @@ fn notes_html(cx: &Ctx) -> String {
             s,
             "<p>{}</p>",
             esc(&trf(lang, "notes_compact", &[("n", thousands(n as f64))]))
+        );
+    }
+    if network_too_large(st) {
+        let edges = st.graph.as_ref().map_or(0, |g| g.net.edges.len());
+        let _ = write!(
+            s,
+            "<p>{}</p>",
+            esc(&trf(
+                lang,
+                "notes_network_omitted",
+                &[("n", thousands(edges as f64))]
+            ))
         );
     }
     if !cx.inputs.notes.is_empty() {
