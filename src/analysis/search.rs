@@ -1,12 +1,13 @@
 //! Bounded multi-source Dijkstra over a [`WalkGraph`] with reusable scratch
 //! space, in whole millimetres: exact integer sums (the same distance
-//! whatever the order of additions), 4-byte distances and 8-byte heap
-//! entries, so a million-node search stays mostly in cache. Resetting
+//! whatever the order of additions), 4-byte distances and a radix heap
+//! (`radix-heap`: integer keys that only grow in Dijkstra, so pops cost
+//! amortised O(1) bucket moves instead of a binary heap's cache-missing
+//! sift-downs), so a million-node search stays mostly in cache. Resetting
 //! costs the nodes the last search touched, so thousands of small
 //! searches allocate nothing.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
@@ -16,19 +17,12 @@ use crate::graph::csr::{Direction, from_mm, to_mm};
 /// Not reached.
 const UNREACHED: u32 = u32::MAX;
 
-/// A heap key: distance (mm) in the high half, node in the low half, so
-/// one integer compare orders by distance, then node.
-#[inline]
-fn key(d: u32, v: u32) -> u64 {
-    (u64::from(d) << 32) | u64::from(v)
-}
-
 /// Per-thread search state for graphs of up to `n` nodes.
 #[derive(Debug, Clone)]
 pub struct Scratch {
     /// Tentative or final distance (mm) per node; [`UNREACHED`] otherwise.
     slot: Vec<u32>,
-    heap: BinaryHeap<Reverse<u64>>,
+    heap: radix_heap::RadixHeapMap<Reverse<u32>, u32>,
     /// Nodes reached by the last search (each once, in settling order).
     pub reached: Vec<u32>,
 }
@@ -37,7 +31,7 @@ impl Scratch {
     pub fn new(n: usize) -> Self {
         Scratch {
             slot: vec![UNREACHED; n],
-            heap: BinaryHeap::new(),
+            heap: radix_heap::RadixHeapMap::new(),
             reached: Vec::new(),
         }
     }
@@ -92,7 +86,6 @@ pub fn bounded_multi_source(
         heap,
         reached,
     } = scratch;
-    let mut seeds: Vec<Reverse<u64>> = std::mem::take(heap).into_vec();
     for (v, d) in sources {
         if d.is_nan() || d < 0.0 {
             continue;
@@ -100,13 +93,10 @@ pub fn bounded_multi_source(
         let d = to_mm(d);
         if d <= limit && d < slot[v as usize] {
             slot[v as usize] = d;
-            seeds.push(Reverse(key(d, v)));
+            heap.push(Reverse(d), v);
         }
     }
-    // Heapify all seeds at once (linear) rather than one push each.
-    *heap = BinaryHeap::from(seeds);
-    while let Some(Reverse(k)) = heap.pop() {
-        let (dist, node) = ((k >> 32) as u32, k as u32);
+    while let Some((Reverse(dist), node)) = heap.pop() {
         if dist > slot[node as usize] {
             continue;
         }
@@ -115,7 +105,7 @@ pub fn bounded_multi_source(
             let nd = dist.saturating_add(len);
             if nd <= limit && nd < slot[w as usize] {
                 slot[w as usize] = nd;
-                heap.push(Reverse(key(nd, w)));
+                heap.push(Reverse(nd), w);
             }
         }
     }
