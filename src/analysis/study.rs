@@ -277,12 +277,16 @@ pub fn run(
             .par_iter()
             .map(|c| snapper.access_points(&c.geometry, &c.entrances, inputs.community_access))
             .collect();
+        // The segment R-tree is the largest structure of the run: free it
+        // before the graph is built.
+        drop(snapper);
         // Insert all snap points as nodes, then map hits to nodes.
         let mut all_hits = Vec::new();
         for h in fac_hits.iter().chain(&com_hits).flatten() {
             all_hits.extend_from_slice(h);
         }
         let (net, hit_nodes) = attach(base, &all_hits);
+        drop(all_hits);
         let (net, new_of_old) = net.renumbered_spatially();
         let hit_nodes: Vec<u32> = hit_nodes.iter().map(|&v| new_of_old[v as usize]).collect();
         let mut k = 0usize;
@@ -302,6 +306,7 @@ pub fn run(
             };
         let fa: Vec<_> = fac_hits.iter().map(&mut to_access).collect();
         let ca: Vec<_> = com_hits.iter().map(&mut to_access).collect();
+        drop((fac_hits, com_hits, hit_nodes));
         timings.push(("snap", t.elapsed()));
 
         let t = Instant::now();

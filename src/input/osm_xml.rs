@@ -400,11 +400,10 @@ impl<'a> Parser<'a> {
                         "<tag> needs both k and v attributes, as in <tag k=\"highway\" v=\"footway\"/>",
                     ));
                 };
-                let tag = (k.to_string(), v.to_string());
                 match cur {
-                    Current::Node { tags, .. } => tags.0.push(tag),
-                    Current::Way(w) => w.tags.0.push(tag),
-                    Current::Relation(r) => r.tags.0.push(tag),
+                    Current::Node { tags, .. } => tags.push(k, v),
+                    Current::Way(w) => w.tags.push(k, v),
+                    Current::Relation(r) => r.tags.push(k, v),
                     Current::Skipped => {}
                 }
             }
