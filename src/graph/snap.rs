@@ -10,11 +10,10 @@
 
 use geo::{Centroid, Geometry, LineString, Point};
 use rayon::prelude::*;
-use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line};
 
 use super::build::{Edge, Network, geodesic_m};
-use crate::spatial::{LocalProjection, SegmentItem, closest_on_segment, dist, segment_tree};
+use crate::spatial::{LocalProjection, SegmentIndex, SegmentItem, closest_on_segment, dist};
 
 /// Snapping settings (all distances in metres).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -112,8 +111,8 @@ pub struct Snapper<'a> {
     net: &'a Network,
     proj: LocalProjection,
     settings: SnapSettings,
-    main: RTree<SegmentItem>,
-    islands: RTree<SegmentItem>,
+    main: SegmentIndex,
+    islands: SegmentIndex,
     comp: Vec<u32>,
     comp_sizes: Vec<u32>,
 }
@@ -122,37 +121,28 @@ impl<'a> Snapper<'a> {
     /// Index the network's segments (bulk-loaded R-trees, projected metres).
     pub fn new(net: &'a Network, proj: LocalProjection, settings: SnapSettings) -> Self {
         let (comp, comp_sizes) = net.components();
-        // Project every segment (in parallel, edge order kept).
-        let per_edge: Vec<(bool, Vec<SegmentItem>)> = (0..net.edges.len())
-            .into_par_iter()
-            .map(|e| {
-                let edge = &net.edges[e];
-                let big =
-                    comp_sizes[comp[edge.from as usize] as usize] >= settings.min_component_nodes;
-                let g = net.edge_geom(e);
-                let items = g
-                    .windows(2)
-                    .enumerate()
-                    .map(|(s, w)| {
+        // Project every segment (in parallel, edge order kept), straight
+        // into one vector per kind of component.
+        let big = |e: usize| {
+            let edge = &net.edges[e];
+            comp_sizes[comp[edge.from as usize] as usize] >= settings.min_component_nodes
+        };
+        let items = |want_big: bool| -> Vec<SegmentItem> {
+            (0..net.edges.len())
+                .into_par_iter()
+                .filter(|&e| big(e) == want_big)
+                .flat_map_iter(|e| {
+                    net.edge_geom(e).windows(2).enumerate().map(move |(s, w)| {
                         GeomWithData::new(
                             Line::new(proj.project(w[0]), proj.project(w[1])),
                             (e as u32, s as u32),
                         )
                     })
-                    .collect();
-                (big, items)
-            })
-            .collect();
-        let mut main = Vec::new();
-        let mut islands = Vec::new();
-        for (big, items) in per_edge {
-            if big {
-                main.extend(items);
-            } else {
-                islands.extend(items);
-            }
-        }
-        let (main, islands) = rayon::join(|| segment_tree(main), || segment_tree(islands));
+                })
+                .collect()
+        };
+        let main = SegmentIndex::new(items(true));
+        let islands = SegmentIndex::new(items(false));
         Snapper {
             net,
             proj,
@@ -195,11 +185,11 @@ impl<'a> Snapper<'a> {
     pub fn snap_point(&self, lonlat: [f64; 2]) -> Result<SnapHit, Unreachable> {
         let p = self.proj.project(lonlat);
         let max = self.settings.max_snap_m;
-        let nearest_main = self.main.nearest_neighbor(&p).map(|it| self.hit(it, p));
+        let nearest_main = self.main.nearest(p).map(|it| self.hit(it, p));
         match nearest_main {
             Some(h) if h.dist_m <= max => Ok(h),
             other => {
-                if let Some(it) = self.islands.nearest_neighbor(&p) {
+                if let Some(it) = self.islands.nearest(p) {
                     let h = self.hit(it, p);
                     if h.dist_m <= max {
                         let nodes = self.component_size(self.net.edges[h.edge as usize].from);

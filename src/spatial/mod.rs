@@ -144,9 +144,108 @@ pub fn assign_to_polygons(
     out
 }
 
-/// Bulk-loaded R-tree over network segments.
-pub fn segment_tree(items: Vec<SegmentItem>) -> RTree<SegmentItem> {
-    RTree::bulk_load(items)
+/// Network segments in R-trees: one bulk-loaded tree per spatial tile
+/// (tiles split at the median x, then each at the median y, until tiles
+/// have at most [`SegmentIndex::TILE`] segments), built in parallel. A
+/// single bulk load is serial and was the slowest step of indexing a
+/// metropolis (7 s for 6 million segments); a nearest query visits the
+/// tile trees in order of their distance and stops when no tile can hold
+/// anything nearer.
+pub struct SegmentIndex {
+    tiles: Vec<RTree<SegmentItem>>,
+}
+
+impl SegmentIndex {
+    /// Most segments in one tile.
+    pub const TILE: usize = 1 << 20;
+
+    pub fn new(items: Vec<SegmentItem>) -> Self {
+        Self::with_tile_size(items, Self::TILE)
+    }
+
+    /// [`SegmentIndex::new`] with at most `tile` segments per tile.
+    pub fn with_tile_size(mut items: Vec<SegmentItem>, tile: usize) -> Self {
+        let tile = tile.max(1);
+        // Split into tiles in a fixed order (ties broken by the segment's
+        // identity), so the trees do not depend on the thread count.
+        fn key(it: &SegmentItem, axis: usize) -> (f64, (u32, u32)) {
+            let l = it.geom();
+            ((l.from[axis] + l.to[axis]) / 2.0, it.data)
+        }
+        fn split(
+            items: &mut [SegmentItem],
+            tile: usize,
+            axis: usize,
+            out: &mut Vec<(usize, usize)>,
+            at: usize,
+        ) {
+            if items.len() <= tile {
+                out.push((at, items.len()));
+                return;
+            }
+            let mid = items.len() / 2;
+            items.select_nth_unstable_by(mid, |a, b| {
+                let (ka, kb) = (key(a, axis), key(b, axis));
+                ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1))
+            });
+            let (lo, hi) = items.split_at_mut(mid);
+            split(lo, tile, 1 - axis, out, at);
+            split(hi, tile, 1 - axis, out, at + mid);
+        }
+        let mut ranges = Vec::new();
+        split(&mut items, tile, 0, &mut ranges, 0);
+        // Cut the vector into the tiles' own vectors, last first.
+        let mut parts: Vec<Vec<SegmentItem>> = Vec::with_capacity(ranges.len());
+        for &(at, _) in ranges.iter().rev() {
+            parts.push(items.split_off(at));
+            items.shrink_to_fit();
+        }
+        parts.reverse();
+        use rayon::prelude::*;
+        let tiles = parts
+            .into_par_iter()
+            .filter(|p| !p.is_empty())
+            .map(RTree::bulk_load)
+            .collect();
+        SegmentIndex { tiles }
+    }
+
+    /// Number of segments.
+    pub fn len(&self) -> usize {
+        self.tiles.iter().map(RTree::size).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The segment nearest to `p` (projected metres); among equally near
+    /// ones (a point beside two overlapping ways, or at a junction), the
+    /// one with the smallest (edge, segment) index, so the answer does not
+    /// depend on how the trees were built.
+    pub fn nearest(&self, p: [f64; 2]) -> Option<&SegmentItem> {
+        let mut order: Vec<(f64, usize)> = self
+            .tiles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.root().envelope().distance_2(&p), i))
+            .collect();
+        order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut best: Option<(f64, &SegmentItem)> = None;
+        for (env_d2, i) in order {
+            if best.is_some_and(|(d2, _)| env_d2 > d2) {
+                break;
+            }
+            for (it, d2) in self.tiles[i].nearest_neighbor_iter_with_distance_2(&p) {
+                match best {
+                    Some((bd2, _)) if d2 > bd2 => break,
+                    Some((bd2, b)) if d2 == bd2 && b.data <= it.data => {}
+                    _ => best = Some((d2, it)),
+                }
+            }
+        }
+        best.map(|b| b.1)
+    }
 }
 
 /// Projected point's position on a segment: (closest point, fraction 0..1).
@@ -168,6 +267,52 @@ pub fn envelope_around(p: [f64; 2], r: f64) -> AABB<[f64; 2]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tiled nearest-segment queries equal a brute-force scan (up to ties
+    /// in distance), whatever the tile size.
+    #[test]
+    fn segment_index_nearest_is_exact() {
+        use rstar::PointDistance;
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let items: Vec<SegmentItem> = (0..3000u32)
+            .map(|i| {
+                let a = [next() * 5000.0, next() * 5000.0];
+                let b = [a[0] + next() * 200.0 - 100.0, a[1] + next() * 200.0 - 100.0];
+                GeomWithData::new(Line::new(a, b), (i, 0))
+            })
+            .collect();
+        for tile in [1, 7, 100, 1000, 5000] {
+            let index = SegmentIndex::with_tile_size(items.clone(), tile);
+            assert_eq!(index.len(), items.len());
+            for _ in 0..300 {
+                let p = [next() * 6000.0 - 500.0, next() * 6000.0 - 500.0];
+                let got = index.nearest(p).unwrap();
+                let want = items
+                    .iter()
+                    .map(|it| (it.distance_2(&p), it.data))
+                    .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                    .unwrap();
+                assert_eq!((got.distance_2(&p), got.data), want, "tile {tile}, {p:?}");
+            }
+        }
+        assert!(SegmentIndex::new(Vec::new()).nearest([0.0, 0.0]).is_none());
+        // Exact ties: two overlapping segments and a point beside them.
+        let twins = vec![
+            GeomWithData::new(Line::new([0.0, 0.0], [10.0, 0.0]), (7, 1)),
+            GeomWithData::new(Line::new([10.0, 0.0], [0.0, 0.0]), (3, 2)),
+            GeomWithData::new(Line::new([0.0, 0.0], [10.0, 0.0]), (3, 4)),
+        ];
+        for tile in [1, 2, 3] {
+            let index = SegmentIndex::with_tile_size(twins.clone(), tile);
+            assert_eq!(index.nearest([5.0, 1.0]).unwrap().data, (3, 2));
+        }
+    }
 
     #[test]
     fn projection_matches_haversine_within_city() {
