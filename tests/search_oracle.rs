@@ -9,7 +9,7 @@
 //! distances must equal it exactly, with no tolerance band at the limit.
 
 use fitcircle::analysis::coverage::{Access, CoverageSettings, Source, Target, compute};
-use fitcircle::analysis::search::{Scratch, bounded_multi_source};
+use fitcircle::analysis::search::{Scratch, bounded_multi_source, sweep};
 use fitcircle::graph::csr::Direction;
 use fitcircle::graph::{Edge, Network, WalkGraph};
 use fitcircle::model::Category;
@@ -371,6 +371,53 @@ fn scratch_reuse_does_not_leak() {
     // A source beyond the limit is not a seed.
     bounded_multi_source(&g, Direction::Inbound, [(0, 10.0)], 5.0, &mut scratch);
     assert!(scratch.reached.is_empty());
+}
+
+/// The bucketed whole-graph sweep gives exactly the brute-force distances,
+/// on one scratch shared with ordinary searches (resets in both orders),
+/// including long graphs where nodes are improved within their bucket.
+#[test]
+fn sweep_matches_floyd_warshall() {
+    let mut rng = Rng(0x5EED_5EE9);
+    let mut reached_some = 0usize;
+    for graph_no in 0..150 {
+        let net = random_network(&mut rng);
+        let d = floyd_warshall(&net);
+        let g = WalkGraph::new(net);
+        let n = g.node_count();
+        let mut scratch = Scratch::new(n);
+        for search_no in 0..20 {
+            let sources = random_sources(&mut rng, n);
+            let limit = if rng.chance(0.5) {
+                rng.uniform(0.0, 20_000.0)
+            } else {
+                random_limit(&mut rng, &sources)
+            };
+            for dir in [Direction::Inbound, Direction::Outbound] {
+                let ctx = format!("graph {graph_no}, sweep {search_no}, {dir:?}, limit {limit}");
+                sweep(&g, dir, sources.iter().copied(), limit, &mut scratch);
+                assert!(scratch.reached.is_empty(), "{ctx}");
+                let limit_mm = mm(limit);
+                for v in 0..n {
+                    let want = reference(&d, dir, &sources, v);
+                    let got = scratch.dist(v as u32);
+                    if want.is_finite() && want <= limit_mm {
+                        assert_eq!(got, Some(want / 1000.0), "{ctx}: node {v}");
+                        reached_some += 1;
+                    } else {
+                        assert_eq!(got, None, "{ctx}: node {v} ({want} mm)");
+                    }
+                }
+                // An ordinary search on the same scratch right after.
+                bounded_multi_source(&g, dir, sources.iter().copied(), limit, &mut scratch);
+                check_search(&ctx, &g, &d, dir, &sources, limit, &scratch);
+            }
+        }
+    }
+    assert!(
+        reached_some > 10_000,
+        "only {reached_some} reached nodes checked"
+    );
 }
 
 // ----------------------------------------------------------------- coverage

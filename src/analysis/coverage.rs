@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use super::search::{Scratch, bounded_multi_source, par_map_chunked};
+use super::search::{Scratch, bounded_multi_source, par_map_chunked, sweep};
 use crate::graph::WalkGraph;
 use crate::graph::csr::Direction;
 use crate::model::Category;
@@ -242,7 +242,7 @@ fn nearest_table(
                 .iter()
                 .filter(|s| s.counts && matches_target(t, s.category))
                 .flat_map(|s| s.access.iter().copied());
-            bounded_multi_source(graph, Direction::Inbound, seeds, report, scratch);
+            sweep(graph, Direction::Inbound, seeds, report, scratch);
             communities
                 .iter()
                 .map(|acc| community_distance(scratch, acc).filter(|d| *d <= report))

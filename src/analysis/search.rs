@@ -24,7 +24,12 @@ pub struct Scratch {
     slot: Vec<u32>,
     heap: radix_heap::RadixHeapMap<Reverse<u32>, u32>,
     /// Nodes reached by the last search (each once, in settling order).
+    /// Empty after a [`sweep`], which clears every distance on reset.
     pub reached: Vec<u32>,
+    /// The last search was a [`sweep`]: the next reset clears everything.
+    swept: bool,
+    /// Distance buckets of [`sweep`], kept for their capacity.
+    buckets: Vec<Vec<u32>>,
 }
 
 impl Scratch {
@@ -33,6 +38,8 @@ impl Scratch {
             slot: vec![UNREACHED; n],
             heap: radix_heap::RadixHeapMap::new(),
             reached: Vec::new(),
+            swept: false,
+            buckets: Vec::new(),
         }
     }
 
@@ -40,7 +47,7 @@ impl Scratch {
     /// is only queued within the limit, and every queued node is popped),
     /// so clearing the settled ones clears them all.
     fn reset(&mut self) {
-        if self.reached.len() > self.slot.len() / 8 {
+        if self.swept || self.reached.len() > self.slot.len() / 8 {
             self.slot.fill(UNREACHED);
         } else {
             for &v in &self.reached {
@@ -49,6 +56,7 @@ impl Scratch {
         }
         self.heap.clear();
         self.reached.clear();
+        self.swept = false;
     }
 
     /// Distance (metres, whole millimetres) of `v` in the last search, if
@@ -85,6 +93,7 @@ pub fn bounded_multi_source(
         slot,
         heap,
         reached,
+        ..
     } = scratch;
     for (v, d) in sources {
         if d.is_nan() || d < 0.0 {
@@ -107,6 +116,79 @@ pub fn bounded_multi_source(
                 slot[w as usize] = nd;
                 heap.push(Reverse(nd), w);
             }
+        }
+    }
+}
+
+/// Width of a [`sweep`] bucket in millimetres.
+const SWEEP_BUCKET_MM: u32 = 150_000;
+
+/// The same distances as [`bounded_multi_source`] (exact, whole
+/// millimetres, `limit_m` inclusive), for searches that reach most of the
+/// graph (one source per facility of a category): nodes are taken in
+/// buckets of 150 m of distance and, within a bucket, in node order, which
+/// after the spatial renumbering is close to memory order; a node improved
+/// within its own bucket is taken again (delta-stepping, Meyer & Sanders
+/// 2003). Plain Dijkstra settles nodes all over the city one after the
+/// other, and each settle misses the cache. `scratch.reached` is left
+/// empty; read results with `scratch.dist`.
+pub fn sweep(
+    graph: &WalkGraph,
+    dir: Direction,
+    sources: impl IntoIterator<Item = (u32, f64)>,
+    limit_m: f64,
+    scratch: &mut Scratch,
+) {
+    scratch.reset();
+    scratch.slot.fill(UNREACHED);
+    scratch.swept = true;
+    if limit_m.is_nan() || limit_m < 0.0 {
+        return;
+    }
+    let limit = to_mm(limit_m).min(UNREACHED - 1);
+    let Scratch { slot, buckets, .. } = scratch;
+    let nb = (limit / SWEEP_BUCKET_MM) as usize + 1;
+    if buckets.len() < nb {
+        buckets.resize_with(nb, Vec::new);
+    }
+    for b in buckets.iter_mut() {
+        b.clear();
+    }
+    for (v, d) in sources {
+        if d.is_nan() || d < 0.0 {
+            continue;
+        }
+        let d = to_mm(d);
+        if d <= limit && d < slot[v as usize] {
+            slot[v as usize] = d;
+            buckets[(d / SWEEP_BUCKET_MM) as usize].push(v);
+        }
+    }
+    let mut batch: Vec<u32> = Vec::new();
+    for b in 0..nb {
+        loop {
+            std::mem::swap(&mut batch, &mut buckets[b]);
+            if batch.is_empty() {
+                break;
+            }
+            batch.sort_unstable();
+            batch.dedup();
+            for &v in &batch {
+                let d = slot[v as usize];
+                // Moved on: improved into this bucket's next round (it is
+                // queued there again), never to a later bucket.
+                if (d / SWEEP_BUCKET_MM) as usize != b {
+                    continue;
+                }
+                for &(w, len) in graph.arcs_mm(v, dir) {
+                    let nd = d.saturating_add(len);
+                    if nd <= limit && nd < slot[w as usize] {
+                        slot[w as usize] = nd;
+                        buckets[(nd / SWEEP_BUCKET_MM) as usize].push(w);
+                    }
+                }
+            }
+            batch.clear();
         }
     }
 }
