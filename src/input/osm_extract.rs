@@ -15,6 +15,8 @@ use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 
 use super::osm::{MemberKind, OsmRelation, OsmWay, RawOsm, Tags};
+use rayon::prelude::*;
+
 use super::tags;
 use crate::model::{
     AdminUnit, AreaSource, Category, Community, Facility, PopulationSource, Status,
@@ -56,18 +58,24 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
     let mut missing_nodes_ways = 0usize;
     let mut private_facilities = 0usize;
 
-    // Walkable ways.
-    for way in &raw.ways {
-        if let Some(access) = tags::foot_access(&way.tags) {
+    // Walkable ways (in parallel, results in way order).
+    let walk: Vec<(Vec<WalkWay>, bool)> = raw
+        .ways
+        .par_iter()
+        .map(|way| {
+            let Some(access) = tags::foot_access(&way.tags) else {
+                return (Vec::new(), false);
+            };
             // Keep each run of consecutive nodes present in the extract; never
             // join the two sides of a gap with a straight line.
             let mut clipped = false;
+            let mut runs = Vec::new();
             for run in way.nodes.split(|id| raw.coord(*id).is_none()) {
                 if run.len() < way.nodes.len() {
                     clipped = true;
                 }
                 if run.len() >= 2 {
-                    out.walk_ways.push(WalkWay {
+                    runs.push(WalkWay {
                         id: way.id,
                         nodes: run.to_vec(),
                         forward: access.forward,
@@ -75,10 +83,12 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
                     });
                 }
             }
-            if clipped {
-                missing_nodes_ways += 1;
-            }
-        }
+            (runs, clipped)
+        })
+        .collect();
+    for (runs, clipped) in walk {
+        out.walk_ways.extend(runs);
+        missing_nodes_ways += usize::from(clipped);
     }
     if missing_nodes_ways > 0 {
         out.warnings.push(format!(
@@ -108,50 +118,64 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
         }
     }
 
-    // Facilities, residential areas from ways.
-    for way in &raw.ways {
-        if way.tags.is_empty() {
-            continue;
-        }
-        let cat = tags::facility_category(&way.tags);
-        let residential = tags::is_residential(&way.tags);
-        if cat.is_none() && !residential {
-            continue;
-        }
-        let Some(coords) = way_coords(raw, way) else {
-            continue;
-        };
-        let closed = coords.len() >= 4 && coords.first() == coords.last();
-        let is_line = !closed
-            || way.tags.is("area", "no")
-            || (way.tags.has("highway") && !way.tags.is("area", "yes"));
-        let geometry = if is_line {
-            Geometry::LineString(LineString::from(coords))
-        } else {
-            Geometry::Polygon(Polygon::new(LineString::from(coords), vec![]))
-        };
-        let entrances = entrances_on(raw, std::iter::once(way));
-        if let Some(cat) = cat {
-            if tags::is_private(&way.tags) && cat != Category::SchoolVenue {
-                private_facilities += 1;
-            } else {
-                out.facilities.push(make_facility(
-                    format!("osm:way/{}", way.id),
-                    cat,
-                    &way.tags,
-                    geometry.clone(),
-                    entrances.clone(),
-                ));
+    // Facilities, residential areas from ways (in parallel, results in way
+    // order): (facility, residential area, left out as private).
+    let from_ways: Vec<(Option<Facility>, Option<Residential>, bool)> = raw
+        .ways
+        .par_iter()
+        .map(|way| {
+            let none = (None, None, false);
+            if way.tags.is_empty() {
+                return none;
             }
-        }
-        if residential && !is_line {
-            out.residential.push(make_residential(
-                format!("osm:way/{}", way.id),
-                &way.tags,
-                geometry,
-                entrances,
-            ));
-        }
+            let cat = tags::facility_category(&way.tags);
+            let residential = tags::is_residential(&way.tags);
+            if cat.is_none() && !residential {
+                return none;
+            }
+            let Some(coords) = way_coords(raw, way) else {
+                return none;
+            };
+            let closed = coords.len() >= 4 && coords.first() == coords.last();
+            let is_line = !closed
+                || way.tags.is("area", "no")
+                || (way.tags.has("highway") && !way.tags.is("area", "yes"));
+            let geometry = if is_line {
+                Geometry::LineString(LineString::from(coords))
+            } else {
+                Geometry::Polygon(Polygon::new(LineString::from(coords), vec![]))
+            };
+            let entrances = entrances_on(raw, std::iter::once(way));
+            let mut private = false;
+            let mut facility = None;
+            if let Some(cat) = cat {
+                if tags::is_private(&way.tags) && cat != Category::SchoolVenue {
+                    private = true;
+                } else {
+                    facility = Some(make_facility(
+                        format!("osm:way/{}", way.id),
+                        cat,
+                        &way.tags,
+                        geometry.clone(),
+                        entrances.clone(),
+                    ));
+                }
+            }
+            let area = (residential && !is_line).then(|| {
+                make_residential(
+                    format!("osm:way/{}", way.id),
+                    &way.tags,
+                    geometry,
+                    entrances,
+                )
+            });
+            (facility, area, private)
+        })
+        .collect();
+    for (facility, area, private) in from_ways {
+        out.facilities.extend(facility);
+        out.residential.extend(area);
+        private_facilities += usize::from(private);
     }
 
     // Relations: multipolygon facilities / residential areas, admin units, trails.
