@@ -62,10 +62,8 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
     let walk: Vec<(Vec<WalkWay>, bool)> = raw
         .ways
         .par_iter()
-        .map(|way| {
-            let Some(access) = tags::foot_access(&way.tags) else {
-                return (Vec::new(), false);
-            };
+        .filter_map(|way| {
+            let access = tags::foot_access(&way.tags)?;
             // Keep each run of consecutive nodes present in the extract; never
             // join the two sides of a gap with a straight line.
             let mut clipped = false;
@@ -83,7 +81,7 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
                     });
                 }
             }
-            (runs, clipped)
+            Some((runs, clipped))
         })
         .collect();
     for (runs, clipped) in walk {
@@ -123,19 +121,18 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
     let from_ways: Vec<(Option<Facility>, Option<Residential>, bool)> = raw
         .ways
         .par_iter()
-        .map(|way| {
-            let none = (None, None, false);
+        .filter_map(|way| {
+            // Only ways that give something are kept (a city has millions
+            // of ways and few features).
             if way.tags.is_empty() {
-                return none;
+                return None;
             }
             let cat = tags::facility_category(&way.tags);
             let residential = tags::is_residential(&way.tags);
             if cat.is_none() && !residential {
-                return none;
+                return None;
             }
-            let Some(coords) = way_coords(raw, way) else {
-                return none;
-            };
+            let coords = way_coords(raw, way)?;
             let closed = coords.len() >= 4 && coords.first() == coords.last();
             let is_line = !closed
                 || way.tags.is("area", "no")
@@ -169,7 +166,7 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
                     entrances,
                 )
             });
-            (facility, area, private)
+            Some((facility, area, private))
         })
         .collect();
     for (facility, area, private) in from_ways {

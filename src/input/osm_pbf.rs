@@ -67,10 +67,19 @@ pub fn read_osm_pbf(path: &Path) -> Result<RawOsm> {
             },
         )
         .collect();
-    let mut raw = RawOsm::default();
+    let parts: Vec<RawOsm> = parts.into_iter().collect::<Result<_>>()?;
+    // Reserve the exact totals so that joining the blocks never holds a
+    // half-grown copy of the node arrays (the largest of a city's file).
+    let total = |f: fn(&RawOsm) -> usize| parts.iter().map(f).sum::<usize>();
+    let mut raw = RawOsm {
+        node_ids: Vec::with_capacity(total(|p| p.node_ids.len())),
+        node_coords: Vec::with_capacity(total(|p| p.node_coords.len())),
+        tagged_nodes: Vec::with_capacity(total(|p| p.tagged_nodes.len())),
+        ways: Vec::with_capacity(total(|p| p.ways.len())),
+        relations: Vec::with_capacity(total(|p| p.relations.len())),
+    };
     let mut any_block = false;
     for part in parts {
-        let part = part?;
         any_block = true;
         raw.node_ids.extend(part.node_ids);
         raw.node_coords.extend(part.node_coords);

@@ -224,6 +224,7 @@ impl SegmentIndex {
     /// one with the smallest (edge, segment) index, so the answer does not
     /// depend on how the trees were built.
     pub fn nearest(&self, p: [f64; 2]) -> Option<&SegmentItem> {
+        use rstar::PointDistance;
         let mut order: Vec<(f64, usize)> = self
             .tiles
             .iter()
@@ -236,12 +237,23 @@ impl SegmentIndex {
             if best.is_some_and(|(d2, _)| env_d2 > d2) {
                 break;
             }
-            for (it, d2) in self.tiles[i].nearest_neighbor_iter_with_distance_2(&p) {
-                match best {
-                    Some((bd2, _)) if d2 > bd2 => break,
-                    Some((bd2, b)) if d2 == bd2 && b.data <= it.data => {}
-                    _ => best = Some((d2, it)),
-                }
+            let tree = &self.tiles[i];
+            let Some(first) = tree.nearest_neighbor(&p) else {
+                continue;
+            };
+            let d2 = first.distance_2(&p);
+            if best.is_some_and(|(bd2, _)| d2 > bd2) {
+                continue;
+            }
+            // Every segment at exactly that distance, smallest index first.
+            let tied = tree
+                .locate_within_distance(p, d2)
+                .filter(|it| it.distance_2(&p) == d2)
+                .min_by_key(|it| it.data)
+                .unwrap_or(first);
+            match best {
+                Some((bd2, b)) if d2 == bd2 && b.data <= tied.data => {}
+                _ => best = Some((d2, tied)),
             }
         }
         best.map(|b| b.1)
