@@ -2,6 +2,7 @@
 //! freeze the graph, compute coverage, assign communities to units and
 //! summarise. Each stage is timed.
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use geo::{BoundingRect, Centroid, Geometry, MultiPolygon, Point};
@@ -14,8 +15,8 @@ use super::search::Scratch;
 use super::straight;
 use super::windows::Window;
 use crate::config::Settings;
-use crate::graph::WalkGraph;
 use crate::graph::snap::{AccessMode, SnapHit, SnapSettings, Snapper, Unreachable, attach};
+use crate::graph::{Network, WalkGraph};
 use crate::input::Inputs;
 use crate::model::Status;
 use crate::spatial::{self, LocalProjection};
@@ -194,6 +195,33 @@ pub fn run(
     window_list: &[Window],
     options: &RunOptions,
 ) -> Result<Study> {
+    let network = inputs.network.as_ref().map(Cow::Borrowed);
+    run_with_network(inputs, network, settings, targets, window_list, options)
+}
+
+/// [`run`] that takes the street network out of `inputs` and frees it as
+/// soon as the snap points are inserted (the study keeps its own copy with
+/// them): at metropolis scale the street network is hundreds of megabytes
+/// that are no longer needed. `inputs.network` is `None` afterwards.
+pub fn run_taking_network(
+    inputs: &mut Inputs,
+    settings: &Settings,
+    targets: &Targets,
+    window_list: &[Window],
+    options: &RunOptions,
+) -> Result<Study> {
+    let network = inputs.network.take().map(Cow::Owned);
+    run_with_network(inputs, network, settings, targets, window_list, options)
+}
+
+fn run_with_network(
+    inputs: &Inputs,
+    network: Option<Cow<'_, Network>>,
+    settings: &Settings,
+    targets: &Targets,
+    window_list: &[Window],
+    options: &RunOptions,
+) -> Result<Study> {
     let mut timings = Vec::new();
     let t = Instant::now();
     if inputs.communities.is_empty() {
@@ -237,7 +265,8 @@ pub fn run(
         .any(|f| f.status == Status::Planned);
     let (mode, proj, graph, base_nodes, base_edges, facility_access, community_access, coverage);
     let coverage_after: Option<Coverage>;
-    if let Some(base) = inputs.network.as_ref() {
+    if let Some(base_net) = network {
+        let base: &Network = &base_net;
         let p = LocalProjection::fit(base.coords.iter().copied())
             .ok_or_else(|| Error::Analysis("the street network has no nodes".into()))?;
         let bbox = geo::MultiPoint::from(
@@ -287,6 +316,9 @@ pub fn run(
         }
         let (net, hit_nodes) = attach(base, &all_hits);
         drop(all_hits);
+        let (base_node_count, base_edge_count) = (base.node_count(), base.edges.len());
+        // An owned street network is freed here (a borrowed one is kept).
+        drop(base_net);
         let (net, new_of_old) = net.renumbered_spatially();
         let hit_nodes: Vec<u32> = hit_nodes.iter().map(|&v| new_of_old[v as usize]).collect();
         let mut k = 0usize;
@@ -338,8 +370,8 @@ pub fn run(
         timings.push(("search", t.elapsed()));
         mode = Mode::Network;
         proj = p;
-        base_nodes = base.node_count();
-        base_edges = base.edges.len();
+        base_nodes = base_node_count;
+        base_edges = base_edge_count;
         graph = Some(g);
         facility_access = fa;
         community_access = ca;

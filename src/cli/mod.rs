@@ -829,8 +829,8 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
         a.quiet,
         "analysing: walking network, coverage, catchments, isochrones",
     );
-    let study = study::run(
-        &inputs,
+    let study = study::run_taking_network(
+        &mut inputs,
         &cfg.settings,
         &targets,
         &window_list,
