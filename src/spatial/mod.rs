@@ -166,6 +166,15 @@ impl SegmentIndex {
     /// [`SegmentIndex::new`] with at most `tile` segments per tile.
     pub fn with_tile_size(mut items: Vec<SegmentItem>, tile: usize) -> Self {
         let tile = tile.max(1);
+        if items.len() <= tile {
+            // One tile: no split, no copy.
+            let tiles = if items.is_empty() {
+                Vec::new()
+            } else {
+                vec![RTree::bulk_load(items)]
+            };
+            return SegmentIndex { tiles };
+        }
         // Split into tiles in a fixed order (ties broken by the segment's
         // identity), so the trees do not depend on the thread count.
         fn key(it: &SegmentItem, axis: usize) -> (f64, (u32, u32)) {
