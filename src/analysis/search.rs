@@ -68,6 +68,33 @@ impl Scratch {
     }
 }
 
+/// The limit in millimetres (rounded like every length), below
+/// [`UNREACHED`]; `None` for a negative or NaN limit, which reaches nothing.
+fn limit_mm(limit_m: f64) -> Option<u32> {
+    (!limit_m.is_nan() && limit_m >= 0.0).then(|| to_mm(limit_m).min(UNREACHED - 1))
+}
+
+/// Set each source's starting distance (rounded to the millimetre; the
+/// smallest wins, negative and NaN ones are skipped) and `queue` it when
+/// within `limit`.
+fn seed(
+    slot: &mut [u32],
+    sources: impl IntoIterator<Item = (u32, f64)>,
+    limit: u32,
+    mut queue: impl FnMut(u32, u32),
+) {
+    for (v, d) in sources {
+        if d.is_nan() || d < 0.0 {
+            continue;
+        }
+        let d = to_mm(d);
+        if d <= limit && d < slot[v as usize] {
+            slot[v as usize] = d;
+            queue(v, d);
+        }
+    }
+}
+
 /// Dijkstra from several sources, each with a starting distance (metres),
 /// settling every node whose distance is at most `limit_m`. Distances are
 /// summed in whole millimetres (arc lengths, starting distances and the
@@ -83,28 +110,16 @@ pub fn bounded_multi_source(
     scratch: &mut Scratch,
 ) {
     scratch.reset();
-    // The limit in millimetres (rounded like every length); UNREACHED
-    // stays out of range. A negative or NaN limit reaches nothing.
-    if limit_m.is_nan() || limit_m < 0.0 {
+    let Some(limit) = limit_mm(limit_m) else {
         return;
-    }
-    let limit = to_mm(limit_m).min(UNREACHED - 1);
+    };
     let Scratch {
         slot,
         heap,
         reached,
         ..
     } = scratch;
-    for (v, d) in sources {
-        if d.is_nan() || d < 0.0 {
-            continue;
-        }
-        let d = to_mm(d);
-        if d <= limit && d < slot[v as usize] {
-            slot[v as usize] = d;
-            heap.push(Reverse(d), v);
-        }
-    }
+    seed(slot, sources, limit, |v, d| heap.push(Reverse(d), v));
     while let Some((Reverse(dist), node)) = heap.pop() {
         if dist > slot[node as usize] {
             continue;
@@ -142,10 +157,9 @@ pub fn sweep(
     scratch.reset();
     scratch.slot.fill(UNREACHED);
     scratch.swept = true;
-    if limit_m.is_nan() || limit_m < 0.0 {
+    let Some(limit) = limit_mm(limit_m) else {
         return;
-    }
-    let limit = to_mm(limit_m).min(UNREACHED - 1);
+    };
     let Scratch { slot, buckets, .. } = scratch;
     let nb = (limit / SWEEP_BUCKET_MM) as usize + 1;
     if buckets.len() < nb {
@@ -154,16 +168,9 @@ pub fn sweep(
     for b in buckets.iter_mut() {
         b.clear();
     }
-    for (v, d) in sources {
-        if d.is_nan() || d < 0.0 {
-            continue;
-        }
-        let d = to_mm(d);
-        if d <= limit && d < slot[v as usize] {
-            slot[v as usize] = d;
-            buckets[(d / SWEEP_BUCKET_MM) as usize].push(v);
-        }
-    }
+    seed(slot, sources, limit, |v, d| {
+        buckets[(d / SWEEP_BUCKET_MM) as usize].push(v)
+    });
     let mut batch: Vec<u32> = Vec::new();
     for b in 0..nb {
         loop {
