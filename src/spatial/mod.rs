@@ -233,7 +233,11 @@ impl SegmentIndex {
     /// one with the smallest (edge, segment) index, so the answer does not
     /// depend on how the trees were built.
     pub fn nearest(&self, p: [f64; 2]) -> Option<&SegmentItem> {
-        use rstar::PointDistance;
+        // One tile (every city below 2^20 segments): no ordering to do,
+        // and no allocation per query in the snapping loop.
+        if let [tree] = self.tiles.as_slice() {
+            return nearest_in(tree, p).map(|b| b.1);
+        }
         let mut order: Vec<(f64, usize)> = self
             .tiles
             .iter()
@@ -246,27 +250,30 @@ impl SegmentIndex {
             if best.is_some_and(|(d2, _)| env_d2 > d2) {
                 break;
             }
-            let tree = &self.tiles[i];
-            let Some(first) = tree.nearest_neighbor(&p) else {
+            let Some((d2, tied)) = nearest_in(&self.tiles[i], p) else {
                 continue;
             };
-            let d2 = first.distance_2(&p);
-            if best.is_some_and(|(bd2, _)| d2 > bd2) {
-                continue;
-            }
-            // Every segment at exactly that distance, smallest index first.
-            let tied = tree
-                .locate_within_distance(p, d2)
-                .filter(|it| it.distance_2(&p) == d2)
-                .min_by_key(|it| it.data)
-                .unwrap_or(first);
             match best {
-                Some((bd2, b)) if d2 == bd2 && b.data <= tied.data => {}
+                Some((bd2, b)) if d2 > bd2 || (d2 == bd2 && b.data <= tied.data) => {}
                 _ => best = Some((d2, tied)),
             }
         }
         best.map(|b| b.1)
     }
+}
+
+/// The nearest segment of one tree and its squared distance; among
+/// segments at exactly that distance, the smallest (edge, segment) index.
+fn nearest_in(tree: &RTree<SegmentItem>, p: [f64; 2]) -> Option<(f64, &SegmentItem)> {
+    use rstar::PointDistance;
+    let first = tree.nearest_neighbor(&p)?;
+    let d2 = first.distance_2(&p);
+    let tied = tree
+        .locate_within_distance(p, d2)
+        .filter(|it| it.distance_2(&p) == d2)
+        .min_by_key(|it| it.data)
+        .unwrap_or(first);
+    Some((d2, tied))
 }
 
 /// Projected point's position on a segment: (closest point, fraction 0..1).
