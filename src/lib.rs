@@ -27,5 +27,6 @@ pub mod output;
 pub mod spatial;
 pub mod synth;
 pub mod targets;
+pub mod timing;
 
 pub use error::{Error, Result};

@@ -3,7 +3,7 @@
 //! summarise. Each stage is timed.
 
 use std::borrow::Cow;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use geo::{BoundingRect, Centroid, Geometry, MultiPolygon, Point};
 use rayon::prelude::*;
@@ -21,6 +21,7 @@ use crate::input::Inputs;
 use crate::model::Status;
 use crate::spatial::{self, LocalProjection};
 use crate::targets::Targets;
+use crate::timing::StageTime;
 use crate::{Error, Result};
 
 /// Per-target totals for an area (the whole study area or one unit).
@@ -127,7 +128,7 @@ pub struct Study {
     pub coverage_after: Option<Coverage>,
     /// Which facilities count in the "after" scenario.
     pub facility_counts_after: Vec<bool>,
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<StageTime>,
     pub settings: Settings,
 }
 
@@ -293,7 +294,7 @@ fn run_with_network(
             ..Default::default()
         };
         let snapper = Snapper::new(base, p, snap_settings);
-        timings.push(("index", t.elapsed()));
+        timings.push(StageTime::since("index", t));
 
         let t = Instant::now();
         let fac_hits: Vec<Result<Vec<SnapHit>, Unreachable>> = inputs
@@ -339,11 +340,11 @@ fn run_with_network(
         let fa: Vec<_> = fac_hits.iter().map(&mut to_access).collect();
         let ca: Vec<_> = com_hits.iter().map(&mut to_access).collect();
         drop((fac_hits, com_hits, hit_nodes));
-        timings.push(("snap", t.elapsed()));
+        timings.push(StageTime::since("snap", t));
 
         let t = Instant::now();
         let g = WalkGraph::new(net);
-        timings.push(("graph", t.elapsed()));
+        timings.push(StageTime::since("graph", t));
 
         let t = Instant::now();
         let sources = make_sources(inputs, &fa, &facility_counts);
@@ -367,7 +368,7 @@ fn run_with_network(
                 )
             }
         });
-        timings.push(("search", t.elapsed()));
+        timings.push(StageTime::since("search", t));
         mode = Mode::Network;
         proj = p;
         base_nodes = base_node_count;
@@ -378,7 +379,7 @@ fn run_with_network(
     } else {
         let p = LocalProjection::fit(com_points.iter().chain(&fac_points).flatten().copied())
             .ok_or_else(|| Error::Analysis("no community or facility has a location".into()))?;
-        timings.push(("index", t.elapsed()));
+        timings.push(StageTime::since("index", t));
         let t = Instant::now();
         let detour = settings.detour_factor;
         let fa: Vec<Result<Access, Unreachable>> = fac_points
@@ -399,7 +400,7 @@ fn run_with_network(
             let after = make_sources(inputs, &fa, &counts_after);
             straight::compute(&p, &after, &fp, &cp, detour, cov_settings)
         });
-        timings.push(("search", t.elapsed()));
+        timings.push(StageTime::since("search", t));
         mode = Mode::StraightLine { detour };
         proj = p;
         base_nodes = 0;
@@ -429,7 +430,7 @@ fn run_with_network(
             &sources,
         ));
     }
-    timings.push(("summary", t.elapsed()));
+    timings.push(StageTime::since("summary", t));
 
     let t = Instant::now();
     let catchments = (!options.coverage_only).then(|| {
@@ -444,7 +445,7 @@ fn run_with_network(
             window_list,
         )
     });
-    timings.push(("catchments", t.elapsed()));
+    timings.push(StageTime::since("catchments", t));
 
     let t = Instant::now();
     let buffer = settings.isochrone_buffer_m;
@@ -533,7 +534,7 @@ fn run_with_network(
     } else {
         Vec::new()
     };
-    timings.push(("isochrones", t.elapsed()));
+    timings.push(StageTime::since("isochrones", t));
 
     Ok(Study {
         mode,

@@ -20,6 +20,7 @@ use crate::input;
 use crate::output::report::Lang;
 use crate::output::{self, Formats, OutputOptions, map_image};
 use crate::targets::{Indicators, Targets};
+use crate::timing::{self, StageTime};
 
 /// fitcircle: prove every resident lives within a 15-minute walk of a place
 /// to exercise, and find where they do not.
@@ -767,6 +768,7 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
     pb.finish_and_clear();
     let mut inputs = loaded?;
     let load_time = t.elapsed();
+    let load_peak = timing::peak_rss();
     warnings.extend(inputs.warnings.iter().cloned());
     warnings.extend(output_crs_warning(&formats, &inputs));
     if !a.quiet {
@@ -961,26 +963,45 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
     }
     let summary_time = t.elapsed();
     if a.verbose {
-        eprintln!("stage timings:");
-        eprintln!("  {:<8} {:>9.1} ms", "load", load_time.as_secs_f64() * 1e3);
-        for (name, d) in &study.timings {
-            eprintln!("  {:<8} {:>9.1} ms", name, d.as_secs_f64() * 1e3);
-        }
-        for (name, d) in [
+        let mut stages = vec![StageTime {
+            name: "load",
+            time: load_time,
+            peak_rss: load_peak,
+        }];
+        stages.extend(inputs.timings.iter().cloned());
+        stages.extend(study.timings.iter().cloned());
+        for (name, time) in [
             ("indicators", gaps_time),
             ("gaps", assess_time),
             ("write", write_time),
             ("  files", files_time),
             ("  report", report_time),
             ("print", summary_time),
+            ("total", t0.elapsed()),
         ] {
-            eprintln!("  {:<8} {:>9.1} ms", name, d.as_secs_f64() * 1e3);
+            let peak_rss = if name.starts_with(' ') {
+                None
+            } else {
+                timing::peak_rss()
+            };
+            stages.push(StageTime {
+                name,
+                time,
+                peak_rss,
+            });
         }
-        eprintln!(
-            "  {:<8} {:>9.1} ms",
-            "total",
-            t0.elapsed().as_secs_f64() * 1e3
-        );
+        eprintln!("stage timings (peak memory so far):");
+        for s in &stages {
+            let peak = s
+                .peak_rss
+                .map(|b| format!("{:>8.0} MB", b as f64 / 1e6))
+                .unwrap_or_default();
+            eprintln!(
+                "  {:<12} {:>9.1} ms {peak}",
+                s.name,
+                s.time.as_secs_f64() * 1e3
+            );
+        }
     }
     Ok(())
 }

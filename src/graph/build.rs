@@ -49,28 +49,11 @@ impl Network {
     /// the new index of every old node.
     pub fn renumbered_spatially(self) -> (Network, Vec<u32>) {
         let n = self.coords.len();
-        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        for c in &self.coords {
-            x0 = x0.min(c[0]);
-            y0 = y0.min(c[1]);
-            x1 = x1.max(c[0]);
-            y1 = y1.max(c[1]);
-        }
-        let scale = |v: f64, lo: f64, hi: f64| -> u32 {
-            if hi > lo {
-                (((v - lo) / (hi - lo)) * 65_535.0).round() as u32
-            } else {
-                0
-            }
-        };
-        let mut order: Vec<(u32, u32)> = self
-            .coords
-            .iter()
+        let keys = crate::spatial::morton_keys(n, |i| Some(self.coords[i]));
+        let mut order: Vec<(u32, u32)> = keys
+            .into_iter()
             .enumerate()
-            .map(|(i, c)| {
-                let key = interleave(scale(c[0], x0, x1)) | (interleave(scale(c[1], y0, y1)) << 1);
-                (key, i as u32)
-            })
+            .map(|(i, key)| (key, i as u32))
             .collect();
         order.sort_unstable();
         let mut new_of_old = vec![0u32; n];
@@ -146,14 +129,6 @@ impl Network {
 }
 
 /// Spread the 16 low bits of `v` to the even bits of the result.
-fn interleave(v: u32) -> u32 {
-    let mut x = v & 0xFFFF;
-    x = (x | (x << 8)) & 0x00FF_00FF;
-    x = (x | (x << 4)) & 0x0F0F_0F0F;
-    x = (x | (x << 2)) & 0x3333_3333;
-    x = (x | (x << 1)) & 0x5555_5555;
-    x
-}
 
 /// WGS-84 semi-major axis (m) and first eccentricity squared.
 const WGS84_A: f64 = 6_378_137.0;

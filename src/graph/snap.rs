@@ -121,38 +121,36 @@ impl<'a> Snapper<'a> {
     /// Index the network's segments (bulk-loaded R-trees, projected metres).
     pub fn new(net: &'a Network, proj: LocalProjection, settings: SnapSettings) -> Self {
         let (comp, comp_sizes) = net.components();
-        // Project every segment (in parallel, edge order kept).
-        let per_edge: Vec<(bool, Vec<SegmentItem>)> = (0..net.edges.len())
-            .into_par_iter()
-            .map(|e| {
-                let edge = &net.edges[e];
-                let big =
-                    comp_sizes[comp[edge.from as usize] as usize] >= settings.min_component_nodes;
-                let g = net.edge_geom(e);
-                let items = g
-                    .windows(2)
-                    .enumerate()
-                    .map(|(s, w)| {
-                        GeomWithData::new(
-                            Line::new(proj.project(w[0]), proj.project(w[1])),
-                            (e as u32, s as u32),
-                        )
-                    })
-                    .collect();
-                (big, items)
+        // Project every segment (in parallel, edge order kept), straight
+        // into one list per index: no vector per edge.
+        let big = |e: usize| {
+            comp_sizes[comp[net.edges[e].from as usize] as usize] >= settings.min_component_nodes
+        };
+        let segments = |e: usize| {
+            let g = net.edge_geom(e);
+            g.windows(2).enumerate().map(move |(s, w)| {
+                GeomWithData::new(
+                    Line::new(proj.project(w[0]), proj.project(w[1])),
+                    (e as u32, s as u32),
+                )
             })
-            .collect();
-        let n_main: usize = per_edge.iter().filter(|p| p.0).map(|p| p.1.len()).sum();
-        let n_all: usize = per_edge.iter().map(|p| p.1.len()).sum();
-        let mut main = Vec::with_capacity(n_main);
-        let mut islands = Vec::with_capacity(n_all - n_main);
-        for (big, items) in per_edge {
-            if big {
-                main.extend(items);
-            } else {
-                islands.extend(items);
-            }
-        }
+        };
+        let (main, islands): (Vec<SegmentItem>, Vec<SegmentItem>) = rayon::join(
+            || {
+                (0..net.edges.len())
+                    .into_par_iter()
+                    .filter(|&e| big(e))
+                    .flat_map_iter(segments)
+                    .collect()
+            },
+            || {
+                (0..net.edges.len())
+                    .into_par_iter()
+                    .filter(|&e| !big(e))
+                    .flat_map_iter(segments)
+                    .collect()
+            },
+        );
         let (main, islands) =
             rayon::join(|| SegmentIndex::new(main), || SegmentIndex::new(islands));
         Snapper {

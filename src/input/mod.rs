@@ -15,6 +15,7 @@ use crate::config::{Config, InputSpec};
 use crate::graph::snap::AccessMode;
 use crate::graph::{Network, build::build_network};
 use crate::model::{AdminUnit, Community, Facility, PopulationSource};
+use crate::timing::StageTime;
 use crate::{Error, Result};
 
 /// Everything a run reads, converted to WGS-84 model records.
@@ -33,6 +34,9 @@ pub struct Inputs {
     pub notes: Vec<String>,
     /// Skipped or repaired records, one line per kind.
     pub warnings: Vec<String>,
+    /// Time spent in each part of loading (decode, extract, network, ...),
+    /// for `analyze -v`.
+    pub timings: Vec<StageTime>,
 }
 
 fn is_osm(path: &Path) -> bool {
@@ -54,21 +58,62 @@ pub fn read_osm(path: &Path) -> Result<osm::RawOsm> {
     }
 }
 
-/// Reads each OSM file once, however many inputs name it.
+/// Reads each OSM file once, however many inputs name it, and keeps only
+/// its extracted features: the raw elements are freed as soon as the
+/// features (and the walking network, when the file is the network) are
+/// built from them.
 #[derive(Default)]
 struct OsmCache {
-    files: HashMap<PathBuf, (osm::RawOsm, osm_extract::OsmFeatures)>,
+    files: HashMap<PathBuf, osm_extract::OsmFeatures>,
+    timings: Vec<StageTime>,
 }
 
 impl OsmCache {
-    fn get(&mut self, path: &Path) -> Result<&(osm::RawOsm, osm_extract::OsmFeatures)> {
+    /// The features of `path`, reading the file on first use.
+    fn features(&mut self, path: &Path) -> Result<&mut osm_extract::OsmFeatures> {
         if !self.files.contains_key(path) {
-            let raw = read_osm(path)?;
-            let features = osm_extract::extract(&raw);
-            self.files.insert(path.to_path_buf(), (raw, features));
+            let raw = self.read(path)?;
+            free_in_background(raw);
         }
-        Ok(&self.files[path])
+        Ok(self.files.get_mut(path).expect("just inserted"))
     }
+
+    /// The walking network of `path` with the file's features. The network
+    /// is built from the raw elements, so the file is read again if an
+    /// earlier input already read it (the network is loaded first, so this
+    /// does not happen in `load`).
+    fn network(&mut self, path: &Path) -> Result<(Network, &mut osm_extract::OsmFeatures)> {
+        let raw = self.read(path)?;
+        let features = self.files.get_mut(path).expect("just inserted");
+        let t = std::time::Instant::now();
+        let network = build_network(&raw, &features.walk_ways);
+        // Nothing else needs the raw elements or the walkable ways.
+        free_in_background((raw, std::mem::take(&mut features.walk_ways)));
+        self.timings.push(StageTime::since("  network", t));
+        Ok((network, self.files.get_mut(path).expect("just inserted")))
+    }
+
+    /// Decode `path` and extract its features into the cache (unless they
+    /// are there already); returns the raw elements.
+    fn read(&mut self, path: &Path) -> Result<osm::RawOsm> {
+        let t = std::time::Instant::now();
+        let raw = read_osm(path)?;
+        self.timings.push(StageTime::since("  decode", t));
+        if !self.files.contains_key(path) {
+            let t = std::time::Instant::now();
+            let features = osm_extract::extract(&raw);
+            self.timings.push(StageTime::since("  extract", t));
+            self.files.insert(path.to_path_buf(), features);
+        }
+        Ok(raw)
+    }
+}
+
+/// Drop `value` on another thread: freeing a city's millions of small
+/// allocations takes a noticeable fraction of a second that the caller need
+/// not wait for.
+fn free_in_background<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 /// Load every input a config names.
@@ -94,8 +139,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
                 "the walking network must be an OpenStreetMap file (.osm.pbf or .osm)",
             ));
         }
-        let (raw, features) = cache.get(&net.path)?;
-        let network = build_network(raw, &features.walk_ways);
+        let (network, features) = cache.network(&net.path)?;
         let w = features.warnings.clone();
         warn_once(&mut inputs, &net.path, &w);
         if network.edges.is_empty() {
@@ -108,11 +152,14 @@ pub fn load(config: &Config) -> Result<Inputs> {
         inputs.network = Some(network);
         inputs.network_path = Some(net.path.clone());
     }
+    let t = std::time::Instant::now();
     for spec in &config.facilities {
         let mut list = if is_osm(&spec.path) {
-            let (_, features) = cache.get(&spec.path)?;
+            let features = cache.features(&spec.path)?;
             let w = features.warnings.clone();
-            let list = features.facilities.clone();
+            // Taken, not copied: a file named twice as facilities gives its
+            // facilities once (and its ids would clash anyway).
+            let list = std::mem::take(&mut features.facilities);
             warn_once(&mut inputs, &spec.path, &w);
             list
         } else {
@@ -138,6 +185,8 @@ pub fn load(config: &Config) -> Result<Inputs> {
             )));
         }
     }
+    cache.timings.push(StageTime::since("  facilities", t));
+    let t = std::time::Instant::now();
     if let Some(spec) = &config.communities {
         inputs.community_access = spec.access_mode()?;
         inputs.community_path = Some(spec.path.clone());
@@ -152,6 +201,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
             )?
         };
     }
+    cache.timings.push(StageTime::since("  communities", t));
     if let Some(pop) = &config.population {
         if let Some(total) = pop.spread_total {
             if pop.spread != "even" {
@@ -189,7 +239,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
                     "units from an OSM file need `admin_level` (e.g. 8 for a municipality)",
                 ));
             };
-            let (_, features) = cache.get(&spec.path)?;
+            let features = cache.features(&spec.path)?;
             let units: Vec<AdminUnit> = features
                 .units
                 .iter()
@@ -208,6 +258,8 @@ pub fn load(config: &Config) -> Result<Inputs> {
             table::units_from(spec, &mut inputs.warnings)?
         };
     }
+    inputs.timings = std::mem::take(&mut cache.timings);
+    free_in_background(cache.files);
     Ok(inputs)
 }
 
@@ -217,7 +269,7 @@ fn osm_communities(
     config: &Config,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Community>> {
-    let (_, features) = cache.get(&spec.path)?;
+    let features = cache.features(&spec.path)?;
     let spread = config
         .population
         .as_ref()
@@ -225,8 +277,10 @@ fn osm_communities(
         .is_some();
     let mut out = Vec::new();
     let mut skipped = 0usize;
-    for r in &features.residential {
-        let mut c = r.community.clone();
+    let residential = std::mem::take(&mut features.residential);
+    let found = residential.len();
+    for r in residential {
+        let mut c = r.community;
         match (r.population, c.households) {
             (Some(p), _) => {
                 c.population = p;
@@ -244,14 +298,14 @@ fn osm_communities(
         }
         out.push(c);
     }
-    if out.is_empty() && !features.residential.is_empty() {
+    if out.is_empty() && found > 0 {
         return Err(Error::file(
             &spec.path,
             format!(
                 "none of the {} landuse=residential areas has a population or households tag; \
                  give communities in a CSV/GeoJSON with a population column, or set \
                  [population] spread_total",
-                features.residential.len()
+                found
             ),
         ));
     }

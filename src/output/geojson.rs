@@ -4,8 +4,7 @@
 
 use std::io::{self, Write};
 
-use geo::orient::{Direction, Orient};
-use geo::{Geometry, LineString, Polygon};
+use geo::{Coord, Geometry, LineString, Polygon, Winding, winding_order::WindingOrder};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
@@ -33,7 +32,7 @@ pub fn round(x: f64, d: i32) -> f64 {
 /// algorithms give the same digits; longer ones (where they may pick
 /// different last digits), exponent forms and non-finite values are left
 /// to `Display`. ryu's trailing ".0" is dropped as `Display` does.
-fn write_num(w: &mut dyn Write, x: f64) -> io::Result<()> {
+fn write_num<W: Write + ?Sized>(w: &mut W, x: f64) -> io::Result<()> {
     if !x.is_finite() {
         return write!(w, "{x}");
     }
@@ -51,7 +50,7 @@ fn write_num(w: &mut dyn Write, x: f64) -> io::Result<()> {
     w.write_all(s.as_bytes())
 }
 
-fn write_pos(w: &mut dyn Write, x: f64, y: f64) -> io::Result<()> {
+fn write_pos<W: Write + ?Sized>(w: &mut W, x: f64, y: f64) -> io::Result<()> {
     w.write_all(b"[")?;
     write_num(w, r7(x))?;
     w.write_all(b",")?;
@@ -59,9 +58,16 @@ fn write_pos(w: &mut dyn Write, x: f64, y: f64) -> io::Result<()> {
     w.write_all(b"]")
 }
 
-fn write_line(w: &mut dyn Write, l: &LineString<f64>) -> io::Result<()> {
+fn write_line<W: Write + ?Sized>(w: &mut W, l: &LineString<f64>) -> io::Result<()> {
+    write_coords(w, l.0.iter())
+}
+
+fn write_coords<'c, W: Write + ?Sized>(
+    w: &mut W,
+    coords: impl Iterator<Item = &'c Coord<f64>>,
+) -> io::Result<()> {
     w.write_all(b"[")?;
-    for (i, c) in l.0.iter().enumerate() {
+    for (i, c) in coords.enumerate() {
         if i > 0 {
             w.write_all(b",")?;
         }
@@ -70,19 +76,29 @@ fn write_line(w: &mut dyn Write, l: &LineString<f64>) -> io::Result<()> {
     w.write_all(b"]")
 }
 
-fn write_rings(w: &mut dyn Write, p: &Polygon<f64>) -> io::Result<()> {
-    let p = p.orient(Direction::Default);
+/// A polygon's rings, the exterior counter-clockwise and holes clockwise
+/// (RFC 7946 3.1.6), as `geo`'s `orient(Direction::Default)` gives them but
+/// without copying the polygon: a ring wound the other way is written
+/// backwards (a ring with no winding, of zero area, as it is).
+fn write_rings<W: Write + ?Sized>(w: &mut W, p: &Polygon<f64>) -> io::Result<()> {
+    let ring = |w: &mut W, l: &LineString<f64>, wrong: WindingOrder| {
+        if l.winding_order() == Some(wrong) {
+            write_coords(w, l.0.iter().rev())
+        } else {
+            write_coords(w, l.0.iter())
+        }
+    };
     w.write_all(b"[")?;
-    write_line(w, p.exterior())?;
+    ring(w, p.exterior(), WindingOrder::Clockwise)?;
     for hole in p.interiors() {
         w.write_all(b",")?;
-        write_line(w, hole)?;
+        ring(w, hole, WindingOrder::CounterClockwise)?;
     }
     w.write_all(b"]")
 }
 
 /// Write one geometry object.
-pub fn write_geometry(w: &mut dyn Write, g: &Geometry<f64>) -> io::Result<()> {
+pub fn write_geometry<W: Write + ?Sized>(w: &mut W, g: &Geometry<f64>) -> io::Result<()> {
     match g {
         Geometry::Point(p) => {
             w.write_all(br#"{"type":"Point","coordinates":"#)?;
@@ -203,6 +219,8 @@ impl<'a> FeatureWriter<'a> {
         const BLOCK: usize = 8192;
         const RUN: usize = 256;
         let lead = !self.first;
+        // Bytes per feature so far, to size each run's buffer once.
+        let mut per_feature = 512;
         for start in (0..n).step_by(BLOCK) {
             let end = (start + BLOCK).min(n);
             let runs: Vec<io::Result<Vec<u8>>> = (start..end)
@@ -210,7 +228,7 @@ impl<'a> FeatureWriter<'a> {
                 .collect::<Vec<_>>()
                 .into_par_iter()
                 .map(|a| {
-                    let mut buf = Vec::with_capacity(RUN * 512);
+                    let mut buf = Vec::with_capacity(RUN * per_feature * 9 / 8);
                     for i in a..(a + RUN).min(end) {
                         if i > 0 || lead {
                             buf.push(b',');
@@ -221,9 +239,13 @@ impl<'a> FeatureWriter<'a> {
                     Ok(buf)
                 })
                 .collect();
+            let mut total = 0;
             for bytes in runs {
-                self.w.write_all(&bytes?)?;
+                let bytes = bytes?;
+                total += bytes.len();
+                self.w.write_all(&bytes)?;
             }
+            per_feature = per_feature.max(total / (end - start) + 1);
         }
         if n > 0 {
             self.first = false;
@@ -237,8 +259,8 @@ impl<'a> FeatureWriter<'a> {
 }
 
 /// One feature object (no separator before it).
-fn encode_feature<K: AsRef<str>>(
-    w: &mut dyn Write,
+fn encode_feature<K: AsRef<str>, W: Write + ?Sized>(
+    w: &mut W,
     geometry: Option<&Geometry<f64>>,
     props: &[(K, Value)],
 ) -> io::Result<()> {

@@ -265,15 +265,51 @@ impl SegmentIndex {
 /// The nearest segment of one tree and its squared distance; among
 /// segments at exactly that distance, the smallest (edge, segment) index.
 fn nearest_in(tree: &RTree<SegmentItem>, p: [f64; 2]) -> Option<(f64, &SegmentItem)> {
-    use rstar::PointDistance;
-    let first = tree.nearest_neighbor(&p)?;
-    let d2 = first.distance_2(&p);
-    let tied = tree
-        .locate_within_distance(p, d2)
-        .filter(|it| it.distance_2(&p) == d2)
-        .min_by_key(|it| it.data)
-        .unwrap_or(first);
+    // One best-first walk: the first item is the nearest, and every item
+    // at exactly its distance comes straight after it.
+    let mut near = tree.nearest_neighbor_iter_with_distance_2(&p);
+    let (first, d2) = near.next()?;
+    let tied = near
+        .take_while(|&(_, d)| d == d2)
+        .map(|(it, _)| it)
+        .fold(first, |best, it| if it.data < best.data { it } else { best });
     Some((d2, tied))
+}
+
+/// Z-order (Morton) keys of `n` points over their bounding box, so points
+/// near each other on the ground get nearby keys; `point(i)` is point `i`
+/// (`None` for items without a location, which get `u32::MAX`).
+pub fn morton_keys(n: usize, point: impl Fn(usize) -> Option<[f64; 2]>) -> Vec<u32> {
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for c in (0..n).filter_map(&point) {
+        x0 = x0.min(c[0]);
+        y0 = y0.min(c[1]);
+        x1 = x1.max(c[0]);
+        y1 = y1.max(c[1]);
+    }
+    let scale = |v: f64, lo: f64, hi: f64| -> u32 {
+        if hi > lo {
+            (((v - lo) / (hi - lo)) * 65_535.0).round() as u32
+        } else {
+            0
+        }
+    };
+    (0..n)
+        .map(|i| match point(i) {
+            Some(c) => interleave(scale(c[0], x0, x1)) | (interleave(scale(c[1], y0, y1)) << 1),
+            None => u32::MAX,
+        })
+        .collect()
+}
+
+/// The bits of the low 16 bits of `v` spread to the even bit positions.
+fn interleave(v: u32) -> u32 {
+    let mut x = v & 0xFFFF;
+    x = (x | (x << 8)) & 0x00FF_00FF;
+    x = (x | (x << 4)) & 0x0F0F_0F0F;
+    x = (x | (x << 2)) & 0x3333_3333;
+    x = (x | (x << 1)) & 0x5555_5555;
+    x
 }
 
 /// Projected point's position on a segment: (closest point, fraction 0..1).

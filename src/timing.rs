@@ -1,0 +1,52 @@
+//! Stage timings for `analyze -v` and the scaling benchmark: wall time of a
+//! stage and the process's peak resident memory when it ended (Linux
+//! `VmHWM`), so the stage that raises the peak can be found.
+
+use std::time::{Duration, Instant};
+
+/// One timed stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageTime {
+    pub name: &'static str,
+    pub time: Duration,
+    /// Peak resident set size of the process so far, in bytes (`None` where
+    /// `/proc/self/status` is not available).
+    pub peak_rss: Option<u64>,
+}
+
+impl StageTime {
+    /// The stage `name` that started at `start` and ends now.
+    pub fn since(name: &'static str, start: Instant) -> StageTime {
+        StageTime {
+            name,
+            time: start.elapsed(),
+            peak_rss: peak_rss(),
+        }
+    }
+}
+
+/// Peak resident set size of this process in bytes, from `/proc/self/status`.
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    parse_hwm(&status)
+}
+
+fn parse_hwm(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_peak_line() {
+        let status = "Name:\tfitcircle\nVmPeak:\t  999 kB\nVmHWM:\t   2048 kB\nVmRSS:\t 1024 kB\n";
+        assert_eq!(parse_hwm(status), Some(2048 * 1024));
+        assert_eq!(parse_hwm("Name: x\n"), None);
+        #[cfg(target_os = "linux")]
+        assert!(peak_rss().is_some_and(|b| b > 0));
+    }
+}
