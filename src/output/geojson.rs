@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use geo::{Coord, Geometry, LineString, Polygon, Winding, winding_order::WindingOrder};
 use rayon::prelude::*;
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use crate::analysis::catchment::Catchments;
@@ -211,10 +212,11 @@ impl<'a> FeatureWriter<'a> {
     /// [`FeatureWriter::feature_opt`] in a loop. Keys may be borrowed
     /// (`&str`), so a caller can name its columns once rather than per
     /// feature.
-    pub fn features_par<'g, K, F>(&mut self, n: usize, make: F) -> io::Result<()>
+    pub fn features_par<'g, K, V, F>(&mut self, n: usize, make: F) -> io::Result<()>
     where
         K: AsRef<str>,
-        F: Fn(usize) -> (Option<&'g Geometry<f64>>, Vec<(K, Value)>) + Sync,
+        V: Serialize,
+        F: Fn(usize) -> (Option<&'g Geometry<f64>>, Vec<(K, V)>) + Sync,
     {
         const BLOCK: usize = 8192;
         const RUN: usize = 256;
@@ -259,10 +261,10 @@ impl<'a> FeatureWriter<'a> {
 }
 
 /// One feature object (no separator before it).
-fn encode_feature<K: AsRef<str>, W: Write + ?Sized>(
+fn encode_feature<K: AsRef<str>, V: Serialize, W: Write + ?Sized>(
     w: &mut W,
     geometry: Option<&Geometry<f64>>,
-    props: &[(K, Value)],
+    props: &[(K, V)],
 ) -> io::Result<()> {
     w.write_all(b"\n{\"type\":\"Feature\",\"properties\":{")?;
     for (i, (k, v)) in props.iter().enumerate() {
@@ -279,6 +281,44 @@ fn encode_feature<K: AsRef<str>, W: Write + ?Sized>(
         None => w.write_all(b"null")?,
     }
     w.write_all(b"}")
+}
+
+/// A property value: any JSON value, or a string borrowed from the inputs
+/// (ids, names: copying them into a `Value` for each of a city's million
+/// features was the largest cost of writing its GeoJSON).
+pub enum Prop<'a> {
+    Str(&'a str),
+    Json(Value),
+}
+
+impl From<Value> for Prop<'_> {
+    fn from(v: Value) -> Self {
+        Prop::Json(v)
+    }
+}
+
+impl<'a> From<&'a str> for Prop<'a> {
+    fn from(s: &'a str) -> Self {
+        Prop::Str(s)
+    }
+}
+
+impl<'a> From<&'a Option<String>> for Prop<'a> {
+    fn from(s: &'a Option<String>) -> Self {
+        match s {
+            Some(s) => Prop::Str(s),
+            None => Prop::Json(Value::Null),
+        }
+    }
+}
+
+impl Serialize for Prop<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Prop::Str(t) => s.serialize_str(t),
+            Prop::Json(v) => v.serialize(s),
+        }
+    }
 }
 
 fn opt_f(x: Option<f64>, d: i32) -> Value {
@@ -344,79 +384,93 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
             })
             .collect()
     });
+    let method = study.mode.label();
     fw.features_par(inputs.communities.len(), |i| {
         let c = &inputs.communities[i];
-        let mut props: Vec<(&str, Value)> = vec![
-            ("id", json!(c.id)),
-            ("name", json!(c.name)),
-            ("population", json!(round(c.population, 2))),
-            ("population_source", json!(c.population_source.as_str())),
+        let mut props: Vec<(&str, Prop)> = Vec::with_capacity(16 + 4 * target_keys.len());
+        props.extend([
+            ("id", Prop::Str(&c.id)),
+            ("name", Prop::Str(&c.name)),
+            ("population", json!(round(c.population, 2)).into()),
+            ("population_source", c.population_source.as_str().into()),
             (
                 "unit",
-                study.community_unit[i]
-                    .map(|u| json!(inputs.units[u].name))
-                    .unwrap_or(Value::Null),
+                study.community_unit[i].map_or(Prop::Json(Value::Null), |u| {
+                    Prop::Str(&inputs.units[u].name)
+                }),
             ),
-        ];
+        ]);
         match &study.community_access[i] {
             Ok(acc) => {
-                props.push(("reachable", json!(true)));
-                props.push(("unreachable_reason", Value::Null));
-                props.push(("access_points", json!(acc.len())));
+                props.push(("reachable", json!(true).into()));
+                props.push(("unreachable_reason", Value::Null.into()));
+                props.push(("access_points", json!(acc.len()).into()));
                 let snap = acc.iter().map(|a| a.1).fold(f64::INFINITY, f64::min);
-                props.push(("snap_m", json!(round(snap, 1))));
+                props.push(("snap_m", json!(round(snap, 1)).into()));
             }
             Err(e) => {
-                props.push(("reachable", json!(false)));
-                props.push(("unreachable_reason", json!(e.reason())));
-                props.push(("access_points", json!(0)));
-                props.push(("snap_m", Value::Null));
+                props.push(("reachable", json!(false).into()));
+                props.push(("unreachable_reason", json!(e.reason()).into()));
+                props.push(("access_points", json!(0).into()));
+                props.push(("snap_m", Value::Null.into()));
             }
         }
         for (ti, keys) in target_keys.iter().enumerate() {
             let d = cov.nearest_m[ti][i];
-            props.push((&keys[0], opt_f(d, 1)));
-            props.push((&keys[1], opt_f(d.map(|d| d / mpm), 2)));
-            props.push((&keys[2], json!(cov.covered(ti, i))));
+            props.push((&keys[0], opt_f(d, 1).into()));
+            props.push((&keys[1], opt_f(d.map(|d| d / mpm), 2).into()));
+            props.push((&keys[2], json!(cov.covered(ti, i)).into()));
             if let Some(n) = cov.count(ti, i) {
-                props.push((&keys[3], json!(n)));
+                props.push((&keys[3], json!(n).into()));
             }
         }
-        props.push(("distance_method", json!(study.mode.label())));
+        props.push(("distance_method", Prop::Str(&method)));
         if let Some(ca) = &study.catchments {
             for (t, keys) in ca.tiers.iter().zip(&tier_keys) {
-                props.push((&keys[0], json!(t.met[i])));
-                props.push((&keys[1], json!(t.missing[i].join(";"))));
+                props.push((&keys[0], json!(t.met[i]).into()));
+                props.push((&keys[1], json!(t.missing[i].join(";")).into()));
             }
-            props.push(("sfca_method", json!(ca.method.as_str())));
-            props.push(("sfca_outdoor_m2pp", json!(round(ca.sfca_outdoor[i], 4))));
-            props.push(("sfca_indoor_m2pp", json!(round(ca.sfca_indoor[i], 4))));
-            props.push(("sfca_total_m2pp", json!(round(ca.sfca_total[i], 4))));
+            props.push(("sfca_method", Prop::Str(ca.method.as_str())));
+            props.push((
+                "sfca_outdoor_m2pp",
+                json!(round(ca.sfca_outdoor[i], 4)).into(),
+            ));
+            props.push((
+                "sfca_indoor_m2pp",
+                json!(round(ca.sfca_indoor[i], 4)).into(),
+            ));
+            props.push(("sfca_total_m2pp", json!(round(ca.sfca_total[i], 4)).into()));
             for (wr, keys) in ca.windows.iter().zip(&window_keys) {
                 let d = wr.nearest_m[i];
-                props.push((&keys[0], opt_f(d, 1)));
+                props.push((&keys[0], opt_f(d, 1).into()));
                 props.push((
                     &keys[1],
-                    json!(d.is_some_and(|d| d <= cov.settings.limit_m)),
+                    json!(d.is_some_and(|d| d <= cov.settings.limit_m)).into(),
                 ));
-                props.push((&keys[2], json!(round(wr.sfca_total[i], 4))));
+                props.push((&keys[2], json!(round(wr.sfca_total[i], 4)).into()));
             }
             match &ca.new_check[i] {
                 Some(n) => {
-                    props.push(("new_community", json!(true)));
-                    props.push(("new_outdoor_m2pp", json!(round(n.outdoor_per_person, 4))));
-                    props.push(("new_indoor_m2pp", json!(round(n.indoor_per_person, 4))));
-                    props.push(("new_meets_target", json!(n.met)));
+                    props.push(("new_community", json!(true).into()));
+                    props.push((
+                        "new_outdoor_m2pp",
+                        json!(round(n.outdoor_per_person, 4)).into(),
+                    ));
+                    props.push((
+                        "new_indoor_m2pp",
+                        json!(round(n.indoor_per_person, 4)).into(),
+                    ));
+                    props.push(("new_meets_target", json!(n.met).into()));
                 }
                 None => {
-                    props.push(("new_community", json!(false)));
-                    props.push(("new_outdoor_m2pp", Value::Null));
-                    props.push(("new_indoor_m2pp", Value::Null));
-                    props.push(("new_meets_target", Value::Null));
+                    props.push(("new_community", json!(false).into()));
+                    props.push(("new_outdoor_m2pp", Value::Null.into()));
+                    props.push(("new_indoor_m2pp", Value::Null.into()));
+                    props.push(("new_meets_target", Value::Null.into()));
                 }
             }
         }
-        props.push(("build_year", json!(c.build_year)));
+        props.push(("build_year", json!(c.build_year).into()));
         (Some(&c.geometry), props)
     })?;
     fw.finish()
@@ -427,6 +481,12 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
 pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
     let any = study.coverage.target_index(Target::Any);
+    let open_keys: Vec<String> = study
+        .catchments
+        .iter()
+        .flat_map(|ca| &ca.windows)
+        .map(|wr| format!("open_{}", wr.window.name))
+        .collect();
     fw.features_par(inputs.facilities.len(), |i| {
         let f = &inputs.facilities[i];
         let (reachable, reason, snap) = match &study.facility_access[i] {
@@ -457,39 +517,44 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             }
             _ => (Value::Null, Value::Null),
         };
-        let props: Vec<(String, Value)> = vec![
-            ("id".into(), json!(f.id)),
-            ("name".into(), json!(f.name)),
-            ("category".into(), json!(f.category.as_str())),
-            ("status".into(), json!(f.status.as_str())),
-            ("area_m2".into(), json!(round(f.area_m2, 1))),
-            ("floor_area_m2".into(), json!(round(f.floor_area_m2, 1))),
-            ("area_source".into(), json!(f.area_source.as_str())),
-            ("opening_hours".into(), json!(f.opening_hours)),
-            ("open_to_public".into(), json!(f.open_to_public)),
-            ("school_id".into(), json!(f.school_id)),
-            ("build_year".into(), json!(f.build_year)),
-            ("counted".into(), json!(study.facility_counts[i])),
-            ("reachable".into(), json!(reachable)),
-            ("unreachable_reason".into(), reason),
-            ("snap_m".into(), snap),
+        let mut props: Vec<(&str, Prop)> = Vec::with_capacity(20 + open_keys.len());
+        props.extend([
+            ("id", Prop::Str(&f.id)),
+            ("name", Prop::Str(&f.name)),
+            ("category", Prop::Str(f.category.as_str())),
+            ("status", Prop::Str(f.status.as_str())),
+            ("area_m2", json!(round(f.area_m2, 1)).into()),
+            ("floor_area_m2", json!(round(f.floor_area_m2, 1)).into()),
+            ("area_source", Prop::Str(f.area_source.as_str())),
+            ("opening_hours", (&f.opening_hours).into()),
+            ("open_to_public", json!(f.open_to_public).into()),
+            ("school_id", (&f.school_id).into()),
+            ("build_year", json!(f.build_year).into()),
+            ("counted", json!(study.facility_counts[i]).into()),
+            ("reachable", json!(reachable).into()),
+            ("unreachable_reason", reason.into()),
+            ("snap_m", snap.into()),
             (
-                "unit".into(),
-                study.facility_unit[i]
-                    .map(|u| json!(inputs.units[u].name))
-                    .unwrap_or(Value::Null),
+                "unit",
+                study.facility_unit[i].map_or(Prop::Json(Value::Null), |u| {
+                    Prop::Str(&inputs.units[u].name)
+                }),
             ),
-            ("communities_within_limit".into(), communities_within),
-            ("population_within_limit".into(), population_within),
+            ("communities_within_limit", communities_within.into()),
+            ("population_within_limit", population_within.into()),
             (
-                "sports_land_m2".into(),
-                json!(round(crate::analysis::catchment::sports_land_m2(f), 1)),
+                "sports_land_m2",
+                json!(round(crate::analysis::catchment::sports_land_m2(f), 1)).into(),
             ),
-            ("note".into(), json!(f.note)),
-        ];
-        let mut props = props;
-        for wr in study.catchments.iter().flat_map(|ca| &ca.windows) {
-            props.push((format!("open_{}", wr.window.name), json!(wr.open[i])));
+            ("note", (&f.note).into()),
+        ]);
+        for (wr, key) in study
+            .catchments
+            .iter()
+            .flat_map(|ca| &ca.windows)
+            .zip(&open_keys)
+        {
+            props.push((key, json!(wr.open[i]).into()));
         }
         (Some(&f.geometry), props)
     })?;

@@ -272,7 +272,10 @@ fn nearest_in(tree: &RTree<SegmentItem>, p: [f64; 2]) -> Option<(f64, &SegmentIt
     let tied = near
         .take_while(|&(_, d)| d == d2)
         .map(|(it, _)| it)
-        .fold(first, |best, it| if it.data < best.data { it } else { best });
+        .fold(
+            first,
+            |best, it| if it.data < best.data { it } else { best },
+        );
     Some((d2, tied))
 }
 
