@@ -128,8 +128,6 @@ impl Network {
     }
 }
 
-/// Spread the 16 low bits of `v` to the even bits of the result.
-
 /// WGS-84 semi-major axis (m) and first eccentricity squared.
 const WGS84_A: f64 = 6_378_137.0;
 const WGS84_E2: f64 = 0.006_694_379_990_141_317;
