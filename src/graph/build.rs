@@ -162,24 +162,15 @@ pub fn polyline_length_m(pts: &[[f64; 2]]) -> f64 {
 /// Build the network from walkable ways: a node becomes a graph node where
 /// it ends a way or is used more than once (shared by ways or revisited);
 /// ways are split there into edges. Consecutive duplicate nodes are dropped.
+/// The ways' nodes are positions in `raw.node_ids` (see [`WalkWay`]).
 pub fn build_network(raw: &RawOsm, ways: &[WalkWay]) -> Network {
     const MISSING: u32 = u32::MAX;
-    // Each way's node ids as positions in the file's sorted node list
-    // (binary searches, in parallel); MISSING when the file lacks the node.
-    let resolved: Vec<Vec<u32>> = ways
-        .par_iter()
-        .map(|w| {
-            w.nodes
-                .iter()
-                .map(|id| raw.node_ids.binary_search(id).map_or(MISSING, |i| i as u32))
-                .collect()
-        })
-        .collect();
     // How often each node is used (way ends count twice): > 1 is a junction.
     let mut uses: Vec<u8> = vec![0; raw.node_ids.len()];
-    for r in &resolved {
+    for w in ways {
+        let r = &w.nodes;
         for (i, &k) in r.iter().enumerate() {
-            if k != MISSING {
+            if (k as usize) < uses.len() {
                 let bump = if i == 0 || i + 1 == r.len() { 2 } else { 1 };
                 uses[k as usize] = uses[k as usize].saturating_add(bump);
             }
@@ -197,10 +188,10 @@ pub fn build_network(raw: &RawOsm, ways: &[WalkWay]) -> Network {
         *slot
     };
     let mut nodes: Vec<u32> = Vec::new();
-    for (w, r) in ways.iter().zip(&resolved) {
+    for w in ways {
         nodes.clear();
-        for &k in r {
-            if k != MISSING && nodes.last() != Some(&k) {
+        for &k in &w.nodes {
+            if (k as usize) < uses.len() && nodes.last() != Some(&k) {
                 nodes.push(k);
             }
         }
@@ -222,11 +213,10 @@ pub fn build_network(raw: &RawOsm, ways: &[WalkWay]) -> Network {
                     .map(|&k| raw.node_coords[k as usize]),
             );
             let geom_end = net.geom.len() as u32;
-            let length_m = polyline_length_m(&net.geom[geom_start as usize..geom_end as usize]);
             net.edges.push(Edge {
                 from,
                 to,
-                length_m,
+                length_m: 0.0,
                 way_id: w.id,
                 forward: w.forward,
                 backward: w.backward,
@@ -236,6 +226,11 @@ pub fn build_network(raw: &RawOsm, ways: &[WalkWay]) -> Network {
             start = i;
         }
     }
+    // Lengths, in parallel: the geodesic formula is the costly part.
+    let geom = &net.geom;
+    net.edges.par_iter_mut().for_each(|e| {
+        e.length_m = polyline_length_m(&geom[e.geom_start as usize..e.geom_end as usize]);
+    });
     net
 }
 

@@ -126,15 +126,23 @@ pub struct RawOsm {
     pub ways: Vec<OsmWay>,
     /// Relations, sorted by id.
     pub relations: Vec<OsmRelation>,
+    /// Lookup tables over `node_ids` and the tagged nodes' ids, made by
+    /// [`RawOsm::finish`].
+    node_index: IdIndex,
+    tagged_ids: Vec<i64>,
+    tagged_index: IdIndex,
 }
 
 impl RawOsm {
-    /// Coordinate `[lon, lat]` of node `id`, if the file has it. O(log n).
+    /// Position of node `id` in `node_ids` (and `node_coords`), if the file
+    /// has it.
+    pub fn node_position(&self, id: i64) -> Option<usize> {
+        self.node_index.find(&self.node_ids, id)
+    }
+
+    /// Coordinate `[lon, lat]` of node `id`, if the file has it.
     pub fn coord(&self, id: i64) -> Option<[f64; 2]> {
-        self.node_ids
-            .binary_search(&id)
-            .ok()
-            .map(|i| self.node_coords[i])
+        self.node_position(id).map(|i| self.node_coords[i])
     }
 
     /// The way with this id, if present. O(log n).
@@ -145,49 +153,148 @@ impl RawOsm {
             .map(|i| &self.ways[i])
     }
 
-    /// The tagged node with this id, if present. O(log n).
+    /// The tagged node with this id, if present.
     pub fn tagged_node(&self, id: i64) -> Option<&OsmNode> {
-        self.tagged_nodes
-            .binary_search_by_key(&id, |n| n.id)
-            .ok()
+        self.tagged_index
+            .find(&self.tagged_ids, id)
             .map(|i| &self.tagged_nodes[i])
     }
 
-    /// Sort every list by id and pair node ids with coordinates; readers call
-    /// this once at the end.
+    /// Sort every list by id, pair node ids with coordinates and make the
+    /// lookup tables; readers call this once at the end.
     pub fn finish(&mut self) {
         // Extracts are usually sorted by type then id already: then there
-        // is nothing to do for the nodes (the largest list by far).
-        if self.node_ids.windows(2).all(|w| w[0] < w[1]) {
-            self.finish_elements();
-            return;
+        // is nothing to sort for the nodes (the largest list by far).
+        if !self.node_ids.windows(2).all(|w| w[0] < w[1]) {
+            let mut pairs: Vec<(i64, [f64; 2])> = self
+                .node_ids
+                .iter()
+                .copied()
+                .zip(self.node_coords.iter().copied())
+                .collect();
+            pairs.sort_unstable_by_key(|p| p.0);
+            pairs.dedup_by_key(|p| p.0);
+            self.node_ids = pairs.iter().map(|p| p.0).collect();
+            self.node_coords = pairs.iter().map(|p| p.1).collect();
         }
-        let mut pairs: Vec<(i64, [f64; 2])> = self
-            .node_ids
-            .iter()
-            .copied()
-            .zip(self.node_coords.iter().copied())
-            .collect();
-        pairs.sort_unstable_by_key(|p| p.0);
-        pairs.dedup_by_key(|p| p.0);
-        self.node_ids = pairs.iter().map(|p| p.0).collect();
-        self.node_coords = pairs.iter().map(|p| p.1).collect();
-        self.finish_elements();
-    }
-
-    fn finish_elements(&mut self) {
         self.tagged_nodes.sort_by_key(|n| n.id);
         self.tagged_nodes.dedup_by_key(|n| n.id);
         self.ways.sort_by_key(|w| w.id);
         self.ways.dedup_by_key(|w| w.id);
         self.relations.sort_by_key(|r| r.id);
         self.relations.dedup_by_key(|r| r.id);
+        self.node_index = IdIndex::new(&self.node_ids);
+        self.tagged_ids = self.tagged_nodes.iter().map(|n| n.id).collect();
+        self.tagged_index = IdIndex::new(&self.tagged_ids);
+    }
+}
+
+/// A lookup table over a sorted list of ids: the ids are cut into equal
+/// ranges of `2^shift` values (at most one range per id), and `starts[b]`
+/// is where range `b` begins in the list. A lookup reads one entry of the
+/// table and searches only its range, instead of a binary search over
+/// millions of nodes (two dozen scattered reads); a city's extract does
+/// tens of millions of lookups. Made for any spread of ids: sparse ranges
+/// are empty, dense ones are searched within.
+#[derive(Debug, Clone, Default)]
+struct IdIndex {
+    min: i64,
+    shift: u32,
+    starts: Vec<u32>,
+}
+
+impl IdIndex {
+    fn new(ids: &[i64]) -> IdIndex {
+        let (Some(&min), Some(&max)) = (ids.first(), ids.last()) else {
+            return IdIndex::default();
+        };
+        if ids.len() >= u32::MAX as usize {
+            // Positions do not fit the table: `find` searches the list.
+            return IdIndex::default();
+        }
+        let span = max.abs_diff(min);
+        let mut shift = 0;
+        while (span >> shift) >= ids.len() as u64 {
+            shift += 1;
+        }
+        let ranges = (span >> shift) as usize + 1;
+        let mut starts = Vec::with_capacity(ranges + 1);
+        for (i, &id) in ids.iter().enumerate() {
+            let b = (id.abs_diff(min) >> shift) as usize;
+            while starts.len() <= b {
+                starts.push(i as u32);
+            }
+        }
+        while starts.len() <= ranges {
+            starts.push(ids.len() as u32);
+        }
+        IdIndex { min, shift, starts }
+    }
+
+    /// Position of `id` in `ids` (the list this index was made from).
+    fn find(&self, ids: &[i64], id: i64) -> Option<usize> {
+        if self.starts.is_empty() {
+            // Not made (an empty list, or `finish` not called yet).
+            return ids.binary_search(&id).ok();
+        }
+        if id < self.min {
+            return None;
+        }
+        let b = (id.abs_diff(self.min) >> self.shift) as usize;
+        let (lo, hi) = (
+            *self.starts.get(b)? as usize,
+            *self.starts.get(b + 1)? as usize,
+        );
+        ids.get(lo..hi)?.binary_search(&id).ok().map(|i| lo + i)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Tags;
+    use super::{IdIndex, Tags};
+
+    /// The table finds exactly what a binary search finds, for dense,
+    /// sparse, clustered and negative ids, and ids outside the list.
+    #[test]
+    fn id_index_agrees_with_binary_search() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let lists: Vec<Vec<i64>> = vec![
+            vec![],
+            vec![7],
+            (1..=1000).collect(),
+            (0..500).map(|i| i * 1_000_003).collect(),
+            // An import: a dense run far from the rest.
+            (0..300)
+                .map(|i| i * 97)
+                .chain((0..2000).map(|i| 12_000_000_000 + i))
+                .collect(),
+            (0..800)
+                .map(|_| (next() >> 20) as i64 - (1 << 43))
+                .collect(),
+            vec![i64::MIN, -5, 0, 5, i64::MAX],
+        ];
+        for mut ids in lists {
+            ids.sort_unstable();
+            ids.dedup();
+            let index = IdIndex::new(&ids);
+            assert!(index.starts.len() <= ids.len() + 1);
+            let mut probes: Vec<i64> = ids
+                .iter()
+                .flat_map(|&i| [i, i.saturating_add(1), i.saturating_sub(1)])
+                .collect();
+            probes.extend((0..500).map(|_| next() as i64));
+            probes.extend([i64::MIN, i64::MAX, 0]);
+            for id in probes {
+                assert_eq!(index.find(&ids, id), ids.binary_search(&id).ok(), "{id}");
+            }
+        }
+    }
 
     #[test]
     fn compact_tags_keep_order_and_first_value() {

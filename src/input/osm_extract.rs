@@ -26,7 +26,9 @@ use crate::model::{
 #[derive(Debug, Clone)]
 pub struct WalkWay {
     pub id: i64,
-    pub nodes: Vec<i64>,
+    /// The way's nodes as positions in [`RawOsm::node_ids`] (looked up
+    /// once here rather than again by the network builder).
+    pub nodes: Vec<u32>,
     pub forward: bool,
     pub backward: bool,
 }
@@ -66,9 +68,15 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
             let access = tags::foot_access(&way.tags)?;
             // Keep each run of consecutive nodes present in the extract; never
             // join the two sides of a gap with a straight line.
+            const MISSING: u32 = u32::MAX;
+            let positions: Vec<u32> = way
+                .nodes
+                .iter()
+                .map(|&id| raw.node_position(id).map_or(MISSING, |i| i as u32))
+                .collect();
             let mut clipped = false;
             let mut runs = Vec::new();
-            for run in way.nodes.split(|id| raw.coord(*id).is_none()) {
+            for run in positions.split(|&k| k == MISSING) {
                 if run.len() < way.nodes.len() {
                     clipped = true;
                 }

@@ -71,13 +71,14 @@ pub fn read_osm_pbf(path: &Path) -> Result<RawOsm> {
     // Reserve the exact totals so that joining the blocks never holds a
     // half-grown copy of the node arrays (the largest of a city's file).
     let total = |f: fn(&RawOsm) -> usize| parts.iter().map(f).sum::<usize>();
-    let mut raw = RawOsm {
-        node_ids: Vec::with_capacity(total(|p| p.node_ids.len())),
-        node_coords: Vec::with_capacity(total(|p| p.node_coords.len())),
-        tagged_nodes: Vec::with_capacity(total(|p| p.tagged_nodes.len())),
-        ways: Vec::with_capacity(total(|p| p.ways.len())),
-        relations: Vec::with_capacity(total(|p| p.relations.len())),
-    };
+    let mut raw = RawOsm::default();
+    raw.node_ids.reserve_exact(total(|p| p.node_ids.len()));
+    raw.node_coords
+        .reserve_exact(total(|p| p.node_coords.len()));
+    raw.tagged_nodes
+        .reserve_exact(total(|p| p.tagged_nodes.len()));
+    raw.ways.reserve_exact(total(|p| p.ways.len()));
+    raw.relations.reserve_exact(total(|p| p.relations.len()));
     let mut any_block = false;
     for part in parts {
         any_block = true;
