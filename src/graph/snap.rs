@@ -334,83 +334,206 @@ const MERGE_M: f64 = 0.5;
 /// Insert snap points into the network as nodes, splitting edges. Returns the
 /// new network and, per hit (same order), the node it became. Hits within
 /// 0.5 m of an edge end, or of each other, share a node.
+///
+/// New nodes are numbered after the old ones in edge order, and each edge's
+/// pieces replace it in place, so the result does not depend on the thread
+/// count. Runs in two parallel passes over blocks of edges: one counts what
+/// each block adds (nodes, edges, polyline points), the other writes each
+/// block straight into its own part of the exactly sized output.
 pub fn attach(net: &Network, hits: &[SnapHit]) -> (Network, Vec<u32>) {
-    let mut by_edge: Vec<Vec<(f64, usize)>> = vec![Vec::new(); net.edges.len()];
-    for (i, h) in hits.iter().enumerate() {
-        by_edge[h.edge as usize].push((h.offset_m, i));
+    attach_in_blocks(net, hits, 4096)
+}
+
+/// [`attach`] with `block` edges per parallel job.
+fn attach_in_blocks(net: &Network, hits: &[SnapHit], block: usize) -> (Network, Vec<u32>) {
+    let block = block.max(1);
+    let n_edges = net.edges.len();
+    // Hits by (edge, offset, hit index): each edge's hits in cut order.
+    let mut order: Vec<u32> = (0..hits.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        let (ha, hb) = (&hits[a as usize], &hits[b as usize]);
+        ha.edge
+            .cmp(&hb.edge)
+            .then(ha.offset_m.total_cmp(&hb.offset_m))
+            .then(a.cmp(&b))
+    });
+    // Where each edge's hits start in `order`.
+    let mut first_hit = vec![0u32; n_edges + 1];
+    for h in hits {
+        first_hit[h.edge as usize + 1] += 1;
     }
-    let mut out = Network {
-        coords: net.coords.clone(),
-        osm_ids: net.osm_ids.clone(),
-        edges: Vec::with_capacity(net.edges.len() + hits.len()),
-        geom: Vec::with_capacity(net.geom.len() + 2 * hits.len()),
-    };
-    let mut hit_node = vec![u32::MAX; hits.len()];
-    for (e, edge) in net.edges.iter().enumerate() {
-        let g = net.edge_geom(e);
-        let list = &mut by_edge[e];
-        list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        // Cut points: (offset, node) strictly inside the edge.
-        let mut cuts: Vec<(f64, u32)> = Vec::new();
-        for &(off, i) in list.iter() {
-            if off <= MERGE_M {
-                hit_node[i] = edge.from;
-            } else if off >= edge.length_m - MERGE_M {
-                hit_node[i] = edge.to;
-            } else if let Some(&(last_off, last_node)) =
-                cuts.last().filter(|c| off - c.0 <= MERGE_M)
-            {
-                let _ = last_off;
-                hit_node[i] = last_node;
-            } else {
-                let node = out.coords.len() as u32;
-                out.coords.push(point_at(g, off));
-                out.osm_ids.push(0);
-                cuts.push((off, node));
-                hit_node[i] = node;
+    for e in 0..n_edges {
+        first_hit[e + 1] += first_hit[e];
+    }
+    let hits_of = |e: usize| &order[first_hit[e] as usize..first_hit[e + 1] as usize];
+    let blocks: Vec<std::ops::Range<usize>> = (0..n_edges)
+        .step_by(block)
+        .map(|a| a..(a + block).min(n_edges))
+        .collect();
+    // Pass 1: per block, new nodes, edges and polyline points.
+    let sizes: Vec<[usize; 3]> = blocks
+        .par_iter()
+        .map(|r| {
+            let mut size = [0usize; 3];
+            let mut cuts = Vec::new();
+            for e in r.clone() {
+                edge_cuts(net, e, hits_of(e), hits, &mut cuts, |_, _| {});
+                size[0] += cuts.len();
+                size[1] += cuts.len() + 1;
+                size[2] += net.edge_geom(e).len() + 2 * cuts.len();
             }
+            size
+        })
+        .collect();
+    let total = sizes
+        .iter()
+        .fold([0usize; 3], |a, s| [a[0] + s[0], a[1] + s[1], a[2] + s[2]]);
+    let n_old = net.coords.len();
+    let mut out = Network {
+        coords: Vec::with_capacity(n_old + total[0]),
+        osm_ids: Vec::with_capacity(n_old + total[0]),
+        edges: vec![
+            Edge {
+                from: 0,
+                to: 0,
+                length_m: 0.0,
+                way_id: 0,
+                forward: false,
+                backward: false,
+                geom_start: 0,
+                geom_end: 0,
+            };
+            total[1]
+        ],
+        geom: vec![[0.0; 2]; total[2]],
+    };
+    out.coords.extend_from_slice(&net.coords);
+    out.coords.resize(n_old + total[0], [0.0; 2]);
+    out.osm_ids.extend_from_slice(&net.osm_ids);
+    out.osm_ids.resize(n_old + total[0], 0);
+    // Node of each hit, in `order`'s order.
+    let mut sorted_nodes = vec![0u32; hits.len()];
+    // Pass 2: cut each block's slices off the outputs and fill them.
+    {
+        let mut new_coords = &mut out.coords[n_old..];
+        let mut edges = &mut out.edges[..];
+        let mut geom = &mut out.geom[..];
+        let mut nodes = &mut sorted_nodes[..];
+        let mut jobs = Vec::with_capacity(blocks.len());
+        let mut base = [n_old, 0, 0];
+        for (r, size) in blocks.iter().zip(&sizes) {
+            let n_hits = (first_hit[r.end] - first_hit[r.start]) as usize;
+            let (c, rest) = std::mem::take(&mut new_coords).split_at_mut(size[0]);
+            new_coords = rest;
+            let (ed, rest) = std::mem::take(&mut edges).split_at_mut(size[1]);
+            edges = rest;
+            let (g, rest) = std::mem::take(&mut geom).split_at_mut(size[2]);
+            geom = rest;
+            let (nd, rest) = std::mem::take(&mut nodes).split_at_mut(n_hits);
+            nodes = rest;
+            jobs.push((r.clone(), base, c, ed, g, nd));
+            base = [base[0] + size[0], base[1] + size[1], base[2] + size[2]];
         }
-        if cuts.is_empty() {
-            push_edge(&mut out, edge, edge.from, edge.to, g, edge.length_m);
-            continue;
-        }
-        let mut prev_off = 0.0;
-        let mut prev_node = edge.from;
-        let mut pieces = split_polyline(g, &cuts.iter().map(|c| c.0).collect::<Vec<_>>());
-        let last_piece = pieces.pop().expect("split gives cuts + 1 pieces");
-        for ((off, node), piece) in cuts.iter().zip(pieces) {
-            push_edge(&mut out, edge, prev_node, *node, &piece, off - prev_off);
-            prev_off = *off;
-            prev_node = *node;
-        }
-        push_edge(
-            &mut out,
-            edge,
-            prev_node,
-            edge.to,
-            &last_piece,
-            edge.length_m - prev_off,
-        );
+        jobs.into_par_iter()
+            .for_each(|(r, base, coords, edges, geom, nodes)| {
+                let first = first_hit[r.start] as usize;
+                let (mut n_new, mut n_edge, mut n_geom) = (0usize, 0usize, 0usize);
+                let mut cuts = Vec::new();
+                for e in r {
+                    let edge = &net.edges[e];
+                    let g = net.edge_geom(e);
+                    let list = hits_of(e);
+                    let at = first_hit[e] as usize - first;
+                    let next_node = (base[0] + n_new) as u32;
+                    edge_cuts(net, e, list, hits, &mut cuts, |k, node| {
+                        nodes[at + k] = node;
+                    });
+                    // Number this edge's cut points and record their nodes.
+                    for (c, cut) in cuts.iter_mut().enumerate() {
+                        coords[n_new + c] = point_at(g, cut.0);
+                        cut.1 = next_node + c as u32;
+                    }
+                    for slot in &mut nodes[at..at + list.len()] {
+                        if *slot >= CUT {
+                            *slot = cuts[(*slot - CUT) as usize].1;
+                        }
+                    }
+                    n_new += cuts.len();
+                    let mut put = |from: u32, to: u32, piece: &[[f64; 2]], len: f64| {
+                        geom[n_geom..n_geom + piece.len()].copy_from_slice(piece);
+                        let geom_start = (base[2] + n_geom) as u32;
+                        n_geom += piece.len();
+                        edges[n_edge] = Edge {
+                            from,
+                            to,
+                            length_m: len.max(0.0),
+                            way_id: edge.way_id,
+                            forward: edge.forward,
+                            backward: edge.backward,
+                            geom_start,
+                            geom_end: (base[2] + n_geom) as u32,
+                        };
+                        n_edge += 1;
+                    };
+                    if cuts.is_empty() {
+                        put(edge.from, edge.to, g, edge.length_m);
+                        continue;
+                    }
+                    let offsets: Vec<f64> = cuts.iter().map(|c| c.0).collect();
+                    let pieces = split_polyline(g, &offsets);
+                    let (mut prev_off, mut prev_node) = (0.0, edge.from);
+                    for (&(off, node), piece) in cuts.iter().zip(&pieces) {
+                        put(prev_node, node, piece, off - prev_off);
+                        prev_off = off;
+                        prev_node = node;
+                    }
+                    let last = pieces.last().expect("split gives cuts + 1 pieces");
+                    put(prev_node, edge.to, last, edge.length_m - prev_off);
+                }
+            });
+    }
+    let mut hit_node = vec![u32::MAX; hits.len()];
+    for (&h, &node) in order.iter().zip(&sorted_nodes) {
+        hit_node[h as usize] = node;
     }
     (out, hit_node)
 }
 
-fn push_edge(out: &mut Network, base: &Edge, from: u32, to: u32, geom: &[[f64; 2]], len: f64) {
-    let geom_start = out.geom.len() as u32;
-    out.geom.extend_from_slice(geom);
-    out.edges.push(Edge {
-        from,
-        to,
-        length_m: len.max(0.0),
-        way_id: base.way_id,
-        forward: base.forward,
-        backward: base.backward,
-        geom_start,
-        geom_end: out.geom.len() as u32,
-    });
+/// Marks a hit that becomes the `k`-th cut point of its edge (`CUT + k`)
+/// until the cut points are numbered (node indices stay far below it: a
+/// network of 2^31 nodes would not fit in memory).
+const CUT: u32 = u32::MAX / 2;
+
+/// The cut points of edge `e` (offset, node placeholder) strictly inside it,
+/// from its hits `list` (indices into `hits`, by offset): hits within
+/// `MERGE_M` of an end take that end's node, hits within `MERGE_M` of the
+/// previous cut share it. `node_of(k, node)` is told the node of the
+/// `k`-th hit of the list (`CUT + c` for cut point `c`).
+fn edge_cuts(
+    net: &Network,
+    e: usize,
+    list: &[u32],
+    hits: &[SnapHit],
+    cuts: &mut Vec<(f64, u32)>,
+    mut node_of: impl FnMut(usize, u32),
+) {
+    cuts.clear();
+    let edge = &net.edges[e];
+    for (k, &i) in list.iter().enumerate() {
+        let off = hits[i as usize].offset_m;
+        if off <= MERGE_M {
+            node_of(k, edge.from);
+        } else if off >= edge.length_m - MERGE_M {
+            node_of(k, edge.to);
+        } else if cuts.last().is_some_and(|c| off - c.0 <= MERGE_M) {
+            node_of(k, CUT + (cuts.len() - 1) as u32);
+        } else {
+            cuts.push((off, 0));
+            node_of(k, CUT + (cuts.len() - 1) as u32);
+        }
+    }
 }
 
-/// The lon/lat point at `offset` metres along a polyline.
 fn point_at(g: &[[f64; 2]], offset: f64) -> [f64; 2] {
     let mut acc = 0.0;
     for w in g.windows(2) {
@@ -514,6 +637,71 @@ mod tests {
             let g = out.edge_geom(i);
             assert!((polyline_length_m(g) - e.length_m).abs() < 0.05);
             assert_eq!(g[0], out.coords[e.from as usize]);
+        }
+    }
+
+    /// Block size changes nothing: many edges, hits near ends, shared and
+    /// repeated, cut into blocks of 1, 2, 3 and all edges.
+    #[test]
+    fn attach_is_the_same_in_any_blocks() {
+        // A chain of 40 two-segment edges going east.
+        let mut net = Network::default();
+        for i in 0..=40 {
+            net.coords.push([24.0 + 0.002 * i as f64, 60.0]);
+            net.osm_ids.push(i);
+        }
+        for i in 0..40u32 {
+            let a = net.coords[i as usize];
+            let g = [a, [a[0] + 0.001, 60.00001], [a[0] + 0.002, 60.0]];
+            let start = net.geom.len() as u32;
+            net.geom.extend_from_slice(&g);
+            net.edges.push(Edge {
+                from: i,
+                to: i + 1,
+                length_m: polyline_length_m(&g),
+                way_id: i as i64,
+                forward: true,
+                backward: i % 3 != 0,
+                geom_start: start,
+                geom_end: start + 3,
+            });
+        }
+        let mut hits = Vec::new();
+        for k in 0..300u32 {
+            let e = (k * 7) % 40;
+            let len = net.edges[e as usize].length_m;
+            let offset = match k % 5 {
+                0 => 0.2,
+                1 => len - 0.1,
+                2 => (k as f64 * 1.37) % len,
+                _ => (k as f64 * 0.5) % len,
+            };
+            hits.push(SnapHit {
+                edge: e,
+                offset_m: offset,
+                dist_m: k as f64,
+            });
+        }
+        let (whole, nodes) = attach_in_blocks(&net, &hits, usize::MAX);
+        assert!(whole.node_count() > 100 && whole.edges.len() > 100);
+        for block in [1, 2, 3] {
+            let (out, n) = attach_in_blocks(&net, &hits, block);
+            assert_eq!(n, nodes);
+            assert_eq!(out.coords, whole.coords);
+            assert_eq!(out.osm_ids, whole.osm_ids);
+            assert_eq!(out.edges, whole.edges);
+            assert_eq!(out.geom, whole.geom);
+        }
+        // Every hit's node lies at its offset along its old edge.
+        for (h, &node) in hits.iter().zip(&nodes) {
+            let old = net.edge_geom(h.edge as usize);
+            let p = whole.coords[node as usize];
+            let at = point_at(old, h.offset_m);
+            assert!(
+                dist(p, at) < 1e-5
+                    || h.offset_m <= MERGE_M
+                    || h.offset_m >= net.edges[h.edge as usize].length_m - MERGE_M
+            );
         }
     }
 
