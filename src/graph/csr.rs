@@ -44,16 +44,28 @@ pub fn from_mm(mm: u32) -> f64 {
     f64::from(mm) / 1000.0
 }
 
-fn csr(n: usize, arcs: &mut [(u32, u32, u32)]) -> (Vec<u32>, Vec<(u32, u32)>) {
-    arcs.sort_unstable();
+fn csr(n: usize, arcs: &[(u32, u32, u32)]) -> (Vec<u32>, Vec<(u32, u32)>) {
+    // Counting sort by tail node, then each node's few arcs by (head,
+    // length): the order of sorting the triples, without a sort of
+    // millions of them.
     let mut first = vec![0u32; n + 1];
-    for a in arcs.iter() {
+    for a in arcs {
         first[a.0 as usize + 1] += 1;
     }
     for i in 0..n {
         first[i + 1] += first[i];
     }
-    (first, arcs.iter().map(|a| (a.1, a.2)).collect())
+    let mut next = first.clone();
+    let mut out = vec![(0u32, 0u32); arcs.len()];
+    for a in arcs {
+        let slot = &mut next[a.0 as usize];
+        out[*slot as usize] = (a.1, a.2);
+        *slot += 1;
+    }
+    for v in 0..n {
+        out[first[v] as usize..first[v + 1] as usize].sort_unstable();
+    }
+    (first, out)
 }
 
 impl WalkGraph {
@@ -77,9 +89,11 @@ impl WalkGraph {
                 in_arcs.push((e.from, e.to, len));
             }
         }
-        let (out_first, out_arcs) = csr(n, &mut out_arcs);
-        let (in_first, in_arcs) = csr(n, &mut in_arcs);
-        let (component, component_sizes) = net.components();
+        let (((out_first, out_arcs), (in_first, in_arcs)), (component, component_sizes)) =
+            rayon::join(
+                || rayon::join(|| csr(n, &out_arcs), || csr(n, &in_arcs)),
+                || net.components(),
+            );
         WalkGraph {
             net,
             out_first,
