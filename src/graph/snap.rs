@@ -10,10 +10,12 @@
 
 use geo::{Centroid, Geometry, LineString, Point};
 use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Line};
+use rstar::primitives::{GeomWithData, Rectangle};
 
 use super::build::{Edge, Network, geodesic_m};
-use crate::spatial::{LocalProjection, SegmentIndex, SegmentItem, closest_on_segment, dist};
+use crate::spatial::{
+    BoxItem, LocalProjection, SegmentIndex, closest_on_segment, dist, nearest_segment,
+};
 
 /// Snapping settings (all distances in metres).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -121,33 +123,35 @@ impl<'a> Snapper<'a> {
     /// Index the network's segments (bulk-loaded R-trees, projected metres).
     pub fn new(net: &'a Network, proj: LocalProjection, settings: SnapSettings) -> Self {
         let (comp, comp_sizes) = net.components();
-        // Project every segment (in parallel, edge order kept), straight
-        // into one list per index: no vector per edge.
+        // One projected bounding box per edge (in parallel, edge order
+        // kept), straight into one list per index.
         let big = |e: usize| {
             comp_sizes[comp[net.edges[e].from as usize] as usize] >= settings.min_component_nodes
         };
-        let segments = |e: usize| {
-            let g = net.edge_geom(e);
-            g.windows(2).enumerate().map(move |(s, w)| {
-                GeomWithData::new(
-                    Line::new(proj.project(w[0]), proj.project(w[1])),
-                    (e as u32, s as u32),
+        let boxed = |e: usize| {
+            let mut pts = net.edge_geom(e).iter().map(|&q| proj.project(q));
+            let first = pts.next().unwrap_or([0.0, 0.0]);
+            let (lo, hi) = pts.fold((first, first), |(lo, hi), q| {
+                (
+                    [lo[0].min(q[0]), lo[1].min(q[1])],
+                    [hi[0].max(q[0]), hi[1].max(q[1])],
                 )
-            })
+            });
+            GeomWithData::new(Rectangle::from_corners(lo, hi), e as u32)
         };
-        let (main, islands): (Vec<SegmentItem>, Vec<SegmentItem>) = rayon::join(
+        let (main, islands): (Vec<BoxItem>, Vec<BoxItem>) = rayon::join(
             || {
                 (0..net.edges.len())
                     .into_par_iter()
                     .filter(|&e| big(e))
-                    .flat_map_iter(segments)
+                    .map(boxed)
                     .collect()
             },
             || {
                 (0..net.edges.len())
                     .into_par_iter()
                     .filter(|&e| !big(e))
-                    .flat_map_iter(segments)
+                    .map(boxed)
                     .collect()
             },
         );
@@ -173,11 +177,25 @@ impl<'a> Snapper<'a> {
         self.comp_sizes[self.comp[node as usize] as usize]
     }
 
-    fn hit(&self, item: &SegmentItem, p: [f64; 2]) -> SnapHit {
-        let (e, s) = item.data;
-        let line = item.geom();
-        let (q, t) = closest_on_segment(line.from, line.to, p);
+    /// Edge `e`'s nearest segment to `p` (projected) and its squared
+    /// distance.
+    fn measure(&self, e: u32, p: [f64; 2]) -> (u32, f64) {
         let g = self.net.edge_geom(e as usize);
+        nearest_segment(g.iter().map(|&q| self.proj.project(q)), p)
+    }
+
+    fn nearest(&self, index: &SegmentIndex, p: [f64; 2]) -> Option<SnapHit> {
+        let (e, s, _) = index.nearest(p, |e| self.measure(e, p))?;
+        Some(self.hit(e, s, p))
+    }
+
+    fn hit(&self, e: u32, s: u32, p: [f64; 2]) -> SnapHit {
+        let g = self.net.edge_geom(e as usize);
+        let (a, b) = (
+            self.proj.project(g[s as usize]),
+            self.proj.project(g[s as usize + 1]),
+        );
+        let (q, t) = closest_on_segment(a, b, p);
         let before: f64 = g[..=s as usize]
             .windows(2)
             .map(|w| geodesic_m(w[0], w[1]))
@@ -195,12 +213,11 @@ impl<'a> Snapper<'a> {
     pub fn snap_point(&self, lonlat: [f64; 2]) -> Result<SnapHit, Unreachable> {
         let p = self.proj.project(lonlat);
         let max = self.settings.max_snap_m;
-        let nearest_main = self.main.nearest(p).map(|it| self.hit(it, p));
+        let nearest_main = self.nearest(&self.main, p);
         match nearest_main {
             Some(h) if h.dist_m <= max => Ok(h),
             other => {
-                if let Some(it) = self.islands.nearest(p) {
-                    let h = self.hit(it, p);
+                if let Some(h) = self.nearest(&self.islands, p) {
                     if h.dist_m <= max {
                         let nodes = self.component_size(self.net.edges[h.edge as usize].from);
                         return Err(Unreachable::Island {

@@ -3,8 +3,8 @@
 //! projection centred on the study area (error well under 1 % within a city);
 //! lengths along the network are geodesic (see `graph::build`).
 
-use rstar::primitives::{GeomWithData, Line};
-use rstar::{AABB, RTree};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree, RTreeObject};
 
 /// Mean Earth radius in metres (IUGG).
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
@@ -89,9 +89,12 @@ pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     2.0 * EARTH_RADIUS_M * h.sqrt().asin()
 }
 
-/// A segment of a network edge in projected metres: (edge index, segment
-/// index within the edge's polyline).
-pub type SegmentItem = GeomWithData<Line<[f64; 2]>, (u32, u32)>;
+/// The projected bounding box of one polyline (a network edge) with the
+/// polyline's index: what the segment index stores. Distances to the
+/// polyline itself are measured by the caller (see [`SegmentIndex::nearest`]),
+/// so the index holds one small box per edge rather than one line per
+/// segment (a quarter of the items and of the memory for a city).
+pub type BoxItem = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
 /// A projected point with the index of the item it stands for.
 pub type PointItem = GeomWithData<[f64; 2], u32>;
@@ -144,27 +147,26 @@ pub fn assign_to_polygons(
     out
 }
 
-/// Network segments in R-trees: one bulk-loaded tree per spatial tile
-/// (tiles split at the median x, then each at the median y, until tiles
-/// have at most [`SegmentIndex::TILE`] segments), built in parallel. A
-/// single bulk load is serial and was the slowest step of indexing a
-/// metropolis (7 s for 6 million segments); a nearest query visits the
-/// tile trees in order of their distance and stops when no tile can hold
-/// anything nearer.
+/// Network polylines in R-trees: one bulk-loaded tree of bounding boxes
+/// per spatial tile (tiles split at the median x, then each at the median
+/// y, until tiles have at most [`SegmentIndex::TILE`] boxes), built in
+/// parallel. A single bulk load is serial and was the slowest step of
+/// indexing a metropolis; a nearest query visits the tiles in order of
+/// their distance and stops when no tile can hold anything nearer.
 pub struct SegmentIndex {
-    tiles: Vec<RTree<SegmentItem>>,
+    tiles: Vec<RTree<BoxItem>>,
 }
 
 impl SegmentIndex {
-    /// Most segments in one tile.
+    /// Most boxes in one tile.
     pub const TILE: usize = 1 << 20;
 
-    pub fn new(items: Vec<SegmentItem>) -> Self {
+    pub fn new(items: Vec<BoxItem>) -> Self {
         Self::with_tile_size(items, Self::TILE)
     }
 
-    /// [`SegmentIndex::new`] with at most `tile` segments per tile.
-    pub fn with_tile_size(mut items: Vec<SegmentItem>, tile: usize) -> Self {
+    /// [`SegmentIndex::new`] with at most `tile` boxes per tile.
+    pub fn with_tile_size(mut items: Vec<BoxItem>, tile: usize) -> Self {
         let tile = tile.max(1);
         if items.len() <= tile {
             // One tile: no split, no copy.
@@ -175,14 +177,14 @@ impl SegmentIndex {
             };
             return SegmentIndex { tiles };
         }
-        // Split into tiles in a fixed order (ties broken by the segment's
-        // identity), so the trees do not depend on the thread count.
-        fn key(it: &SegmentItem, axis: usize) -> (f64, (u32, u32)) {
-            let l = it.geom();
-            ((l.from[axis] + l.to[axis]) / 2.0, it.data)
+        // Split into tiles in a fixed order (ties broken by the polyline's
+        // index), so the trees do not depend on the thread count.
+        fn key(it: &BoxItem, axis: usize) -> (f64, u32) {
+            let e = it.geom().envelope();
+            ((e.lower()[axis] + e.upper()[axis]) / 2.0, it.data)
         }
         fn split(
-            items: &mut [SegmentItem],
+            items: &mut [BoxItem],
             tile: usize,
             axis: usize,
             out: &mut Vec<(usize, usize)>,
@@ -204,7 +206,7 @@ impl SegmentIndex {
         let mut ranges = Vec::new();
         split(&mut items, tile, 0, &mut ranges, 0);
         // Cut the vector into the tiles' own vectors, last first.
-        let mut parts: Vec<Vec<SegmentItem>> = Vec::with_capacity(ranges.len());
+        let mut parts: Vec<Vec<BoxItem>> = Vec::with_capacity(ranges.len());
         for &(at, _) in ranges.iter().rev() {
             parts.push(items.split_off(at));
             items.shrink_to_fit();
@@ -219,7 +221,7 @@ impl SegmentIndex {
         SegmentIndex { tiles }
     }
 
-    /// Number of segments.
+    /// Number of polylines.
     pub fn len(&self) -> usize {
         self.tiles.iter().map(RTree::size).sum()
     }
@@ -228,15 +230,23 @@ impl SegmentIndex {
         self.len() == 0
     }
 
-    /// The segment nearest to `p` (projected metres); among equally near
-    /// ones (a point beside two overlapping ways, or at a junction), the
-    /// one with the smallest (edge, segment) index, so the answer does not
-    /// depend on how the trees were built.
-    pub fn nearest(&self, p: [f64; 2]) -> Option<&SegmentItem> {
-        // One tile (every city below 2^20 segments): no ordering to do,
-        // and no allocation per query in the snapping loop.
+    /// The polyline nearest to `p` (projected metres) as (polyline,
+    /// segment, squared distance), where `measure(i)` gives polyline `i`'s
+    /// nearest segment to `p` and its squared distance (the first segment
+    /// of equally near ones). Among equally near polylines (a point beside
+    /// two overlapping ways, or at a junction) the one with the smallest
+    /// index, so the answer does not depend on how the trees were built.
+    pub fn nearest(
+        &self,
+        p: [f64; 2],
+        measure: impl Fn(u32) -> (u32, f64),
+    ) -> Option<(u32, u32, f64)> {
+        let mut best: Option<(u32, u32, f64)> = None;
+        // One tile (every city below 2^20 edges): no ordering to do, and
+        // no allocation per query in the snapping loop.
         if let [tree] = self.tiles.as_slice() {
-            return nearest_in(tree, p).map(|b| b.1);
+            nearest_in(tree, p, &measure, &mut best);
+            return best;
         }
         let mut order: Vec<(f64, usize)> = self
             .tiles
@@ -245,38 +255,73 @@ impl SegmentIndex {
             .map(|(i, t)| (t.root().envelope().distance_2(&p), i))
             .collect();
         order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut best: Option<(f64, &SegmentItem)> = None;
         for (env_d2, i) in order {
-            if best.is_some_and(|(d2, _)| env_d2 > d2) {
+            if best.is_some_and(|b| env_d2 > b.2) {
                 break;
             }
-            let Some((d2, tied)) = nearest_in(&self.tiles[i], p) else {
-                continue;
-            };
-            match best {
-                Some((bd2, b)) if d2 > bd2 || (d2 == bd2 && b.data <= tied.data) => {}
-                _ => best = Some((d2, tied)),
-            }
+            nearest_in(&self.tiles[i], p, &measure, &mut best);
         }
-        best.map(|b| b.1)
+        best
     }
 }
 
-/// The nearest segment of one tree and its squared distance; among
-/// segments at exactly that distance, the smallest (edge, segment) index.
-fn nearest_in(tree: &RTree<SegmentItem>, p: [f64; 2]) -> Option<(f64, &SegmentItem)> {
-    // One best-first walk: the first item is the nearest, and every item
-    // at exactly its distance comes straight after it.
-    let mut near = tree.nearest_neighbor_iter_with_distance_2(&p);
-    let (first, d2) = near.next()?;
-    let tied = near
-        .take_while(|&(_, d)| d == d2)
-        .map(|(it, _)| it)
-        .fold(
-            first,
-            |best, it| if it.data < best.data { it } else { best },
-        );
-    Some((d2, tied))
+/// Improve `best` with the polylines of one tree: boxes are visited in
+/// order of their distance to `p` until a box lies farther than the best
+/// polyline so far (a polyline is never nearer than its box). Boxes at
+/// exactly that distance are still measured, so exact ties are all seen.
+fn nearest_in(
+    tree: &RTree<BoxItem>,
+    p: [f64; 2],
+    measure: &impl Fn(u32) -> (u32, f64),
+    best: &mut Option<(u32, u32, f64)>,
+) {
+    for (item, box_d2) in tree.nearest_neighbor_iter_with_distance_2(&p) {
+        if best.is_some_and(|b| box_d2 > b.2) {
+            break;
+        }
+        let (seg, d2) = measure(item.data);
+        let better = match *best {
+            None => true,
+            Some((id, _, bd2)) => d2 < bd2 || (d2 == bd2 && item.data < id),
+        };
+        if better {
+            *best = Some((item.data, seg, d2));
+        }
+    }
+}
+
+/// Squared distance from `p` to the segment `a`-`b`, computed in exactly
+/// the order of operations of rstar's `Line::distance_2`.
+pub fn segment_distance_2(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
+    let dir = [b[0] - a[0], b[1] - a[1]];
+    let s = ((p[0] - a[0]) * dir[0] + (p[1] - a[1]) * dir[1]) / (dir[0] * dir[0] + dir[1] * dir[1]);
+    let q = if 0.0 < s && s < 1.0 {
+        [a[0] + dir[0] * s, a[1] + dir[1] * s]
+    } else if s <= 0.0 {
+        a
+    } else {
+        b
+    };
+    let d = [q[0] - p[0], q[1] - p[1]];
+    d[1] * d[1] + d[0] * d[0]
+}
+
+/// The nearest segment of a projected polyline to `p` and its squared
+/// distance (the first of equally near segments); `(0, inf)` for fewer than
+/// two points.
+pub fn nearest_segment(pts: impl Iterator<Item = [f64; 2]>, p: [f64; 2]) -> (u32, f64) {
+    let mut best = (0u32, f64::INFINITY);
+    let mut prev: Option<[f64; 2]> = None;
+    for (i, b) in pts.enumerate() {
+        if let Some(a) = prev {
+            let d2 = segment_distance_2(a, b, p);
+            if d2 < best.1 {
+                best = (i as u32 - 1, d2);
+            }
+        }
+        prev = Some(b);
+    }
+    best
 }
 
 /// Z-order (Morton) keys of `n` points over their bounding box, so points
@@ -335,11 +380,11 @@ pub fn envelope_around(p: [f64; 2], r: f64) -> AABB<[f64; 2]> {
 mod tests {
     use super::*;
 
-    /// Tiled nearest-segment queries equal a brute-force scan (up to ties
-    /// in distance), whatever the tile size.
+    /// Tiled nearest-polyline queries equal a brute-force scan over every
+    /// segment (ties to the smallest (polyline, segment)), whatever the
+    /// tile size.
     #[test]
     fn segment_index_nearest_is_exact() {
-        use rstar::PointDistance;
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = move || {
             x ^= x << 13;
@@ -347,37 +392,99 @@ mod tests {
             x ^= x << 17;
             (x >> 11) as f64 / (1u64 << 53) as f64
         };
-        let items: Vec<SegmentItem> = (0..3000u32)
-            .map(|i| {
-                let a = [next() * 5000.0, next() * 5000.0];
-                let b = [a[0] + next() * 200.0 - 100.0, a[1] + next() * 200.0 - 100.0];
-                GeomWithData::new(Line::new(a, b), (i, 0))
+        let lines: Vec<Vec<[f64; 2]>> = (0..2000)
+            .map(|_| {
+                let mut a = [next() * 5000.0, next() * 5000.0];
+                let mut pts = vec![a];
+                for _ in 0..1 + (next() * 4.0) as usize {
+                    a = [a[0] + next() * 200.0 - 100.0, a[1] + next() * 200.0 - 100.0];
+                    pts.push(a);
+                }
+                pts
             })
             .collect();
+        let boxes: Vec<BoxItem> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, pts)| {
+                let lo = pts
+                    .iter()
+                    .fold([f64::MAX; 2], |m, q| [m[0].min(q[0]), m[1].min(q[1])]);
+                let hi = pts
+                    .iter()
+                    .fold([f64::MIN; 2], |m, q| [m[0].max(q[0]), m[1].max(q[1])]);
+                GeomWithData::new(Rectangle::from_corners(lo, hi), i as u32)
+            })
+            .collect();
+        let lines_ref = &lines;
+        let measure =
+            |p: [f64; 2]| move |i: u32| nearest_segment(lines_ref[i as usize].iter().copied(), p);
         for tile in [1, 7, 100, 1000, 5000] {
-            let index = SegmentIndex::with_tile_size(items.clone(), tile);
-            assert_eq!(index.len(), items.len());
+            let index = SegmentIndex::with_tile_size(boxes.clone(), tile);
+            assert_eq!(index.len(), lines.len());
             for _ in 0..300 {
                 let p = [next() * 6000.0 - 500.0, next() * 6000.0 - 500.0];
-                let got = index.nearest(p).unwrap();
-                let want = items
+                let got = index.nearest(p, measure(p)).unwrap();
+                let want = lines
                     .iter()
-                    .map(|it| (it.distance_2(&p), it.data))
-                    .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                    .enumerate()
+                    .flat_map(|(i, pts)| {
+                        pts.windows(2).enumerate().map(move |(s, w)| {
+                            (segment_distance_2(w[0], w[1], p), i as u32, s as u32)
+                        })
+                    })
+                    .min_by(|a, b| a.0.total_cmp(&b.0).then((a.1, a.2).cmp(&(b.1, b.2))))
                     .unwrap();
-                assert_eq!((got.distance_2(&p), got.data), want, "tile {tile}, {p:?}");
+                assert_eq!((got.2, got.0, got.1), want, "tile {tile}, {p:?}");
             }
         }
-        assert!(SegmentIndex::new(Vec::new()).nearest([0.0, 0.0]).is_none());
-        // Exact ties: two overlapping segments and a point beside them.
-        let twins = vec![
-            GeomWithData::new(Line::new([0.0, 0.0], [10.0, 0.0]), (7, 1)),
-            GeomWithData::new(Line::new([10.0, 0.0], [0.0, 0.0]), (3, 2)),
-            GeomWithData::new(Line::new([0.0, 0.0], [10.0, 0.0]), (3, 4)),
+        assert!(
+            SegmentIndex::new(Vec::new())
+                .nearest([0.0, 0.0], |_| (0, 0.0))
+                .is_none()
+        );
+        // Exact ties: overlapping polylines and a point beside them.
+        let twins = [
+            vec![[0.0, 0.0], [10.0, 0.0]],
+            vec![[-5.0, 0.0], [0.0, 0.0], [10.0, 0.0]],
+            vec![[0.0, 0.0], [10.0, 0.0]],
         ];
+        let boxes: Vec<BoxItem> = [7u32, 3, 5]
+            .iter()
+            .map(|&i| GeomWithData::new(Rectangle::from_corners([-5.0, 0.0], [10.0, 0.0]), i))
+            .collect();
+        let by_id = |i: u32| match i {
+            7 => &twins[0],
+            3 => &twins[1],
+            _ => &twins[2],
+        };
         for tile in [1, 2, 3] {
-            let index = SegmentIndex::with_tile_size(twins.clone(), tile);
-            assert_eq!(index.nearest([5.0, 1.0]).unwrap().data, (3, 2));
+            let index = SegmentIndex::with_tile_size(boxes.clone(), tile);
+            let p = [5.0, 1.0];
+            let got = index.nearest(p, |i| nearest_segment(by_id(i).iter().copied(), p));
+            assert_eq!(got, Some((3, 1, 1.0)));
+        }
+    }
+
+    /// The segment distance is bit for bit rstar's `Line::distance_2` (the
+    /// snapping results did not move when the index stopped storing lines).
+    #[test]
+    fn segment_distance_matches_rstar_line() {
+        use rstar::PointDistance;
+        use rstar::primitives::Line;
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 11) as f64 / (1u64 << 53) as f64 * 2000.0 - 1000.0
+        };
+        for k in 0..20_000 {
+            let a = [next(), next()];
+            let b = if k % 50 == 0 { a } else { [next(), next()] };
+            let p = [next(), next()];
+            let want = Line::new(a, b).distance_2(&p);
+            assert_eq!(segment_distance_2(a, b, p).to_bits(), want.to_bits());
         }
     }
 
