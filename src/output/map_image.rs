@@ -190,17 +190,9 @@ struct Frame {
 }
 
 impl Frame {
-    fn fit(proj: LocalProjection, pts: &[[f64; 2]], area: (f64, f64, f64, f64)) -> Frame {
+    fn fit(extent: &Extent, area: (f64, f64, f64, f64)) -> Frame {
         let (x0, y0, w, h) = area;
-        let mut min = [f64::INFINITY; 2];
-        let mut max = [f64::NEG_INFINITY; 2];
-        for p in pts {
-            let q = proj.project(*p);
-            for i in 0..2 {
-                min[i] = min[i].min(q[i]);
-                max[i] = max[i].max(q[i]);
-            }
-        }
+        let (proj, mut min, mut max) = (extent.proj, extent.min, extent.max);
         if !min[0].is_finite() {
             min = [-500.0, -500.0];
             max = [500.0, 500.0];
@@ -246,6 +238,38 @@ fn draw_err<E: std::fmt::Debug>(e: E) -> io::Error {
     io::Error::other(format!("drawing the map image: {e:?}"))
 }
 
+/// The projected bounding box of the points the map must show, kept as
+/// they are seen (a metropolis has millions of them: no list).
+struct Extent {
+    proj: LocalProjection,
+    min: [f64; 2],
+    max: [f64; 2],
+}
+
+impl Extent {
+    fn new(proj: LocalProjection) -> Extent {
+        Extent {
+            proj,
+            min: [f64::INFINITY; 2],
+            max: [f64::NEG_INFINITY; 2],
+        }
+    }
+
+    fn push(&mut self, p: [f64; 2]) {
+        let q = self.proj.project(p);
+        for ((lo, hi), v) in self.min.iter_mut().zip(&mut self.max).zip(q) {
+            *lo = lo.min(v);
+            *hi = hi.max(v);
+        }
+    }
+
+    fn extend(&mut self, pts: impl IntoIterator<Item = [f64; 2]>) {
+        for p in pts {
+            self.push(p);
+        }
+    }
+}
+
 fn polygons_of(g: &Geometry<f64>) -> Vec<&Polygon<f64>> {
     match g {
         Geometry::Polygon(p) => vec![p],
@@ -271,7 +295,7 @@ fn render(inputs: &Inputs, study: &Study, lang: Lang) -> io::Result<Vec<u8>> {
         root.fill(&background).map_err(draw_err)?;
 
         // The frame: network nodes, communities and facilities.
-        let mut pts: Vec<[f64; 2]> = Vec::new();
+        let mut pts = Extent::new(study.proj);
         if let Some(g) = &study.graph {
             pts.extend(g.net.coords.iter().copied());
         }
@@ -326,7 +350,7 @@ fn render(inputs: &Inputs, study: &Study, lang: Lang) -> io::Result<Vec<u8>> {
             WIDTH as f64 - 3.0 * MARGIN - LEGEND_W as f64,
             HEIGHT as f64 - TITLE_H - MARGIN - footer_h,
         );
-        let fr = Frame::fit(study.proj, &pts, area);
+        let fr = Frame::fit(&pts, area);
 
         // Covered area (any facility): filled, holes punched with the
         // background; outlined after the network.
