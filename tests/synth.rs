@@ -117,7 +117,7 @@ fn city_reads_back_as_promised() {
     let entrance_ids: HashMap<(i64, i64), i64> = raw
         .tagged_nodes
         .iter()
-        .filter(|n| n.tags.has("entrance"))
+        .filter(|n| raw.tags(n.tags).has("entrance"))
         .map(|n| {
             (
                 ((n.lon * 1e7).round() as i64, (n.lat * 1e7).round() as i64),
@@ -157,13 +157,13 @@ fn city_reads_back_as_promised() {
     let motorways: Vec<i64> = raw
         .ways
         .iter()
-        .filter(|w| w.tags.is("highway", "motorway"))
+        .filter(|w| raw.tags(w.tags).is("highway", "motorway"))
         .map(|w| w.id)
         .collect();
     let foot_no: Vec<i64> = raw
         .ways
         .iter()
-        .filter(|w| w.tags.is("foot", "no"))
+        .filter(|w| raw.tags(w.tags).is("foot", "no"))
         .map(|w| w.id)
         .collect();
     assert!(!motorways.is_empty() && !foot_no.is_empty());
@@ -173,13 +173,15 @@ fn city_reads_back_as_promised() {
     let steps = raw
         .ways
         .iter()
-        .filter(|w| w.tags.is("highway", "steps"))
+        .filter(|w| raw.tags(w.tags).is("highway", "steps"))
         .count();
     assert!(steps > 0, "no steps");
     let arterials = raw
         .ways
         .iter()
-        .filter(|w| w.tags.is("highway", "primary") || w.tags.is("highway", "secondary"))
+        .filter(|w| {
+            raw.tags(w.tags).is("highway", "primary") || raw.tags(w.tags).is("highway", "secondary")
+        })
         .count();
     assert!(arterials > 0, "no arterials");
 
@@ -188,7 +190,7 @@ fn city_reads_back_as_promised() {
     let bridges: HashSet<i64> = raw
         .ways
         .iter()
-        .filter(|w| w.tags.is("bridge", "yes"))
+        .filter(|w| raw.tags(w.tags).is("bridge", "yes"))
         .map(|w| w.id)
         .collect();
     assert!(!bridges.is_empty());

@@ -3,21 +3,23 @@
 //! Only elements whose tags matter are kept with their tags; every node keeps
 //! its coordinate (ways need them).
 
-/// Tags of one element as (key, value) pairs, in file order, stored
-/// compactly: every key and value back to back in one string, with their
-/// end offsets in one array (two allocations per element instead of two per
-/// tag; a city's millions of ways keep their tags until the features are
-/// extracted).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Tags {
-    text: String,
+/// Tags of one element as (key, value) pairs, in file order: a view into
+/// text where every key and value lie back to back, with their end offsets
+/// in one array. [`RawOsm`] keeps the tags of all its elements in one such
+/// text and array (a city's millions of ways need no allocation each);
+/// [`TagList`] owns the tags of one element.
+#[derive(Debug, Clone, Copy)]
+pub struct Tags<'a> {
+    text: &'a str,
     /// End offset in `text` of key 0, value 0, key 1, value 1, ...
-    ends: Vec<u32>,
+    ends: &'a [u32],
+    /// Offset in `text` where key 0 starts.
+    start: u32,
 }
 
-impl Tags {
+impl<'a> Tags<'a> {
     /// The value of `key`, if present (the first one, as in file order).
-    pub fn get(&self, key: &str) -> Option<&str> {
+    pub fn get(&self, key: &str) -> Option<&'a str> {
         self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
@@ -40,6 +42,28 @@ impl Tags {
         self.ends.len() / 2
     }
 
+    /// The (key, value) pairs in file order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        let text = self.text;
+        self.ends
+            .chunks_exact(2)
+            .scan(self.start as usize, move |start, e| {
+                let (k_end, v_end) = (e[0] as usize, e[1] as usize);
+                let pair = (&text[*start..k_end], &text[k_end..v_end]);
+                *start = v_end;
+                Some(pair)
+            })
+    }
+}
+
+/// The tags of one element, owned (an element being read, a test).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TagList {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl TagList {
     /// Add a tag at the end.
     pub fn push(&mut self, key: &str, value: &str) {
         self.text.push_str(key);
@@ -48,27 +72,31 @@ impl Tags {
         self.ends.push(self.text.len() as u32);
     }
 
-    /// The (key, value) pairs in file order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.ends.chunks_exact(2).scan(0usize, |start, e| {
-            let (k_end, v_end) = (e[0] as usize, e[1] as usize);
-            let pair = (&self.text[*start..k_end], &self.text[k_end..v_end]);
-            *start = v_end;
-            Some(pair)
-        })
+    pub fn view(&self) -> Tags<'_> {
+        Tags {
+            text: &self.text,
+            ends: &self.ends,
+            start: 0,
+        }
     }
 }
 
-impl<K: AsRef<str>, V: AsRef<str>> FromIterator<(K, V)> for Tags {
+impl<K: AsRef<str>, V: AsRef<str>> FromIterator<(K, V)> for TagList {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut tags = Tags::default();
+        let mut tags = TagList::default();
         for (k, v) in iter {
             tags.push(k.as_ref(), v.as_ref());
         }
-        tags.text.shrink_to_fit();
-        tags.ends.shrink_to_fit();
         tags
     }
+}
+
+/// Where an element's tags are in its [`RawOsm`]: a range of the tag end
+/// offsets (two per tag).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TagSpan {
+    first: u32,
+    count: u32,
 }
 
 /// A node that carries tags we use (facility points, entrances, gates).
@@ -77,15 +105,16 @@ pub struct OsmNode {
     pub id: i64,
     pub lon: f64,
     pub lat: f64,
-    pub tags: Tags,
+    pub tags: TagSpan,
 }
 
-/// A way with the ids of its nodes.
+/// A way: its node ids are [`RawOsm::nodes`], its tags [`RawOsm::tags`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct OsmWay {
     pub id: i64,
-    pub nodes: Vec<i64>,
-    pub tags: Tags,
+    refs_start: u32,
+    refs_len: u32,
+    pub tags: TagSpan,
 }
 
 /// Kind of a relation member.
@@ -109,7 +138,7 @@ pub struct Member {
 pub struct OsmRelation {
     pub id: i64,
     pub members: Vec<Member>,
-    pub tags: Tags,
+    pub tags: TagSpan,
 }
 
 /// Everything read from one OSM file.
@@ -131,9 +160,174 @@ pub struct RawOsm {
     node_index: IdIndex,
     tagged_ids: Vec<i64>,
     tagged_index: IdIndex,
+    /// Node ids of all ways, back to back.
+    way_refs: Vec<i64>,
+    /// Tags of all elements: keys and values back to back, and the end
+    /// offset of each.
+    tag_text: String,
+    tag_ends: Vec<u32>,
+    /// Set when the arrays above outgrew their `u32` offsets.
+    too_large: bool,
 }
 
 impl RawOsm {
+    /// The node ids of way `w`.
+    pub fn nodes(&self, w: &OsmWay) -> &[i64] {
+        let start = w.refs_start as usize;
+        &self.way_refs[start..start + w.refs_len as usize]
+    }
+
+    /// The tags at `span`.
+    pub fn tags(&self, span: TagSpan) -> Tags<'_> {
+        let first = span.first as usize;
+        Tags {
+            text: &self.tag_text,
+            ends: &self.tag_ends[first..first + span.count as usize],
+            start: if first == 0 {
+                0
+            } else {
+                self.tag_ends[first - 1]
+            },
+        }
+    }
+
+    /// True when the file was too large for the compact offsets (over 4
+    /// billion way nodes or 4 GB of tags): readers report it as an error.
+    pub fn too_large(&self) -> bool {
+        self.too_large
+    }
+
+    /// Store tags; returns where they are.
+    fn push_tags<'t>(&mut self, tags: impl IntoIterator<Item = (&'t str, &'t str)>) -> TagSpan {
+        let first = self.tag_ends.len();
+        for (k, v) in tags {
+            self.tag_text.push_str(k);
+            let end = self.offset(self.tag_text.len());
+            self.tag_ends.push(end);
+            self.tag_text.push_str(v);
+            let end = self.offset(self.tag_text.len());
+            self.tag_ends.push(end);
+        }
+        TagSpan {
+            first: self.offset(first),
+            count: self.offset(self.tag_ends.len() - first),
+        }
+    }
+
+    fn offset(&mut self, n: usize) -> u32 {
+        u32::try_from(n).unwrap_or_else(|_| {
+            self.too_large = true;
+            u32::MAX
+        })
+    }
+
+    /// Add a node with tags (its coordinate goes in `node_ids` /
+    /// `node_coords` separately).
+    pub fn push_tagged_node<'t>(
+        &mut self,
+        id: i64,
+        lon: f64,
+        lat: f64,
+        tags: impl IntoIterator<Item = (&'t str, &'t str)>,
+    ) {
+        let tags = self.push_tags(tags);
+        self.tagged_nodes.push(OsmNode { id, lon, lat, tags });
+    }
+
+    /// Add a way.
+    pub fn push_way<'t>(
+        &mut self,
+        id: i64,
+        refs: impl IntoIterator<Item = i64>,
+        tags: impl IntoIterator<Item = (&'t str, &'t str)>,
+    ) {
+        let start = self.way_refs.len();
+        self.way_refs.extend(refs);
+        let (refs_start, refs_len) = (self.offset(start), self.offset(self.way_refs.len() - start));
+        let tags = self.push_tags(tags);
+        self.ways.push(OsmWay {
+            id,
+            refs_start,
+            refs_len,
+            tags,
+        });
+    }
+
+    /// Add a relation.
+    pub fn push_relation<'t>(
+        &mut self,
+        id: i64,
+        members: Vec<Member>,
+        tags: impl IntoIterator<Item = (&'t str, &'t str)>,
+    ) {
+        let tags = self.push_tags(tags);
+        self.relations.push(OsmRelation { id, members, tags });
+    }
+
+    /// Sizes of the element arrays, to reserve before [`RawOsm::append`]ing
+    /// several parts: (nodes, tagged nodes, ways, relations, way nodes, tag
+    /// text bytes, tag offsets).
+    pub fn sizes(&self) -> [usize; 7] {
+        [
+            self.node_ids.len(),
+            self.tagged_nodes.len(),
+            self.ways.len(),
+            self.relations.len(),
+            self.way_refs.len(),
+            self.tag_text.len(),
+            self.tag_ends.len(),
+        ]
+    }
+
+    /// Reserve room for `sizes` more elements (as [`RawOsm::sizes`]).
+    pub fn reserve_exact(&mut self, sizes: [usize; 7]) {
+        self.node_ids.reserve_exact(sizes[0]);
+        self.node_coords.reserve_exact(sizes[0]);
+        self.tagged_nodes.reserve_exact(sizes[1]);
+        self.ways.reserve_exact(sizes[2]);
+        self.relations.reserve_exact(sizes[3]);
+        self.way_refs.reserve_exact(sizes[4]);
+        self.tag_text.reserve_exact(sizes[5]);
+        self.tag_ends.reserve_exact(sizes[6]);
+    }
+
+    /// Move the elements of `other` (read from a later part of the same
+    /// file) after these, before [`RawOsm::finish`].
+    pub fn append(&mut self, other: RawOsm) {
+        let refs = self.way_refs.len();
+        let text = self.tag_text.len();
+        let ends = self.tag_ends.len();
+        let (refs, text_shift, ends) = (self.offset(refs), self.offset(text), self.offset(ends));
+        self.too_large |= other.too_large;
+        let shift = |t: TagSpan| TagSpan {
+            first: t.first.saturating_add(ends),
+            count: t.count,
+        };
+        self.node_ids.extend(other.node_ids);
+        self.node_coords.extend(other.node_coords);
+        self.tagged_nodes
+            .extend(other.tagged_nodes.into_iter().map(|n| OsmNode {
+                tags: shift(n.tags),
+                ..n
+            }));
+        self.ways.extend(other.ways.into_iter().map(|w| OsmWay {
+            refs_start: w.refs_start.saturating_add(refs),
+            tags: shift(w.tags),
+            ..w
+        }));
+        self.relations
+            .extend(other.relations.into_iter().map(|r| OsmRelation {
+                tags: shift(r.tags),
+                ..r
+            }));
+        self.way_refs.extend(other.way_refs);
+        self.tag_text.push_str(&other.tag_text);
+        self.tag_ends
+            .extend(other.tag_ends.iter().map(|e| e.saturating_add(text_shift)));
+        let total = self.way_refs.len().max(self.tag_text.len());
+        self.offset(total);
+    }
+
     /// Position of node `id` in `node_ids` (and `node_coords`), if the file
     /// has it.
     pub fn node_position(&self, id: i64) -> Option<usize> {
@@ -251,7 +445,7 @@ impl IdIndex {
 
 #[cfg(test)]
 mod tests {
-    use super::{IdIndex, Tags};
+    use super::{IdIndex, RawOsm, TagList};
 
     /// The table finds exactly what a binary search finds, for dense,
     /// sparse, clustered and negative ids, and ids outside the list.
@@ -298,14 +492,16 @@ mod tests {
 
     #[test]
     fn compact_tags_keep_order_and_first_value() {
-        let mut t: Tags = [("highway", "footway"), ("name", "环湖路"), ("highway", "x")]
+        let mut list: TagList = [("highway", "footway"), ("name", "环湖路"), ("highway", "x")]
             .into_iter()
             .collect();
+        let t = list.view();
         assert_eq!(t.len(), 3);
         assert_eq!(t.get("highway"), Some("footway"));
         assert_eq!(t.get("name"), Some("环湖路"));
         assert!(t.is("name", "环湖路") && !t.has("foot"));
-        t.push("foot", "");
+        list.push("foot", "");
+        let t = list.view();
         assert_eq!(t.get("foot"), Some(""));
         let all: Vec<(&str, &str)> = t.iter().collect();
         assert_eq!(
@@ -317,10 +513,56 @@ mod tests {
                 ("foot", "")
             ]
         );
-        let empty = Tags::default();
+        let none = TagList::default();
+        let empty = none.view();
         assert!(empty.is_empty() && empty.iter().next().is_none() && empty.get("a").is_none());
         // Empty keys and values keep their places.
-        let odd: Tags = [("", "v"), ("k", "")].into_iter().collect();
-        assert_eq!(odd.iter().collect::<Vec<_>>(), [("", "v"), ("k", "")]);
+        let odd: TagList = [("", "v"), ("k", "")].into_iter().collect();
+        assert_eq!(
+            odd.view().iter().collect::<Vec<_>>(),
+            [("", "v"), ("k", "")]
+        );
+    }
+
+    /// Elements appended from several parts keep their own node lists and
+    /// tags (offsets moved), whatever was stored before them.
+    #[test]
+    fn parts_append_with_their_tags_and_nodes() {
+        let mut a = RawOsm::default();
+        a.push_way(5, [1, 2, 3], [("highway", "footway")]);
+        a.push_tagged_node(9, 1.0, 2.0, [("entrance", "yes"), ("name", "东门")]);
+        let mut b = RawOsm::default();
+        b.push_way(4, [7, 8], [("leisure", "pitch"), ("sport", "soccer")]);
+        b.push_way(6, [], []);
+        b.push_relation(1, Vec::new(), [("type", "multipolygon")]);
+        b.push_tagged_node(3, 0.0, 0.0, [("barrier", "gate")]);
+        let mut raw = RawOsm::default();
+        raw.reserve_exact(a.sizes());
+        raw.append(a);
+        raw.append(b);
+        raw.finish();
+        assert!(!raw.too_large());
+        let ids: Vec<i64> = raw.ways.iter().map(|w| w.id).collect();
+        assert_eq!(ids, [4, 5, 6]);
+        let w = raw.way(4).unwrap();
+        assert_eq!(raw.nodes(w), [7, 8]);
+        assert_eq!(raw.tags(w.tags).get("sport"), Some("soccer"));
+        let w = raw.way(5).unwrap();
+        assert_eq!(raw.nodes(w), [1, 2, 3]);
+        assert_eq!(
+            raw.tags(w.tags).iter().collect::<Vec<_>>(),
+            [("highway", "footway")]
+        );
+        let w = raw.way(6).unwrap();
+        assert!(raw.nodes(w).is_empty() && raw.tags(w.tags).is_empty());
+        assert!(raw.tags(raw.relations[0].tags).is("type", "multipolygon"));
+        assert_eq!(
+            raw.tags(raw.tagged_node(9).unwrap().tags).get("name"),
+            Some("东门")
+        );
+        assert!(
+            raw.tags(raw.tagged_node(3).unwrap().tags)
+                .is("barrier", "gate")
+        );
     }
 }

@@ -65,19 +65,19 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
         .ways
         .par_iter()
         .filter_map(|way| {
-            let access = tags::foot_access(&way.tags)?;
+            let access = tags::foot_access(&raw.tags(way.tags))?;
             // Keep each run of consecutive nodes present in the extract; never
             // join the two sides of a gap with a straight line.
             const MISSING: u32 = u32::MAX;
-            let positions: Vec<u32> = way
-                .nodes
+            let positions: Vec<u32> = raw
+                .nodes(way)
                 .iter()
                 .map(|&id| raw.node_position(id).map_or(MISSING, |i| i as u32))
                 .collect();
             let mut clipped = false;
             let mut runs = Vec::new();
             for run in positions.split(|&k| k == MISSING) {
-                if run.len() < way.nodes.len() {
+                if run.len() < raw.nodes(way).len() {
                     clipped = true;
                 }
                 if run.len() >= 2 {
@@ -108,8 +108,8 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
 
     // Facilities and schools from nodes.
     for node in &raw.tagged_nodes {
-        if let Some(cat) = tags::facility_category(&node.tags) {
-            if tags::is_private(&node.tags) && cat != Category::SchoolVenue {
+        if let Some(cat) = tags::facility_category(&raw.tags(node.tags)) {
+            if tags::is_private(&raw.tags(node.tags)) && cat != Category::SchoolVenue {
                 private_facilities += 1;
                 continue;
             }
@@ -117,7 +117,7 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
             out.facilities.push(make_facility(
                 format!("osm:node/{}", node.id),
                 cat,
-                &node.tags,
+                &raw.tags(node.tags),
                 geometry,
                 Vec::new(),
             ));
@@ -132,19 +132,19 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
         .filter_map(|way| {
             // Only ways that give something are kept (a city has millions
             // of ways and few features).
-            if way.tags.is_empty() {
+            if raw.tags(way.tags).is_empty() {
                 return None;
             }
-            let cat = tags::facility_category(&way.tags);
-            let residential = tags::is_residential(&way.tags);
+            let cat = tags::facility_category(&raw.tags(way.tags));
+            let residential = tags::is_residential(&raw.tags(way.tags));
             if cat.is_none() && !residential {
                 return None;
             }
             let coords = way_coords(raw, way)?;
             let closed = coords.len() >= 4 && coords.first() == coords.last();
             let is_line = !closed
-                || way.tags.is("area", "no")
-                || (way.tags.has("highway") && !way.tags.is("area", "yes"));
+                || raw.tags(way.tags).is("area", "no")
+                || (raw.tags(way.tags).has("highway") && !raw.tags(way.tags).is("area", "yes"));
             let geometry = if is_line {
                 Geometry::LineString(LineString::from(coords))
             } else {
@@ -154,13 +154,13 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
             let mut private = false;
             let mut facility = None;
             if let Some(cat) = cat {
-                if tags::is_private(&way.tags) && cat != Category::SchoolVenue {
+                if tags::is_private(&raw.tags(way.tags)) && cat != Category::SchoolVenue {
                     private = true;
                 } else {
                     facility = Some(make_facility(
                         format!("osm:way/{}", way.id),
                         cat,
-                        &way.tags,
+                        &raw.tags(way.tags),
                         geometry.clone(),
                         entrances.clone(),
                     ));
@@ -169,7 +169,7 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
             let area = (residential && !is_line).then(|| {
                 make_residential(
                     format!("osm:way/{}", way.id),
-                    &way.tags,
+                    &raw.tags(way.tags),
                     geometry,
                     entrances,
                 )
@@ -185,10 +185,10 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
 
     // Relations: multipolygon facilities / residential areas, admin units, trails.
     for rel in &raw.relations {
-        let kind = rel.tags.get("type").unwrap_or("");
-        let cat = tags::facility_category(&rel.tags);
-        let residential = tags::is_residential(&rel.tags);
-        let admin = rel.tags.is("boundary", "administrative");
+        let kind = raw.tags(rel.tags).get("type").unwrap_or("");
+        let cat = tags::facility_category(&raw.tags(rel.tags));
+        let residential = tags::is_residential(&raw.tags(rel.tags));
+        let admin = raw.tags(rel.tags).is("boundary", "administrative");
         if kind == "route" {
             if cat == Some(Category::Track) {
                 let lines: Vec<LineString<f64>> = member_ways(raw, rel)
@@ -200,7 +200,7 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
                     out.facilities.push(make_facility(
                         format!("osm:relation/{}", rel.id),
                         Category::Track,
-                        &rel.tags,
+                        &raw.tags(rel.tags),
                         Geometry::MultiLineString(MultiLineString::new(lines)),
                         Vec::new(),
                     ));
@@ -218,13 +218,13 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
         let entrances = entrances_on(raw, member_ways(raw, rel));
         let id = format!("osm:relation/{}", rel.id);
         if let Some(cat) = cat {
-            if tags::is_private(&rel.tags) && cat != Category::SchoolVenue {
+            if tags::is_private(&raw.tags(rel.tags)) && cat != Category::SchoolVenue {
                 private_facilities += 1;
             } else {
                 out.facilities.push(make_facility(
                     id.clone(),
                     cat,
-                    &rel.tags,
+                    &raw.tags(rel.tags),
                     Geometry::MultiPolygon(mp.clone()),
                     entrances.clone(),
                 ));
@@ -233,14 +233,14 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
         if residential {
             out.residential.push(make_residential(
                 id.clone(),
-                &rel.tags,
+                &raw.tags(rel.tags),
                 Geometry::MultiPolygon(mp.clone()),
                 entrances,
             ));
         }
         if admin {
-            if let Some(level) = rel
-                .tags
+            if let Some(level) = raw
+                .tags(rel.tags)
                 .get("admin_level")
                 .and_then(|l| l.parse::<u8>().ok())
             {
@@ -248,7 +248,7 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
                     level,
                     AdminUnit {
                         id,
-                        name: rel.tags.get("name").unwrap_or("").to_string(),
+                        name: raw.tags(rel.tags).get("name").unwrap_or("").to_string(),
                         geometry: mp,
                     },
                 ));
@@ -284,13 +284,13 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
 
 /// Coordinates of a way's nodes; `None` if fewer than 2 are present.
 fn way_coords(raw: &RawOsm, way: &OsmWay) -> Option<Vec<Coord<f64>>> {
-    let coords: Vec<Coord<f64>> = way
-        .nodes
+    let coords: Vec<Coord<f64>> = raw
+        .nodes(way)
         .iter()
         .filter_map(|id| raw.coord(*id))
         .map(|[x, y]| Coord { x, y })
         .collect();
-    (coords.len() >= 2 && coords.len() == way.nodes.len()).then_some(coords)
+    (coords.len() >= 2 && coords.len() == raw.nodes(way).len()).then_some(coords)
 }
 
 fn member_ways<'a>(raw: &'a RawOsm, rel: &'a OsmRelation) -> impl Iterator<Item = &'a OsmWay> {
@@ -304,9 +304,9 @@ fn member_ways<'a>(raw: &'a RawOsm, rel: &'a OsmRelation) -> impl Iterator<Item 
 fn entrances_on<'a>(raw: &RawOsm, ways: impl Iterator<Item = &'a OsmWay>) -> Vec<Point<f64>> {
     let mut out = Vec::new();
     for way in ways {
-        for id in &way.nodes {
+        for id in raw.nodes(way) {
             if let Some(n) = raw.tagged_node(*id) {
-                if tags::is_entrance(&n.tags) {
+                if tags::is_entrance(&raw.tags(n.tags)) {
                     let p = Point::new(n.lon, n.lat);
                     if !out.contains(&p) {
                         out.push(p);
@@ -325,13 +325,13 @@ pub fn assemble_multipolygon(raw: &RawOsm, rel: &OsmRelation) -> Option<MultiPol
     let mut inners: Vec<Vec<i64>> = Vec::new();
     for m in rel.members.iter().filter(|m| m.kind == MemberKind::Way) {
         let way = raw.way(m.id)?;
-        if way.nodes.len() < 2 {
+        if raw.nodes(way).len() < 2 {
             return None;
         }
         match m.role.as_str() {
-            "inner" => inners.push(way.nodes.clone()),
+            "inner" => inners.push(raw.nodes(way).to_vec()),
             // "outer", "" (old style) and admin roles count as outer.
-            "outer" | "" => outers.push(way.nodes.clone()),
+            "outer" | "" => outers.push(raw.nodes(way).to_vec()),
             _ => {}
         }
     }

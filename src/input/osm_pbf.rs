@@ -11,7 +11,7 @@ use std::path::Path;
 use osmpbf::{BlobDecode, BlobReader, Element, RelMemberType};
 use rayon::prelude::*;
 
-use super::osm::{Member, MemberKind, OsmNode, OsmRelation, OsmWay, RawOsm, Tags};
+use super::osm::{Member, MemberKind, RawOsm};
 use crate::{Error, Result};
 
 /// Node tag keys that make a node worth keeping with its tags.
@@ -70,28 +70,30 @@ pub fn read_osm_pbf(path: &Path) -> Result<RawOsm> {
     let parts: Vec<RawOsm> = parts.into_iter().collect::<Result<_>>()?;
     // Reserve the exact totals so that joining the blocks never holds a
     // half-grown copy of the node arrays (the largest of a city's file).
-    let total = |f: fn(&RawOsm) -> usize| parts.iter().map(f).sum::<usize>();
+    let mut sizes = [0usize; 7];
+    for p in &parts {
+        for (s, n) in sizes.iter_mut().zip(p.sizes()) {
+            *s += n;
+        }
+    }
     let mut raw = RawOsm::default();
-    raw.node_ids.reserve_exact(total(|p| p.node_ids.len()));
-    raw.node_coords
-        .reserve_exact(total(|p| p.node_coords.len()));
-    raw.tagged_nodes
-        .reserve_exact(total(|p| p.tagged_nodes.len()));
-    raw.ways.reserve_exact(total(|p| p.ways.len()));
-    raw.relations.reserve_exact(total(|p| p.relations.len()));
+    raw.reserve_exact(sizes);
     let mut any_block = false;
     for part in parts {
         any_block = true;
-        raw.node_ids.extend(part.node_ids);
-        raw.node_coords.extend(part.node_coords);
-        raw.tagged_nodes.extend(part.tagged_nodes);
-        raw.ways.extend(part.ways);
-        raw.relations.extend(part.relations);
+        raw.append(part);
     }
     if !any_block {
         return Err(Error::file(
             path,
             "no OSM data blocks found; is this really an .osm.pbf file?",
+        ));
+    }
+    if raw.too_large() {
+        return Err(Error::file(
+            path,
+            "the extract is too large (over 4 billion way nodes or 4 GB of tags); cut it \
+             to the study area (osmium extract)",
         ));
     }
     raw.finish();
@@ -115,41 +117,22 @@ fn decode_block(block: &osmpbf::PrimitiveBlock) -> RawOsm {
             raw.node_ids.push(n.id());
             raw.node_coords.push([n.lon(), n.lat()]);
             if keep_node_tags(n.tags().map(|(k, _)| k)) {
-                raw.tagged_nodes.push(OsmNode {
-                    id: n.id(),
-                    lon: n.lon(),
-                    lat: n.lat(),
-                    tags: n.tags().collect(),
-                });
+                raw.push_tagged_node(n.id(), n.lon(), n.lat(), n.tags());
             }
         }
         Element::Node(n) => {
             raw.node_ids.push(n.id());
             raw.node_coords.push([n.lon(), n.lat()]);
             if keep_node_tags(n.tags().map(|(k, _)| k)) {
-                raw.tagged_nodes.push(OsmNode {
-                    id: n.id(),
-                    lon: n.lon(),
-                    lat: n.lat(),
-                    tags: n.tags().collect(),
-                });
+                raw.push_tagged_node(n.id(), n.lon(), n.lat(), n.tags());
             }
         }
         Element::Way(w) => {
-            let tags: Tags = if keep_way_tags(w.tags().map(|(k, _)| k)) {
-                w.tags().collect()
-            } else {
-                Tags::default()
-            };
-            raw.ways.push(OsmWay {
-                id: w.id(),
-                nodes: w.refs().collect(),
-                tags,
-            });
+            let keep = keep_way_tags(w.tags().map(|(k, _)| k));
+            raw.push_way(w.id(), w.refs(), w.tags().filter(|_| keep));
         }
         Element::Relation(r) => {
-            let tags: Tags = r.tags().collect();
-            let kind = tags.get("type").unwrap_or("");
+            let kind = r.tags().find(|(k, _)| *k == "type").map_or("", |t| t.1);
             if matches!(kind, "multipolygon" | "boundary" | "route") {
                 let members = r
                     .members()
@@ -163,11 +146,7 @@ fn decode_block(block: &osmpbf::PrimitiveBlock) -> RawOsm {
                         role: m.role().unwrap_or("").to_string(),
                     })
                     .collect();
-                raw.relations.push(OsmRelation {
-                    id: r.id(),
-                    members,
-                    tags,
-                });
+                raw.push_relation(r.id(), members, r.tags());
             }
         }
     });

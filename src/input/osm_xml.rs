@@ -15,7 +15,7 @@ use quick_xml::Reader;
 use quick_xml::encoding::Decoder;
 use quick_xml::events::{BytesStart, Event};
 
-use super::osm::{Member, MemberKind, OsmNode, OsmRelation, OsmWay, RawOsm, Tags};
+use super::osm::{Member, MemberKind, RawOsm, TagList};
 use crate::{Error, Result};
 
 /// Read an OSM XML file into [`RawOsm`] (already [`RawOsm::finish`]ed).
@@ -39,10 +39,18 @@ enum Current {
         id: i64,
         lon: f64,
         lat: f64,
-        tags: Tags,
+        tags: TagList,
     },
-    Way(OsmWay),
-    Relation(OsmRelation),
+    Way {
+        id: i64,
+        nodes: Vec<i64>,
+        tags: TagList,
+    },
+    Relation {
+        id: i64,
+        members: Vec<Member>,
+        tags: TagList,
+    },
     /// A deleted/invisible element: its children are ignored.
     Skipped,
 }
@@ -212,6 +220,13 @@ impl<'a> Parser<'a> {
         }
 
         let mut raw = self.raw;
+        if raw.too_large() {
+            return Err(Error::file(
+                self.path,
+                "the file is too large (over 4 billion way nodes or 4 GB of tags); cut it to \
+                 the study area (osmium extract)",
+            ));
+        }
         raw.finish();
         Ok(raw)
     }
@@ -298,7 +313,7 @@ impl<'a> Parser<'a> {
             id,
             lon,
             lat,
-            tags: Tags::default(),
+            tags: TagList::default(),
         })
     }
 
@@ -350,11 +365,11 @@ impl<'a> Parser<'a> {
             return Ok(Current::Skipped);
         }
         self.check_unique("way", id, line)?;
-        Ok(Current::Way(OsmWay {
+        Ok(Current::Way {
             id,
             nodes: Vec::new(),
-            tags: Tags::default(),
-        }))
+            tags: TagList::default(),
+        })
     }
 
     fn start_relation(
@@ -369,11 +384,11 @@ impl<'a> Parser<'a> {
             return Ok(Current::Skipped);
         }
         self.check_unique("relation", id, line)?;
-        Ok(Current::Relation(OsmRelation {
+        Ok(Current::Relation {
             id,
             members: Vec::new(),
-            tags: Tags::default(),
-        }))
+            tags: TagList::default(),
+        })
     }
 
     /// A `<tag>`, `<nd>` or `<member>` (or ignored) child of `cur`.
@@ -387,8 +402,8 @@ impl<'a> Parser<'a> {
     ) -> Result<()> {
         let location = match cur {
             Current::Node { id, .. } => format!("node {id} (line {line})"),
-            Current::Way(w) => format!("way {} (line {line})", w.id),
-            Current::Relation(r) => format!("relation {} (line {line})", r.id),
+            Current::Way { id, .. } => format!("way {id} (line {line})"),
+            Current::Relation { id, .. } => format!("relation {id} (line {line})"),
             Current::Skipped => return Ok(()),
         };
         match name {
@@ -401,22 +416,22 @@ impl<'a> Parser<'a> {
                     ));
                 };
                 match cur {
-                    Current::Node { tags, .. } => tags.push(k, v),
-                    Current::Way(w) => w.tags.push(k, v),
-                    Current::Relation(r) => r.tags.push(k, v),
+                    Current::Node { tags, .. }
+                    | Current::Way { tags, .. }
+                    | Current::Relation { tags, .. } => tags.push(k, v),
                     Current::Skipped => {}
                 }
             }
             b"nd" => {
-                let Current::Way(w) = cur else {
+                let Current::Way { nodes, .. } = cur else {
                     return Err(self.err(location, "<nd> belongs only inside a <way>; remove it"));
                 };
                 let attrs = self.attributes(e, decoder, &location)?;
                 let id = parse_ref(&attrs).map_err(|m| self.err(&location, m))?;
-                w.nodes.push(id);
+                nodes.push(id);
             }
             b"member" => {
-                let Current::Relation(r) = cur else {
+                let Current::Relation { members, .. } = cur else {
                     return Err(self.err(
                         location,
                         "<member> belongs only inside a <relation>; remove it",
@@ -444,7 +459,7 @@ impl<'a> Parser<'a> {
                 };
                 let id = parse_ref(&attrs).map_err(|m| self.err(&location, m))?;
                 let role = get(&attrs, "role").unwrap_or_default().to_string();
-                r.members.push(Member { kind, id, role });
+                members.push(Member { kind, id, role });
             }
             _ => {}
         }
@@ -456,12 +471,14 @@ impl<'a> Parser<'a> {
             Current::Node { id, lon, lat, tags } => {
                 self.raw.node_ids.push(id);
                 self.raw.node_coords.push([lon, lat]);
-                if !tags.is_empty() {
-                    self.raw.tagged_nodes.push(OsmNode { id, lon, lat, tags });
+                if !tags.view().is_empty() {
+                    self.raw.push_tagged_node(id, lon, lat, tags.view().iter());
                 }
             }
-            Current::Way(w) => self.raw.ways.push(w),
-            Current::Relation(r) => self.raw.relations.push(r),
+            Current::Way { id, nodes, tags } => self.raw.push_way(id, nodes, tags.view().iter()),
+            Current::Relation { id, members, tags } => {
+                self.raw.push_relation(id, members, tags.view().iter())
+            }
             Current::Skipped => {}
         }
     }
@@ -539,20 +556,20 @@ mod tests {
         assert_eq!(raw.tagged_nodes.len(), 1);
         let n = raw.tagged_node(1).unwrap();
         assert_eq!((n.lon, n.lat), (24.94, 60.17));
-        assert!(n.tags.is("leisure", "fitness_station"));
-        assert_eq!(n.tags.get("name"), Some("Tom & Jerry \"Gym\""));
+        assert!(raw.tags(n.tags).is("leisure", "fitness_station"));
+        assert_eq!(raw.tags(n.tags).get("name"), Some("Tom & Jerry \"Gym\""));
 
         assert_eq!(raw.ways.len(), 2);
         assert_eq!(raw.ways[0].id, 10);
-        assert_eq!(raw.way(10).unwrap().nodes, vec![1, 2]);
-        assert!(raw.way(10).unwrap().tags.is("highway", "footway"));
-        assert_eq!(raw.way(20).unwrap().nodes, vec![1, 2, 3, 1]);
+        assert_eq!(raw.nodes(raw.way(10).unwrap()), [1, 2]);
+        assert!(raw.tags(raw.way(10).unwrap().tags).is("highway", "footway"));
+        assert_eq!(raw.nodes(raw.way(20).unwrap()), [1, 2, 3, 1]);
 
         assert_eq!(raw.relations.len(), 1);
         let r = &raw.relations[0];
         assert_eq!(r.id, 100);
-        assert!(r.tags.is("type", "multipolygon"));
-        assert!(r.tags.is("leisure", "park"));
+        assert!(raw.tags(r.tags).is("type", "multipolygon"));
+        assert!(raw.tags(r.tags).is("leisure", "park"));
         assert_eq!(r.members.len(), 3);
         assert_eq!(
             r.members[0],
@@ -579,7 +596,7 @@ mod tests {
         assert_eq!(raw.node_ids, vec![-1]);
         assert_eq!(raw.ways.len(), 1);
         assert_eq!(raw.ways[0].id, -5);
-        assert_eq!(raw.ways[0].nodes, vec![-1]);
+        assert_eq!(raw.nodes(&raw.ways[0]), [-1]);
     }
 
     #[test]
@@ -690,14 +707,14 @@ mod tests {
             (11, 3, 0)
         );
         assert!(raw.tagged_nodes.is_empty());
-        assert_eq!(raw.way(2).unwrap().nodes[2], 103);
+        assert_eq!(raw.nodes(raw.way(2).unwrap())[2], 103);
 
         let raw = fixture("access.osm");
         assert_eq!(
             (raw.node_ids.len(), raw.ways.len(), raw.relations.len()),
             (11, 10, 0)
         );
-        assert!(raw.way(24).unwrap().tags.is("oneway:foot", "yes"));
+        assert!(raw.tags(raw.way(24).unwrap().tags).is("oneway:foot", "yes"));
 
         let raw = fixture("facilities.osm");
         assert_eq!(
@@ -707,11 +724,11 @@ mod tests {
         let ids: Vec<i64> = raw.tagged_nodes.iter().map(|n| n.id).collect();
         assert_eq!(ids, vec![1101, 1405]);
         assert_eq!(
-            raw.way(110).unwrap().tags.get("name"),
+            raw.tags(raw.way(110).unwrap().tags).get("name"),
             Some("Urheilutalo \"Kallio\"")
         );
         assert_eq!(
-            raw.way(130).unwrap().tags.get("name"),
+            raw.tags(raw.way(130).unwrap().tags).get("name"),
             Some("Koulu & lukio")
         );
         let park = &raw.relations[0];

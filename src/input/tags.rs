@@ -131,8 +131,11 @@ pub fn is_residential(tags: &Tags) -> bool {
 mod tests {
     use super::*;
 
-    fn t(pairs: &[(&str, &str)]) -> Tags {
-        pairs.iter().map(|(k, v)| (*k, *v)).collect()
+    /// Tags for a test (leaked: a few bytes per call, in tests only).
+    fn t(pairs: &[(&str, &str)]) -> Tags<'static> {
+        let list: &'static crate::input::osm::TagList =
+            Box::leak(Box::new(pairs.iter().map(|(k, v)| (*k, *v)).collect()));
+        list.view()
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::io::Write;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 
-use crate::input::osm::Tags;
+use crate::input::osm::TagList;
 use crate::input::tags;
 use crate::model::Category;
 
@@ -106,7 +106,8 @@ impl BlockStats {
         if t.is_empty() {
             return;
         }
-        let tags: Tags = t.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        let list: TagList = t.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        let tags = list.view();
         if is_way && tags::foot_access(&tags).is_some() {
             self.walkable_ways += 1;
         }
