@@ -3,7 +3,7 @@
 //! facilities run on the *inbound* arcs, so a result is the walk from a home
 //! to the facility even where `oneway:foot` applies.
 
-use super::build::Network;
+use super::build::{Edge, Network};
 
 /// Direction of a search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,23 +44,44 @@ pub fn from_mm(mm: u32) -> f64 {
     f64::from(mm) / 1000.0
 }
 
-fn csr(n: usize, arcs: &[(u32, u32, u32)]) -> (Vec<u32>, Vec<(u32, u32)>) {
-    // Counting sort by tail node, then each node's few arcs by (head,
-    // length): the order of sorting the triples, without a sort of
-    // millions of them.
+/// The arcs of `net` leaving each node in direction `dir` as CSR arrays
+/// (first arc per node, then (head, whole millimetres)). A counting sort by
+/// tail node straight from the edges, then each node's few arcs by (head,
+/// length): the order of sorting (tail, head, length) triples, without
+/// making or sorting millions of them.
+fn csr(net: &Network, dir: Direction) -> (Vec<u32>, Vec<(u32, u32)>) {
+    let n = net.node_count();
+    // Each usable edge as (tail, head) pairs in direction `dir`.
+    let arcs = |e: &Edge| {
+        let (fwd, bwd) = if e.from == e.to {
+            (false, false)
+        } else {
+            (e.forward, e.backward)
+        };
+        let (a, b) = match dir {
+            Direction::Outbound => ((e.from, e.to), (e.to, e.from)),
+            Direction::Inbound => ((e.to, e.from), (e.from, e.to)),
+        };
+        [fwd.then_some(a), bwd.then_some(b)].into_iter().flatten()
+    };
     let mut first = vec![0u32; n + 1];
-    for a in arcs {
-        first[a.0 as usize + 1] += 1;
+    for e in &net.edges {
+        for (tail, _) in arcs(e) {
+            first[tail as usize + 1] += 1;
+        }
     }
     for i in 0..n {
         first[i + 1] += first[i];
     }
     let mut next = first.clone();
-    let mut out = vec![(0u32, 0u32); arcs.len()];
-    for a in arcs {
-        let slot = &mut next[a.0 as usize];
-        out[*slot as usize] = (a.1, a.2);
-        *slot += 1;
+    let mut out = vec![(0u32, 0u32); first[n] as usize];
+    for e in &net.edges {
+        let len = to_mm(e.length_m);
+        for (tail, head) in arcs(e) {
+            let slot = &mut next[tail as usize];
+            out[*slot as usize] = (head, len);
+            *slot += 1;
+        }
     }
     for v in 0..n {
         out[first[v] as usize..first[v + 1] as usize].sort_unstable();
@@ -72,26 +93,14 @@ impl WalkGraph {
     /// Freeze a network. Parallel edges are kept (the search takes the
     /// shorter); self-loops are dropped from the arc lists.
     pub fn new(net: Network) -> Self {
-        let n = net.node_count();
-        let mut out_arcs = Vec::with_capacity(net.edges.len() * 2);
-        let mut in_arcs = Vec::with_capacity(net.edges.len() * 2);
-        for e in &net.edges {
-            if e.from == e.to {
-                continue;
-            }
-            let len = to_mm(e.length_m);
-            if e.forward {
-                out_arcs.push((e.from, e.to, len));
-                in_arcs.push((e.to, e.from, len));
-            }
-            if e.backward {
-                out_arcs.push((e.to, e.from, len));
-                in_arcs.push((e.from, e.to, len));
-            }
-        }
         let (((out_first, out_arcs), (in_first, in_arcs)), (component, component_sizes)) =
             rayon::join(
-                || rayon::join(|| csr(n, &out_arcs), || csr(n, &in_arcs)),
+                || {
+                    rayon::join(
+                        || csr(&net, Direction::Outbound),
+                        || csr(&net, Direction::Inbound),
+                    )
+                },
                 || net.components(),
             );
         WalkGraph {
