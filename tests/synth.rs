@@ -112,7 +112,7 @@ fn city_reads_back_as_promised() {
     let on_walk: HashSet<i64> = f
         .walk_ways
         .iter()
-        .flat_map(|w| w.nodes.iter().map(|&k| raw.node_ids[k as usize]))
+        .flat_map(|w| f.nodes(w).iter().map(|&k| raw.node_ids[k as usize]))
         .collect();
     let entrance_ids: HashMap<(i64, i64), i64> = raw
         .tagged_nodes

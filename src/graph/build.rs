@@ -5,7 +5,7 @@ use geo::{Distance, Geodesic, Point};
 use rayon::prelude::*;
 
 use crate::input::osm::RawOsm;
-use crate::input::osm_extract::WalkWay;
+use crate::input::osm_extract::OsmFeatures;
 
 /// One edge of the walking network between two junctions (or way ends).
 #[derive(Debug, Clone, PartialEq)]
@@ -162,13 +162,14 @@ pub fn polyline_length_m(pts: &[[f64; 2]]) -> f64 {
 /// Build the network from walkable ways: a node becomes a graph node where
 /// it ends a way or is used more than once (shared by ways or revisited);
 /// ways are split there into edges. Consecutive duplicate nodes are dropped.
-/// The ways' nodes are positions in `raw.node_ids` (see [`WalkWay`]).
-pub fn build_network(raw: &RawOsm, ways: &[WalkWay]) -> Network {
+/// The ways' nodes are positions in `raw.node_ids` ([`OsmFeatures::nodes`]).
+pub fn build_network(raw: &RawOsm, features: &OsmFeatures) -> Network {
+    let ways = &features.walk_ways;
     const MISSING: u32 = u32::MAX;
     // How often each node is used (way ends count twice): > 1 is a junction.
     let mut uses: Vec<u8> = vec![0; raw.node_ids.len()];
     for w in ways {
-        let r = &w.nodes;
+        let r = features.nodes(w);
         for (i, &k) in r.iter().enumerate() {
             if (k as usize) < uses.len() {
                 let bump = if i == 0 || i + 1 == r.len() { 2 } else { 1 };
@@ -190,7 +191,7 @@ pub fn build_network(raw: &RawOsm, ways: &[WalkWay]) -> Network {
     let mut nodes: Vec<u32> = Vec::new();
     for w in ways {
         nodes.clear();
-        for &k in &w.nodes {
+        for &k in features.nodes(w) {
             if (k as usize) < uses.len() && nodes.last() != Some(&k) {
                 nodes.push(k);
             }

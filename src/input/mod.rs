@@ -72,8 +72,7 @@ impl OsmCache {
     /// The features of `path`, reading the file on first use.
     fn features(&mut self, path: &Path) -> Result<&mut osm_extract::OsmFeatures> {
         if !self.files.contains_key(path) {
-            let raw = self.read(path)?;
-            free_in_background(raw);
+            self.read(path)?;
         }
         Ok(self.files.get_mut(path).expect("just inserted"))
     }
@@ -86,9 +85,11 @@ impl OsmCache {
         let raw = self.read(path)?;
         let features = self.files.get_mut(path).expect("just inserted");
         let t = std::time::Instant::now();
-        let network = build_network(&raw, &features.walk_ways);
+        let network = build_network(&raw, features);
         // Nothing else needs the raw elements or the walkable ways.
-        free_in_background((raw, std::mem::take(&mut features.walk_ways)));
+        drop(raw);
+        features.walk_ways = Vec::new();
+        features.walk_nodes = Vec::new();
         self.timings.push(StageTime::since("  network", t));
         Ok((network, self.files.get_mut(path).expect("just inserted")))
     }
@@ -109,12 +110,6 @@ impl OsmCache {
     }
 }
 
-/// Drop `value` on another thread: freeing a city's millions of small
-/// allocations takes a noticeable fraction of a second that the caller need
-/// not wait for.
-fn free_in_background<T: Send + 'static>(value: T) {
-    std::thread::spawn(move || drop(value));
-}
 
 /// Load every input a config names.
 pub fn load(config: &Config) -> Result<Inputs> {
@@ -259,7 +254,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
         };
     }
     inputs.timings = std::mem::take(&mut cache.timings);
-    free_in_background(cache.files);
+    drop(cache);
     Ok(inputs)
 }
 

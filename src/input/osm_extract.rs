@@ -26,9 +26,9 @@ use crate::model::{
 #[derive(Debug, Clone)]
 pub struct WalkWay {
     pub id: i64,
-    /// The way's nodes as positions in [`RawOsm::node_ids`] (looked up
-    /// once here rather than again by the network builder).
-    pub nodes: Vec<u32>,
+    /// Where the way's nodes are in [`OsmFeatures::walk_nodes`].
+    nodes_start: u32,
+    nodes_len: u32,
     pub forward: bool,
     pub backward: bool,
 }
@@ -45,12 +45,24 @@ pub struct Residential {
 #[derive(Debug, Clone, Default)]
 pub struct OsmFeatures {
     pub walk_ways: Vec<WalkWay>,
+    /// The walkable ways' nodes back to back, as positions in
+    /// [`RawOsm::node_ids`] (looked up once here rather than again by the
+    /// network builder).
+    pub walk_nodes: Vec<u32>,
     pub facilities: Vec<Facility>,
     pub residential: Vec<Residential>,
     /// Administrative units with their `admin_level`.
     pub units: Vec<(u8, AdminUnit)>,
     /// Human-readable warnings (counts of skipped elements).
     pub warnings: Vec<String>,
+}
+
+impl OsmFeatures {
+    /// The nodes of walkable way `w`, as positions in the file's node list.
+    pub fn nodes(&self, w: &WalkWay) -> &[u32] {
+        let start = w.nodes_start as usize;
+        &self.walk_nodes[start..start + w.nodes_len as usize]
+    }
 }
 
 /// Interpret raw OSM elements. Never fails: unusable elements are counted in
@@ -60,41 +72,64 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
     let mut missing_nodes_ways = 0usize;
     let mut private_facilities = 0usize;
 
-    // Walkable ways (in parallel, results in way order).
-    let walk: Vec<(Vec<WalkWay>, bool)> = raw
+    // Walkable ways (in parallel over blocks of ways, results in way
+    // order): each block's ways and their nodes back to back.
+    let blocks: Vec<(Vec<WalkWay>, Vec<u32>, usize)> = raw
         .ways
-        .par_iter()
-        .filter_map(|way| {
-            let access = tags::foot_access(&raw.tags(way.tags))?;
-            // Keep each run of consecutive nodes present in the extract; never
-            // join the two sides of a gap with a straight line.
+        .par_chunks(4096)
+        .map(|ways| {
             const MISSING: u32 = u32::MAX;
-            let positions: Vec<u32> = raw
-                .nodes(way)
-                .iter()
-                .map(|&id| raw.node_position(id).map_or(MISSING, |i| i as u32))
-                .collect();
-            let mut clipped = false;
-            let mut runs = Vec::new();
-            for run in positions.split(|&k| k == MISSING) {
-                if run.len() < raw.nodes(way).len() {
-                    clipped = true;
+            let (mut walk, mut nodes, mut clipped_ways) = (Vec::new(), Vec::new(), 0usize);
+            let mut positions = Vec::new();
+            for way in ways {
+                let Some(access) = tags::foot_access(&raw.tags(way.tags)) else {
+                    continue;
+                };
+                // Keep each run of consecutive nodes present in the extract;
+                // never join the two sides of a gap with a straight line.
+                positions.clear();
+                positions.extend(
+                    raw.nodes(way)
+                        .iter()
+                        .map(|&id| raw.node_position(id).map_or(MISSING, |i| i as u32)),
+                );
+                let mut clipped = false;
+                for run in positions.split(|&k| k == MISSING) {
+                    if run.len() < positions.len() {
+                        clipped = true;
+                    }
+                    if run.len() >= 2 {
+                        walk.push(WalkWay {
+                            id: way.id,
+                            nodes_start: nodes.len() as u32,
+                            nodes_len: run.len() as u32,
+                            forward: access.forward,
+                            backward: access.backward,
+                        });
+                        nodes.extend_from_slice(run);
+                    }
                 }
-                if run.len() >= 2 {
-                    runs.push(WalkWay {
-                        id: way.id,
-                        nodes: run.to_vec(),
-                        forward: access.forward,
-                        backward: access.backward,
-                    });
-                }
+                clipped_ways += usize::from(clipped);
             }
-            Some((runs, clipped))
+            (walk, nodes, clipped_ways)
         })
         .collect();
-    for (runs, clipped) in walk {
-        out.walk_ways.extend(runs);
-        missing_nodes_ways += usize::from(clipped);
+    for (walk, nodes, clipped) in blocks {
+        let shift = out.walk_nodes.len();
+        let Ok(shift) = u32::try_from(shift + nodes.len()).map(|_| shift as u32) else {
+            out.warnings.push(
+                "the walkable ways have over 4 billion nodes; the rest were left out (cut \
+                 the extract to the study area)"
+                    .to_string(),
+            );
+            break;
+        };
+        out.walk_ways.extend(walk.into_iter().map(|w| WalkWay {
+            nodes_start: w.nodes_start + shift,
+            ..w
+        }));
+        out.walk_nodes.extend(nodes);
+        missing_nodes_ways += clipped;
     }
     if missing_nodes_ways > 0 {
         out.warnings.push(format!(
