@@ -42,7 +42,7 @@ fn city_reads_back_as_promised() {
     let path = dir.path().join("city.osm.pbf");
     let stats = write(&params(7), &path);
     let (raw, f) = read(&path);
-    let net = build_network(&raw, &f.walk_ways);
+    let net = build_network(&raw, &f);
 
     // The stats describe the file as fitcircle reads it.
     assert_eq!(stats.nodes, raw.node_ids.len());
@@ -194,12 +194,8 @@ fn city_reads_back_as_promised() {
         .map(|w| w.id)
         .collect();
     assert!(!bridges.is_empty());
-    let no_bridges: Vec<_> = f
-        .walk_ways
-        .iter()
-        .filter(|w| !bridges.contains(&w.id))
-        .cloned()
-        .collect();
+    let mut no_bridges = f.clone();
+    no_bridges.walk_ways.retain(|w| !bridges.contains(&w.id));
     let split = build_network(&raw, &no_bridges);
     let (_, parts) = split.components();
     let mut parts = parts.clone();
@@ -262,7 +258,7 @@ fn tiny_cities_are_valid() {
         };
         let st = write(&p, &path);
         let (raw, f) = read(&path);
-        let net = build_network(&raw, &f.walk_ways);
+        let net = build_network(&raw, &f);
         assert!(
             net.node_count() > 0 && st.nodes == raw.node_ids.len(),
             "target {target}"
