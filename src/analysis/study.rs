@@ -413,10 +413,17 @@ fn run_with_network(
     let t = Instant::now();
     let polygons: Vec<geo::MultiPolygon<f64>> =
         inputs.units.iter().map(|u| u.geometry.clone()).collect();
-    let com_tree = spatial::point_tree(&proj, com_points.iter().copied());
-    let fac_tree = spatial::point_tree(&proj, fac_points.iter().copied());
-    let community_unit = spatial::assign_to_polygons(&proj, &com_tree, &com_points, &polygons);
-    let facility_unit = spatial::assign_to_polygons(&proj, &fac_tree, &fac_points, &polygons);
+    // Which unit each community and facility lies in (none without units:
+    // no trees to build).
+    let in_units = |points: &[Option<[f64; 2]>]| {
+        if polygons.is_empty() {
+            return vec![None; points.len()];
+        }
+        let tree = spatial::point_tree(&proj, points.iter().copied());
+        spatial::assign_to_polygons(&proj, &tree, points, &polygons)
+    };
+    let (community_unit, facility_unit) =
+        rayon::join(|| in_units(&com_points), || in_units(&fac_points));
     let sources = make_sources(inputs, &facility_access, &facility_counts);
     let mut areas = Vec::with_capacity(inputs.units.len() + 1);
     for unit in std::iter::once(None).chain((0..inputs.units.len()).map(Some)) {

@@ -242,6 +242,31 @@ impl SegmentIndex {
         measure: impl Fn(u32) -> (u32, f64),
     ) -> Option<(u32, u32, f64)> {
         let mut best: Option<(u32, u32, f64)> = None;
+        // Most points lie within tens of metres of a street: measure the
+        // polylines whose boxes meet a small square around `p`. When the
+        // best of them is within the square's half-width, every polyline as
+        // near (ties too) has a box meeting the square, so it is the answer.
+        // Cheaper than the best-first walk below, which allocates once its
+        // queue outgrows the stack.
+        for r in [40.0, 160.0] {
+            let square = envelope_around(p, r);
+            for tree in &self.tiles {
+                for item in tree.locate_in_envelope_intersecting(&square) {
+                    let (seg, d2) = measure(item.data);
+                    let better = match best {
+                        None => true,
+                        Some((id, _, bd2)) => d2 < bd2 || (d2 == bd2 && item.data < id),
+                    };
+                    if better {
+                        best = Some((item.data, seg, d2));
+                    }
+                }
+            }
+            if best.is_some_and(|b| b.2 <= r * r) {
+                return best;
+            }
+            best = None;
+        }
         // One tile (every city below 2^20 edges): no ordering to do, and
         // no allocation per query in the snapping loop.
         if let [tree] = self.tiles.as_slice() {
