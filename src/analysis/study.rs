@@ -310,36 +310,42 @@ fn run_with_network(
         // The segment R-tree is the largest structure of the run: free it
         // before the graph is built.
         drop(snapper);
-        // Insert all snap points as nodes, then map hits to nodes.
+        crate::timing::release_freed_memory();
+        // All hits in one list, each item keeping its range of it (or why
+        // it is unreachable); the per-item lists are freed before the
+        // network is copied with the snap points inserted.
         let mut all_hits = Vec::new();
-        for h in fac_hits.iter().chain(&com_hits).flatten() {
-            all_hits.extend_from_slice(h);
-        }
+        let mut flatten = |hits: Vec<Result<Vec<SnapHit>, Unreachable>>| {
+            hits.into_iter()
+                .map(|h| {
+                    h.map(|h| {
+                        let start = all_hits.len();
+                        all_hits.extend_from_slice(&h);
+                        start..all_hits.len()
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        let fac_ranges = flatten(fac_hits);
+        let com_ranges = flatten(com_hits);
         let (net, hit_nodes) = attach(base, &all_hits);
-        drop(all_hits);
         let (base_node_count, base_edge_count) = (base.node_count(), base.edges.len());
         // An owned street network is freed here (a borrowed one is kept).
         drop(base_net);
         let (net, new_of_old) = net.renumbered_spatially();
-        let hit_nodes: Vec<u32> = hit_nodes.iter().map(|&v| new_of_old[v as usize]).collect();
-        let mut k = 0usize;
-        let mut to_access =
-            |hits: &Result<Vec<SnapHit>, Unreachable>| -> Result<Access, Unreachable> {
-                match hits {
-                    Ok(h) => Ok(h
-                        .iter()
-                        .map(|hit| {
-                            let node = hit_nodes[k];
-                            k += 1;
-                            (node, hit.dist_m)
-                        })
+        let to_access =
+            |r: &Result<std::ops::Range<usize>, Unreachable>| -> Result<Access, Unreachable> {
+                match r {
+                    Ok(r) => Ok(r
+                        .clone()
+                        .map(|k| (new_of_old[hit_nodes[k] as usize], all_hits[k].dist_m))
                         .collect()),
                     Err(e) => Err(e.clone()),
                 }
             };
-        let fa: Vec<_> = fac_hits.iter().map(&mut to_access).collect();
-        let ca: Vec<_> = com_hits.iter().map(&mut to_access).collect();
-        drop((fac_hits, com_hits, hit_nodes));
+        let fa: Vec<_> = fac_ranges.iter().map(to_access).collect();
+        let ca: Vec<_> = com_ranges.iter().map(to_access).collect();
+        drop((fac_ranges, com_ranges, hit_nodes, all_hits, new_of_old));
         timings.push(StageTime::since("snap", t));
 
         let t = Instant::now();

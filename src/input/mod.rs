@@ -110,7 +110,6 @@ impl OsmCache {
     }
 }
 
-
 /// Load every input a config names.
 pub fn load(config: &Config) -> Result<Inputs> {
     let mut cache = OsmCache::default();

@@ -58,31 +58,27 @@ pub fn read_osm_pbf(path: &Path) -> Result<RawOsm> {
     let blobs: Vec<osmpbf::Blob> = reader
         .map(|blob| blob.map_err(|e| pbf_error(path, e)))
         .collect::<Result<_>>()?;
-    let parts: Vec<Result<RawOsm>> = blobs
-        .par_iter()
-        .map(
-            |blob| match blob.decode().map_err(|e| pbf_error(path, e))? {
-                BlobDecode::OsmData(block) => Ok(decode_block(&block)),
-                _ => Ok(RawOsm::default()),
-            },
-        )
-        .collect();
-    let parts: Vec<RawOsm> = parts.into_iter().collect::<Result<_>>()?;
-    // Reserve the exact totals so that joining the blocks never holds a
-    // half-grown copy of the node arrays (the largest of a city's file).
-    let mut sizes = [0usize; 7];
-    for p in &parts {
-        for (s, n) in sizes.iter_mut().zip(p.sizes()) {
-            *s += n;
+    // Decode a batch of blobs at a time and append it before the next: the
+    // decoded parts of the whole file never exist next to the joined
+    // arrays (that doubled the peak memory of reading a city).
+    const BATCH: usize = 128;
+    let mut raw = RawOsm::default();
+    let any_block = !blobs.is_empty();
+    for batch in blobs.chunks(BATCH) {
+        let parts: Vec<Result<RawOsm>> = batch
+            .par_iter()
+            .map(
+                |blob| match blob.decode().map_err(|e| pbf_error(path, e))? {
+                    BlobDecode::OsmData(block) => Ok(decode_block(&block)),
+                    _ => Ok(RawOsm::default()),
+                },
+            )
+            .collect();
+        for part in parts {
+            raw.append(part?);
         }
     }
-    let mut raw = RawOsm::default();
-    raw.reserve_exact(sizes);
-    let mut any_block = false;
-    for part in parts {
-        any_block = true;
-        raw.append(part);
-    }
+    drop(blobs);
     if !any_block {
         return Err(Error::file(
             path,
