@@ -53,6 +53,8 @@ for n in $SIZES; do
             v=$(awk -v s="$s" '$1 == s && $3 == "ms" {print $2 / 1000}' "$log" | median)
             printf ' %s |' "$v"
         done
+        # The outputs of a 2M city are gigabytes: keep only the logs.
+        rm -rf "target/scale/out-$n-$t"
         rss=$(awk '/Maximum resident set size/ {print $6 / 1024}' "$log" | median)
         check=$(grep -c ', 0 mismatches' "$log" || true)
         printf ' %.0f | %s/%s ok |\n' "$rss" "$check" "$RUNS"
