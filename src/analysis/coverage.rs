@@ -233,9 +233,14 @@ fn nearest_table(
     let n = graph.node_count();
     let report = settings.report_m.max(settings.limit_m);
 
-    // Nearest distance per target: one multi-source search each.
-    let nearest_m: Vec<Vec<Option<f64>>> = par_map_chunked(
-        &targets,
+    // Nearest distance per category: one multi-source search each. `Any`
+    // needs no search of its own: its sources are those of all the
+    // categories, so its distance to a node is the least of theirs (exact:
+    // whole millimetres), and a community's distance, the least over its
+    // access points of node distance plus snap walk, is then the least of
+    // its category distances (both steps are monotone).
+    let mut nearest_m: Vec<Vec<Option<f64>>> = par_map_chunked(
+        &targets[1..],
         || Scratch::new(n),
         |scratch, &t| {
             let seeds = sources
@@ -249,6 +254,15 @@ fn nearest_table(
                 .collect()
         },
     );
+    let any: Vec<Option<f64>> = (0..communities.len())
+        .map(|i| {
+            nearest_m
+                .iter()
+                .filter_map(|column| column[i])
+                .min_by(f64::total_cmp)
+        })
+        .collect();
+    nearest_m.insert(0, any);
     (targets, nearest_m)
 }
 

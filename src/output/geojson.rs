@@ -271,8 +271,16 @@ fn encode_feature<K: AsRef<str>, V: Serialize, W: Write + ?Sized>(
         if i > 0 {
             w.write_all(b",")?;
         }
-        serde_json::to_writer(&mut *w, k.as_ref())?;
-        w.write_all(b":")?;
+        let k = k.as_ref();
+        if k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            // Column names: nothing to escape.
+            w.write_all(b"\"")?;
+            w.write_all(k.as_bytes())?;
+            w.write_all(b"\":")?;
+        } else {
+            serde_json::to_writer(&mut *w, k)?;
+            w.write_all(b":")?;
+        }
         serde_json::to_writer(&mut *w, v)?;
     }
     w.write_all(b"},\"geometry\":")?;
