@@ -82,7 +82,10 @@ impl OsmCache {
     /// earlier input already read it (the network is loaded first, so this
     /// does not happen in `load`).
     fn network(&mut self, path: &Path) -> Result<(Network, &mut osm_extract::OsmFeatures)> {
-        let raw = self.read(path)?;
+        let mut raw = self.read(path)?;
+        // The features are extracted: of the raw elements the network needs
+        // only the nodes (the walkable ways hold node positions).
+        raw.keep_only_nodes();
         let features = self.files.get_mut(path).expect("just inserted");
         let t = std::time::Instant::now();
         let network = build_network(&raw, features);

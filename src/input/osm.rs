@@ -328,6 +328,18 @@ impl RawOsm {
         self.offset(total);
     }
 
+    /// Free everything but the node ids and coordinates (what the network
+    /// builder still needs once the features are extracted). Lookups by id
+    /// then fall back to binary searches.
+    pub fn keep_only_nodes(&mut self) {
+        let nodes = (
+            std::mem::take(&mut self.node_ids),
+            std::mem::take(&mut self.node_coords),
+        );
+        *self = RawOsm::default();
+        (self.node_ids, self.node_coords) = nodes;
+    }
+
     /// Position of node `id` in `node_ids` (and `node_coords`), if the file
     /// has it.
     pub fn node_position(&self, id: i64) -> Option<usize> {

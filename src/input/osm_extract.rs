@@ -159,63 +159,74 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
         }
     }
 
-    // Facilities, residential areas from ways (in parallel, results in way
-    // order): (facility, residential area, left out as private).
-    let from_ways: Vec<(Option<Facility>, Option<Residential>, bool)> = raw
+    // Facilities, residential areas from ways (in parallel over blocks of
+    // ways, results in way order): per block its facilities, residential
+    // areas and the number left out as private. Per block rather than per
+    // way: a list of (facility, area) pairs for a city's million features
+    // held them all twice at the peak of loading.
+    let from_ways: Vec<(Vec<Facility>, Vec<Residential>, usize)> = raw
         .ways
-        .par_iter()
-        .filter_map(|way| {
-            // Only ways that give something are kept (a city has millions
-            // of ways and few features).
-            if raw.tags(way.tags).is_empty() {
-                return None;
-            }
-            let cat = tags::facility_category(&raw.tags(way.tags));
-            let residential = tags::is_residential(&raw.tags(way.tags));
-            if cat.is_none() && !residential {
-                return None;
-            }
-            let coords = way_coords(raw, way)?;
-            let closed = coords.len() >= 4 && coords.first() == coords.last();
-            let is_line = !closed
-                || raw.tags(way.tags).is("area", "no")
-                || (raw.tags(way.tags).has("highway") && !raw.tags(way.tags).is("area", "yes"));
-            let geometry = if is_line {
-                Geometry::LineString(LineString::from(coords))
-            } else {
-                Geometry::Polygon(Polygon::new(LineString::from(coords), vec![]))
-            };
-            let entrances = entrances_on(raw, std::iter::once(way));
-            let mut private = false;
-            let mut facility = None;
-            if let Some(cat) = cat {
-                if tags::is_private(&raw.tags(way.tags)) && cat != Category::SchoolVenue {
-                    private = true;
+        .par_chunks(4096)
+        .map(|ways| {
+            let (mut facilities, mut areas, mut private) = (Vec::new(), Vec::new(), 0usize);
+            for way in ways {
+                let tags = raw.tags(way.tags);
+                // Only ways that give something are kept (a city has
+                // millions of ways and few features).
+                if tags.is_empty() {
+                    continue;
+                }
+                let cat = tags::facility_category(&tags);
+                let residential = tags::is_residential(&tags);
+                if cat.is_none() && !residential {
+                    continue;
+                }
+                let Some(coords) = way_coords(raw, way) else {
+                    continue;
+                };
+                let closed = coords.len() >= 4 && coords.first() == coords.last();
+                let is_line = !closed
+                    || tags.is("area", "no")
+                    || (tags.has("highway") && !tags.is("area", "yes"));
+                let geometry = if is_line {
+                    Geometry::LineString(LineString::from(coords))
                 } else {
-                    facility = Some(make_facility(
+                    Geometry::Polygon(Polygon::new(LineString::from(coords), vec![]))
+                };
+                let entrances = entrances_on(raw, std::iter::once(way));
+                if let Some(cat) = cat {
+                    if tags::is_private(&tags) && cat != Category::SchoolVenue {
+                        private += 1;
+                    } else {
+                        facilities.push(make_facility(
+                            format!("osm:way/{}", way.id),
+                            cat,
+                            &tags,
+                            geometry.clone(),
+                            entrances.clone(),
+                        ));
+                    }
+                }
+                if residential && !is_line {
+                    areas.push(make_residential(
                         format!("osm:way/{}", way.id),
-                        cat,
-                        &raw.tags(way.tags),
-                        geometry.clone(),
-                        entrances.clone(),
+                        &tags,
+                        geometry,
+                        entrances,
                     ));
                 }
             }
-            let area = (residential && !is_line).then(|| {
-                make_residential(
-                    format!("osm:way/{}", way.id),
-                    &raw.tags(way.tags),
-                    geometry,
-                    entrances,
-                )
-            });
-            Some((facility, area, private))
+            (facilities, areas, private)
         })
         .collect();
-    for (facility, area, private) in from_ways {
-        out.facilities.extend(facility);
-        out.residential.extend(area);
-        private_facilities += usize::from(private);
+    out.facilities
+        .reserve(from_ways.iter().map(|b| b.0.len()).sum::<usize>());
+    out.residential
+        .reserve(from_ways.iter().map(|b| b.1.len()).sum::<usize>());
+    for (facilities, areas, private) in from_ways {
+        out.facilities.extend(facilities);
+        out.residential.extend(areas);
+        private_facilities += private;
     }
 
     // Relations: multipolygon facilities / residential areas, admin units, trails.
