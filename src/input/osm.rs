@@ -264,33 +264,6 @@ impl RawOsm {
         self.relations.push(OsmRelation { id, members, tags });
     }
 
-    /// Sizes of the element arrays, to reserve before [`RawOsm::append`]ing
-    /// several parts: (nodes, tagged nodes, ways, relations, way nodes, tag
-    /// text bytes, tag offsets).
-    pub fn sizes(&self) -> [usize; 7] {
-        [
-            self.node_ids.len(),
-            self.tagged_nodes.len(),
-            self.ways.len(),
-            self.relations.len(),
-            self.way_refs.len(),
-            self.tag_text.len(),
-            self.tag_ends.len(),
-        ]
-    }
-
-    /// Reserve room for `sizes` more elements (as [`RawOsm::sizes`]).
-    pub fn reserve_exact(&mut self, sizes: [usize; 7]) {
-        self.node_ids.reserve_exact(sizes[0]);
-        self.node_coords.reserve_exact(sizes[0]);
-        self.tagged_nodes.reserve_exact(sizes[1]);
-        self.ways.reserve_exact(sizes[2]);
-        self.relations.reserve_exact(sizes[3]);
-        self.way_refs.reserve_exact(sizes[4]);
-        self.tag_text.reserve_exact(sizes[5]);
-        self.tag_ends.reserve_exact(sizes[6]);
-    }
-
     /// Move the elements of `other` (read from a later part of the same
     /// file) after these, before [`RawOsm::finish`].
     pub fn append(&mut self, other: RawOsm) {
@@ -549,7 +522,6 @@ mod tests {
         b.push_relation(1, Vec::new(), [("type", "multipolygon")]);
         b.push_tagged_node(3, 0.0, 0.0, [("barrier", "gate")]);
         let mut raw = RawOsm::default();
-        raw.reserve_exact(a.sizes());
         raw.append(a);
         raw.append(b);
         raw.finish();
