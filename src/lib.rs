@@ -27,6 +27,8 @@ pub mod output;
 pub mod spatial;
 pub mod synth;
 pub mod targets;
+#[cfg(test)]
+mod testing;
 pub mod timing;
 
 pub use error::{Error, Result};

@@ -436,13 +436,8 @@ mod tests {
     /// sparse, clustered and negative ids, and ids outside the list.
     #[test]
     fn id_index_agrees_with_binary_search() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
+        let mut next = move || rng.next_u64();
         let lists: Vec<Vec<i64>> = vec![
             vec![],
             vec![7],

@@ -760,7 +760,7 @@ mod tests {
     /// The fast number writer gives exactly `Display`'s bytes.
     #[test]
     fn write_num_equals_display() {
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut rng = crate::testing::XorShift(0x2545_F491_4F6C_DD1D);
         let mut vals: Vec<f64> = vec![
             0.0,
             -0.0,
@@ -785,10 +785,8 @@ mod tests {
             f64::INFINITY,
         ];
         for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let u = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let x = rng.next_u64();
+            let u = crate::testing::unit(x);
             vals.push(r7(u * 360.0 - 180.0));
             vals.push(f64::from_bits(x));
             vals.push(u * 10f64.powi((x % 40) as i32 - 20));

@@ -410,13 +410,8 @@ mod tests {
     /// tile size.
     #[test]
     fn segment_index_nearest_is_exact() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::testing::XorShift(0x9E37_79B9_7F4A_7C15);
+        let mut next = move || rng.next_f64();
         let lines: Vec<Vec<[f64; 2]>> = (0..2000)
             .map(|_| {
                 let mut a = [next() * 5000.0, next() * 5000.0];
@@ -497,13 +492,8 @@ mod tests {
     fn segment_distance_matches_rstar_line() {
         use rstar::PointDistance;
         use rstar::primitives::Line;
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 11) as f64 / (1u64 << 53) as f64 * 2000.0 - 1000.0
-        };
+        let mut rng = crate::testing::XorShift(0x2545_F491_4F6C_DD1D);
+        let mut next = move || rng.next_f64() * 2000.0 - 1000.0;
         for k in 0..20_000 {
             let a = [next(), next()];
             let b = if k % 50 == 0 { a } else { [next(), next()] };
