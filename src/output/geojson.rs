@@ -6,7 +6,6 @@ use std::io::{self, Write};
 
 use geo::{Coord, Geometry, LineString, Polygon, Winding, winding_order::WindingOrder};
 use rayon::prelude::*;
-use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use crate::analysis::catchment::Catchments;
@@ -51,11 +50,70 @@ fn write_num<W: Write + ?Sized>(w: &mut W, x: f64) -> io::Result<()> {
     w.write_all(s.as_bytes())
 }
 
+/// Largest `|m|` [`write_fixed`] takes: below it, `m / 10^d` is more
+/// than one f64 step away from every other decimal of at most `d`
+/// places, so its shortest round-trip digits are exactly those of `m`.
+const FIXED_MAX: f64 = 1e15;
+
+/// Write the decimal `m / 10^d` (`d` at most 9): integer digits, then the
+/// fraction without trailing zeros; a whole number gets ".0" when
+/// `point_zero` is set (as serde_json writes floats) and nothing otherwise
+/// (as `Display` does). For `|m| <` [`FIXED_MAX`] these are the digits of
+/// the f64 nearest `m / 10^d` (what [`round`] and [`r7`] return) that
+/// serde_json and `Display` write, made with integer arithmetic only.
+fn write_fixed<W: Write + ?Sized>(w: &mut W, m: i64, d: u32, point_zero: bool) -> io::Result<()> {
+    let mut buf = [0u8; 32];
+    let mut at = buf.len();
+    let unit = 10u64.pow(d);
+    let (mut int, mut frac) = (m.unsigned_abs() / unit, m.unsigned_abs() % unit);
+    let mut places = d;
+    while places > 0 && frac % 10 == 0 {
+        frac /= 10;
+        places -= 1;
+    }
+    if places == 0 && point_zero {
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(b".0");
+    }
+    for _ in 0..places {
+        at -= 1;
+        buf[at] = b'0' + (frac % 10) as u8;
+        frac /= 10;
+    }
+    if places > 0 {
+        at -= 1;
+        buf[at] = b'.';
+    }
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    if m < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    w.write_all(&buf[at..])
+}
+
+/// Write `r7(x)` as [`write_num`] does.
+fn write_coord<W: Write + ?Sized>(w: &mut W, x: f64) -> io::Result<()> {
+    let m = (x * 1e7).round();
+    // -0.0 keeps its sign in `Display` ("-0"): left to `write_num`.
+    if m.abs() < FIXED_MAX && m != 0.0 {
+        return write_fixed(w, m as i64, 7, false);
+    }
+    write_num(w, r7(x))
+}
+
 fn write_pos<W: Write + ?Sized>(w: &mut W, x: f64, y: f64) -> io::Result<()> {
     w.write_all(b"[")?;
-    write_num(w, r7(x))?;
+    write_coord(w, x)?;
     w.write_all(b",")?;
-    write_num(w, r7(y))?;
+    write_coord(w, y)?;
     w.write_all(b"]")
 }
 
@@ -215,7 +273,7 @@ impl<'a> FeatureWriter<'a> {
     pub fn features_par<'g, K, V, F>(&mut self, n: usize, make: F) -> io::Result<()>
     where
         K: AsRef<str>,
-        V: Serialize,
+        V: JsonValue,
         F: Fn(usize) -> (Option<&'g Geometry<f64>>, Vec<(K, V)>) + Sync,
     {
         const BLOCK: usize = 8192;
@@ -261,7 +319,7 @@ impl<'a> FeatureWriter<'a> {
 }
 
 /// One feature object (no separator before it).
-fn encode_feature<K: AsRef<str>, V: Serialize, W: Write + ?Sized>(
+fn encode_feature<K: AsRef<str>, V: JsonValue, W: Write + ?Sized>(
     w: &mut W,
     geometry: Option<&Geometry<f64>>,
     props: &[(K, V)],
@@ -281,7 +339,7 @@ fn encode_feature<K: AsRef<str>, V: Serialize, W: Write + ?Sized>(
             serde_json::to_writer(&mut *w, k)?;
             w.write_all(b":")?;
         }
-        serde_json::to_writer(&mut *w, v)?;
+        v.write_json(w)?;
     }
     w.write_all(b"},\"geometry\":")?;
     match geometry {
@@ -291,12 +349,58 @@ fn encode_feature<K: AsRef<str>, V: Serialize, W: Write + ?Sized>(
     w.write_all(b"}")
 }
 
-/// A property value: any JSON value, or a string borrowed from the inputs
+/// A property value written as JSON.
+pub trait JsonValue {
+    fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()>;
+}
+
+impl JsonValue for Value {
+    fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
+        Ok(serde_json::to_writer(w, self)?)
+    }
+}
+
+/// A property value: any JSON value, a string borrowed from the inputs
 /// (ids, names: copying them into a `Value` for each of a city's million
-/// features was the largest cost of writing its GeoJSON).
+/// features was the largest cost of writing its GeoJSON), or a number
+/// rounded to a few decimals (most of a community's properties), written
+/// with integer arithmetic as [`write_fixed`] does, the same bytes as
+/// `json!(round(x, decimals))`.
 pub enum Prop<'a> {
     Str(&'a str),
     Json(Value),
+    /// `x` rounded to `decimals` places (up to 4 written with integer
+    /// arithmetic, more through `serde_json`).
+    Num(f64, u32),
+    Bool(bool),
+}
+
+impl Prop<'_> {
+    /// `x` rounded to `decimals` places, or null.
+    pub fn num(x: Option<f64>, decimals: u32) -> Self {
+        x.map_or(Prop::Json(Value::Null), |x| Prop::Num(x, decimals))
+    }
+}
+
+impl JsonValue for Prop<'_> {
+    fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
+        match *self {
+            Prop::Num(x, d) => {
+                let m = (x * 10f64.powi(d as i32)).round();
+                // More places could need serde_json's exponent form
+                // ("1e-6").
+                if d <= 4 && m.abs() < FIXED_MAX {
+                    // -0.0 rounds to "0.0" as `round` adds 0.0.
+                    write_fixed(w, m as i64, d, true)
+                } else {
+                    Value::from(round(x, d as i32)).write_json(w)
+                }
+            }
+            Prop::Bool(b) => w.write_all(if b { b"true" } else { b"false" }),
+            Prop::Str(t) => Ok(serde_json::to_writer(w, t)?),
+            Prop::Json(ref v) => v.write_json(w),
+        }
+    }
 }
 
 impl From<Value> for Prop<'_> {
@@ -318,19 +422,6 @@ impl<'a> From<&'a Option<String>> for Prop<'a> {
             None => Prop::Json(Value::Null),
         }
     }
-}
-
-impl Serialize for Prop<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Prop::Str(t) => s.serialize_str(t),
-            Prop::Json(v) => v.serialize(s),
-        }
-    }
-}
-
-fn opt_f(x: Option<f64>, d: i32) -> Value {
-    x.map(|v| json!(round(v, d))).unwrap_or(Value::Null)
 }
 
 fn meta(inputs: &Inputs, study: &Study) -> Vec<(&'static str, Value)> {
@@ -399,7 +490,7 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
         props.extend([
             ("id", Prop::Str(&c.id)),
             ("name", Prop::Str(&c.name)),
-            ("population", json!(round(c.population, 2)).into()),
+            ("population", Prop::Num(c.population, 2)),
             ("population_source", c.population_source.as_str().into()),
             (
                 "unit",
@@ -410,14 +501,14 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
         ]);
         match &study.community_access[i] {
             Ok(acc) => {
-                props.push(("reachable", json!(true).into()));
+                props.push(("reachable", Prop::Bool(true)));
                 props.push(("unreachable_reason", Value::Null.into()));
                 props.push(("access_points", json!(acc.len()).into()));
                 let snap = acc.iter().map(|a| a.1).fold(f64::INFINITY, f64::min);
-                props.push(("snap_m", json!(round(snap, 1)).into()));
+                props.push(("snap_m", Prop::Num(snap, 1)));
             }
             Err(e) => {
-                props.push(("reachable", json!(false).into()));
+                props.push(("reachable", Prop::Bool(false)));
                 props.push(("unreachable_reason", json!(e.reason()).into()));
                 props.push(("access_points", json!(0).into()));
                 props.push(("snap_m", Value::Null.into()));
@@ -425,9 +516,9 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
         }
         for (ti, keys) in target_keys.iter().enumerate() {
             let d = cov.nearest_m[ti][i];
-            props.push((&keys[0], opt_f(d, 1).into()));
-            props.push((&keys[1], opt_f(d.map(|d| d / mpm), 2).into()));
-            props.push((&keys[2], json!(cov.covered(ti, i)).into()));
+            props.push((&keys[0], Prop::num(d, 1)));
+            props.push((&keys[1], Prop::num(d.map(|d| d / mpm), 2)));
+            props.push((&keys[2], Prop::Bool(cov.covered(ti, i))));
             if let Some(n) = cov.count(ti, i) {
                 props.push((&keys[3], json!(n).into()));
             }
@@ -435,43 +526,31 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
         props.push(("distance_method", Prop::Str(&method)));
         if let Some(ca) = &study.catchments {
             for (t, keys) in ca.tiers.iter().zip(&tier_keys) {
-                props.push((&keys[0], json!(t.met[i]).into()));
+                props.push((&keys[0], Prop::Bool(t.met[i])));
                 props.push((&keys[1], json!(t.missing[i].join(";")).into()));
             }
             props.push(("sfca_method", Prop::Str(ca.method.as_str())));
-            props.push((
-                "sfca_outdoor_m2pp",
-                json!(round(ca.sfca_outdoor[i], 4)).into(),
-            ));
-            props.push((
-                "sfca_indoor_m2pp",
-                json!(round(ca.sfca_indoor[i], 4)).into(),
-            ));
-            props.push(("sfca_total_m2pp", json!(round(ca.sfca_total[i], 4)).into()));
+            props.push(("sfca_outdoor_m2pp", Prop::Num(ca.sfca_outdoor[i], 4)));
+            props.push(("sfca_indoor_m2pp", Prop::Num(ca.sfca_indoor[i], 4)));
+            props.push(("sfca_total_m2pp", Prop::Num(ca.sfca_total[i], 4)));
             for (wr, keys) in ca.windows.iter().zip(&window_keys) {
                 let d = wr.nearest_m[i];
-                props.push((&keys[0], opt_f(d, 1).into()));
+                props.push((&keys[0], Prop::num(d, 1)));
                 props.push((
                     &keys[1],
                     json!(d.is_some_and(|d| d <= cov.settings.limit_m)).into(),
                 ));
-                props.push((&keys[2], json!(round(wr.sfca_total[i], 4)).into()));
+                props.push((&keys[2], Prop::Num(wr.sfca_total[i], 4)));
             }
             match &ca.new_check[i] {
                 Some(n) => {
-                    props.push(("new_community", json!(true).into()));
-                    props.push((
-                        "new_outdoor_m2pp",
-                        json!(round(n.outdoor_per_person, 4)).into(),
-                    ));
-                    props.push((
-                        "new_indoor_m2pp",
-                        json!(round(n.indoor_per_person, 4)).into(),
-                    ));
-                    props.push(("new_meets_target", json!(n.met).into()));
+                    props.push(("new_community", Prop::Bool(true)));
+                    props.push(("new_outdoor_m2pp", Prop::Num(n.outdoor_per_person, 4)));
+                    props.push(("new_indoor_m2pp", Prop::Num(n.indoor_per_person, 4)));
+                    props.push(("new_meets_target", Prop::Bool(n.met)));
                 }
                 None => {
-                    props.push(("new_community", json!(false).into()));
+                    props.push(("new_community", Prop::Bool(false)));
                     props.push(("new_outdoor_m2pp", Value::Null.into()));
                     props.push(("new_indoor_m2pp", Value::Null.into()));
                     props.push(("new_meets_target", Value::Null.into()));
@@ -531,15 +610,15 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             ("name", Prop::Str(&f.name)),
             ("category", Prop::Str(f.category.as_str())),
             ("status", Prop::Str(f.status.as_str())),
-            ("area_m2", json!(round(f.area_m2, 1)).into()),
-            ("floor_area_m2", json!(round(f.floor_area_m2, 1)).into()),
+            ("area_m2", Prop::Num(f.area_m2, 1)),
+            ("floor_area_m2", Prop::Num(f.floor_area_m2, 1)),
             ("area_source", Prop::Str(f.area_source.as_str())),
             ("opening_hours", (&f.opening_hours).into()),
             ("open_to_public", json!(f.open_to_public).into()),
             ("school_id", (&f.school_id).into()),
             ("build_year", json!(f.build_year).into()),
-            ("counted", json!(study.facility_counts[i]).into()),
-            ("reachable", json!(reachable).into()),
+            ("counted", Prop::Bool(study.facility_counts[i])),
+            ("reachable", Prop::Bool(reachable)),
             ("unreachable_reason", reason.into()),
             ("snap_m", snap.into()),
             (
@@ -552,7 +631,7 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             ("population_within_limit", population_within.into()),
             (
                 "sports_land_m2",
-                json!(round(crate::analysis::catchment::sports_land_m2(f), 1)).into(),
+                Prop::Num(crate::analysis::catchment::sports_land_m2(f), 1),
             ),
             ("note", (&f.note).into()),
         ]);
@@ -795,6 +874,78 @@ mod tests {
             let mut got = Vec::new();
             write_num(&mut got, v).unwrap();
             assert_eq!(String::from_utf8(got).unwrap(), format!("{v}"), "{v:e}");
+        }
+    }
+
+    /// Values that probe the fixed-decimal writers: whole numbers,
+    /// halves at every place, powers of ten, the f64 edges, and random
+    /// values at every scale.
+    fn fixed_probe_values() -> Vec<f64> {
+        let mut rng = crate::testing::XorShift(0x9E37_79B9_7F4A_7C15);
+        let mut vals: Vec<f64> = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            0.05,
+            0.005,
+            0.00005,
+            1.0,
+            9.99995,
+            0.049_999_999,
+            1e14,
+            -1e14,
+            9.999e14,
+            1e15,
+            1e16,
+            4.5e15,
+            1e-7,
+            5e-8,
+            -5e-8,
+            1.5e-7,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for _ in 0..20_000 {
+            let x = rng.next_u64();
+            let u = crate::testing::unit(x);
+            vals.push(u * 360.0 - 180.0);
+            vals.push(f64::from_bits(x));
+            vals.push((u - 0.5) * 10f64.powi((x % 40) as i32 - 20));
+            vals.push(((x % 100_000) as f64 + 0.5) / 10f64.powi((x % 6) as i32));
+        }
+        vals
+    }
+
+    /// Rounded property numbers give exactly `json!(round(x, d))`'s bytes.
+    #[test]
+    fn prop_num_equals_json_of_rounded() {
+        for v in fixed_probe_values() {
+            for d in 0..=6 {
+                let mut got = Vec::new();
+                Prop::Num(v, d).write_json(&mut got).unwrap();
+                let want = serde_json::to_string(&json!(round(v, d as i32))).unwrap();
+                assert_eq!(String::from_utf8(got).unwrap(), want, "{v:e} to {d} places");
+            }
+        }
+    }
+
+    /// Coordinates give exactly `write_num(r7(x))`'s (`Display`'s) bytes.
+    #[test]
+    fn write_coord_equals_display_of_r7() {
+        for v in fixed_probe_values() {
+            let mut got = Vec::new();
+            write_coord(&mut got, v).unwrap();
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                format!("{}", r7(v)),
+                "{v:e}"
+            );
         }
     }
 }
