@@ -449,6 +449,40 @@ fn duplicate_facility_ids() {
     );
 }
 
+// 8b. Ids repeated across two facility files: the error names the id
+// that repeats first in input order (f2 here: file b repeats it before f1).
+#[test]
+fn facility_ids_repeated_across_files() {
+    let case = Case::new();
+    let a = case.write(
+        "a.csv",
+        b"id,name,category,lon,lat\nf1,Gym A,fitness_centre,24.9410,60.1700\n\
+          f2,Pitch B,football_pitch,24.9450,60.1690\n",
+    );
+    let b = case.write(
+        "b.csv",
+        b"id,name,category,lon,lat\nf3,Court C,basketball_court,24.9430,60.1695\n\
+          f2,Court D,basketball_court,24.9431,60.1696\nf1,Court E,tennis_court,24.9432,60.1697\n",
+    );
+    let com = case.fixture("communities.csv");
+    let net = helsinki_pbf();
+    let err = case.fail(&[
+        "--network",
+        net.to_str().unwrap(),
+        "--facilities",
+        a,
+        "--facilities",
+        b,
+        "--communities",
+        com,
+    ]);
+    assert_mentions(
+        &err,
+        &["facility id \"f2\"", "more than one facility input", "distinct ids"],
+    );
+    assert!(!err.contains("\"f1\""), "{err}");
+}
+
 // 9. Communities with neither population nor households, and no fallback.
 #[test]
 fn communities_without_population() {

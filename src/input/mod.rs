@@ -8,6 +8,7 @@ pub mod osm_xml;
 pub mod table;
 pub mod tags;
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -168,19 +169,34 @@ pub fn load(config: &Config) -> Result<Inputs> {
             }
             inputs.notes.push(note.clone());
         }
-        inputs.facilities.extend(list);
-    }
-    // Ids must be unique across all facility inputs.
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (i, f) in inputs.facilities.iter().enumerate() {
-        if let Some(first) = seen.insert(f.id.as_str(), i) {
-            let _ = first;
-            return Err(Error::Analysis(format!(
-                "facility id {:?} appears in more than one facility input; give each input \
-                 distinct ids",
-                f.id
-            )));
+        if inputs.facilities.is_empty() {
+            inputs.facilities = list;
+        } else {
+            inputs.facilities.extend(list);
         }
+    }
+    // Ids must be unique across all facility inputs. Sorted (in parallel)
+    // by id and position, the first repeat of each id follows its first
+    // use; the earliest such repeat is the one a scan in input order
+    // would meet first.
+    let mut ids: Vec<(&str, usize)> = inputs
+        .facilities
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), i))
+        .collect();
+    ids.par_sort_unstable();
+    let repeat = ids
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| w[1].1)
+        .min();
+    if let Some(i) = repeat {
+        return Err(Error::Analysis(format!(
+            "facility id {:?} appears in more than one facility input; give each input \
+             distinct ids",
+            inputs.facilities[i].id
+        )));
     }
     cache.timings.push(StageTime::since("  facilities", t));
     let t = std::time::Instant::now();
