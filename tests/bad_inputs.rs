@@ -478,7 +478,11 @@ fn facility_ids_repeated_across_files() {
     ]);
     assert_mentions(
         &err,
-        &["facility id \"f2\"", "more than one facility input", "distinct ids"],
+        &[
+            "facility id \"f2\"",
+            "more than one facility input",
+            "distinct ids",
+        ],
     );
     assert!(!err.contains("\"f1\""), "{err}");
 }

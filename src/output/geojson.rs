@@ -50,9 +50,10 @@ fn write_num<W: Write + ?Sized>(w: &mut W, x: f64) -> io::Result<()> {
     w.write_all(s.as_bytes())
 }
 
-/// Largest `|m|` [`write_fixed`] takes: below it, `m / 10^d` is more
-/// than one f64 step away from every other decimal of at most `d`
-/// places, so its shortest round-trip digits are exactly those of `m`.
+/// Bound on the scaled values [`write_fixed`] is used for (`|m|` at most
+/// this once rounded): there `m / 10^d` is more than one f64 step away
+/// from every other decimal of at most `d` places, so its shortest
+/// round-trip digits are exactly those of `m`.
 const FIXED_MAX: f64 = 1e15;
 
 /// Write the decimal `m / 10^d` (`d` at most 9): integer digits, then the
@@ -99,12 +100,31 @@ fn write_fixed<W: Write + ?Sized>(w: &mut W, m: i64, d: u32, point_zero: bool) -
     w.write_all(&buf[at..])
 }
 
+/// `t.round()` (halves away from zero) as an integer, for `|t| <`
+/// [`FIXED_MAX`]: `t` minus its integer part is exact there, so this is
+/// `round`'s result without its call into the C maths library (x86-64
+/// without SSE4.1 has no rounding instruction).
+fn round_to_int(t: f64) -> i64 {
+    let i = t as i64;
+    let f = t - i as f64;
+    if f >= 0.5 {
+        i + 1
+    } else if f <= -0.5 {
+        i - 1
+    } else {
+        i
+    }
+}
+
 /// Write `r7(x)` as [`write_num`] does.
 fn write_coord<W: Write + ?Sized>(w: &mut W, x: f64) -> io::Result<()> {
-    let m = (x * 1e7).round();
-    // -0.0 keeps its sign in `Display` ("-0"): left to `write_num`.
-    if m.abs() < FIXED_MAX && m != 0.0 {
-        return write_fixed(w, m as i64, 7, false);
+    let t = x * 1e7;
+    if t.abs() < FIXED_MAX {
+        let m = round_to_int(t);
+        // -0.0 keeps its sign in `Display` ("-0"): left to `write_num`.
+        if m != 0 {
+            return write_fixed(w, m, 7, false);
+        }
     }
     write_num(w, r7(x))
 }
@@ -330,8 +350,13 @@ fn encode_feature<K: AsRef<str>, V: JsonValue, W: Write + ?Sized>(
             w.write_all(b",")?;
         }
         let k = k.as_ref();
-        if k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            // Column names: nothing to escape.
+        // Nothing to escape (what JSON escapes: quote, backslash, control
+        // characters): written as is. A fold with no early exit, which the
+        // compiler turns into a few vector compares per key.
+        let escape = k
+            .bytes()
+            .fold(false, |e, b| e | (b < 0x20) | (b == b'"') | (b == b'\\'));
+        if !escape {
             w.write_all(b"\"")?;
             w.write_all(k.as_bytes())?;
             w.write_all(b"\":")?;
@@ -386,15 +411,16 @@ impl JsonValue for Prop<'_> {
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
         match *self {
             Prop::Num(x, d) => {
-                let m = (x * 10f64.powi(d as i32)).round();
                 // More places could need serde_json's exponent form
                 // ("1e-6").
-                if d <= 4 && m.abs() < FIXED_MAX {
-                    // -0.0 rounds to "0.0" as `round` adds 0.0.
-                    write_fixed(w, m as i64, d, true)
-                } else {
-                    Value::from(round(x, d as i32)).write_json(w)
+                if d <= 4 {
+                    let t = x * [1.0, 10.0, 100.0, 1000.0, 10000.0][d as usize];
+                    if t.abs() < FIXED_MAX {
+                        // -0.0 rounds to "0.0" as `round` adds 0.0.
+                        return write_fixed(w, round_to_int(t), d, true);
+                    }
                 }
+                Value::from(round(x, d as i32)).write_json(w)
             }
             Prop::Bool(b) => w.write_all(if b { b"true" } else { b"false" }),
             Prop::Str(t) => Ok(serde_json::to_writer(w, t)?),
@@ -917,7 +943,8 @@ mod tests {
             vals.push(u * 360.0 - 180.0);
             vals.push(f64::from_bits(x));
             vals.push((u - 0.5) * 10f64.powi((x % 40) as i32 - 20));
-            vals.push(((x % 100_000) as f64 + 0.5) / 10f64.powi((x % 6) as i32));
+            let half = ((x % 100_000) as f64 + 0.5) / 10f64.powi((x % 6) as i32);
+            vals.extend([half, -half]);
         }
         vals
     }
