@@ -28,8 +28,56 @@ pub struct Scratch {
     pub reached: Vec<u32>,
     /// The last search was a [`sweep`]: the next reset clears everything.
     swept: bool,
-    /// Distance buckets of [`sweep`], kept for their capacity.
-    buckets: Vec<Vec<u32>>,
+    /// Distance buckets of [`sweep`] (node sets), kept between sweeps.
+    buckets: Vec<NodeSet>,
+    /// The round of a [`sweep`] bucket being expanded.
+    batch: NodeSet,
+}
+
+/// A set of nodes as a bitmap, with the range of words that may hold set
+/// bits: inserting is one bit, and taking the nodes out gives them in
+/// ascending order without duplicates (no sort).
+#[derive(Debug, Clone, Default)]
+struct NodeSet {
+    words: Vec<u64>,
+    /// Words `lo..hi` may be non-zero; every other word is zero.
+    lo: usize,
+    hi: usize,
+}
+
+impl NodeSet {
+    fn with_nodes(n: usize) -> Self {
+        NodeSet {
+            words: vec![0; n.div_ceil(64)],
+            lo: usize::MAX,
+            hi: 0,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lo >= self.hi
+    }
+
+    #[inline]
+    fn insert(&mut self, v: u32) {
+        let w = v as usize >> 6;
+        self.words[w] |= 1 << (v & 63);
+        self.lo = self.lo.min(w);
+        self.hi = self.hi.max(w + 1);
+    }
+
+    /// Call `f` on each node in ascending order, leaving the set empty.
+    fn drain(&mut self, mut f: impl FnMut(u32)) {
+        for w in self.lo..self.hi.max(self.lo) {
+            let mut bits = std::mem::take(&mut self.words[w]);
+            while bits != 0 {
+                f((w as u32) << 6 | bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
+        self.lo = usize::MAX;
+        self.hi = 0;
+    }
 }
 
 impl Scratch {
@@ -40,6 +88,7 @@ impl Scratch {
             reached: Vec::new(),
             swept: false,
             buckets: Vec::new(),
+            batch: NodeSet::default(),
         }
     }
 
@@ -160,42 +209,45 @@ pub fn sweep(
     let Some(limit) = limit_mm(limit_m) else {
         return;
     };
-    let Scratch { slot, buckets, .. } = scratch;
+    let Scratch {
+        slot,
+        buckets,
+        batch,
+        ..
+    } = scratch;
+    let n = slot.len();
     let nb = (limit / SWEEP_BUCKET_MM) as usize + 1;
-    if buckets.len() < nb {
-        buckets.resize_with(nb, Vec::new);
+    if batch.words.len() != n.div_ceil(64) {
+        *batch = NodeSet::with_nodes(n);
+        buckets.clear();
     }
-    for b in buckets.iter_mut() {
-        b.clear();
+    // Sets are left empty by `drain`, so they need no clearing here.
+    if buckets.len() < nb {
+        buckets.resize_with(nb, || NodeSet::with_nodes(n));
     }
     seed(slot, sources, limit, |v, d| {
-        buckets[(d / SWEEP_BUCKET_MM) as usize].push(v)
+        buckets[(d / SWEEP_BUCKET_MM) as usize].insert(v)
     });
-    let mut batch: Vec<u32> = Vec::new();
     for b in 0..nb {
-        loop {
-            std::mem::swap(&mut batch, &mut buckets[b]);
-            if batch.is_empty() {
-                break;
-            }
-            batch.sort_unstable();
-            batch.dedup();
-            for &v in &batch {
+        // Each round takes the bucket's nodes in node order; nodes
+        // improved into this bucket meanwhile make the next round.
+        while !buckets[b].is_empty() {
+            std::mem::swap(batch, &mut buckets[b]);
+            batch.drain(|v| {
                 let d = slot[v as usize];
                 // Moved on: improved into this bucket's next round (it is
                 // queued there again), never to a later bucket.
                 if (d / SWEEP_BUCKET_MM) as usize != b {
-                    continue;
+                    return;
                 }
                 for &(w, len) in graph.arcs_mm(v, dir) {
                     let nd = d.saturating_add(len);
                     if nd <= limit && nd < slot[w as usize] {
                         slot[w as usize] = nd;
-                        buckets[(nd / SWEEP_BUCKET_MM) as usize].push(w);
+                        buckets[(nd / SWEEP_BUCKET_MM) as usize].insert(w);
                     }
                 }
-            }
-            batch.clear();
+            });
         }
     }
 }
