@@ -141,22 +141,37 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
     // Ways used as relation members are not features on their own unless tagged.
     let mut broken_relations = Vec::new();
 
-    // Facilities and schools from nodes.
-    for node in &raw.tagged_nodes {
-        if let Some(cat) = tags::facility_category(&raw.tags(node.tags)) {
-            if tags::is_private(&raw.tags(node.tags)) && cat != Category::SchoolVenue {
-                private_facilities += 1;
-                continue;
+    // Facilities and schools from nodes (in parallel over blocks of nodes,
+    // results in node order).
+    let from_nodes: Vec<(Vec<Facility>, usize)> = raw
+        .tagged_nodes
+        .par_chunks(4096)
+        .map(|nodes| {
+            let (mut facilities, mut private) = (Vec::new(), 0usize);
+            for node in nodes {
+                let tags = raw.tags(node.tags);
+                let Some(cat) = tags::facility_category(&tags) else {
+                    continue;
+                };
+                if tags::is_private(&tags) && cat != Category::SchoolVenue {
+                    private += 1;
+                    continue;
+                }
+                let geometry = Geometry::Point(Point::new(node.lon, node.lat));
+                facilities.push(make_facility(
+                    format!("osm:node/{}", node.id),
+                    cat,
+                    &tags,
+                    geometry,
+                    Vec::new(),
+                ));
             }
-            let geometry = Geometry::Point(Point::new(node.lon, node.lat));
-            out.facilities.push(make_facility(
-                format!("osm:node/{}", node.id),
-                cat,
-                &raw.tags(node.tags),
-                geometry,
-                Vec::new(),
-            ));
-        }
+            (facilities, private)
+        })
+        .collect();
+    for (facilities, private) in from_nodes {
+        out.facilities.extend(facilities);
+        private_facilities += private;
     }
 
     // Facilities, residential areas from ways (in parallel over blocks of
@@ -567,12 +582,13 @@ fn link_school_pitches(facilities: &mut [Facility]) {
         })
         .collect();
     let tree = RTree::bulk_load(boxes);
-    for f in facilities.iter_mut() {
+    // Each facility is looked up on its own: in parallel, in place.
+    facilities.par_iter_mut().for_each(|f| {
         if f.category == Category::SchoolVenue {
-            continue;
+            return;
         }
         let Some(c) = f.geometry.centroid() else {
-            continue;
+            return;
         };
         let mut hits: Vec<usize> = tree
             .locate_all_at_point(&[c.x(), c.y()])
@@ -582,7 +598,7 @@ fn link_school_pitches(facilities: &mut [Facility]) {
         if let Some(&i) = hits.iter().find(|&&i| schools[i].1.contains(&c)) {
             f.school_id = Some(schools[i].0.clone());
         }
-    }
+    });
 }
 
 /// Count facilities per category (for summaries and tests).
