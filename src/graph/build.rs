@@ -50,29 +50,30 @@ impl Network {
     pub fn renumbered_spatially(self) -> (Network, Vec<u32>) {
         let n = self.coords.len();
         let keys = crate::spatial::morton_keys(n, |i| Some(self.coords[i]));
+        // (key, node) pairs are distinct: any sort gives the same order.
         let mut order: Vec<(u32, u32)> = keys
-            .into_iter()
+            .into_par_iter()
             .enumerate()
             .map(|(i, key)| (key, i as u32))
             .collect();
-        order.sort_unstable();
+        order.par_sort_unstable();
         let mut new_of_old = vec![0u32; n];
         for (new, &(_, old)) in order.iter().enumerate() {
             new_of_old[old as usize] = new as u32;
         }
         let coords = order
-            .iter()
+            .par_iter()
             .map(|&(_, old)| self.coords[old as usize])
             .collect();
         let osm_ids = order
-            .iter()
+            .par_iter()
             .map(|&(_, old)| self.osm_ids[old as usize])
             .collect();
         let mut edges = self.edges;
-        for e in &mut edges {
+        edges.par_iter_mut().for_each(|e| {
             e.from = new_of_old[e.from as usize];
             e.to = new_of_old[e.to as usize];
-        }
+        });
         (
             Network {
                 coords,

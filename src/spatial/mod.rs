@@ -352,14 +352,20 @@ pub fn nearest_segment(pts: impl Iterator<Item = [f64; 2]>, p: [f64; 2]) -> (u32
 /// Z-order (Morton) keys of `n` points over their bounding box, so points
 /// near each other on the ground get nearby keys; `point(i)` is point `i`
 /// (`None` for items without a location, which get `u32::MAX`).
-pub fn morton_keys(n: usize, point: impl Fn(usize) -> Option<[f64; 2]>) -> Vec<u32> {
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for c in (0..n).filter_map(&point) {
-        x0 = x0.min(c[0]);
-        y0 = y0.min(c[1]);
-        x1 = x1.max(c[0]);
-        y1 = y1.max(c[1]);
-    }
+pub fn morton_keys(n: usize, point: impl Fn(usize) -> Option<[f64; 2]> + Sync) -> Vec<u32> {
+    use rayon::prelude::*;
+    // The box in parallel (min and max are exact in any order).
+    let (x0, y0, x1, y1) = (0..n)
+        .into_par_iter()
+        .filter_map(&point)
+        .fold(
+            || (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+            |(x0, y0, x1, y1), c| (x0.min(c[0]), y0.min(c[1]), x1.max(c[0]), y1.max(c[1])),
+        )
+        .reduce(
+            || (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+            |a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)),
+        );
     let scale = |v: f64, lo: f64, hi: f64| -> u32 {
         if hi > lo {
             (((v - lo) / (hi - lo)) * 65_535.0).round() as u32
@@ -368,6 +374,7 @@ pub fn morton_keys(n: usize, point: impl Fn(usize) -> Option<[f64; 2]>) -> Vec<u
         }
     };
     (0..n)
+        .into_par_iter()
         .map(|i| match point(i) {
             Some(c) => interleave(scale(c[0], x0, x1)) | (interleave(scale(c[1], y0, y1)) << 1),
             None => u32::MAX,
