@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use super::search::{Scratch, bounded_multi_source, par_map_chunked, sweep};
+use super::search::{Scratch, bounded_multi_source, par_map_chunked, par_map_pooled, sweep};
 use crate::graph::WalkGraph;
 use crate::graph::csr::Direction;
 use crate::model::Category;
@@ -239,7 +239,7 @@ fn nearest_table(
     // whole millimetres), and a community's distance, the least over its
     // access points of node distance plus snap walk, is then the least of
     // its category distances (both steps are monotone).
-    let mut nearest_m: Vec<Vec<Option<f64>>> = par_map_chunked(
+    let mut nearest_m: Vec<Vec<Option<f64>>> = par_map_pooled(
         &targets[1..],
         || Scratch::new(n),
         |scratch, &t| {

@@ -252,6 +252,37 @@ pub fn sweep(
     }
 }
 
+/// `f(state, item)` for every item, in parallel, results in item order,
+/// each item a task of its own (for a few long items: the category
+/// sweeps, where chunks of several items could leave one thread idle at
+/// the end), states taken from a pool so that at most one per thread is
+/// made. `f`'s result must not depend on what the state held before.
+pub fn par_map_pooled<T, S, R>(
+    items: &[T],
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R>
+where
+    T: Sync,
+    S: Send,
+    R: Send,
+{
+    let pool: std::sync::Mutex<Vec<S>> = std::sync::Mutex::new(Vec::new());
+    // Taking or returning a state cannot panic while holding the lock,
+    // so a poisoned lock still holds a consistent list.
+    let take = || pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
+    items
+        .par_iter()
+        .with_max_len(1)
+        .map(|x| {
+            let mut state = take().unwrap_or_else(&init);
+            let r = f(&mut state, x);
+            pool.lock().unwrap_or_else(|e| e.into_inner()).push(state);
+            r
+        })
+        .collect()
+}
+
 /// `f(state, item)` for every item, in parallel, results in item order, with
 /// one `init()` state per chunk of items (four chunks per worker thread)
 /// rather than rayon's one per job split: a [`Scratch`] for a
@@ -275,4 +306,40 @@ where
             chunk.iter().map(|x| f(&mut state, x)).collect::<Vec<R>>()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Results come in item order, and no more states are made than there
+    /// are threads (each is reused, whatever it held).
+    #[test]
+    fn pooled_map_keeps_order_and_reuses_states() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let made = AtomicUsize::new(0);
+        let items: Vec<u64> = (0..200).collect();
+        let out = pool.install(|| {
+            par_map_pooled(
+                &items,
+                || {
+                    made.fetch_add(1, Ordering::Relaxed);
+                    Vec::<u64>::new()
+                },
+                |state, &x| {
+                    state.clear();
+                    state.extend(0..=x);
+                    state.iter().sum::<u64>()
+                },
+            )
+        });
+        let want: Vec<u64> = items.iter().map(|&x| x * (x + 1) / 2).collect();
+        assert_eq!(out, want);
+        let made = made.load(Ordering::Relaxed);
+        assert!((1..=2).contains(&made), "{made} states for 2 threads");
+    }
 }
