@@ -431,18 +431,26 @@ fn run_with_network(
     let (community_unit, facility_unit) =
         rayon::join(|| in_units(&com_points), || in_units(&fac_points));
     let sources = make_sources(inputs, &facility_access, &facility_counts);
-    let mut areas = Vec::with_capacity(inputs.units.len() + 1);
-    for unit in std::iter::once(None).chain((0..inputs.units.len()).map(Some)) {
-        areas.push(summarise(
-            unit,
-            inputs,
-            &coverage,
-            &community_access,
-            &community_unit,
-            &facility_unit,
-            &sources,
-        ));
-    }
+    // The district and each unit on their own (each sum is taken in
+    // community order by one thread, so the figures do not depend on the
+    // thread count).
+    let units: Vec<Option<usize>> = std::iter::once(None)
+        .chain((0..inputs.units.len()).map(Some))
+        .collect();
+    let areas: Vec<AreaSummary> = units
+        .par_iter()
+        .map(|&unit| {
+            summarise(
+                unit,
+                inputs,
+                &coverage,
+                &community_access,
+                &community_unit,
+                &facility_unit,
+                &sources,
+            )
+        })
+        .collect();
     timings.push(StageTime::since("summary", t));
 
     let t = Instant::now();
@@ -626,7 +634,7 @@ fn summarise(
         .sum();
     let targets = coverage
         .targets
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(ti, &target)| TargetSummary {
             target,
