@@ -975,4 +975,28 @@ mod tests {
             );
         }
     }
+
+    /// Property keys are written as serde_json writes them: as they are
+    /// unless they hold a quote, a backslash or a control character.
+    #[test]
+    fn keys_are_escaped_as_serde_json_does() {
+        for key in [
+            "any_m",
+            "window_morning-peak_m",
+            "tier_社区_met",
+            "a\"b",
+            "back\\slash",
+            "tab\there",
+            "del\u{7f}",
+            "",
+        ] {
+            let mut got = Vec::new();
+            encode_feature(&mut got, None, &[(key, Value::Null)]).unwrap();
+            let want = format!(
+                "\n{{\"type\":\"Feature\",\"properties\":{{{}:null}},\"geometry\":null}}",
+                serde_json::to_string(key).unwrap()
+            );
+            assert_eq!(String::from_utf8(got).unwrap(), want, "{key:?}");
+        }
+    }
 }
