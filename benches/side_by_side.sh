@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Two or more builds of fitcircle on one city, runs alternating (A B A B ...)
 # so that the machine's slow and fast spells fall on every build alike;
-# prints the median of every `-v` stage per build, in milliseconds. On these
-# shared machines a change is only measured against the build before it
-# this way, never against a figure taken at another hour.
+# prints the median of every `-v` stage and sub-stage per build, and of the
+# process's wall time, in milliseconds. On these shared machines a change
+# is only measured against the build before it this way, never against a
+# figure taken at another hour.
 #
 #   benches/side_by_side.sh 5 /tmp/fc-before target/release/fitcircle
 #   CITY=target/scale/city-1000000.osm.pbf EXTRA="--skip-isochrones" \
@@ -38,10 +39,14 @@ for r in $(seq "$RUNS"); do
     n=0
     for b in "$@"; do
         n=$((n + 1))
+        start=$(date +%s%N)
         # shellcheck disable=SC2086
         "$b" analyze --network "$CITY" --facilities "$CITY" --communities "$CITY" \
             --threads "$THREADS" $EXTRA --out "$OUT/$n" -v 2>&1 >/dev/null |
-            awk -v b="$n" '/^  [a-z]/ && $2 ~ /^[0-9.]+$/ {print b, $1, $2}' >>"$raw"
+            awk -v b="$n" '/^ +[a-z]/ && $2 ~ /^[0-9.]+$/ {print b, $1, $2}' >>"$raw"
+        # Wall time of the whole process, exit included (`total` ends
+        # before the process does).
+        echo "$n wall $((($(date +%s%N) - start) / 1000000))" >>"$raw"
     done
     echo "run $r of $RUNS done" >&2
 done

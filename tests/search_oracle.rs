@@ -10,6 +10,7 @@
 
 use fitcircle::analysis::coverage::{Access, CoverageSettings, Source, Target, compute};
 use fitcircle::analysis::search::{Scratch, bounded_multi_source, sweep};
+use fitcircle::graph::contract::Contracted;
 use fitcircle::graph::csr::Direction;
 use fitcircle::graph::{Edge, Network, WalkGraph};
 use fitcircle::model::Category;
@@ -375,11 +376,13 @@ fn scratch_reuse_does_not_leak() {
 
 /// The bucketed whole-graph sweep gives exactly the brute-force distances,
 /// on one scratch shared with ordinary searches (resets in both orders),
-/// including long graphs where nodes are improved within their bucket.
+/// including long graphs where nodes are improved within their bucket; so
+/// does a sweep over the graph with its pass-through chains contracted.
 #[test]
 fn sweep_matches_floyd_warshall() {
     let mut rng = Rng(0x5EED_5EE9);
     let mut reached_some = 0usize;
+    let mut inner_nodes = 0usize;
     for graph_no in 0..150 {
         let net = random_network(&mut rng);
         let d = floyd_warshall(&net);
@@ -395,17 +398,34 @@ fn sweep_matches_floyd_warshall() {
             };
             for dir in [Direction::Inbound, Direction::Outbound] {
                 let ctx = format!("graph {graph_no}, sweep {search_no}, {dir:?}, limit {limit}");
-                sweep(&g, dir, sources.iter().copied(), limit, &mut scratch);
+                sweep(
+                    g.adjacency(dir),
+                    sources.iter().copied(),
+                    limit,
+                    &mut scratch,
+                );
                 assert!(scratch.reached.is_empty(), "{ctx}");
+                // The same sweep over the graph with its chains contracted
+                // (the sources kept in the core).
+                let core = Contracted::new(&g, dir, |v| sources.iter().any(|s| s.0 == v));
+                inner_nodes += n - core.core_count();
+                let mut core_scratch = Scratch::new(core.core_count());
+                let core_sources = sources
+                    .iter()
+                    .map(|&(v, d)| (core.core_of(v).expect("sources stay in the core"), d));
+                sweep(core.adjacency(), core_sources, limit, &mut core_scratch);
                 let limit_mm = mm(limit);
                 for v in 0..n {
                     let want = reference(&d, dir, &sources, v);
                     let got = scratch.dist(v as u32);
+                    let through = core_scratch.dist_through(&core, v as u32);
                     if want.is_finite() && want <= limit_mm {
                         assert_eq!(got, Some(want / 1000.0), "{ctx}: node {v}");
+                        assert_eq!(through, got, "{ctx}: contracted, node {v}");
                         reached_some += 1;
                     } else {
                         assert_eq!(got, None, "{ctx}: node {v} ({want} mm)");
+                        assert_eq!(through, None, "{ctx}: contracted, node {v}");
                     }
                 }
                 // An ordinary search on the same scratch right after.
@@ -417,6 +437,10 @@ fn sweep_matches_floyd_warshall() {
     assert!(
         reached_some > 10_000,
         "only {reached_some} reached nodes checked"
+    );
+    assert!(
+        inner_nodes > 10_000,
+        "only {inner_nodes} chain nodes contracted"
     );
 }
 
@@ -533,7 +557,7 @@ fn coverage_matches_brute_force() {
                     .iter()
                     .map(|s| pair_distance(&d, &s.access, com))
                     .fold(f64::INFINITY, f64::min);
-                let got = cov.nearest_m[ti][ci];
+                let got = cov.nearest_m[ti].get(ci);
                 if want <= report - EPS {
                     let got = got.unwrap_or_else(|| panic!("{ctx}: nearest None, want {want}"));
                     assert!((got - want).abs() <= EPS, "{ctx}: nearest {got} vs {want}");

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use super::search::{Scratch, bounded_multi_source, par_map_chunked, par_map_pooled, sweep};
 use crate::graph::WalkGraph;
+use crate::graph::contract::Contracted;
 use crate::graph::csr::Direction;
 use crate::model::Category;
 
@@ -58,15 +59,45 @@ pub struct Source {
     pub access: Access,
 }
 
+/// Nearest distances of one target, metres per community (community order
+/// of the input): 8 bytes each (`Option<f64>` takes 16), NaN standing for
+/// none. A network distance is never NaN.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DistColumn(Vec<f64>);
+
+impl DistColumn {
+    /// Community `c`'s distance, `None` when beyond the reported range.
+    #[inline]
+    pub fn get(&self, c: usize) -> Option<f64> {
+        let d = self.0[c];
+        (!d.is_nan()).then_some(d)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<Option<f64>> for DistColumn {
+    fn from_iter<I: IntoIterator<Item = Option<f64>>>(iter: I) -> Self {
+        DistColumn(iter.into_iter().map(|d| d.unwrap_or(f64::NAN)).collect())
+    }
+}
+
 /// Results per target, per community (community order of the input).
 #[derive(Debug, Clone)]
 pub struct Coverage {
     pub settings: CoverageSettings,
     /// Targets with at least one counted facility, `Any` first.
     pub targets: Vec<Target>,
-    /// `nearest_m[t][c]`: metres from community c to the nearest facility of
-    /// target t, `None` when beyond `report_m` or the community is unreachable.
-    pub nearest_m: Vec<Vec<Option<f64>>>,
+    /// `nearest_m[t].get(c)`: metres from community c to the nearest
+    /// facility of target t, `None` when beyond `report_m` or the community
+    /// is unreachable.
+    pub nearest_m: Vec<DistColumn>,
     /// `reachable[t][c]`: facilities of target t within `limit_m`.
     pub reachable: Vec<Vec<u32>>,
     /// Per source (input order): (community, walking metres) for every
@@ -83,7 +114,9 @@ pub struct Coverage {
 impl Coverage {
     /// Is community `c` within the limit of target index `t`?
     pub fn covered(&self, t: usize, c: usize) -> bool {
-        self.nearest_m[t][c].is_some_and(|d| d <= self.settings.limit_m)
+        self.nearest_m[t]
+            .get(c)
+            .is_some_and(|d| d <= self.settings.limit_m)
     }
 
     /// A coverage table with facility-community pairs: the counts within
@@ -91,11 +124,11 @@ impl Coverage {
     pub fn from_pairs(
         settings: CoverageSettings,
         targets: Vec<Target>,
-        nearest_m: Vec<Vec<Option<f64>>>,
+        nearest_m: Vec<DistColumn>,
         sources: &[Source],
         facility_hits: Arc<Vec<Vec<(u32, f64)>>>,
     ) -> Coverage {
-        let n_communities = nearest_m.first().map_or(0, Vec::len);
+        let n_communities = nearest_m.first().map_or(0, DistColumn::len);
         let reachable = count_within(
             &targets,
             sources,
@@ -159,14 +192,6 @@ impl NodeIndex {
     }
 }
 
-/// Minimum over a community's access points of search distance + extra.
-fn community_distance(scratch: &Scratch, access: &Access) -> Option<f64> {
-    access
-        .iter()
-        .filter_map(|&(v, extra)| scratch.dist(v).map(|d| d + extra))
-        .min_by(f64::total_cmp)
-}
-
 /// Compute coverage for every target present among the sources.
 pub fn compute(
     graph: &WalkGraph,
@@ -220,7 +245,7 @@ fn nearest_table(
     sources: &[Source],
     communities: &[Access],
     settings: CoverageSettings,
-) -> (Vec<Target>, Vec<Vec<Option<f64>>>) {
+) -> (Vec<Target>, Vec<DistColumn>) {
     let mut targets = vec![Target::Any];
     for c in Category::ALL {
         if sources
@@ -230,8 +255,17 @@ fn nearest_table(
             targets.push(Target::Category(c));
         }
     }
-    let n = graph.node_count();
     let report = settings.report_m.max(settings.limit_m);
+    // Every sweep runs over the graph with its pass-through chains
+    // contracted; the nodes the sweeps start from stay in its core.
+    let mut seed = vec![false; graph.node_count()];
+    for s in sources.iter().filter(|s| s.counts) {
+        for &(v, _) in &s.access {
+            seed[v as usize] = true;
+        }
+    }
+    let core = Contracted::new(graph, Direction::Inbound, |v| seed[v as usize]);
+    drop(seed);
 
     // Nearest distance per category: one multi-source search each. `Any`
     // needs no search of its own: its sources are those of all the
@@ -239,26 +273,32 @@ fn nearest_table(
     // whole millimetres), and a community's distance, the least over its
     // access points of node distance plus snap walk, is then the least of
     // its category distances (both steps are monotone).
-    let mut nearest_m: Vec<Vec<Option<f64>>> = par_map_pooled(
+    let mut nearest_m: Vec<DistColumn> = par_map_pooled(
         &targets[1..],
-        || Scratch::new(n),
+        || Scratch::new(core.core_count()),
         |scratch, &t| {
             let seeds = sources
                 .iter()
                 .filter(|s| s.counts && matches_target(t, s.category))
-                .flat_map(|s| s.access.iter().copied());
-            sweep(graph, Direction::Inbound, seeds, report, scratch);
+                .flat_map(|s| s.access.iter())
+                .map(|&(v, d)| (core.core_of(v).expect("sources stay in the core"), d));
+            sweep(core.adjacency(), seeds, report, scratch);
             communities
                 .iter()
-                .map(|acc| community_distance(scratch, acc).filter(|d| *d <= report))
+                .map(|acc| {
+                    acc.iter()
+                        .filter_map(|&(v, extra)| scratch.dist_through(&core, v).map(|d| d + extra))
+                        .min_by(f64::total_cmp)
+                        .filter(|d| *d <= report)
+                })
                 .collect()
         },
     );
-    let any: Vec<Option<f64>> = (0..communities.len())
+    let any: DistColumn = (0..communities.len())
         .map(|i| {
             nearest_m
                 .iter()
-                .filter_map(|column| column[i])
+                .filter_map(|column| column.get(i))
                 .min_by(f64::total_cmp)
         })
         .collect();

@@ -214,7 +214,7 @@ pub fn assess(
             continue;
         }
         if any.is_some_and(|t| !cov.covered(t, c)) {
-            let d = any.and_then(|t| cov.nearest_m[t][c]);
+            let d = any.and_then(|t| cov.nearest_m[t].get(c));
             gaps.push(Gap {
                 kind: "uncovered_15min",
                 indicator: "13".into(),

@@ -12,7 +12,8 @@ use std::cmp::Reverse;
 use rayon::prelude::*;
 
 use crate::graph::WalkGraph;
-use crate::graph::csr::{Direction, from_mm, to_mm};
+use crate::graph::contract::Contracted;
+use crate::graph::csr::{Adjacency, Direction, from_mm, to_mm};
 
 /// Not reached.
 const UNREACHED: u32 = u32::MAX;
@@ -32,6 +33,8 @@ pub struct Scratch {
     buckets: Vec<NodeSet>,
     /// The round of a [`sweep`] bucket being expanded.
     batch: NodeSet,
+    /// The last search's limit (mm), for [`Scratch::dist_through`].
+    limit: u32,
 }
 
 /// A set of nodes as a bitmap, with the range of words that may hold set
@@ -89,6 +92,7 @@ impl Scratch {
             swept: false,
             buckets: Vec::new(),
             batch: NodeSet::default(),
+            limit: 0,
         }
     }
 
@@ -114,6 +118,19 @@ impl Scratch {
     pub fn dist(&self, v: u32) -> Option<f64> {
         let d = self.slot[v as usize];
         (d != UNREACHED).then(|| from_mm(d))
+    }
+
+    /// Distance (metres) of node `v` of the full graph after a [`sweep`]
+    /// over the core of `c`: exactly [`Scratch::dist`] of a search over
+    /// every node, `None` beyond the limit.
+    #[inline]
+    pub fn dist_through(&self, c: &Contracted, v: u32) -> Option<f64> {
+        c.dist_mm(v, |k| {
+            let d = self.slot[k as usize];
+            (d != UNREACHED).then_some(d)
+        })
+        .filter(|&d| d <= self.limit)
+        .map(from_mm)
     }
 }
 
@@ -162,6 +179,7 @@ pub fn bounded_multi_source(
     let Some(limit) = limit_mm(limit_m) else {
         return;
     };
+    scratch.limit = limit;
     let Scratch {
         slot,
         heap,
@@ -195,10 +213,10 @@ const SWEEP_BUCKET_MM: u32 = 150_000;
 /// within its own bucket is taken again (delta-stepping, Meyer & Sanders
 /// 2003). Plain Dijkstra settles nodes all over the city one after the
 /// other, and each settle misses the cache. `scratch.reached` is left
-/// empty; read results with `scratch.dist`.
+/// empty; read results with `scratch.dist` (or `scratch.dist_through` for
+/// a contracted graph's full nodes). `scratch` is for `graph`'s node count.
 pub fn sweep(
-    graph: &WalkGraph,
-    dir: Direction,
+    graph: Adjacency<'_>,
     sources: impl IntoIterator<Item = (u32, f64)>,
     limit_m: f64,
     scratch: &mut Scratch,
@@ -209,6 +227,7 @@ pub fn sweep(
     let Some(limit) = limit_mm(limit_m) else {
         return;
     };
+    scratch.limit = limit;
     let Scratch {
         slot,
         buckets,
@@ -240,7 +259,7 @@ pub fn sweep(
                 if (d / SWEEP_BUCKET_MM) as usize != b {
                     return;
                 }
-                for &(w, len) in graph.arcs_mm(v, dir) {
+                for &(w, len) in graph.of(v) {
                     let nd = d.saturating_add(len);
                     if nd <= limit && nd < slot[w as usize] {
                         slot[w as usize] = nd;

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use super::coverage::{Coverage, CoverageSettings, Source, Target, matches_target};
+use super::coverage::{Coverage, CoverageSettings, DistColumn, Source, Target, matches_target};
 use crate::model::Category;
 use crate::spatial::LocalProjection;
 
@@ -37,7 +37,7 @@ pub fn compute(
         }
     }
     let report = settings.report_m.max(settings.limit_m);
-    let nearest_m: Vec<Vec<Option<f64>>> = targets
+    let nearest_m: Vec<DistColumn> = targets
         .par_iter()
         .map(|&t| {
             let items: Vec<GeomWithData<[f64; 2], u32>> = (0..sources.len())
@@ -141,10 +141,10 @@ mod tests {
             ]
         );
         // Community 0: 500 m to the park, ~806 m to the pitch; x 1.3.
-        assert!((cov.nearest_m[0][0].unwrap() - 650.0).abs() < 1e-9);
-        assert!((cov.nearest_m[1][0].unwrap() - 1.3 * 806.225_774_829_855).abs() < 1e-6);
-        assert_eq!(cov.nearest_m[0][1], None);
-        assert_eq!(cov.nearest_m[0][2], None);
+        assert!((cov.nearest_m[0].get(0).unwrap() - 650.0).abs() < 1e-9);
+        assert!((cov.nearest_m[1].get(0).unwrap() - 1.3 * 806.225_774_829_855).abs() < 1e-6);
+        assert_eq!(cov.nearest_m[0].get(1), None);
+        assert_eq!(cov.nearest_m[0].get(2), None);
         assert_eq!(cov.reachable[0][0], 1); // the pitch is 1048 m away after the detour
         assert_eq!(cov.facility_hits[0], vec![(0, 650.0)]);
         // Pairs are kept for facilities that do not count too (never counted).

@@ -307,6 +307,8 @@ fn run_with_network(
             .par_iter()
             .map(|c| snapper.access_points(&c.geometry, &c.entrances, inputs.community_access))
             .collect();
+        let queries = StageTime::since("  queries", t);
+        let t_attach = Instant::now();
         // The segment R-tree is the largest structure of the run: free it
         // before the graph is built.
         drop(snapper);
@@ -347,6 +349,8 @@ fn run_with_network(
         let ca: Vec<_> = com_ranges.iter().map(to_access).collect();
         drop((fac_ranges, com_ranges, hit_nodes, all_hits, new_of_old));
         timings.push(StageTime::since("snap", t));
+        timings.push(queries);
+        timings.push(StageTime::since("  attach", t_attach));
 
         let t = Instant::now();
         let g = WalkGraph::new(net);

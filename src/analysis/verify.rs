@@ -65,7 +65,7 @@ pub fn check_nearest_sample(study: &Study, sample: usize) -> SampleCheck {
             continue;
         };
         let plain = plain_nearest(graph, acc, &exit).filter(|d| *d <= report);
-        let table = study.coverage.nearest_m[t][c];
+        let table = study.coverage.nearest_m[t].get(c);
         out.checked += 1;
         let agree = match (table, plain) {
             (Some(a), Some(b)) => {

@@ -1003,5 +1003,9 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
             );
         }
     }
+    // The process exits next and the system takes its memory back in one
+    // go; freeing millions of small allocations one by one first took
+    // 0.3-0.4 s at 2M nodes (BENCHMARKS.md, fifth session).
+    std::mem::forget((inputs, study, assessment));
     Ok(())
 }

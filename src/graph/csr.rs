@@ -89,6 +89,31 @@ fn csr(net: &Network, dir: Direction) -> (Vec<u32>, Vec<(u32, u32)>) {
     (first, out)
 }
 
+/// Arcs as CSR slices: `arcs[first[v]..first[v + 1]]` are node `v`'s
+/// (head, whole millimetres).
+#[derive(Debug, Clone, Copy)]
+pub struct Adjacency<'a> {
+    first: &'a [u32],
+    arcs: &'a [(u32, u32)],
+}
+
+impl<'a> Adjacency<'a> {
+    /// `first` has one entry per node plus one.
+    pub fn new(first: &'a [u32], arcs: &'a [(u32, u32)]) -> Self {
+        Adjacency { first, arcs }
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.first.len().saturating_sub(1)
+    }
+
+    /// The arcs of node `v`.
+    #[inline]
+    pub fn of(&self, v: u32) -> &'a [(u32, u32)] {
+        &self.arcs[self.first[v as usize] as usize..self.first[v as usize + 1] as usize]
+    }
+}
+
 impl WalkGraph {
     /// Freeze a network. Parallel edges are kept (the search takes the
     /// shorter); self-loops are dropped from the arc lists.
@@ -133,10 +158,15 @@ impl WalkGraph {
     /// Neighbours of `v` with arc lengths in whole millimetres.
     #[inline]
     pub fn arcs_mm(&self, v: u32, dir: Direction) -> &[(u32, u32)] {
-        let (first, arcs) = match dir {
-            Direction::Outbound => (&self.out_first, &self.out_arcs),
-            Direction::Inbound => (&self.in_first, &self.in_arcs),
-        };
-        &arcs[first[v as usize] as usize..first[v as usize + 1] as usize]
+        self.adjacency(dir).of(v)
+    }
+
+    /// Every node's arcs in direction `dir`.
+    #[inline]
+    pub fn adjacency(&self, dir: Direction) -> Adjacency<'_> {
+        match dir {
+            Direction::Outbound => Adjacency::new(&self.out_first, &self.out_arcs),
+            Direction::Inbound => Adjacency::new(&self.in_first, &self.in_arcs),
+        }
     }
 }

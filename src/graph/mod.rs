@@ -1,8 +1,10 @@
 //! The walking network: build edges from OSM ways ([`build`]), attach
 //! facilities and communities to it ([`snap`]) and freeze it into CSR arrays
-//! for searching ([`csr`]).
+//! for searching ([`csr`]), with its pass-through chains contracted for
+//! searches that reach most of it ([`contract`]).
 
 pub mod build;
+pub mod contract;
 pub mod csr;
 pub mod snap;
 

@@ -541,7 +541,7 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
             }
         }
         for (ti, keys) in target_keys.iter().enumerate() {
-            let d = cov.nearest_m[ti][i];
+            let d = cov.nearest_m[ti].get(i);
             props.push((&keys[0], Prop::num(d, 1)));
             props.push((&keys[1], Prop::num(d.map(|d| d / mpm), 2)));
             props.push((&keys[2], Prop::Bool(cov.covered(ti, i))));

@@ -381,7 +381,7 @@ fn render(inputs: &Inputs, study: &Study, lang: Lang) -> io::Result<Vec<u8>> {
         let report_min = study.coverage.settings.report_m / mpm;
         let class_of = |i: usize| {
             let minutes = any
-                .and_then(|t| study.coverage.nearest_m[t][i])
+                .and_then(|t| study.coverage.nearest_m[t].get(i))
                 .map(|d| d / mpm);
             minute_class(
                 minutes,

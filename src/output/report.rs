@@ -698,7 +698,9 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn minutes(&self, t: usize, c: usize) -> Option<f64> {
-        self.study.coverage.nearest_m[t][c].map(|d| d / self.mpm)
+        self.study.coverage.nearest_m[t]
+            .get(c)
+            .map(|d| d / self.mpm)
     }
 
     fn any_minutes(&self, c: usize) -> Option<f64> {
