@@ -67,23 +67,45 @@ impl Contracted {
         } else {
             vec![false; n]
         };
-        let mut index = vec![0u32; n];
-        let mut core: Vec<u32> = Vec::new();
+        // Core and inner nodes each numbered in node order, a chunk of
+        // nodes per task after counting each chunk's inner nodes.
+        const CHUNK: usize = 1 << 16;
+        let mut starts: Vec<u32> = inner
+            .par_chunks(CHUNK)
+            .map(|c| c.iter().filter(|&&i| i).count() as u32)
+            .collect();
         let mut n_inner = 0u32;
-        for (v, &i) in inner.iter().enumerate() {
-            if i {
-                index[v] = INNER | n_inner;
-                n_inner += 1;
-            } else {
-                index[v] = core.len() as u32;
-                core.push(v as u32);
-            }
+        for s in &mut starts {
+            (*s, n_inner) = (n_inner, n_inner + *s);
         }
+        let mut index = vec![0u32; n];
+        index
+            .par_chunks_mut(CHUNK)
+            .zip(inner.par_chunks(CHUNK))
+            .enumerate()
+            .for_each(|(c, (index, inner))| {
+                let mut i = starts[c];
+                let mut k = (c * CHUNK) as u32 - i;
+                for (x, &is_inner) in index.iter_mut().zip(inner) {
+                    if is_inner {
+                        *x = INNER | i;
+                        i += 1;
+                    } else {
+                        *x = k;
+                        k += 1;
+                    }
+                }
+            });
+        let core: Vec<u32> = (0..n as u32)
+            .into_par_iter()
+            .filter(|&v| !inner[v as usize])
+            .collect();
         drop(inner);
-        let mut first = Vec::with_capacity(core.len() + 1);
-        first.push(0u32);
-        for &v in &core {
-            first.push(first[first.len() - 1] + full.of(v).len() as u32);
+        let mut first: Vec<u32> = Vec::with_capacity(core.len() + 1);
+        first.push(0);
+        first.par_extend(core.par_iter().map(|&v| full.of(v).len() as u32));
+        for i in 1..first.len() {
+            first[i] += first[i - 1];
         }
         let ends: Vec<[AtomicU64; 2]> = (0..n_inner)
             .map(|_| [AtomicU64::new(NO_END), AtomicU64::new(NO_END)])
@@ -91,32 +113,47 @@ impl Contracted {
         // Each arc of a core node, followed to the core node at the other
         // end of its chain; on the way each inner node learns its distance
         // from this end, in the slot of the side it was entered from (so
-        // the walks from the two ends fill different slots).
-        let arcs: Vec<(u32, u32)> = core
-            .par_iter()
-            .flat_map_iter(|&a| {
-                let (index, ends) = (&index, &ends);
-                full.of(a).iter().map(move |&(w, len)| {
-                    let (mut prev, mut cur, mut total) = (a, w, len);
-                    while index[cur as usize] & INNER != 0 {
-                        let [x, y] = full.of(cur) else {
-                            unreachable!("an inner node has two arcs")
-                        };
-                        let side = usize::from(x.0 != prev);
-                        let k = (index[cur as usize] & !INNER) as usize;
-                        ends[k][side].store(
-                            u64::from(index[a as usize]) << 32 | u64::from(total),
-                            Ordering::Relaxed,
-                        );
-                        let (next, l) = if side == 0 { *y } else { *x };
-                        prev = cur;
-                        cur = next;
-                        total = total.saturating_add(l);
-                    }
-                    (index[cur as usize], total)
-                })
-            })
-            .collect();
+        // the walks from the two ends fill different slots). Blocks of core
+        // nodes fill their own runs of the arc array in parallel.
+        let follow = |a: u32, w: u32, len: u32| -> (u32, u32) {
+            let (mut prev, mut cur, mut total) = (a, w, len);
+            while index[cur as usize] & INNER != 0 {
+                let [x, y] = full.of(cur) else {
+                    unreachable!("an inner node has two arcs")
+                };
+                let side = usize::from(x.0 != prev);
+                let k = (index[cur as usize] & !INNER) as usize;
+                ends[k][side].store(
+                    u64::from(index[a as usize]) << 32 | u64::from(total),
+                    Ordering::Relaxed,
+                );
+                let (next, l) = if side == 0 { *y } else { *x };
+                prev = cur;
+                cur = next;
+                total = total.saturating_add(l);
+            }
+            (index[cur as usize], total)
+        };
+        const BLOCK: usize = 4096;
+        let mut arcs = vec![(0u32, 0u32); first[core.len()] as usize];
+        let mut runs: Vec<&mut [(u32, u32)]> = Vec::new();
+        let mut rest: &mut [(u32, u32)] = &mut arcs;
+        for (b, nodes) in core.chunks(BLOCK).enumerate() {
+            let span = first[b * BLOCK + nodes.len()] - first[b * BLOCK];
+            let (run, tail) = rest.split_at_mut(span as usize);
+            runs.push(run);
+            rest = tail;
+        }
+        runs.into_par_iter()
+            .zip(core.par_chunks(BLOCK))
+            .for_each(|(run, nodes)| {
+                let targets = nodes
+                    .iter()
+                    .flat_map(|&a| full.of(a).iter().map(move |&(w, len)| (a, w, len)));
+                for (slot, (a, w, len)) in run.iter_mut().zip(targets) {
+                    *slot = follow(a, w, len);
+                }
+            });
         let ends = ends
             .into_iter()
             .map(|[a, b]| [a.into_inner(), b.into_inner()])

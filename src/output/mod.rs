@@ -226,6 +226,7 @@ pub fn write_all(
     // reported for the first failing file in the list order.
     let results: Vec<Result<Vec<PathBuf>>> = jobs
         .par_iter()
+        .with_max_len(1)
         .map(|(name, f)| write_named(dir, name, f.as_ref(), options.formats))
         .collect();
     let mut written = Vec::new();
