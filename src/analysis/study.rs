@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::time::Instant;
 
-use geo::{BoundingRect, Centroid, Geometry, MultiPolygon, Point};
+use geo::{Centroid, Geometry, MultiPolygon, Point};
 use rayon::prelude::*;
 
 use super::catchment::{self, Catchments};
@@ -245,12 +245,12 @@ fn run_with_network(
         .collect();
     let fac_points: Vec<Option<[f64; 2]>> = inputs
         .facilities
-        .iter()
+        .par_iter()
         .map(|f| representative_point(&f.geometry).map(|p| [p.x(), p.y()]))
         .collect();
     let com_points: Vec<Option<[f64; 2]>> = inputs
         .communities
-        .iter()
+        .par_iter()
         .map(|c| representative_point(&c.geometry).map(|p| [p.x(), p.y()]))
         .collect();
 
@@ -268,16 +268,35 @@ fn run_with_network(
     let coverage_after: Option<Coverage>;
     if let Some(base_net) = network {
         let base: &Network = &base_net;
-        let p = LocalProjection::fit(base.coords.iter().copied())
+        // The network's box (min and max are exact in any order) gives the
+        // projection's centre and the swapped-coordinates check.
+        let (lo, hi) = base
+            .coords
+            .par_iter()
+            .fold(
+                || ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
+                |(lo, hi), c| {
+                    (
+                        [lo[0].min(c[0]), lo[1].min(c[1])],
+                        [hi[0].max(c[0]), hi[1].max(c[1])],
+                    )
+                },
+            )
+            .reduce(
+                || ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
+                |a, b| {
+                    (
+                        [a.0[0].min(b.0[0]), a.0[1].min(b.0[1])],
+                        [a.1[0].max(b.1[0]), a.1[1].max(b.1[1])],
+                    )
+                },
+            );
+        let p = LocalProjection::fit(base.coords.first().map(|_| [lo, hi]).into_iter().flatten())
             .ok_or_else(|| Error::Analysis("the street network has no nodes".into()))?;
-        let bbox = geo::MultiPoint::from(
-            base.coords
-                .iter()
-                .map(|c| Point::new(c[0], c[1]))
-                .collect::<Vec<_>>(),
-        )
-        .bounding_rect()
-        .ok_or_else(|| Error::Analysis("the street network has no nodes".into()))?;
+        let bbox = geo::Rect::new(
+            geo::coord! { x: lo[0], y: lo[1] },
+            geo::coord! { x: hi[0], y: hi[1] },
+        );
         let pts = |v: &[Option<[f64; 2]>]| -> Vec<Point<f64>> {
             v.iter().flatten().map(|p| Point::new(p[0], p[1])).collect()
         };
