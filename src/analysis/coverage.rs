@@ -10,6 +10,8 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::search::{Scratch, bounded_multi_source, par_map_chunked, par_map_pooled, sweep};
 use crate::graph::WalkGraph;
 use crate::graph::contract::Contracted;
@@ -85,6 +87,16 @@ impl DistColumn {
 impl FromIterator<Option<f64>> for DistColumn {
     fn from_iter<I: IntoIterator<Item = Option<f64>>>(iter: I) -> Self {
         DistColumn(iter.into_iter().map(|d| d.unwrap_or(f64::NAN)).collect())
+    }
+}
+
+impl FromParallelIterator<Option<f64>> for DistColumn {
+    fn from_par_iter<I: IntoParallelIterator<Item = Option<f64>>>(iter: I) -> Self {
+        DistColumn(
+            iter.into_par_iter()
+                .map(|d| d.unwrap_or(f64::NAN))
+                .collect(),
+        )
     }
 }
 
@@ -295,6 +307,7 @@ fn nearest_table(
         },
     );
     let any: DistColumn = (0..communities.len())
+        .into_par_iter()
         .map(|i| {
             nearest_m
                 .iter()
