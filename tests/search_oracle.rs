@@ -9,7 +9,9 @@
 //! distances must equal it exactly, with no tolerance band at the limit.
 
 use fitcircle::analysis::coverage::{Access, CoverageSettings, Source, Target, compute};
-use fitcircle::analysis::search::{Scratch, bounded_multi_source, sweep};
+use fitcircle::analysis::search::{
+    Scratch, bounded_multi_source, limit_mm, start_mm, sweep, sweep_mm,
+};
 use fitcircle::graph::contract::Contracted;
 use fitcircle::graph::csr::Direction;
 use fitcircle::graph::{Edge, Network, WalkGraph};
@@ -406,19 +408,20 @@ fn sweep_matches_floyd_warshall() {
                 );
                 assert!(scratch.reached.is_empty(), "{ctx}");
                 // The same sweep over the graph with its chains contracted
-                // (the sources kept in the core).
-                let core = Contracted::new(&g, dir, |v| sources.iter().any(|s| s.0 == v));
+                // (sources inside chains start at their ends).
+                let core = Contracted::new(&g, dir, |_| false);
                 inner_nodes += n - core.core_count();
                 let mut core_scratch = Scratch::new(core.core_count());
-                let core_sources = sources
+                let starts = sources
                     .iter()
-                    .map(|&(v, d)| (core.core_of(v).expect("sources stay in the core"), d));
-                sweep(core.adjacency(), core_sources, limit, &mut core_scratch);
+                    .filter_map(|&(v, d)| start_mm(d).map(|d| (v, d)));
+                let (seeds, inside) = core.seeds(starts, limit_mm(limit).unwrap_or(0));
+                sweep_mm(core.adjacency(), seeds, limit, &mut core_scratch);
                 let limit_mm = mm(limit);
                 for v in 0..n {
                     let want = reference(&d, dir, &sources, v);
                     let got = scratch.dist(v as u32);
-                    let through = core_scratch.dist_through(&core, v as u32);
+                    let through = core_scratch.dist_through(&core, &inside, v as u32);
                     if want.is_finite() && want <= limit_mm {
                         assert_eq!(got, Some(want / 1000.0), "{ctx}: node {v}");
                         assert_eq!(through, got, "{ctx}: contracted, node {v}");

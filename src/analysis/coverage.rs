@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::search::{Scratch, bounded_multi_source, par_map_chunked, par_map_pooled, sweep};
+use super::search::{
+    Scratch, bounded_multi_source, limit_mm, par_map_chunked, par_map_pooled, start_mm, sweep_mm,
+};
 use crate::graph::WalkGraph;
 use crate::graph::contract::Contracted;
 use crate::graph::csr::Direction;
@@ -269,15 +271,9 @@ fn nearest_table(
     }
     let report = settings.report_m.max(settings.limit_m);
     // Every sweep runs over the graph with its pass-through chains
-    // contracted; the nodes the sweeps start from stay in its core.
-    let mut seed = vec![false; graph.node_count()];
-    for s in sources.iter().filter(|s| s.counts) {
-        for &(v, _) in &s.access {
-            seed[v as usize] = true;
-        }
-    }
-    let core = Contracted::new(graph, Direction::Inbound, |v| seed[v as usize]);
-    drop(seed);
+    // contracted (sources inside a chain start at its ends).
+    let core = Contracted::new(graph, Direction::Inbound, |_| false);
+    let limit = limit_mm(report).unwrap_or(0);
 
     // Nearest distance per category: one multi-source search each. `Any`
     // needs no search of its own: its sources are those of all the
@@ -289,17 +285,20 @@ fn nearest_table(
         &targets[1..],
         || Scratch::new(core.core_count()),
         |scratch, &t| {
-            let seeds = sources
+            let sources = sources
                 .iter()
                 .filter(|s| s.counts && matches_target(t, s.category))
                 .flat_map(|s| s.access.iter())
-                .map(|&(v, d)| (core.core_of(v).expect("sources stay in the core"), d));
-            sweep(core.adjacency(), seeds, report, scratch);
+                .filter_map(|&(v, d)| start_mm(d).map(|d| (v, d)));
+            let (seeds, inside) = core.seeds(sources, limit);
+            sweep_mm(core.adjacency(), seeds, report, scratch);
             communities
                 .iter()
                 .map(|acc| {
                     acc.iter()
-                        .filter_map(|&(v, extra)| scratch.dist_through(&core, v).map(|d| d + extra))
+                        .filter_map(|&(v, extra)| {
+                            scratch.dist_through(&core, &inside, v).map(|d| d + extra)
+                        })
                         .min_by(f64::total_cmp)
                         .filter(|d| *d <= report)
                 })

@@ -12,7 +12,7 @@ use std::cmp::Reverse;
 use rayon::prelude::*;
 
 use crate::graph::WalkGraph;
-use crate::graph::contract::Contracted;
+use crate::graph::contract::{ChainSeeds, Contracted};
 use crate::graph::csr::{Adjacency, Direction, from_mm, to_mm};
 
 /// Not reached.
@@ -120,12 +120,14 @@ impl Scratch {
         (d != UNREACHED).then(|| from_mm(d))
     }
 
-    /// Distance (metres) of node `v` of the full graph after a [`sweep`]
-    /// over the core of `c`: exactly [`Scratch::dist`] of a search over
-    /// every node, `None` beyond the limit.
+    /// Distance (metres) of node `v` of the full graph after a
+    /// [`sweep_mm`] over the core of `c` from the core seeds of
+    /// [`Contracted::seeds`], whose sources inside chains are `inside`:
+    /// exactly [`Scratch::dist`] of a search over every node, `None`
+    /// beyond the limit.
     #[inline]
-    pub fn dist_through(&self, c: &Contracted, v: u32) -> Option<f64> {
-        c.dist_mm(v, |k| {
+    pub fn dist_through(&self, c: &Contracted, inside: &ChainSeeds, v: u32) -> Option<f64> {
+        c.dist_mm(v, inside, |k| {
             let d = self.slot[k as usize];
             (d != UNREACHED).then_some(d)
         })
@@ -136,24 +138,33 @@ impl Scratch {
 
 /// The limit in millimetres (rounded like every length), below
 /// [`UNREACHED`]; `None` for a negative or NaN limit, which reaches nothing.
-fn limit_mm(limit_m: f64) -> Option<u32> {
+pub fn limit_mm(limit_m: f64) -> Option<u32> {
     (!limit_m.is_nan() && limit_m >= 0.0).then(|| to_mm(limit_m).min(UNREACHED - 1))
 }
 
-/// Set each source's starting distance (rounded to the millimetre; the
-/// smallest wins, negative and NaN ones are skipped) and `queue` it when
-/// within `limit`.
+/// A source's starting distance in whole millimetres (rounded like every
+/// length); `None` for a negative or NaN one, which is skipped.
+pub fn start_mm(d: f64) -> Option<u32> {
+    (!d.is_nan() && d >= 0.0).then(|| to_mm(d))
+}
+
+/// Sources (node, metres) as (node, whole millimetres), skipping negative
+/// and NaN starts.
+fn in_mm(sources: impl IntoIterator<Item = (u32, f64)>) -> impl Iterator<Item = (u32, u32)> {
+    sources
+        .into_iter()
+        .filter_map(|(v, d)| start_mm(d).map(|d| (v, d)))
+}
+
+/// Set each source's starting distance (the smallest wins) and `queue` it
+/// when within `limit`.
 fn seed(
     slot: &mut [u32],
-    sources: impl IntoIterator<Item = (u32, f64)>,
+    sources: impl IntoIterator<Item = (u32, u32)>,
     limit: u32,
     mut queue: impl FnMut(u32, u32),
 ) {
     for (v, d) in sources {
-        if d.is_nan() || d < 0.0 {
-            continue;
-        }
-        let d = to_mm(d);
         if d <= limit && d < slot[v as usize] {
             slot[v as usize] = d;
             queue(v, d);
@@ -186,7 +197,7 @@ pub fn bounded_multi_source(
         reached,
         ..
     } = scratch;
-    seed(slot, sources, limit, |v, d| heap.push(Reverse(d), v));
+    seed(slot, in_mm(sources), limit, |v, d| heap.push(Reverse(d), v));
     while let Some((Reverse(dist), node)) = heap.pop() {
         if dist > slot[node as usize] {
             continue;
@@ -218,6 +229,17 @@ const SWEEP_BUCKET_MM: u32 = 150_000;
 pub fn sweep(
     graph: Adjacency<'_>,
     sources: impl IntoIterator<Item = (u32, f64)>,
+    limit_m: f64,
+    scratch: &mut Scratch,
+) {
+    sweep_mm(graph, in_mm(sources), limit_m, scratch);
+}
+
+/// [`sweep`] from sources whose starting distances are already whole
+/// millimetres.
+pub fn sweep_mm(
+    graph: Adjacency<'_>,
+    sources: impl IntoIterator<Item = (u32, u32)>,
     limit_m: f64,
     scratch: &mut Scratch,
 ) {

@@ -5,29 +5,42 @@
 //! large share of the nodes only pass the walk on: two neighbours, the same
 //! arc length both ways. A search gains nothing by settling them one by one.
 //! [`Contracted`] keeps the other nodes (the *core*: junctions, dead ends,
-//! one-way passages, and any node a search starts from) joined by one arc
-//! per chain, whose length is the chain's exact sum in whole millimetres.
-//! The distance of a chain's inner node is then the lesser of its two ends'
-//! distances plus its offset along the chain: the same integer a search
-//! over every node finds, because a walk can only enter the chain at its
-//! ends (no search starts inside it).
+//! one-way passages) joined by one arc per chain, whose length is the
+//! chain's exact sum in whole millimetres. A search may start inside a
+//! chain ([`ChainSeeds`]): it starts at both chain ends, at the source's
+//! distance plus its offset from each. The distance of an inner node is then
+//! the least of its two ends' distances plus its offset from each, and of
+//! the sources on its own chain plus the millimetres between: the same
+//! integer a search over every node finds, because a walk enters or leaves
+//! a chain only at its ends. Offsets are exact for chains shorter than
+//! 2^32 mm (4,295 km).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
 use super::csr::{Adjacency, Direction, WalkGraph};
 
 /// Set in [`Contracted::index`] for an inner node of a chain; the other
-/// bits index [`Contracted::ends`].
+/// bits index its sides ([`Contracted::ends`], [`Contracted::named`]).
 const INNER: u32 = 1 << 31;
 
-/// A chain end that is not there: the inner nodes of a ring with no core
-/// node on it, which no search reaches.
-const NO_END: u64 = u64::MAX;
+/// Not filled: an inner node no walk from a core node reached (a ring
+/// with no core node on it; such nodes are moved to the core).
+const NONE: u32 = u32::MAX;
+
+/// One side of an inner node: the core node that ends its chain there, the
+/// millimetres from it, and the core arc the chain became, seen from that
+/// end (the lesser of the two ends' arcs names the chain).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Side {
+    end: u32,
+    mm: u32,
+    arc: u32,
+}
 
 /// The graph of core nodes, in one search direction.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Contracted {
     /// Per node of the full graph: its core index, or [`INNER`] | its
     /// index among the inner nodes.
@@ -36,9 +49,31 @@ pub struct Contracted {
     /// order, so the spatial numbering still holds).
     first: Vec<u32>,
     arcs: Vec<(u32, u32)>,
-    /// Per inner node, its two chain ends as `core << 32 | millimetres
-    /// from that end`, or [`NO_END`].
-    ends: Vec<[u64; 2]>,
+    /// Per inner node, its two sides: (end << 32 | millimetres) and the
+    /// arc, each written once by the walk that filled it (atomics, so the
+    /// walks can run in parallel; read with plain loads afterwards).
+    ends: Vec<[AtomicU64; 2]>,
+    named: Vec<[AtomicU32; 2]>,
+}
+
+/// The sources of one search that lie inside chains, by chain: each as
+/// (chain, millimetres from the chain's naming end, starting millimetres).
+#[derive(Debug, Clone, Default)]
+pub struct ChainSeeds {
+    seeds: Vec<(u32, u32, u32)>,
+    /// One bit per core arc: does the chain it names hold a source?
+    has: Vec<u64>,
+}
+
+impl ChainSeeds {
+    fn on(&self, chain: u32) -> &[(u32, u32, u32)] {
+        if self.has[chain as usize >> 6] & (1 << (chain & 63)) == 0 {
+            return &[];
+        }
+        let a = self.seeds.partition_point(|s| s.0 < chain);
+        let b = self.seeds.partition_point(|s| s.0 <= chain);
+        &self.seeds[a..b]
+    }
 }
 
 /// Does the walk only pass through `v` (exactly two distinct neighbours
@@ -54,10 +89,9 @@ fn passes_through(g: &WalkGraph, v: u32, dir: Direction) -> bool {
 
 impl Contracted {
     /// Contract the chains of `g` searched in direction `dir`; nodes with
-    /// `keep(v)` (the searches' sources) stay in the core.
+    /// `keep(v)` stay in the core.
     pub fn new(g: &WalkGraph, dir: Direction, keep: impl Fn(u32) -> bool + Sync) -> Self {
         let n = g.node_count();
-        let full = g.adjacency(dir);
         // Indices need the top bit free; a larger graph is not contracted.
         let inner: Vec<bool> = if n < INNER as usize {
             (0..n as u32)
@@ -67,6 +101,31 @@ impl Contracted {
         } else {
             vec![false; n]
         };
+        let c = Self::with_inner(g, dir, inner);
+        // Rings of inner nodes only (no walk from a core node reaches
+        // them): contract again with them in the core.
+        let ring: Vec<bool> = c
+            .index
+            .par_iter()
+            .map(|&k| {
+                k & INNER != 0 && c.sides((k & !INNER) as usize).iter().any(|s| s.end == NONE)
+            })
+            .collect();
+        if !ring.contains(&true) {
+            return c;
+        }
+        let inner = c
+            .index
+            .par_iter()
+            .zip(ring)
+            .map(|(&k, r)| k & INNER != 0 && !r)
+            .collect();
+        Self::with_inner(g, dir, inner)
+    }
+
+    fn with_inner(g: &WalkGraph, dir: Direction, inner: Vec<bool>) -> Self {
+        let n = g.node_count();
+        let full = g.adjacency(dir);
         // Core and inner nodes each numbered in node order, a chunk of
         // nodes per task after counting each chunk's inner nodes.
         const CHUNK: usize = 1 << 16;
@@ -107,15 +166,20 @@ impl Contracted {
         for i in 1..first.len() {
             first[i] += first[i - 1];
         }
+        // Sides as (end << 32 | mm) and the arc, each written by one walk.
         let ends: Vec<[AtomicU64; 2]> = (0..n_inner)
-            .map(|_| [AtomicU64::new(NO_END), AtomicU64::new(NO_END)])
+            .map(|_| [AtomicU64::new(u64::MAX), AtomicU64::new(u64::MAX)])
             .collect();
-        // Each arc of a core node, followed to the core node at the other
-        // end of its chain; on the way each inner node learns its distance
-        // from this end, in the slot of the side it was entered from (so
-        // the walks from the two ends fill different slots). Blocks of core
-        // nodes fill their own runs of the arc array in parallel.
-        let follow = |a: u32, w: u32, len: u32| -> (u32, u32) {
+        let named: Vec<[AtomicU32; 2]> = (0..n_inner)
+            .map(|_| [AtomicU32::new(NONE), AtomicU32::new(NONE)])
+            .collect();
+        // Core arc `arc` (node `a`'s arc to `w`), followed to the core node
+        // at the other end of its chain; on the way each inner node learns
+        // its distance from this end, in the slot of the side it was
+        // entered from (so the walks from the two ends fill different
+        // slots). Blocks of core nodes fill their own runs of the arc
+        // array in parallel.
+        let follow = |arc: u32, a: u32, w: u32, len: u32| -> (u32, u32) {
             let (mut prev, mut cur, mut total) = (a, w, len);
             while index[cur as usize] & INNER != 0 {
                 let [x, y] = full.of(cur) else {
@@ -127,6 +191,7 @@ impl Contracted {
                     u64::from(index[a as usize]) << 32 | u64::from(total),
                     Ordering::Relaxed,
                 );
+                named[k][side].store(arc, Ordering::Relaxed);
                 let (next, l) = if side == 0 { *y } else { *x };
                 prev = cur;
                 cur = next;
@@ -146,24 +211,37 @@ impl Contracted {
         }
         runs.into_par_iter()
             .zip(core.par_chunks(BLOCK))
-            .for_each(|(run, nodes)| {
+            .enumerate()
+            .for_each(|(b, (run, nodes))| {
+                let base = first[b * BLOCK];
                 let targets = nodes
                     .iter()
                     .flat_map(|&a| full.of(a).iter().map(move |&(w, len)| (a, w, len)));
-                for (slot, (a, w, len)) in run.iter_mut().zip(targets) {
-                    *slot = follow(a, w, len);
+                for (i, (slot, (a, w, len))) in run.iter_mut().zip(targets).enumerate() {
+                    *slot = follow(base + i as u32, a, w, len);
                 }
             });
-        let ends = ends
-            .into_iter()
-            .map(|[a, b]| [a.into_inner(), b.into_inner()])
-            .collect();
         Contracted {
             index,
             first,
             arcs,
             ends,
+            named,
         }
+    }
+
+    /// The two sides of inner node `k`.
+    #[inline]
+    fn sides(&self, k: usize) -> [Side; 2] {
+        let side = |i: usize| {
+            let e = self.ends[k][i].load(Ordering::Relaxed);
+            Side {
+                end: (e >> 32) as u32,
+                mm: e as u32,
+                arc: self.named[k][i].load(Ordering::Relaxed),
+            }
+        };
+        [side(0), side(1)]
     }
 
     /// Number of core nodes (the size of a search over this graph).
@@ -187,28 +265,89 @@ impl Contracted {
         (k & INNER == 0).then_some(k)
     }
 
+    /// The chain of an inner node and its millimetres from the chain's
+    /// naming end (the side whose arc is the lesser).
+    fn chain_of(sides: &[Side; 2]) -> (u32, u32) {
+        let s = if sides[0].arc <= sides[1].arc {
+            sides[0]
+        } else {
+            sides[1]
+        };
+        (s.arc, s.mm)
+    }
+
+    /// A search's sources, each (node of the full graph, starting
+    /// millimetres), as core seeds (core node, millimetres; a source
+    /// inside a chain seeds both chain ends) and the sources inside
+    /// chains, for [`Contracted::dist_mm`]. Sources beyond `limit` are
+    /// dropped (they reach nothing).
+    pub fn seeds(
+        &self,
+        sources: impl IntoIterator<Item = (u32, u32)>,
+        limit: u32,
+    ) -> (Vec<(u32, u32)>, ChainSeeds) {
+        let mut core = Vec::new();
+        let mut inside = Vec::new();
+        for (v, d) in sources {
+            if d > limit {
+                continue;
+            }
+            let k = self.index[v as usize];
+            if k & INNER == 0 {
+                core.push((k, d));
+                continue;
+            }
+            let sides = self.sides((k & !INNER) as usize);
+            for s in &sides {
+                core.push((s.end, d.saturating_add(s.mm)));
+            }
+            let (chain, mm) = Self::chain_of(&sides);
+            inside.push((chain, mm, d));
+        }
+        inside.sort_unstable();
+        let mut has = vec![0u64; self.arcs.len().div_ceil(64)];
+        for &(chain, ..) in &inside {
+            has[chain as usize >> 6] |= 1 << (chain & 63);
+        }
+        (core, ChainSeeds { seeds: inside, has })
+    }
+
     /// Distance (whole millimetres) of node `v` of the full graph, given
-    /// `dist(k)`, the distance of core node `k` (`None`: not reached):
-    /// the node's own for a core node, else the lesser of its chain ends'
-    /// plus its offset from each. The caller applies its limit.
+    /// `dist(k)`, the distance of core node `k` (`None`: not reached), and
+    /// the search's sources inside chains: the node's own for a core
+    /// node, else the least of its chain ends' plus its offset from each
+    /// and of its chain's sources plus the millimetres between. The caller
+    /// applies its limit.
     #[inline]
-    pub fn dist_mm(&self, v: u32, dist: impl Fn(u32) -> Option<u32>) -> Option<u32> {
+    pub fn dist_mm(
+        &self,
+        v: u32,
+        inside: &ChainSeeds,
+        dist: impl Fn(u32) -> Option<u32>,
+    ) -> Option<u32> {
         let k = self.index[v as usize];
         if k & INNER == 0 {
             return dist(k);
         }
-        self.ends[(k & !INNER) as usize]
+        let sides = self.sides((k & !INNER) as usize);
+        let via_ends = sides
             .iter()
-            .filter(|&&e| e != NO_END)
-            .filter_map(|&e| dist((e >> 32) as u32).map(|d| d.saturating_add(e as u32)))
-            .min()
+            .filter_map(|s| dist(s.end).map(|d| d.saturating_add(s.mm)))
+            .min();
+        let (chain, mm) = Self::chain_of(&sides);
+        let on_chain = inside
+            .on(chain)
+            .iter()
+            .map(|&(_, at, d)| d.saturating_add(at.abs_diff(mm)))
+            .min();
+        via_ends.into_iter().chain(on_chain).min()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::search::{Scratch, bounded_multi_source, sweep};
+    use crate::analysis::search::{Scratch, bounded_multi_source};
     use crate::graph::{Edge, Network};
     use crate::testing::XorShift;
 
@@ -255,33 +394,39 @@ mod tests {
     }
 
     /// Every node's distance through the contracted graph equals a plain
-    /// Dijkstra over every node, in both directions, for any sources and
-    /// limits (the sources kept in the core).
+    /// Dijkstra over every node, in both directions, for any sources
+    /// (inside chains, at junctions, several on one chain) and limits,
+    /// with a ring of pass-through nodes moved to the core.
     #[test]
     fn contracted_distances_equal_plain_search() {
+        use crate::analysis::search::{limit_mm, start_mm, sweep_mm};
         for seed in 1..=6u64 {
             let g = WalkGraph::new(network(seed * 0x9E37_79B9, 3000));
             let n = g.node_count();
             let mut rng = XorShift(seed);
-            let sources: Vec<(u32, f64)> = (0..1 + seed as usize * 3)
+            let mut sources: Vec<(u32, f64)> = (0..1 + seed as usize * 3)
                 .map(|_| {
                     let v = (rng.next_u64() % n as u64) as u32;
                     (v, (rng.next_u64() % 50_000) as f64 / 1000.0)
                 })
                 .collect();
+            // Two sources next to each other on a chain, and one on the ring.
+            sources.extend([(1500, 3.0), (1501, 0.0), (n as u32 - 2, 1.0)]);
             for dir in [Direction::Inbound, Direction::Outbound] {
-                let c = Contracted::new(&g, dir, |v| sources.iter().any(|s| s.0 == v));
-                assert!(c.core_count() < n, "something is contracted");
+                let c = Contracted::new(&g, dir, |_| false);
+                assert!(c.core_count() < n / 2, "most nodes are contracted");
+                assert!(c.core_of(n as u32 - 1).is_some(), "the ring is core");
                 for limit in [0.0, 150.0, 2500.0, 1e9] {
                     let mut plain = Scratch::new(n);
                     bounded_multi_source(&g, dir, sources.iter().copied(), limit, &mut plain);
                     let mut s = Scratch::new(c.core_count());
-                    let seeds = sources
+                    let mm = sources
                         .iter()
-                        .map(|&(v, d)| (c.core_of(v).expect("sources are core"), d));
-                    sweep(c.adjacency(), seeds, limit, &mut s);
+                        .filter_map(|&(v, d)| start_mm(d).map(|d| (v, d)));
+                    let (seeds, inside) = c.seeds(mm, limit_mm(limit).unwrap_or(0));
+                    sweep_mm(c.adjacency(), seeds, limit, &mut s);
                     for v in 0..n as u32 {
-                        let got = s.dist_through(&c, v);
+                        let got = s.dist_through(&c, &inside, v);
                         assert_eq!(
                             got,
                             plain.dist(v),
