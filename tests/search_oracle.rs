@@ -409,7 +409,7 @@ fn sweep_matches_floyd_warshall() {
                 assert!(scratch.reached.is_empty(), "{ctx}");
                 // The same sweep over the graph with its chains contracted
                 // (sources inside chains start at their ends).
-                let core = Contracted::new(&g, dir, |_| false);
+                let core = Contracted::new(&g, dir);
                 inner_nodes += n - core.core_count();
                 let mut core_scratch = Scratch::new(core.core_count());
                 let starts = sources

@@ -272,7 +272,7 @@ fn nearest_table(
     let report = settings.report_m.max(settings.limit_m);
     // Every sweep runs over the graph with its pass-through chains
     // contracted (sources inside a chain start at its ends).
-    let core = Contracted::new(graph, Direction::Inbound, |_| false);
+    let core = Contracted::new(graph, Direction::Inbound);
     let limit = limit_mm(report).unwrap_or(0);
 
     // Nearest distance per category: one multi-source search each. `Any`

@@ -88,15 +88,14 @@ fn passes_through(g: &WalkGraph, v: u32, dir: Direction) -> bool {
 }
 
 impl Contracted {
-    /// Contract the chains of `g` searched in direction `dir`; nodes with
-    /// `keep(v)` stay in the core.
-    pub fn new(g: &WalkGraph, dir: Direction, keep: impl Fn(u32) -> bool + Sync) -> Self {
+    /// Contract the chains of `g` searched in direction `dir`.
+    pub fn new(g: &WalkGraph, dir: Direction) -> Self {
         let n = g.node_count();
         // Indices need the top bit free; a larger graph is not contracted.
         let inner: Vec<bool> = if n < INNER as usize {
             (0..n as u32)
                 .into_par_iter()
-                .map(|v| !keep(v) && passes_through(g, v, dir))
+                .map(|v| passes_through(g, v, dir))
                 .collect()
         } else {
             vec![false; n]
@@ -413,7 +412,7 @@ mod tests {
             // Two sources next to each other on a chain, and one on the ring.
             sources.extend([(1500, 3.0), (1501, 0.0), (n as u32 - 2, 1.0)]);
             for dir in [Direction::Inbound, Direction::Outbound] {
-                let c = Contracted::new(&g, dir, |_| false);
+                let c = Contracted::new(&g, dir);
                 assert!(c.core_count() < n / 2, "most nodes are contracted");
                 assert!(c.core_of(n as u32 - 1).is_some(), "the ring is core");
                 for limit in [0.0, 150.0, 2500.0, 1e9] {

@@ -223,7 +223,8 @@ pub fn write_all(
     }
     // The files are independent: write them side by side. Each is built
     // by one job, so its bytes do not depend on scheduling; errors are
-    // reported for the first failing file in the list order.
+    // reported for the first failing file in the list order. One task per
+    // file, so a small file never waits behind communities.geojson.
     let results: Vec<Result<Vec<PathBuf>>> = jobs
         .par_iter()
         .with_max_len(1)
