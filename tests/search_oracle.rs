@@ -9,9 +9,7 @@
 //! distances must equal it exactly, with no tolerance band at the limit.
 
 use fitcircle::analysis::coverage::{Access, CoverageSettings, Source, Target, compute};
-use fitcircle::analysis::search::{
-    Scratch, bounded_multi_source, limit_mm, start_mm, sweep, sweep_mm,
-};
+use fitcircle::analysis::search::{Scratch, bounded_multi_source, sweep, sweep_contracted};
 use fitcircle::graph::contract::Contracted;
 use fitcircle::graph::csr::Direction;
 use fitcircle::graph::{Edge, Network, WalkGraph};
@@ -412,11 +410,8 @@ fn sweep_matches_floyd_warshall() {
                 let core = Contracted::new(&g, dir);
                 inner_nodes += n - core.core_count();
                 let mut core_scratch = Scratch::new(core.core_count());
-                let starts = sources
-                    .iter()
-                    .filter_map(|&(v, d)| start_mm(d).map(|d| (v, d)));
-                let (seeds, inside) = core.seeds(starts, limit_mm(limit).unwrap_or(0));
-                sweep_mm(core.adjacency(), seeds, limit, &mut core_scratch);
+                let inside =
+                    sweep_contracted(&core, sources.iter().copied(), limit, &mut core_scratch);
                 let limit_mm = mm(limit);
                 for v in 0..n {
                     let want = reference(&d, dir, &sources, v);

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::search::{
-    Scratch, bounded_multi_source, limit_mm, par_map_chunked, par_map_pooled, start_mm, sweep_mm,
+    Scratch, bounded_multi_source, par_map_chunked, par_map_pooled, sweep_contracted,
 };
 use crate::graph::WalkGraph;
 use crate::graph::contract::Contracted;
@@ -273,7 +273,6 @@ fn nearest_table(
     // Every sweep runs over the graph with its pass-through chains
     // contracted (sources inside a chain start at its ends).
     let core = Contracted::new(graph, Direction::Inbound);
-    let limit = limit_mm(report).unwrap_or(0);
 
     // Nearest distance per category: one multi-source search each. `Any`
     // needs no search of its own: its sources are those of all the
@@ -288,10 +287,8 @@ fn nearest_table(
             let sources = sources
                 .iter()
                 .filter(|s| s.counts && matches_target(t, s.category))
-                .flat_map(|s| s.access.iter())
-                .filter_map(|&(v, d)| start_mm(d).map(|d| (v, d)));
-            let (seeds, inside) = core.seeds(sources, limit);
-            sweep_mm(core.adjacency(), seeds, report, scratch);
+                .flat_map(|s| s.access.iter().copied());
+            let inside = sweep_contracted(&core, sources, report, scratch);
             communities
                 .iter()
                 .map(|acc| {

@@ -121,8 +121,7 @@ impl Scratch {
     }
 
     /// Distance (metres) of node `v` of the full graph after a
-    /// [`sweep_mm`] over the core of `c` from the core seeds of
-    /// [`Contracted::seeds`], whose sources inside chains are `inside`:
+    /// [`sweep_contracted`] over `c` that returned `inside`:
     /// exactly [`Scratch::dist`] of a search over every node, `None`
     /// beyond the limit.
     #[inline]
@@ -138,13 +137,13 @@ impl Scratch {
 
 /// The limit in millimetres (rounded like every length), below
 /// [`UNREACHED`]; `None` for a negative or NaN limit, which reaches nothing.
-pub fn limit_mm(limit_m: f64) -> Option<u32> {
+fn limit_mm(limit_m: f64) -> Option<u32> {
     (!limit_m.is_nan() && limit_m >= 0.0).then(|| to_mm(limit_m).min(UNREACHED - 1))
 }
 
 /// A source's starting distance in whole millimetres (rounded like every
 /// length); `None` for a negative or NaN one, which is skipped.
-pub fn start_mm(d: f64) -> Option<u32> {
+fn start_mm(d: f64) -> Option<u32> {
     (!d.is_nan() && d >= 0.0).then(|| to_mm(d))
 }
 
@@ -235,9 +234,24 @@ pub fn sweep(
     sweep_mm(graph, in_mm(sources), limit_m, scratch);
 }
 
+/// [`sweep`] over the core of `c`, the sources being nodes of the full
+/// graph (those inside chains start at both chain ends). Returns the
+/// sources inside chains, for [`Scratch::dist_through`]; `scratch` is for
+/// the core's node count.
+pub fn sweep_contracted(
+    c: &Contracted,
+    sources: impl IntoIterator<Item = (u32, f64)>,
+    limit_m: f64,
+    scratch: &mut Scratch,
+) -> ChainSeeds {
+    let (seeds, inside) = c.seeds(in_mm(sources), limit_mm(limit_m).unwrap_or(0));
+    sweep_mm(c.adjacency(), seeds, limit_m, scratch);
+    inside
+}
+
 /// [`sweep`] from sources whose starting distances are already whole
 /// millimetres.
-pub fn sweep_mm(
+fn sweep_mm(
     graph: Adjacency<'_>,
     sources: impl IntoIterator<Item = (u32, u32)>,
     limit_m: f64,

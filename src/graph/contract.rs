@@ -248,11 +248,6 @@ impl Contracted {
         self.first.len() - 1
     }
 
-    /// Number of arcs between core nodes.
-    pub fn arc_count(&self) -> usize {
-        self.arcs.len()
-    }
-
     /// The core arcs, for a search.
     pub fn adjacency(&self) -> Adjacency<'_> {
         Adjacency::new(&self.first, &self.arcs)
@@ -398,7 +393,7 @@ mod tests {
     /// with a ring of pass-through nodes moved to the core.
     #[test]
     fn contracted_distances_equal_plain_search() {
-        use crate::analysis::search::{limit_mm, start_mm, sweep_mm};
+        use crate::analysis::search::sweep_contracted;
         for seed in 1..=6u64 {
             let g = WalkGraph::new(network(seed * 0x9E37_79B9, 3000));
             let n = g.node_count();
@@ -419,11 +414,7 @@ mod tests {
                     let mut plain = Scratch::new(n);
                     bounded_multi_source(&g, dir, sources.iter().copied(), limit, &mut plain);
                     let mut s = Scratch::new(c.core_count());
-                    let mm = sources
-                        .iter()
-                        .filter_map(|&(v, d)| start_mm(d).map(|d| (v, d)));
-                    let (seeds, inside) = c.seeds(mm, limit_mm(limit).unwrap_or(0));
-                    sweep_mm(c.adjacency(), seeds, limit, &mut s);
+                    let inside = sweep_contracted(&c, sources.iter().copied(), limit, &mut s);
                     for v in 0..n as u32 {
                         let got = s.dist_through(&c, &inside, v);
                         assert_eq!(
