@@ -36,7 +36,7 @@ fn bench_config(c: &mut Criterion, label: &str, config: &Path) {
     g.bench_function("extract_and_build_graph", |b| {
         b.iter(|| {
             let f = osm_extract::extract(&raw);
-            build_network(&raw, &f)
+            build_network(&f.walk_input(&raw))
         })
     });
     let inputs = input::load(&cfg).expect("inputs");

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::crs::Crs;
-use crate::graph::snap::AccessMode;
+use crate::model::AccessMode;
 use crate::{Error, Result};
 
 /// Column names to use instead of auto-detection. Any left out are detected

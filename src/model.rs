@@ -316,3 +316,13 @@ pub struct AdminUnit {
     pub name: String,
     pub geometry: MultiPolygon<f64>,
 }
+
+/// How a community polygon is represented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccessMode {
+    /// Entrances, else boundary points (compounds, parks, school grounds).
+    #[default]
+    Boundary,
+    /// The centroid only (population grid cells, hexagons).
+    Centroid,
+}

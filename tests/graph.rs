@@ -32,7 +32,7 @@ fn load(name: &str) -> (RawOsm, OsmFeatures, Network) {
     let path = fixture(name);
     let raw = read_osm_xml(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let features = extract(&raw);
-    let net = build_network(&raw, &features);
+    let net = build_network(&features.walk_input(&raw));
     (raw, features, net)
 }
 
@@ -331,7 +331,7 @@ fn facilities_extracted() {
     assert!(features.units.is_empty());
 
     // Network from the comment: 7 nodes, 6 two-way edges.
-    let net = build_network(&raw, &features);
+    let net = build_network(&features.walk_input(&raw));
     let ids: BTreeSet<i64> = net.osm_ids.iter().copied().collect();
     assert_eq!(
         ids,

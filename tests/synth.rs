@@ -42,7 +42,7 @@ fn city_reads_back_as_promised() {
     let path = dir.path().join("city.osm.pbf");
     let stats = write(&params(7), &path);
     let (raw, f) = read(&path);
-    let net = build_network(&raw, &f);
+    let net = build_network(&f.walk_input(&raw));
 
     // The stats describe the file as fitcircle reads it.
     assert_eq!(stats.nodes, raw.node_ids.len());
@@ -196,7 +196,7 @@ fn city_reads_back_as_promised() {
     assert!(!bridges.is_empty());
     let mut no_bridges = f.clone();
     no_bridges.walk_ways.retain(|w| !bridges.contains(&w.id));
-    let split = build_network(&raw, &no_bridges);
+    let split = build_network(&no_bridges.walk_input(&raw));
     let (_, parts) = split.components();
     let mut parts = parts.clone();
     parts.sort_unstable_by(|a, b| b.cmp(a));
@@ -258,7 +258,7 @@ fn tiny_cities_are_valid() {
         };
         let st = write(&p, &path);
         let (raw, f) = read(&path);
-        let net = build_network(&raw, &f);
+        let net = build_network(&f.walk_input(&raw));
         assert!(
             net.node_count() > 0 && st.nodes == raw.node_ids.len(),
             "target {target}"

@@ -7,12 +7,12 @@
 use geo::{BoundingRect, Contains, Geometry};
 
 use super::coverage::Coverage;
-use super::study::representative_point;
 use super::supply::{self, Decay, Pair, PerCapita};
 use super::windows::{self, Schedule, Window};
 use crate::config::{Method, Settings};
 use crate::input::Inputs;
 use crate::model::{Category, Facility, Status};
+use crate::spatial::representative_point;
 use crate::targets::Targets;
 
 /// Share of a park's area that is sports land (GB 50180: 10-15 % of a

@@ -8,9 +8,10 @@ use geo::{Geometry, MultiPoint, Point};
 
 use super::catchment::sports_land_m2;
 use super::coverage::{Coverage, Target};
-use super::study::{Study, representative_point};
+use super::study::Study;
 use crate::input::Inputs;
 use crate::model::{Category, Facility, Status};
+use crate::spatial::representative_point;
 use crate::targets::{Indicator, Indicators, PlannedProject};
 
 /// One gap: where, who, which indicator, who leads, why.

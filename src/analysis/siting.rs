@@ -22,10 +22,11 @@ use super::coverage::{Target, matches_target};
 use super::isochrone;
 use super::search::{Scratch, bounded_multi_source, par_map_chunked};
 use super::sites::{Pick, lazy_greedy, spaced_candidates};
-use super::study::{Mode, Study, representative_point};
+use super::study::{Mode, Study};
 use crate::graph::csr::Direction;
 use crate::input::Inputs;
 use crate::model::Category;
+use crate::spatial::representative_point;
 use crate::{Error, Result};
 
 /// Candidate ids, lon/lat and network node with snap distance.

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::time::Instant;
 
-use geo::{Centroid, Geometry, MultiPolygon, Point};
+use geo::{MultiPolygon, Point};
 use rayon::prelude::*;
 
 use super::catchment::{self, Catchments};
@@ -19,7 +19,7 @@ use crate::graph::snap::{AccessMode, SnapHit, SnapSettings, Snapper, Unreachable
 use crate::graph::{Network, WalkGraph};
 use crate::input::Inputs;
 use crate::model::Status;
-use crate::spatial::{self, LocalProjection};
+use crate::spatial::{self, LocalProjection, representative_point};
 use crate::targets::Targets;
 use crate::timing::StageTime;
 use crate::{Error, Result};
@@ -130,14 +130,6 @@ pub struct Study {
     pub facility_counts_after: Vec<bool>,
     pub timings: Vec<StageTime>,
     pub settings: Settings,
-}
-
-/// A representative point of a geometry (itself for points, else centroid).
-pub fn representative_point(g: &Geometry<f64>) -> Option<Point<f64>> {
-    match g {
-        Geometry::Point(p) => Some(*p),
-        other => other.centroid(),
-    }
 }
 
 /// How many communities lie inside some administrative unit, of how many:

@@ -296,7 +296,7 @@ fn output_crs_warning(formats: &Formats, inputs: &input::Inputs) -> Option<Strin
         .iter()
         .map(|c| &c.geometry)
         .chain(inputs.facilities.iter().map(|f| &f.geometry))
-        .filter_map(study::representative_point)
+        .filter_map(crate::spatial::representative_point)
         .all(|p| crate::crs::out_of_china(p.x(), p.y()));
     outside.then(|| {
         "--output-crs gcj02: the data lie outside mainland China, where GCJ-02 is WGS-84 \
@@ -615,7 +615,10 @@ fn sites(args: SitesArgs) -> Result<()> {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, r)| {
-                    let pt = r.geometry.as_ref().and_then(study::representative_point)?;
+                    let pt = r
+                        .geometry
+                        .as_ref()
+                        .and_then(crate::spatial::representative_point)?;
                     let id = r
                         .fields
                         .iter()

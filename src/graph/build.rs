@@ -4,8 +4,41 @@
 use geo::{Distance, Geodesic, Point};
 use rayon::prelude::*;
 
-use crate::input::osm::RawOsm;
-use crate::input::osm_extract::OsmFeatures;
+/// A way walkers may use, with its direction rules.
+#[derive(Debug, Clone)]
+pub struct WalkWay {
+    /// OSM way id.
+    pub id: i64,
+    /// Where the way's nodes are in [`WalkWays::way_nodes`].
+    pub(crate) nodes_start: u32,
+    pub(crate) nodes_len: u32,
+    /// Walkers may go along the way's node order.
+    pub forward: bool,
+    /// Walkers may go against it.
+    pub backward: bool,
+}
+
+/// The network builder's input: walkable ways whose nodes are positions in
+/// a node table (ids and `[lon, lat]`), as the OSM readers produce them.
+#[derive(Debug, Clone, Copy)]
+pub struct WalkWays<'a> {
+    /// OSM ids of the node table.
+    pub node_ids: &'a [i64],
+    /// `[lon, lat]` of each node of the table.
+    pub node_coords: &'a [[f64; 2]],
+    /// The walkable ways.
+    pub ways: &'a [WalkWay],
+    /// The ways' nodes back to back, as positions in the node table.
+    pub way_nodes: &'a [u32],
+}
+
+impl WalkWays<'_> {
+    /// The nodes of way `w`, as positions in the node table.
+    pub fn nodes(&self, w: &WalkWay) -> &[u32] {
+        let start = w.nodes_start as usize;
+        &self.way_nodes[start..start + w.nodes_len as usize]
+    }
+}
 
 /// One edge of the walking network between two junctions (or way ends).
 #[derive(Debug, Clone, PartialEq)]
@@ -163,14 +196,14 @@ pub fn polyline_length_m(pts: &[[f64; 2]]) -> f64 {
 /// Build the network from walkable ways: a node becomes a graph node where
 /// it ends a way or is used more than once (shared by ways or revisited);
 /// ways are split there into edges. Consecutive duplicate nodes are dropped.
-/// The ways' nodes are positions in `raw.node_ids` ([`OsmFeatures::nodes`]).
-pub fn build_network(raw: &RawOsm, features: &OsmFeatures) -> Network {
-    let ways = &features.walk_ways;
+/// The ways' nodes are positions in the node table ([`WalkWays::nodes`]).
+pub fn build_network(input: &WalkWays<'_>) -> Network {
+    let ways = input.ways;
     const MISSING: u32 = u32::MAX;
     // How often each node is used (way ends count twice): > 1 is a junction.
-    let mut uses: Vec<u8> = vec![0; raw.node_ids.len()];
+    let mut uses: Vec<u8> = vec![0; input.node_ids.len()];
     for w in ways {
-        let r = features.nodes(w);
+        let r = input.nodes(w);
         for (i, &k) in r.iter().enumerate() {
             if (k as usize) < uses.len() {
                 let bump = if i == 0 || i + 1 == r.len() { 2 } else { 1 };
@@ -179,12 +212,12 @@ pub fn build_network(raw: &RawOsm, features: &OsmFeatures) -> Network {
         }
     }
     let mut net = Network::default();
-    let mut index: Vec<u32> = vec![MISSING; raw.node_ids.len()];
+    let mut index: Vec<u32> = vec![MISSING; input.node_ids.len()];
     let mut node_of = |k: u32, net: &mut Network| -> u32 {
         let slot = &mut index[k as usize];
         if *slot == MISSING {
-            net.coords.push(raw.node_coords[k as usize]);
-            net.osm_ids.push(raw.node_ids[k as usize]);
+            net.coords.push(input.node_coords[k as usize]);
+            net.osm_ids.push(input.node_ids[k as usize]);
             *slot = (net.coords.len() - 1) as u32;
         }
         *slot
@@ -192,7 +225,7 @@ pub fn build_network(raw: &RawOsm, features: &OsmFeatures) -> Network {
     let mut nodes: Vec<u32> = Vec::new();
     for w in ways {
         nodes.clear();
-        for &k in features.nodes(w) {
+        for &k in input.nodes(w) {
             if (k as usize) < uses.len() && nodes.last() != Some(&k) {
                 nodes.push(k);
             }
@@ -212,7 +245,7 @@ pub fn build_network(raw: &RawOsm, features: &OsmFeatures) -> Network {
             net.geom.extend(
                 nodes[start..=i]
                     .iter()
-                    .map(|&k| raw.node_coords[k as usize]),
+                    .map(|&k| input.node_coords[k as usize]),
             );
             let geom_end = net.geom.len() as u32;
             net.edges.push(Edge {

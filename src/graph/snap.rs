@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 
 use super::build::{Edge, Network, geodesic_m};
+pub use crate::model::AccessMode;
 use crate::spatial::{
     BoxItem, LocalProjection, SegmentIndex, closest_on_segment, dist, nearest_segment,
 };
@@ -39,16 +40,6 @@ impl Default for SnapSettings {
             max_access_points: 8,
         }
     }
-}
-
-/// How a community polygon is represented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AccessMode {
-    /// Entrances, else boundary points (compounds, parks, school grounds).
-    #[default]
-    Boundary,
-    /// The centroid only (population grid cells, hexagons).
-    Centroid,
 }
 
 /// Where an item touches the network.

@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, InputSpec};
-use crate::graph::snap::AccessMode;
 use crate::graph::{Network, build::build_network};
+use crate::model::AccessMode;
 use crate::model::{AdminUnit, Community, Facility, PopulationSource};
 use crate::timing::StageTime;
 use crate::{Error, Result};
@@ -89,7 +89,7 @@ impl OsmCache {
         raw.keep_only_nodes();
         let features = self.files.get_mut(path).expect("just inserted");
         let t = std::time::Instant::now();
-        let network = build_network(&raw, features);
+        let network = build_network(&features.walk_input(&raw));
         // Nothing else needs the raw elements or the walkable ways.
         drop(raw);
         features.walk_ways = Vec::new();

@@ -22,16 +22,7 @@ use crate::model::{
     AdminUnit, AreaSource, Category, Community, Facility, PopulationSource, Status,
 };
 
-/// A way walkers may use, with its direction rules.
-#[derive(Debug, Clone)]
-pub struct WalkWay {
-    pub id: i64,
-    /// Where the way's nodes are in [`OsmFeatures::walk_nodes`].
-    nodes_start: u32,
-    nodes_len: u32,
-    pub forward: bool,
-    pub backward: bool,
-}
+pub use crate::graph::build::{WalkWay, WalkWays};
 
 /// A residential area from OSM, with its population tag if present.
 #[derive(Debug, Clone)]
@@ -62,6 +53,17 @@ impl OsmFeatures {
     pub fn nodes(&self, w: &WalkWay) -> &[u32] {
         let start = w.nodes_start as usize;
         &self.walk_nodes[start..start + w.nodes_len as usize]
+    }
+
+    /// The walkable ways of this file with the node table of `raw`: the
+    /// network builder's input ([`crate::graph::build::build_network`]).
+    pub fn walk_input<'a>(&'a self, raw: &'a RawOsm) -> WalkWays<'a> {
+        WalkWays {
+            node_ids: &raw.node_ids,
+            node_coords: &raw.node_coords,
+            ways: &self.walk_ways,
+            way_nodes: &self.walk_nodes,
+        }
     }
 }
 

@@ -21,9 +21,10 @@ use plotters::style::FontStyle;
 use super::atomic;
 use super::report::{Lang, tr, trf};
 use crate::analysis::coverage::Target;
-use crate::analysis::study::{Study, representative_point};
+use crate::analysis::study::Study;
 use crate::input::Inputs;
 use crate::spatial::LocalProjection;
+use crate::spatial::representative_point;
 use crate::{Error, Result};
 
 /// Image size in pixels.

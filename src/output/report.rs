@@ -29,10 +29,11 @@ use serde_json::{Value, json};
 use super::atomic;
 use super::map_image::{self, CLASS_COLOURS, minute_class, thousands};
 use crate::analysis::coverage::Target;
-use crate::analysis::study::{Study, representative_point};
+use crate::analysis::study::Study;
 use crate::input::Inputs;
 use crate::model::{Category, PopulationSource};
 use crate::spatial::LocalProjection;
+use crate::spatial::representative_point;
 use crate::{Error, Result};
 
 const LEAFLET_JS: &str = include_str!("../../assets/leaflet/leaflet.js");

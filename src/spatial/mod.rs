@@ -3,8 +3,17 @@
 //! projection centred on the study area (error well under 1 % within a city);
 //! lengths along the network are geodesic (see `graph::build`).
 
+use geo::{Centroid, Geometry, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree, RTreeObject};
+
+/// A representative point of a geometry (itself for points, else centroid).
+pub fn representative_point(g: &Geometry<f64>) -> Option<Point<f64>> {
+    match g {
+        Geometry::Point(p) => Some(*p),
+        other => other.centroid(),
+    }
+}
 
 /// Mean Earth radius in metres (IUGG).
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
