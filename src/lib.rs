@@ -13,10 +13,10 @@
 //! 5. [`output`]: RFC 7946 GeoJSON, CSV tables and the terminal summary,
 //!    written atomically.
 //!
-//! The binary (`src/main.rs`, [`cli`]) is a thin layer over this library.
+//! The binary (`src/main.rs` and its `cli` module, behind the default `cli`
+//! feature) is a thin layer over this library.
 
 pub mod analysis;
-pub mod cli;
 pub mod config;
 pub mod crs;
 pub mod error;
@@ -25,7 +25,6 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod spatial;
-pub mod synth;
 pub mod targets;
 #[cfg(test)]
 mod testing;

@@ -1,13 +1,15 @@
 //! The `fitcircle` binary: parse arguments, run, map errors to exit codes
 //! (0 success, 2 error; a broken pipe on stdout counts as success).
 
+mod cli;
+
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = fitcircle::cli::Cli::parse();
-    match fitcircle::cli::run(cli) {
+    let cli = cli::Cli::parse();
+    match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             if err

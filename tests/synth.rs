@@ -1,17 +1,16 @@
-//! The synthetic city generator (`fitcircle::synth`): a ~50,000-node city is
+//! The synthetic city generator (crate `fitcircle-synth`): a ~50,000-node city is
 //! written as PBF, read back through fitcircle's own reader, extractor and
 //! graph builder, and checked against what the generator promises.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use fitcircle::Error;
 use fitcircle::graph::build::build_network;
 use fitcircle::input::osm::RawOsm;
 use fitcircle::input::osm_extract::{OsmFeatures, category_counts, extract};
 use fitcircle::model::Category;
 use fitcircle::spatial::geodesic_area_m2;
-use fitcircle::synth::{SynthParams, SynthStats, write_city};
+use fitcircle_synth::{City, Element, Meaning, SynthError, SynthParams, SynthStats, TagRules};
 use geo::Centroid;
 
 const TARGET: usize = 50_000;
@@ -24,8 +23,30 @@ fn params(seed: u64) -> SynthParams {
     }
 }
 
+/// fitcircle's own tag rules, so the generator's counts can be checked
+/// against what fitcircle's reader and extractor see.
+struct FitcircleTags;
+
+impl TagRules for FitcircleTags {
+    fn classify(&self, tags: &[(&str, &str)], element: Element) -> Meaning {
+        let (is_way, closed) = match element {
+            Element::Way { closed } => (true, closed),
+            Element::Node | Element::Relation => (false, false),
+        };
+        let m = fitcircle::input::tags::element_meaning(tags, is_way, closed);
+        Meaning {
+            walkable: m.walkable,
+            facility: m.facility,
+            residential: m.residential,
+        }
+    }
+}
+
 fn write(params: &SynthParams, path: &Path) -> SynthStats {
-    write_city(params, path).unwrap_or_else(|e| panic!("write_city: {e}"))
+    let city = City::plan(params).unwrap_or_else(|e| panic!("plan: {e}"));
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    city.write(&FitcircleTags, &mut file)
+        .unwrap_or_else(|e| panic!("write: {e}"))
 }
 
 fn read(path: &Path) -> (RawOsm, OsmFeatures) {
@@ -268,18 +289,19 @@ fn tiny_cities_are_valid() {
 
 #[test]
 fn errors_name_the_problem() {
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("missing-dir").join("city.pbf");
-    match write_city(&SynthParams::default(), &bad) {
-        Err(Error::Write { path, .. }) => assert_eq!(path, bad),
-        other => panic!("expected a write error, got {other:?}"),
-    }
     let polar = SynthParams {
         origin: [0.0, 89.0],
         ..SynthParams::default()
     };
-    assert!(matches!(
-        write_city(&polar, &dir.path().join("p.pbf")),
-        Err(Error::Config { .. })
-    ));
+    match City::plan(&polar) {
+        Err(e @ SynthError::Params(_)) => {
+            assert!(e.to_string().contains("[0, 89]"), "{e}")
+        }
+        other => panic!("expected a parameter error, got {other:?}"),
+    }
+    let off_globe = SynthParams {
+        origin: [200.0, 0.0],
+        ..SynthParams::default()
+    };
+    assert!(matches!(City::plan(&off_globe), Err(SynthError::Params(_))));
 }

@@ -4,13 +4,17 @@
 
 pub mod catchment;
 pub mod coverage;
+pub mod covered_area;
 pub mod gaps;
 pub mod isochrone;
+pub mod placement;
+pub mod scenario;
 pub mod search;
 pub mod sites;
 pub mod siting;
 pub mod straight;
 pub mod study;
 pub mod supply;
+pub mod units;
 pub mod verify;
 pub mod windows;

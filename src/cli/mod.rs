@@ -11,16 +11,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use crate::analysis::gaps;
-use crate::analysis::study::{self, RunOptions};
-use crate::analysis::windows::{self, Window};
-use crate::config::{Config, InputSpec, NetworkSpec};
-use crate::crs::Crs;
-use crate::input;
-use crate::output::report::Lang;
-use crate::output::{self, Formats, OutputOptions, map_image};
-use crate::targets::{Indicators, Targets};
-use crate::timing::{self, StageTime};
+use fitcircle::analysis::gaps;
+use fitcircle::analysis::study::{self, RunOptions};
+use fitcircle::analysis::windows::{self, Window};
+use fitcircle::config::{Config, InputSpec, NetworkSpec};
+use fitcircle::crs::Crs;
+use fitcircle::input;
+use fitcircle::output::report::Lang;
+use fitcircle::output::{self, Formats, OutputOptions, map_image};
+use fitcircle::targets::{Indicators, Targets};
+use fitcircle::timing::{self, StageTime};
 
 /// fitcircle: prove every resident lives within a 15-minute walk of a place
 /// to exercise, and find where they do not.
@@ -296,8 +296,8 @@ fn output_crs_warning(formats: &Formats, inputs: &input::Inputs) -> Option<Strin
         .iter()
         .map(|c| &c.geometry)
         .chain(inputs.facilities.iter().map(|f| &f.geometry))
-        .filter_map(crate::spatial::representative_point)
-        .all(|p| crate::crs::out_of_china(p.x(), p.y()));
+        .filter_map(fitcircle::spatial::representative_point)
+        .all(|p| fitcircle::crs::out_of_china(p.x(), p.y()));
     outside.then(|| {
         "--output-crs gcj02: the data lie outside mainland China, where GCJ-02 is WGS-84 \
          unchanged, so the .gcj02 files repeat the WGS-84 coordinates"
@@ -517,8 +517,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sites(s) => sites(s),
         Command::Synth(a) => {
             let t = Instant::now();
-            let stats = crate::synth::write_city(
-                &crate::synth::SynthParams {
+            let stats = write_synthetic_city(
+                &fitcircle_synth::SynthParams {
                     target_nodes: a.nodes,
                     seed: a.seed,
                     origin: [a.lon, a.lat],
@@ -543,6 +543,45 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// fitcircle's tag rules, for the generator's counts of what fitcircle will
+/// read from the city.
+struct FitcircleTags;
+
+impl fitcircle_synth::TagRules for FitcircleTags {
+    fn classify(
+        &self,
+        tags: &[(&str, &str)],
+        element: fitcircle_synth::Element,
+    ) -> fitcircle_synth::Meaning {
+        use fitcircle_synth::Element;
+        let (is_way, closed) = match element {
+            Element::Way { closed } => (true, closed),
+            Element::Node | Element::Relation => (false, false),
+        };
+        let m = fitcircle::input::tags::element_meaning(tags, is_way, closed);
+        fitcircle_synth::Meaning {
+            walkable: m.walkable,
+            facility: m.facility,
+            residential: m.residential,
+        }
+    }
+}
+
+/// Plan and write a synthetic city (atomically: the file appears only when
+/// complete).
+fn write_synthetic_city(
+    params: &fitcircle_synth::SynthParams,
+    path: &Path,
+) -> Result<fitcircle_synth::SynthStats> {
+    let city = fitcircle_synth::City::plan(params)?;
+    let stats = std::cell::Cell::new(None);
+    fitcircle::output::atomic::write_file(path, &|w| {
+        stats.set(Some(city.write(&FitcircleTags, w)?));
+        Ok(())
+    })?;
+    Ok(stats.take().expect("written"))
+}
+
 fn sites(args: SitesArgs) -> Result<()> {
     let a = &args.common;
     if let Some(n) = a.threads {
@@ -551,7 +590,7 @@ fn sites(args: SitesArgs) -> Result<()> {
             .build_global()
             .context("setting up worker threads")?;
     }
-    let category: crate::model::Category = args
+    let category: fitcircle::model::Category = args
         .category
         .parse()
         .map_err(|e: String| anyhow::anyhow!(e))?;
@@ -618,7 +657,7 @@ fn sites(args: SitesArgs) -> Result<()> {
                     let pt = r
                         .geometry
                         .as_ref()
-                        .and_then(crate::spatial::representative_point)?;
+                        .and_then(fitcircle::spatial::representative_point)?;
                     let id = r
                         .fields
                         .iter()
@@ -636,10 +675,10 @@ fn sites(args: SitesArgs) -> Result<()> {
         None => None,
     };
     let pb = stage(a.quiet, "choosing sites");
-    let plan = crate::analysis::siting::plan(
+    let plan = fitcircle::analysis::siting::plan(
         &inputs,
         &study,
-        &crate::analysis::siting::SiteOptions {
+        &fitcircle::analysis::siting::SiteOptions {
             category,
             count: args.count,
             walk_m,
@@ -650,7 +689,7 @@ fn sites(args: SitesArgs) -> Result<()> {
     );
     pb.finish_and_clear();
     let plan = plan?;
-    std::fs::create_dir_all(&a.out).map_err(|source| crate::Error::Write {
+    std::fs::create_dir_all(&a.out).map_err(|source| fitcircle::Error::Write {
         path: a.out.clone(),
         source,
     })?;
@@ -849,7 +888,7 @@ fn analyze(a: AnalyzeArgs) -> Result<()> {
     let study = study?;
     if let Some(n) = a.check_sample {
         let t = Instant::now();
-        let check = crate::analysis::verify::check_nearest_sample(&study, n);
+        let check = fitcircle::analysis::verify::check_nearest_sample(&study, n);
         eprintln!(
             "check: {} communities' nearest-facility distances recomputed with a plain Dijkstra \
              in {:.1} s: largest difference {:.2e} m, {} mismatches",

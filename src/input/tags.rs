@@ -127,6 +127,32 @@ pub fn is_residential(tags: &Tags) -> bool {
     tags.is("landuse", "residential")
 }
 
+/// What fitcircle's readers make of one element's tags, in one call: a
+/// walkable way (`is_way`), a sports facility it keeps (school grounds
+/// always, other private facilities not), a residential area (`closed`
+/// ways only). The synthetic city generator counts its elements with it.
+pub fn element_meaning(pairs: &[(&str, &str)], is_way: bool, closed: bool) -> ElementMeaning {
+    let list: super::osm::TagList = pairs.iter().copied().collect();
+    let tags = list.view();
+    ElementMeaning {
+        walkable: is_way && foot_access(&tags).is_some(),
+        facility: facility_category(&tags)
+            .is_some_and(|cat| cat == Category::SchoolVenue || !is_private(&tags)),
+        residential: closed && is_residential(&tags),
+    }
+}
+
+/// See [`element_meaning`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ElementMeaning {
+    /// A way walkers may use.
+    pub walkable: bool,
+    /// A sports facility fitcircle keeps.
+    pub facility: bool,
+    /// A residential area (`landuse=residential`, closed way).
+    pub residential: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use super::SynthParams;
 use super::pbf::{MEMBER_WAY, Member, Node, Relation, Tag, Way};
 use super::rng::{SplitMix64, hash, unit};
-use crate::{Error, Result};
+use crate::SynthError;
 
 /// Shape-node slots per street segment (segments use 2-4 of them).
 pub(crate) const K: usize = 4;
@@ -332,16 +332,13 @@ fn cos_taylor(x: f64) -> f64 {
 
 impl Layout {
     /// Plan a city of about `target_nodes` walking-graph nodes.
-    pub(crate) fn new(p: &SynthParams) -> Result<Layout> {
+    pub(crate) fn new(p: &SynthParams) -> Result<Layout, SynthError> {
         let [lon0, lat0] = p.origin;
         if !(-180.0..180.0).contains(&lon0) || !(-80.0..=80.0).contains(&lat0) {
-            return Err(Error::config(
-                "synth",
-                format!(
-                    "origin [{lon0}, {lat0}] is not a longitude in [-180, 180) and a latitude \
+            return Err(SynthError::Params(format!(
+                "origin [{lon0}, {lat0}] is not a longitude in [-180, 180) and a latitude \
                      in [-80, 80]"
-                ),
-            ));
+            )));
         }
         let cells = ((p.target_nodes as f64 / GRAPH_NODES_PER_CELL)
             .sqrt()
@@ -415,14 +412,11 @@ impl Layout {
         let lat_max = lat0 + (height + 100.0) / m_per_lat;
         let lon_max = lon0 + (width + 100.0) / m_per_lon;
         if lat_max > 85.0 || lon_max >= 180.0 {
-            return Err(Error::config(
-                "synth",
-                format!(
-                    "a city of {} nodes from origin [{lon0}, {lat0}] would reach [{lon_max:.3}, \
+            return Err(SynthError::Params(format!(
+                "a city of {} nodes from origin [{lon0}, {lat0}] would reach [{lon_max:.3}, \
                      {lat_max:.3}]; choose an origin further from the pole or the antimeridian",
-                    p.target_nodes
-                ),
-            ));
+                p.target_nodes
+            )));
         }
 
         // Node slots per band: junctions, row shapes, column shapes, ring,

@@ -21,9 +21,7 @@ use std::io::Write;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 
-use crate::input::osm::TagList;
-use crate::input::tags;
-use crate::model::Category;
+use crate::{Element, TagRules};
 
 /// One tag: a static key and a static or owned value.
 pub(crate) type Tag = (&'static str, Cow<'static, str>);
@@ -64,8 +62,8 @@ pub(crate) struct Relation {
     pub tags: Vec<Tag>,
 }
 
-/// What a block holds, counted the way fitcircle's reader and extractor
-/// would see it (same tag rules: [`crate::input::tags`]).
+/// What a block holds, counted the way a reader with the given
+/// [`TagRules`] would see it.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct BlockStats {
     pub nodes: usize,
@@ -101,24 +99,22 @@ impl BlockStats {
         self.bbox[3] = self.bbox[3].max(o.bbox[3]);
     }
 
-    /// Count one tagged element's meaning for fitcircle.
-    fn count_tags(&mut self, t: &[Tag], is_way: bool, closed: bool) {
+    /// Count one tagged element's meaning under `rules`.
+    fn count_tags(&mut self, rules: &dyn TagRules, t: &[Tag], element: Element) {
         if t.is_empty() {
             return;
         }
-        let list: TagList = t.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-        let tags = list.view();
-        if is_way && tags::foot_access(&tags).is_some() {
-            self.walkable_ways += 1;
-        }
-        if let Some(cat) = tags::facility_category(&tags) {
-            if cat == Category::SchoolVenue || !tags::is_private(&tags) {
-                self.facilities += 1;
-            }
-        }
-        if closed && tags::is_residential(&tags) {
+        let list: Vec<(&str, &str)> = t.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        let meaning = rules.classify(&list, element);
+        self.walkable_ways += usize::from(meaning.walkable);
+        self.facilities += usize::from(meaning.facility);
+        if meaning.residential {
             self.residential_areas += 1;
-            if let Some(p) = tags.get("population").and_then(|p| p.parse::<u64>().ok()) {
+            if let Some(p) = list
+                .iter()
+                .find(|(k, _)| *k == "population")
+                .and_then(|(_, p)| p.parse::<u64>().ok())
+            {
                 self.population += p;
             }
         }
@@ -229,7 +225,7 @@ fn primitive_block(stringtable: &[u8], group: &[u8]) -> Vec<u8> {
 // Blocks.
 
 /// Encode nodes (sorted by id) as one `PrimitiveBlock` of `DenseNodes`.
-pub(crate) fn encode_nodes(nodes: &[Node]) -> (Vec<u8>, BlockStats) {
+pub(crate) fn encode_nodes(nodes: &[Node], rules: &dyn TagRules) -> (Vec<u8>, BlockStats) {
     let mut st = BlockStats::empty();
     st.nodes = nodes.len();
     let (table, table_msg) = StringTable::build(nodes.iter().flat_map(|n| tag_strings(&n.tags)));
@@ -255,7 +251,7 @@ pub(crate) fn encode_nodes(nodes: &[Node]) -> (Vec<u8>, BlockStats) {
             }
             put_varint(&mut kv, 0);
         }
-        st.count_tags(&n.tags, false, false);
+        st.count_tags(rules, &n.tags, Element::Node);
     }
     let mut dense = Vec::with_capacity(ids.len() + lats.len() + lons.len() + kv.len() + 32);
     put_packed(&mut dense, 1, &ids);
@@ -281,7 +277,7 @@ fn put_keys_vals(msg: &mut Vec<u8>, table: &StringTable, tags: &[Tag], scratch: 
 }
 
 /// Encode ways (sorted by id) as one `PrimitiveBlock`.
-pub(crate) fn encode_ways(ways: &[Way]) -> (Vec<u8>, BlockStats) {
+pub(crate) fn encode_ways(ways: &[Way], rules: &dyn TagRules) -> (Vec<u8>, BlockStats) {
     let mut st = BlockStats::empty();
     st.ways = ways.len();
     let (table, table_msg) = StringTable::build(ways.iter().flat_map(|w| tag_strings(&w.tags)));
@@ -301,13 +297,13 @@ pub(crate) fn encode_ways(ways: &[Way]) -> (Vec<u8>, BlockStats) {
         put_packed(&mut msg, 8, &scratch);
         put_bytes(&mut group, 3, &msg);
         let closed = w.refs.len() >= 4 && w.refs.first() == w.refs.last();
-        st.count_tags(&w.tags, true, closed);
+        st.count_tags(rules, &w.tags, Element::Way { closed });
     }
     (primitive_block(&table_msg, &group), st)
 }
 
 /// Encode relations (sorted by id) as one `PrimitiveBlock`.
-pub(crate) fn encode_relations(rels: &[Relation]) -> (Vec<u8>, BlockStats) {
+pub(crate) fn encode_relations(rels: &[Relation], rules: &dyn TagRules) -> (Vec<u8>, BlockStats) {
     let mut st = BlockStats::empty();
     st.relations = rels.len();
     let (table, table_msg) = StringTable::build(
@@ -339,7 +335,7 @@ pub(crate) fn encode_relations(rels: &[Relation]) -> (Vec<u8>, BlockStats) {
         }
         put_packed(&mut msg, 10, &scratch);
         put_bytes(&mut group, 4, &msg);
-        st.count_tags(&r.tags, false, false);
+        st.count_tags(rules, &r.tags, Element::Relation);
     }
     (primitive_block(&table_msg, &group), st)
 }

@@ -26,15 +26,64 @@ mod city;
 mod pbf;
 mod rng;
 
-use std::cell::RefCell;
 use std::io::Write;
-use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::Result;
-use crate::output::atomic::write_file;
 use pbf::BlockStats;
+
+/// Why a city cannot be generated.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SynthError {
+    /// The parameters describe a city that cannot be laid out (an origin
+    /// off the globe, or a city that would cross a pole or the antimeridian).
+    #[error("configuration synth: {0}")]
+    Params(String),
+}
+
+/// Which kind of OSM element a set of tags belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Element {
+    /// A node.
+    Node,
+    /// A way; `closed` when its first and last node are the same.
+    Way {
+        /// First node equals last node.
+        closed: bool,
+    },
+    /// A relation.
+    Relation,
+}
+
+/// What a reader makes of one element, for [`SynthStats`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Meaning {
+    /// A way walkers may use.
+    pub walkable: bool,
+    /// A sports facility the reader keeps.
+    pub facility: bool,
+    /// A residential area (its `population` tag is summed).
+    pub residential: bool,
+}
+
+/// The tag rules of the reader the city is made for: the generator counts
+/// what that reader will see (walkable ways, facilities, residential areas)
+/// without depending on it. [`NoRules`] counts nothing.
+pub trait TagRules: Sync {
+    /// The meaning of one element's tags (`(key, value)` in file order).
+    fn classify(&self, tags: &[(&str, &str)], element: Element) -> Meaning;
+}
+
+/// Tag rules that see nothing: only element counts and the box are known.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoRules;
+
+impl TagRules for NoRules {
+    fn classify(&self, _: &[(&str, &str)], _: Element) -> Meaning {
+        Meaning::default()
+    }
+}
 
 /// What city to generate.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +115,7 @@ pub struct SynthStats {
     pub nodes: usize,
     pub ways: usize,
     pub relations: usize,
-    /// Ways walkers may use under fitcircle's tag rules.
+    /// Ways walkers may use under the [`TagRules`] given.
     pub walkable_ways: usize,
     /// Elements fitcircle takes as sports facilities (school grounds
     /// included, private facilities not).
@@ -84,13 +133,19 @@ const PER_BLOCK: usize = 8_000;
 /// Elements generated per chunk of bands, about.
 const CHUNK_ELEMENTS: usize = 160_000;
 
+/// A block encoder with the tag rules its counts use.
+type Encoder<'a, T> = (
+    fn(&[T], &dyn TagRules) -> (Vec<u8>, BlockStats),
+    &'a dyn TagRules,
+);
+
 /// Encode and write the full blocks of `pending` (all of it when `last`),
 /// blocks encoded and compressed in parallel, written in order.
 fn flush<T: Sync>(
     out: &mut dyn Write,
     pending: &mut Vec<T>,
     last: bool,
-    encode: fn(&[T]) -> (Vec<u8>, BlockStats),
+    (encode, rules): Encoder<'_, T>,
     stats: &mut BlockStats,
 ) -> std::io::Result<()> {
     let blocks = if last {
@@ -105,7 +160,7 @@ fn flush<T: Sync>(
     let encoded: Vec<(Vec<u8>, BlockStats)> = pending[..take]
         .par_chunks(PER_BLOCK)
         .map(|chunk| {
-            let (raw, st) = encode(chunk);
+            let (raw, st) = encode(chunk, rules);
             (pbf::file_block("OSMData", &raw), st)
         })
         .collect();
@@ -117,40 +172,60 @@ fn flush<T: Sync>(
     Ok(())
 }
 
-/// Generate the city described by `params` and write it to `path` as an OSM
-/// PBF file (atomically: the file appears only when complete). Errors:
-/// [`crate::Error::Config`] for an origin the city cannot fit at,
-/// [`crate::Error::Write`] when the file cannot be written.
-pub fn write_city(params: &SynthParams, path: &Path) -> Result<SynthStats> {
-    let lay = city::Layout::new(params)?;
-    let stats = RefCell::new(BlockStats::empty());
-    write_file(path, &|w| {
-        *stats.borrow_mut() = write_pbf(&lay, w)?;
-        Ok(())
-    })?;
-    let stats = stats.into_inner();
-    // As PBF readers compute degrees (nanodegrees times 1e-9), so the box
-    // holds the coordinates they return exactly.
-    let deg = |v: i32| 1e-9 * (i64::from(v) * 100) as f64;
-    Ok(SynthStats {
-        nodes: stats.nodes,
-        ways: stats.ways,
-        relations: stats.relations,
-        walkable_ways: stats.walkable_ways,
-        facilities: stats.facilities,
-        residential_areas: stats.residential_areas,
-        population: stats.population,
-        bbox: [
-            deg(stats.bbox[0]),
-            deg(stats.bbox[1]),
-            deg(stats.bbox[2]),
-            deg(stats.bbox[3]),
-        ],
-    })
+/// A planned city: [`City::plan`] checks the parameters, [`City::write`]
+/// streams the PBF file.
+#[derive(Debug)]
+pub struct City {
+    layout: city::Layout,
+}
+
+impl City {
+    /// Plan the city described by `params`. Errors: [`SynthError::Params`]
+    /// for an origin the city cannot fit at.
+    pub fn plan(params: &SynthParams) -> Result<City, SynthError> {
+        Ok(City {
+            layout: city::Layout::new(params)?,
+        })
+    }
+
+    /// Write the city to `out` as an OSM PBF file, counting what a reader
+    /// with `rules` will see. Memory stays proportional to one chunk of
+    /// bands; the same parameters give the same bytes.
+    pub fn write(&self, rules: &dyn TagRules, out: &mut dyn Write) -> std::io::Result<SynthStats> {
+        let stats = write_pbf(&self.layout, rules, out)?;
+        Ok(stats.finish())
+    }
+}
+
+impl BlockStats {
+    fn finish(self) -> SynthStats {
+        // As PBF readers compute degrees (nanodegrees times 1e-9), so the box
+        // holds the coordinates they return exactly.
+        let deg = |v: i32| 1e-9 * (i64::from(v) * 100) as f64;
+        SynthStats {
+            nodes: self.nodes,
+            ways: self.ways,
+            relations: self.relations,
+            walkable_ways: self.walkable_ways,
+            facilities: self.facilities,
+            residential_areas: self.residential_areas,
+            population: self.population,
+            bbox: [
+                deg(self.bbox[0]),
+                deg(self.bbox[1]),
+                deg(self.bbox[2]),
+                deg(self.bbox[3]),
+            ],
+        }
+    }
 }
 
 /// Stream the whole file: header, nodes, ways, relations.
-fn write_pbf(lay: &city::Layout, out: &mut dyn Write) -> std::io::Result<BlockStats> {
+fn write_pbf(
+    lay: &city::Layout,
+    rules: &dyn TagRules,
+    out: &mut dyn Write,
+) -> std::io::Result<BlockStats> {
     out.write_all(&pbf::file_block(
         "OSMHeader",
         &pbf::encode_header(lay.bbox_deg()),
@@ -170,7 +245,13 @@ fn write_pbf(lay: &city::Layout, out: &mut dyn Write) -> std::io::Result<BlockSt
         for p in parts {
             nodes.extend(p);
         }
-        flush(out, &mut nodes, end == bands, pbf::encode_nodes, &mut stats)?;
+        flush(
+            out,
+            &mut nodes,
+            end == bands,
+            (pbf::encode_nodes, rules),
+            &mut stats,
+        )?;
     }
 
     // Ways, band by band, then the ring motorway and the river; relations
@@ -187,14 +268,20 @@ fn write_pbf(lay: &city::Layout, out: &mut dyn Write) -> std::io::Result<BlockSt
             ways.extend(p.ways);
             relations.extend(p.relations);
         }
-        flush(out, &mut ways, false, pbf::encode_ways, &mut stats)?;
+        flush(out, &mut ways, false, (pbf::encode_ways, rules), &mut stats)?;
     }
     ways.extend(lay.global_ways(lay.global_way_base()));
-    flush(out, &mut ways, true, pbf::encode_ways, &mut stats)?;
+    flush(out, &mut ways, true, (pbf::encode_ways, rules), &mut stats)?;
 
     for (k, r) in relations.iter_mut().enumerate() {
         r.id = k as i64 + 1;
     }
-    flush(out, &mut relations, true, pbf::encode_relations, &mut stats)?;
+    flush(
+        out,
+        &mut relations,
+        true,
+        (pbf::encode_relations, rules),
+        &mut stats,
+    )?;
     Ok(stats)
 }

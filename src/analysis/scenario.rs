@@ -1,0 +1,196 @@
+//! Stage 2 of a study, scenarios: which facilities count now and after the
+//! planned projects are built (the one place that decides it), and the
+//! coverage table of each scenario, searched along the network placed in
+//! stage 1 ([`super::placement`]) or measured in straight lines.
+
+use rayon::prelude::*;
+
+use super::coverage::{self, Access, Coverage, CoverageSettings, Source};
+use super::placement::{Distances, Placement};
+use super::straight;
+use crate::graph::snap::Unreachable;
+use crate::input::Inputs;
+use crate::model::{Facility, Status};
+
+/// Which facilities a figure counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// Existing facilities not closed to the public.
+    Now,
+    /// Existing and planned facilities not closed to the public.
+    AfterPlanned,
+}
+
+impl Scenario {
+    /// Does `f` count in this scenario (before asking whether it is
+    /// reachable)?
+    pub fn counts(self, f: &Facility) -> bool {
+        let open = f.open_to_public != Some(false);
+        match self {
+            Scenario::Now => open && f.status == Status::Existing,
+            Scenario::AfterPlanned => open,
+        }
+    }
+
+    /// [`Scenario::counts`] for every facility, in input order.
+    pub fn counted(self, facilities: &[Facility]) -> Vec<bool> {
+        facilities.iter().map(|f| self.counts(f)).collect()
+    }
+}
+
+/// How deep the searches go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Search {
+    /// Nearest distances only: one multi-source search per target.
+    NearestOnly,
+    /// Nearest distances plus every facility-community pair within the
+    /// pair distance (per-facility searches), for catchments and tiers.
+    WithPairs,
+}
+
+/// The coverage of both scenarios.
+#[derive(Debug)]
+pub struct Scenarios {
+    /// Which facilities count now (input order).
+    pub counts_now: Vec<bool>,
+    /// Coverage now.
+    pub now: Coverage,
+    /// Which facilities count after the planned projects.
+    pub counts_after: Vec<bool>,
+    /// Coverage after the planned projects, when there are any.
+    pub after: Option<Coverage>,
+}
+
+/// The coverage searches' sources: each facility's category, whether it
+/// counts (in `counts` and is reachable) and its access nodes.
+pub fn sources(
+    inputs: &Inputs,
+    access: &[Result<Access, Unreachable>],
+    counts: &[bool],
+) -> Vec<Source> {
+    inputs
+        .facilities
+        .iter()
+        .zip(access)
+        .zip(counts)
+        .map(|((f, acc), counts)| Source {
+            category: f.category,
+            counts: *counts && acc.is_ok(),
+            access: acc.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Coverage now and, when some facility is planned, after: on the network,
+/// the "after" table reuses the facility-community pairs of "now" (they do
+/// not depend on which facilities count).
+pub fn compute(
+    inputs: &Inputs,
+    placement: &Placement,
+    settings: CoverageSettings,
+    search: Search,
+) -> Scenarios {
+    let counts_now = Scenario::Now.counted(&inputs.facilities);
+    let counts_after = Scenario::AfterPlanned.counted(&inputs.facilities);
+    let any_planned = inputs
+        .facilities
+        .iter()
+        .any(|f| f.status == Status::Planned);
+    let access = &placement.facility_access;
+    let (now, after) = match &placement.distances {
+        Distances::Network { graph, .. } => {
+            let com_acc: Vec<Access> = placement
+                .community_access
+                .iter()
+                .map(|a| a.clone().unwrap_or_default())
+                .collect();
+            let now_sources = sources(inputs, access, &counts_now);
+            let now = match search {
+                Search::NearestOnly => {
+                    coverage::compute_nearest_only(graph, &now_sources, &com_acc, settings)
+                }
+                Search::WithPairs => coverage::compute(graph, &now_sources, &com_acc, settings),
+            };
+            let after = any_planned.then(|| {
+                let after = sources(inputs, access, &counts_after);
+                match search {
+                    Search::NearestOnly => {
+                        coverage::compute_nearest_only(graph, &after, &com_acc, settings)
+                    }
+                    Search::WithPairs => coverage::compute_with_pairs(
+                        graph,
+                        &after,
+                        &com_acc,
+                        settings,
+                        now.facility_hits.clone(),
+                    ),
+                }
+            });
+            (now, after)
+        }
+        Distances::StraightLine { detour } => {
+            let p = &placement.proj;
+            let projected = |v: &[Option<[f64; 2]>]| -> Vec<Option<[f64; 2]>> {
+                v.par_iter().map(|x| x.map(|q| p.project(q))).collect()
+            };
+            let fp = projected(&placement.facility_points);
+            let cp = projected(&placement.community_points);
+            let run = |counts: &[bool]| {
+                let s = sources(inputs, access, counts);
+                straight::compute(p, &s, &fp, &cp, *detour, settings)
+            };
+            let now = run(&counts_now);
+            let after = any_planned.then(|| run(&counts_after));
+            (now, after)
+        }
+    };
+    Scenarios {
+        counts_now,
+        now,
+        counts_after,
+        after,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AreaSource, Category};
+
+    fn facility(status: Status, open: Option<bool>) -> Facility {
+        Facility {
+            id: "f".into(),
+            name: String::new(),
+            category: Category::FootballPitch,
+            status,
+            area_m2: 800.0,
+            floor_area_m2: 0.0,
+            area_source: AreaSource::Given,
+            opening_hours: None,
+            open_to_public: open,
+            school_id: None,
+            build_year: None,
+            geometry: geo::Point::new(0.0, 0.0).into(),
+            entrances: Vec::new(),
+            note: None,
+            subtype: None,
+            equipment_generation: None,
+        }
+    }
+
+    #[test]
+    fn planned_and_closed_facilities_count_only_where_they_should() {
+        let existing = facility(Status::Existing, None);
+        let planned = facility(Status::Planned, Some(true));
+        let closed = facility(Status::Existing, Some(false));
+        assert!(Scenario::Now.counts(&existing));
+        assert!(!Scenario::Now.counts(&planned));
+        assert!(!Scenario::Now.counts(&closed));
+        assert!(Scenario::AfterPlanned.counts(&existing));
+        assert!(Scenario::AfterPlanned.counts(&planned));
+        assert!(!Scenario::AfterPlanned.counts(&closed));
+        let all = [existing, planned, closed];
+        assert_eq!(Scenario::Now.counted(&all), [true, false, false]);
+        assert_eq!(Scenario::AfterPlanned.counted(&all), [true, true, false]);
+    }
+}
