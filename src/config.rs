@@ -63,7 +63,7 @@ pub struct InputSpec {
     pub path: PathBuf,
     /// CRS of the coordinates: wgs84 (default), gcj02 or bd09.
     #[serde(default)]
-    pub crs: Option<String>,
+    pub crs: Option<Crs>,
     #[serde(default)]
     pub columns: Columns,
     /// Category for every row (when the file has no category column).
@@ -74,7 +74,7 @@ pub struct InputSpec {
     /// Note carried into outputs for these records.
     pub note: Option<String>,
     /// Communities: `centroid` or `boundary` (entrances / boundary points).
-    pub access: Option<String>,
+    pub access: Option<AccessMode>,
     /// Units from OSM: the `admin_level` to use.
     pub admin_level: Option<u8>,
 }
@@ -95,26 +95,14 @@ impl InputSpec {
         }
     }
 
-    /// The parsed CRS (WGS-84 when unset).
-    pub fn crs(&self) -> Result<Crs> {
-        match &self.crs {
-            None => Ok(Crs::Wgs84),
-            Some(s) => s
-                .parse()
-                .map_err(|e: String| Error::config(self.path.display().to_string(), e)),
-        }
+    /// The CRS (WGS-84 when unset).
+    pub fn crs(&self) -> Crs {
+        self.crs.unwrap_or_default()
     }
 
-    /// The parsed access mode (boundary when unset).
-    pub fn access_mode(&self) -> Result<AccessMode> {
-        match self.access.as_deref() {
-            None | Some("boundary") | Some("entrances") => Ok(AccessMode::Boundary),
-            Some("centroid") | Some("centre") | Some("center") => Ok(AccessMode::Centroid),
-            Some(other) => Err(Error::config(
-                self.path.display().to_string(),
-                format!("unknown access mode {other:?}; use \"centroid\" or \"boundary\""),
-            )),
-        }
+    /// The access mode (boundary when unset).
+    pub fn access_mode(&self) -> AccessMode {
+        self.access.unwrap_or_default()
     }
 }
 
@@ -169,19 +157,26 @@ pub struct Settings {
     pub min_open_minutes: u32,
 }
 
-/// Two-step floating catchment variant.
+/// Two-step floating catchment variant; in a config file and on the
+/// command line, any name [`Method::from_str`] accepts.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(try_from = "String")]
 pub enum Method {
     /// Step decay: weight 1 within the catchment (Luo & Wang 2003).
     #[default]
-    #[serde(rename = "2sfca")]
     TwoStep,
     /// Stepped decay in three zones (Luo & Qi 2009).
-    #[serde(rename = "e2sfca")]
     Enhanced,
     /// Gaussian decay to 0 at the catchment edge (Dai 2010).
-    #[serde(rename = "gaussian")]
     Gaussian,
+}
+
+impl TryFrom<String> for Method {
+    type Error = String;
+
+    fn try_from(s: String) -> std::result::Result<Self, Self::Error> {
+        s.parse()
+    }
 }
 
 impl Method {
@@ -196,6 +191,8 @@ impl Method {
 
 impl std::str::FromStr for Method {
     type Err = String;
+
+    /// `2sfca`, `e2sfca`, `gaussian` (or `g2sfca`), case-insensitive.
     fn from_str(s: &str) -> std::result::Result<Self, String> {
         match s.trim().to_ascii_lowercase().as_str() {
             "2sfca" => Ok(Method::TwoStep),

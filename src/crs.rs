@@ -33,7 +33,9 @@ const INVERSE_TOLERANCE_DEG: f64 = 1e-9;
 const MAX_ITERATIONS: usize = 30;
 
 /// A geographic coordinate reference system that input coordinates may be given in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// In a config file, any name [`Crs::from_str`] accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub enum Crs {
     /// WGS-84 (EPSG:4326): GPS, OpenStreetMap, GeoJSON. No conversion needed.
     #[default]
@@ -79,6 +81,14 @@ impl Crs {
 impl fmt::Display for Crs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl TryFrom<String> for Crs {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 

@@ -41,6 +41,19 @@ pub enum Error {
     /// The inputs are readable but cannot support the analysis asked for.
     #[error("{0}")]
     Analysis(String),
+    /// No sports facility was loaded, so there is nothing to measure
+    /// walking distances to; `details` says what was loaded and what is
+    /// missing, one line each.
+    #[error(
+        "{title}: cannot compute walking coverage: no sports facilities were loaded, so every \
+         resident would show as uncovered.\n{details}"
+    )]
+    NoFacilities {
+        /// The study's title.
+        title: String,
+        /// What was loaded, checks, notes and what is missing.
+        details: String,
+    },
 }
 
 impl Error {

@@ -1,20 +1,52 @@
 //! fitcircle: 15-minute walking coverage of sports facilities.
 //!
-//! The pipeline, one folder a stage:
+//! Does every resident live within a 15-minute walk of a place to exercise,
+//! and where not? The library answers stage by stage; each stage is a
+//! function with a typed result that the next one takes.
 //!
-//! 1. [`input`]: read OSM PBF/XML, CSV and GeoJSON into plain [`model`] records,
-//!    converting GCJ-02 / BD-09 coordinates to WGS-84 ([`crs`]).
-//! 2. [`graph`]: build the walking network (foot-access rules, ways split at
-//!    shared nodes), snap facilities and communities onto it, freeze it into
-//!    CSR arrays with `u32` indices.
-//! 3. [`spatial`]: local metric projection and R-trees (`rstar`).
-//! 4. [`analysis`]: bounded multi-source Dijkstra, per-category coverage,
-//!    population-weighted summaries (parallel with `rayon`, deterministic).
-//! 5. [`output`]: RFC 7946 GeoJSON, CSV tables and the terminal summary,
-//!    written atomically.
+//! | stage | function | result |
+//! |---|---|---|
+//! | read | [`load`] (CSV, GeoJSON, OSM PBF / XML; WGS-84, GCJ-02, BD-09) | [`Inputs`] |
+//! | place | [`analysis::placement::place`]: projection, swapped-coordinate check, snapping, the walking graph | [`analysis::placement::Placement`] |
+//! | scenarios | [`analysis::scenario::compute`]: which facilities count now and after the planned projects, coverage of each | [`analysis::scenario::Scenarios`] |
+//! | units | [`analysis::units::assign`], [`analysis::units::summarise_all`] | [`analysis::units::AreaSummary`] per area |
+//! | catchments | [`analysis::catchment::evaluate`]: life-circle tiers, time windows, 2SFCA, per-capita area | [`analysis::catchment::Catchments`] |
+//! | covered areas | [`analysis::covered_area::per_target`]: isochrone polygons | `geo::MultiPolygon` per target |
+//! | assess | [`assess`]: gaps and the 37-indicator scorecard | [`Assessment`] |
+//! | write | [`write_all`]: RFC 7946 GeoJSON, CSV, FlatGeobuf; `output::report` (feature `report`): report.html, map.png | the files written |
+//!
+//! [`run`] chains the analysis stages (place to covered areas) into one
+//! [`Study`]. The modules follow the pipeline and import only downwards:
+//! [`model`] (records) <- [`config`] <- [`input`] -> [`graph`] + [`spatial`]
+//! -> [`analysis`] -> [`output`]; `tests/layers.rs` checks that no module
+//! imports another in a cycle.
+//!
+//! ```
+//! use fitcircle::{Config, run_with_defaults};
+//!
+//! # fn main() -> fitcircle::Result<()> {
+//! let bundle = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/fitcircle.toml");
+//! let inputs = fitcircle::load(&Config::read(bundle.as_ref())?)?;
+//! let study = run_with_defaults(&inputs, &Config::read(bundle.as_ref())?.settings)?;
+//! let all = &study.areas[0]; // the whole area first, then each unit
+//! let any = &all.targets[0]; // "any facility" first, then each category
+//! println!(
+//!     "{:.1} % of {} residents live within a {}-minute walk of a place to exercise",
+//!     100.0 * any.share(),
+//!     all.population,
+//!     study.settings.minutes
+//! );
+//! assert!(any.share() > 0.9);
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! The binary (`src/main.rs` and its `cli` module, behind the default `cli`
-//! feature) is a thin layer over this library.
+//! feature) is a thin layer over this library; with
+//! `default-features = false` none of its crates (clap, anyhow, indicatif)
+//! nor the report's (plotters, png, fonts) are compiled.
+
+#![deny(unsafe_code)]
 
 pub mod analysis;
 pub mod config;
@@ -30,4 +62,9 @@ pub mod targets;
 mod testing;
 pub mod timing;
 
+pub use analysis::gaps::{Assessment, assess};
+pub use analysis::study::{RunOptions, Study, run, run_with_defaults};
+pub use config::{Config, Settings};
 pub use error::{Error, Result};
+pub use input::{Inputs, load};
+pub use output::write_all;

@@ -318,11 +318,45 @@ pub struct AdminUnit {
 }
 
 /// How a community polygon is represented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub enum AccessMode {
     /// Entrances, else boundary points (compounds, parks, school grounds).
     #[default]
     Boundary,
     /// The centroid only (population grid cells, hexagons).
     Centroid,
+}
+
+impl AccessMode {
+    /// The name used in configs and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessMode::Boundary => "boundary",
+            AccessMode::Centroid => "centroid",
+        }
+    }
+}
+
+impl std::str::FromStr for AccessMode {
+    type Err = String;
+
+    /// `boundary` (or `entrances`) and `centroid` (or `centre`, `center`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "boundary" | "entrances" => Ok(AccessMode::Boundary),
+            "centroid" | "centre" | "center" => Ok(AccessMode::Centroid),
+            other => Err(format!(
+                "unknown access mode {other:?}; use \"centroid\" or \"boundary\""
+            )),
+        }
+    }
+}
+
+impl TryFrom<String> for AccessMode {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
 }

@@ -33,6 +33,7 @@ impl StageTime {
 /// where the C library is not glibc.
 pub fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)] // the crate's only unsafe block: an FFI call to glibc
     // SAFETY: malloc_trim only returns unused pages of the allocator's
     // heaps to the kernel; it does not touch live allocations.
     unsafe {

@@ -302,7 +302,8 @@ fn swapped_lonlat_out_of_range() {
     );
 }
 
-// 4. An unknown CRS name.
+// 4. An unknown CRS name: the error names the flag (not one of the files
+// it applies to) and the accepted names, before any file is read.
 #[test]
 fn unknown_crs() {
     let case = Case::new();
@@ -319,10 +320,11 @@ fn unknown_crs() {
         "--crs",
         "utm50",
     ]);
+    assert!(!err.contains("facilities.csv"), "blames a file: {err}");
     assert_mentions(
         &err,
         &[
-            "facilities.csv",
+            "--crs",
             "unknown CRS \"utm50\"",
             "wgs84",
             "gcj02",

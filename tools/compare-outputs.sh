@@ -34,7 +34,7 @@ run_case() {
         if ! cmp -s "$ROOT/$name/a/$f" "$ROOT/$name/b/$f"; then
             echo "  DIFFERS: $name/$f"; diffs=$((diffs + 1))
         fi
-    done < <(cd "$ROOT/$name/a" && find . -type f ! -name stderr.txt | sort)
+    done < <(cd "$ROOT/$name/a" && find . -type f | sort)
     local only
     only=$(diff <(cd "$ROOT/$name/a" && find . -type f | sort) <(cd "$ROOT/$name/b" && find . -type f | sort) || true)
     [ -z "$only" ] || { echo "  file lists differ in $name:"; echo "$only"; diffs=$((diffs + 1)); }

@@ -26,7 +26,6 @@ use super::placement::{self, Distances};
 use super::scenario::{self, Search};
 use super::units;
 use super::windows::Window;
-use crate::Result;
 use crate::config::Settings;
 use crate::graph::snap::Unreachable;
 use crate::graph::{Network, WalkGraph};
@@ -34,6 +33,7 @@ use crate::input::Inputs;
 use crate::spatial::{self, LocalProjection, representative_point};
 use crate::targets::Targets;
 use crate::timing::StageTime;
+use crate::{Error, Result};
 
 pub use super::units::{AreaSummary, TargetSummary};
 
@@ -44,6 +44,29 @@ pub enum Mode {
     Network,
     /// No network: straight line x detour factor (approximate).
     StraightLine { detour: f64 },
+}
+
+impl Study {
+    /// A warning when some facilities' `opening_hours` could not be read
+    /// (they are then treated as hours unknown), naming the first five.
+    pub fn hours_warning(&self) -> Option<String> {
+        let probs = &self.catchments.as_ref()?.hours_problems;
+        if probs.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> = probs
+            .iter()
+            .take(5)
+            .map(|(id, e)| format!("{id} ({e})"))
+            .collect();
+        Some(format!(
+            "{} facilities have opening_hours fitcircle cannot read; they are treated \
+             as hours unknown (always open; school venues outside school hours): {}{}",
+            probs.len(),
+            shown.join("; "),
+            if probs.len() > 5 { "; ..." } else { "" }
+        ))
+    }
 }
 
 impl Mode {
@@ -131,6 +154,57 @@ pub fn communities_inside_units(inputs: &Inputs) -> (usize, usize) {
         .filter(|u| u.is_some())
         .count();
     (inside, points.len())
+}
+
+/// Refuse a study with no sports facility: every resident would show as
+/// uncovered. The error lists what was loaded (and, with units, how many
+/// communities lie inside them: a low share means a wrong CRS setting),
+/// the notes so far and what is missing.
+pub fn require_facilities(inputs: &Inputs, title: &str) -> Result<()> {
+    if !inputs.facilities.is_empty() {
+        return Ok(());
+    }
+    let mut details = format!(
+        "loaded: {} communities ({:.0} people), {} administrative units, {}",
+        inputs.communities.len(),
+        inputs.communities.iter().map(|c| c.population).sum::<f64>(),
+        inputs.units.len(),
+        if inputs.network.is_some() {
+            "a street network"
+        } else {
+            "no street network"
+        }
+    );
+    if !inputs.units.is_empty() {
+        let (inside, n) = communities_inside_units(inputs);
+        details.push_str(&format!(
+            "\ncheck: {inside} of {n} communities ({:.1} %) lie inside the administrative \
+             units (a low share means a wrong CRS setting)",
+            100.0 * inside as f64 / n.max(1) as f64
+        ));
+    }
+    for n in &inputs.notes {
+        details.push_str(&format!("\nnote: {n}"));
+    }
+    details.push_str("\nmissing: sports facilities (add [[facilities]] or --facilities)");
+    if inputs.network.is_none() {
+        details.push_str(
+            "\nmissing: a street network (add [network] path = \"city.osm.pbf\" or \
+             --network); without one, distances are straight lines x the detour factor",
+        );
+    }
+    Err(Error::NoFacilities {
+        title: title.to_string(),
+        details,
+    })
+}
+
+/// The note every output repeats when there is no street network.
+pub fn straight_line_note(detour: f64) -> String {
+    format!(
+        "APPROXIMATE: no street network was given, so walking distances are straight-line \
+         distances x {detour} (detour factor); give [network] or --network for network distances"
+    )
 }
 
 /// Run the whole analysis: coverage, catchments, isochrones, summaries.

@@ -182,6 +182,22 @@ pub fn default_windows() -> Vec<Window> {
     ]
 }
 
+/// The config's `[[windows]]`, or the default windows when it has none.
+/// Errors name the config and the window.
+pub fn from_config(cfg: &crate::config::Config) -> crate::Result<Vec<Window>> {
+    if cfg.windows.is_empty() {
+        return Ok(default_windows());
+    }
+    cfg.windows
+        .iter()
+        .map(|w| {
+            parse_window(&w.name, &w.hours).map_err(|e| {
+                crate::Error::config(cfg.origin.clone(), format!("window {:?}: {e}", w.name))
+            })
+        })
+        .collect()
+}
+
 /// Parse a window from a config string: optional days and at most one time
 /// span, e.g. `Mo-Fr 17:00-22:00`, `Sa,Su 08:00-20:00`, `Fr,Sa 20:00-02:00`,
 /// `Sa` (whole day), `08:00-12:00` (every day), `24/7`. No modifiers, no
@@ -1379,22 +1395,8 @@ mod tests {
         assert!(s.is_open_at(9, 99_999));
     }
 
-    /// SplitMix64: a fixed-seed PRNG, so the fuzz run is reproducible.
-    struct SplitMix(u64);
-
-    impl SplitMix {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    /// The workspace's seeded generator, so the fuzz run is reproducible.
+    use crate::testing::Rng as SplitMix;
 
     #[test]
     fn fuzz_never_panics() {

@@ -276,8 +276,8 @@ mod tests {
     /// The short-segment formula agrees with Karney's geodesic to 1 mm.
     #[test]
     fn fast_geodesic_matches_karney_on_street_segments() {
-        let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
-        let mut next = || rng.next_f64();
+        let mut rng = crate::testing::Rng(0x9e37_79b9_7f4a_7c15);
+        let mut next = || rng.unit();
         for _ in 0..2000 {
             let lat = -70.0 + 140.0 * next();
             let lon = -180.0 + 360.0 * next();

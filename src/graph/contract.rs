@@ -343,12 +343,12 @@ mod tests {
     use super::*;
     use crate::analysis::search::{Scratch, bounded_multi_source};
     use crate::graph::{Edge, Network};
-    use crate::testing::XorShift;
+    use crate::testing::Rng;
 
     /// A random network of chains, junctions, one-way passages, parallel
     /// edges, self-loops and a ring with no junction on it.
     fn network(seed: u64, n: u32) -> Network {
-        let mut rng = XorShift(seed);
+        let mut rng = Rng(seed);
         let mut edges = Vec::new();
         let mut edge = |from: u32, to: u32, len: f64, oneway: bool| {
             edges.push(Edge {
@@ -397,7 +397,7 @@ mod tests {
         for seed in 1..=6u64 {
             let g = WalkGraph::new(network(seed * 0x9E37_79B9, 3000));
             let n = g.node_count();
-            let mut rng = XorShift(seed);
+            let mut rng = Rng(seed);
             let mut sources: Vec<(u32, f64)> = (0..1 + seed as usize * 3)
                 .map(|_| {
                     let v = (rng.next_u64() % n as u64) as u32;

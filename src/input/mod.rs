@@ -201,7 +201,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
     cache.timings.push(StageTime::since("  facilities", t));
     let t = std::time::Instant::now();
     if let Some(spec) = &config.communities {
-        inputs.community_access = spec.access_mode()?;
+        inputs.community_access = spec.access_mode();
         inputs.community_path = Some(spec.path.clone());
         inputs.communities = if is_osm(&spec.path) {
             osm_communities(&mut cache, spec, config, &mut inputs.warnings)?

@@ -436,7 +436,7 @@ mod tests {
     /// sparse, clustered and negative ids, and ids outside the list.
     #[test]
     fn id_index_agrees_with_binary_search() {
-        let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
+        let mut rng = crate::testing::Rng(0x2545_f491_4f6c_dd1d);
         let mut next = move || rng.next_u64();
         let lists: Vec<Vec<i64>> = vec![
             vec![],

@@ -130,7 +130,7 @@ pub(crate) fn read_error(path: &Path, source: std::io::Error) -> Error {
 /// Read a CSV or GeoJSON file into records (geometry converted to WGS-84).
 pub fn read_table(spec: &InputSpec) -> Result<Table> {
     let path = &spec.path;
-    let crs = spec.crs()?;
+    let crs = spec.crs();
     let text = std::fs::read(path).map_err(|source| read_error(path, source))?;
     if text.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::file(

@@ -865,7 +865,7 @@ mod tests {
     /// The fast number writer gives exactly `Display`'s bytes.
     #[test]
     fn write_num_equals_display() {
-        let mut rng = crate::testing::XorShift(0x2545_F491_4F6C_DD1D);
+        let mut rng = crate::testing::Rng(0x2545_F491_4F6C_DD1D);
         let mut vals: Vec<f64> = vec![
             0.0,
             -0.0,
@@ -907,7 +907,7 @@ mod tests {
     /// halves at every place, powers of ten, the f64 edges, and random
     /// values at every scale.
     fn fixed_probe_values() -> Vec<f64> {
-        let mut rng = crate::testing::XorShift(0x9E37_79B9_7F4A_7C15);
+        let mut rng = crate::testing::Rng(0x9E37_79B9_7F4A_7C15);
         let mut vals: Vec<f64> = vec![
             0.0,
             -0.0,

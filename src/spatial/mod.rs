@@ -426,8 +426,8 @@ mod tests {
     /// tile size.
     #[test]
     fn segment_index_nearest_is_exact() {
-        let mut rng = crate::testing::XorShift(0x9E37_79B9_7F4A_7C15);
-        let mut next = move || rng.next_f64();
+        let mut rng = crate::testing::Rng(0x9E37_79B9_7F4A_7C15);
+        let mut next = move || rng.unit();
         let lines: Vec<Vec<[f64; 2]>> = (0..2000)
             .map(|_| {
                 let mut a = [next() * 5000.0, next() * 5000.0];
@@ -508,8 +508,8 @@ mod tests {
     fn segment_distance_matches_rstar_line() {
         use rstar::PointDistance;
         use rstar::primitives::Line;
-        let mut rng = crate::testing::XorShift(0x2545_F491_4F6C_DD1D);
-        let mut next = move || rng.next_f64() * 2000.0 - 1000.0;
+        let mut rng = crate::testing::Rng(0x2545_F491_4F6C_DD1D);
+        let mut next = move || rng.unit() * 2000.0 - 1000.0;
         for k in 0..20_000 {
             let a = [next(), next()];
             let b = if k % 50 == 0 { a } else { [next(), next()] };

@@ -278,14 +278,14 @@ fn grid_lines(seed: u64, axis: u64, n: usize) -> (Vec<f64>, Vec<bool>) {
     let mut art = vec![true];
     let mut base = 0.0;
     while pos.len() < n {
-        let gap = r.range(400.0, 600.0);
+        let gap = r.uniform(400.0, 600.0);
         let k = (gap / 115.0).round().clamp(3.0, 5.0) as usize;
         let spacing = gap / k as f64;
         for m in 1..=k {
             if pos.len() == n {
                 break;
             }
-            let jit = if m < k { r.range(-8.0, 8.0) } else { 0.0 };
+            let jit = if m < k { r.uniform(-8.0, 8.0) } else { 0.0 };
             pos.push(base + m as f64 * spacing + jit);
             art.push(m == k);
         }
@@ -375,16 +375,16 @@ impl Layout {
                 .min_by(|&a, &b| (a as f64 - want).abs().total_cmp(&(b as f64 - want).abs()))
                 .unwrap_or((lo + hi) / 2);
             let mut r = SplitMix64::new(hash(seed, H_RIVER, 0, 0));
-            let corridor = r.range(340.0, 400.0);
+            let corridor = r.uniform(340.0, 400.0);
             let extra = (corridor - (xs[best + 1] - xs[best])).max(0.0);
             for x in xs.iter_mut().skip(best + 1) {
                 *x += extra;
             }
-            let half_width = r.range(30.0, 40.0);
+            let half_width = r.uniform(30.0, 40.0);
             let span = 900.0;
             let amp = (corridor / 2.0 - half_width - 70.0).max(0.0);
             let n_ctrl = (ys[ny - 1] / span) as usize + 3;
-            let ctrl = (0..n_ctrl).map(|_| r.range(-amp, amp)).collect();
+            let ctrl = (0..n_ctrl).map(|_| r.uniform(-amp, amp)).collect();
             Some(River {
                 col: best,
                 mid_x: (xs[best] + xs[best + 1]) / 2.0,
@@ -607,15 +607,15 @@ impl Layout {
     /// curve with a little noise.
     fn shape(&self, a: P, b: P, h: u64) -> (usize, [P; K]) {
         let mut r = SplitMix64::new(h);
-        let n = 2 + r.below(3) as usize;
+        let n = 2 + r.below(3);
         let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
         let len = (dx * dx + dy * dy).sqrt().max(1e-9);
         let perp = [-dy / len, dx / len];
-        let amp = r.range(-5.0, 5.0);
+        let amp = r.uniform(-5.0, 5.0);
         let mut out = [[0.0; 2]; K];
         for (k, o) in out.iter_mut().enumerate().take(n) {
             let t = (k + 1) as f64 / (n + 1) as f64;
-            let off = amp * 4.0 * t * (1.0 - t) + r.range(-1.0, 1.0);
+            let off = amp * 4.0 * t * (1.0 - t) + r.uniform(-1.0, 1.0);
             let p = lerp(a, b, t);
             *o = [p[0] + perp[0] * off, p[1] + perp[1] * off];
         }
@@ -1010,15 +1010,15 @@ impl Layout {
         let y = self.ys[j];
         let xr = river.x_at(y);
         let mut r = SplitMix64::new(hash(self.seed, H_HSEG, c as u64, j as u64));
-        let bank_w = [xr - river.half_width - 4.0, y + r.range(-2.0, 2.0)];
-        let bank_e = [xr + river.half_width + 4.0, y + r.range(-2.0, 2.0)];
+        let bank_w = [xr - river.half_width - 4.0, y + r.uniform(-2.0, 2.0)];
+        let bank_e = [xr + river.half_width + 4.0, y + r.uniform(-2.0, 2.0)];
         let sw = lerp(a, bank_w, 0.5);
         let se = lerp(bank_e, b, 0.5);
         let ids = [0, 1, 2, 3].map(|k| self.h_shape_id(c, j, k));
-        sk.node(ids[0], [sw[0], sw[1] + r.range(-2.0, 2.0)], Vec::new());
+        sk.node(ids[0], [sw[0], sw[1] + r.uniform(-2.0, 2.0)], Vec::new());
         sk.node(ids[1], bank_w, Vec::new());
         sk.node(ids[2], bank_e, Vec::new());
-        sk.node(ids[3], [se[0], se[1] + r.range(-2.0, 2.0)], Vec::new());
+        sk.node(ids[3], [se[0], se[1] + r.uniform(-2.0, 2.0)], Vec::new());
         let class = Seg::Line(self.row_kind[j]);
         sk.way(vec![self.junction_id(c, j), ids[0], ids[1]], || {
             self.seg_tags(class, true, j)
@@ -1065,7 +1065,7 @@ impl Layout {
             .filter_map(|sd| self.side_mid(i, j, sd).map(|(id, p)| (sd, id, p)))
             .collect();
         for k in (1..v.len()).rev() {
-            let m = r.below(k as u64 + 1) as usize;
+            let m = r.below(k + 1);
             v.swap(k, m);
         }
         v
@@ -1099,7 +1099,7 @@ impl Layout {
             gates.push((side, g, gid));
         }
         let ring = self.ring_with_gates(sk, rect, &gates);
-        let density = r.range(20_000.0, 40_000.0);
+        let density = r.uniform(20_000.0, 40_000.0);
         let pop = (rect.w() * rect.h() * density / 1e6).round() as u64;
         sk.way(ring, || {
             vec![
@@ -1117,8 +1117,8 @@ impl Layout {
             let n = 1 + r.below(2);
             for _ in 0..n {
                 let q = [
-                    r.range(rect.x0 + 5.0, rect.x1 - 5.0),
-                    r.range(rect.y0 + 5.0, rect.y1 - 5.0),
+                    r.uniform(rect.x0 + 5.0, rect.x1 - 5.0),
+                    r.uniform(rect.y0 + 5.0, rect.y1 - 5.0),
                 ];
                 sk.add(q, vec![("leisure", s("fitness_station"))]);
             }
@@ -1130,8 +1130,8 @@ impl Layout {
         }
         if r.chance(0.6 * p) {
             let q = [
-                r.range(rect.x0 + 5.0, rect.x1 - 5.0),
-                r.range(rect.y0 + 5.0, rect.y1 - 5.0),
+                r.uniform(rect.x0 + 5.0, rect.x1 - 5.0),
+                r.uniform(rect.y0 + 5.0, rect.y1 - 5.0),
             ];
             sk.add(
                 q,
@@ -1140,8 +1140,8 @@ impl Layout {
         }
         if r.chance(0.3 * p) {
             let q = [
-                r.range(rect.x0 + 5.0, rect.x1 - 5.0),
-                r.range(rect.y0 + 5.0, rect.y1 - 5.0),
+                r.uniform(rect.x0 + 5.0, rect.x1 - 5.0),
+                r.uniform(rect.y0 + 5.0, rect.y1 - 5.0),
             ];
             sk.add(q, vec![("leisure", s("pitch")), ("sport", s("chess"))]);
         }
@@ -1156,7 +1156,7 @@ impl Layout {
             });
         }
         if r.chance(0.25 * p) {
-            let q = [r.range(rect.x0 + 5.0, rect.x1 - 5.0), rect.y0 + 3.0];
+            let q = [r.uniform(rect.x0 + 5.0, rect.x1 - 5.0), rect.y0 + 3.0];
             let gym = r.chance(0.3);
             sk.add(q, {
                 if gym {
@@ -1187,8 +1187,8 @@ impl Layout {
         sk: &mut Sink,
     ) {
         let centre = [
-            rect.cx() + r.range(-0.05, 0.05) * rect.w(),
-            rect.cy() + r.range(-0.05, 0.05) * rect.h(),
+            rect.cx() + r.uniform(-0.05, 0.05) * rect.w(),
+            rect.cy() + r.uniform(-0.05, 0.05) * rect.h(),
         ];
         let cid = sk.add(centre, Vec::new());
         let mut gates = Vec::new();
@@ -1202,7 +1202,10 @@ impl Layout {
             let half = lerp(g, centre, 0.5);
             let station = r.chance(0.5);
             let hid = sk.add(
-                [half[0] + r.range(-3.0, 3.0), half[1] + r.range(-3.0, 3.0)],
+                [
+                    half[0] + r.uniform(-3.0, 3.0),
+                    half[1] + r.uniform(-3.0, 3.0),
+                ],
                 if station {
                     vec![("leisure", s("fitness_station"))]
                 } else {
@@ -1477,7 +1480,7 @@ impl Layout {
     /// A tiny islet in the river with a footpath loop, connected to nothing.
     fn island(&self, j: usize, r: &mut SplitMix64, sk: &mut Sink) {
         let river = self.river.as_ref().expect("river");
-        let y = (self.ys[j] + self.ys[j + 1]) / 2.0 + r.range(-10.0, 10.0);
+        let y = (self.ys[j] + self.ys[j + 1]) / 2.0 + r.uniform(-10.0, 10.0);
         let c = [river.x_at(y), y];
         let rad = river.half_width * 0.5;
         const HEX: [P; 6] = [

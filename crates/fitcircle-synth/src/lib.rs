@@ -24,7 +24,7 @@
 
 mod city;
 mod pbf;
-mod rng;
+pub mod rng;
 
 use std::io::Write;
 

@@ -22,47 +22,70 @@ pub(crate) fn hash(seed: u64, purpose: u64, a: u64, b: u64) -> u64 {
 
 /// A uniform number in [0, 1) from 53 bits of `h`.
 #[inline]
-pub(crate) fn unit(h: u64) -> f64 {
+pub fn unit(h: u64) -> f64 {
     (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// SplitMix64 as a stream.
+/// SplitMix64 as a stream: the seeded generator of the city and of every
+/// randomised test of fitcircle (`SplitMix64(seed)`).
 #[derive(Debug, Clone)]
-pub(crate) struct SplitMix64(u64);
+pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
-    pub(crate) fn new(seed: u64) -> Self {
+    /// A stream from `seed`.
+    pub fn new(seed: u64) -> Self {
         SplitMix64(seed)
     }
 
+    /// The next 64 random bits.
     #[inline]
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(GOLDEN);
         mix(self.0)
     }
 
     /// Uniform in [0, 1).
     #[inline]
-    pub(crate) fn unit(&mut self) -> f64 {
+    pub fn unit(&mut self) -> f64 {
         unit(self.next_u64())
     }
 
     /// Uniform in [lo, hi).
     #[inline]
-    pub(crate) fn range(&mut self, lo: f64, hi: f64) -> f64 {
+    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * self.unit()
     }
 
     /// True with probability `p`.
     #[inline]
-    pub(crate) fn chance(&mut self, p: f64) -> bool {
+    pub fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
     }
 
-    /// Uniform integer in [0, n).
+    /// Uniform integer in [0, n) (0 when n is 0).
     #[inline]
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n.max(1)
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % (n as u64).max(1)) as usize
+    }
+
+    /// Uniform integer in [lo, hi) (hi > lo).
+    #[inline]
+    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo)
+    }
+
+    /// Uniform integer in [0, hi].
+    #[inline]
+    pub fn upto(&mut self, hi: usize) -> usize {
+        (self.next_u64() % (hi as u64 + 1)) as usize
+    }
+
+    /// Shuffle `v` in place (Fisher-Yates).
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = self.below(i + 1);
+            v.swap(i, j);
+        }
     }
 }
 

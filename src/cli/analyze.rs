@@ -1,0 +1,272 @@
+//! `fitcircle analyze`: load, study, assess, write, print.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fitcircle::analysis::gaps::{self, Assessment};
+use fitcircle::analysis::study::{self, RunOptions, Study};
+use fitcircle::input::{self, Inputs};
+use fitcircle::output::report::Lang;
+use fitcircle::output::{self, OutputOptions, map_image};
+use fitcircle::targets::Indicators;
+use fitcircle::timing::{self, StageTime};
+use serde_json::json;
+
+use super::args::AnalyzeArgs;
+use super::print::{self, with_stage};
+use super::run_config::RunConfig;
+use super::{Prepared, prepare};
+
+/// Wall times of the steps after the study, for `--verbose`.
+#[derive(Default)]
+struct Times {
+    indicators: Duration,
+    gaps: Duration,
+    write: Duration,
+    files: Duration,
+    report: Duration,
+    print: Duration,
+}
+
+pub fn run(a: AnalyzeArgs) -> Result<()> {
+    let t0 = Instant::now();
+    let run = RunConfig::from_args(&a.input, &a.settings, &a.output)?;
+    let lang = a
+        .lang
+        .unwrap_or_else(|| Lang::detect(&run.config.name, &run.config.title));
+    let font_warning = load_map_font(&a, lang)?;
+    let Prepared {
+        mut inputs,
+        targets,
+        windows,
+        mut warnings,
+        load_time,
+        load_peak,
+    } = prepare(&run, font_warning.into_iter().collect(), true)?;
+    let options = RunOptions {
+        facility_isochrones: a.isochrones,
+        skip_unions: a.skip_isochrones,
+        coverage_only: a.coverage_only,
+    };
+    let study = with_stage(
+        run.quiet,
+        "analysing: walking network, coverage, catchments, isochrones",
+        || {
+            study::run_taking_network(
+                &mut inputs,
+                &run.config.settings,
+                &targets,
+                &windows,
+                &options,
+            )
+        },
+    )?;
+    if let Some(n) = a.check_sample {
+        check_sample(&inputs, &study, n)?;
+    }
+    let mut times = Times::default();
+    let t = Instant::now();
+    if let Some(w) = study.hours_warning() {
+        print::warnings(run.quiet, std::slice::from_ref(&w));
+        warnings.push(w);
+    }
+    let indicators = match &a.indicators {
+        Some(p) => Indicators::read(p)?,
+        None => Indicators::bundled(),
+    };
+    let figures = match &a.figures {
+        Some(p) => input::read_figures(p)?,
+        None => Default::default(),
+    };
+    times.indicators = t.elapsed();
+    let t = Instant::now();
+    let assessment = with_stage(run.quiet, "assessing gaps and the scorecard", || {
+        gaps::assess(&inputs, &study, &indicators, &figures)
+    });
+    times.gaps = t.elapsed();
+    let t = Instant::now();
+    let written = write(&a, &run, &inputs, &study, &assessment, lang, &mut times)?;
+    times.write = t.elapsed();
+    let t = Instant::now();
+    print_summary(&run, &inputs, &study, &assessment, &written, &warnings)?;
+    times.print = t.elapsed();
+    if run.verbose {
+        let mut stages = vec![StageTime {
+            name: "load",
+            time: load_time,
+            peak_rss: load_peak,
+        }];
+        stages.extend(inputs.timings.iter().cloned());
+        stages.extend(study.timings.iter().cloned());
+        stages.extend(after_study(&times, t0.elapsed()));
+        print::timings(&stages);
+    }
+    // The process exits next and the system takes its memory back in one
+    // go; freeing millions of small allocations one by one first took
+    // 0.3-0.4 s at 2M nodes (BENCHMARKS.md, fifth session).
+    std::mem::forget((inputs, study, assessment));
+    Ok(())
+}
+
+/// Recompute the nearest-facility distance of `n` communities with a plain
+/// Dijkstra; any mismatch is an error.
+fn check_sample(inputs: &Inputs, study: &Study, n: usize) -> Result<()> {
+    let t = Instant::now();
+    let check = fitcircle::analysis::verify::check_nearest_sample(study, n);
+    eprintln!(
+        "check: {} communities' nearest-facility distances recomputed with a plain Dijkstra \
+         in {:.1} s: largest difference {:.2e} m, {} mismatches",
+        check.checked,
+        t.elapsed().as_secs_f64(),
+        check.max_diff_m,
+        check.mismatches.len()
+    );
+    if let Some((c, table, plain)) = check.mismatches.first() {
+        bail!(
+            "check failed: community {} ({}): coverage table {table:?} m, plain Dijkstra \
+             {plain:?} m",
+            c,
+            inputs.communities[*c].id
+        );
+    }
+    Ok(())
+}
+
+/// Write the data files and the report (page + image), which are
+/// independent, side by side.
+fn write(
+    a: &AnalyzeArgs,
+    run: &RunConfig,
+    inputs: &Inputs,
+    study: &Study,
+    assessment: &Assessment,
+    lang: Lang,
+    times: &mut Times,
+) -> Result<Vec<PathBuf>> {
+    let title = run.title();
+    let (files, report) = with_stage(run.quiet, "writing files", || {
+        rayon::join(
+            || {
+                let t = Instant::now();
+                let options = OutputOptions {
+                    network_geojson: a.network_geojson,
+                    export_graph: a.export_graph,
+                    formats: run.formats,
+                };
+                let r = output::write_all(&run.out, &title, inputs, study, assessment, options);
+                (r, t.elapsed())
+            },
+            || {
+                let t = Instant::now();
+                let r = output::report::write_files(
+                    &run.out,
+                    &title,
+                    inputs,
+                    study,
+                    Some(assessment),
+                    lang,
+                );
+                (r, t.elapsed())
+            },
+        )
+    });
+    let (files, files_time) = files;
+    let (report, report_time) = report;
+    times.files = files_time;
+    times.report = report_time;
+    let mut written = files?;
+    written.extend(report?);
+    Ok(written)
+}
+
+/// The summary on stdout: JSON, or the text summary and the files written.
+fn print_summary(
+    run: &RunConfig,
+    inputs: &Inputs,
+    study: &Study,
+    assessment: &Assessment,
+    written: &[PathBuf],
+    warnings: &[String],
+) -> Result<()> {
+    let title = run.title();
+    let cfg = &run.config;
+    if run.json {
+        let mut v = output::summary::json(&title, inputs, study, assessment, written, warnings);
+        v["attribution"] = json!(cfg.attribution);
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+    } else if !run.quiet {
+        let text = output::summary::render(&title, inputs, study, assessment);
+        let mut out = std::io::stdout().lock();
+        write!(out, "{text}")?;
+        writeln!(out)?;
+        for p in written {
+            writeln!(out, "wrote {}", p.display())?;
+        }
+        for line in &cfg.attribution {
+            writeln!(out, "data: {line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The `--verbose` rows of the steps after the study.
+fn after_study(times: &Times, total: Duration) -> Vec<StageTime> {
+    [
+        ("indicators", times.indicators),
+        ("gaps", times.gaps),
+        ("write", times.write),
+        ("  files", times.files),
+        ("  report", times.report),
+        ("print", times.print),
+        ("total", total),
+    ]
+    .into_iter()
+    .map(|(name, time)| StageTime {
+        name,
+        time,
+        // Sub-stages (indented) share their stage's peak.
+        peak_rss: if name.starts_with(' ') {
+            None
+        } else {
+            timing::peak_rss()
+        },
+    })
+    .collect()
+}
+
+/// Load the CJK font for map.png: `--font` / `FITCIRCLE_FONT` (an error
+/// when unusable), else for Chinese labels the first system font found.
+/// Returns a warning when Chinese labels were asked for but no font is
+/// available (the map then stays English).
+fn load_map_font(a: &AnalyzeArgs, lang: Lang) -> Result<Option<String>> {
+    let explicit = a.font.clone().or_else(|| {
+        std::env::var_os("FITCIRCLE_FONT")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    if let Some(p) = explicit {
+        map_image::load_cjk_font(&p).context("--font / FITCIRCLE_FONT")?;
+        return Ok(None);
+    }
+    if lang != Lang::Zh {
+        return Ok(None);
+    }
+    let found = map_image::find_cjk_font();
+    let problem = match &found {
+        Some(p) => map_image::load_cjk_font(p).err().map(|e| e.to_string()),
+        None => Some(format!(
+            "no font with Chinese glyphs found (looked for {})",
+            map_image::CJK_FONT_PATHS.join(", ")
+        )),
+    };
+    Ok(problem.map(|why| {
+        format!(
+            "map.png labels are in English: {why}; install fonts-wqy-microhei or pass \
+             --font FILE (or set FITCIRCLE_FONT)"
+        )
+    }))
+}

@@ -1,0 +1,326 @@
+//! The command line as clap sees it: one struct per subcommand, built from
+//! shared groups (`#[command(flatten)]`), so each subcommand accepts only
+//! the flags it uses. Closed choices are parsed here, into the library's
+//! own types (CRS, access mode, catchment method, language, category).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use fitcircle::config::Method;
+use fitcircle::crs::Crs;
+use fitcircle::model::{AccessMode, Category};
+use fitcircle::output::report::Lang;
+
+/// fitcircle: prove every resident lives within a 15-minute walk of a place
+/// to exercise, and find where they do not.
+#[derive(Debug, Parser)]
+#[command(name = "fitcircle", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Worked examples under `fitcircle analyze --help`.
+const ANALYZE_EXAMPLES: &str = "\
+Examples:
+  # The bundled Helsinki sample; every output in out/
+  fitcircle analyze
+
+  # Porto Alegre, also as FlatGeobuf (communities.fgb, ...), into out/poa
+  fitcircle analyze --bundle porto-alegre --out out/poa --format fgb
+
+  # Your own data; AMap (GCJ-02) communities, a 10-minute walk
+  fitcircle analyze --network city.osm.pbf --facilities gyms.csv \\
+      --communities homes.csv --communities-crs gcj02 --minutes 10
+
+  # Xicheng without a street network (APPROXIMATE), Chinese report and map,
+  # plus GCJ-02 copies of the GeoJSON files for AMap overlays
+  fitcircle analyze --bundle xicheng --facilities venues.csv --facilities-crs gcj02 \\
+      --lang zh --output-crs gcj02
+
+  # The summary as JSON for scripts; CSV without the Excel byte-order mark
+  fitcircle analyze --quiet --json --csv-bom false > summary.json";
+
+/// Worked examples under `fitcircle sites --help`.
+const SITES_EXAMPLES: &str = "\
+Examples:
+  # Five outdoor fitness stations on the bundled Helsinki sample
+  fitcircle sites --category fitness_station --count 5
+
+  # Ten school venues for Porto Alegre, sites also as FlatGeobuf
+  fitcircle sites --bundle porto-alegre --category school_venue --count 10 --format fgb
+
+  # Xicheng (no network: straight lines x 1.3), sites also in GCJ-02 for AMap
+  fitcircle sites --bundle xicheng --category football_pitch --count 5 --output-crs gcj02
+
+  # Choose among your own plots, within the 10-minute tier; JSON on stdout
+  fitcircle sites --category football_pitch --candidates plots.csv --tier 10min --json";
+
+/// Worked examples under `fitcircle synth --help`.
+const SYNTH_EXAMPLES: &str = "\
+Examples:
+  # A city of about 50,000 walking-graph nodes, then its analysis
+  fitcircle synth --nodes 50000 --out city.osm.pbf
+  fitcircle analyze --network city.osm.pbf --facilities city.osm.pbf \\
+      --communities city.osm.pbf
+
+  # Another (but again deterministic) city, south-west corner in Chengdu
+  fitcircle synth --nodes 200000 --seed 7 --lon 104.0 --lat 30.6 --out chengdu.osm.pbf";
+
+/// Worked examples under `fitcircle bundles --help`.
+const BUNDLES_EXAMPLES: &str = "\
+Examples:
+  fitcircle bundles
+  fitcircle analyze --bundle porto-alegre";
+
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
+pub enum Command {
+    /// Walking coverage of sports facilities per community and unit.
+    ///
+    /// With no options it runs the bundled Helsinki sample. Writes GeoJSON,
+    /// CSV, report.html and map.png into --out (see the README for each file).
+    #[command(after_help = ANALYZE_EXAMPLES)]
+    Analyze(AnalyzeArgs),
+    /// Suggest sites for new facilities that newly cover the most residents.
+    ///
+    /// Lazy greedy maximal covering, within 1 - 1/e of the best possible
+    /// choice; writes sites.geojson and sites.csv into --out.
+    #[command(after_help = SITES_EXAMPLES)]
+    Sites(SitesArgs),
+    /// Write a synthetic city as an OSM PBF (for benchmarks and tests).
+    ///
+    /// Deterministic for a seed; streets, steps, a river with few bridges,
+    /// islands, residential compounds with population and entrances, every
+    /// kind of sports facility and schools, unevenly spread.
+    #[command(after_help = SYNTH_EXAMPLES)]
+    Synth(SynthArgs),
+    /// List the bundled data sets.
+    #[command(after_help = BUNDLES_EXAMPLES)]
+    Bundles,
+}
+
+/// `--format`: which vector format to write besides CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// GeoJSON only.
+    #[default]
+    Geojson,
+    /// GeoJSON and, next to each, FlatGeobuf (`communities.fgb`, ...).
+    Fgb,
+}
+
+/// Most worker threads `--threads` accepts.
+pub const MAX_THREADS: usize = 1024;
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number of threads"))?;
+    if (1..=MAX_THREADS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("give 1 to {MAX_THREADS} threads (got {n})"))
+    }
+}
+
+/// The inputs: a bundle, a config file or files, and their CRSs.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Bundled data set under data/ (helsinki, porto-alegre, xicheng).
+    #[arg(long, conflicts_with = "config")]
+    pub bundle: Option<String>,
+    /// A config file (TOML) naming inputs, CRSs and settings.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// OpenStreetMap street network (.osm.pbf or .osm).
+    #[arg(long)]
+    pub network: Option<PathBuf>,
+    /// Facilities: CSV, GeoJSON or OSM (repeatable). Replaces the config's.
+    #[arg(long)]
+    pub facilities: Vec<PathBuf>,
+    /// Residential communities or population cells: CSV, GeoJSON or OSM.
+    #[arg(long)]
+    pub communities: Option<PathBuf>,
+    /// Administrative units (polygons): CSV with WKT or GeoJSON.
+    #[arg(long)]
+    pub units: Option<PathBuf>,
+    /// CRS of every file given on the command line: wgs84, gcj02 or bd09.
+    #[arg(long)]
+    pub crs: Option<Crs>,
+    /// CRS of --communities (overrides --crs).
+    #[arg(long)]
+    pub communities_crs: Option<Crs>,
+    /// CRS of --facilities (overrides --crs).
+    #[arg(long)]
+    pub facilities_crs: Option<Crs>,
+    /// CRS of --units (overrides --crs).
+    #[arg(long)]
+    pub units_crs: Option<Crs>,
+    /// How communities meet the network: centroid or boundary (entrances).
+    #[arg(long)]
+    pub access: Option<AccessMode>,
+    /// Category for every row of --facilities when the file has none.
+    #[arg(long)]
+    pub facilities_category: Option<String>,
+}
+
+/// Settings that override the config's `[settings]`.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Walking time limit in minutes [default: 15].
+    #[arg(long, allow_negative_numbers = true)]
+    pub minutes: Option<f64>,
+    /// Walking speed in km/h [default: 4.0].
+    #[arg(long, allow_negative_numbers = true)]
+    pub speed: Option<f64>,
+    /// Maximum distance from an item to the street network, metres [default: 300].
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_snap: Option<f64>,
+    /// Catchment method for per-capita supply: 2sfca, e2sfca or gaussian.
+    #[arg(long)]
+    pub method: Option<Method>,
+    /// Policy targets file (default: the bundled seeds/targets.toml).
+    #[arg(long)]
+    pub targets: Option<PathBuf>,
+    /// No-network mode: straight-line distance x this factor [default: 1.3].
+    #[arg(long, allow_negative_numbers = true)]
+    pub detour: Option<f64>,
+    /// Worker threads, 1 to 1024 (default: all cores). Output is identical
+    /// for any count.
+    #[arg(long, value_parser = parse_threads)]
+    pub threads: Option<usize>,
+}
+
+/// Where and how the files are written, and what is printed.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output folder.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// Also write FlatGeobuf: `fgb` writes `<name>.fgb` next to each
+    /// `<name>.geojson` (same features, same order; for QGIS and GDAL).
+    #[arg(long, value_enum, default_value_t = Format::Geojson)]
+    pub format: Format,
+    /// Also write every GeoJSON (and .fgb) with coordinates in this CRS,
+    /// named `<name>.<crs>.geojson`, for overlay on Chinese web maps:
+    /// gcj02 (AMap/Gaode, Tencent) or bd09 (Baidu). The WGS-84 files are
+    /// always written; wgs84 adds nothing.
+    #[arg(long, default_value = "wgs84", value_name = "wgs84|gcj02|bd09")]
+    pub output_crs: Crs,
+    /// Start every CSV file with a UTF-8 byte-order mark, so that Excel
+    /// shows Chinese text correctly; `--csv-bom false` for scripts.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "true|false")]
+    pub csv_bom: bool,
+    /// Print the summary as JSON on stdout instead of the text summary
+    /// (printed even with --quiet).
+    #[arg(long)]
+    pub json: bool,
+    /// Print stage timings and warnings in full on stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Print nothing but errors (no summary, warnings or progress spinners).
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+/// Options of `fitcircle analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Also write network.geojson (the walking network's edges).
+    #[arg(long)]
+    pub network_geojson: bool,
+    /// Also write graph_nodes.csv and graph_edges.csv.
+    #[arg(long)]
+    pub export_graph: bool,
+    /// Also write one isochrone polygon per facility into isochrones.geojson
+    /// (the union per category is always written).
+    #[arg(long, conflicts_with = "skip_isochrones")]
+    pub isochrones: bool,
+    /// Skip the isochrone polygons (isochrones.geojson then has no features):
+    /// for very large networks where only the figures are needed.
+    #[arg(long)]
+    pub skip_isochrones: bool,
+    /// Coverage only, for metropolitan networks: nearest-facility distances
+    /// and covered population per category, written to communities.geojson,
+    /// facilities.geojson, summary.csv, gaps and map.png. Skips the
+    /// per-facility searches and everything built on them (counts within the
+    /// walk, tiers, time windows, 2SFCA, per-unit per-capita figures,
+    /// isochrones, report.html).
+    #[arg(long, conflicts_with = "isochrones")]
+    pub coverage_only: bool,
+    /// After the run, recompute the nearest-facility distance of N
+    /// communities (evenly spread) with a plain Dijkstra and compare; a
+    /// mismatch is an error. Used by the scaling benchmark.
+    #[arg(long, value_name = "N")]
+    pub check_sample: Option<usize>,
+    /// Indicator list for the scorecard (default: the bundled seeds/indicators.toml).
+    #[arg(long)]
+    pub indicators: Option<PathBuf>,
+    /// Non-spatial indicator figures, CSV with columns id,value (e.g. 29,5.3).
+    #[arg(long)]
+    pub figures: Option<PathBuf>,
+    /// Language of report.html: zh or en [default: zh for a Chinese data set
+    /// (the xicheng bundle or a title in Chinese), else en].
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// A font with Chinese glyphs (.ttf, .otf or .ttc) for map.png's labels
+    /// with --lang zh [default: $FITCIRCLE_FONT, else the first of the
+    /// usual system paths, e.g. /usr/share/fonts/truetype/wqy/wqy-microhei.ttc].
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+}
+
+/// Options of `fitcircle sites`.
+#[derive(Debug, Args)]
+pub struct SitesArgs {
+    /// Facility category to site (e.g. football_pitch, fitness_station).
+    #[arg(long)]
+    pub category: Category,
+    /// How many sites to suggest.
+    #[arg(long, default_value_t = 5)]
+    pub count: usize,
+    /// Walk within this life-circle tier (5min, 10min, 15min) instead of --minutes.
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// Spacing of generated candidate sites, metres.
+    #[arg(long, default_value_t = 100.0, allow_negative_numbers = true)]
+    pub spacing: f64,
+    /// Candidate sites (CSV or GeoJSON points, e.g. reusable plots) instead of
+    /// generated ones; CRS as --crs.
+    #[arg(long)]
+    pub candidates: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Options of `fitcircle synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Approximate number of walking-graph nodes.
+    #[arg(long, default_value_t = 50_000)]
+    pub nodes: usize,
+    /// Random seed (same seed, same file).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Longitude of the south-west corner.
+    #[arg(long, default_value_t = 116.30, allow_negative_numbers = true)]
+    pub lon: f64,
+    /// Latitude of the south-west corner.
+    #[arg(long, default_value_t = 39.85, allow_negative_numbers = true)]
+    pub lat: f64,
+    /// Output file (.osm.pbf).
+    #[arg(long)]
+    pub out: PathBuf,
+}

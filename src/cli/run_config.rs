@@ -1,0 +1,179 @@
+//! From parsed flags to one validated [`RunConfig`]: the bundle or config
+//! file with the command line's overrides, the output formats and how much
+//! to print. Everything a user can get wrong on the command line fails
+//! here, before any file is read.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use fitcircle::config::{Config, InputSpec, NetworkSpec};
+use fitcircle::crs::Crs;
+use fitcircle::output::Formats;
+
+use super::args::{Format, InputArgs, OutputArgs, SettingsArgs};
+
+/// What one `analyze` or `sites` run reads, writes and prints.
+#[derive(Debug)]
+pub struct RunConfig {
+    /// Inputs and settings, overrides applied and validated.
+    pub config: Config,
+    /// File formats and companions.
+    pub formats: Formats,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Worker threads (`None`: all cores).
+    pub threads: Option<usize>,
+    /// Print nothing but errors.
+    pub quiet: bool,
+    /// Print stage timings.
+    pub verbose: bool,
+    /// The summary as JSON on stdout.
+    pub json: bool,
+}
+
+impl RunConfig {
+    /// Merge the flags into the bundle's or config file's settings.
+    pub fn from_args(
+        input: &InputArgs,
+        settings: &SettingsArgs,
+        output: &OutputArgs,
+    ) -> Result<RunConfig> {
+        let crs = output.output_crs;
+        Ok(RunConfig {
+            config: make_config(input, settings)?,
+            formats: Formats {
+                csv_bom: output.csv_bom,
+                fgb: output.format == Format::Fgb,
+                extra_crs: (crs != Crs::Wgs84).then_some(crs),
+            },
+            out: output.out.clone(),
+            threads: settings.threads,
+            quiet: output.quiet,
+            verbose: output.verbose,
+            json: output.json,
+        })
+    }
+
+    /// The title of outputs: the config's title, else its name.
+    pub fn title(&self) -> String {
+        if self.config.title.is_empty() {
+            self.config.name.clone()
+        } else {
+            self.config.title.clone()
+        }
+    }
+}
+
+/// Where bundles live: `./data`, else the source tree's `data/`.
+pub fn data_dir() -> PathBuf {
+    let local = PathBuf::from("data");
+    if local.join("helsinki").is_dir() {
+        local
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+    }
+}
+
+/// The bundles' folders (those with a `fitcircle.toml`), sorted by name.
+pub fn bundle_names(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("fitcircle.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+fn bundle_config(name: &str) -> Result<PathBuf> {
+    let dir = data_dir();
+    let path = dir.join(name).join("fitcircle.toml");
+    if !path.is_file() {
+        let names = bundle_names(&dir).unwrap_or_default();
+        bail!(
+            "no bundle named {name:?} in {} (available: {})",
+            dir.display(),
+            names.join(", ")
+        );
+    }
+    Ok(path)
+}
+
+fn spec(path: &Path, crs: Option<Crs>) -> InputSpec {
+    let mut s = InputSpec::from_path(path.to_path_buf());
+    s.crs = crs;
+    s
+}
+
+/// The config the run starts from: `--config`, `--bundle`, the files given
+/// on the command line, or the Helsinki bundle.
+fn base_config(a: &InputArgs) -> Result<Config> {
+    let any_files = a.network.is_some()
+        || !a.facilities.is_empty()
+        || a.communities.is_some()
+        || a.units.is_some();
+    Ok(if let Some(p) = &a.config {
+        Config::read(p)?
+    } else if let Some(b) = &a.bundle {
+        Config::read(&bundle_config(b)?)?
+    } else if any_files {
+        Config {
+            origin: "command line".into(),
+            ..Default::default()
+        }
+    } else {
+        Config::read(&bundle_config("helsinki")?)?
+    })
+}
+
+/// Build the run's config from a bundle / config file and the flags.
+fn make_config(a: &InputArgs, s: &SettingsArgs) -> Result<Config> {
+    let mut cfg = base_config(a)?;
+    if let Some(n) = &a.network {
+        cfg.network = Some(NetworkSpec { path: n.clone() });
+    }
+    if !a.facilities.is_empty() {
+        let crs = a.facilities_crs.or(a.crs);
+        cfg.facilities = a
+            .facilities
+            .iter()
+            .map(|p| {
+                let mut s = spec(p, crs);
+                s.category = a.facilities_category.clone();
+                s
+            })
+            .collect();
+    }
+    if let Some(c) = &a.communities {
+        let mut s = spec(c, a.communities_crs.or(a.crs));
+        s.access = a.access;
+        cfg.communities = Some(s);
+        cfg.population = None;
+    } else if let (Some(acc), Some(c)) = (a.access, cfg.communities.as_mut()) {
+        c.access = Some(acc);
+    }
+    if let Some(u) = &a.units {
+        cfg.units = Some(spec(u, a.units_crs.or(a.crs)));
+    }
+    let set = &mut cfg.settings;
+    if let Some(m) = s.minutes {
+        set.minutes = m;
+    }
+    if let Some(v) = s.speed {
+        set.speed_kmh = v;
+    }
+    if let Some(v) = s.max_snap {
+        set.max_snap_m = v;
+    }
+    if let Some(m) = s.method {
+        set.method = m;
+    }
+    if let Some(d) = s.detour {
+        set.detour_factor = d;
+    }
+    if let Some(t) = &s.targets {
+        cfg.targets = Some(t.clone());
+    }
+    cfg.settings.validate("command line")?;
+    Ok(cfg)
+}

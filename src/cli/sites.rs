@@ -1,0 +1,199 @@
+//! `fitcircle sites`: load, study (coverage only as far as siting needs),
+//! choose sites, write, print.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use fitcircle::analysis::siting::{self, SiteOptions, SitePlan as Plan};
+use fitcircle::analysis::study::{self, RunOptions};
+use fitcircle::config::InputSpec;
+use fitcircle::input;
+use fitcircle::output;
+use fitcircle::targets::Targets;
+use serde_json::json;
+
+use super::args::SitesArgs;
+use super::print::with_stage;
+use super::run_config::RunConfig;
+use super::{Prepared, prepare};
+
+/// Smallest spacing of generated candidates, metres: finer grids add
+/// nothing at walking scale and grow as the inverse square.
+const MIN_SPACING_M: f64 = 10.0;
+
+pub fn run(args: SitesArgs) -> Result<()> {
+    let run = RunConfig::from_args(&args.input, &args.settings, &args.output)?;
+    if !(args.spacing.is_finite() && args.spacing >= MIN_SPACING_M) {
+        bail!(
+            "--spacing {}: give at least {MIN_SPACING_M} metres between generated candidate sites",
+            args.spacing
+        );
+    }
+    let Prepared {
+        inputs,
+        targets,
+        windows,
+        warnings,
+        ..
+    } = prepare(&run, Vec::new(), false)?;
+    let walk_m = walk_limit(&args, &run, &targets)?;
+    let options = RunOptions {
+        facility_isochrones: false,
+        skip_unions: true,
+        coverage_only: false,
+    };
+    let study = with_stage(run.quiet, "analysing: walking network and coverage", || {
+        study::run(&inputs, &run.config.settings, &targets, &windows, &options)
+    })?;
+    let candidates = match &args.candidates {
+        Some(p) => Some(read_candidates(p, &args)?),
+        None => None,
+    };
+    let site_options = SiteOptions {
+        category: args.category,
+        count: args.count,
+        walk_m,
+        spacing_m: args.spacing,
+        candidates,
+        max_snap_m: run.config.settings.max_snap_m,
+    };
+    let plan = with_stage(run.quiet, "choosing sites", || {
+        siting::plan(&inputs, &study, &site_options)
+    })?;
+    std::fs::create_dir_all(&run.out).map_err(|source| fitcircle::Error::Write {
+        path: run.out.clone(),
+        source,
+    })?;
+    let written = with_stage(run.quiet, "writing files", || write(&run, &plan))?;
+    if run.json {
+        let mut v = output::sites::json(&plan, &written);
+        v["notes"] = json!(inputs.notes);
+        v["warnings"] = json!(warnings);
+        v["distance_method"] = json!(study.mode.label());
+        v["approximate"] = json!(study.mode.is_approximate());
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+    } else if !run.quiet {
+        print_text(&args, walk_m, &plan, &inputs.notes, &written)?;
+    }
+    Ok(())
+}
+
+/// The walking distance of the demand: the `--tier`'s, else the limit.
+fn walk_limit(args: &SitesArgs, run: &RunConfig, targets: &Targets) -> Result<f64> {
+    let Some(name) = &args.tier else {
+        return Ok(run.config.settings.limit_m());
+    };
+    targets
+        .tier
+        .iter()
+        .find(|t| &t.name == name)
+        .map(|t| t.distance_m)
+        .ok_or_else(|| {
+            let names: Vec<&str> = targets.tier.iter().map(|t| t.name.as_str()).collect();
+            anyhow::anyhow!("unknown tier {name:?}; use one of: {}", names.join(", "))
+        })
+}
+
+/// `--candidates`: each located row's id (or `candidate:N`) and point.
+fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<(String, [f64; 2])>> {
+    let mut spec = InputSpec::from_path(path.to_path_buf());
+    spec.crs = args.input.crs;
+    let table = input::table::read_table(&spec)?;
+    let list: Vec<(String, [f64; 2])> = table
+        .records
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let pt = r
+                .geometry
+                .as_ref()
+                .and_then(fitcircle::spatial::representative_point)?;
+            let id = r
+                .fields
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("id"))
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| format!("candidate:{}", i + 1));
+            Some((id, [pt.x(), pt.y()]))
+        })
+        .collect();
+    if list.is_empty() {
+        bail!("{}: no candidate sites with a location", path.display());
+    }
+    Ok(list)
+}
+
+/// sites.geojson and sites.csv (and their companions).
+fn write(run: &RunConfig, plan: &Plan) -> Result<Vec<PathBuf>> {
+    let mut written = output::write_named(
+        &run.out,
+        "sites.geojson",
+        &|w| output::sites::write_sites_geojson(w, plan),
+        run.formats,
+    )?;
+    written.extend(output::write_named(
+        &run.out,
+        "sites.csv",
+        &|w| output::sites::write_sites_csv(w, plan),
+        run.formats,
+    )?);
+    Ok(written)
+}
+
+/// The text summary: the demand, the method, one row per site.
+fn print_text(
+    args: &SitesArgs,
+    walk_m: f64,
+    plan: &Plan,
+    notes: &[String],
+    written: &[PathBuf],
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "sites for {} within {:.0} m ({} candidates); covered now: {:.0} of {:.0} people",
+        args.category, walk_m, plan.candidates, plan.covered_before, plan.total_population
+    )?;
+    for n in notes {
+        writeln!(out, "note: {n}")?;
+    }
+    writeln!(
+        out,
+        "method: lazy greedy maximal covering (within 1 - 1/e of the best k sites)"
+    )?;
+    writeln!(
+        out,
+        "{:>4} {:<16} {:>12} {:>12} {:>8}",
+        "rank", "site", "new people", "cumulative", "share"
+    )?;
+    for s in &plan.sites {
+        let after = plan.covered_before + s.pick.cumulative_population;
+        writeln!(
+            out,
+            "{:>4} {:<16} {:>12.0} {:>12.0} {:>7.1}%",
+            s.pick.rank,
+            s.id,
+            s.pick.newly_covered_population,
+            s.pick.cumulative_population,
+            if plan.total_population > 0.0 {
+                100.0 * after / plan.total_population
+            } else {
+                0.0
+            }
+        )?;
+    }
+    if plan.sites.len() < args.count {
+        writeln!(
+            out,
+            "(only {} sites add anyone: every reachable resident is covered)",
+            plan.sites.len()
+        )?;
+    }
+    for p in written {
+        writeln!(out, "wrote {}", p.display())?;
+    }
+    Ok(())
+}
