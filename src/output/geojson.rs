@@ -8,6 +8,7 @@ use geo::{Coord, Geometry, LineString, Polygon, Winding, winding_order::WindingO
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use super::format::round;
 use crate::analysis::catchment::Catchments;
 use crate::analysis::coverage::Target;
 use crate::analysis::study::Study;
@@ -16,13 +17,6 @@ use crate::input::Inputs;
 /// Round to 7 decimals (RFC 7946 recommends no more than needed).
 fn r7(x: f64) -> f64 {
     (x * 1e7).round() / 1e7
-}
-
-/// Round to `d` decimals for property values.
-/// Never returns -0.0 (an empty `sum()` of f64 is -0.0 in current Rust).
-pub fn round(x: f64, d: i32) -> f64 {
-    let k = 10f64.powi(d);
-    (x * k).round() / k + 0.0
 }
 
 /// Write `x` exactly as `format!("{x}")` does (shortest round-trip

@@ -7,8 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use super::geojson::round;
-use super::map_image::thousands;
+use super::format::{round, thousands};
 use crate::analysis::coverage::Target;
 use crate::analysis::gaps::Assessment;
 use crate::analysis::study::{AreaSummary, Study};
@@ -392,14 +391,4 @@ pub fn render(title: &str, inputs: &Inputs, study: &Study, a: &Assessment) -> St
         }
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_separator() {
-        assert_eq!(super::thousands(812935.0), "812,935");
-        assert_eq!(super::thousands(999.4), "999");
-        assert_eq!(super::thousands(-1234.0), "-1,234");
-    }
 }
