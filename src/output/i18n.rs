@@ -1,5 +1,5 @@
 //! The labels of report.html and map.png in Chinese or English: [`Lang`],
-//! one table of every label ([`tr`], [`trf`] with `{name}` placeholders)
+//! one table of every label ([`tr`], `trf` with `{name}` placeholders)
 //! and the labels of categories, targets, time windows and tiers.
 
 use std::str::FromStr;

@@ -18,6 +18,7 @@ pub(super) const ERROR_HOOK: &str = include_str!("../../../assets/report/error-h
 /// The page's script: reads the data blocks and draws the map.
 pub(super) const APP_JS: &str = include_str!("../../../assets/report/app.js");
 
+/// Standard base64 (RFC 4648) with padding.
 fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);

@@ -39,6 +39,7 @@ fn text_units(s: &str) -> usize {
         .sum()
 }
 
+/// `s` cut to `max_units` half-width units, with an ellipsis.
 fn truncate_label(s: &str, max_units: usize) -> String {
     if text_units(s) <= max_units {
         return s.to_string();
@@ -191,6 +192,7 @@ pub(super) fn chart_coverage(cx: &Ctx) -> (String, String) {
     (title.to_string(), svg)
 }
 
+/// A bar per area, the whole area first.
 fn unit_share_bars(cx: &Ctx) -> Vec<Bar> {
     let green = "#41ab5d".to_string();
     let mut bars = Vec::new();
@@ -212,6 +214,7 @@ fn unit_share_bars(cx: &Ctx) -> Vec<Bar> {
     bars
 }
 
+/// A bar per target of the whole area.
 fn target_share_bars(cx: &Ctx) -> Vec<Bar> {
     cx.study.areas[0]
         .targets
@@ -229,6 +232,8 @@ fn target_share_bars(cx: &Ctx) -> Vec<Bar> {
         .collect()
 }
 
+/// Outdoor and indoor sports area per resident, per unit, against the
+/// targets (dashed marks).
 pub(super) fn chart_per_capita(cx: &Ctx) -> (String, String) {
     let lang = cx.lang;
     let st = cx.study;
@@ -552,6 +557,7 @@ pub(super) fn chart_histogram(cx: &Ctx) -> (String, String) {
     (title, s)
 }
 
+/// Covered share of the whole area per time window.
 pub(super) fn chart_windows(cx: &Ctx) -> (String, String) {
     let lang = cx.lang;
     let ca = cx.ca;
@@ -587,6 +593,7 @@ pub(super) fn chart_windows(cx: &Ctx) -> (String, String) {
     (title, svg)
 }
 
+/// Share of residents meeting each life-circle tier.
 pub(super) fn chart_tiers(cx: &Ctx) -> (String, String) {
     let lang = cx.lang;
     let ca = cx.ca;

@@ -73,6 +73,9 @@ pub(super) fn network_json(study: &Study) -> String {
     )])
 }
 
+/// Communities with their walk to the nearest facility, minute class,
+/// per-target and per-tier figures and 2SFCA access; points only (and no
+/// lists) above [`COMPACT_COMMUNITIES`].
 pub(super) fn communities_json(cx: &Ctx) -> String {
     let st = cx.study;
     let cov = &st.coverage;
@@ -139,6 +142,8 @@ pub(super) fn communities_json(cx: &Ctx) -> String {
     collection(&feats)
 }
 
+/// Facilities as points, with areas, hours, windows and the residents
+/// within the limit of each counted one.
 pub(super) fn facilities_json(cx: &Ctx) -> String {
     let st = cx.study;
     let limit = st.coverage.settings.limit_m;
@@ -189,6 +194,7 @@ pub(super) fn facilities_json(cx: &Ctx) -> String {
     collection(&feats)
 }
 
+/// The area within the limit of any facility.
 pub(super) fn covered_json(cx: &Ctx) -> String {
     let Some(t) = cx.any else {
         return collection(&[]);
@@ -203,6 +209,8 @@ pub(super) fn covered_json(cx: &Ctx) -> String {
     collection(&[feature(&g, &json!({"target": "any"}))])
 }
 
+/// Unit boundaries with their population, covered share and per-capita
+/// area.
 pub(super) fn units_json(cx: &Ctx) -> String {
     let st = cx.study;
     let ca = cx.ca;
@@ -241,6 +249,9 @@ pub(super) fn units_json(cx: &Ctx) -> String {
     collection(&feats)
 }
 
+/// What the page's script needs besides the layers: its labels (the `js.`
+/// keys), the minute classes with colours, the labels and colours of
+/// categories, targets, tiers, requirements and windows, the attribution.
 pub(super) fn meta_json(cx: &Ctx) -> String {
     let lang = cx.lang;
     let mut t = serde_json::Map::new();

@@ -17,10 +17,10 @@
 //! number of features per layer in `data-layers`, so a headless browser can
 //! check it (tests/browser.rs).
 //!
-//! Here the page is put together; its parts: [`charts`] (SVG), [`tables`]
-//! (tables, scorecard, notes), [`layers`] (the map data as GeoJSON, on
-//! [`geometry`]) and [`assets`] (Leaflet, `assets/report/`). Labels come
-//! from [`crate::output::i18n`], numbers from [`crate::output::format`].
+//! Here the page is put together; its parts: `charts` (SVG), `tables`
+//! (tables, scorecard, notes), `layers` (the map data as GeoJSON, on
+//! `geometry`) and `assets` (Leaflet, `assets/report/`). Labels come from
+//! [`crate::output::i18n`], numbers from [`crate::output::format`].
 
 mod assets;
 mod charts;
@@ -219,6 +219,7 @@ fn map_section(s: &mut String, lang: Lang) {
     );
 }
 
+/// The five charts, each a `<figure>`.
 fn charts_section(s: &mut String, cx: &Ctx) {
     let _ = write!(
         s,
@@ -241,6 +242,7 @@ fn charts_section(s: &mut String, cx: &Ctx) {
     s.push_str("</div></section>\n");
 }
 
+/// The main figures, coverage per target and figures per unit.
 fn tables_section(s: &mut String, cx: &Ctx, title: &str) {
     let _ = writeln!(
         s,

@@ -221,6 +221,7 @@ fn tier_and_window_rows(cx: &Ctx, u: &UnitStats) -> Vec<Row> {
     }
     rows
 }
+/// Facilities and covered residents per target, with a small bar.
 pub(super) fn targets_table(cx: &Ctx) -> String {
     let lang = cx.lang;
     let all = &cx.study.areas[0];
@@ -248,6 +249,7 @@ pub(super) fn targets_table(cx: &Ctx) -> String {
     s
 }
 
+/// Figures per unit, the whole area first; empty without units.
 pub(super) fn units_table(cx: &Ctx) -> String {
     let lang = cx.lang;
     let st = cx.study;
@@ -300,6 +302,8 @@ pub(super) fn units_table(cx: &Ctx) -> String {
     s
 }
 
+/// Definitions, what this run left out or could not read, residents
+/// outside every unit, and the sources.
 pub(super) fn notes_html(cx: &Ctx) -> String {
     let lang = cx.lang;
     let st = cx.study;
