@@ -251,6 +251,49 @@ fn fgb_err<E: fmt::Display>(e: E) -> io::Error {
 /// Only gaps.geojson has such features (district-wide gaps); the metadata
 /// says how many were left out, and the GeoJSON and CSV keep them.
 pub fn write_fgb(w: &mut dyn Write, c: &Collection, layer: &str, crs: Crs) -> io::Result<()> {
+    let (names, types) = columns(c);
+    let metadata = fgb_metadata(c)?;
+    let mut fgb = FgbWriter::create_with_options(
+        layer,
+        collection_geometry_type(c),
+        FgbWriterOptions {
+            write_index: false,
+            detect_type: false,
+            promote_to_multi: false,
+            crs: fgb_crs(crs),
+            metadata: Some(&metadata),
+            ..Default::default()
+        },
+    )
+    .map_err(fgb_err)?;
+    for (name, t) in names.iter().zip(&types) {
+        fgb.add_column(name, *t, |_, col| col.nullable = true);
+    }
+    let mut text = String::new();
+    for f in &c.features {
+        let Some(g) = &f.geometry else { continue };
+        // The closure's argument is flatgeobuf's feature writer (a type the
+        // crate does not export by name).
+        fgb.add_feature_geom(GeomRef(g), |fw| {
+            for (i, (name, t)) in names.iter().zip(&types).enumerate() {
+                let Some((_, v)) = f.properties.iter().find(|(k, _)| k == name) else {
+                    continue;
+                };
+                let Some(value) = column_value(v, *t, &mut text) else {
+                    continue;
+                };
+                // The feature writer only appends bytes; it cannot fail.
+                let _ = fw.property(i, name, &value);
+            }
+        })
+        .map_err(fgb_err)?;
+    }
+    fgb.write(w).map_err(fgb_err)
+}
+
+/// The columns: every property name in the order first seen, typed from
+/// all its values.
+fn columns(c: &Collection) -> (Vec<&str>, Vec<ColumnType>) {
     let mut names: Vec<&str> = Vec::new();
     for f in &c.features {
         for (k, _) in &f.properties {
@@ -270,15 +313,26 @@ pub fn write_fgb(w: &mut dyn Write, c: &Collection, layer: &str, crs: Crs) -> io
             )
         })
         .collect();
+    (names, types)
+}
+
+/// The geometry type shared by every feature with a geometry, else
+/// `Unknown`.
+fn collection_geometry_type(c: &Collection) -> GeometryType {
     let mut gtypes = c
         .features
         .iter()
         .filter_map(|f| f.geometry.as_ref().map(geometry_type));
     let first = gtypes.next();
-    let gtype = match first {
+    match first {
         Some(t) if gtypes.all(|u| u == t) => t,
         _ => GeometryType::Unknown,
-    };
+    }
+}
+
+/// The header's metadata: the collection's top-level members as JSON, and
+/// how many features were left out for having no geometry.
+fn fgb_metadata(c: &Collection) -> io::Result<String> {
     let mut members: serde_json::Map<String, Value> = c.members.iter().cloned().collect();
     let left_out = c.features.iter().filter(|f| f.geometry.is_none()).count();
     if left_out > 0 {
@@ -290,75 +344,46 @@ pub fn write_fgb(w: &mut dyn Write, c: &Collection, layer: &str, crs: Crs) -> io
             )),
         );
     }
-    let metadata = serde_json::to_string(&Value::Object(members)).map_err(fgb_err)?;
+    serde_json::to_string(&Value::Object(members)).map_err(fgb_err)
+}
+
+/// EPSG:4326, or the name of a Chinese offset CRS (no EPSG code exists for
+/// them).
+fn fgb_crs(crs: Crs) -> FgbCrs<'static> {
     let (_, label) = crs_labels(crs);
-    let fgb_crs = match crs {
+    match crs {
         Crs::Wgs84 => FgbCrs {
             code: 4326,
             ..Default::default()
         },
-        // No EPSG code exists for the Chinese offsets.
         _ => FgbCrs {
             code: 0,
             name: Some(label),
             ..Default::default()
         },
-    };
-    let mut fgb = FgbWriter::create_with_options(
-        layer,
-        gtype,
-        FgbWriterOptions {
-            write_index: false,
-            detect_type: false,
-            promote_to_multi: false,
-            crs: fgb_crs,
-            metadata: Some(&metadata),
-            ..Default::default()
-        },
-    )
-    .map_err(fgb_err)?;
-    for (name, t) in names.iter().zip(&types) {
-        fgb.add_column(name, *t, |_, col| col.nullable = true);
     }
-    let mut text = String::new();
-    for f in &c.features {
-        let Some(g) = &f.geometry else { continue };
-        // The closure's argument is flatgeobuf's feature writer (a type the
-        // crate does not export by name).
-        fgb.add_feature_geom(GeomRef(g), |fw| {
-            for (i, (name, t)) in names.iter().zip(&types).enumerate() {
-                let Some((_, v)) = f.properties.iter().find(|(k, _)| k == name) else {
-                    continue;
-                };
-                let value = match (v, *t) {
-                    (Value::Null, _) => continue,
-                    (Value::Bool(b), ColumnType::Bool) => ColumnValue::Bool(*b),
-                    (Value::Number(n), ColumnType::Long) => match n.as_i64() {
-                        Some(x) => ColumnValue::Long(x),
-                        None => continue,
-                    },
-                    (Value::Number(n), ColumnType::Double) => match n.as_f64() {
-                        Some(x) => ColumnValue::Double(x),
-                        None => continue,
-                    },
-                    (Value::String(s), ColumnType::String) => ColumnValue::String(s),
-                    (v, ColumnType::Json) => {
-                        text = v.to_string();
-                        ColumnValue::Json(&text)
-                    }
-                    (Value::String(s), _) => ColumnValue::String(s),
-                    (v, _) => {
-                        text = v.to_string();
-                        ColumnValue::String(&text)
-                    }
-                };
-                // The feature writer only appends bytes; it cannot fail.
-                let _ = fw.property(i, name, &value);
-            }
-        })
-        .map_err(fgb_err)?;
-    }
-    fgb.write(w).map_err(fgb_err)
+}
+
+/// A property value as a value of its column's type; `None` for null or a
+/// number that does not fit. JSON text (objects, arrays, and values that do
+/// not match the column's type) is written into `text`.
+fn column_value<'v>(v: &'v Value, t: ColumnType, text: &'v mut String) -> Option<ColumnValue<'v>> {
+    Some(match (v, t) {
+        (Value::Null, _) => return None,
+        (Value::Bool(b), ColumnType::Bool) => ColumnValue::Bool(*b),
+        (Value::Number(n), ColumnType::Long) => ColumnValue::Long(n.as_i64()?),
+        (Value::Number(n), ColumnType::Double) => ColumnValue::Double(n.as_f64()?),
+        (Value::String(s), ColumnType::String) => ColumnValue::String(s),
+        (v, ColumnType::Json) => {
+            *text = v.to_string();
+            ColumnValue::Json(text)
+        }
+        (Value::String(s), _) => ColumnValue::String(s),
+        (v, _) => {
+            *text = v.to_string();
+            ColumnValue::String(text)
+        }
+    })
 }
 
 #[cfg(test)]

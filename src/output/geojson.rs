@@ -8,6 +8,7 @@ use geo::{Coord, Geometry, LineString, Polygon, Winding, winding_order::WindingO
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use super::format::round;
 use crate::analysis::catchment::Catchments;
 use crate::analysis::coverage::Target;
 use crate::analysis::study::Study;
@@ -16,13 +17,6 @@ use crate::input::Inputs;
 /// Round to 7 decimals (RFC 7946 recommends no more than needed).
 fn r7(x: f64) -> f64 {
     (x * 1e7).round() / 1e7
-}
-
-/// Round to `d` decimals for property values.
-/// Never returns -0.0 (an empty `sum()` of f64 is -0.0 in current Rust).
-pub fn round(x: f64, d: i32) -> f64 {
-    let k = 10f64.powi(d);
-    (x * k).round() / k + 0.0
 }
 
 /// Write `x` exactly as `format!("{x}")` does (shortest round-trip
@@ -465,54 +459,78 @@ fn meta(inputs: &Inputs, study: &Study) -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// The properties of one feature, in order.
+type Props<'a> = Vec<(&'a str, Prop<'a>)>;
+
+/// Column names of communities.geojson that depend on the run, made once
+/// rather than per community.
+struct CommunityKeys {
+    /// Per target: `<t>_m`, `<t>_min`, `<t>_covered`, `<t>_count`.
+    targets: Vec<[String; 4]>,
+    /// Per tier: `tier_<t>_met`, `tier_<t>_missing`.
+    tiers: Vec<[String; 2]>,
+    /// Per time window: `window_<w>_m`, `window_<w>_covered`,
+    /// `window_<w>_sfca_m2pp`.
+    windows: Vec<[String; 3]>,
+}
+
+impl CommunityKeys {
+    fn new(study: &Study) -> CommunityKeys {
+        let targets = study
+            .coverage
+            .targets
+            .iter()
+            .map(|t| {
+                let name = t.name();
+                [
+                    format!("{name}_m"),
+                    format!("{name}_min"),
+                    format!("{name}_covered"),
+                    format!("{name}_count"),
+                ]
+            })
+            .collect();
+        let tiers = study.catchments.as_ref().map_or(Vec::new(), |ca| {
+            ca.tiers
+                .iter()
+                .map(|t| {
+                    [
+                        format!("tier_{}_met", t.name),
+                        format!("tier_{}_missing", t.name),
+                    ]
+                })
+                .collect()
+        });
+        let windows = study.catchments.as_ref().map_or(Vec::new(), |ca| {
+            ca.windows
+                .iter()
+                .map(|wr| {
+                    let n = &wr.window.name;
+                    [
+                        format!("window_{n}_m"),
+                        format!("window_{n}_covered"),
+                        format!("window_{n}_sfca_m2pp"),
+                    ]
+                })
+                .collect()
+        });
+        CommunityKeys {
+            targets,
+            tiers,
+            windows,
+        }
+    }
+}
+
 /// `communities.geojson`: per community, population, per-target nearest
 /// distance (m) and time (min), covered flag and reachable count.
 pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
-    let cov = &study.coverage;
-    let mpm = study.settings.metres_per_minute();
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
-    // Column names, made once rather than per community.
-    let target_keys: Vec<[String; 4]> = cov
-        .targets
-        .iter()
-        .map(|t| {
-            let name = t.name();
-            [
-                format!("{name}_m"),
-                format!("{name}_min"),
-                format!("{name}_covered"),
-                format!("{name}_count"),
-            ]
-        })
-        .collect();
-    let tier_keys: Vec<[String; 2]> = study.catchments.as_ref().map_or(Vec::new(), |ca| {
-        ca.tiers
-            .iter()
-            .map(|t| {
-                [
-                    format!("tier_{}_met", t.name),
-                    format!("tier_{}_missing", t.name),
-                ]
-            })
-            .collect()
-    });
-    let window_keys: Vec<[String; 3]> = study.catchments.as_ref().map_or(Vec::new(), |ca| {
-        ca.windows
-            .iter()
-            .map(|wr| {
-                let n = &wr.window.name;
-                [
-                    format!("window_{n}_m"),
-                    format!("window_{n}_covered"),
-                    format!("window_{n}_sfca_m2pp"),
-                ]
-            })
-            .collect()
-    });
+    let keys = CommunityKeys::new(study);
     let method = study.mode.label();
     fw.features_par(inputs.communities.len(), |i| {
         let c = &inputs.communities[i];
-        let mut props: Vec<(&str, Prop)> = Vec::with_capacity(16 + 4 * target_keys.len());
+        let mut props: Props = Vec::with_capacity(16 + 4 * keys.targets.len());
         props.extend([
             ("id", Prop::Str(&c.id)),
             ("name", Prop::Str(&c.name)),
@@ -525,68 +543,89 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
                 }),
             ),
         ]);
-        match &study.community_access[i] {
-            Ok(acc) => {
-                props.push(("reachable", Prop::Bool(true)));
-                props.push(("unreachable_reason", Value::Null.into()));
-                props.push(("access_points", json!(acc.len()).into()));
-                let snap = acc.iter().map(|a| a.1).fold(f64::INFINITY, f64::min);
-                props.push(("snap_m", Prop::Num(snap, 1)));
-            }
-            Err(e) => {
-                props.push(("reachable", Prop::Bool(false)));
-                props.push(("unreachable_reason", json!(e.reason()).into()));
-                props.push(("access_points", json!(0).into()));
-                props.push(("snap_m", Value::Null.into()));
-            }
-        }
-        for (ti, keys) in target_keys.iter().enumerate() {
-            let d = cov.nearest_m[ti].get(i);
-            props.push((&keys[0], Prop::num(d, 1)));
-            props.push((&keys[1], Prop::num(d.map(|d| d / mpm), 2)));
-            props.push((&keys[2], Prop::Bool(cov.covered(ti, i))));
-            if let Some(n) = cov.count(ti, i) {
-                props.push((&keys[3], json!(n).into()));
-            }
-        }
+        push_access(&mut props, study, i);
+        push_targets(&mut props, study, &keys, i);
         props.push(("distance_method", Prop::Str(&method)));
         if let Some(ca) = &study.catchments {
-            for (t, keys) in ca.tiers.iter().zip(&tier_keys) {
-                props.push((&keys[0], Prop::Bool(t.met[i])));
-                props.push((&keys[1], json!(t.missing[i].join(";")).into()));
-            }
-            props.push(("sfca_method", Prop::Str(ca.method.as_str())));
-            props.push(("sfca_outdoor_m2pp", Prop::Num(ca.sfca_outdoor[i], 4)));
-            props.push(("sfca_indoor_m2pp", Prop::Num(ca.sfca_indoor[i], 4)));
-            props.push(("sfca_total_m2pp", Prop::Num(ca.sfca_total[i], 4)));
-            for (wr, keys) in ca.windows.iter().zip(&window_keys) {
-                let d = wr.nearest_m[i];
-                props.push((&keys[0], Prop::num(d, 1)));
-                props.push((
-                    &keys[1],
-                    json!(d.is_some_and(|d| d <= cov.settings.limit_m)).into(),
-                ));
-                props.push((&keys[2], Prop::Num(wr.sfca_total[i], 4)));
-            }
-            match &ca.new_check[i] {
-                Some(n) => {
-                    props.push(("new_community", Prop::Bool(true)));
-                    props.push(("new_outdoor_m2pp", Prop::Num(n.outdoor_per_person, 4)));
-                    props.push(("new_indoor_m2pp", Prop::Num(n.indoor_per_person, 4)));
-                    props.push(("new_meets_target", Prop::Bool(n.met)));
-                }
-                None => {
-                    props.push(("new_community", Prop::Bool(false)));
-                    props.push(("new_outdoor_m2pp", Value::Null.into()));
-                    props.push(("new_indoor_m2pp", Value::Null.into()));
-                    props.push(("new_meets_target", Value::Null.into()));
-                }
-            }
+            push_catchment(&mut props, ca, &keys, study.coverage.settings.limit_m, i);
         }
         props.push(("build_year", json!(c.build_year).into()));
         (Some(&c.geometry), props)
     })?;
     fw.finish()
+}
+
+/// Whether community `i` is on the network, and how it was attached.
+fn push_access(props: &mut Props, study: &Study, i: usize) {
+    match &study.community_access[i] {
+        Ok(acc) => {
+            props.push(("reachable", Prop::Bool(true)));
+            props.push(("unreachable_reason", Value::Null.into()));
+            props.push(("access_points", json!(acc.len()).into()));
+            let snap = acc.iter().map(|a| a.1).fold(f64::INFINITY, f64::min);
+            props.push(("snap_m", Prop::Num(snap, 1)));
+        }
+        Err(e) => {
+            props.push(("reachable", Prop::Bool(false)));
+            props.push(("unreachable_reason", json!(e.reason()).into()));
+            props.push(("access_points", json!(0).into()));
+            props.push(("snap_m", Value::Null.into()));
+        }
+    }
+}
+
+/// Per target: the nearest facility in metres and minutes, covered, and
+/// how many are within the limit (when counted).
+fn push_targets<'a>(props: &mut Props<'a>, study: &Study, keys: &'a CommunityKeys, i: usize) {
+    let cov = &study.coverage;
+    let mpm = study.settings.metres_per_minute();
+    for (ti, keys) in keys.targets.iter().enumerate() {
+        let d = cov.nearest_m[ti].get(i);
+        props.push((&keys[0], Prop::num(d, 1)));
+        props.push((&keys[1], Prop::num(d.map(|d| d / mpm), 2)));
+        props.push((&keys[2], Prop::Bool(cov.covered(ti, i))));
+        if let Some(n) = cov.count(ti, i) {
+            props.push((&keys[3], json!(n).into()));
+        }
+    }
+}
+
+/// Tiers met, 2SFCA access, time windows and the new-community check.
+fn push_catchment<'a>(
+    props: &mut Props<'a>,
+    ca: &'a Catchments,
+    keys: &'a CommunityKeys,
+    limit_m: f64,
+    i: usize,
+) {
+    for (t, keys) in ca.tiers.iter().zip(&keys.tiers) {
+        props.push((&keys[0], Prop::Bool(t.met[i])));
+        props.push((&keys[1], json!(t.missing[i].join(";")).into()));
+    }
+    props.push(("sfca_method", Prop::Str(ca.method.as_str())));
+    props.push(("sfca_outdoor_m2pp", Prop::Num(ca.sfca_outdoor[i], 4)));
+    props.push(("sfca_indoor_m2pp", Prop::Num(ca.sfca_indoor[i], 4)));
+    props.push(("sfca_total_m2pp", Prop::Num(ca.sfca_total[i], 4)));
+    for (wr, keys) in ca.windows.iter().zip(&keys.windows) {
+        let d = wr.nearest_m[i];
+        props.push((&keys[0], Prop::num(d, 1)));
+        props.push((&keys[1], json!(d.is_some_and(|d| d <= limit_m)).into()));
+        props.push((&keys[2], Prop::Num(wr.sfca_total[i], 4)));
+    }
+    match &ca.new_check[i] {
+        Some(n) => {
+            props.push(("new_community", Prop::Bool(true)));
+            props.push(("new_outdoor_m2pp", Prop::Num(n.outdoor_per_person, 4)));
+            props.push(("new_indoor_m2pp", Prop::Num(n.indoor_per_person, 4)));
+            props.push(("new_meets_target", Prop::Bool(n.met)));
+        }
+        None => {
+            props.push(("new_community", Prop::Bool(false)));
+            props.push(("new_outdoor_m2pp", Value::Null.into()));
+            props.push(("new_indoor_m2pp", Value::Null.into()));
+            props.push(("new_meets_target", Value::Null.into()));
+        }
+    }
 }
 
 /// `facilities.geojson`: facilities with category, areas, status and

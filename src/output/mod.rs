@@ -6,8 +6,11 @@
 //! so that Excel reads Chinese text correctly.
 
 pub mod atomic;
+pub mod classes;
 pub mod derived;
+pub mod format;
 pub mod geojson;
+pub mod i18n;
 pub mod map_image;
 pub mod report;
 pub mod scorecard;

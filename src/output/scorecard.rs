@@ -5,7 +5,8 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::geojson::{FeatureWriter, round};
+use super::format::round;
+use super::geojson::FeatureWriter;
 use crate::analysis::gaps::Assessment;
 use crate::input::Inputs;
 

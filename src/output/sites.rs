@@ -6,7 +6,8 @@ use std::io::{self, Write};
 use geo::{Geometry, Point};
 use serde_json::{Value, json};
 
-use super::geojson::{FeatureWriter, round};
+use super::format::round;
+use super::geojson::FeatureWriter;
 use crate::analysis::siting::SitePlan;
 
 fn share(plan: &SitePlan, people: f64) -> f64 {

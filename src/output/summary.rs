@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use super::geojson::round;
-use super::map_image::thousands;
+use super::format::{round, thousands};
+use crate::analysis::catchment::{Catchments, UnitStats};
 use crate::analysis::coverage::Target;
 use crate::analysis::gaps::Assessment;
 use crate::analysis::study::{AreaSummary, Study};
@@ -215,9 +215,30 @@ pub fn json(
     })
 }
 
-/// Render the summary as text.
+/// Render the summary as text: the method, the headline, the inputs, the
+/// targets, per-capita area, tiers and windows, and the units.
 pub fn render(title: &str, inputs: &Inputs, study: &Study, a: &Assessment) -> String {
     let mut s = String::new();
+    method_line(&mut s, title, study);
+    headline(&mut s, inputs, study, a);
+    inputs_lines(&mut s, inputs, study);
+    targets_table(&mut s, study);
+    if let Some((ca, all_u)) = study
+        .catchments
+        .as_ref()
+        .and_then(|ca| ca.units.first().map(|u| (ca, u)))
+    {
+        per_capita_lines(&mut s, study, ca, all_u);
+        tier_and_window_lines(&mut s, ca, all_u);
+    }
+    if study.areas.len() > 1 {
+        units_table(&mut s, inputs, study);
+    }
+    s
+}
+
+/// The title, the walking limit and how distances were measured.
+fn method_line(s: &mut String, title: &str, study: &Study) {
     let st = &study.settings;
     let _ = writeln!(
         s,
@@ -231,7 +252,11 @@ pub fn render(title: &str, inputs: &Inputs, study: &Study, a: &Assessment) -> St
             "over the street network"
         }
     );
-    headline(&mut s, inputs, study, a);
+}
+
+/// The network, facilities and communities (with those not on the
+/// network), and the notes of the run.
+fn inputs_lines(s: &mut String, inputs: &Inputs, study: &Study) {
     let unreach_c = study.community_access.iter().filter(|a| a.is_err()).count();
     let unreach_f = study.facility_access.iter().filter(|a| a.is_err()).count();
     let all = &study.areas[0];
@@ -263,13 +288,17 @@ pub fn render(title: &str, inputs: &Inputs, study: &Study, a: &Assessment) -> St
     for n in &inputs.notes {
         let _ = writeln!(s, "note: {n}");
     }
+}
+
+/// Coverage of the whole area per target.
+fn targets_table(s: &mut String, study: &Study) {
     let _ = writeln!(s);
     let _ = writeln!(
         s,
         "{:<18} {:>10} {:>12} {:>12} {:>9}",
         "target", "facilities", "population", "covered", "share"
     );
-    for t in &all.targets {
+    for t in &study.areas[0].targets {
         let _ = writeln!(
             s,
             "{:<18} {:>10} {:>12} {:>12} {:>8.1}%",
@@ -280,126 +309,119 @@ pub fn render(title: &str, inputs: &Inputs, study: &Study, a: &Assessment) -> St
             100.0 * t.share()
         );
     }
-    if let Some((ca, all_u)) = study
-        .catchments
-        .as_ref()
-        .and_then(|ca| ca.units.first().map(|u| (ca, u)))
-    {
-        let pc = &study.targets.per_capita;
-        let _ = writeln!(s);
-        let _ = writeln!(
-            s,
-            "per-capita sports area (existing facilities open to the public; parks count {:.0} %):",
-            100.0 * crate::analysis::catchment::PARK_SPORTS_SHARE
-        );
-        let _ = writeln!(
-            s,
-            "  outdoor land {:.2} m2/person (target {} for new areas), indoor floor {:.2} m2/person \
-             (target {}), total {:.2} m2/person",
-            all_u.per_capita.outdoor_per_person(),
-            pc.outdoor_m2_per_person,
-            all_u.per_capita.indoor_per_person(),
-            pc.indoor_m2_per_person,
-            all_u.per_capita.total_per_person()
-        );
-        if !pc.reference.is_empty() {
-            let refs: Vec<String> = pc
-                .reference
-                .iter()
-                .map(|r| format!("{} {}", r.label, r.m2_per_person))
-                .collect();
-            let _ = writeln!(
-                s,
-                "  for comparison (city-wide, m2/person): {}",
-                refs.join(", ")
-            );
-        }
-        let _ = writeln!(
-            s,
-            "  {} within the {:.0} m catchment: mean {:.2} m2/person, {:.1} % of residents below \
-             the {}/{} target, Gini {:.2}",
-            ca.method.as_str(),
-            ca.catchment_m,
-            all_u.sfca_total_mean,
-            100.0 * all_u.share_below_target + 0.0,
-            pc.outdoor_m2_per_person,
-            pc.indoor_m2_per_person,
-            all_u.gini_total
-        );
-        if all_u.new_communities > 0 {
-            let _ = writeln!(
-                s,
-                "  new communities (built {} or later): {}, of which {} below the target",
-                pc.new_build_year, all_u.new_communities, all_u.new_communities_below
-            );
-        }
-        let _ = writeln!(s);
-        let _ = writeln!(
-            s,
-            "life-circle tiers (share of residents with every required facility):"
-        );
-        for (t, share) in ca.tiers.iter().zip(&all_u.tier_share) {
-            let _ = writeln!(
-                s,
-                "  {:<6} {:>5.0} m {:>8.1}%",
-                t.name,
-                t.distance_m,
-                100.0 * share
-            );
-        }
-        let _ = writeln!(
-            s,
-            "coverage by time window (any facility open in the window):"
-        );
-        for (wr, share) in ca.windows.iter().zip(&all_u.window_share) {
-            let _ = writeln!(s, "  {:<40} {:>8.1}%", wr.window.to_string(), 100.0 * share);
-        }
-    }
-    if study.areas.len() > 1 {
-        let _ = writeln!(s);
-        let _ = writeln!(
-            s,
-            "{:<28} {:>12} {:>12} {:>9}",
-            "unit (any facility)", "population", "covered", "share"
-        );
-        for a in &study.areas[1..] {
-            let name = a.unit.map(|u| inputs.units[u].name.as_str()).unwrap_or("");
-            if let Some(t) = a.targets.first() {
-                let _ = writeln!(
-                    s,
-                    "{:<28} {:>12} {:>12} {:>8.1}%",
-                    name,
-                    thousands(t.population),
-                    thousands(t.covered_population),
-                    100.0 * t.share()
-                );
-            }
-        }
-        let outside: f64 = inputs
-            .communities
-            .iter()
-            .zip(&study.community_unit)
-            .filter(|(_, u)| u.is_none())
-            .map(|(c, _)| c.population)
-            .sum();
-        if outside > 0.0 {
-            let _ = writeln!(
-                s,
-                "{:<28} {:>12}",
-                "(outside every unit)",
-                thousands(outside)
-            );
-        }
-    }
-    s
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_separator() {
-        assert_eq!(super::thousands(812935.0), "812,935");
-        assert_eq!(super::thousands(999.4), "999");
-        assert_eq!(super::thousands(-1234.0), "-1,234");
+/// Per-capita sports area against the targets, and 2SFCA access.
+fn per_capita_lines(s: &mut String, study: &Study, ca: &Catchments, all_u: &UnitStats) {
+    let pc = &study.targets.per_capita;
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "per-capita sports area (existing facilities open to the public; parks count {:.0} %):",
+        100.0 * crate::analysis::catchment::PARK_SPORTS_SHARE
+    );
+    let _ = writeln!(
+        s,
+        "  outdoor land {:.2} m2/person (target {} for new areas), indoor floor {:.2} m2/person \
+         (target {}), total {:.2} m2/person",
+        all_u.per_capita.outdoor_per_person(),
+        pc.outdoor_m2_per_person,
+        all_u.per_capita.indoor_per_person(),
+        pc.indoor_m2_per_person,
+        all_u.per_capita.total_per_person()
+    );
+    if !pc.reference.is_empty() {
+        let refs: Vec<String> = pc
+            .reference
+            .iter()
+            .map(|r| format!("{} {}", r.label, r.m2_per_person))
+            .collect();
+        let _ = writeln!(
+            s,
+            "  for comparison (city-wide, m2/person): {}",
+            refs.join(", ")
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  {} within the {:.0} m catchment: mean {:.2} m2/person, {:.1} % of residents below \
+         the {}/{} target, Gini {:.2}",
+        ca.method.as_str(),
+        ca.catchment_m,
+        all_u.sfca_total_mean,
+        100.0 * all_u.share_below_target + 0.0,
+        pc.outdoor_m2_per_person,
+        pc.indoor_m2_per_person,
+        all_u.gini_total
+    );
+    if all_u.new_communities > 0 {
+        let _ = writeln!(
+            s,
+            "  new communities (built {} or later): {}, of which {} below the target",
+            pc.new_build_year, all_u.new_communities, all_u.new_communities_below
+        );
+    }
+}
+
+/// The share of residents meeting each tier and covered in each window.
+fn tier_and_window_lines(s: &mut String, ca: &Catchments, all_u: &UnitStats) {
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "life-circle tiers (share of residents with every required facility):"
+    );
+    for (t, share) in ca.tiers.iter().zip(&all_u.tier_share) {
+        let _ = writeln!(
+            s,
+            "  {:<6} {:>5.0} m {:>8.1}%",
+            t.name,
+            t.distance_m,
+            100.0 * share
+        );
+    }
+    let _ = writeln!(
+        s,
+        "coverage by time window (any facility open in the window):"
+    );
+    for (wr, share) in ca.windows.iter().zip(&all_u.window_share) {
+        let _ = writeln!(s, "  {:<40} {:>8.1}%", wr.window.to_string(), 100.0 * share);
+    }
+}
+
+/// Coverage per unit (any facility), and the residents outside every unit.
+fn units_table(s: &mut String, inputs: &Inputs, study: &Study) {
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "{:<28} {:>12} {:>12} {:>9}",
+        "unit (any facility)", "population", "covered", "share"
+    );
+    for a in &study.areas[1..] {
+        let name = a.unit.map(|u| inputs.units[u].name.as_str()).unwrap_or("");
+        if let Some(t) = a.targets.first() {
+            let _ = writeln!(
+                s,
+                "{:<28} {:>12} {:>12} {:>8.1}%",
+                name,
+                thousands(t.population),
+                thousands(t.covered_population),
+                100.0 * t.share()
+            );
+        }
+    }
+    let outside: f64 = inputs
+        .communities
+        .iter()
+        .zip(&study.community_unit)
+        .filter(|(_, u)| u.is_none())
+        .map(|(c, _)| c.population)
+        .sum();
+    if outside > 0.0 {
+        let _ = writeln!(
+            s,
+            "{:<28} {:>12}",
+            "(outside every unit)",
+            thousands(outside)
+        );
     }
 }

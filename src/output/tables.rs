@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use crate::analysis::study::Study;
 use crate::input::Inputs;
-use crate::output::geojson::round;
+use crate::output::format::round;
 
 fn csv_writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new().from_writer(w)

@@ -1,0 +1,193 @@
+(function () {
+  'use strict';
+  var status = document.getElementById('report-status');
+  function data(id) { return JSON.parse(document.getElementById(id).textContent); }
+  var M = data('data-meta'), T = M.t;
+  var net = data('data-network'), com = data('data-communities'), fac = data('data-facilities');
+  var cov = data('data-covered'), units = data('data-units');
+  function esc(s) {
+    return String(s === null || s === undefined ? '' : s).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+  function fmt(x, d) {
+    if (x === null || x === undefined) { return T.none; }
+    return Number(x).toLocaleString(M.locale, { minimumFractionDigits: d, maximumFractionDigits: d });
+  }
+  function pct(x) { return fmt(100 * x, 1) + '%'; }
+  function row(k, v) { return '<tr><th>' + esc(k) + '</th><td>' + v + '</td></tr>'; }
+  function yn(b) { return b === null || b === undefined ? T.unknown : (b ? T.yes : T.no); }
+  function sw(colour, kind) { return '<span class="sw ' + (kind || '') + '" style="background:' + colour + '"></span>'; }
+  function label(map, key) { return map[key] !== undefined ? map[key] : key; }
+
+  function communityPopup(p) {
+    var h = '<h4>' + esc(p.name || p.id) + '</h4><table>';
+    h += row(T.population, fmt(p.pop, 0) + (p.est ? esc(T.estimate) : ''));
+    if (p.unit !== null) { h += row(T.unit, esc(p.unit)); }
+    if (!p.reach) { h += row(T.reason, '<span class="bad">' + esc(T.unreachable) + ' (' + esc(p.why) + ')</span>'); }
+    h += '</table><h4>' + esc(T.nearest) + '</h4><table><tr><th>' + esc(T.target) + '</th><th>' +
+      esc(T.min_col) + '</th><th>' + esc(T.count_col) + '</th></tr>';
+    p.near.forEach(function (n) {
+      var ok = n[1] !== null && n[1] <= M.limit_min + 1e-9;
+      h += '<tr><td>' + esc(label(M.targets, n[0])) + '</td><td class="num ' + (ok ? 'good' : 'bad') + '">' +
+        (n[1] === null ? '&gt; ' + fmt(M.report_min, 0) : fmt(n[1], 1)) + '</td><td class="num">' + n[2] + '</td></tr>';
+    });
+    h += '</table>';
+    if (p.tiers.length) {
+      h += '<h4>' + esc(T.tiers) + '</h4><table>';
+      p.tiers.forEach(function (t) {
+        var v = t[1] ? '<span class="good">' + esc(T.met) + '</span>' :
+          '<span class="bad">' + esc(T.missing) + ': ' + t[2].map(function (r) { return esc(label(M.requirements, r)); }).join(', ') + '</span>';
+        h += row(label(M.tiers, t[0]), v);
+      });
+      h += '</table>';
+    }
+    h += '<h4>' + esc(T.sfca) + '</h4><table>' +
+      row(T.outdoor, fmt(p.sfca[0], 3) + ' ' + esc(T.m2pp)) +
+      row(T.indoor, fmt(p.sfca[1], 3) + ' ' + esc(T.m2pp)) +
+      row(T.total, fmt(p.sfca[2], 3) + ' ' + esc(T.m2pp)) + '</table>';
+    return h;
+  }
+
+  function facilityPopup(p) {
+    var c = M.cats[p.cat] || { label: p.cat, colour: '#555' };
+    var h = '<h4>' + sw(c.colour, 'dot') + esc(p.name || p.id) + '</h4><table>';
+    h += row(T.category, esc(c.label));
+    h += row(T.status, esc(p.status === 'planned' ? T.planned : T.existing));
+    h += row(T.area, fmt(p.area, 0) + ' ' + esc(T.m2));
+    h += row(T.floor, fmt(p.floor, 0) + ' ' + esc(T.m2));
+    h += row(T.land, fmt(p.land, 0) + ' ' + esc(T.m2));
+    if (p.hours) { h += row(T.hours, '<code>' + esc(p.hours) + '</code>'); }
+    h += row(T.windows, p.open.length ? p.open.map(function (w) { return esc(label(M.windows, w)); }).join(', ') : T.none);
+    h += row(T.counted, esc(yn(p.counted)));
+    if (p.unit !== null) { h += row(T.unit, esc(p.unit)); }
+    if (p.within !== null) { h += row(T.within, fmt(p.within, 0)); }
+    return h + '</table>';
+  }
+
+  function unitPopup(p) {
+    return '<h4>' + esc(p.name) + '</h4><table>' + row(T.population, fmt(p.pop, 0)) +
+      row(T.share, pct(p.share)) +
+      row(T.percap, fmt(p.out, 2) + ' / ' + fmt(p.in, 2) + ' ' + esc(T.m2pp)) + '</table>';
+  }
+
+  var map = L.map('map', { preferCanvas: true, zoomSnap: 0.25 });
+  map.attributionControl.setPrefix('Leaflet');
+  M.attribution.forEach(function (a) { map.attributionControl.addAttribution(esc(a)); });
+  L.control.scale({ imperial: false }).addTo(map);
+  var counts = {};
+  var overlays = {};
+
+  var networkLayer = L.geoJSON(net, { style: { color: '#a3a3a3', weight: 1, opacity: 0.9 }, interactive: false });
+  counts.network = net.features.length ? net.features[0].properties.edges : 0;
+  if (counts.network) { overlays[sw('#a3a3a3', 'line') + esc(T.lyr_network)] = networkLayer.addTo(map); }
+
+  var coveredLayer = L.geoJSON(cov, {
+    style: { color: '#238b45', weight: 1.5, fillColor: '#78c679', fillOpacity: 0.22 }, interactive: false
+  });
+  counts.covered = cov.features.length;
+  overlays[sw('rgba(120,198,121,.4)', 'area') + esc(T.lyr_covered)] = coveredLayer.addTo(map);
+
+  function popupOptions() { return { maxWidth: 380, maxHeight: 420 }; }
+  var comLayer = L.geoJSON(com, {
+    style: function (f) {
+      var c = M.classes[f.properties.cls].colour;
+      return { color: c, weight: 1, opacity: 0.95, fillColor: c, fillOpacity: 0.55 };
+    },
+    pointToLayer: function (f, ll) { return L.circleMarker(ll, { radius: 6 }); },
+    onEachFeature: function (f, l) { l.bindPopup(function () { return communityPopup(f.properties); }, popupOptions()); }
+  });
+  counts.communities = com.features.length;
+  overlays[sw(M.classes[0].colour) + esc(T.lyr_communities)] = comLayer.addTo(map);
+
+  var gapLayer = L.geoJSON(com, {
+    filter: function (f) { return !f.properties.cov; },
+    style: { color: '#b2182b', weight: 2.5, dashArray: '5 4', fill: false },
+    pointToLayer: function (f, ll) { return L.circleMarker(ll, { radius: 9 }); },
+    onEachFeature: function (f, l) { l.bindPopup(function () { return communityPopup(f.properties); }, popupOptions()); }
+  });
+  counts.gaps = gapLayer.getLayers().length;
+  overlays['<span class="sw gap"></span>' + esc(T.lyr_gaps) + ' (' + counts.gaps + ')'] = gapLayer.addTo(map);
+
+  var unitLayer = L.geoJSON(units, {
+    style: { color: '#333', weight: 2, dashArray: '8 5', opacity: 0.8 },
+    onEachFeature: function (f, l) { l.bindPopup(function () { return unitPopup(f.properties); }, popupOptions()); }
+  });
+  counts.units = units.features.length;
+  if (counts.units) { overlays[sw('#333', 'line') + esc(T.lyr_units)] = unitLayer.addTo(map); }
+
+  var facilityLayers = [];
+  var byCat = {};
+  fac.features.forEach(function (f) { (byCat[f.properties.cat] = byCat[f.properties.cat] || []).push(f); });
+  var allFacilities = L.featureGroup();
+  counts.facilities = 0;
+  Object.keys(M.cats).forEach(function (cat) {
+    var list = byCat[cat];
+    if (!list) { return; }
+    var c = M.cats[cat];
+    var layer = L.geoJSON({ type: 'FeatureCollection', features: list }, {
+      pointToLayer: function (f, ll) {
+        var on = f.properties.counted;
+        return L.circleMarker(ll, {
+          radius: 5.5, color: on ? '#fff' : c.colour, weight: on ? 1.5 : 2,
+          fillColor: c.colour, fillOpacity: on ? 1 : 0.25, dashArray: on ? null : '2 2'
+        });
+      },
+      onEachFeature: function (f, l) { l.bindPopup(function () { return facilityPopup(f.properties); }, popupOptions()); }
+    });
+    counts.facilities += list.length;
+    facilityLayers.push(layer);
+    allFacilities.addLayer(layer);
+    overlays[sw(c.colour, 'dot') + esc(T.lyr_facilities) + ': ' + esc(c.label) + ' (' + list.length + ')'] = layer.addTo(map);
+  });
+
+  L.control.layers(null, overlays, { collapsed: false, position: 'topright' }).addTo(map);
+
+  var legend = L.control({ position: 'bottomright' });
+  legend.onAdd = function () {
+    var d = L.DomUtil.create('div', 'legend');
+    var h = '<b>' + esc(T.legend) + '</b>';
+    M.classes.forEach(function (c, i) {
+      var text = c.label + (i < 5 ? ' ' + T.minutes : '') + (i === 4 ? ' ' + T.or_none : '');
+      h += '<div>' + sw(c.colour) + esc(text) + '</div>';
+    });
+    d.innerHTML = h;
+    return d;
+  };
+  legend.addTo(map);
+
+  var bounds = L.latLngBounds([]);
+  [networkLayer, comLayer, allFacilities].forEach(function (l) {
+    var b = l.getBounds();
+    if (b.isValid()) { bounds.extend(b); }
+  });
+  if (bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12] }); } else { map.setView([0, 0], 2); }
+
+  // With #selftest in the address, open the first popup of every layer
+  // (tests/browser.rs checks that each one renders a table).
+  if (location.hash === '#selftest') {
+    var opened = 0;
+    [comLayer, gapLayer, unitLayer].concat(facilityLayers).forEach(function (g) {
+      var first = g.getLayers()[0];
+      if (!first) { return; }
+      first.openPopup();
+      var c = document.querySelector('#map .leaflet-popup-content');
+      if (c && c.querySelector('table tr')) { opened += 1; }
+    });
+    map.closePopup();
+    counts.popups = opened;
+    counts.popup_layers = [comLayer, gapLayer, unitLayer].concat(facilityLayers)
+      .filter(function (g) { return g.getLayers().length > 0; }).length;
+  }
+  counts.panes = document.querySelectorAll('#map .leaflet-pane').length;
+  counts.canvas = document.querySelectorAll('#map .leaflet-overlay-pane canvas').length;
+  status.setAttribute('data-layers', JSON.stringify(counts));
+  if (window.__reportErrors.length) {
+    var el = document.getElementById('report-errors');
+    el.hidden = false;
+    el.textContent = window.__reportErrors.join('\n');
+    status.setAttribute('data-state', 'error');
+  } else {
+    status.setAttribute('data-state', 'ok');
+  }
+})();

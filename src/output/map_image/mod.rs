@@ -1,0 +1,586 @@
+//! `map.png`: a static coverage map for documents and slides, drawn with
+//! `plotters` into a pixel buffer and encoded as PNG. The walking network in
+//! light grey, the area within the walking limit of any facility, the
+//! communities coloured by walking minutes to the nearest facility, the
+//! facilities as dots, a title and a legend. Text uses DejaVu Sans, embedded
+//! in the binary (the `dejavu` crate), so no system font is needed; it has no
+//! CJK glyphs, so English labels are drawn with it and CJK characters of a
+//! note are left out. Chinese labels (`--lang zh`) need a font with CJK
+//! glyphs loaded at run time ([`load_cjk_font`]: `--font FILE`,
+//! `FITCIRCLE_FONT`, or one of [`CJK_FONT_PATHS`]); without one the image
+//! stays English.
+
+mod fonts;
+mod frame;
+
+use std::io;
+use std::path::Path;
+
+use geo::{Geometry, MultiPolygon, Polygon};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use self::fonts::{CJK_FONT, FONT, register_font};
+pub use self::fonts::{CJK_FONT_PATHS, cjk_font, find_cjk_font, has_cjk_glyphs, load_cjk_font};
+use self::frame::{Extent, Frame};
+use super::atomic;
+use crate::analysis::coverage::Target;
+use crate::analysis::study::Study;
+use crate::input::Inputs;
+use crate::output::classes::{CLASS_COLOURS, minute_class};
+use crate::output::format::{num1, thousands};
+use crate::output::i18n::{Lang, tr, trf};
+use crate::spatial::representative_point;
+use crate::{Error, Result};
+
+/// Image size in pixels.
+pub const WIDTH: u32 = 1600;
+pub const HEIGHT: u32 = 1200;
+
+const MARGIN: f64 = 30.0;
+const TITLE_H: f64 = 80.0;
+const LEGEND_W: i32 = 330;
+/// Height of a legend row.
+const ROW_H: i32 = 26;
+
+const BACKGROUND: RGBColor = RGBColor(250, 249, 246);
+/// The area within the limit of any facility: filled, and its outline.
+const COVERED_FILL: RGBColor = RGBColor(120, 198, 121);
+const COVERED_LINE: RGBColor = RGBColor(35, 139, 69);
+/// The network, and facilities that do not count.
+const GREY: RGBColor = RGBColor(150, 150, 150);
+const FACILITY: RGBColor = RGBColor(33, 102, 172);
+const UNIT_LINE: RGBColor = RGBColor(60, 60, 60);
+
+/// The image being drawn on.
+type Area<'b> = DrawingArea<BitMapBackend<'b>, Shift>;
+
+fn rgb(c: (u8, u8, u8)) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+fn draw_err<E: std::fmt::Debug>(e: E) -> io::Error {
+    io::Error::other(format!("drawing the map image: {e:?}"))
+}
+
+fn covered_fill() -> RGBAColor {
+    COVERED_FILL.mix(0.25)
+}
+
+fn unit_style() -> ShapeStyle {
+    UNIT_LINE.stroke_width(2)
+}
+
+fn polygons_of(g: &Geometry<f64>) -> Vec<&Polygon<f64>> {
+    match g {
+        Geometry::Polygon(p) => vec![p],
+        Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Drop characters DejaVu Sans cannot show (CJK and beyond), tidy spaces.
+fn latin_only(s: &str) -> String {
+    let kept: String = s
+        .chars()
+        .map(|c| if (c as u32) < 0x2000 { c } else { ' ' })
+        .collect();
+    let words: Vec<&str> = kept.split_whitespace().collect();
+    words.join(" ")
+}
+
+/// Notes under the map: estimates, and the approximate-distance warning
+/// unless the subtitle already says it; at most 150 characters each.
+fn map_notes(inputs: &Inputs, study: &Study, lang: Lang) -> Vec<String> {
+    inputs
+        .notes
+        .iter()
+        .filter(|n| {
+            n.contains("ESTIMATE") || (n.contains("APPROXIMATE") && !study.mode.is_approximate())
+        })
+        .map(|n| {
+            let n = match lang {
+                Lang::Zh => n.split_whitespace().collect::<Vec<_>>().join(" "),
+                Lang::En => latin_only(n),
+            };
+            if n.chars().count() > 150 {
+                n.chars().take(147).collect::<String>() + "..."
+            } else {
+                n
+            }
+        })
+        .collect()
+}
+
+/// What the map must show: network nodes, communities, facilities and
+/// unit boundaries.
+fn map_extent(inputs: &Inputs, study: &Study) -> Extent {
+    let mut pts = Extent::new(study.proj);
+    if let Some(g) = &study.graph {
+        pts.extend(g.net.coords.iter().copied());
+    }
+    for g in inputs
+        .communities
+        .iter()
+        .map(|c| &c.geometry)
+        .chain(inputs.facilities.iter().map(|f| &f.geometry))
+    {
+        match g {
+            Geometry::Point(p) => pts.push([p.x(), p.y()]),
+            other => {
+                for p in polygons_of(other) {
+                    pts.extend(p.exterior().0.iter().map(|c| [c.x, c.y]));
+                }
+                if let Some(p) = representative_point(other) {
+                    pts.push([p.x(), p.y()]);
+                }
+            }
+        }
+    }
+    for u in &inputs.units {
+        for p in &u.geometry.0 {
+            pts.extend(p.exterior().0.iter().map(|c| [c.x, c.y]));
+        }
+    }
+    pts
+}
+
+/// One map.png: the run, its labels, and where things go.
+struct Map<'a> {
+    inputs: &'a Inputs,
+    study: &'a Study,
+    lang: Lang,
+    /// The font family of the labels.
+    font: &'static str,
+    frame: Frame,
+    /// Index of the "any facility" target, and the area within its limit.
+    any: Option<usize>,
+    covered: Option<&'a MultiPolygon<f64>>,
+    mpm: f64,
+    limit_min: f64,
+    report_min: f64,
+    notes: Vec<String>,
+}
+
+impl<'a> Map<'a> {
+    fn new(inputs: &'a Inputs, study: &'a Study, lang: Lang) -> Map<'a> {
+        let font = match lang {
+            Lang::Zh => CJK_FONT,
+            Lang::En => FONT,
+        };
+        let notes = map_notes(inputs, study, lang);
+        let footer_h = 26.0 * (notes.len() + 1) as f64;
+        let area = (
+            MARGIN,
+            TITLE_H,
+            WIDTH as f64 - 3.0 * MARGIN - LEGEND_W as f64,
+            HEIGHT as f64 - TITLE_H - MARGIN - footer_h,
+        );
+        let frame = Frame::fit(&map_extent(inputs, study), area);
+        let any = study.coverage.target_index(Target::Any);
+        let mpm = study.settings.metres_per_minute();
+        Map {
+            inputs,
+            study,
+            lang,
+            font,
+            frame,
+            any,
+            covered: any.and_then(|t| study.isochrones.get(t)),
+            mpm,
+            limit_min: study.coverage.settings.limit_m / mpm,
+            report_min: study.coverage.settings.report_m / mpm,
+            notes,
+        }
+    }
+
+    /// Minute class of community `i`.
+    fn class_of(&self, i: usize) -> usize {
+        let minutes = self
+            .any
+            .and_then(|t| self.study.coverage.nearest_m[t].get(i))
+            .map(|d| d / self.mpm);
+        minute_class(
+            minutes,
+            self.study.community_access[i].is_ok(),
+            self.limit_min,
+            self.report_min,
+        )
+    }
+
+    /// The covered area (any facility), filled, holes punched with the
+    /// background; outlined after the network.
+    fn draw_covered_area(&self, root: &Area) -> io::Result<()> {
+        let Some(mp) = self.covered else {
+            return Ok(());
+        };
+        for p in &mp.0 {
+            let ring = self.frame.ring(p.exterior());
+            if ring.len() >= 3 {
+                root.draw(&plotters::element::Polygon::new(
+                    ring,
+                    covered_fill().filled(),
+                ))
+                .map_err(draw_err)?;
+            }
+            for hole in p.interiors() {
+                let ring = self.frame.ring(hole);
+                if ring.len() >= 3 {
+                    root.draw(&plotters::element::Polygon::new(ring, BACKGROUND.filled()))
+                        .map_err(draw_err)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Community polygons by minute class.
+    fn draw_communities(&self, root: &Area) -> io::Result<()> {
+        for (i, c) in self.inputs.communities.iter().enumerate() {
+            let colour = rgb(CLASS_COLOURS[self.class_of(i)]);
+            for p in polygons_of(&c.geometry) {
+                let ring = self.frame.ring(p.exterior());
+                if ring.len() >= 3 {
+                    root.draw(&plotters::element::Polygon::new(
+                        ring.clone(),
+                        colour.mix(0.55).filled(),
+                    ))
+                    .map_err(draw_err)?;
+                    let mut closed = ring;
+                    closed.push(closed[0]);
+                    root.draw(&PathElement::new(closed, colour.stroke_width(1)))
+                        .map_err(draw_err)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn draw_network(&self, root: &Area) -> io::Result<()> {
+        let Some(g) = &self.study.graph else {
+            return Ok(());
+        };
+        let style = GREY.mix(0.8).stroke_width(1);
+        for e in 0..g.net.edges.len() {
+            let line: Vec<(i32, i32)> = g
+                .net
+                .edge_geom(e)
+                .iter()
+                .map(|c| self.frame.px(*c))
+                .collect();
+            if line.len() >= 2 {
+                root.draw(&PathElement::new(line, style))
+                    .map_err(draw_err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Outline of the covered area: the outer edge bold, holes thin.
+    fn draw_covered_outline(&self, root: &Area) -> io::Result<()> {
+        let Some(mp) = self.covered else {
+            return Ok(());
+        };
+        for p in &mp.0 {
+            let ring = self.frame.ring(p.exterior());
+            if ring.len() >= 2 {
+                root.draw(&PathElement::new(ring, COVERED_LINE.stroke_width(2)))
+                    .map_err(draw_err)?;
+            }
+            for hole in p.interiors() {
+                let ring = self.frame.ring(hole);
+                if ring.len() >= 2 {
+                    root.draw(&PathElement::new(ring, COVERED_LINE.stroke_width(1)))
+                        .map_err(draw_err)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn draw_units(&self, root: &Area) -> io::Result<()> {
+        for u in &self.inputs.units {
+            for p in &u.geometry.0 {
+                for l in std::iter::once(p.exterior()).chain(p.interiors()) {
+                    let ring = self.frame.ring(l);
+                    if ring.len() >= 2 {
+                        root.draw(&PathElement::new(ring, unit_style()))
+                            .map_err(draw_err)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Point communities, on top of the lines.
+    fn draw_point_communities(&self, root: &Area) -> io::Result<()> {
+        for (i, c) in self.inputs.communities.iter().enumerate() {
+            if !polygons_of(&c.geometry).is_empty() {
+                continue;
+            }
+            if let Some(p) = representative_point(&c.geometry) {
+                let colour = rgb(CLASS_COLOURS[self.class_of(i)]);
+                let at = self.frame.px([p.x(), p.y()]);
+                root.draw(&Circle::new(at, 6, colour.filled()))
+                    .map_err(draw_err)?;
+                root.draw(&Circle::new(at, 6, RGBColor(80, 80, 80).stroke_width(1)))
+                    .map_err(draw_err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Facilities: blue when counted, grey when not.
+    fn draw_facilities(&self, root: &Area) -> io::Result<()> {
+        let study = self.study;
+        for (i, f) in self.inputs.facilities.iter().enumerate() {
+            if let Some(p) = representative_point(&f.geometry) {
+                let at = self.frame.px([p.x(), p.y()]);
+                let counted = study.facility_counts[i] && study.facility_access[i].is_ok();
+                let colour = if counted { FACILITY } else { GREY };
+                root.draw(&Circle::new(at, 5, colour.filled()))
+                    .map_err(draw_err)?;
+                root.draw(&Circle::new(at, 5, WHITE.stroke_width(1)))
+                    .map_err(draw_err)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn sub_font(&self) -> TextStyle<'static> {
+        (self.font, 18).into_font().color(&RGBColor(80, 80, 80))
+    }
+
+    /// The title (coverage of the whole area) and the method under it.
+    fn draw_title(&self, root: &Area) -> io::Result<()> {
+        let (lang, study) = (self.lang, self.study);
+        let all = &study.areas[0];
+        let share = self
+            .any
+            .and_then(|t| all.targets.get(t))
+            .map(|t| t.share())
+            .unwrap_or(0.0);
+        let title = trf(
+            lang,
+            "map.title",
+            &[
+                ("minutes", num1(study.settings.minutes)),
+                ("share", format!("{:.1}", 100.0 * share)),
+                ("population", thousands(all.population)),
+            ],
+        );
+        let title_font = (self.font, 30)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&BLACK);
+        root.draw(&Text::new(title, (MARGIN as i32, 18), title_font))
+            .map_err(draw_err)?;
+        let method = if study.mode.is_approximate() {
+            trf(
+                lang,
+                "map.method_straight",
+                &[("detour", study.settings.detour_factor.to_string())],
+            )
+        } else {
+            trf(
+                lang,
+                "map.method_network",
+                &[
+                    ("speed", num1(study.settings.speed_kmh)),
+                    ("limit", format!("{:.0}", study.coverage.settings.limit_m)),
+                ],
+            )
+        };
+        root.draw(&Text::new(method, (MARGIN as i32, 52), self.sub_font()))
+            .map_err(draw_err)
+    }
+
+    /// The labels of the minute classes.
+    fn class_labels(&self) -> [String; 6] {
+        let lang = self.lang;
+        let (lim, rep) = (self.limit_min, self.report_min);
+        let range =
+            |a: f64, b: f64| trf(lang, "map.class_range", &[("a", num1(a)), ("b", num1(b))]);
+        [
+            trf(lang, "map.class_le", &[("a", num1(lim / 3.0))]),
+            range(lim / 3.0, 2.0 * lim / 3.0),
+            range(2.0 * lim / 3.0, lim),
+            range(lim, rep),
+            trf(lang, "map.class_beyond", &[("a", num1(rep))]),
+            tr(lang, "map.class_off").to_string(),
+        ]
+    }
+
+    /// The legend, right of the map: a box, a heading, the minute classes,
+    /// then the covered area, facilities, network and unit boundaries.
+    fn draw_legend(&self, root: &Area) -> io::Result<()> {
+        let classes = self.class_labels();
+        let rows = classes.len()
+            + 2
+            + usize::from(self.study.graph.is_some())
+            + usize::from(!self.inputs.units.is_empty());
+        let lw = LEGEND_W;
+        let lh = 40 + ROW_H * rows as i32;
+        let lx = WIDTH as i32 - MARGIN as i32 - lw;
+        let ly = TITLE_H as i32;
+        root.draw(&Rectangle::new(
+            [(lx, ly), (lx + lw, ly + lh)],
+            WHITE.mix(0.92).filled(),
+        ))
+        .map_err(draw_err)?;
+        root.draw(&Rectangle::new(
+            [(lx, ly), (lx + lw, ly + lh)],
+            RGBColor(160, 160, 160).stroke_width(1),
+        ))
+        .map_err(draw_err)?;
+        let head_font = (self.font, 18)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&BLACK);
+        root.draw(&Text::new(
+            tr(self.lang, "map.legend"),
+            (lx + 12, ly + 10),
+            head_font,
+        ))
+        .map_err(draw_err)?;
+        let mut y = ly + 40;
+        for (k, label) in classes.iter().enumerate() {
+            root.draw(&Rectangle::new(
+                [(lx + 12, y), (lx + 40, y + 18)],
+                rgb(CLASS_COLOURS[k]).filled(),
+            ))
+            .map_err(draw_err)?;
+            self.legend_label(root, label, lx, y)?;
+            y += ROW_H;
+        }
+        self.draw_legend_symbols(root, lx, y)
+    }
+
+    /// The legend's rows below the minute classes, from `y`.
+    fn draw_legend_symbols(&self, root: &Area, lx: i32, mut y: i32) -> io::Result<()> {
+        let lang = self.lang;
+        let swatch = [(lx + 12, y), (lx + 40, y + 18)];
+        root.draw(&Rectangle::new(swatch, covered_fill().filled()))
+            .map_err(draw_err)?;
+        root.draw(&Rectangle::new(swatch, COVERED_LINE.stroke_width(2)))
+            .map_err(draw_err)?;
+        let within = trf(lang, "map.within", &[("a", num1(self.limit_min))]);
+        self.legend_label(root, &within, lx, y)?;
+        y += ROW_H;
+        root.draw(&Circle::new((lx + 26, y + 9), 5, FACILITY.filled()))
+            .map_err(draw_err)?;
+        self.legend_label(root, tr(lang, "map.facility"), lx, y)?;
+        let lines = [
+            (
+                self.study.graph.is_some(),
+                GREY.stroke_width(2),
+                "map.network",
+            ),
+            (!self.inputs.units.is_empty(), unit_style(), "map.unit"),
+        ];
+        for (shown, style, key) in lines {
+            if !shown {
+                continue;
+            }
+            y += ROW_H;
+            root.draw(&PathElement::new(
+                vec![(lx + 12, y + 9), (lx + 40, y + 9)],
+                style,
+            ))
+            .map_err(draw_err)?;
+            self.legend_label(root, tr(lang, key), lx, y)?;
+        }
+        Ok(())
+    }
+
+    /// The text of a legend row at `y`.
+    fn legend_label(&self, root: &Area, text: &str, lx: i32, y: i32) -> io::Result<()> {
+        let item_font = (self.font, 16).into_font().color(&BLACK);
+        root.draw(&Text::new(text, (lx + 50, y + 1), item_font))
+            .map_err(draw_err)
+    }
+
+    /// The attribution (bottom left) and the notes above it.
+    fn draw_footer(&self, root: &Area) -> io::Result<()> {
+        if self.study.graph.is_some() {
+            root.draw(&Text::new(
+                tr(self.lang, "map.attribution"),
+                (MARGIN as i32, HEIGHT as i32 - 24),
+                self.sub_font(),
+            ))
+            .map_err(draw_err)?;
+        }
+        for (k, n) in self.notes.iter().enumerate() {
+            root.draw(&Text::new(
+                n.clone(),
+                (MARGIN as i32, HEIGHT as i32 - 50 - 24 * k as i32),
+                (self.font, 16).into_font().color(&RGBColor(150, 40, 30)),
+            ))
+            .map_err(draw_err)?;
+        }
+        Ok(())
+    }
+}
+
+/// Render the map into an RGB buffer of `WIDTH x HEIGHT`, layer by layer
+/// from the bottom. Labels are in `lang`, except that Chinese needs a
+/// loaded CJK font ([`cjk_font`]); without one they are English.
+fn render(inputs: &Inputs, study: &Study, lang: Lang) -> io::Result<Vec<u8>> {
+    register_font();
+    let lang = if cjk_font().is_some() { lang } else { Lang::En };
+    let map = Map::new(inputs, study, lang);
+    let mut buf = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&BACKGROUND).map_err(draw_err)?;
+        map.draw_covered_area(&root)?;
+        map.draw_communities(&root)?;
+        map.draw_network(&root)?;
+        map.draw_covered_outline(&root)?;
+        map.draw_units(&root)?;
+        map.draw_point_communities(&root)?;
+        map.draw_facilities(&root)?;
+        map.draw_title(&root)?;
+        map.draw_legend(&root)?;
+        map.draw_footer(&root)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(buf)
+}
+
+/// Encode an RGB buffer as PNG.
+fn encode_png(w: &mut dyn io::Write, rgb: &[u8], width: u32, height: u32) -> io::Result<()> {
+    let mut enc = png::Encoder::new(w, width, height);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    let mut writer = enc.write_header().map_err(io::Error::other)?;
+    writer.write_image_data(rgb).map_err(io::Error::other)?;
+    writer.finish().map_err(io::Error::other)
+}
+
+/// Write the static coverage map to `path` (PNG, [`WIDTH`] x [`HEIGHT`]),
+/// atomically: a temporary file in the same folder, then rename. Labels in
+/// `lang` (Chinese only when a CJK font is loaded, else English).
+pub fn write_map_png(path: &Path, inputs: &Inputs, study: &Study, lang: Lang) -> Result<()> {
+    let rgb = render(inputs, study, lang).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    atomic::write_file(path, &|w| encode_png(w, &rgb, WIDTH, HEIGHT))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_is_left_out_of_image_text() {
+        assert_eq!(
+            latin_only("北京市西城区 Xicheng District: 791"),
+            "Xicheng District: 791"
+        );
+    }
+}

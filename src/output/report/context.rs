@@ -1,0 +1,101 @@
+//! What every part of the page reads: the run, the language, and the
+//! walking minutes derived from it.
+
+use std::io;
+
+use serde_json::{Value, json};
+
+use crate::analysis::catchment::Catchments;
+use crate::analysis::coverage::Target;
+use crate::analysis::study::Study;
+use crate::input::Inputs;
+use crate::output::classes::minute_class;
+use crate::output::i18n::Lang;
+
+pub(super) struct Ctx<'a> {
+    pub lang: Lang,
+    pub inputs: &'a Inputs,
+    pub study: &'a Study,
+    pub ca: &'a Catchments,
+    /// Index of the "any facility" target.
+    pub any: Option<usize>,
+    /// Metres walked per minute.
+    pub mpm: f64,
+    /// The walking limit and the report range, in minutes.
+    pub limit_min: f64,
+    pub report_min: f64,
+}
+
+impl<'a> Ctx<'a> {
+    /// The context of a run; fails for a coverage-only run (no catchment
+    /// figures).
+    pub fn new(lang: Lang, inputs: &'a Inputs, study: &'a Study) -> io::Result<Ctx<'a>> {
+        let mpm = study.settings.metres_per_minute();
+        let Some(ca) = study.catchments.as_ref() else {
+            return Err(io::Error::other(
+                "the report needs the catchment figures: run analyze without --coverage-only",
+            ));
+        };
+        Ok(Ctx {
+            lang,
+            inputs,
+            study,
+            ca,
+            any: study.coverage.target_index(Target::Any),
+            mpm,
+            limit_min: study.coverage.settings.limit_m / mpm,
+            report_min: study.coverage.settings.report_m / mpm,
+        })
+    }
+
+    pub fn minutes(&self, t: usize, c: usize) -> Option<f64> {
+        self.study.coverage.nearest_m[t]
+            .get(c)
+            .map(|d| d / self.mpm)
+    }
+
+    pub fn any_minutes(&self, c: usize) -> Option<f64> {
+        self.any.and_then(|t| self.minutes(t, c))
+    }
+
+    pub fn covered_any(&self, c: usize) -> bool {
+        self.any.is_some_and(|t| self.study.coverage.covered(t, c))
+    }
+
+    pub fn class(&self, c: usize) -> usize {
+        minute_class(
+            self.any_minutes(c),
+            self.study.community_access[c].is_ok(),
+            self.limit_min,
+            self.report_min,
+        )
+    }
+
+    pub fn unit_name(&self, u: Option<usize>) -> Value {
+        u.map(|u| json!(self.inputs.units[u].name))
+            .unwrap_or(Value::Null)
+    }
+
+    /// The covered share of area `k` (0: the whole area) for any facility.
+    pub fn any_share(&self, k: usize) -> f64 {
+        self.any
+            .and_then(|t| self.study.areas[k].targets.get(t))
+            .map(|t| t.share())
+            .unwrap_or(0.0)
+    }
+
+    /// Facilities that count (existing, public) and are on the network.
+    pub fn counted_facilities(&self) -> usize {
+        (0..self.inputs.facilities.len())
+            .filter(|&i| self.study.facility_counts[i] && self.study.facility_access[i].is_ok())
+            .count()
+    }
+
+    /// The name of area `unit` (`None`: the whole area).
+    pub fn area_name(&self, unit: Option<usize>) -> String {
+        match unit {
+            None => crate::output::i18n::tr(self.lang, "whole_area").to_string(),
+            Some(u) => self.inputs.units[u].name.clone(),
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! `report.html`: one self-contained page for readers who do not open GIS
+//! files. Everything is inlined (Leaflet 1.9.4 from `assets/leaflet/`, the
+//! styles, the data as GeoJSON in `<script type="application/json">` blocks,
+//! the charts as SVG drawn here), so the file works from `file://` with no
+//! network and no tile server: the walking network itself is the base map.
+//!
+//! Sections: key figures, the map (layers: walking network, covered area,
+//! communities by walking minutes, gaps, unit boundaries, facilities by
+//! category; a popup per feature), charts (coverage per unit or category,
+//! per-capita area against the targets, population by walking minutes,
+//! coverage per time window), the tables, a `<section id="scorecard">`
+//! placeholder, notes and sources. Labels in Chinese or English ([`Lang`]),
+//! all through one table ([`tr`]).
+//!
+//! The page writes any script error into `#report-errors` and sets
+//! `#report-status[data-state]` to `ok` once the map is drawn, with the
+//! number of features per layer in `data-layers`, so a headless browser can
+//! check it (tests/browser.rs).
+//!
+//! Here the page is put together; its parts: `charts` (SVG), `tables`
+//! (tables, scorecard, notes), `layers` (the map data as GeoJSON, on
+//! `geometry`) and `assets` (Leaflet, `assets/report/`). Labels come from
+//! [`crate::output::i18n`], numbers from [`crate::output::format`].
+
+mod assets;
+mod charts;
+mod context;
+mod geometry;
+mod layers;
+mod tables;
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use self::assets::{
+    APP_JS, ERROR_HOOK, LEAFLET_LICENSE, STYLE, leaflet_css, leaflet_js, script_json,
+};
+use self::context::Ctx;
+pub use self::layers::COMPACT_COMMUNITIES;
+use super::atomic;
+use super::map_image;
+use crate::analysis::gaps::Assessment;
+use crate::analysis::study::Study;
+use crate::input::Inputs;
+use crate::output::format::{esc, fixed, num, pct, thousands};
+pub use crate::output::i18n::Lang;
+use crate::output::i18n::{tr, trf};
+use crate::{Error, Result};
+
+/// Write the whole report page.
+pub fn write_report(
+    w: &mut dyn io::Write,
+    title: &str,
+    inputs: &Inputs,
+    study: &Study,
+    lang: Lang,
+) -> io::Result<()> {
+    write_report_with(w, title, inputs, study, None, lang)
+}
+
+/// [`write_report`] with the scorecard and gap counts of an assessment.
+/// The page top down: the head with the styles, the header, the sections
+/// (written at once), then Leaflet, the data blocks and the page's script.
+pub fn write_report_with(
+    w: &mut dyn io::Write,
+    title: &str,
+    inputs: &Inputs,
+    study: &Study,
+    assessment: Option<&Assessment>,
+    lang: Lang,
+) -> io::Result<()> {
+    let cx = Ctx::new(lang, inputs, study)?;
+    let mut s = String::with_capacity(1 << 20);
+    head(&mut s, lang, title);
+    header(&mut s, &cx, title);
+    key_figures(&mut s, &cx);
+    map_section(&mut s, lang);
+    charts_section(&mut s, &cx);
+    tables_section(&mut s, &cx, title);
+    tables::scorecard_section(&mut s, lang, assessment);
+    notes_and_footer(&mut s, &cx);
+    w.write_all(s.as_bytes())?;
+    drop(s);
+    write_leaflet(w)?;
+    write_data(w, &cx)?;
+    w.write_all(b"<script>\n")?;
+    w.write_all(APP_JS.as_bytes())?;
+    w.write_all(b"</script>\n</body>\n</html>\n")?;
+    Ok(())
+}
+
+/// From `<!DOCTYPE html>` to `<body>`: Leaflet's styles, the page's, and
+/// the error hook (installed before any other script).
+fn head(s: &mut String, lang: Lang, title: &str) {
+    let _ = writeln!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"fitcircle {}\">\n<title>{} — {}</title>",
+        lang.code(),
+        env!("CARGO_PKG_VERSION"),
+        esc(title),
+        esc(tr(lang, "report"))
+    );
+    s.push_str(
+        "<style id=\"leaflet-css\">\n/* Leaflet 1.9.4 (BSD 2-Clause), assets/leaflet/leaflet.css */\n",
+    );
+    s.push_str(&leaflet_css());
+    s.push_str("</style>\n<style>\n");
+    s.push_str(STYLE);
+    s.push_str("</style>\n<script>\n");
+    s.push_str(ERROR_HOOK);
+    s.push_str("</script>\n</head>\n<body>\n");
+}
+
+/// The heading, the method, banners for approximate distances and
+/// estimated populations, the table of contents; then the status and
+/// error elements a browser test reads, and `<main>`.
+fn header(s: &mut String, cx: &Ctx, title: &str) {
+    let (lang, study) = (cx.lang, cx.study);
+    let set = &study.settings;
+    let sub_args = [
+        ("minutes", num(set.minutes)),
+        ("speed", num(set.speed_kmh)),
+        ("limit", num(study.coverage.settings.limit_m.round())),
+        ("detour", num(set.detour_factor)),
+    ];
+    let subtitle = if study.mode.is_approximate() {
+        trf(lang, "subtitle_straight", &sub_args)
+    } else {
+        trf(lang, "subtitle", &sub_args)
+    };
+    let _ = write!(
+        s,
+        "<header class=\"top\"><h1>{}</h1><p class=\"subtitle\">{}</p><p class=\"area\">{}</p>",
+        esc(tr(lang, "report")),
+        esc(&subtitle),
+        esc(title)
+    );
+    if study.mode.is_approximate() {
+        let _ = write!(
+            s,
+            "<p class=\"banner\">{}</p>",
+            esc(&trf(lang, "approx_banner", &sub_args))
+        );
+    }
+    for n in &cx.inputs.notes {
+        // The approximate-distance warning is already the banner above.
+        let repeated = study.mode.is_approximate() && n.contains("APPROXIMATE");
+        if (n.contains("ESTIMATE") || n.contains("APPROXIMATE")) && !repeated {
+            let _ = write!(s, "<p class=\"banner\">{}</p>", esc(n));
+        }
+    }
+    let _ = writeln!(
+        s,
+        "<nav class=\"toc\"><a href=\"#summary\">{}</a><a href=\"#map-section\">{}</a>\
+         <a href=\"#charts\">{}</a><a href=\"#tables\">{}</a><a href=\"#notes\">{}</a></nav></header>",
+        esc(tr(lang, "nav_summary")),
+        esc(tr(lang, "nav_map")),
+        esc(tr(lang, "nav_charts")),
+        esc(tr(lang, "nav_tables")),
+        esc(tr(lang, "nav_notes")),
+    );
+    s.push_str(
+        "<div id=\"report-status\" data-state=\"loading\" hidden></div>\n\
+         <pre id=\"report-errors\" hidden></pre>\n<main>\n",
+    );
+}
+
+/// Cards: covered share, residents, residents not covered, facilities
+/// counted, sports area per resident.
+fn key_figures(s: &mut String, cx: &Ctx) {
+    let lang = cx.lang;
+    let all = &cx.study.areas[0];
+    let covered_pop = cx
+        .any
+        .and_then(|t| all.targets.get(t))
+        .map(|t| t.covered_population)
+        .unwrap_or(0.0);
+    let per_capita = cx
+        .ca
+        .units
+        .first()
+        .map(|u| u.per_capita.total_per_person())
+        .unwrap_or(0.0);
+    let _ = writeln!(
+        s,
+        "<section id=\"summary\"><div class=\"cards\">\
+         <div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div></div>\
+         <div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div></div>\
+         <div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div></div>\
+         <div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div></div>\
+         <div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{} <small>{}</small></div></div>\
+         </div></section>",
+        esc(tr(lang, "card_covered")),
+        pct(cx.any_share(0)),
+        esc(tr(lang, "card_population")),
+        thousands(all.population),
+        esc(tr(lang, "card_gap")),
+        thousands(all.population - covered_pop),
+        esc(tr(lang, "card_facilities")),
+        cx.counted_facilities(),
+        esc(tr(lang, "card_percapita")),
+        fixed(per_capita, 2),
+        esc(tr(lang, "ax_m2pp")),
+    );
+}
+
+/// The map's element (drawn by the page's script) and a hint.
+fn map_section(s: &mut String, lang: Lang) {
+    let _ = writeln!(
+        s,
+        "<section id=\"map-section\"><h2>{}</h2><div id=\"map\" role=\"region\" aria-label=\"{}\"></div>\
+         <p class=\"hint\">{}</p></section>",
+        esc(tr(lang, "sec_map")),
+        esc(tr(lang, "sec_map")),
+        esc(tr(lang, "map_hint"))
+    );
+}
+
+/// The five charts, each a `<figure>`.
+fn charts_section(s: &mut String, cx: &Ctx) {
+    let _ = write!(
+        s,
+        "<section id=\"charts\"><h2>{}</h2><div class=\"charts\">",
+        esc(tr(cx.lang, "sec_charts"))
+    );
+    for (id, (caption, body)) in [
+        ("fig-coverage", charts::chart_coverage(cx)),
+        ("fig-percap", charts::chart_per_capita(cx)),
+        ("fig-histogram", charts::chart_histogram(cx)),
+        ("fig-windows", charts::chart_windows(cx)),
+        ("fig-tiers", charts::chart_tiers(cx)),
+    ] {
+        let _ = write!(
+            s,
+            "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption>{body}</figure>",
+            esc(&caption)
+        );
+    }
+    s.push_str("</div></section>\n");
+}
+
+/// The main figures, coverage per target and figures per unit.
+fn tables_section(s: &mut String, cx: &Ctx, title: &str) {
+    let _ = writeln!(
+        s,
+        "<section id=\"tables\"><h2>{}</h2>{}{}{}</section>",
+        esc(tr(cx.lang, "sec_tables")),
+        tables::main_table(cx, title),
+        tables::targets_table(cx),
+        tables::units_table(cx)
+    );
+}
+
+/// The notes section, the end of `<main>` and the footer.
+fn notes_and_footer(s: &mut String, cx: &Ctx) {
+    let lang = cx.lang;
+    let _ = writeln!(
+        s,
+        "<section id=\"notes\"><h2>{}</h2>{}</section>\n</main>",
+        esc(tr(lang, "sec_notes")),
+        tables::notes_html(cx)
+    );
+    let _ = writeln!(
+        s,
+        "<footer class=\"foot\">{}</footer>",
+        esc(&trf(
+            lang,
+            "made_with",
+            &[("version", env!("CARGO_PKG_VERSION").to_string())]
+        ))
+    );
+}
+
+/// Leaflet's script, with its licence in a comment.
+fn write_leaflet(w: &mut dyn io::Write) -> io::Result<()> {
+    w.write_all(
+        b"<script id=\"leaflet-js\">\n/*! Leaflet 1.9.4, assets/leaflet/leaflet.js (unmodified).\n",
+    )?;
+    w.write_all(LEAFLET_LICENSE.replace("*/", "* /").as_bytes())?;
+    w.write_all(b"*/\n")?;
+    w.write_all(leaflet_js().as_bytes())?;
+    w.write_all(b"\n</script>\n")
+}
+
+/// The map data, one `<script type="application/json">` block per layer.
+fn write_data(w: &mut dyn io::Write, cx: &Ctx) -> io::Result<()> {
+    let network = layers::network_json(cx.study);
+    for (id, body) in [
+        ("data-meta", layers::meta_json(cx)),
+        ("data-network", network),
+        ("data-covered", layers::covered_json(cx)),
+        ("data-units", layers::units_json(cx)),
+        ("data-communities", layers::communities_json(cx)),
+        ("data-facilities", layers::facilities_json(cx)),
+    ] {
+        write!(w, "<script type=\"application/json\" id=\"{id}\">")?;
+        w.write_all(script_json(&body).as_bytes())?;
+        w.write_all(b"</script>\n")?;
+    }
+    Ok(())
+}
+
+/// Write `report.html` and `map.png` into `dir` (atomically, like every
+/// output); returns the paths written.
+pub fn write_files(
+    dir: &Path,
+    title: &str,
+    inputs: &Inputs,
+    study: &Study,
+    assessment: Option<&Assessment>,
+    lang: Lang,
+) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let html = dir.join("report.html");
+    let png = dir.join("map.png");
+    if study.catchments.is_none() {
+        // A coverage-only run has no catchment figures for the page: the
+        // map image only.
+        map_image::write_map_png(&png, inputs, study, lang)?;
+        return Ok(vec![png]);
+    }
+    // The page and the image are independent: draw them side by side.
+    let (a, b) = rayon::join(
+        || {
+            atomic::write_file(&html, &|w| {
+                write_report_with(w, title, inputs, study, assessment, lang)
+            })
+        },
+        || map_image::write_map_png(&png, inputs, study, lang),
+    );
+    a?;
+    b?;
+    Ok(vec![html, png])
+}
