@@ -158,7 +158,7 @@ pub struct Settings {
 }
 
 /// Two-step floating catchment variant; in a config file and on the
-/// command line, any name [`Method::from_str`] accepts.
+/// command line, any name `Method::from_str` accepts.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
 #[serde(try_from = "String")]
 pub enum Method {

@@ -33,7 +33,7 @@ const INVERSE_TOLERANCE_DEG: f64 = 1e-9;
 const MAX_ITERATIONS: usize = 30;
 
 /// A geographic coordinate reference system that input coordinates may be given in.
-/// In a config file, any name [`Crs::from_str`] accepts.
+/// In a config file, any name `Crs::from_str` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(try_from = "String")]
 pub enum Crs {

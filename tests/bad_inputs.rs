@@ -323,13 +323,7 @@ fn unknown_crs() {
     assert!(!err.contains("facilities.csv"), "blames a file: {err}");
     assert_mentions(
         &err,
-        &[
-            "--crs",
-            "unknown CRS \"utm50\"",
-            "wgs84",
-            "gcj02",
-            "bd09",
-        ],
+        &["--crs", "unknown CRS \"utm50\"", "wgs84", "gcj02", "bd09"],
     );
 }
 

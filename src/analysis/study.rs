@@ -1,15 +1,15 @@
 //! One whole run over loaded inputs, stage by stage, each stage a function
 //! of its own module with a typed result:
 //!
-//! 1. [`placement`](super::placement): projection, swapped-coordinate
+//! 1. [`super::placement`]: projection, swapped-coordinate
 //!    check, snapping, snap points inserted, spatial renumbering, the graph;
-//! 2. [`scenario`](super::scenario): which facilities count now and after
+//! 2. [`super::scenario`]: which facilities count now and after
 //!    the planned projects, and the coverage of each;
-//! 3. [`units`](super::units): units of communities and facilities, totals
+//! 3. [`super::units`]: units of communities and facilities, totals
 //!    per area;
-//! 4. [`catchment`](super::catchment): tiers, time windows, 2SFCA and
+//! 4. [`super::catchment`]: tiers, time windows, 2SFCA and
 //!    per-capita figures (not in a coverage-only run);
-//! 5. [`covered_area`](super::covered_area): isochrone polygons.
+//! 5. [`super::covered_area`]: isochrone polygons.
 //!
 //! Gaps and the scorecard ([`super::gaps`]) are assessed from the
 //! resulting [`Study`]. Each stage is timed.

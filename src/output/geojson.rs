@@ -383,7 +383,7 @@ impl JsonValue for Value {
 /// (ids, names: copying them into a `Value` for each of a city's million
 /// features was the largest cost of writing its GeoJSON), or a number
 /// rounded to a few decimals (most of a community's properties), written
-/// with integer arithmetic as [`write_fixed`] does, the same bytes as
+/// with integer arithmetic as `write_fixed` does, the same bytes as
 /// `json!(round(x, decimals))`.
 pub enum Prop<'a> {
     Str(&'a str),

@@ -6,12 +6,15 @@
 //! so that Excel reads Chinese text correctly.
 
 pub mod atomic;
+#[cfg(feature = "report")]
 pub mod classes;
 pub mod derived;
 pub mod format;
 pub mod geojson;
 pub mod i18n;
+#[cfg(feature = "report")]
 pub mod map_image;
+#[cfg(feature = "report")]
 pub mod report;
 pub mod scorecard;
 pub mod sites;

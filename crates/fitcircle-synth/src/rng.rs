@@ -1,5 +1,5 @@
 //! SplitMix64 (Steele, Lea & Flood 2014): a tiny, fast generator, used both
-//! as a stream ([`SplitMix64`]) and as a hash of grid coordinates ([`hash`]),
+//! as a stream ([`SplitMix64`]) and as a hash of grid coordinates (`hash`),
 //! so any part of the city can be regenerated on its own from the seed.
 
 const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;

@@ -47,7 +47,7 @@ pub fn find_cjk_font() -> Option<PathBuf> {
 }
 
 /// Whether `bytes` hold a font (or the first face of a collection) with
-/// an outline for [`CJK_PROBE`].
+/// an outline for `CJK_PROBE`.
 pub fn has_cjk_glyphs(bytes: &[u8]) -> bool {
     use ab_glyph::Font;
     match ab_glyph::FontRef::try_from_slice(bytes) {
