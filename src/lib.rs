@@ -63,7 +63,7 @@ mod testing;
 pub mod timing;
 
 pub use analysis::gaps::{Assessment, assess};
-pub use analysis::study::{RunOptions, Study, run, run_with_defaults};
+pub use analysis::study::{Depth, Full, Isochrones, Study, run, run_with_defaults};
 pub use config::{Config, Settings};
 pub use error::{Error, Result};
 pub use input::{Inputs, load};

@@ -28,7 +28,10 @@ const WHOLE_MAX_BYTES: usize = 64 * 1024;
 
 /// Files compared whole; the rest by size and hash.
 fn keep_whole(name: &str, bytes: &[u8]) -> bool {
-    bytes.len() <= WHOLE_MAX_BYTES && [".geojson", ".csv", ".md"].iter().any(|e| name.ends_with(e))
+    bytes.len() <= WHOLE_MAX_BYTES
+        && [".geojson", ".csv", ".md"]
+            .iter()
+            .any(|e| name.ends_with(e))
 }
 
 /// FNV-1a, 64 bits: enough to notice any change in a file.
@@ -101,12 +104,17 @@ fn expected_form(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>>
 /// CI, where `.ci/run` installs it) map.png of a Chinese case is skipped.
 fn skip_map(case: &Path) -> bool {
     let args = fs::read_to_string(case.join("args.txt")).unwrap_or_default();
-    let chinese = args.lines().any(|l| l.trim() == "zh" || l.trim() == "xicheng");
+    let chinese = args
+        .lines()
+        .any(|l| l.trim() == "zh" || l.trim() == "xicheng");
     let skip = chinese
         && fitcircle::output::map_image::find_cjk_font().is_none()
         && std::env::var_os("CI").is_none();
     if skip {
-        eprintln!("note: no CJK font: map.png of {} not compared", case.display());
+        eprintln!(
+            "note: no CJK font: map.png of {} not compared",
+            case.display()
+        );
     }
     skip
 }

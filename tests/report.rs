@@ -378,7 +378,7 @@ fn text_from_the_data_cannot_break_out_of_the_page() {
         .push("note with <b>markup</b> & an ESTIMATE".into());
     let st = study::run_with_defaults(&inputs, &cfg.settings).unwrap();
     let mut buf = Vec::new();
-    write_report(&mut buf, "Title <i>", &inputs, &st, Lang::Zh).unwrap();
+    write_report(&mut buf, "Title <i>", &inputs, st.full().unwrap(), Lang::Zh).unwrap();
     let html = String::from_utf8(buf).unwrap();
     assert!(!html.contains("<script>alert(1)"));
     assert!(!html.contains("<!-- x"));

@@ -47,6 +47,14 @@ pub enum Mode {
 }
 
 impl Study {
+    /// The full view of the study, `None` for a coverage-only one.
+    pub fn full(&self) -> Option<Full<'_>> {
+        Some(Full {
+            study: self,
+            catchments: self.catchments.as_ref()?,
+        })
+    }
+
     /// A warning when some facilities' `opening_hours` could not be read
     /// (they are then treated as hours unknown), naming the first five.
     pub fn hours_warning(&self) -> Option<String> {
@@ -83,18 +91,45 @@ impl Mode {
     }
 }
 
-/// Options beyond the settings.
-#[derive(Debug, Clone, Default)]
-pub struct RunOptions {
-    /// Also build one isochrone polygon per counted facility.
-    pub facility_isochrones: bool,
-    /// Skip the per-target isochrone unions (e.g. for `sites`).
-    pub skip_unions: bool,
-    /// Coverage only: nearest distances and covered population, without
-    /// the per-facility searches, catchments (tiers, windows, 2SFCA,
-    /// per-capita by unit) or isochrones. For metropolitan networks where
-    /// the coverage table is needed fast.
-    pub coverage_only: bool,
+/// How far a study goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Nearest distances and covered population only: no per-facility
+    /// searches, catchments (tiers, windows, 2SFCA, per-capita by unit) or
+    /// isochrones. For metropolitan networks where the coverage table is
+    /// needed fast. Such a study has no [`Full`] view, so it cannot be
+    /// handed to the report.
+    CoverageOnly,
+    /// Every figure, and the isochrone polygons asked for.
+    Full(Isochrones),
+}
+
+impl Default for Depth {
+    fn default() -> Self {
+        Depth::Full(Isochrones::PerTarget)
+    }
+}
+
+/// Which isochrone polygons a full study draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Isochrones {
+    /// None (e.g. for `sites`, or very large networks).
+    None,
+    /// One per coverage target (the union of its facilities' areas).
+    #[default]
+    PerTarget,
+    /// One per target and one per counted facility.
+    PerTargetAndFacility,
+}
+
+/// A full study (not coverage-only) with its catchment figures: what the
+/// report needs. Made by [`Study::full`].
+#[derive(Debug, Clone, Copy)]
+pub struct Full<'a> {
+    /// The study.
+    pub study: &'a Study,
+    /// Its tiers, windows, 2SFCA and per-capita figures.
+    pub catchments: &'a Catchments,
 }
 
 /// Results of a run.
@@ -119,12 +154,12 @@ pub struct Study {
     /// Whole area first, then one per unit.
     pub areas: Vec<AreaSummary>,
     /// Tiers, windows, 2SFCA, per-capita figures; `None` in a
-    /// coverage-only run ([`RunOptions::coverage_only`]).
+    /// coverage-only run ([`Depth::CoverageOnly`]).
     pub catchments: Option<Catchments>,
     /// Union of the walking catchments per coverage target (same order as
     /// `coverage.targets`), lon/lat.
     pub isochrones: Vec<MultiPolygon<f64>>,
-    /// Per facility (with `RunOptions::facility_isochrones`), else empty.
+    /// Per facility (with [`Isochrones::PerTargetAndFacility`]), else empty.
     pub facility_isochrones: Vec<Option<MultiPolygon<f64>>>,
     pub targets: Targets,
     /// Coverage with planned facilities added (when there are any).
@@ -215,10 +250,10 @@ pub fn run(
     settings: &Settings,
     targets: &Targets,
     window_list: &[Window],
-    options: &RunOptions,
+    depth: Depth,
 ) -> Result<Study> {
     let network = inputs.network.as_ref().map(Cow::Borrowed);
-    run_with_network(inputs, network, settings, targets, window_list, options)
+    run_with_network(inputs, network, settings, targets, window_list, depth)
 }
 
 /// [`run`] that takes the street network out of `inputs` and frees it as
@@ -230,10 +265,10 @@ pub fn run_taking_network(
     settings: &Settings,
     targets: &Targets,
     window_list: &[Window],
-    options: &RunOptions,
+    depth: Depth,
 ) -> Result<Study> {
     let network = inputs.network.take().map(Cow::Owned);
-    run_with_network(inputs, network, settings, targets, window_list, options)
+    run_with_network(inputs, network, settings, targets, window_list, depth)
 }
 
 fn run_with_network(
@@ -242,7 +277,7 @@ fn run_with_network(
     settings: &Settings,
     targets: &Targets,
     window_list: &[Window],
-    options: &RunOptions,
+    depth: Depth,
 ) -> Result<Study> {
     let limit_m = settings.limit_m();
     let cov_settings = CoverageSettings {
@@ -254,7 +289,7 @@ fn run_with_network(
     let mut timings = std::mem::take(&mut placement.timings);
 
     let t = Instant::now();
-    let search = if options.coverage_only {
+    let search = if depth == Depth::CoverageOnly {
         Search::NearestOnly
     } else {
         Search::WithPairs
@@ -275,7 +310,7 @@ fn run_with_network(
     timings.push(StageTime::since("summary", t));
 
     let t = Instant::now();
-    let catchments = (!options.coverage_only).then(|| {
+    let catchments = (depth != Depth::CoverageOnly).then(|| {
         catchment::evaluate(
             inputs,
             &scenarios.now,
@@ -294,12 +329,16 @@ fn run_with_network(
         limit_m,
         buffer_m: settings.isochrone_buffer_m,
     };
-    let isochrones = if options.skip_unions || options.coverage_only {
+    let drawn = match depth {
+        Depth::CoverageOnly => Isochrones::None,
+        Depth::Full(drawn) => drawn,
+    };
+    let isochrones = if drawn == Isochrones::None {
         covered_area::none(&scenarios.now.targets)
     } else {
         covered_area::per_target(&placement, &scenarios.now.targets, &sources, outline)
     };
-    let facility_isochrones = if options.facility_isochrones && !options.coverage_only {
+    let facility_isochrones = if drawn == Isochrones::PerTargetAndFacility {
         covered_area::per_facility(&placement, &sources, outline)
     } else {
         Vec::new()
@@ -346,6 +385,6 @@ pub fn run_with_defaults(inputs: &Inputs, settings: &Settings) -> Result<Study> 
         settings,
         &Targets::bundled(),
         &super::windows::default_windows(),
-        &RunOptions::default(),
+        Depth::default(),
     )
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use fitcircle::analysis::gaps::{self, Assessment};
-use fitcircle::analysis::study::{self, RunOptions, Study};
+use fitcircle::analysis::study::{self, Depth, Isochrones, Study};
 use fitcircle::input::{self, Inputs};
 use fitcircle::output::report::Lang;
 use fitcircle::output::{self, OutputOptions, map_image};
@@ -45,23 +45,19 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         load_time,
         load_peak,
     } = prepare(&run, font_warning.into_iter().collect(), true)?;
-    let options = RunOptions {
-        facility_isochrones: a.isochrones,
-        skip_unions: a.skip_isochrones,
-        coverage_only: a.coverage_only,
+    let depth = if a.coverage_only {
+        Depth::CoverageOnly
+    } else if a.skip_isochrones {
+        Depth::Full(Isochrones::None)
+    } else if a.isochrones {
+        Depth::Full(Isochrones::PerTargetAndFacility)
+    } else {
+        Depth::Full(Isochrones::PerTarget)
     };
     let study = with_stage(
         run.quiet,
         "analysing: walking network, coverage, catchments, isochrones",
-        || {
-            study::run_taking_network(
-                &mut inputs,
-                &run.config.settings,
-                &targets,
-                &windows,
-                &options,
-            )
-        },
+        || study::run_taking_network(&mut inputs, &run.config.settings, &targets, &windows, depth),
     )?;
     if let Some(n) = a.check_sample {
         check_sample(&inputs, &study, n)?;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use fitcircle::analysis::siting::{self, SiteOptions, SitePlan as Plan};
-use fitcircle::analysis::study::{self, RunOptions};
+use fitcircle::analysis::study::{self, Depth, Isochrones};
 use fitcircle::config::InputSpec;
 use fitcircle::input;
 use fitcircle::output;
@@ -38,13 +38,9 @@ pub fn run(args: SitesArgs) -> Result<()> {
         ..
     } = prepare(&run, Vec::new(), false)?;
     let walk_m = walk_limit(&args, &run, &targets)?;
-    let options = RunOptions {
-        facility_isochrones: false,
-        skip_unions: true,
-        coverage_only: false,
-    };
+    let depth = Depth::Full(Isochrones::None);
     let study = with_stage(run.quiet, "analysing: walking network and coverage", || {
-        study::run(&inputs, &run.config.settings, &targets, &windows, &options)
+        study::run(&inputs, &run.config.settings, &targets, &windows, depth)
     })?;
     let candidates = match &args.candidates {
         Some(p) => Some(read_candidates(p, &args)?),

@@ -1,13 +1,11 @@
 //! What every part of the page reads: the run, the language, and the
 //! walking minutes derived from it.
 
-use std::io;
-
 use serde_json::{Value, json};
 
 use crate::analysis::catchment::Catchments;
 use crate::analysis::coverage::Target;
-use crate::analysis::study::Study;
+use crate::analysis::study::{Full, Study};
 use crate::input::Inputs;
 use crate::output::classes::minute_class;
 use crate::output::i18n::Lang;
@@ -27,16 +25,12 @@ pub(super) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// The context of a run; fails for a coverage-only run (no catchment
-    /// figures).
-    pub fn new(lang: Lang, inputs: &'a Inputs, study: &'a Study) -> io::Result<Ctx<'a>> {
+    /// The context of a full run (a coverage-only one has no catchment
+    /// figures, and no [`Full`] view).
+    pub fn new(lang: Lang, inputs: &'a Inputs, full: Full<'a>) -> Ctx<'a> {
+        let (study, ca) = (full.study, full.catchments);
         let mpm = study.settings.metres_per_minute();
-        let Some(ca) = study.catchments.as_ref() else {
-            return Err(io::Error::other(
-                "the report needs the catchment figures: run analyze without --coverage-only",
-            ));
-        };
-        Ok(Ctx {
+        Ctx {
             lang,
             inputs,
             study,
@@ -45,7 +39,7 @@ impl<'a> Ctx<'a> {
             mpm,
             limit_min: study.coverage.settings.limit_m / mpm,
             report_min: study.coverage.settings.report_m / mpm,
-        })
+        }
     }
 
     pub fn minutes(&self, t: usize, c: usize) -> Option<f64> {

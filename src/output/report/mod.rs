@@ -41,7 +41,7 @@ pub use self::layers::COMPACT_COMMUNITIES;
 use super::atomic;
 use super::map_image;
 use crate::analysis::gaps::Assessment;
-use crate::analysis::study::Study;
+use crate::analysis::study::{Full, Study};
 use crate::input::Inputs;
 use crate::output::format::{esc, fixed, num, pct, thousands};
 pub use crate::output::i18n::Lang;
@@ -53,10 +53,10 @@ pub fn write_report(
     w: &mut dyn io::Write,
     title: &str,
     inputs: &Inputs,
-    study: &Study,
+    full: Full<'_>,
     lang: Lang,
 ) -> io::Result<()> {
-    write_report_with(w, title, inputs, study, None, lang)
+    write_report_with(w, title, inputs, full, None, lang)
 }
 
 /// [`write_report`] with the scorecard and gap counts of an assessment.
@@ -66,11 +66,11 @@ pub fn write_report_with(
     w: &mut dyn io::Write,
     title: &str,
     inputs: &Inputs,
-    study: &Study,
+    full: Full<'_>,
     assessment: Option<&Assessment>,
     lang: Lang,
 ) -> io::Result<()> {
-    let cx = Ctx::new(lang, inputs, study)?;
+    let cx = Ctx::new(lang, inputs, full);
     let mut s = String::with_capacity(1 << 20);
     head(&mut s, lang, title);
     header(&mut s, &cx, title);
@@ -319,17 +319,17 @@ pub fn write_files(
     })?;
     let html = dir.join("report.html");
     let png = dir.join("map.png");
-    if study.catchments.is_none() {
+    let Some(full) = study.full() else {
         // A coverage-only run has no catchment figures for the page: the
         // map image only.
         map_image::write_map_png(&png, inputs, study, lang)?;
         return Ok(vec![png]);
-    }
+    };
     // The page and the image are independent: draw them side by side.
     let (a, b) = rayon::join(
         || {
             atomic::write_file(&html, &|w| {
-                write_report_with(w, title, inputs, study, assessment, lang)
+                write_report_with(w, title, inputs, full, assessment, lang)
             })
         },
         || map_image::write_map_png(&png, inputs, study, lang),
