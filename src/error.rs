@@ -41,6 +41,33 @@ pub enum Error {
     /// The inputs are readable but cannot support the analysis asked for.
     #[error("{0}")]
     Analysis(String),
+    /// No residential community or population cell was loaded.
+    #[error(
+        "no residential communities or population cells: give [communities] in the config \
+         or --communities FILE"
+    )]
+    NoCommunities,
+    /// Without a network, nothing has a location to measure from.
+    #[error("no community or facility has a location")]
+    NoLocations,
+    /// The street network was given but has no walkable node.
+    #[error("the street network has no nodes")]
+    EmptyNetwork,
+    /// Most points of an input fall inside the network only with their
+    /// longitude and latitude swapped.
+    #[error(
+        "{what}: {swapped} of {total} points fall inside the street network only with \
+         longitude and latitude swapped; swap the lon/lat columns (GeoJSON positions are \
+         [lon, lat])"
+    )]
+    SwappedCoordinates {
+        /// The input (file and role).
+        what: String,
+        /// Points inside the network's box once swapped.
+        swapped: usize,
+        /// Points of the input.
+        total: usize,
+    },
     /// No sports facility was loaded, so there is nothing to measure
     /// walking distances to; `details` says what was loaded and what is
     /// missing, one line each.

@@ -12,6 +12,8 @@ pub mod scenario;
 pub mod search;
 pub mod sites;
 pub mod siting;
+#[cfg(test)]
+mod stage_tests;
 pub mod straight;
 pub mod study;
 pub mod supply;

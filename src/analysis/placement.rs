@@ -96,11 +96,7 @@ pub fn place(
 ) -> Result<Placement> {
     let t = Instant::now();
     if inputs.communities.is_empty() {
-        return Err(Error::Analysis(
-            "no residential communities or population cells: give [communities] in the config \
-             or --communities FILE"
-                .into(),
-        ));
+        return Err(Error::NoCommunities);
     }
     let facility_points = points(inputs.facilities.par_iter().map(|f| &f.geometry));
     let community_points = points(inputs.communities.par_iter().map(|c| &c.geometry));
@@ -126,7 +122,7 @@ fn straight_line(
             .flatten()
             .copied(),
     )
-    .ok_or_else(|| Error::Analysis("no community or facility has a location".into()))?;
+    .ok_or(Error::NoLocations)?;
     let located = |v: &[Option<[f64; 2]>]| -> Vec<Result<Access, Unreachable>> {
         v.iter()
             .map(|p| p.map(|_| Vec::new()).ok_or(Unreachable::NoGeometry))
@@ -183,10 +179,11 @@ fn check_swapped(what: &str, points: &[Point<f64>], bbox: geo::Rect<f64>) -> Res
     let direct = points.iter().filter(|p| inside(p.x(), p.y())).count();
     let swapped = points.iter().filter(|p| inside(p.y(), p.x())).count();
     if direct * 10 < n && swapped * 2 > n {
-        return Err(Error::Analysis(format!(
-            "{what}: {swapped} of {n} points fall inside the street network only with longitude \
-             and latitude swapped; swap the lon/lat columns (GeoJSON positions are [lon, lat])"
-        )));
+        return Err(Error::SwappedCoordinates {
+            what: what.to_string(),
+            swapped,
+            total: n,
+        });
     }
     Ok(())
 }
@@ -201,7 +198,7 @@ fn fit_to_network(
 ) -> Result<LocalProjection> {
     let (lo, hi) = network_box(base);
     let proj = LocalProjection::fit(base.coords.first().map(|_| [lo, hi]).into_iter().flatten())
-        .ok_or_else(|| Error::Analysis("the street network has no nodes".into()))?;
+        .ok_or(Error::EmptyNetwork)?;
     let bbox = geo::Rect::new(
         geo::coord! { x: lo[0], y: lo[1] },
         geo::coord! { x: hi[0], y: hi[1] },
