@@ -13,7 +13,7 @@ use crate::config::{Method, Settings};
 use crate::input::Inputs;
 use crate::model::{Category, Facility, Status};
 use crate::spatial::representative_point;
-use crate::targets::Targets;
+use crate::targets::{PerCapitaTarget, Targets, Tier};
 
 /// Share of a park's area that is sports land (GB 50180: 10-15 % of a
 /// 10-minute-circle park goes to sports; we take the low end).
@@ -144,205 +144,422 @@ fn schedules(facilities: &[Facility]) -> (Vec<Option<Schedule>>, Vec<(String, St
     (s, problems)
 }
 
-/// Compute every catchment figure.
-#[allow(clippy::too_many_arguments)]
+/// What the catchment figures are computed from: the inputs, a finished
+/// coverage run (its facility-community pairs) and the unit assignment.
+#[derive(Debug, Clone, Copy)]
+pub struct CatchmentInput<'a> {
+    pub inputs: &'a Inputs,
+    /// Coverage of the facilities that count now.
+    pub coverage: &'a Coverage,
+    /// Per facility: counts (existing and not closed to the public).
+    pub counted: &'a [bool],
+    /// Per community: its unit, if any.
+    pub community_unit: &'a [Option<usize>],
+    /// Per facility: its unit, if any.
+    pub facility_unit: &'a [Option<usize>],
+}
+
+impl CatchmentInput<'_> {
+    fn facilities(&self) -> &[Facility] {
+        &self.inputs.facilities
+    }
+
+    fn community_count(&self) -> usize {
+        self.inputs.communities.len()
+    }
+
+    /// Residents per community.
+    fn population(&self) -> Vec<f64> {
+        self.inputs
+            .communities
+            .iter()
+            .map(|c| c.population)
+            .collect()
+    }
+
+    /// The walking limit (the 2SFCA catchment), metres.
+    fn limit_m(&self) -> f64 {
+        self.coverage.settings.limit_m
+    }
+}
+
+/// Compute every catchment figure: 2SFCA access (any time and per time
+/// window), life-circle tiers, nearest open facility per window, the
+/// new-community rule and the per-unit figures, each its own step.
 pub fn evaluate(
-    inputs: &Inputs,
-    coverage: &Coverage,
-    counted: &[bool],
-    community_unit: &[Option<usize>],
-    facility_unit: &[Option<usize>],
+    input: &CatchmentInput,
     settings: &Settings,
     targets: &Targets,
     window_list: &[Window],
 ) -> Catchments {
-    let nf = inputs.facilities.len();
-    let nc = inputs.communities.len();
-    let limit = coverage.settings.limit_m;
-    let population: Vec<f64> = inputs.communities.iter().map(|c| c.population).collect();
-    let outdoor: Vec<f64> = inputs.facilities.iter().map(sports_land_m2).collect();
-    let indoor: Vec<f64> = inputs.facilities.iter().map(|f| f.floor_area_m2).collect();
-    let total: Vec<f64> = outdoor.iter().zip(&indoor).map(|(a, b)| a + b).collect();
+    let areas = FacilityAreas::of(input.facilities());
+    let (sched, hours_problems) = schedules(input.facilities());
+    let open_in = open_in_windows(input, &sched, window_list, settings.min_open_minutes);
+    let sfca = two_step_access(input, &areas, &open_in, settings.method);
+    let tiers = targets.tier.iter().map(|t| tier_result(input, t)).collect();
+    let windows = window_results(input, window_list, open_in, sfca.windows);
+    let new_check = new_communities(input, &areas, targets);
+    let mut catchments = Catchments {
+        method: settings.method,
+        catchment_m: input.limit_m(),
+        sfca_outdoor: sfca.outdoor,
+        sfca_indoor: sfca.indoor,
+        sfca_total: sfca.total,
+        tiers,
+        windows,
+        new_check,
+        units: Vec::new(),
+        hours_problems,
+    };
+    catchments.units = unit_stats(input, &areas, &targets.per_capita, &catchments);
+    catchments
+}
 
-    let pairs_where = |keep: &dyn Fn(usize) -> bool, max_m: f64| -> Vec<Pair> {
-        let mut out = Vec::new();
-        for (f, hits) in coverage.facility_hits.iter().enumerate() {
-            if !keep(f) {
-                continue;
-            }
-            for &(c, d) in hits {
-                if d <= max_m {
-                    out.push(Pair {
-                        facility: f as u32,
-                        community: c,
-                        dist_m: d,
-                    });
-                }
+/// Each facility's supply in m2: outdoor sports land ([`sports_land_m2`]),
+/// indoor floor area, and the two together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacilityAreas {
+    pub outdoor: Vec<f64>,
+    pub indoor: Vec<f64>,
+    pub total: Vec<f64>,
+}
+
+impl FacilityAreas {
+    pub fn of(facilities: &[Facility]) -> FacilityAreas {
+        let outdoor: Vec<f64> = facilities.iter().map(sports_land_m2).collect();
+        let indoor: Vec<f64> = facilities.iter().map(|f| f.floor_area_m2).collect();
+        let total = outdoor.iter().zip(&indoor).map(|(a, b)| a + b).collect();
+        FacilityAreas {
+            outdoor,
+            indoor,
+            total,
+        }
+    }
+
+    /// Outdoor and indoor areas of the facilities that count for per-capita
+    /// area ([`counts_for_area`]), 0 for the others.
+    fn counting_for_area(&self, facilities: &[Facility]) -> (Vec<f64>, Vec<f64>) {
+        let keep = |v: &[f64]| -> Vec<f64> {
+            facilities
+                .iter()
+                .zip(v)
+                .map(|(f, a)| if counts_for_area(f) { *a } else { 0.0 })
+                .collect()
+        };
+        (keep(&self.outdoor), keep(&self.indoor))
+    }
+}
+
+/// The facility-community pairs of the counted facilities within `max_m`.
+fn counted_pairs(coverage: &Coverage, counted: &[bool], max_m: f64) -> Vec<Pair> {
+    let mut out = Vec::new();
+    for (f, hits) in coverage.facility_hits.iter().enumerate() {
+        if !counted[f] {
+            continue;
+        }
+        for &(c, d) in hits {
+            if d <= max_m {
+                out.push(Pair {
+                    facility: f as u32,
+                    community: c,
+                    dist_m: d,
+                });
             }
         }
-        out
-    };
+    }
+    out
+}
 
-    // 2SFCA: outdoor, indoor and total area any time, and total area in
-    // each time window (closed facilities supply 0), in one pass.
-    let dec = decay(settings.method, limit);
-    let all_pairs = pairs_where(&|f| counted[f], limit);
-    let (sched, hours_problems) = schedules(&inputs.facilities);
-    let open_in: Vec<Vec<bool>> = window_list
+/// Per window, per facility: counted and open in the window.
+fn open_in_windows(
+    input: &CatchmentInput,
+    sched: &[Option<Schedule>],
+    window_list: &[Window],
+    min_open_minutes: u32,
+) -> Vec<Vec<bool>> {
+    let facilities = input.facilities();
+    window_list
         .iter()
         .map(|w| {
-            (0..nf)
+            (0..facilities.len())
                 .map(|f| {
-                    let fac = &inputs.facilities[f];
-                    counted[f]
+                    let fac = &facilities[f];
+                    input.counted[f]
                         && windows::counts_in_window(
                             sched[f].as_ref(),
                             fac.category == Category::SchoolVenue,
                             fac.open_to_public,
                             w,
-                            settings.min_open_minutes,
+                            min_open_minutes,
                         )
                 })
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// 2SFCA access per community (m2 per person).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SfcaAccess {
+    pub outdoor: Vec<f64>,
+    pub indoor: Vec<f64>,
+    pub total: Vec<f64>,
+    /// Per window: total area with only the facilities open in it.
+    pub windows: Vec<Vec<f64>>,
+}
+
+/// 2SFCA of outdoor, indoor and total area any time, and of total area in
+/// each time window (closed facilities supply 0), in one pass over the
+/// pairs of the counted facilities within the walking limit.
+fn two_step_access(
+    input: &CatchmentInput,
+    areas: &FacilityAreas,
+    open_in: &[Vec<bool>],
+    method: Method,
+) -> SfcaAccess {
+    let limit = input.limit_m();
+    let dec = decay(method, limit);
+    let pairs = counted_pairs(input.coverage, input.counted, limit);
     let window_supply: Vec<Vec<f64>> = open_in
         .iter()
         .map(|open| {
-            total
+            areas
+                .total
                 .iter()
                 .zip(open)
                 .map(|(t, o)| if *o { *t } else { 0.0 })
                 .collect()
         })
         .collect();
-    let mut supplies: Vec<&[f64]> = vec![&outdoor, &indoor, &total];
+    let mut supplies: Vec<&[f64]> = vec![&areas.outdoor, &areas.indoor, &areas.total];
     supplies.extend(window_supply.iter().map(Vec::as_slice));
-    let mut sfca = supply::two_step_many(&supplies, &population, &all_pairs, &dec, limit)
+    let mut sfca = supply::two_step_many(&supplies, &input.population(), &pairs, &dec, limit)
         .into_iter()
         .map(|r| r.access);
-    let sfca_outdoor = sfca.next().unwrap_or_default();
-    let sfca_indoor = sfca.next().unwrap_or_default();
-    let sfca_total = sfca.next().unwrap_or_default();
-    let sfca_windows: Vec<Vec<f64>> = sfca.collect();
-    // Tiers.
-    let tiers: Vec<TierResult> = targets
-        .tier
-        .iter()
-        .map(|tier| {
-            // One pass over the pairs: each facility's requirements as bits
-            // (64 per word), OR-ed into every community within the tier.
-            let words = tier.requirement.len().div_ceil(64).max(1);
-            let fac_bits: Vec<u64> = (0..nf)
-                .flat_map(|f| {
-                    (0..words).map(move |wi| {
-                        let mut bits = 0u64;
-                        if counted[f] {
-                            for (ri, req) in tier.requirement.iter().enumerate() {
-                                if ri / 64 == wi
-                                    && req.parsed.contains(&inputs.facilities[f].category)
-                                {
-                                    bits |= 1 << (ri % 64);
-                                }
-                            }
-                        }
-                        bits
-                    })
-                })
-                .collect();
-            let mut com_bits = vec![0u64; nc * words];
-            for (f, hits) in coverage.facility_hits.iter().enumerate() {
-                let fb = &fac_bits[f * words..(f + 1) * words];
-                if fb.iter().all(|b| *b == 0) {
-                    continue;
-                }
-                for &(c, d) in hits {
-                    if d <= tier.distance_m {
-                        let cb = &mut com_bits[c as usize * words..(c as usize + 1) * words];
-                        for (x, y) in cb.iter_mut().zip(fb) {
-                            *x |= *y;
-                        }
-                    }
-                }
-            }
-            let req_met =
-                |ri: usize, c: usize| com_bits[c * words + ri / 64] & (1 << (ri % 64)) != 0;
-            let missing: Vec<Vec<String>> = (0..nc)
-                .map(|c| {
-                    tier.requirement
-                        .iter()
-                        .enumerate()
-                        .filter(|(ri, _)| !req_met(*ri, c))
-                        .map(|(_, r)| r.name.clone())
-                        .collect()
-                })
-                .collect();
-            TierResult {
-                name: tier.name.clone(),
-                distance_m: tier.distance_m,
-                met: missing.iter().map(|m| m.is_empty()).collect(),
-                missing,
-            }
-        })
-        .collect();
+    SfcaAccess {
+        outdoor: sfca.next().unwrap_or_default(),
+        indoor: sfca.next().unwrap_or_default(),
+        total: sfca.next().unwrap_or_default(),
+        windows: sfca.collect(),
+    }
+}
 
-    // Time windows: nearest open facility.
-    let windows_out: Vec<WindowResult> = window_list
-        .iter()
-        .zip(open_in)
-        .zip(sfca_windows)
-        .map(|((w, open), sfca_total)| {
-            let mut nearest_m: Vec<Option<f64>> = vec![None; nc];
-            for (f, hits) in coverage.facility_hits.iter().enumerate() {
-                if !open[f] {
-                    continue;
-                }
-                for &(c, d) in hits {
-                    let slot = &mut nearest_m[c as usize];
-                    if slot.is_none_or(|x| d < x) {
-                        *slot = Some(d);
+/// Which requirements of a tier each item (facility or community) meets,
+/// as bits, `words` 64-bit words per item.
+#[derive(Debug, Clone, PartialEq)]
+struct RequirementBits {
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl RequirementBits {
+    fn row(&self, i: usize) -> &[u64] {
+        &self.bits[i * self.words..(i + 1) * self.words]
+    }
+
+    fn has(&self, i: usize, requirement: usize) -> bool {
+        self.bits[i * self.words + requirement / 64] & (1 << (requirement % 64)) != 0
+    }
+}
+
+/// The requirements of `tier` each counted facility fulfils by its category.
+fn facility_requirements(input: &CatchmentInput, tier: &Tier) -> RequirementBits {
+    let words = tier.requirement.len().div_ceil(64).max(1);
+    let bits = (0..input.facilities().len())
+        .flat_map(|f| {
+            (0..words).map(move |wi| {
+                let mut bits = 0u64;
+                if input.counted[f] {
+                    for (ri, req) in tier.requirement.iter().enumerate() {
+                        if ri / 64 == wi && req.parsed.contains(&input.facilities()[f].category) {
+                            bits |= 1 << (ri % 64);
+                        }
                     }
                 }
-            }
-            WindowResult {
-                window: w.clone(),
-                sfca_total,
-                open,
-                nearest_m,
-            }
+                bits
+            })
         })
         .collect();
-    // New communities: sports area inside or within the new-community tier.
-    let new_tier_m = targets.new_community_tier().distance_m;
-    let pc = &targets.per_capita;
-    let mut near: Vec<(f64, f64)> = vec![(0.0, 0.0); nc];
-    let mut seen: Vec<Vec<u32>> = vec![Vec::new(); nc];
-    for (f, hits) in coverage.facility_hits.iter().enumerate() {
-        if !counts_for_area(&inputs.facilities[f]) {
+    RequirementBits { words, bits }
+}
+
+/// The requirements of a tier met at each community: one pass over the
+/// pairs, each facility's bits OR-ed into every community within the tier.
+fn community_requirements(
+    input: &CatchmentInput,
+    distance_m: f64,
+    facilities: &RequirementBits,
+) -> RequirementBits {
+    let words = facilities.words;
+    let mut bits = vec![0u64; input.community_count() * words];
+    for (f, hits) in input.coverage.facility_hits.iter().enumerate() {
+        let fb = facilities.row(f);
+        if fb.iter().all(|b| *b == 0) {
             continue;
         }
         for &(c, d) in hits {
-            if d <= new_tier_m {
-                near[c as usize].0 += outdoor[f];
-                near[c as usize].1 += indoor[f];
+            if d <= distance_m {
+                let cb = &mut bits[c as usize * words..(c as usize + 1) * words];
+                for (x, y) in cb.iter_mut().zip(fb) {
+                    *x |= *y;
+                }
+            }
+        }
+    }
+    RequirementBits { words, bits }
+}
+
+/// One life-circle tier: per community, the requirements not met.
+fn tier_result(input: &CatchmentInput, tier: &Tier) -> TierResult {
+    let met_at =
+        community_requirements(input, tier.distance_m, &facility_requirements(input, tier));
+    let missing: Vec<Vec<String>> = (0..input.community_count())
+        .map(|c| {
+            tier.requirement
+                .iter()
+                .enumerate()
+                .filter(|(ri, _)| !met_at.has(c, *ri))
+                .map(|(_, r)| r.name.clone())
+                .collect()
+        })
+        .collect();
+    TierResult {
+        name: tier.name.clone(),
+        distance_m: tier.distance_m,
+        met: missing.iter().map(|m| m.is_empty()).collect(),
+        missing,
+    }
+}
+
+/// Per community: walking metres to the nearest facility marked `open`
+/// (within the pair range), `None` beyond.
+fn nearest_open(coverage: &Coverage, open: &[bool], n_communities: usize) -> Vec<Option<f64>> {
+    let mut nearest_m: Vec<Option<f64>> = vec![None; n_communities];
+    for (f, hits) in coverage.facility_hits.iter().enumerate() {
+        if !open[f] {
+            continue;
+        }
+        for &(c, d) in hits {
+            let slot = &mut nearest_m[c as usize];
+            if slot.is_none_or(|x| d < x) {
+                *slot = Some(d);
+            }
+        }
+    }
+    nearest_m
+}
+
+/// Coverage in each time window: which facilities count, the nearest of
+/// them and the window's 2SFCA.
+fn window_results(
+    input: &CatchmentInput,
+    window_list: &[Window],
+    open_in: Vec<Vec<bool>>,
+    sfca_windows: Vec<Vec<f64>>,
+) -> Vec<WindowResult> {
+    window_list
+        .iter()
+        .zip(open_in)
+        .zip(sfca_windows)
+        .map(|((w, open), sfca_total)| WindowResult {
+            window: w.clone(),
+            sfca_total,
+            nearest_m: nearest_open(input.coverage, &open, input.community_count()),
+            open,
+        })
+        .collect()
+}
+
+/// Per community: the sports area (outdoor, indoor m2) of the facilities
+/// that count for area within `max_m` walking, and which facilities those
+/// are.
+#[derive(Debug, Clone, PartialEq)]
+struct AreaWithin {
+    area: Vec<(f64, f64)>,
+    facilities: Vec<Vec<u32>>,
+}
+
+fn area_within(input: &CatchmentInput, areas: &FacilityAreas, max_m: f64) -> AreaWithin {
+    let nc = input.community_count();
+    let mut area: Vec<(f64, f64)> = vec![(0.0, 0.0); nc];
+    let mut seen: Vec<Vec<u32>> = vec![Vec::new(); nc];
+    for (f, hits) in input.coverage.facility_hits.iter().enumerate() {
+        if !counts_for_area(&input.facilities()[f]) {
+            continue;
+        }
+        for &(c, d) in hits {
+            if d <= max_m {
+                area[c as usize].0 += areas.outdoor[f];
+                area[c as usize].1 += areas.indoor[f];
                 seen[c as usize].push(f as u32);
             }
         }
     }
-    let fac_points: Vec<Option<geo::Point<f64>>> = inputs
-        .facilities
-        .iter()
-        .map(|f| representative_point(&f.geometry))
-        .collect();
-    // Facility points in lon/lat degrees: bounding-box queries only.
-    let fac_tree = rstar::RTree::bulk_load(
-        fac_points
+    AreaWithin {
+        area,
+        facilities: seen,
+    }
+}
+
+/// Facility representative points (lon/lat) and a tree over them for
+/// bounding-box queries.
+struct FacilityPoints {
+    points: Vec<Option<geo::Point<f64>>>,
+    tree: rstar::RTree<rstar::primitives::GeomWithData<[f64; 2], usize>>,
+}
+
+impl FacilityPoints {
+    fn of(facilities: &[Facility]) -> FacilityPoints {
+        let points: Vec<Option<geo::Point<f64>>> = facilities
             .iter()
-            .enumerate()
-            .filter_map(|(f, p)| p.map(|p| rstar::primitives::GeomWithData::new([p.x(), p.y()], f)))
-            .collect::<Vec<_>>(),
-    );
-    let new_check: Vec<Option<NewCommunity>> = inputs
+            .map(|f| representative_point(&f.geometry))
+            .collect();
+        // Facility points in lon/lat degrees: bounding-box queries only.
+        let tree = rstar::RTree::bulk_load(
+            points
+                .iter()
+                .enumerate()
+                .filter_map(|(f, p)| {
+                    p.map(|p| rstar::primitives::GeomWithData::new([p.x(), p.y()], f))
+                })
+                .collect::<Vec<_>>(),
+        );
+        FacilityPoints { points, tree }
+    }
+
+    /// Facilities whose point lies in the box of `geometry` (a polygon),
+    /// in input order; empty for other geometries.
+    fn in_box_of(&self, geometry: &Geometry<f64>) -> Vec<usize> {
+        let (Geometry::Polygon(_) | Geometry::MultiPolygon(_), Some(bb)) =
+            (geometry, geometry.bounding_rect())
+        else {
+            return Vec::new();
+        };
+        let env = rstar::AABB::from_corners([bb.min().x, bb.min().y], [bb.max().x, bb.max().y]);
+        let mut inside: Vec<usize> = self
+            .tree
+            .locate_in_envelope(&env)
+            .map(|it| it.data)
+            .collect();
+        inside.sort_unstable();
+        inside
+    }
+}
+
+/// The new-community rule per community (communities built in or after
+/// the target year; `None` for the others): sports area within the
+/// new-community tier, plus facilities inside the community's polygon
+/// that are not within the tier, per resident.
+fn new_communities(
+    input: &CatchmentInput,
+    areas: &FacilityAreas,
+    targets: &Targets,
+) -> Vec<Option<NewCommunity>> {
+    let pc = &targets.per_capita;
+    let within = area_within(input, areas, targets.new_community_tier().distance_m);
+    let points = FacilityPoints::of(input.facilities());
+    input
+        .inputs
         .communities
         .iter()
         .enumerate()
@@ -350,126 +567,151 @@ pub fn evaluate(
             if com.build_year.is_none_or(|y| y < pc.new_build_year) {
                 return None;
             }
-            let (mut o, mut i) = near[c];
-            if let (Geometry::Polygon(_) | Geometry::MultiPolygon(_), Some(bb)) =
-                (&com.geometry, com.geometry.bounding_rect())
-            {
-                let env =
-                    rstar::AABB::from_corners([bb.min().x, bb.min().y], [bb.max().x, bb.max().y]);
-                let mut inside: Vec<usize> = fac_tree
-                    .locate_in_envelope(&env)
-                    .map(|it| it.data)
-                    .collect();
-                inside.sort_unstable();
-                for f in inside {
-                    let Some(p) = &fac_points[f] else { continue };
-                    if counts_for_area(&inputs.facilities[f])
-                        && !seen[c].contains(&(f as u32))
-                        && com.geometry.contains(p)
-                    {
-                        o += outdoor[f];
-                        i += indoor[f];
-                    }
+            let (mut o, mut i) = within.area[c];
+            for f in points.in_box_of(&com.geometry) {
+                let Some(p) = &points.points[f] else { continue };
+                if counts_for_area(&input.facilities()[f])
+                    && !within.facilities[c].contains(&(f as u32))
+                    && com.geometry.contains(p)
+                {
+                    o += areas.outdoor[f];
+                    i += areas.indoor[f];
                 }
             }
-            let pop = com.population;
-            let (op, ip) = if pop > 0.0 {
-                (o / pop, i / pop)
-            } else {
-                (0.0, 0.0)
-            };
-            Some(NewCommunity {
-                outdoor_per_person: op,
-                indoor_per_person: ip,
-                met: pc.met(op, ip),
-            })
+            Some(new_community(o, i, com.population, pc))
         })
-        .collect();
+        .collect()
+}
 
-    // Per-capita area per unit (existing facilities open to the public).
-    let area_out: Vec<f64> = inputs
-        .facilities
-        .iter()
-        .zip(&outdoor)
-        .map(|(f, a)| if counts_for_area(f) { *a } else { 0.0 })
-        .collect();
-    let area_in: Vec<f64> = inputs
-        .facilities
-        .iter()
-        .zip(&indoor)
-        .map(|(f, a)| if counts_for_area(f) { *a } else { 0.0 })
-        .collect();
-    let (per_unit, whole) = supply::per_capita_by_unit(
-        inputs.units.len(),
-        facility_unit,
-        &area_out,
-        &area_in,
-        community_unit,
-        &population,
-    );
-    let below: Vec<bool> = (0..nc)
-        .map(|c| !pc.met(sfca_outdoor[c], sfca_indoor[c]))
-        .collect();
-    let stats_for = |unit: Option<usize>, per_capita: PerCapita| -> UnitStats {
-        let members: Vec<usize> = (0..nc)
+/// The new-community rule for `outdoor` / `indoor` m2 shared by `population`.
+fn new_community(outdoor: f64, indoor: f64, population: f64, pc: &PerCapitaTarget) -> NewCommunity {
+    let (op, ip) = if population > 0.0 {
+        (outdoor / population, indoor / population)
+    } else {
+        (0.0, 0.0)
+    };
+    NewCommunity {
+        outdoor_per_person: op,
+        indoor_per_person: ip,
+        met: pc.met(op, ip),
+    }
+}
+
+/// The communities of one unit (or of the whole area) and their residents.
+struct Members<'a> {
+    list: Vec<usize>,
+    population: &'a [f64],
+    /// Residents of each member, in `list` order.
+    weights: Vec<f64>,
+    total: f64,
+}
+
+impl<'a> Members<'a> {
+    fn of(unit: Option<usize>, community_unit: &[Option<usize>], population: &'a [f64]) -> Self {
+        let list: Vec<usize> = (0..population.len())
             .filter(|&c| unit.is_none() || community_unit[c] == unit)
             .collect();
-        let w: Vec<f64> = members.iter().map(|&c| population[c]).collect();
-        let pick = |v: &[f64]| -> Vec<f64> { members.iter().map(|&c| v[c]).collect() };
-        let pop: f64 = w.iter().sum::<f64>() + 0.0;
-        let share = |ok: &dyn Fn(usize) -> bool| -> f64 {
-            if pop > 0.0 {
-                members
-                    .iter()
-                    .filter(|&&c| ok(c))
-                    .map(|&c| population[c])
-                    .sum::<f64>()
-                    / pop
-                    + 0.0
-            } else {
-                0.0
-            }
-        };
-        let new_members: Vec<&NewCommunity> = members
-            .iter()
-            .filter_map(|&c| new_check[c].as_ref())
-            .collect();
-        UnitStats {
-            unit,
-            communities: members.len(),
-            meets_per_capita: pc.met(
-                per_capita.outdoor_per_person(),
-                per_capita.indoor_per_person(),
-            ),
-            per_capita,
-            sfca_outdoor_mean: supply::weighted_mean(&pick(&sfca_outdoor), &w),
-            sfca_indoor_mean: supply::weighted_mean(&pick(&sfca_indoor), &w),
-            sfca_total_mean: supply::weighted_mean(&pick(&sfca_total), &w),
-            share_below_target: share(&|c| below[c]),
-            gini_total: supply::gini(&pick(&sfca_total), &w),
-            tier_share: tiers.iter().map(|t| share(&|c| t.met[c])).collect(),
-            window_share: windows_out
-                .iter()
-                .map(|wr| share(&|c| wr.nearest_m[c].is_some_and(|d| d <= limit)))
-                .collect(),
-            new_communities: new_members.len(),
-            new_communities_below: new_members.iter().filter(|n| !n.met).count(),
+        let weights: Vec<f64> = list.iter().map(|&c| population[c]).collect();
+        let total = weights.iter().sum::<f64>() + 0.0;
+        Members {
+            list,
+            population,
+            weights,
+            total,
         }
+    }
+
+    /// A per-community figure for the members, in `list` order.
+    fn pick(&self, v: &[f64]) -> Vec<f64> {
+        self.list.iter().map(|&c| v[c]).collect()
+    }
+
+    /// Population share of the members for which `ok` holds.
+    fn share(&self, ok: impl Fn(usize) -> bool) -> f64 {
+        if self.total > 0.0 {
+            self.list
+                .iter()
+                .filter(|&&c| ok(c))
+                .map(|&c| self.population[c])
+                .sum::<f64>()
+                / self.total
+                + 0.0
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Per-capita area (existing facilities open to the public) and the
+/// population-weighted catchment figures, for the whole area and then
+/// each unit; `figures` holds every per-community result (not `units`).
+fn unit_stats(
+    input: &CatchmentInput,
+    areas: &FacilityAreas,
+    pc: &PerCapitaTarget,
+    figures: &Catchments,
+) -> Vec<UnitStats> {
+    let population = input.population();
+    let (area_out, area_in) = areas.counting_for_area(input.facilities());
+    let (per_unit, whole) = supply::per_capita_by_unit(
+        input.inputs.units.len(),
+        input.facility_unit,
+        &area_out,
+        &area_in,
+        input.community_unit,
+        &population,
+    );
+    let stats_for = |unit: Option<usize>, per_capita: PerCapita| {
+        let members = Members::of(unit, input.community_unit, &population);
+        group_stats(unit, &members, per_capita, pc, figures)
     };
     let mut units = vec![stats_for(None, whole)];
     for (u, pcap) in per_unit.into_iter().enumerate() {
         units.push(stats_for(Some(u), pcap));
     }
-    Catchments {
-        method: settings.method,
-        catchment_m: limit,
-        sfca_outdoor,
-        sfca_indoor,
-        sfca_total,
-        tiers,
-        windows: windows_out,
-        new_check,
-        units,
-        hours_problems,
+    units
+}
+
+/// The figures of one group of communities.
+fn group_stats(
+    unit: Option<usize>,
+    members: &Members,
+    per_capita: PerCapita,
+    pc: &PerCapitaTarget,
+    figures: &Catchments,
+) -> UnitStats {
+    let w = &members.weights;
+    let limit = figures.catchment_m;
+    let new_members: Vec<&NewCommunity> = members
+        .list
+        .iter()
+        .filter_map(|&c| figures.new_check[c].as_ref())
+        .collect();
+    UnitStats {
+        unit,
+        communities: members.list.len(),
+        meets_per_capita: pc.met(
+            per_capita.outdoor_per_person(),
+            per_capita.indoor_per_person(),
+        ),
+        per_capita,
+        sfca_outdoor_mean: supply::weighted_mean(&members.pick(&figures.sfca_outdoor), w),
+        sfca_indoor_mean: supply::weighted_mean(&members.pick(&figures.sfca_indoor), w),
+        sfca_total_mean: supply::weighted_mean(&members.pick(&figures.sfca_total), w),
+        share_below_target: members
+            .share(|c| !pc.met(figures.sfca_outdoor[c], figures.sfca_indoor[c])),
+        gini_total: supply::gini(&members.pick(&figures.sfca_total), w),
+        tier_share: figures
+            .tiers
+            .iter()
+            .map(|t| members.share(|c| t.met[c]))
+            .collect(),
+        window_share: figures
+            .windows
+            .iter()
+            .map(|wr| members.share(|c| wr.nearest_m[c].is_some_and(|d| d <= limit)))
+            .collect(),
+        new_communities: new_members.len(),
+        new_communities_below: new_members.iter().filter(|n| !n.met).count(),
     }
 }
