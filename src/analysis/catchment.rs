@@ -715,3 +715,328 @@ fn group_stats(
         new_communities_below: new_members.iter().filter(|n| !n.met).count(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Three communities, four facilities and hand-made pairs (walking
+    //! metres), so every figure can be worked out on paper:
+    //!
+    //! | facility | category        | area m2 | floor m2 | counts | pairs (community: m)   |
+    //! |----------|-----------------|---------|----------|--------|------------------------|
+    //! | F0       | football pitch  | 800     |          | yes    | A: 100, B: 400         |
+    //! | F1       | fitness centre  |         | 50       | yes    | B: 200, C: 900         |
+    //! | F2       | park            | 10 000  |          | yes    | A: 250, C: 1200        |
+    //! | F3       | school, closed  | 2000    |          | no     | A: 50                  |
+    //!
+    //! A (100 people, built 2020), B (300), C (600, built 2021, a polygon
+    //! around F1). Units: U0 = A, B, F0, F2, F3; U1 = C, F1. F1 opens
+    //! Mo-Fr 17:00-21:00; F2's hours do not parse (always open).
+    use std::sync::Arc;
+
+    use geo::{Geometry, MultiPolygon, Point, Rect};
+
+    use super::*;
+    use crate::analysis::coverage::{CoverageSettings, DistColumn, Target};
+    use crate::model::{AdminUnit, AreaSource, Community, PopulationSource};
+
+    const LIMIT: f64 = 1000.0;
+
+    fn facility(id: &str, category: Category, area: f64, floor: f64, at: (f64, f64)) -> Facility {
+        Facility {
+            id: id.into(),
+            name: id.into(),
+            category,
+            status: Status::Existing,
+            area_m2: area,
+            floor_area_m2: floor,
+            area_source: AreaSource::Given,
+            opening_hours: None,
+            open_to_public: None,
+            school_id: None,
+            build_year: None,
+            geometry: Point::new(at.0, at.1).into(),
+            entrances: Vec::new(),
+            note: None,
+            subtype: None,
+            equipment_generation: None,
+        }
+    }
+
+    fn community(id: &str, population: f64, build_year: Option<i32>, g: Geometry) -> Community {
+        Community {
+            id: id.into(),
+            name: id.into(),
+            population,
+            population_source: PopulationSource::Given,
+            households: None,
+            build_year,
+            geometry: g,
+            entrances: Vec::new(),
+        }
+    }
+
+    fn unit(id: &str) -> AdminUnit {
+        AdminUnit {
+            id: id.into(),
+            name: id.into(),
+            geometry: MultiPolygon::new(Vec::new()),
+        }
+    }
+
+    fn inputs() -> Inputs {
+        let mut f1 = facility("F1", Category::FitnessCentre, 0.0, 50.0, (0.01, 0.01));
+        f1.opening_hours = Some("Mo-Fr 17:00-21:00".into());
+        let mut f2 = facility("F2", Category::Park, 10_000.0, 0.0, (0.03, 0.0));
+        f2.opening_hours = Some("whenever".into());
+        let mut f3 = facility("F3", Category::SchoolVenue, 2000.0, 0.0, (0.04, 0.0));
+        f3.open_to_public = Some(false);
+        let around_f1 = Rect::new((0.005, 0.005), (0.015, 0.015)).to_polygon();
+        Inputs {
+            facilities: vec![
+                facility("F0", Category::FootballPitch, 800.0, 0.0, (0.02, 0.0)),
+                f1,
+                f2,
+                f3,
+            ],
+            communities: vec![
+                community("A", 100.0, Some(2020), Point::new(0.0, 0.0).into()),
+                community("B", 300.0, None, Point::new(0.0, 0.02).into()),
+                community("C", 600.0, Some(2021), around_f1.into()),
+            ],
+            units: vec![unit("U0"), unit("U1")],
+            ..Default::default()
+        }
+    }
+
+    fn coverage() -> Coverage {
+        let hits = vec![
+            vec![(0, 100.0), (1, 400.0)],
+            vec![(1, 200.0), (2, 900.0)],
+            vec![(0, 250.0), (2, 1200.0)],
+            vec![(0, 50.0)],
+        ];
+        Coverage {
+            settings: CoverageSettings {
+                limit_m: LIMIT,
+                report_m: 2.0 * LIMIT,
+                pair_m: 1500.0,
+            },
+            targets: vec![Target::Any],
+            nearest_m: vec![DistColumn::from_iter([None, None, None])],
+            reachable: Vec::new(),
+            facility_hits: Arc::new(hits),
+            has_pairs: true,
+        }
+    }
+
+    const COUNTED: [bool; 4] = [true, true, true, false];
+    const COMMUNITY_UNIT: [Option<usize>; 3] = [Some(0), Some(0), Some(1)];
+    const FACILITY_UNIT: [Option<usize>; 4] = [Some(0), Some(1), Some(0), Some(0)];
+
+    fn run(f: impl FnOnce(&CatchmentInput)) {
+        let (inputs, coverage) = (inputs(), coverage());
+        f(&CatchmentInput {
+            inputs: &inputs,
+            coverage: &coverage,
+            counted: &COUNTED,
+            community_unit: &COMMUNITY_UNIT,
+            facility_unit: &FACILITY_UNIT,
+        });
+    }
+
+    fn evaluated() -> Catchments {
+        let mut out = None;
+        run(|input| {
+            out = Some(evaluate(
+                input,
+                &Settings::default(),
+                &Targets::bundled(),
+                &windows::default_windows(),
+            ))
+        });
+        out.expect("evaluated")
+    }
+
+    fn close(a: &[f64], b: &[f64]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12)
+    }
+
+    #[test]
+    fn sports_land_counts_a_tenth_of_parks_and_caps_school_outlines() {
+        let areas = FacilityAreas::of(&inputs().facilities);
+        assert_eq!(areas.outdoor, [800.0, 0.0, 1000.0, 2000.0]);
+        assert_eq!(areas.indoor, [0.0, 50.0, 0.0, 0.0]);
+        assert_eq!(areas.total, [800.0, 50.0, 1000.0, 2000.0]);
+        let mut campus = facility("S", Category::SchoolVenue, 9000.0, 0.0, (0.0, 0.0));
+        campus.area_source = AreaSource::Geometry;
+        assert_eq!(sports_land_m2(&campus), 2000.0);
+        campus.area_m2 = 1500.0;
+        assert_eq!(sports_land_m2(&campus), 1500.0);
+        // The closed school counts for no per-capita area.
+        let (o, i) = areas.counting_for_area(&inputs().facilities);
+        assert_eq!(o, [800.0, 0.0, 1000.0, 0.0]);
+        assert_eq!(i, [0.0, 50.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn pairs_are_the_counted_facilities_within_the_limit() {
+        let pairs = counted_pairs(&coverage(), &COUNTED, LIMIT);
+        let got: Vec<(u32, u32, f64)> = pairs
+            .iter()
+            .map(|p| (p.facility, p.community, p.dist_m))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 0, 100.0),
+                (0, 1, 400.0),
+                (1, 1, 200.0),
+                (1, 2, 900.0),
+                (2, 0, 250.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn two_step_access_by_hand() {
+        // Step 1: F0 800 / (A 100 + B 300) = 2; F1 50 / (B + C 900) = 1/18;
+        // F2 1000 / A 100 = 10 (C is beyond the limit). Step 2: sum per
+        // community.
+        let ca = evaluated();
+        assert!(close(&ca.sfca_outdoor, &[12.0, 2.0, 0.0]), "{ca:?}");
+        assert!(close(&ca.sfca_indoor, &[0.0, 1.0 / 18.0, 1.0 / 18.0]));
+        assert!(close(&ca.sfca_total, &[12.0, 2.0 + 1.0 / 18.0, 1.0 / 18.0]));
+        assert_eq!(ca.catchment_m, LIMIT);
+        assert_eq!(ca.method, Method::TwoStep);
+    }
+
+    #[test]
+    fn tiers_list_what_each_community_lacks() {
+        let ca = evaluated();
+        let missing = |tier: usize| -> Vec<Vec<&str>> {
+            let t = &ca.tiers[tier];
+            t.missing
+                .iter()
+                .map(|m| m.iter().map(String::as_str).collect())
+                .collect()
+        };
+        assert_eq!(ca.tiers[0].name, "5min");
+        // A: a football pitch at 100 m but no fitness ground; the closed
+        // school at 50 m does not count.
+        assert_eq!(
+            missing(0),
+            [
+                vec!["outdoor_fitness_ground"],
+                vec!["small_ball_ground", "outdoor_fitness_ground"],
+                vec!["small_ball_ground", "outdoor_fitness_ground"],
+            ]
+        );
+        assert_eq!(ca.tiers[1].met, [true, true, false]);
+        assert_eq!(
+            missing(2),
+            [
+                vec!["sports_hall_or_fitness_centre"],
+                vec![],
+                vec!["large_multi_sport_ground"],
+            ]
+        );
+        assert_eq!(ca.tiers[2].met, [false, true, false]);
+    }
+
+    #[test]
+    fn time_windows_use_opening_hours() {
+        let ca = evaluated();
+        assert_eq!(ca.hours_problems.len(), 1);
+        assert_eq!(ca.hours_problems[0].0, "F2");
+        let day = &ca.windows[0];
+        assert_eq!(day.window.name, "weekday_daytime");
+        // F1 opens only in the evening; F2's unreadable hours mean "open".
+        assert_eq!(day.open, [true, false, true, false]);
+        assert_eq!(day.nearest_m, [Some(100.0), Some(400.0), Some(1200.0)]);
+        assert!(close(&day.sfca_total, &[12.0, 2.0, 0.0]));
+        let evening = &ca.windows[1];
+        assert_eq!(evening.open, [true, true, true, false]);
+        assert_eq!(evening.nearest_m, [Some(100.0), Some(200.0), Some(900.0)]);
+        assert!(close(&evening.sfca_total, &ca.sfca_total));
+        assert_eq!(
+            nearest_open(&coverage(), &[false, false, false, true], 3),
+            [Some(50.0), None, None]
+        );
+    }
+
+    #[test]
+    fn new_communities_count_the_tier_and_their_own_polygon() {
+        let ca = evaluated();
+        // A: F0 800 + a tenth of F2's 10 000 within 300 m, for 100 people.
+        let a = ca.new_check[0].expect("A is new");
+        assert_eq!((a.outdoor_per_person, a.indoor_per_person), (18.0, 0.0));
+        assert!(a.met);
+        assert_eq!(ca.new_check[1], None, "B has no build year");
+        // C: nothing within 300 m, but F1 (50 m2 indoor) inside its polygon.
+        let c = ca.new_check[2].expect("C is new");
+        assert_eq!(c.outdoor_per_person, 0.0);
+        assert!((c.indoor_per_person - 50.0 / 600.0).abs() < 1e-15);
+        assert!(!c.met);
+        let pc = &Targets::bundled().per_capita;
+        assert!(!new_community(20.0, 5.0, 100.0, pc).met);
+        assert!(new_community(0.0, 10.0, 100.0, pc).met);
+        assert_eq!(
+            new_community(5.0, 5.0, 0.0, pc),
+            NewCommunity {
+                outdoor_per_person: 0.0,
+                indoor_per_person: 0.0,
+                met: false
+            }
+        );
+    }
+
+    #[test]
+    fn per_capita_and_shares_per_unit() {
+        let ca = evaluated();
+        assert_eq!(ca.units.len(), 3);
+        let [whole, u0, u1] = [&ca.units[0], &ca.units[1], &ca.units[2]];
+        assert_eq!((whole.unit, u0.unit, u1.unit), (None, Some(0), Some(1)));
+        assert_eq!(
+            (whole.communities, u0.communities, u1.communities),
+            (3, 2, 1)
+        );
+        // The closed school adds nothing: 1800 m2 outdoor, 50 m2 indoor.
+        assert_eq!(
+            whole.per_capita,
+            PerCapita {
+                population: 1000.0,
+                outdoor_m2: 1800.0,
+                indoor_m2: 50.0
+            }
+        );
+        assert_eq!(u0.per_capita.outdoor_per_person(), 4.5);
+        assert!(u0.meets_per_capita);
+        // U1: 50 m2 indoor for 600 people, below 0.1 m2.
+        assert!(!u1.meets_per_capita);
+        // 2SFCA hands out all 1850 m2 in reach: 1.85 m2 per resident.
+        assert!((whole.sfca_total_mean - 1.85).abs() < 1e-12);
+        // Only C (600 of 1000) is below both per-capita targets.
+        assert!((whole.share_below_target - 0.6).abs() < 1e-15);
+        assert_eq!(u0.share_below_target, 0.0);
+        // Tiers met: none at 5 min, A and B at 10 min, B at 15 min.
+        assert!(close(&whole.tier_share, &[0.0, 0.4, 0.3]));
+        assert!(close(&u0.tier_share, &[0.0, 1.0, 0.75]));
+        // Weekday daytime: C's nearest open facility is 1200 m away.
+        assert!((whole.window_share[0] - 0.4).abs() < 1e-15);
+        assert_eq!(whole.window_share[1], 1.0);
+        assert_eq!((whole.new_communities, whole.new_communities_below), (2, 1));
+        assert_eq!((u1.new_communities, u1.new_communities_below), (1, 1));
+    }
+
+    #[test]
+    fn members_share_by_population() {
+        let population = [100.0, 300.0, 600.0];
+        let m = Members::of(Some(0), &COMMUNITY_UNIT, &population);
+        assert_eq!(m.list, [0, 1]);
+        assert_eq!(m.weights, [100.0, 300.0]);
+        assert_eq!(m.share(|c| c == 1), 0.75);
+        assert_eq!(m.pick(&[1.0, 2.0, 3.0]), [1.0, 2.0]);
+        let empty = Members::of(Some(0), &COMMUNITY_UNIT, &[0.0, 0.0, 5.0]);
+        assert_eq!(empty.share(|_| true), 0.0);
+    }
+}
