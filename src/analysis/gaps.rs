@@ -916,3 +916,418 @@ fn planned_project_progress(progress: &[Progress]) -> Verdict {
         "measure 15(4) projects built since the plan year",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    //! A real straight-line run (no network: straight line x 1.3) on a line
+    //! of points due north of (0, 0), metres along the meridian:
+    //!
+    //! * communities: A at 0 m (2500 people, built 2020), B at 1600 m (1000),
+    //!   D with an empty geometry (50, unreachable);
+    //! * facilities: F0 basketball court at 100 m (420 m2), F1 fitness
+    //!   station with second-generation equipment at 200 m (150 m2), F2 a
+    //!   school venue closed to the public at -300 m, F3 a planned football
+    //!   pitch at 1550 m;
+    //! * one unit around A and B.
+    //!
+    //! Walking metres: A-F0 130, A-F1 260, A-F2 390; B-F1 1820 (beyond the
+    //! 1000 m walk), B-F3 65.
+    use geo::{Geometry, MultiPoint, MultiPolygon, Point, Rect};
+
+    use super::*;
+    use crate::analysis::study;
+    use crate::config::Settings;
+    use crate::model::{AdminUnit, AreaSource, Community, PopulationSource};
+    use crate::spatial::EARTH_RADIUS_M;
+
+    /// A point `north_m` metres north of (0, 0).
+    fn north(north_m: f64) -> Geometry<f64> {
+        let metres_per_degree = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
+        Point::new(0.0, north_m / metres_per_degree).into()
+    }
+
+    fn facility(id: &str, category: Category, area: f64, g: Geometry<f64>) -> Facility {
+        Facility {
+            id: id.into(),
+            name: format!("facility {id}"),
+            category,
+            status: Status::Existing,
+            area_m2: area,
+            floor_area_m2: 0.0,
+            area_source: AreaSource::Given,
+            opening_hours: None,
+            open_to_public: None,
+            school_id: None,
+            build_year: None,
+            geometry: g,
+            entrances: Vec::new(),
+            note: None,
+            subtype: None,
+            equipment_generation: None,
+        }
+    }
+
+    fn community(id: &str, population: f64, g: Geometry<f64>) -> Community {
+        Community {
+            id: id.into(),
+            name: format!("community {id}"),
+            population,
+            population_source: PopulationSource::Given,
+            households: None,
+            build_year: None,
+            geometry: g,
+            entrances: Vec::new(),
+        }
+    }
+
+    fn inputs() -> Inputs {
+        let mut a = community("A", 2500.0, north(0.0));
+        a.build_year = Some(2020);
+        let mut f1 = facility("F1", Category::FitnessStation, 150.0, north(200.0));
+        f1.equipment_generation = Some(2);
+        let mut f2 = facility("F2", Category::SchoolVenue, 2000.0, north(-300.0));
+        f2.open_to_public = Some(false);
+        let mut f3 = facility("F3", Category::FootballPitch, 800.0, north(1550.0));
+        f3.status = Status::Planned;
+        let box_ = Rect::new((-0.01, -0.01), (0.01, 0.03)).to_polygon();
+        Inputs {
+            communities: vec![
+                a,
+                community("B", 1000.0, north(1600.0)),
+                community("D", 50.0, MultiPoint::<f64>::new(Vec::new()).into()),
+            ],
+            facilities: vec![
+                facility("F0", Category::BasketballCourt, 420.0, north(100.0)),
+                f1,
+                f2,
+                f3,
+            ],
+            units: vec![AdminUnit {
+                id: "U".into(),
+                name: "unit U".into(),
+                geometry: MultiPolygon::new(vec![box_]),
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn assessed(figures: &Figures) -> (Inputs, Study, Assessment) {
+        let inputs = inputs();
+        let study = study::run_with_defaults(&inputs, &Settings::default()).expect("study runs");
+        let a = assess(&inputs, &study, &Indicators::bundled(), figures);
+        (inputs, study, a)
+    }
+
+    fn about(gaps: &[Gap]) -> Vec<(&str, &str)> {
+        gaps.iter()
+            .map(|g| (g.kind, g.subject_id.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn gaps_come_kind_by_kind_and_community_by_community() {
+        let (_, _, a) = assessed(&Figures::new());
+        assert_eq!(
+            about(&a.gaps),
+            [
+                ("tier_missing", "A"),
+                ("uncovered_15min", "B"),
+                ("tier_missing", "B"),
+                ("tier_missing", "B"),
+                ("tier_missing", "B"),
+                ("unreachable", "D"),
+                ("unit_below_per_capita", "U"),
+                ("new_community_below_per_capita", "A"),
+                ("school_venue_not_open", "F2"),
+                ("no_second_generation_equipment", "B"),
+                ("planned_project_short", "cage_football_courts"),
+                ("planned_project_short", "fitness_trails"),
+            ]
+        );
+    }
+
+    #[test]
+    fn community_gaps_say_who_and_why() {
+        let (inputs, study, a) = assessed(&Figures::new());
+        let run = Run {
+            inputs: &inputs,
+            study: &study,
+            indicators: &Indicators::bundled(),
+        };
+        let lead = run.lead("13");
+        assert_eq!(
+            lead.en,
+            "District Sports Bureau; all subdistrict offices; District Development and Reform Commission"
+        );
+        assert!(unreachable(&run, &lead, 0).is_none());
+        assert!(
+            uncovered_15min(&run, &lead, 0).is_none(),
+            "A is 130 m from F0"
+        );
+        let b = uncovered_15min(&run, &lead, 1).expect("B is uncovered");
+        assert_eq!((b.people, b.unit.as_deref()), (1000.0, Some("unit U")));
+        assert_eq!(
+            (b.lead_en.as_str(), b.indicator.as_str()),
+            (lead.en.as_str(), "13")
+        );
+        // The nearest counted facility is F1, 1400 m x 1.3 = 1820 m.
+        assert_eq!(
+            b.explanation_en,
+            "no sports facility within a 15-minute walk (nearest 27.3 min)"
+        );
+        assert_eq!(b.explanation_zh, "15分钟步行范围内没有体育健身设施");
+        let tiers = tier_missing(&run, &lead, 0);
+        assert_eq!(tiers.len(), 1);
+        assert_eq!(
+            tiers[0].explanation_en,
+            "15min life circle (1000 m) lacks: sports_hall_or_fitness_centre, large_multi_sport_ground"
+        );
+        let d = &a.gaps[5];
+        assert_eq!((d.people, d.unit.as_deref()), (50.0, None));
+        assert_eq!(
+            d.explanation_en,
+            "not attached to the walking network: empty geometry"
+        );
+        assert!(
+            tier_missing(&run, &lead, 2)
+                .iter()
+                .all(|g| g.subject_id == "D")
+        );
+    }
+
+    #[test]
+    fn per_capita_school_and_equipment_gaps_by_hand() {
+        let (_, _, a) = assessed(&Figures::new());
+        // Unit: F0 420 + F1 150 m2 for A and B's 3500 people (the closed
+        // school and the planned pitch do not count).
+        let unit = &a.gaps[6];
+        assert_eq!(unit.people, 3500.0);
+        assert_eq!(
+            unit.explanation_en,
+            "0.16 m2 outdoor sports land and 0.00 m2 indoor floor area per person, below 0.3 / 0.1 m2"
+        );
+        // New community A: the same 570 m2 lie within 300 m, for 2500.
+        let new = &a.gaps[7];
+        assert_eq!(
+            new.explanation_en,
+            "new community: 0.23 m2 outdoor and 0.00 m2 indoor sports space per person within 5min, below 0.3 / 0.1 m2"
+        );
+        // The closed school is 390 m from A: A's 2500 people could use it.
+        let school = &a.gaps[8];
+        assert_eq!(
+            (school.people, school.name.as_str()),
+            (2500.0, "facility F2")
+        );
+        assert_eq!(school.unit.as_deref(), Some("unit U"));
+        // F1 (second generation) is 260 m from A, 1820 m from B.
+        let gen2 = &a.gaps[9];
+        assert_eq!(
+            (gen2.people, gen2.explanation_zh.as_str()),
+            (1000.0, "300米内没有第二代室外健身器材")
+        );
+    }
+
+    #[test]
+    fn planned_projects_progress_and_gain() {
+        let (inputs, study, a) = assessed(&Figures::new());
+        let cage = &a.progress[0];
+        assert_eq!((cage.done, cage.planned, cage.met), (0.0, 1.0, Some(false)));
+        assert_eq!(
+            a.gaps[10].explanation_en,
+            "cage football courts: 0 built since 2019, 1 planned, target 3-5 courts"
+        );
+        assert!(matches!(&a.gaps[10].geometry, Some(Geometry::MultiPoint(m)) if m.0.len() == 1));
+        assert_eq!(
+            a.gaps[11].explanation_en,
+            "fitness trails: 0.00 km built since 2019, 0.00 km planned, target >= 5 km"
+        );
+        assert!(a.gaps[11].geometry.is_none());
+        assert_eq!(a.progress[1].unit, "km");
+        assert!(a.progress[2..].iter().all(|p| p.met.is_none()), "no target");
+        // F3 newly covers B (65 m away).
+        assert_eq!(a.planned_gains.len(), 1);
+        assert_eq!(
+            (
+                a.planned_gains[0].facility,
+                a.planned_gains[0].newly_covered_people
+            ),
+            (3, 1000.0)
+        );
+        assert_eq!(planned_gains(&inputs, &study).len(), 1);
+        assert!((a.covered_before - 2500.0 / 3550.0).abs() < 1e-15);
+        assert!((a.covered_after.expect("after") - 3500.0 / 3550.0).abs() < 1e-15);
+        assert_eq!(a.per_capita_before, (570.0 / 3550.0, 0.0));
+        assert_eq!(a.per_capita_after, Some((1370.0 / 3550.0, 0.0)));
+        // Without build years or planned facilities, progress is unknown.
+        let mut undated = inputs.clone();
+        undated.facilities.truncate(3);
+        let (gaps, progress) = planned_projects(&undated, &Indicators::bundled(), &study);
+        assert!(gaps.is_empty());
+        assert!(progress.iter().all(|p| p.met.is_none()));
+    }
+
+    #[test]
+    fn scorecard_rows_by_hand() {
+        let mut figures = Figures::new();
+        figures.insert("19".into(), 42.0);
+        let (_, _, a) = assessed(&figures);
+        let row = |id: &str| {
+            a.scorecard
+                .iter()
+                .find(|r| r.indicator.id == id)
+                .unwrap_or_else(|| panic!("row {id}"))
+        };
+        let r = row("13");
+        assert_eq!(
+            (r.status, r.figure.as_str()),
+            (Status4::NotMet, "70.4 % of residents within 15 min")
+        );
+        assert_eq!(
+            r.note,
+            "met when every resident is within the walk (approximate: straight-line distances)"
+        );
+        assert_eq!(r.target, "<= 15 minutes walk");
+        let r = row("14");
+        assert_eq!(
+            (r.status, r.figure.as_str()),
+            (Status4::NotMet, "0 of 1 new communities meet 0.3 / 0.1 m2")
+        );
+        let r = row("15");
+        assert_eq!(r.status, Status4::NotMet);
+        assert!(r.figure.starts_with("cage football courts: 0 built + 1 planned; fitness trails: 0.00 km built + 0.00 km planned; "), "{}", r.figure);
+        let r = row("16");
+        assert_eq!(
+            (r.status, r.figure.as_str(), r.note.as_str()),
+            (Status4::NotMet, "0.0 % open (0 of 1)", "")
+        );
+        let r = row("17");
+        assert_eq!(
+            (r.status, r.figure.as_str()),
+            (Status4::NotMet, "70.4 % of residents")
+        );
+        let r = row("1");
+        assert_eq!((r.status, r.figure.as_str()), (Status4::NotSpatial, ""));
+        // Indicator 19: at least 600 000 people.
+        let r = row("19");
+        assert_eq!(
+            (r.status, r.figure.as_str(), r.target.as_str()),
+            (Status4::NotMet, "42 people", ">= 600000 people")
+        );
+        assert_eq!(r.note, "figure from the --figures file");
+    }
+
+    #[test]
+    fn coverage_only_run_has_no_catchment_gaps() {
+        let inputs = inputs();
+        let options = study::RunOptions {
+            coverage_only: true,
+            ..Default::default()
+        };
+        let study = study::run(
+            &inputs,
+            &Settings::default(),
+            &crate::targets::Targets::bundled(),
+            &crate::analysis::windows::default_windows(),
+            &options,
+        )
+        .expect("study runs");
+        assert!(study.catchments.is_none());
+        // Straight lines give the pairs anyway: the school's people and the
+        // equipment check stay; tiers and per-capita gaps go.
+        assert!(study.coverage.has_pairs);
+        let a = assess(&inputs, &study, &Indicators::bundled(), &Figures::new());
+        assert_eq!(
+            about(&a.gaps),
+            [
+                ("uncovered_15min", "B"),
+                ("unreachable", "D"),
+                ("school_venue_not_open", "F2"),
+                ("no_second_generation_equipment", "B"),
+                ("planned_project_short", "cage_football_courts"),
+                ("planned_project_short", "fitness_trails"),
+            ]
+        );
+        assert_eq!(a.gaps[2].people, 2500.0);
+        let row = |id: &str| {
+            a.scorecard
+                .iter()
+                .find(|r| r.indicator.id == id)
+                .expect("row")
+        };
+        assert_eq!(row("14").status, Status4::NoData);
+        assert_eq!(
+            row("14").note,
+            "not computed: a coverage-only run has no catchment figures"
+        );
+        assert_eq!(row("17").status, Status4::NotMet);
+
+        // On a network a coverage-only run has no pairs (nor any "after").
+        let mut study = study;
+        study.coverage.has_pairs = false;
+        study.coverage.facility_hits = std::sync::Arc::new(vec![Vec::new(); 4]);
+        study.coverage_after = None;
+        let a = assess(&inputs, &study, &Indicators::bundled(), &Figures::new());
+        let kinds: Vec<&str> = a.gaps.iter().map(|g| g.kind).collect();
+        assert!(
+            !kinds.contains(&"no_second_generation_equipment"),
+            "{kinds:?}"
+        );
+        let school = a.gaps.iter().find(|g| g.kind == "school_venue_not_open");
+        let school = school.expect("the closed school");
+        assert_eq!(school.people, 0.0);
+        assert!(
+            school
+                .explanation_en
+                .ends_with("(people not counted in a coverage-only run)")
+        );
+        let row = |id: &str| {
+            a.scorecard
+                .iter()
+                .find(|r| r.indicator.id == id)
+                .expect("row")
+        };
+        assert_eq!(
+            row("17").note,
+            "not computed: a coverage-only run has no facility-community pairs"
+        );
+        assert!(a.planned_gains.is_empty());
+        assert_eq!((a.covered_after, a.per_capita_after), (None, None));
+    }
+
+    #[test]
+    fn verdicts_of_small_inputs() {
+        let ind = |figure: Option<f64>, comparison: &str| Indicator {
+            figure,
+            comparison: comparison.into(),
+            unit: "%".into(),
+            ..Indicators::bundled().indicator[0].clone()
+        };
+        let figures: Figures = [("1".to_string(), 80.0)].into();
+        assert_eq!(
+            tabular(&ind(Some(75.0), ">="), &figures).status,
+            Status4::Met
+        );
+        assert_eq!(
+            tabular(&ind(Some(75.0), "<="), &figures).status,
+            Status4::NotMet
+        );
+        assert_eq!(tabular(&ind(None, ">="), &figures).status, Status4::NoData);
+        assert_eq!(tabular(&ind(Some(75.0), ">="), &Figures::new()).figure, "");
+        assert_eq!(compare(4.0, Some(3.0), Some(5.0), "between"), Some(true));
+        assert_eq!(compare(6.0, Some(3.0), Some(5.0), "between"), Some(false));
+        assert_eq!(
+            target_text(Some(3.0), Some(5.0), "between", "courts"),
+            "3-5 courts"
+        );
+        assert_eq!(target_text(Some(0.3), None, "", "m2"), ">= 0.3 m2");
+        assert_eq!(fmt_amount(2.345, true), "2.35 km");
+        assert_eq!(fmt_amount(2.5, false), "2");
+        let (inputs, _, _) = assessed(&Figures::new());
+        assert_eq!(population_share(&inputs, |c| c == 1), 1000.0 / 3550.0);
+        assert_eq!(school_venues(&inputs), [2]);
+        assert_eq!(
+            school_venues_open_share(&inputs, &[]).figure,
+            "0 school venues, openness unknown"
+        );
+    }
+}
