@@ -169,272 +169,399 @@ fn target_text(figure: Option<f64>, max: Option<f64>, comparison: &str, unit: &s
     }
 }
 
-/// Assess a finished run against the indicators.
+/// Assess a finished run against the indicators: the gaps of each kind in
+/// a fixed order, planned-project progress, before / after figures and the
+/// scorecard.
 pub fn assess(
     inputs: &Inputs,
     study: &Study,
     indicators: &Indicators,
     figures: &Figures,
 ) -> Assessment {
-    let cov = &study.coverage;
-    // None in a coverage-only run: only the coverage gaps are assessed.
-    let ca = study.catchments.as_ref();
-    let pc = &study.targets.per_capita;
-    let limit = cov.settings.limit_m;
-    let minutes = study.settings.minutes;
-    let unit_name = |u: Option<usize>| u.map(|u| inputs.units[u].name.clone());
-    let lead_of = |id: &str| -> (String, String) {
-        indicators
-            .indicator
-            .iter()
-            .find(|x| x.id == id)
-            .map(|x| (x.lead.clone(), x.lead_en.clone()))
-            .unwrap_or_default()
+    let run = Run {
+        inputs,
+        study,
+        indicators,
     };
-    let mut gaps = Vec::new();
+    let schools = school_venues(inputs);
+    let gen2 = SecondGeneration::of(inputs, study);
+    let (project_gaps, progress) = planned_projects(inputs, indicators, study);
+    let mut gaps = community_coverage_gaps(&run);
+    gaps.extend(unit_below_per_capita(&run));
+    gaps.extend(new_community_below_per_capita(&run));
+    gaps.extend(school_venue_not_open(&run, &schools));
+    gaps.extend(no_second_generation_equipment(&run, &gen2));
+    gaps.extend(project_gaps);
+    let covered_before = covered_share(inputs, &study.coverage);
+    let scorecard = scorecard(
+        indicators,
+        &ScoreInputs {
+            inputs,
+            study,
+            figures,
+            covered: covered_before,
+            progress: &progress,
+            schools: &schools,
+            gen2: &gen2,
+        },
+    );
+    Assessment {
+        gaps,
+        planned_gains: planned_gains(inputs, study),
+        covered_before,
+        covered_after: study
+            .coverage_after
+            .as_ref()
+            .map(|a| covered_share(inputs, a)),
+        per_capita_before: per_person(inputs, |f| {
+            f.status == Status::Existing && f.open_to_public != Some(false)
+        }),
+        per_capita_after: study
+            .coverage_after
+            .is_some()
+            .then(|| per_person(inputs, |f| f.open_to_public != Some(false))),
+        progress,
+        scorecard,
+    }
+}
 
-    // 1. Communities outside the 15-minute circle, unreachable ones, tiers.
-    let (lead13, lead13_en) = lead_of("13");
-    let any = cov.target_index(Target::Any);
-    for (c, com) in inputs.communities.iter().enumerate() {
-        let unit = unit_name(study.community_unit[c]);
-        if let Err(e) = &study.community_access[c] {
-            gaps.push(Gap {
-                kind: "unreachable",
-                indicator: "13".into(),
-                lead: lead13.clone(),
-                lead_en: lead13_en.clone(),
-                subject_id: com.id.clone(),
-                name: com.name.clone(),
-                unit: unit.clone(),
-                people: com.population,
-                explanation_zh: "无法接入步行网络，不能证明在15分钟健身圈内".into(),
-                explanation_en: format!("not attached to the walking network: {}", e.reason()),
-                geometry: Some(com.geometry.clone()),
-            });
-            continue;
-        }
-        if any.is_some_and(|t| !cov.covered(t, c)) {
-            let d = any.and_then(|t| cov.nearest_m[t].get(c));
-            gaps.push(Gap {
-                kind: "uncovered_15min",
-                indicator: "13".into(),
-                lead: lead13.clone(),
-                lead_en: lead13_en.clone(),
-                subject_id: com.id.clone(),
-                name: com.name.clone(),
-                unit: unit.clone(),
-                people: com.population,
-                explanation_zh: format!("{minutes}分钟步行范围内没有体育健身设施"),
-                explanation_en: match d {
-                    Some(d) => format!(
-                        "no sports facility within a {minutes}-minute walk (nearest {:.1} min)",
-                        d / study.settings.metres_per_minute()
-                    ),
-                    None => format!("no sports facility within a {minutes}-minute walk"),
-                },
-                geometry: Some(com.geometry.clone()),
-            });
-        }
-        for t in ca.iter().flat_map(|ca| &ca.tiers) {
-            if !t.missing[c].is_empty() {
-                gaps.push(Gap {
-                    kind: "tier_missing",
-                    indicator: "13".into(),
-                    lead: lead13.clone(),
-                    lead_en: lead13_en.clone(),
-                    subject_id: com.id.clone(),
-                    name: com.name.clone(),
-                    unit: unit.clone(),
-                    people: com.population,
-                    explanation_zh: format!("{}生活圈缺少：{}", t.name, t.missing[c].join("、")),
-                    explanation_en: format!(
-                        "{} life circle ({:.0} m) lacks: {}",
-                        t.name,
-                        t.distance_m,
-                        t.missing[c].join(", ")
-                    ),
-                    geometry: Some(com.geometry.clone()),
-                });
-            }
-        }
+/// What the gap checks read: the inputs, the finished run and the
+/// indicator list (for the lead departments).
+#[derive(Debug, Clone, Copy)]
+struct Run<'a> {
+    inputs: &'a Inputs,
+    study: &'a Study,
+    indicators: &'a Indicators,
+}
+
+/// An indicator and who leads on it, in Chinese and English (empty when
+/// the indicator is not listed).
+#[derive(Debug, Clone, PartialEq)]
+struct Lead {
+    indicator: &'static str,
+    zh: String,
+    en: String,
+}
+
+/// A gap's explanation, in Chinese and English.
+#[derive(Debug, Clone, PartialEq)]
+struct Why {
+    zh: String,
+    en: String,
+}
+
+impl Run<'_> {
+    /// The name of unit `u`, if any.
+    fn unit_name(&self, u: Option<usize>) -> Option<String> {
+        u.map(|u| self.inputs.units[u].name.clone())
     }
 
-    // 2. Units below the per-capita targets; new communities below.
-    let (lead14, lead14_en) = lead_of("14");
-    for u in ca.iter().flat_map(|ca| &ca.units[1..]) {
-        let Some(ui) = u.unit else { continue };
-        if !u.meets_per_capita {
-            let unit = &inputs.units[ui];
-            gaps.push(Gap {
+    /// Indicator `indicator` with its lead departments.
+    fn lead(&self, indicator: &'static str) -> Lead {
+        let (zh, en) = self
+            .indicators
+            .indicator
+            .iter()
+            .find(|x| x.id == indicator)
+            .map(|x| (x.lead.clone(), x.lead_en.clone()))
+            .unwrap_or_default();
+        Lead { indicator, zh, en }
+    }
+
+    /// A gap about community `c`: its id, name, unit, residents and outline.
+    fn community_gap(&self, kind: &'static str, lead: &Lead, c: usize, why: Why) -> Gap {
+        let com = &self.inputs.communities[c];
+        Gap {
+            kind,
+            indicator: lead.indicator.into(),
+            lead: lead.zh.clone(),
+            lead_en: lead.en.clone(),
+            subject_id: com.id.clone(),
+            name: com.name.clone(),
+            unit: self.unit_name(self.study.community_unit[c]),
+            people: com.population,
+            explanation_zh: why.zh,
+            explanation_en: why.en,
+            geometry: Some(com.geometry.clone()),
+        }
+    }
+}
+
+/// Indicator 13, community by community: an unreachable community gets
+/// only its `unreachable` gap; any other its `uncovered_15min` gap (if
+/// outside the walk) and then one `tier_missing` gap per tier it lacks.
+fn community_coverage_gaps(run: &Run) -> Vec<Gap> {
+    let lead = run.lead("13");
+    let mut gaps = Vec::new();
+    for c in 0..run.inputs.communities.len() {
+        if let Some(g) = unreachable(run, &lead, c) {
+            gaps.push(g);
+            continue;
+        }
+        gaps.extend(uncovered_15min(run, &lead, c));
+        gaps.extend(tier_missing(run, &lead, c));
+    }
+    gaps
+}
+
+/// Community `c` could not be attached to the walking network.
+fn unreachable(run: &Run, lead: &Lead, c: usize) -> Option<Gap> {
+    let Err(e) = &run.study.community_access[c] else {
+        return None;
+    };
+    let why = Why {
+        zh: "无法接入步行网络，不能证明在15分钟健身圈内".into(),
+        en: format!("not attached to the walking network: {}", e.reason()),
+    };
+    Some(run.community_gap("unreachable", lead, c, why))
+}
+
+/// Community `c` has no counted facility within the walking limit.
+fn uncovered_15min(run: &Run, lead: &Lead, c: usize) -> Option<Gap> {
+    let cov = &run.study.coverage;
+    let t = cov.target_index(Target::Any)?;
+    if cov.covered(t, c) {
+        return None;
+    }
+    let minutes = run.study.settings.minutes;
+    let en = match cov.nearest_m[t].get(c) {
+        Some(d) => format!(
+            "no sports facility within a {minutes}-minute walk (nearest {:.1} min)",
+            d / run.study.settings.metres_per_minute()
+        ),
+        None => format!("no sports facility within a {minutes}-minute walk"),
+    };
+    let why = Why {
+        zh: format!("{minutes}分钟步行范围内没有体育健身设施"),
+        en,
+    };
+    Some(run.community_gap("uncovered_15min", lead, c, why))
+}
+
+/// One gap per life-circle tier community `c` lacks a requirement of
+/// (none in a coverage-only run).
+fn tier_missing(run: &Run, lead: &Lead, c: usize) -> Vec<Gap> {
+    let tiers = run.study.catchments.iter().flat_map(|ca| &ca.tiers);
+    tiers
+        .filter(|t| !t.missing[c].is_empty())
+        .map(|t| {
+            let why = Why {
+                zh: format!("{}生活圈缺少：{}", t.name, t.missing[c].join("、")),
+                en: format!(
+                    "{} life circle ({:.0} m) lacks: {}",
+                    t.name,
+                    t.distance_m,
+                    t.missing[c].join(", ")
+                ),
+            };
+            run.community_gap("tier_missing", lead, c, why)
+        })
+        .collect()
+}
+
+/// Indicator 14: units whose per-capita sports area misses the target.
+fn unit_below_per_capita(run: &Run) -> Vec<Gap> {
+    let lead = run.lead("14");
+    let pc = &run.study.targets.per_capita;
+    let units = run.study.catchments.iter().flat_map(|ca| &ca.units[1..]);
+    units
+        .filter(|u| !u.meets_per_capita)
+        .filter_map(|u| Some((&run.inputs.units[u.unit?], u)))
+        .map(|(unit, u)| {
+            let (o, i) = (
+                u.per_capita.outdoor_per_person(),
+                u.per_capita.indoor_per_person(),
+            );
+            let (to, ti) = (pc.outdoor_m2_per_person, pc.indoor_m2_per_person);
+            Gap {
                 kind: "unit_below_per_capita",
-                indicator: "14".into(),
-                lead: lead14.clone(),
-                lead_en: lead14_en.clone(),
+                indicator: lead.indicator.into(),
+                lead: lead.zh.clone(),
+                lead_en: lead.en.clone(),
                 subject_id: unit.id.clone(),
                 name: unit.name.clone(),
                 unit: Some(unit.name.clone()),
                 people: u.per_capita.population,
                 explanation_zh: format!(
-                    "人均室外体育用地{:.2}㎡、室内体育建筑面积{:.2}㎡，低于{}/{}㎡",
-                    u.per_capita.outdoor_per_person(),
-                    u.per_capita.indoor_per_person(),
-                    pc.outdoor_m2_per_person,
-                    pc.indoor_m2_per_person
+                    "人均室外体育用地{o:.2}㎡、室内体育建筑面积{i:.2}㎡，低于{to}/{ti}㎡"
                 ),
                 explanation_en: format!(
-                    "{:.2} m2 outdoor sports land and {:.2} m2 indoor floor area per person, below {} / {} m2",
-                    u.per_capita.outdoor_per_person(),
-                    u.per_capita.indoor_per_person(),
-                    pc.outdoor_m2_per_person,
-                    pc.indoor_m2_per_person
+                    "{o:.2} m2 outdoor sports land and {i:.2} m2 indoor floor area per person, below {to} / {ti} m2"
                 ),
                 geometry: Some(Geometry::MultiPolygon(unit.geometry.clone())),
-            });
-        }
-    }
-    for (c, com) in inputs.communities.iter().enumerate() {
-        if let Some(n) = ca.and_then(|ca| ca.new_check[c].as_ref()) {
-            if !n.met {
-                gaps.push(Gap {
-                    kind: "new_community_below_per_capita",
-                    indicator: "14".into(),
-                    lead: lead14.clone(),
-                    lead_en: lead14_en.clone(),
-                    subject_id: com.id.clone(),
-                    name: com.name.clone(),
-                    unit: unit_name(study.community_unit[c]),
-                    people: com.population,
-                    explanation_zh: format!(
-                        "新建小区人均室外体育用地{:.2}㎡、室内{:.2}㎡，未达{}/{}㎡",
-                        n.outdoor_per_person, n.indoor_per_person, pc.outdoor_m2_per_person, pc.indoor_m2_per_person
-                    ),
-                    explanation_en: format!(
-                        "new community: {:.2} m2 outdoor and {:.2} m2 indoor sports space per person within {}, below {} / {} m2",
-                        n.outdoor_per_person,
-                        n.indoor_per_person,
-                        pc.new_community_tier,
-                        pc.outdoor_m2_per_person,
-                        pc.indoor_m2_per_person
-                    ),
-                    geometry: Some(com.geometry.clone()),
-                });
             }
-        }
-    }
+        })
+        .collect()
+}
 
-    // 3. School venues not open to the public.
-    let (lead16, lead16_en) = lead_of("16");
-    let hits_pop = |f: usize| -> f64 {
-        cov.facility_hits
-            .get(f)
-            .map(|h| {
-                h.iter()
-                    .filter(|x| x.1 <= limit)
-                    .map(|x| inputs.communities[x.0 as usize].population)
-                    .sum()
-            })
-            .unwrap_or(0.0)
+/// Indicator 14: new communities whose sports space within the
+/// new-community tier misses the per-capita rule.
+fn new_community_below_per_capita(run: &Run) -> Vec<Gap> {
+    let Some(ca) = run.study.catchments.as_ref() else {
+        return Vec::new();
     };
-    let after_hits_pop = |f: usize| -> f64 {
-        study
-            .coverage_after
-            .as_ref()
-            .and_then(|a| a.facility_hits.get(f))
-            .map(|h| {
-                h.iter()
-                    .filter(|x| x.1 <= limit)
-                    .map(|x| inputs.communities[x.0 as usize].population)
-                    .sum()
-            })
-            .unwrap_or(0.0)
-    };
-    let schools: Vec<usize> = (0..inputs.facilities.len())
+    let lead = run.lead("14");
+    let pc = &run.study.targets.per_capita;
+    let (to, ti) = (pc.outdoor_m2_per_person, pc.indoor_m2_per_person);
+    let below = ca
+        .new_check
+        .iter()
+        .enumerate()
+        .filter_map(|(c, n)| n.as_ref().filter(|n| !n.met).map(|n| (c, n)));
+    below
+        .map(|(c, n)| {
+            let (o, i) = (n.outdoor_per_person, n.indoor_per_person);
+            let why = Why {
+                zh: format!("新建小区人均室外体育用地{o:.2}㎡、室内{i:.2}㎡，未达{to}/{ti}㎡"),
+                en: format!(
+                    "new community: {o:.2} m2 outdoor and {i:.2} m2 indoor sports space per person within {}, below {to} / {ti} m2",
+                    pc.new_community_tier
+                ),
+            };
+            run.community_gap("new_community_below_per_capita", &lead, c, why)
+        })
+        .collect()
+}
+
+/// Indices of the school venues, in input order.
+fn school_venues(inputs: &Inputs) -> Vec<usize> {
+    (0..inputs.facilities.len())
         .filter(|&f| inputs.facilities[f].category == Category::SchoolVenue)
-        .collect();
-    for &f in &schools {
-        let fac = &inputs.facilities[f];
-        if fac.open_to_public == Some(false) {
-            gaps.push(Gap {
-                kind: "school_venue_not_open",
-                indicator: "16".into(),
-                lead: lead16.clone(),
-                lead_en: lead16_en.clone(),
-                subject_id: fac.id.clone(),
-                name: fac.name.clone(),
-                unit: unit_name(study.facility_unit[f]),
-                people: hits_pop(f).max(after_hits_pop(f)),
-                explanation_zh: "学校体育场地未向社会开放".into(),
-                explanation_en: if cov.has_pairs {
-                    "school sports venue not open to the public (people = residents within the walk who could use it)".into()
-                } else {
-                    "school sports venue not open to the public (people not counted in a coverage-only run)".into()
-                },
-                geometry: Some(fac.geometry.clone()),
-            });
-        }
-    }
+        .collect()
+}
 
-    // 4. No second-generation outdoor fitness equipment within the 5-minute tier.
-    let (lead17, lead17_en) = lead_of("17");
-    let gen2: Vec<usize> = (0..inputs.facilities.len())
-        .filter(|&f| {
+/// Residents within the walking limit of facility `f` in `coverage` (0
+/// without pairs).
+fn people_within(inputs: &Inputs, coverage: Option<&Coverage>, f: usize, limit_m: f64) -> f64 {
+    coverage
+        .and_then(|cov| cov.facility_hits.get(f))
+        .map(|h| {
+            h.iter()
+                .filter(|x| x.1 <= limit_m)
+                .map(|x| inputs.communities[x.0 as usize].population)
+                .sum()
+        })
+        .unwrap_or(0.0)
+}
+
+/// Indicator 16: school venues closed to the public; people are the
+/// residents within the walk, now or after the planned projects.
+fn school_venue_not_open(run: &Run, schools: &[usize]) -> Vec<Gap> {
+    let lead = run.lead("16");
+    let cov = &run.study.coverage;
+    let limit = cov.settings.limit_m;
+    let closed = schools
+        .iter()
+        .map(|&f| (f, &run.inputs.facilities[f]))
+        .filter(|(_, fac)| fac.open_to_public == Some(false));
+    closed
+        .map(|(f, fac)| Gap {
+            kind: "school_venue_not_open",
+            indicator: lead.indicator.into(),
+            lead: lead.zh.clone(),
+            lead_en: lead.en.clone(),
+            subject_id: fac.id.clone(),
+            name: fac.name.clone(),
+            unit: run.unit_name(run.study.facility_unit[f]),
+            people: people_within(run.inputs, Some(cov), f, limit).max(people_within(
+                run.inputs,
+                run.study.coverage_after.as_ref(),
+                f,
+                limit,
+            )),
+            explanation_zh: "学校体育场地未向社会开放".into(),
+            explanation_en: if cov.has_pairs {
+                "school sports venue not open to the public (people = residents within the walk who could use it)".into()
+            } else {
+                "school sports venue not open to the public (people not counted in a coverage-only run)".into()
+            },
+            geometry: Some(fac.geometry.clone()),
+        })
+        .collect()
+}
+
+/// Second-generation outdoor fitness equipment within the smallest tier.
+#[derive(Debug, Clone, PartialEq)]
+struct SecondGeneration {
+    /// Some facility says which generation its equipment is.
+    known: bool,
+    /// The smallest tier distance (the 5-minute tier), metres.
+    tier_m: f64,
+    /// Per community: a counted existing fitness station with
+    /// second-generation equipment lies within `tier_m`.
+    within: Vec<bool>,
+}
+
+impl SecondGeneration {
+    fn of(inputs: &Inputs, study: &Study) -> SecondGeneration {
+        let gen2 = (0..inputs.facilities.len()).filter(|&f| {
             let x = &inputs.facilities[f];
             x.category == Category::FitnessStation
                 && study.facility_counts[f]
                 && x.status == Status::Existing
                 && x.equipment_generation.is_some_and(|g| g >= 2)
-        })
-        .collect();
-    let generation_known = inputs
-        .facilities
-        .iter()
-        .any(|f| f.equipment_generation.is_some());
-    let tier5 = study
-        .targets
-        .tier
-        .iter()
-        .map(|t| t.distance_m)
-        .fold(f64::INFINITY, f64::min);
-    let mut has_gen2 = vec![false; inputs.communities.len()];
-    for &f in &gen2 {
-        for &(c, d) in &cov.facility_hits[f] {
-            if d <= tier5 {
-                has_gen2[c as usize] = true;
+        });
+        let tier_m = study
+            .targets
+            .tier
+            .iter()
+            .map(|t| t.distance_m)
+            .fold(f64::INFINITY, f64::min);
+        let mut within = vec![false; inputs.communities.len()];
+        for f in gen2 {
+            for &(c, d) in &study.coverage.facility_hits[f] {
+                if d <= tier_m {
+                    within[c as usize] = true;
+                }
             }
         }
-    }
-    // Needs the facility-community pairs (not in a coverage-only run).
-    if generation_known && cov.has_pairs {
-        for (c, com) in inputs.communities.iter().enumerate() {
-            if !has_gen2[c] && study.community_access[c].is_ok() {
-                gaps.push(Gap {
-                    kind: "no_second_generation_equipment",
-                    indicator: "17".into(),
-                    lead: lead17.clone(),
-                    lead_en: lead17_en.clone(),
-                    subject_id: com.id.clone(),
-                    name: com.name.clone(),
-                    unit: unit_name(study.community_unit[c]),
-                    people: com.population,
-                    explanation_zh: format!("{tier5:.0}米内没有第二代室外健身器材"),
-                    explanation_en: format!(
-                        "no second-generation outdoor fitness equipment within {tier5:.0} m"
-                    ),
-                    geometry: Some(com.geometry.clone()),
-                });
-            }
+        SecondGeneration {
+            known: inputs
+                .facilities
+                .iter()
+                .any(|f| f.equipment_generation.is_some()),
+            tier_m,
+            within,
         }
     }
+}
 
-    // 5. Planned projects of measure 15(4).
-    let year = pc.new_build_year;
+/// Indicator 17: attached communities without second-generation equipment
+/// within the 5-minute tier; only when some facility carries the
+/// generation and the run has facility-community pairs.
+fn no_second_generation_equipment(run: &Run, gen2: &SecondGeneration) -> Vec<Gap> {
+    if !(gen2.known && run.study.coverage.has_pairs) {
+        return Vec::new();
+    }
+    let lead = run.lead("17");
+    let tier5 = gen2.tier_m;
+    (0..run.inputs.communities.len())
+        .filter(|&c| !gen2.within[c] && run.study.community_access[c].is_ok())
+        .map(|c| {
+            let why = Why {
+                zh: format!("{tier5:.0}米内没有第二代室外健身器材"),
+                en: format!("no second-generation outdoor fitness equipment within {tier5:.0} m"),
+            };
+            run.community_gap("no_second_generation_equipment", &lead, c, why)
+        })
+        .collect()
+}
+
+/// Measure 15(4): the progress of each planned-project type and a
+/// `planned_project_short` gap for each one below its target.
+fn planned_projects(
+    inputs: &Inputs,
+    indicators: &Indicators,
+    study: &Study,
+) -> (Vec<Gap>, Vec<Progress>) {
+    let year = study.targets.per_capita.new_build_year;
     // Without any build year or planned status, "built since the plan" is
     // unknowable: progress is then "no data", not "not met".
     let dated = inputs
         .facilities
         .iter()
         .any(|f| f.build_year.is_some() || f.status == Status::Planned);
+    let mut gaps = Vec::new();
     let mut progress = Vec::new();
     for p in &indicators.planned_project {
         let members: Vec<&Facility> = inputs
@@ -442,149 +569,120 @@ pub fn assess(
             .iter()
             .filter(|f| project_matches(p, f))
             .collect();
-        let km = p.unit == "km";
-        let amount = |f: &Facility| if km { line_km(f) } else { 1.0 };
-        let done: f64 = members
-            .iter()
-            .filter(|f| f.status == Status::Existing && is_new(f, year))
-            .map(|f| amount(f))
-            .sum::<f64>()
-            + 0.0;
-        let planned: f64 = members
-            .iter()
-            .filter(|f| f.status == Status::Planned)
-            .map(|f| amount(f))
-            .sum::<f64>()
-            + 0.0;
-        let met = if dated {
+        let pr = project_progress(p, &members, year, dated);
+        gaps.extend(planned_project_short(&pr, &members, year));
+        progress.push(pr);
+    }
+    (gaps, progress)
+}
+
+/// The progress of one project type over its `members`: built since
+/// `year`, planned, and whether the target is met (`None` when not
+/// `dated` or without a target).
+fn project_progress(p: &PlannedProject, members: &[&Facility], year: i32, dated: bool) -> Progress {
+    let km = p.unit == "km";
+    let amount = |f: &Facility| if km { line_km(f) } else { 1.0 };
+    let done: f64 = members
+        .iter()
+        .filter(|f| f.status == Status::Existing && is_new(f, year))
+        .map(|f| amount(f))
+        .sum::<f64>()
+        + 0.0;
+    let planned: f64 = members
+        .iter()
+        .filter(|f| f.status == Status::Planned)
+        .map(|f| amount(f))
+        .sum::<f64>()
+        + 0.0;
+    Progress {
+        project: p.clone(),
+        done,
+        planned,
+        unit: if km { "km".into() } else { p.unit.clone() },
+        met: if dated {
             compare(done, p.figure, p.figure_max, &p.comparison)
         } else {
             None
-        };
-        if met == Some(false) {
-            let pts: Vec<Point<f64>> = members
-                .iter()
-                .filter(|f| f.status == Status::Planned || is_new(f, year))
-                .filter_map(|f| representative_point(&f.geometry))
-                .collect();
-            gaps.push(Gap {
-                kind: "planned_project_short",
-                indicator: p.indicator.clone(),
-                lead: p.lead.clone(),
-                lead_en: p.lead_en.clone(),
-                subject_id: p.name_en.replace(' ', "_"),
-                name: p.name.clone(),
-                unit: None,
-                people: 0.0,
-                explanation_zh: format!(
-                    "{}：已建{}、规划{}，目标{}",
-                    p.name,
-                    fmt_amount(done, km),
-                    fmt_amount(planned, km),
-                    target_text(p.figure, p.figure_max, &p.comparison, &p.unit)
-                ),
-                explanation_en: format!(
-                    "{}: {} built since {year}, {} planned, target {}",
-                    p.name_en,
-                    fmt_amount(done, km),
-                    fmt_amount(planned, km),
-                    target_text(p.figure, p.figure_max, &p.comparison, &p.unit)
-                ),
-                geometry: (!pts.is_empty()).then(|| Geometry::MultiPoint(MultiPoint::new(pts))),
-            });
-        }
-        progress.push(Progress {
-            project: p.clone(),
-            done,
-            planned,
-            unit: if km { "km".into() } else { p.unit.clone() },
-            met,
-        });
+        },
     }
+}
 
-    // Before / after and the marginal gain of each planned facility.
-    let covered_before = covered_share(inputs, cov);
-    let covered_after = study
-        .coverage_after
-        .as_ref()
-        .map(|a| covered_share(inputs, a));
-    let mut planned_gains = Vec::new();
-    if let (Some(after), Some(t), true) = (&study.coverage_after, any, cov.has_pairs) {
-        for (f, fac) in inputs.facilities.iter().enumerate() {
-            if fac.status != Status::Planned {
-                continue;
-            }
-            let newly: f64 = after.facility_hits[f]
+/// A project type below its target, drawn at its planned and new members.
+fn planned_project_short(pr: &Progress, members: &[&Facility], year: i32) -> Option<Gap> {
+    if pr.met != Some(false) {
+        return None;
+    }
+    let p = &pr.project;
+    let km = p.unit == "km";
+    let pts: Vec<Point<f64>> = members
+        .iter()
+        .filter(|f| f.status == Status::Planned || is_new(f, year))
+        .filter_map(|f| representative_point(&f.geometry))
+        .collect();
+    let (done, planned) = (fmt_amount(pr.done, km), fmt_amount(pr.planned, km));
+    let target = target_text(p.figure, p.figure_max, &p.comparison, &p.unit);
+    Some(Gap {
+        kind: "planned_project_short",
+        indicator: p.indicator.clone(),
+        lead: p.lead.clone(),
+        lead_en: p.lead_en.clone(),
+        subject_id: p.name_en.replace(' ', "_"),
+        name: p.name.clone(),
+        unit: None,
+        people: 0.0,
+        explanation_zh: format!("{}：已建{done}、规划{planned}，目标{target}", p.name),
+        explanation_en: format!(
+            "{}: {done} built since {year}, {planned} planned, target {target}",
+            p.name_en
+        ),
+        geometry: (!pts.is_empty()).then(|| Geometry::MultiPoint(MultiPoint::new(pts))),
+    })
+}
+
+/// The marginal gain of each planned facility (residents it covers whom
+/// no existing facility does), largest first, ties by input order; empty
+/// without an "after" coverage or without pairs.
+fn planned_gains(inputs: &Inputs, study: &Study) -> Vec<PlannedGain> {
+    let cov = &study.coverage;
+    let (Some(after), Some(t), true) = (
+        &study.coverage_after,
+        cov.target_index(Target::Any),
+        cov.has_pairs,
+    ) else {
+        return Vec::new();
+    };
+    let limit = cov.settings.limit_m;
+    let mut gains: Vec<PlannedGain> = (0..inputs.facilities.len())
+        .filter(|&f| inputs.facilities[f].status == Status::Planned)
+        .map(|f| PlannedGain {
+            facility: f,
+            newly_covered_people: after.facility_hits[f]
                 .iter()
                 .filter(|(c, d)| *d <= limit && !cov.covered(t, *c as usize))
                 .map(|(c, _)| inputs.communities[*c as usize].population)
                 .sum::<f64>()
-                + 0.0;
-            planned_gains.push(PlannedGain {
-                facility: f,
-                newly_covered_people: newly,
-            });
-        }
-        planned_gains.sort_by(|a, b| {
-            b.newly_covered_people
-                .total_cmp(&a.newly_covered_people)
-                .then(a.facility.cmp(&b.facility))
-        });
-    }
-    let total_pop: f64 = inputs.communities.iter().map(|c| c.population).sum();
-    let per_person = |counts: &dyn Fn(&Facility) -> bool| -> (f64, f64) {
-        let o: f64 = inputs
-            .facilities
-            .iter()
-            .filter(|f| counts(f))
-            .map(sports_land_m2)
-            .sum();
-        let i: f64 = inputs
-            .facilities
-            .iter()
-            .filter(|f| counts(f))
-            .map(|f| f.floor_area_m2)
-            .sum();
-        if total_pop > 0.0 {
-            (o / total_pop, i / total_pop)
-        } else {
-            (0.0, 0.0)
-        }
-    };
-    let per_capita_before =
-        per_person(&|f| f.status == Status::Existing && f.open_to_public != Some(false));
-    let per_capita_after = study
-        .coverage_after
-        .is_some()
-        .then(|| per_person(&|f| f.open_to_public != Some(false)));
-
-    // Scorecard.
-    let scorecard = indicators
-        .indicator
-        .iter()
-        .map(|ind| {
-            score(
-                ind,
-                inputs,
-                study,
-                figures,
-                covered_before,
-                &progress,
-                &schools,
-                generation_known,
-                &has_gen2,
-            )
+                + 0.0,
         })
         .collect();
-    Assessment {
-        gaps,
-        progress,
-        planned_gains,
-        covered_before,
-        covered_after,
-        per_capita_before,
-        per_capita_after,
-        scorecard,
+    gains.sort_by(|a, b| {
+        b.newly_covered_people
+            .total_cmp(&a.newly_covered_people)
+            .then(a.facility.cmp(&b.facility))
+    });
+    gains
+}
+
+/// Outdoor sports land and indoor floor area (m2) of the facilities that
+/// `counts`, per resident of the whole area.
+fn per_person(inputs: &Inputs, counts: impl Fn(&Facility) -> bool) -> (f64, f64) {
+    let total_pop: f64 = inputs.communities.iter().map(|c| c.population).sum();
+    let counted = || inputs.facilities.iter().filter(|f| counts(f));
+    let o: f64 = counted().map(sports_land_m2).sum();
+    let i: f64 = counted().map(|f| f.floor_area_m2).sum();
+    if total_pop > 0.0 {
+        (o / total_pop, i / total_pop)
+    } else {
+        (0.0, 0.0)
     }
 }
 
@@ -596,203 +694,636 @@ fn fmt_amount(x: f64, km: bool) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn score(
-    ind: &Indicator,
-    inputs: &Inputs,
-    study: &Study,
-    figures: &Figures,
+/// What the scorecard reads besides the indicator itself.
+struct ScoreInputs<'a> {
+    inputs: &'a Inputs,
+    study: &'a Study,
+    figures: &'a Figures,
+    /// Covered population share (any facility).
     covered: f64,
-    progress: &[Progress],
-    schools: &[usize],
-    generation_known: bool,
-    has_gen2: &[bool],
-) -> ScoreRow {
-    let target = target_text(ind.figure, ind.figure_max, &ind.comparison, &ind.unit);
-    let row = |status: Status4, figure: String, note: String| ScoreRow {
-        indicator: ind.clone(),
-        status,
-        figure,
-        target: target.clone(),
-        note,
-    };
-    let pop_share = |ok: &dyn Fn(usize) -> bool| -> f64 {
-        let total: f64 = inputs.communities.iter().map(|c| c.population).sum();
-        let yes: f64 = (0..inputs.communities.len())
-            .filter(|&c| ok(c))
-            .map(|c| inputs.communities[c].population)
-            .sum();
-        if total > 0.0 { yes / total } else { 0.0 }
-    };
-    match ind.kind.as_str() {
-        "not_spatial" => row(
+    progress: &'a [Progress],
+    schools: &'a [usize],
+    gen2: &'a SecondGeneration,
+}
+
+/// One scorecard row per indicator, in the indicators' order.
+fn scorecard(indicators: &Indicators, s: &ScoreInputs) -> Vec<ScoreRow> {
+    indicators
+        .indicator
+        .iter()
+        .map(|ind| score(ind, s))
+        .collect()
+}
+
+/// What the scorecard says of one indicator, before its target is added.
+#[derive(Debug, Clone, PartialEq)]
+struct Verdict {
+    status: Status4,
+    figure: String,
+    note: String,
+}
+
+impl Verdict {
+    fn new(status: Status4, figure: impl Into<String>, note: impl Into<String>) -> Verdict {
+        Verdict {
+            status,
+            figure: figure.into(),
+            note: note.into(),
+        }
+    }
+
+    /// No figure, with a note saying why.
+    fn no_data(note: impl Into<String>) -> Verdict {
+        Verdict::new(Status4::NoData, String::new(), note)
+    }
+
+    /// Met when `ok`, else not met.
+    fn met_if(ok: bool, figure: String, note: impl Into<String>) -> Verdict {
+        let status = if ok { Status4::Met } else { Status4::NotMet };
+        Verdict::new(status, figure, note)
+    }
+}
+
+/// The scorecard row of one indicator: by its kind, then (spatial ones)
+/// by the computation its `check` names.
+fn score(ind: &Indicator, s: &ScoreInputs) -> ScoreRow {
+    let v = match ind.kind.as_str() {
+        "not_spatial" => Verdict::new(
             Status4::NotSpatial,
             String::new(),
-            "organisational item; no map can check it".into(),
+            "organisational item; no map can check it",
         ),
-        "tabular" => match figures.get(&ind.id) {
-            Some(v) => {
-                let ok = compare(*v, ind.figure, ind.figure_max, &ind.comparison);
-                row(
-                    match ok {
-                        Some(true) => Status4::Met,
-                        Some(false) => Status4::NotMet,
-                        None => Status4::NoData,
-                    },
-                    format!("{v} {}", ind.unit),
-                    "figure from the --figures file".into(),
-                )
-            }
-            None => row(
-                Status4::NoData,
-                String::new(),
-                "no figure supplied (give it in a --figures CSV: id,value)".into(),
-            ),
-        },
+        "tabular" => tabular(ind, s.figures),
         _ => match ind.check.as_str() {
-            "coverage_15min" => {
-                let s = if study.mode.is_approximate() {
-                    " (approximate: straight-line distances)"
-                } else {
-                    ""
-                };
-                row(
-                    if covered >= 1.0 - 1e-12 {
-                        Status4::Met
-                    } else {
-                        Status4::NotMet
-                    },
-                    format!(
-                        "{:.1} % of residents within {} min",
-                        100.0 * covered,
-                        study.settings.minutes
-                    ),
-                    format!("met when every resident is within the walk{s}"),
-                )
-            }
-            "per_capita_new_communities" => {
-                let new: Vec<_> = study
-                    .catchments
-                    .iter()
-                    .flat_map(|ca| ca.new_check.iter().flatten())
-                    .collect();
-                if study.catchments.is_none() {
-                    row(
-                        Status4::NoData,
-                        String::new(),
-                        "not computed: a coverage-only run has no catchment figures".to_string(),
-                    )
-                } else if new.is_empty() {
-                    row(
-                        Status4::NoData,
-                        String::new(),
-                        format!(
-                            "no community built in or after {}",
-                            study.targets.per_capita.new_build_year
-                        ),
-                    )
-                } else {
-                    let ok = new.iter().filter(|n| n.met).count();
-                    row(
-                        if ok == new.len() {
-                            Status4::Met
-                        } else {
-                            Status4::NotMet
-                        },
-                        format!("{ok} of {} new communities meet 0.3 / 0.1 m2", new.len()),
-                        "outdoor OR indoor figure, within the 5-minute tier".into(),
-                    )
-                }
-            }
-            "school_venues_open_share" => {
-                let known: Vec<bool> = schools
-                    .iter()
-                    .filter_map(|&f| inputs.facilities[f].open_to_public)
-                    .collect();
-                if known.is_empty() {
-                    row(
-                        Status4::NoData,
-                        format!("{} school venues, openness unknown", schools.len()),
-                        "add open_to_public to school venues".into(),
-                    )
-                } else {
-                    let open = known.iter().filter(|x| **x).count();
-                    let share = open as f64 / schools.len() as f64;
-                    row(
-                        if open == schools.len() {
-                            Status4::Met
-                        } else {
-                            Status4::NotMet
-                        },
-                        format!("{:.1} % open ({open} of {})", 100.0 * share, schools.len()),
-                        if known.len() < schools.len() {
-                            format!(
-                                "{} venues with unknown status count as not open",
-                                schools.len() - known.len()
-                            )
-                        } else {
-                            String::new()
-                        },
-                    )
-                }
-            }
-            "second_generation_equipment_5min" => {
-                if !study.coverage.has_pairs {
-                    row(
-                        Status4::NoData,
-                        String::new(),
-                        "not computed: a coverage-only run has no facility-community pairs".into(),
-                    )
-                } else if !generation_known {
-                    row(
-                        Status4::NoData,
-                        String::new(),
-                        "no fitness station carries equipment_generation".into(),
-                    )
-                } else {
-                    let share = pop_share(&|c| has_gen2[c]);
-                    row(
-                        if share >= 1.0 - 1e-12 {
-                            Status4::Met
-                        } else {
-                            Status4::NotMet
-                        },
-                        format!("{:.1} % of residents", 100.0 * share),
-                        "second-generation equipment within the 5-minute tier".into(),
-                    )
-                }
-            }
+            "coverage_15min" => coverage_15min(s.study, s.covered),
+            "per_capita_new_communities" => per_capita_new_communities(s.study),
+            "school_venues_open_share" => school_venues_open_share(s.inputs, s.schools),
+            "second_generation_equipment_5min" => second_generation_5min(s),
             "planned_cage_football" | "new_trail_km" | "facility_types_present" => {
-                let lines: Vec<String> = progress
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "{}: {} built + {} planned",
-                            p.project.name_en,
-                            fmt_amount(p.done, p.unit == "km"),
-                            fmt_amount(p.planned, p.unit == "km")
-                        )
-                    })
-                    .collect();
-                let checked: Vec<&Progress> = progress.iter().filter(|p| p.met.is_some()).collect();
-                let status = if checked.is_empty() {
-                    Status4::NoData
-                } else if checked.iter().all(|p| p.met == Some(true)) {
-                    Status4::Met
-                } else {
-                    Status4::NotMet
-                };
-                row(
-                    status,
-                    lines.join("; "),
-                    "measure 15(4) projects built since the plan year".into(),
-                )
+                planned_project_progress(s.progress)
             }
-            _ => row(
-                Status4::NoData,
-                String::new(),
-                "no fitcircle computation for this item yet".into(),
-            ),
+            _ => Verdict::no_data("no fitcircle computation for this item yet"),
         },
+    };
+    ScoreRow {
+        indicator: ind.clone(),
+        status: v.status,
+        figure: v.figure,
+        target: target_text(ind.figure, ind.figure_max, &ind.comparison, &ind.unit),
+        note: v.note,
+    }
+}
+
+/// A figure the user supplied in the --figures file, against the target.
+fn tabular(ind: &Indicator, figures: &Figures) -> Verdict {
+    let Some(v) = figures.get(&ind.id) else {
+        return Verdict::no_data("no figure supplied (give it in a --figures CSV: id,value)");
+    };
+    let status = match compare(*v, ind.figure, ind.figure_max, &ind.comparison) {
+        Some(true) => Status4::Met,
+        Some(false) => Status4::NotMet,
+        None => Status4::NoData,
+    };
+    Verdict::new(
+        status,
+        format!("{v} {}", ind.unit),
+        "figure from the --figures file",
+    )
+}
+
+/// Indicator 13: every resident within the walk.
+fn coverage_15min(study: &Study, covered: f64) -> Verdict {
+    let s = if study.mode.is_approximate() {
+        " (approximate: straight-line distances)"
+    } else {
+        ""
+    };
+    Verdict::met_if(
+        covered >= 1.0 - 1e-12,
+        format!(
+            "{:.1} % of residents within {} min",
+            100.0 * covered,
+            study.settings.minutes
+        ),
+        format!("met when every resident is within the walk{s}"),
+    )
+}
+
+/// Indicator 14: every new community meets the per-capita rule.
+fn per_capita_new_communities(study: &Study) -> Verdict {
+    let Some(ca) = &study.catchments else {
+        return Verdict::no_data("not computed: a coverage-only run has no catchment figures");
+    };
+    let new: Vec<_> = ca.new_check.iter().flatten().collect();
+    if new.is_empty() {
+        return Verdict::no_data(format!(
+            "no community built in or after {}",
+            study.targets.per_capita.new_build_year
+        ));
+    }
+    let ok = new.iter().filter(|n| n.met).count();
+    Verdict::met_if(
+        ok == new.len(),
+        format!("{ok} of {} new communities meet 0.3 / 0.1 m2", new.len()),
+        "outdoor OR indoor figure, within the 5-minute tier",
+    )
+}
+
+/// Indicator 16: the share of school venues open to the public (unknown
+/// ones count as not open).
+fn school_venues_open_share(inputs: &Inputs, schools: &[usize]) -> Verdict {
+    let known: Vec<bool> = schools
+        .iter()
+        .filter_map(|&f| inputs.facilities[f].open_to_public)
+        .collect();
+    if known.is_empty() {
+        return Verdict::new(
+            Status4::NoData,
+            format!("{} school venues, openness unknown", schools.len()),
+            "add open_to_public to school venues",
+        );
+    }
+    let open = known.iter().filter(|x| **x).count();
+    let share = open as f64 / schools.len() as f64;
+    Verdict::met_if(
+        open == schools.len(),
+        format!("{:.1} % open ({open} of {})", 100.0 * share, schools.len()),
+        if known.len() < schools.len() {
+            format!(
+                "{} venues with unknown status count as not open",
+                schools.len() - known.len()
+            )
+        } else {
+            String::new()
+        },
+    )
+}
+
+/// Indicator 17: every resident has second-generation equipment within
+/// the 5-minute tier.
+fn second_generation_5min(s: &ScoreInputs) -> Verdict {
+    if !s.study.coverage.has_pairs {
+        return Verdict::no_data(
+            "not computed: a coverage-only run has no facility-community pairs",
+        );
+    }
+    if !s.gen2.known {
+        return Verdict::no_data("no fitness station carries equipment_generation");
+    }
+    let share = population_share(s.inputs, |c| s.gen2.within[c]);
+    Verdict::met_if(
+        share >= 1.0 - 1e-12,
+        format!("{:.1} % of residents", 100.0 * share),
+        "second-generation equipment within the 5-minute tier",
+    )
+}
+
+/// Share of all residents living in communities for which `ok` holds.
+fn population_share(inputs: &Inputs, ok: impl Fn(usize) -> bool) -> f64 {
+    let total: f64 = inputs.communities.iter().map(|c| c.population).sum();
+    let yes: f64 = (0..inputs.communities.len())
+        .filter(|&c| ok(c))
+        .map(|c| inputs.communities[c].population)
+        .sum();
+    if total > 0.0 { yes / total } else { 0.0 }
+}
+
+/// Indicator 15: the measure 15(4) projects, met when every project type
+/// with a target meets it.
+fn planned_project_progress(progress: &[Progress]) -> Verdict {
+    let lines: Vec<String> = progress
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: {} built + {} planned",
+                p.project.name_en,
+                fmt_amount(p.done, p.unit == "km"),
+                fmt_amount(p.planned, p.unit == "km")
+            )
+        })
+        .collect();
+    let checked: Vec<&Progress> = progress.iter().filter(|p| p.met.is_some()).collect();
+    let status = if checked.is_empty() {
+        Status4::NoData
+    } else if checked.iter().all(|p| p.met == Some(true)) {
+        Status4::Met
+    } else {
+        Status4::NotMet
+    };
+    Verdict::new(
+        status,
+        lines.join("; "),
+        "measure 15(4) projects built since the plan year",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    //! A real straight-line run (no network: straight line x 1.3) on a line
+    //! of points due north of (0, 0), metres along the meridian:
+    //!
+    //! * communities: A at 0 m (2500 people, built 2020), B at 1600 m (1000),
+    //!   D with an empty geometry (50, unreachable);
+    //! * facilities: F0 basketball court at 100 m (420 m2), F1 fitness
+    //!   station with second-generation equipment at 200 m (150 m2), F2 a
+    //!   school venue closed to the public at -300 m, F3 a planned football
+    //!   pitch at 1550 m;
+    //! * one unit around A and B.
+    //!
+    //! Walking metres: A-F0 130, A-F1 260, A-F2 390; B-F1 1820 (beyond the
+    //! 1000 m walk), B-F3 65.
+    use geo::{Geometry, MultiPoint, MultiPolygon, Point, Rect};
+
+    use super::*;
+    use crate::analysis::study;
+    use crate::config::Settings;
+    use crate::model::{AdminUnit, AreaSource, Community, PopulationSource};
+    use crate::spatial::EARTH_RADIUS_M;
+
+    /// A point `north_m` metres north of (0, 0).
+    fn north(north_m: f64) -> Geometry<f64> {
+        let metres_per_degree = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
+        Point::new(0.0, north_m / metres_per_degree).into()
+    }
+
+    fn facility(id: &str, category: Category, area: f64, g: Geometry<f64>) -> Facility {
+        Facility {
+            id: id.into(),
+            name: format!("facility {id}"),
+            category,
+            status: Status::Existing,
+            area_m2: area,
+            floor_area_m2: 0.0,
+            area_source: AreaSource::Given,
+            opening_hours: None,
+            open_to_public: None,
+            school_id: None,
+            build_year: None,
+            geometry: g,
+            entrances: Vec::new(),
+            note: None,
+            subtype: None,
+            equipment_generation: None,
+        }
+    }
+
+    fn community(id: &str, population: f64, g: Geometry<f64>) -> Community {
+        Community {
+            id: id.into(),
+            name: format!("community {id}"),
+            population,
+            population_source: PopulationSource::Given,
+            households: None,
+            build_year: None,
+            geometry: g,
+            entrances: Vec::new(),
+        }
+    }
+
+    fn inputs() -> Inputs {
+        let mut a = community("A", 2500.0, north(0.0));
+        a.build_year = Some(2020);
+        let mut f1 = facility("F1", Category::FitnessStation, 150.0, north(200.0));
+        f1.equipment_generation = Some(2);
+        let mut f2 = facility("F2", Category::SchoolVenue, 2000.0, north(-300.0));
+        f2.open_to_public = Some(false);
+        let mut f3 = facility("F3", Category::FootballPitch, 800.0, north(1550.0));
+        f3.status = Status::Planned;
+        let box_ = Rect::new((-0.01, -0.01), (0.01, 0.03)).to_polygon();
+        Inputs {
+            communities: vec![
+                a,
+                community("B", 1000.0, north(1600.0)),
+                community("D", 50.0, MultiPoint::<f64>::new(Vec::new()).into()),
+            ],
+            facilities: vec![
+                facility("F0", Category::BasketballCourt, 420.0, north(100.0)),
+                f1,
+                f2,
+                f3,
+            ],
+            units: vec![AdminUnit {
+                id: "U".into(),
+                name: "unit U".into(),
+                geometry: MultiPolygon::new(vec![box_]),
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn assessed(figures: &Figures) -> (Inputs, Study, Assessment) {
+        let inputs = inputs();
+        let study = study::run_with_defaults(&inputs, &Settings::default()).expect("study runs");
+        let a = assess(&inputs, &study, &Indicators::bundled(), figures);
+        (inputs, study, a)
+    }
+
+    fn about(gaps: &[Gap]) -> Vec<(&str, &str)> {
+        gaps.iter()
+            .map(|g| (g.kind, g.subject_id.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn gaps_come_kind_by_kind_and_community_by_community() {
+        let (_, _, a) = assessed(&Figures::new());
+        assert_eq!(
+            about(&a.gaps),
+            [
+                ("tier_missing", "A"),
+                ("uncovered_15min", "B"),
+                ("tier_missing", "B"),
+                ("tier_missing", "B"),
+                ("tier_missing", "B"),
+                ("unreachable", "D"),
+                ("unit_below_per_capita", "U"),
+                ("new_community_below_per_capita", "A"),
+                ("school_venue_not_open", "F2"),
+                ("no_second_generation_equipment", "B"),
+                ("planned_project_short", "cage_football_courts"),
+                ("planned_project_short", "fitness_trails"),
+            ]
+        );
+    }
+
+    #[test]
+    fn community_gaps_say_who_and_why() {
+        let (inputs, study, a) = assessed(&Figures::new());
+        let run = Run {
+            inputs: &inputs,
+            study: &study,
+            indicators: &Indicators::bundled(),
+        };
+        let lead = run.lead("13");
+        assert_eq!(
+            lead.en,
+            "District Sports Bureau; all subdistrict offices; District Development and Reform Commission"
+        );
+        assert!(unreachable(&run, &lead, 0).is_none());
+        assert!(
+            uncovered_15min(&run, &lead, 0).is_none(),
+            "A is 130 m from F0"
+        );
+        let b = uncovered_15min(&run, &lead, 1).expect("B is uncovered");
+        assert_eq!((b.people, b.unit.as_deref()), (1000.0, Some("unit U")));
+        assert_eq!(
+            (b.lead_en.as_str(), b.indicator.as_str()),
+            (lead.en.as_str(), "13")
+        );
+        // The nearest counted facility is F1, 1400 m x 1.3 = 1820 m.
+        assert_eq!(
+            b.explanation_en,
+            "no sports facility within a 15-minute walk (nearest 27.3 min)"
+        );
+        assert_eq!(b.explanation_zh, "15分钟步行范围内没有体育健身设施");
+        let tiers = tier_missing(&run, &lead, 0);
+        assert_eq!(tiers.len(), 1);
+        assert_eq!(
+            tiers[0].explanation_en,
+            "15min life circle (1000 m) lacks: sports_hall_or_fitness_centre, large_multi_sport_ground"
+        );
+        let d = &a.gaps[5];
+        assert_eq!((d.people, d.unit.as_deref()), (50.0, None));
+        assert_eq!(
+            d.explanation_en,
+            "not attached to the walking network: empty geometry"
+        );
+        assert!(
+            tier_missing(&run, &lead, 2)
+                .iter()
+                .all(|g| g.subject_id == "D")
+        );
+    }
+
+    #[test]
+    fn per_capita_school_and_equipment_gaps_by_hand() {
+        let (_, _, a) = assessed(&Figures::new());
+        // Unit: F0 420 + F1 150 m2 for A and B's 3500 people (the closed
+        // school and the planned pitch do not count).
+        let unit = &a.gaps[6];
+        assert_eq!(unit.people, 3500.0);
+        assert_eq!(
+            unit.explanation_en,
+            "0.16 m2 outdoor sports land and 0.00 m2 indoor floor area per person, below 0.3 / 0.1 m2"
+        );
+        // New community A: the same 570 m2 lie within 300 m, for 2500.
+        let new = &a.gaps[7];
+        assert_eq!(
+            new.explanation_en,
+            "new community: 0.23 m2 outdoor and 0.00 m2 indoor sports space per person within 5min, below 0.3 / 0.1 m2"
+        );
+        // The closed school is 390 m from A: A's 2500 people could use it.
+        let school = &a.gaps[8];
+        assert_eq!(
+            (school.people, school.name.as_str()),
+            (2500.0, "facility F2")
+        );
+        assert_eq!(school.unit.as_deref(), Some("unit U"));
+        // F1 (second generation) is 260 m from A, 1820 m from B.
+        let gen2 = &a.gaps[9];
+        assert_eq!(
+            (gen2.people, gen2.explanation_zh.as_str()),
+            (1000.0, "300米内没有第二代室外健身器材")
+        );
+    }
+
+    #[test]
+    fn planned_projects_progress_and_gain() {
+        let (inputs, study, a) = assessed(&Figures::new());
+        let cage = &a.progress[0];
+        assert_eq!((cage.done, cage.planned, cage.met), (0.0, 1.0, Some(false)));
+        assert_eq!(
+            a.gaps[10].explanation_en,
+            "cage football courts: 0 built since 2019, 1 planned, target 3-5 courts"
+        );
+        assert!(matches!(&a.gaps[10].geometry, Some(Geometry::MultiPoint(m)) if m.0.len() == 1));
+        assert_eq!(
+            a.gaps[11].explanation_en,
+            "fitness trails: 0.00 km built since 2019, 0.00 km planned, target >= 5 km"
+        );
+        assert!(a.gaps[11].geometry.is_none());
+        assert_eq!(a.progress[1].unit, "km");
+        assert!(a.progress[2..].iter().all(|p| p.met.is_none()), "no target");
+        // F3 newly covers B (65 m away).
+        assert_eq!(a.planned_gains.len(), 1);
+        assert_eq!(
+            (
+                a.planned_gains[0].facility,
+                a.planned_gains[0].newly_covered_people
+            ),
+            (3, 1000.0)
+        );
+        assert_eq!(planned_gains(&inputs, &study).len(), 1);
+        assert!((a.covered_before - 2500.0 / 3550.0).abs() < 1e-15);
+        assert!((a.covered_after.expect("after") - 3500.0 / 3550.0).abs() < 1e-15);
+        assert_eq!(a.per_capita_before, (570.0 / 3550.0, 0.0));
+        assert_eq!(a.per_capita_after, Some((1370.0 / 3550.0, 0.0)));
+        // Without build years or planned facilities, progress is unknown.
+        let mut undated = inputs.clone();
+        undated.facilities.truncate(3);
+        let (gaps, progress) = planned_projects(&undated, &Indicators::bundled(), &study);
+        assert!(gaps.is_empty());
+        assert!(progress.iter().all(|p| p.met.is_none()));
+    }
+
+    #[test]
+    fn scorecard_rows_by_hand() {
+        let mut figures = Figures::new();
+        figures.insert("19".into(), 42.0);
+        let (_, _, a) = assessed(&figures);
+        let row = |id: &str| {
+            a.scorecard
+                .iter()
+                .find(|r| r.indicator.id == id)
+                .unwrap_or_else(|| panic!("row {id}"))
+        };
+        let r = row("13");
+        assert_eq!(
+            (r.status, r.figure.as_str()),
+            (Status4::NotMet, "70.4 % of residents within 15 min")
+        );
+        assert_eq!(
+            r.note,
+            "met when every resident is within the walk (approximate: straight-line distances)"
+        );
+        assert_eq!(r.target, "<= 15 minutes walk");
+        let r = row("14");
+        assert_eq!(
+            (r.status, r.figure.as_str()),
+            (Status4::NotMet, "0 of 1 new communities meet 0.3 / 0.1 m2")
+        );
+        let r = row("15");
+        assert_eq!(r.status, Status4::NotMet);
+        assert!(r.figure.starts_with("cage football courts: 0 built + 1 planned; fitness trails: 0.00 km built + 0.00 km planned; "), "{}", r.figure);
+        let r = row("16");
+        assert_eq!(
+            (r.status, r.figure.as_str(), r.note.as_str()),
+            (Status4::NotMet, "0.0 % open (0 of 1)", "")
+        );
+        let r = row("17");
+        assert_eq!(
+            (r.status, r.figure.as_str()),
+            (Status4::NotMet, "70.4 % of residents")
+        );
+        let r = row("1");
+        assert_eq!((r.status, r.figure.as_str()), (Status4::NotSpatial, ""));
+        // Indicator 19: at least 600 000 people.
+        let r = row("19");
+        assert_eq!(
+            (r.status, r.figure.as_str(), r.target.as_str()),
+            (Status4::NotMet, "42 people", ">= 600000 people")
+        );
+        assert_eq!(r.note, "figure from the --figures file");
+    }
+
+    #[test]
+    fn coverage_only_run_has_no_catchment_gaps() {
+        let inputs = inputs();
+        let study = study::run(
+            &inputs,
+            &Settings::default(),
+            &crate::targets::Targets::bundled(),
+            &crate::analysis::windows::default_windows(),
+            study::Depth::CoverageOnly,
+        )
+        .expect("study runs");
+        assert!(study.catchments.is_none());
+        // Straight lines give the pairs anyway: the school's people and the
+        // equipment check stay; tiers and per-capita gaps go.
+        assert!(study.coverage.has_pairs);
+        let a = assess(&inputs, &study, &Indicators::bundled(), &Figures::new());
+        assert_eq!(
+            about(&a.gaps),
+            [
+                ("uncovered_15min", "B"),
+                ("unreachable", "D"),
+                ("school_venue_not_open", "F2"),
+                ("no_second_generation_equipment", "B"),
+                ("planned_project_short", "cage_football_courts"),
+                ("planned_project_short", "fitness_trails"),
+            ]
+        );
+        assert_eq!(a.gaps[2].people, 2500.0);
+        let row = |id: &str| {
+            a.scorecard
+                .iter()
+                .find(|r| r.indicator.id == id)
+                .expect("row")
+        };
+        assert_eq!(row("14").status, Status4::NoData);
+        assert_eq!(
+            row("14").note,
+            "not computed: a coverage-only run has no catchment figures"
+        );
+        assert_eq!(row("17").status, Status4::NotMet);
+
+        // On a network a coverage-only run has no pairs (nor any "after").
+        let mut study = study;
+        study.coverage.has_pairs = false;
+        study.coverage.facility_hits = std::sync::Arc::new(vec![Vec::new(); 4]);
+        study.coverage_after = None;
+        let a = assess(&inputs, &study, &Indicators::bundled(), &Figures::new());
+        let kinds: Vec<&str> = a.gaps.iter().map(|g| g.kind).collect();
+        assert!(
+            !kinds.contains(&"no_second_generation_equipment"),
+            "{kinds:?}"
+        );
+        let school = a.gaps.iter().find(|g| g.kind == "school_venue_not_open");
+        let school = school.expect("the closed school");
+        assert_eq!(school.people, 0.0);
+        assert!(
+            school
+                .explanation_en
+                .ends_with("(people not counted in a coverage-only run)")
+        );
+        let row = |id: &str| {
+            a.scorecard
+                .iter()
+                .find(|r| r.indicator.id == id)
+                .expect("row")
+        };
+        assert_eq!(
+            row("17").note,
+            "not computed: a coverage-only run has no facility-community pairs"
+        );
+        assert!(a.planned_gains.is_empty());
+        assert_eq!((a.covered_after, a.per_capita_after), (None, None));
+    }
+
+    #[test]
+    fn verdicts_of_small_inputs() {
+        let ind = |figure: Option<f64>, comparison: &str| Indicator {
+            figure,
+            comparison: comparison.into(),
+            unit: "%".into(),
+            ..Indicators::bundled().indicator[0].clone()
+        };
+        let figures: Figures = [("1".to_string(), 80.0)].into();
+        assert_eq!(
+            tabular(&ind(Some(75.0), ">="), &figures).status,
+            Status4::Met
+        );
+        assert_eq!(
+            tabular(&ind(Some(75.0), "<="), &figures).status,
+            Status4::NotMet
+        );
+        assert_eq!(tabular(&ind(None, ">="), &figures).status, Status4::NoData);
+        assert_eq!(tabular(&ind(Some(75.0), ">="), &Figures::new()).figure, "");
+        assert_eq!(compare(4.0, Some(3.0), Some(5.0), "between"), Some(true));
+        assert_eq!(compare(6.0, Some(3.0), Some(5.0), "between"), Some(false));
+        assert_eq!(
+            target_text(Some(3.0), Some(5.0), "between", "courts"),
+            "3-5 courts"
+        );
+        assert_eq!(target_text(Some(0.3), None, "", "m2"), ">= 0.3 m2");
+        assert_eq!(fmt_amount(2.345, true), "2.35 km");
+        assert_eq!(fmt_amount(2.5, false), "2");
+        let (inputs, _, _) = assessed(&Figures::new());
+        assert_eq!(population_share(&inputs, |c| c == 1), 1000.0 / 3550.0);
+        assert_eq!(school_venues(&inputs), [2]);
+        assert_eq!(
+            school_venues_open_share(&inputs, &[]).figure,
+            "0 school venues, openness unknown"
+        );
     }
 }

@@ -311,16 +311,14 @@ fn run_with_network(
 
     let t = Instant::now();
     let catchments = (depth != Depth::CoverageOnly).then(|| {
-        catchment::evaluate(
+        let input = catchment::CatchmentInput {
             inputs,
-            &scenarios.now,
-            &scenarios.counts_now,
-            &assignment.community_unit,
-            &assignment.facility_unit,
-            settings,
-            targets,
-            window_list,
-        )
+            coverage: &scenarios.now,
+            counted: &scenarios.counts_now,
+            community_unit: &assignment.community_unit,
+            facility_unit: &assignment.facility_unit,
+        };
+        catchment::evaluate(&input, settings, targets, window_list)
     });
     timings.push(StageTime::since("catchments", t));
 
