@@ -49,13 +49,54 @@ fn is_osm(path: &Path) -> bool {
     name.ends_with(".pbf") || name.ends_with(".osm")
 }
 
+/// The two OpenStreetMap file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsmFormat {
+    /// `.osm.pbf` (protocol buffers; large extracts).
+    Pbf,
+    /// `.osm` (XML; small files and fixtures).
+    Xml,
+}
+
+impl OsmFormat {
+    /// The format a file name says: XML for `.osm`, PBF otherwise.
+    pub fn of_path(path: &Path) -> Self {
+        let name = path.to_string_lossy().to_ascii_lowercase();
+        if name.ends_with(".osm") {
+            OsmFormat::Xml
+        } else {
+            OsmFormat::Pbf
+        }
+    }
+}
+
 /// Read an OSM file (PBF or XML by extension).
 pub fn read_osm(path: &Path) -> Result<osm::RawOsm> {
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    if name.ends_with(".osm") {
-        osm_xml::read_osm_xml(path)
-    } else {
-        osm_pbf::read_osm_pbf(path)
+    match OsmFormat::of_path(path) {
+        OsmFormat::Xml => osm_xml::read_osm_xml(path),
+        OsmFormat::Pbf => osm_pbf::read_osm_pbf(path),
+    }
+}
+
+/// Read OSM data of `format` held in memory. `source` names the data in
+/// error messages (a file name, or e.g. `<upload>`); nothing is opened.
+pub fn read_osm_bytes(bytes: &[u8], format: OsmFormat, source: &Path) -> Result<osm::RawOsm> {
+    match format {
+        OsmFormat::Xml => osm_xml::parse_osm_xml_bytes(bytes, source),
+        OsmFormat::Pbf => osm_pbf::read_osm_pbf_bytes(bytes, source),
+    }
+}
+
+/// Read OSM data of `format` from a reader. `source` names the data in
+/// error messages.
+pub fn read_osm_from(
+    reader: impl std::io::Read + Send,
+    format: OsmFormat,
+    source: &Path,
+) -> Result<osm::RawOsm> {
+    match format {
+        OsmFormat::Xml => osm_xml::read_osm_xml_from(reader, source),
+        OsmFormat::Pbf => osm_pbf::read_osm_pbf_from(reader, source),
     }
 }
 
@@ -338,9 +379,15 @@ pub fn read_figures(path: &Path) -> Result<HashMap<String, f64>> {
         path: path.to_path_buf(),
         source,
     })?;
+    read_figures_bytes(&text, path)
+}
+
+/// [`read_figures`] over a CSV held in memory; `path` names it in error
+/// messages.
+pub fn read_figures_bytes(text: &[u8], path: &Path) -> Result<HashMap<String, f64>> {
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(&text[..]);
+        .from_reader(text);
     let headers: Vec<String> = rdr
         .headers()
         .map_err(|e| Error::file(path, format!("cannot read the CSV header: {e}")))?
@@ -378,4 +425,66 @@ pub fn read_figures(path: &Path) -> Result<HashMap<String, f64>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const XML: &str = r#"<osm>
+  <node id="1" lat="60.17" lon="24.94"><tag k="leisure" v="pitch"/></node>
+  <node id="2" lat="60.171" lon="24.941"/>
+  <way id="5"><nd ref="1"/><nd ref="2"/><tag k="highway" v="path"/></way>
+</osm>"#;
+
+    #[test]
+    fn osm_format_follows_the_extension() {
+        assert_eq!(OsmFormat::of_path(Path::new("a/City.OSM")), OsmFormat::Xml);
+        assert_eq!(
+            OsmFormat::of_path(Path::new("city.osm.pbf")),
+            OsmFormat::Pbf
+        );
+        assert_eq!(OsmFormat::of_path(Path::new("city.pbf")), OsmFormat::Pbf);
+    }
+
+    #[test]
+    fn osm_from_bytes_and_reader() {
+        let name = Path::new("inline.osm");
+        let a = read_osm_bytes(XML.as_bytes(), OsmFormat::Xml, name).unwrap();
+        let b = read_osm_from(XML.as_bytes(), OsmFormat::Xml, name).unwrap();
+        for raw in [a, b] {
+            assert_eq!(raw.node_ids, vec![1, 2]);
+            assert_eq!(raw.coord(2), Some([24.941, 60.171]));
+            assert!(
+                raw.tags(raw.tagged_node(1).unwrap().tags)
+                    .is("leisure", "pitch")
+            );
+            assert_eq!(raw.nodes(raw.way(5).unwrap()), [1, 2]);
+        }
+        // XML handed to the PBF reader fails naming the source.
+        let m = read_osm_bytes(XML.as_bytes(), OsmFormat::Pbf, name)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.starts_with("inline.osm: not a readable OSM PBF file"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn figures_from_bytes() {
+        let name = Path::new("figures.csv");
+        let got = read_figures_bytes(b"\xef\xbb\xbfID, Value\n29, 5.3\n7,12\n", name).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got["29"], 5.3);
+        assert_eq!(got["7"], 12.0);
+        let m = read_figures_bytes(b"id,value\n29,x\n", name)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(m, "figures.csv, row 2: value \"x\" is not a number");
+        let m = read_figures_bytes(b"id,value\n3,1\n3,2\n", name)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(m, "figures.csv, row 3: indicator \"3\" is given twice");
+    }
 }

@@ -9,6 +9,7 @@
 //! dumps) are skipped.
 
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::Path;
 
 use quick_xml::Reader;
@@ -31,6 +32,37 @@ pub fn read_osm_xml(path: &Path) -> Result<RawOsm> {
 /// `path` is only used in error messages.
 pub fn parse_osm_xml(text: &str, path: &Path) -> Result<RawOsm> {
     Parser::new(text, path).run()
+}
+
+/// Parse OSM XML held in memory as bytes (UTF-8). `source` names the data
+/// in error messages (a file name, or e.g. `<upload>`); nothing is opened.
+/// Bytes that are not UTF-8 give the same error as reading such a file.
+pub fn parse_osm_xml_bytes(bytes: &[u8], source: &Path) -> Result<RawOsm> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::Read {
+        path: source.to_path_buf(),
+        source: not_utf8(),
+    })?;
+    parse_osm_xml(text, source)
+}
+
+/// Read OSM XML from a reader (a pipe, a socket, an open file) into
+/// memory and parse it. `source` names the data in error messages.
+pub fn read_osm_xml_from(mut reader: impl Read, source: &Path) -> Result<RawOsm> {
+    let mut text = String::new();
+    reader.read_to_string(&mut text).map_err(|e| Error::Read {
+        path: source.to_path_buf(),
+        source: e,
+    })?;
+    parse_osm_xml(&text, source)
+}
+
+/// The I/O error `std::fs::read_to_string` gives for a file that is not
+/// UTF-8.
+fn not_utf8() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        "stream did not contain valid UTF-8",
+    )
 }
 
 /// The element being read between its start and end tags.
@@ -684,6 +716,44 @@ mod tests {
         assert!(m.contains("no <osm> element"), "{m}");
         let m = err("   \n  ");
         assert!(m.contains("no <osm> element"), "{m}");
+    }
+
+    #[test]
+    fn bytes_and_readers_parse_like_text() {
+        let from_bytes = parse_osm_xml_bytes(SAMPLE.as_bytes(), &p()).unwrap();
+        let from_reader = read_osm_xml_from(SAMPLE.as_bytes(), &p()).unwrap();
+        for raw in [&from_bytes, &from_reader] {
+            assert_eq!(raw.node_ids, vec![1, 2, 3]);
+            assert_eq!(raw.coord(3), Some([24.9412, 60.1702]));
+            assert_eq!(
+                raw.tags(raw.tagged_node(1).unwrap().tags).get("name"),
+                Some("Tom & Jerry \"Gym\"")
+            );
+            assert_eq!(raw.nodes(raw.way(20).unwrap()), [1, 2, 3, 1]);
+            assert_eq!(raw.relations[0].members.len(), 3);
+        }
+        // Errors name the source as given.
+        let m = parse_osm_xml_bytes(b"<osm><way id=\"5\"><nd/></way></osm>", &p())
+            .unwrap_err()
+            .to_string();
+        assert!(m.starts_with("test.osm, way 5"), "{m}");
+    }
+
+    #[test]
+    fn bytes_not_utf8_fail_as_a_file_does() {
+        let bytes =
+            b"<osm><node id=\"1\" lat=\"60\" lon=\"24\"><tag k=\"name\" v=\"\xff\"/></node></osm>";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("latin1.osm");
+        std::fs::write(&path, bytes).unwrap();
+        let from_file = read_osm_xml(&path).unwrap_err().to_string();
+        let from_bytes = parse_osm_xml_bytes(bytes, &path).unwrap_err().to_string();
+        let from_reader = read_osm_xml_from(&bytes[..], &path)
+            .unwrap_err()
+            .to_string();
+        assert!(from_file.contains("valid UTF-8"), "{from_file}");
+        assert_eq!(from_bytes, from_file);
+        assert_eq!(from_reader, from_file);
     }
 
     #[test]

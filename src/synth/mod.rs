@@ -23,7 +23,7 @@
 //! byte-identical file.
 
 mod city;
-mod pbf;
+pub(crate) mod pbf;
 mod rng;
 
 use std::cell::RefCell;
