@@ -302,6 +302,123 @@ enum Cap {
     Butt,
 }
 
+/// A piece end: its point (coordinate bits), the direction of the segment
+/// leaving it, and its id: 2 * piece, + 1 at the piece's last point.
+type End = ((u64, u64), f64, usize);
+
+/// How the piece ends are joined at their points.
+struct Joins {
+    /// The ends, sorted by point ([`Outliner::piece_ends`]).
+    ends: Vec<End>,
+    /// Per end id: the end it is chained to, or `usize::MAX`.
+    link: Vec<usize>,
+    /// Per end id: its cap when not chained.
+    cap: Vec<Cap>,
+    /// Per end id: the range of `ends` at its point.
+    at: Vec<(usize, usize)>,
+    /// Per point (its first index in `ends`): the pairs chained through
+    /// it not yet cut or closed by a walk.
+    chained: Vec<usize>,
+    /// Per point: whether its free directions are drawn.
+    drawn: Vec<bool>,
+}
+
+/// Walks the chains of joined pieces into rings.
+struct Tracer<'a> {
+    outliner: &'a Outliner,
+    lines: &'a [Vec<Coord<f64>>],
+    joins: Joins,
+    /// Per piece: walked.
+    used: Vec<bool>,
+    /// The points of the chain being walked.
+    chain: Vec<Coord<f64>>,
+    /// Ends to start walks from (with their start cap).
+    starts: Vec<(usize, Cap)>,
+    /// A chain is cut at a pair when it would grow wider than this.
+    max_extent: f64,
+}
+
+impl Tracer<'_> {
+    /// Chains, from every end not chained, then around the cycles left.
+    fn trace(mut self, out: &mut Vec<Polygon<f64>>) {
+        let lines = self.lines;
+        for e in 0..2 * lines.len() {
+            if lines[e / 2].len() > 1 && !self.used[e / 2] && self.joins.link[e] == usize::MAX {
+                self.run(e, self.joins.cap[e], out);
+            }
+        }
+        for (p, l) in lines.iter().enumerate() {
+            if l.len() > 1 && !self.used[p] {
+                // On a cycle: open it at this piece's start.
+                self.run(2 * p, Cap::Butt, out);
+            }
+        }
+    }
+
+    /// Walk from end `e` with cap `c`, then from the ends where chains
+    /// were cut.
+    fn run(&mut self, e: usize, c: Cap, out: &mut Vec<Polygon<f64>>) {
+        self.starts.push((e, c));
+        while let Some((s, c)) = self.starts.pop() {
+            if !self.used[s / 2] {
+                self.walk(s, c, out);
+            }
+        }
+    }
+
+    /// One chain from end `first` into a ring in `out`: through the paired
+    /// ends until a free end, a used piece or the extent limit (then the
+    /// next piece is queued as a new start).
+    fn walk(&mut self, first: usize, start_cap: Cap, out: &mut Vec<Polygon<f64>>) {
+        let (lines, j) = (self.lines, &mut self.joins);
+        self.chain.clear();
+        let mut e = first;
+        let mut bb = EMPTY_BBOX;
+        loop {
+            let p = e / 2;
+            self.used[p] = true;
+            let l = &lines[p];
+            bb = bbox_union(bb, coords_bbox(l));
+            let skip = usize::from(!self.chain.is_empty());
+            if e % 2 == 0 {
+                self.chain.extend(l.iter().skip(skip));
+            } else {
+                self.chain.extend(l.iter().rev().skip(skip));
+            }
+            let far = e ^ 1;
+            let next = j.link[far];
+            let cut = next != usize::MAX && !self.used[next / 2] && {
+                let b = bbox_union(bb, coords_bbox(&lines[next / 2]));
+                (b[2] - b[0]).max(b[3] - b[1]) > self.max_extent
+            };
+            if next != usize::MAX && !self.used[next / 2] && !cut {
+                e = next;
+                continue;
+            }
+            let end_cap = if next == usize::MAX {
+                j.cap[far]
+            } else {
+                Cap::Butt
+            };
+            out.push(self.outliner.ring(&self.chain, start_cap, end_cap));
+            if next != usize::MAX {
+                // A chain cut or a cycle closed at a pair: the point's
+                // free directions, when no other pair passes there.
+                let (g, h) = j.at[far];
+                j.chained[g] -= 1;
+                if j.chained[g] == 0 && !j.drawn[g] {
+                    j.drawn[g] = true;
+                    out.extend(self.outliner.free_sector(&j.ends, g, h));
+                }
+            }
+            if cut {
+                self.starts.push((next, Cap::Butt));
+            }
+            return;
+        }
+    }
+}
+
 impl Outliner {
     fn new(r: f64) -> Self {
         // The chords of a step `s` drawn at radius r / cos(s / 2) touch the
@@ -346,12 +463,27 @@ impl Outliner {
     /// free directions include them) or else drawn as a sector polygon.
     /// One-point pieces are discs.
     fn outlines(&self, lines: &[Vec<Coord<f64>>]) -> Vec<Polygon<f64>> {
-        use std::f64::consts::{PI, TAU};
-        let key = |c: Coord<f64>| (c.x.to_bits(), c.y.to_bits());
         let mut out = Vec::new();
-        // Piece ends: (point, direction of the segment leaving it, end id =
-        // 2 * piece + 0 at the start or 1 at the end).
-        let mut ends: Vec<((u64, u64), f64, usize)> = Vec::new();
+        let ends = self.piece_ends(lines, &mut out);
+        let joins = self.join_ends(ends, lines.len(), &mut out);
+        Tracer {
+            outliner: self,
+            lines,
+            joins,
+            used: vec![false; lines.len()],
+            chain: Vec::new(),
+            starts: Vec::new(),
+            max_extent: CHAIN_EXTENT_BUFFERS * self.r,
+        }
+        .trace(&mut out);
+        out
+    }
+
+    /// The ends of the pieces of two or more points, sorted by point, then
+    /// direction, then end id; a disc into `out` for each one-point piece.
+    fn piece_ends(&self, lines: &[Vec<Coord<f64>>], out: &mut Vec<Polygon<f64>>) -> Vec<End> {
+        let key = |c: Coord<f64>| (c.x.to_bits(), c.y.to_bits());
+        let mut ends: Vec<End> = Vec::new();
         for (i, l) in lines.iter().enumerate() {
             if l.len() == 1 {
                 out.push(self.disc(l[0]));
@@ -363,15 +495,24 @@ impl Outliner {
             ends.push((key(l[n - 1]), dir(l[n - 1], l[n - 2]), 2 * i + 1));
         }
         ends.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
-        // Per end: the end it is chained to (or usize::MAX), its cap when
-        // not chained, the range of `ends` at its point. Per point (first
-        // index in `ends`): pairs chained through it, whether its free
-        // directions are drawn.
-        let mut link = vec![usize::MAX; 2 * lines.len()];
-        let mut cap = vec![Cap::Round; 2 * lines.len()];
-        let mut at = vec![(0, 0); 2 * lines.len()];
-        let mut chained = vec![0usize; ends.len()];
-        let mut drawn = vec![false; ends.len()];
+        ends
+    }
+
+    /// Pair the ends at each point (of `n_lines` pieces), closest to going
+    /// straight on first; where several ends meet, the unpaired ones are
+    /// butt ends, and when none is paired the point's free directions go
+    /// into `out` as a sector.
+    fn join_ends(&self, ends: Vec<End>, n_lines: usize, out: &mut Vec<Polygon<f64>>) -> Joins {
+        use std::f64::consts::{PI, TAU};
+        let mut j = Joins {
+            link: vec![usize::MAX; 2 * n_lines],
+            cap: vec![Cap::Round; 2 * n_lines],
+            at: vec![(0, 0); 2 * n_lines],
+            chained: vec![0usize; ends.len()],
+            drawn: vec![false; ends.len()],
+            ends,
+        };
+        let ends = &j.ends;
         let mut g = 0;
         while g < ends.len() {
             let mut h = g + 1;
@@ -380,7 +521,7 @@ impl Outliner {
             }
             let group = &ends[g..h];
             for e in group {
-                at[e.2] = (g, h);
+                j.at[e.2] = (g, h);
             }
             // Pair the ends closest to going straight on, greedily.
             let mut pairs = Vec::new();
@@ -397,101 +538,26 @@ impl Outliner {
             }
             pairs.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1)).then(p.2.cmp(&q.2)));
             for (_, a, b) in pairs {
-                if link[a] == usize::MAX && link[b] == usize::MAX {
-                    link[a] = b;
-                    link[b] = a;
-                    chained[g] += 1;
+                if j.link[a] == usize::MAX && j.link[b] == usize::MAX {
+                    j.link[a] = b;
+                    j.link[b] = a;
+                    j.chained[g] += 1;
                 }
             }
             if group.len() >= 2 {
                 for e in group {
-                    if link[e.2] == usize::MAX {
-                        cap[e.2] = Cap::Butt;
+                    if j.link[e.2] == usize::MAX {
+                        j.cap[e.2] = Cap::Butt;
                     }
                 }
-                if chained[g] == 0 {
-                    drawn[g] = true;
-                    out.extend(self.free_sector(&ends, g, h));
+                if j.chained[g] == 0 {
+                    j.drawn[g] = true;
+                    out.extend(self.free_sector(ends, g, h));
                 }
             }
             g = h;
         }
-        // Chains, from every end not chained, then around the cycles left.
-        let max_extent = CHAIN_EXTENT_BUFFERS * self.r;
-        let mut used = vec![false; lines.len()];
-        let mut chain: Vec<Coord<f64>> = Vec::new();
-        let mut starts: Vec<(usize, Cap)> = Vec::new();
-        let mut walk = |first: usize,
-                        start_cap: Cap,
-                        used: &mut Vec<bool>,
-                        starts: &mut Vec<(usize, Cap)>,
-                        out: &mut Vec<Polygon<f64>>| {
-            chain.clear();
-            let mut e = first;
-            let mut bb = EMPTY_BBOX;
-            loop {
-                let p = e / 2;
-                used[p] = true;
-                let l = &lines[p];
-                bb = bbox_union(bb, coords_bbox(l));
-                let skip = usize::from(!chain.is_empty());
-                if e % 2 == 0 {
-                    chain.extend(l.iter().skip(skip));
-                } else {
-                    chain.extend(l.iter().rev().skip(skip));
-                }
-                let far = e ^ 1;
-                let next = link[far];
-                let cut = next != usize::MAX && !used[next / 2] && {
-                    let b = bbox_union(bb, coords_bbox(&lines[next / 2]));
-                    (b[2] - b[0]).max(b[3] - b[1]) > max_extent
-                };
-                if next != usize::MAX && !used[next / 2] && !cut {
-                    e = next;
-                    continue;
-                }
-                let end_cap = if next == usize::MAX {
-                    cap[far]
-                } else {
-                    Cap::Butt
-                };
-                out.push(self.ring(&chain, start_cap, end_cap));
-                if next != usize::MAX {
-                    // A chain cut or a cycle closed at a pair: the point's
-                    // free directions, when no other pair passes there.
-                    let (g, h) = at[far];
-                    chained[g] -= 1;
-                    if chained[g] == 0 && !drawn[g] {
-                        drawn[g] = true;
-                        out.extend(self.free_sector(&ends, g, h));
-                    }
-                }
-                if cut {
-                    starts.push((next, Cap::Butt));
-                }
-                return;
-            }
-        };
-        let mut run = |e: usize, c: Cap, used: &mut Vec<bool>, out: &mut Vec<Polygon<f64>>| {
-            starts.push((e, c));
-            while let Some((s, c)) = starts.pop() {
-                if !used[s / 2] {
-                    walk(s, c, used, &mut starts, out);
-                }
-            }
-        };
-        for e in 0..2 * lines.len() {
-            if lines[e / 2].len() > 1 && !used[e / 2] && link[e] == usize::MAX {
-                run(e, cap[e], &mut used, &mut out);
-            }
-        }
-        for p in 0..lines.len() {
-            if lines[p].len() > 1 && !used[p] {
-                // On a cycle: open it at this piece's start.
-                run(2 * p, Cap::Butt, &mut used, &mut out);
-            }
-        }
-        out
+        j
     }
 
     /// A circumscribed disc about `c`.
@@ -515,12 +581,7 @@ impl Outliner {
     /// at least 90 degrees with every end's direction, widened by a quarter
     /// step on each side so that it overlaps the butt ends rather than
     /// abutting them; `None` when there are no such directions.
-    fn free_sector(
-        &self,
-        ends: &[((u64, u64), f64, usize)],
-        g: usize,
-        h: usize,
-    ) -> Option<Polygon<f64>> {
+    fn free_sector(&self, ends: &[End], g: usize, h: usize) -> Option<Polygon<f64>> {
         use std::f64::consts::{FRAC_PI_2, PI, TAU};
         // Sorted by direction within the point.
         let dirs: Vec<f64> = ends[g..h].iter().map(|e| e.1).collect();

@@ -23,21 +23,23 @@ use super::isochrone;
 use super::search::{Scratch, bounded_multi_source, par_map_chunked};
 use super::sites::{Pick, lazy_greedy, spaced_candidates};
 use super::study::{Mode, Study};
-use crate::graph::csr::Direction;
+use crate::graph::csr::{Direction, WalkGraph};
 use crate::input::Inputs;
 use crate::model::Category;
-use crate::spatial::representative_point;
+use crate::spatial::{LocalProjection, representative_point};
 use crate::{Error, Result};
 
 /// Candidate ids, lon/lat and network node with snap distance.
 type CandidateList = (Vec<String>, Vec<[f64; 2]>, Vec<Option<(u32, f64)>>);
-/// The same plus each candidate's cover set (community indices).
-type CandidateSets = (
-    Vec<String>,
-    Vec<[f64; 2]>,
-    Vec<Option<(u32, f64)>>,
-    Vec<Vec<u32>>,
-);
+
+/// The candidate sites: ids, lon/lat, network node with snap distance
+/// (network mode), and each one's cover set (community indices).
+struct Candidates {
+    ids: Vec<String>,
+    lonlat: Vec<[f64; 2]>,
+    nodes: Vec<Option<(u32, f64)>>,
+    sets: Vec<Vec<u32>>,
+}
 
 /// What to plan.
 #[derive(Debug, Clone)]
@@ -90,14 +92,46 @@ pub fn plan(inputs: &Inputs, study: &Study, opts: &SiteOptions) -> Result<SitePl
             cov.settings.pair_m
         )));
     }
-    // Covered by existing facilities of the category within the walk.
-    let mut covered = vec![false; nc];
-    for (f, hits) in cov.facility_hits.iter().enumerate() {
+    let covered = covered_by_existing(inputs, study, opts.category, walk);
+    let covered_before: f64 = (0..nc)
+        .filter(|&c| covered[c])
+        .map(|c| population[c])
+        .sum::<f64>()
+        + 0.0;
+    let candidates = match (&study.graph, study.mode) {
+        (Some(g), _) => network_candidates(g, study, opts, &covered, &population),
+        (None, Mode::StraightLine { detour }) => {
+            straight_candidates(inputs, study, opts, &covered, &population, detour)
+        }
+        (None, Mode::Network) => {
+            return Err(Error::Analysis(
+                "sites: no network and no straight-line mode".into(),
+            ));
+        }
+    };
+    let picks = lazy_greedy(&population, &covered, &candidates.sets, opts.count);
+    let mut now_covered = covered.clone();
+    let sites = picks
+        .into_iter()
+        .map(|pick| site(inputs, study, &candidates, pick, walk, &mut now_covered))
+        .collect();
+    Ok(SitePlan {
+        category: opts.category,
+        walk_m: walk,
+        total_population: population.iter().sum::<f64>() + 0.0,
+        covered_before,
+        candidates: candidates.ids.len(),
+        sites,
+    })
+}
+
+/// Per community: covered by an existing facility of `category` within
+/// `walk` metres.
+fn covered_by_existing(inputs: &Inputs, study: &Study, category: Category, walk: f64) -> Vec<bool> {
+    let mut covered = vec![false; inputs.communities.len()];
+    for (f, hits) in study.coverage.facility_hits.iter().enumerate() {
         if !study.facility_counts[f]
-            || !matches_target(
-                Target::Category(opts.category),
-                inputs.facilities[f].category,
-            )
+            || !matches_target(Target::Category(category), inputs.facilities[f].category)
         {
             continue;
         }
@@ -107,225 +141,267 @@ pub fn plan(inputs: &Inputs, study: &Study, opts: &SiteOptions) -> Result<SitePl
             }
         }
     }
-    let covered_before: f64 = (0..nc)
-        .filter(|&c| covered[c])
-        .map(|c| population[c])
-        .sum::<f64>()
-        + 0.0;
-    let proj = study.proj;
+    covered
+}
 
-    // Candidates (lon/lat + network node when there is a network) and cover sets.
-    let (ids, lonlat, nodes, cover_sets): CandidateSets = match (&study.graph, study.mode) {
-        (Some(g), _) => {
-            // Demand-side searches: node -> (community, walk) lists.
-            let uncovered: Vec<usize> = (0..nc)
-                .filter(|&c| {
-                    !covered[c] && population[c] > 0.0 && study.community_access[c].is_ok()
-                })
+/// Network candidates (from the file, snapped to a node of the main
+/// network, or network nodes thinned to the spacing) and their cover sets,
+/// from demand-side searches.
+fn network_candidates(
+    g: &WalkGraph,
+    study: &Study,
+    opts: &SiteOptions,
+    covered: &[bool],
+    population: &[f64],
+) -> Candidates {
+    let walk = opts.walk_m;
+    let by_node = demand_by_node(g, study, covered, population, walk);
+    let big =
+        |v: usize| g.component_sizes[g.component[v] as usize] >= study.settings.min_component_nodes;
+    let (ids, lonlat, nodes): CandidateList = match &opts.candidates {
+        Some(list) => file_candidates(g, study.proj, list, opts.max_snap_m, big),
+        None => node_candidates(g, study.proj, &by_node, opts.spacing_m, big),
+    };
+    let sets: Vec<Vec<u32>> = nodes
+        .iter()
+        .map(|nd| {
+            let (v, extra) = nd.expect("network candidates have nodes");
+            let mut set: Vec<u32> = by_node[v as usize]
+                .iter()
+                .filter(|(_, d)| d + extra <= walk)
+                .map(|(c, _)| *c)
                 .collect();
-            let reach: Vec<Vec<(u32, f64)>> = par_map_chunked(
-                &uncovered,
-                || Scratch::new(g.node_count()),
-                |scratch, &c| {
-                    let acc = study.community_access[c].as_ref().expect("filtered");
-                    bounded_multi_source(
-                        g,
-                        Direction::Outbound,
-                        acc.iter().copied(),
-                        walk,
-                        scratch,
-                    );
-                    scratch
-                        .reached
-                        .iter()
-                        .map(|&v| (v, scratch.dist(v).expect("reached")))
-                        .collect()
-                },
-            );
-            let n = g.node_count();
-            let mut by_node: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
-            for (k, list) in reach.iter().enumerate() {
-                for &(v, d) in list {
-                    by_node[v as usize].push((uncovered[k] as u32, d));
-                }
+            set.sort_unstable();
+            set.dedup();
+            set
+        })
+        .collect();
+    Candidates {
+        ids,
+        lonlat,
+        nodes,
+        sets,
+    }
+}
+
+/// Demand-side searches: per node, the uncovered communities (with
+/// residents and on the network) within `walk` of it, with the walk.
+fn demand_by_node(
+    g: &WalkGraph,
+    study: &Study,
+    covered: &[bool],
+    population: &[f64],
+    walk: f64,
+) -> Vec<Vec<(u32, f64)>> {
+    let uncovered: Vec<usize> = (0..covered.len())
+        .filter(|&c| !covered[c] && population[c] > 0.0 && study.community_access[c].is_ok())
+        .collect();
+    let reach: Vec<Vec<(u32, f64)>> = par_map_chunked(
+        &uncovered,
+        || Scratch::new(g.node_count()),
+        |scratch, &c| {
+            let acc = study.community_access[c].as_ref().expect("filtered");
+            bounded_multi_source(g, Direction::Outbound, acc.iter().copied(), walk, scratch);
+            scratch
+                .reached
+                .iter()
+                .map(|&v| (v, scratch.dist(v).expect("reached")))
+                .collect()
+        },
+    );
+    let mut by_node: Vec<Vec<(u32, f64)>> = vec![Vec::new(); g.node_count()];
+    for (k, list) in reach.iter().enumerate() {
+        for &(v, d) in list {
+            by_node[v as usize].push((uncovered[k] as u32, d));
+        }
+    }
+    by_node
+}
+
+/// The candidates of a file within `max_snap_m` of a node of the main
+/// network (`big`), each snapped to the nearest such node.
+fn file_candidates(
+    g: &WalkGraph,
+    proj: LocalProjection,
+    list: &[(String, [f64; 2])],
+    max_snap_m: f64,
+    big: impl Fn(usize) -> bool,
+) -> CandidateList {
+    let tree = RTree::bulk_load(
+        (0..g.node_count())
+            .filter(|&v| big(v))
+            .map(|v| GeomWithData::new(proj.project(g.net.coords[v]), v as u32))
+            .collect::<Vec<_>>(),
+    );
+    let mut ids = Vec::new();
+    let mut pts = Vec::new();
+    let mut nodes = Vec::new();
+    for (id, p) in list {
+        let q = proj.project(*p);
+        let hit = tree.nearest_neighbor(&q).map(|it| {
+            let r = it.geom();
+            (
+                it.data,
+                ((q[0] - r[0]).powi(2) + (q[1] - r[1]).powi(2)).sqrt(),
+            )
+        });
+        if let Some((v, d)) = hit.filter(|h| h.1 <= max_snap_m) {
+            ids.push(id.clone());
+            pts.push(*p);
+            nodes.push(Some((v, d)));
+        }
+    }
+    (ids, pts, nodes)
+}
+
+/// Nodes of the main network (`big`) that reach some uncovered demand,
+/// thinned to `spacing_m`.
+fn node_candidates(
+    g: &WalkGraph,
+    proj: LocalProjection,
+    by_node: &[Vec<(u32, f64)>],
+    spacing_m: f64,
+    big: impl Fn(usize) -> bool,
+) -> CandidateList {
+    let mut useful: Vec<usize> = (0..g.node_count())
+        .filter(|&v| !by_node[v].is_empty() && big(v))
+        .collect();
+    // Thin in a canonical order, independent of how the
+    // graph numbers its nodes: OSM junctions by id first,
+    // then snap points west to east.
+    useful.sort_by(|&a, &b| {
+        let key = |v: usize| (g.net.osm_ids[v] == 0, g.net.osm_ids[v]);
+        key(a).cmp(&key(b)).then_with(|| {
+            let (p, q) = (g.net.coords[a], g.net.coords[b]);
+            p[0].total_cmp(&q[0]).then(p[1].total_cmp(&q[1]))
+        })
+    });
+    let projected: Vec<[f64; 2]> = useful
+        .iter()
+        .map(|&v| proj.project(g.net.coords[v]))
+        .collect();
+    let keep = spaced_candidates(&projected, spacing_m);
+    let ids = keep
+        .iter()
+        .map(|&k| {
+            let v = useful[k as usize];
+            match g.net.osm_ids[v] {
+                0 => format!("node:{v}"),
+                osm => format!("osm:node/{osm}"),
             }
-            let big = |v: usize| {
-                g.component_sizes[g.component[v] as usize] >= study.settings.min_component_nodes
-            };
-            let (ids, lonlat, nodes): CandidateList = match &opts.candidates {
-                Some(list) => {
-                    let tree = RTree::bulk_load(
-                        (0..n)
-                            .filter(|&v| big(v))
-                            .map(|v| GeomWithData::new(proj.project(g.net.coords[v]), v as u32))
-                            .collect::<Vec<_>>(),
-                    );
-                    let mut ids = Vec::new();
-                    let mut pts = Vec::new();
-                    let mut nodes = Vec::new();
-                    for (id, p) in list {
-                        let q = proj.project(*p);
-                        let hit = tree.nearest_neighbor(&q).map(|it| {
-                            let r = it.geom();
-                            (
-                                it.data,
-                                ((q[0] - r[0]).powi(2) + (q[1] - r[1]).powi(2)).sqrt(),
-                            )
-                        });
-                        if let Some((v, d)) = hit.filter(|h| h.1 <= opts.max_snap_m) {
-                            ids.push(id.clone());
-                            pts.push(*p);
-                            nodes.push(Some((v, d)));
-                        }
-                    }
-                    (ids, pts, nodes)
-                }
-                None => {
-                    let mut useful: Vec<usize> = (0..n)
-                        .filter(|&v| !by_node[v].is_empty() && big(v))
-                        .collect();
-                    // Thin in a canonical order, independent of how the
-                    // graph numbers its nodes: OSM junctions by id first,
-                    // then snap points west to east.
-                    useful.sort_by(|&a, &b| {
-                        let key = |v: usize| (g.net.osm_ids[v] == 0, g.net.osm_ids[v]);
-                        key(a).cmp(&key(b)).then_with(|| {
-                            let (p, q) = (g.net.coords[a], g.net.coords[b]);
-                            p[0].total_cmp(&q[0]).then(p[1].total_cmp(&q[1]))
-                        })
-                    });
-                    let projected: Vec<[f64; 2]> = useful
-                        .iter()
-                        .map(|&v| proj.project(g.net.coords[v]))
-                        .collect();
-                    let keep = spaced_candidates(&projected, opts.spacing_m);
-                    let ids = keep
-                        .iter()
-                        .map(|&k| {
-                            let v = useful[k as usize];
-                            match g.net.osm_ids[v] {
-                                0 => format!("node:{v}"),
-                                osm => format!("osm:node/{osm}"),
-                            }
-                        })
-                        .collect();
-                    let pts = keep
-                        .iter()
-                        .map(|&k| g.net.coords[useful[k as usize]])
-                        .collect();
-                    let nodes = keep
-                        .iter()
-                        .map(|&k| Some((useful[k as usize] as u32, 0.0)))
-                        .collect();
-                    (ids, pts, nodes)
-                }
-            };
-            let sets: Vec<Vec<u32>> = nodes
-                .iter()
-                .map(|nd| {
-                    let (v, extra) = nd.expect("network candidates have nodes");
-                    let mut set: Vec<u32> = by_node[v as usize]
-                        .iter()
-                        .filter(|(_, d)| d + extra <= walk)
-                        .map(|(c, _)| *c)
-                        .collect();
-                    set.sort_unstable();
-                    set.dedup();
-                    set
-                })
-                .collect();
-            (ids, lonlat, nodes, sets)
-        }
-        (None, Mode::StraightLine { detour }) => {
-            let com_pts: Vec<Option<[f64; 2]>> = inputs
-                .communities
-                .iter()
-                .map(|c| representative_point(&c.geometry).map(|p| proj.project([p.x(), p.y()])))
-                .collect();
-            let (ids, lonlat): (Vec<String>, Vec<[f64; 2]>) = match &opts.candidates {
-                Some(list) => list.iter().cloned().unzip(),
-                None => {
-                    let grid = grid_over(&com_pts, opts.spacing_m);
-                    let ids = (0..grid.len()).map(|i| format!("grid:{i}")).collect();
-                    (ids, grid.iter().map(|p| proj.unproject(*p)).collect())
-                }
-            };
-            let tree = RTree::bulk_load(
-                com_pts
-                    .iter()
-                    .enumerate()
-                    .filter(|(c, p)| p.is_some() && !covered[*c] && population[*c] > 0.0)
-                    .map(|(c, p)| GeomWithData::new(p.expect("filtered"), c as u32))
-                    .collect::<Vec<_>>(),
-            );
-            let r = walk / detour;
-            let sets = lonlat
-                .par_iter()
-                .map(|p| {
-                    let q = proj.project(*p);
-                    let mut s: Vec<u32> = tree
-                        .locate_within_distance(q, r * r)
-                        .map(|it| it.data)
-                        .collect();
-                    s.sort_unstable();
-                    s
-                })
-                .collect();
-            let nodes = vec![None; ids.len()];
-            (ids, lonlat, nodes, sets)
-        }
-        (None, Mode::Network) => {
-            return Err(Error::Analysis(
-                "sites: no network and no straight-line mode".into(),
-            ));
+        })
+        .collect();
+    let pts = keep
+        .iter()
+        .map(|&k| g.net.coords[useful[k as usize]])
+        .collect();
+    let nodes = keep
+        .iter()
+        .map(|&k| Some((useful[k as usize] as u32, 0.0)))
+        .collect();
+    (ids, pts, nodes)
+}
+
+/// Without a network: the file's candidates or a grid over the
+/// communities, each covering the uncovered communities (with residents)
+/// within `walk / detour` in a straight line.
+fn straight_candidates(
+    inputs: &Inputs,
+    study: &Study,
+    opts: &SiteOptions,
+    covered: &[bool],
+    population: &[f64],
+    detour: f64,
+) -> Candidates {
+    let proj = study.proj;
+    let com_pts: Vec<Option<[f64; 2]>> = inputs
+        .communities
+        .iter()
+        .map(|c| representative_point(&c.geometry).map(|p| proj.project([p.x(), p.y()])))
+        .collect();
+    let (ids, lonlat): (Vec<String>, Vec<[f64; 2]>) = match &opts.candidates {
+        Some(list) => list.iter().cloned().unzip(),
+        None => {
+            let grid = grid_over(&com_pts, opts.spacing_m);
+            let ids = (0..grid.len()).map(|i| format!("grid:{i}")).collect();
+            (ids, grid.iter().map(|p| proj.unproject(*p)).collect())
         }
     };
-    let picks = lazy_greedy(&population, &covered, &cover_sets, opts.count);
-    let mut now_covered = covered.clone();
-    let mut sites = Vec::with_capacity(picks.len());
-    for pick in picks {
-        let k = pick.candidate as usize;
-        let newly: Vec<String> = cover_sets[k]
+    let tree = RTree::bulk_load(
+        com_pts
             .iter()
-            .filter(|&&c| !now_covered[c as usize])
-            .map(|&c| inputs.communities[c as usize].id.clone())
-            .collect();
-        for &c in &cover_sets[k] {
-            now_covered[c as usize] = true;
-        }
-        let isochrone = match (&study.graph, study.mode, nodes[k]) {
-            (Some(g), _, Some((v, extra))) => {
-                let mut scratch = Scratch::new(g.node_count());
-                isochrone::facility_isochrone(
-                    g,
-                    &[(v, extra)],
-                    walk,
-                    &proj,
-                    study.settings.isochrone_buffer_m,
-                    &mut scratch,
-                )
-            }
-            (None, Mode::StraightLine { detour }, _) => {
-                isochrone::isochrone_polygon(&[vec![lonlat[k]]], &proj, walk / detour)
-            }
-            _ => MultiPolygon::new(vec![]),
-        };
-        sites.push(Site {
-            id: ids[k].clone(),
-            lonlat: lonlat[k],
-            pick,
-            isochrone,
-            newly_covered: newly,
-        });
+            .enumerate()
+            .filter(|(c, p)| p.is_some() && !covered[*c] && population[*c] > 0.0)
+            .map(|(c, p)| GeomWithData::new(p.expect("filtered"), c as u32))
+            .collect::<Vec<_>>(),
+    );
+    let r = opts.walk_m / detour;
+    let sets = lonlat
+        .par_iter()
+        .map(|p| {
+            let q = proj.project(*p);
+            let mut s: Vec<u32> = tree
+                .locate_within_distance(q, r * r)
+                .map(|it| it.data)
+                .collect();
+            s.sort_unstable();
+            s
+        })
+        .collect();
+    let nodes = vec![None; ids.len()];
+    Candidates {
+        ids,
+        lonlat,
+        nodes,
+        sets,
     }
-    Ok(SitePlan {
-        category: opts.category,
-        walk_m: walk,
-        total_population: population.iter().sum::<f64>() + 0.0,
-        covered_before,
-        candidates: ids.len(),
-        sites,
-    })
+}
+
+/// The site of `pick`: the communities it newly covers (marked in
+/// `now_covered`) and the area within the walk of it.
+fn site(
+    inputs: &Inputs,
+    study: &Study,
+    candidates: &Candidates,
+    pick: Pick,
+    walk: f64,
+    now_covered: &mut [bool],
+) -> Site {
+    let k = pick.candidate as usize;
+    let set = &candidates.sets[k];
+    let newly: Vec<String> = set
+        .iter()
+        .filter(|&&c| !now_covered[c as usize])
+        .map(|&c| inputs.communities[c as usize].id.clone())
+        .collect();
+    for &c in set {
+        now_covered[c as usize] = true;
+    }
+    let lonlat = candidates.lonlat[k];
+    let isochrone = match (&study.graph, study.mode, candidates.nodes[k]) {
+        (Some(g), _, Some((v, extra))) => {
+            let mut scratch = Scratch::new(g.node_count());
+            isochrone::facility_isochrone(
+                g,
+                &[(v, extra)],
+                walk,
+                &study.proj,
+                study.settings.isochrone_buffer_m,
+                &mut scratch,
+            )
+        }
+        (None, Mode::StraightLine { detour }, _) => {
+            isochrone::isochrone_polygon(&[vec![lonlat]], &study.proj, walk / detour)
+        }
+        _ => MultiPolygon::new(vec![]),
+    };
+    Site {
+        id: candidates.ids[k].clone(),
+        lonlat,
+        pick,
+        isochrone,
+        newly_covered: newly,
+    }
 }
 
 /// Grid points (projected metres) at `spacing` over the bounding box of the

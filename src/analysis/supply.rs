@@ -66,6 +66,7 @@
 //! with the targets in DOMAIN.md (>= 0.3 m2 outdoor or >= 0.1 m2 indoor per
 //! person in new residential areas; whole-city figures around 2-3 m2).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use rayon::prelude::*;
@@ -222,104 +223,24 @@ pub fn two_step_many(
     decay: &Decay,
     catchment_m: f64,
 ) -> Vec<TwoStep> {
-    let nf = supplies.first().map_or(0, |s| s.len());
-    assert!(
-        supplies.iter().all(|s| s.len() == nf),
-        "supply vectors differ in length"
-    );
+    let nf = check_indices(supplies, population.len(), pairs);
     let nc = population.len();
-    for p in pairs {
-        assert!(
-            (p.facility as usize) < nf,
-            "pair facility index {} out of range ({nf} facilities)",
-            p.facility
-        );
-        assert!(
-            (p.community as usize) < nc,
-            "pair community index {} out of range ({nc} communities)",
-            p.community
-        );
-    }
-
-    // Pairs from the coverage searches come grouped by facility and sorted
-    // by community without duplicates: use them as they are.
-    let in_order = pairs
-        .windows(2)
-        .all(|w| (w[0].facility, w[0].community) < (w[1].facility, w[1].community));
-    let sorted: std::borrow::Cow<[Pair]> = if in_order {
-        std::borrow::Cow::Borrowed(pairs)
-    } else {
-        let mut v = pairs.to_vec();
-        // Total order on every field, so an unstable sort is deterministic.
-        v.par_sort_unstable_by(cmp_pair);
-        // Keep the first (shortest) of duplicate (facility, community) pairs.
-        v.dedup_by(|b, a| a.facility == b.facility && a.community == b.community);
-        std::borrow::Cow::Owned(v)
-    };
+    let sorted = sorted_pairs(pairs);
     let sorted: &[Pair] = &sorted;
-
     let weight: Vec<f64> = sorted
         .par_iter()
         .map(|p| decay.weight(p.dist_m, catchment_m))
         .collect();
-
     // Facility f's pairs are sorted[fstart[f]..fstart[f + 1]].
-    let mut fstart = vec![0usize; nf + 1];
-    for p in sorted {
-        fstart[p.facility as usize + 1] += 1;
-    }
-    for f in 0..nf {
-        fstart[f + 1] += fstart[f];
-    }
-
-    // Step 1: R_j = S_j / sum_k P_k W(d_kj), community order within j.
-    let demand: Vec<f64> = (0..nf)
-        .into_par_iter()
-        .map(|f| {
-            let mut demand = 0.0;
-            for k in fstart[f]..fstart[f + 1] {
-                let w = weight[k];
-                if w > 0.0 {
-                    demand += population[sorted[k].community as usize] * w;
-                }
-            }
-            demand
-        })
-        .collect();
-    let ratios: Vec<Vec<f64>> = supplies
-        .iter()
-        .map(|supply| {
-            supply
-                .iter()
-                .zip(&demand)
-                .map(|(s, d)| if *d > 0.0 { s / d } else { 0.0 })
-                .collect()
-        })
-        .collect();
-
-    // Regroup by community with a stable counting sort: within a community,
-    // pairs stay in ascending facility order, the order of the sorted pairs.
-    let mut cstart = vec![0usize; nc + 1];
-    for p in sorted {
-        cstart[p.community as usize + 1] += 1;
-    }
-    for c in 0..nc {
-        cstart[c + 1] += cstart[c];
-    }
-    let mut next = cstart.clone();
-    let mut by_community = vec![0usize; sorted.len()];
-    for (k, p) in sorted.iter().enumerate() {
-        let c = p.community as usize;
-        by_community[next[c]] = k;
-        next[c] += 1;
-    }
-
-    // Step 2: A_i = sum_j R_j W(d_ij), facility order within i, every
-    // supply in the same pass.
+    let fstart = group_starts(nf, sorted.iter().map(|p| p.facility as usize));
+    let ratios = supply_ratios(supplies, population, sorted, &weight, &fstart);
+    let (cstart, by_community) = regroup_by_community(sorted, nc);
     let ns = supplies.len();
     if ns == 0 {
         return Vec::new();
     }
+    // Step 2: A_i = sum_j R_j W(d_ij), facility order within i, every
+    // supply in the same pass.
     let mut flat = vec![0.0; nc * ns];
     flat.par_chunks_mut(ns).enumerate().for_each(|(c, a)| {
         for &k in &by_community[cstart[c]..cstart[c + 1]] {
@@ -340,6 +261,109 @@ pub fn two_step_many(
             access: flat.iter().skip(i).step_by(ns).copied().collect(),
         })
         .collect()
+}
+
+/// The number of facilities; panics when the supply vectors differ in
+/// length or a pair's index is out of range.
+fn check_indices(supplies: &[&[f64]], nc: usize, pairs: &[Pair]) -> usize {
+    let nf = supplies.first().map_or(0, |s| s.len());
+    assert!(
+        supplies.iter().all(|s| s.len() == nf),
+        "supply vectors differ in length"
+    );
+    for p in pairs {
+        assert!(
+            (p.facility as usize) < nf,
+            "pair facility index {} out of range ({nf} facilities)",
+            p.facility
+        );
+        assert!(
+            (p.community as usize) < nc,
+            "pair community index {} out of range ({nc} communities)",
+            p.community
+        );
+    }
+    nf
+}
+
+/// The pairs in (facility, community) order without repeats. Pairs from
+/// the coverage searches come grouped by facility and sorted by community
+/// without duplicates: they are used as they are.
+fn sorted_pairs(pairs: &[Pair]) -> Cow<'_, [Pair]> {
+    let in_order = pairs
+        .windows(2)
+        .all(|w| (w[0].facility, w[0].community) < (w[1].facility, w[1].community));
+    if in_order {
+        return Cow::Borrowed(pairs);
+    }
+    let mut v = pairs.to_vec();
+    // Total order on every field, so an unstable sort is deterministic.
+    v.par_sort_unstable_by(cmp_pair);
+    // Keep the first (shortest) of duplicate (facility, community) pairs.
+    v.dedup_by(|b, a| a.facility == b.facility && a.community == b.community);
+    Cow::Owned(v)
+}
+
+/// Where each of `n` groups starts in a list whose items belong to the
+/// groups `keys` (one more entry than groups: the last is the length).
+fn group_starts(n: usize, keys: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut start = vec![0usize; n + 1];
+    for k in keys {
+        start[k + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    start
+}
+
+/// Step 1: per supply vector, R_j = S_j / sum_k P_k W(d_kj) (community
+/// order within j; 0 with no demand in reach).
+fn supply_ratios(
+    supplies: &[&[f64]],
+    population: &[f64],
+    sorted: &[Pair],
+    weight: &[f64],
+    fstart: &[usize],
+) -> Vec<Vec<f64>> {
+    let demand: Vec<f64> = (0..fstart.len() - 1)
+        .into_par_iter()
+        .map(|f| {
+            let mut demand = 0.0;
+            for k in fstart[f]..fstart[f + 1] {
+                let w = weight[k];
+                if w > 0.0 {
+                    demand += population[sorted[k].community as usize] * w;
+                }
+            }
+            demand
+        })
+        .collect();
+    supplies
+        .iter()
+        .map(|supply| {
+            supply
+                .iter()
+                .zip(&demand)
+                .map(|(s, d)| if *d > 0.0 { s / d } else { 0.0 })
+                .collect()
+        })
+        .collect()
+}
+
+/// The sorted pairs regrouped by community with a stable counting sort:
+/// community c's pairs are `by_community[cstart[c]..cstart[c + 1]]`
+/// (indices into `sorted`), in ascending facility order.
+fn regroup_by_community(sorted: &[Pair], nc: usize) -> (Vec<usize>, Vec<usize>) {
+    let cstart = group_starts(nc, sorted.iter().map(|p| p.community as usize));
+    let mut next = cstart.clone();
+    let mut by_community = vec![0usize; sorted.len()];
+    for (k, p) in sorted.iter().enumerate() {
+        let c = p.community as usize;
+        by_community[next[c]] = k;
+        next[c] += 1;
+    }
+    (cstart, by_community)
 }
 
 fn check_lengths(values: &[f64], weights: &[f64]) {

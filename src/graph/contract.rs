@@ -87,6 +87,109 @@ fn passes_through(g: &WalkGraph, v: u32, dir: Direction) -> bool {
     matches!(out, [(a, _), (b, _)] if a != b && *a != v && *b != v) && out == g.arcs_mm(v, back)
 }
 
+/// Per node, its core index or [`INNER`] | its index among the inner
+/// nodes, each numbered in node order (a chunk of nodes per task after
+/// counting each chunk's inner nodes); and the number of inner nodes.
+fn number_nodes(inner: &[bool]) -> (Vec<u32>, u32) {
+    const CHUNK: usize = 1 << 16;
+    let mut starts: Vec<u32> = inner
+        .par_chunks(CHUNK)
+        .map(|c| c.iter().filter(|&&i| i).count() as u32)
+        .collect();
+    let mut n_inner = 0u32;
+    for s in &mut starts {
+        (*s, n_inner) = (n_inner, n_inner + *s);
+    }
+    let mut index = vec![0u32; inner.len()];
+    index
+        .par_chunks_mut(CHUNK)
+        .zip(inner.par_chunks(CHUNK))
+        .enumerate()
+        .for_each(|(c, (index, inner))| {
+            let mut i = starts[c];
+            let mut k = (c * CHUNK) as u32 - i;
+            for (x, &is_inner) in index.iter_mut().zip(inner) {
+                if is_inner {
+                    *x = INNER | i;
+                    i += 1;
+                } else {
+                    *x = k;
+                    k += 1;
+                }
+            }
+        });
+    (index, n_inner)
+}
+
+/// What the walks along chains read and fill while the core arcs are
+/// built.
+struct Chains<'a> {
+    index: &'a [u32],
+    full: Adjacency<'a>,
+    ends: &'a [[AtomicU64; 2]],
+    named: &'a [[AtomicU32; 2]],
+}
+
+impl Chains<'_> {
+    /// The core arcs of the `core` nodes (CSR starts `first`): each arc of
+    /// the full graph from a core node followed to the core node at the
+    /// other end of its chain. Blocks of core nodes fill their own runs
+    /// of the arc array in parallel.
+    fn core_arcs(&self, core: &[u32], first: &[u32]) -> Vec<(u32, u32)> {
+        const BLOCK: usize = 4096;
+        let mut arcs = vec![(0u32, 0u32); first[core.len()] as usize];
+        let mut runs: Vec<&mut [(u32, u32)]> = Vec::new();
+        let mut rest: &mut [(u32, u32)] = &mut arcs;
+        for (b, nodes) in core.chunks(BLOCK).enumerate() {
+            let span = first[b * BLOCK + nodes.len()] - first[b * BLOCK];
+            let (run, tail) = rest.split_at_mut(span as usize);
+            runs.push(run);
+            rest = tail;
+        }
+        runs.into_par_iter()
+            .zip(core.par_chunks(BLOCK))
+            .enumerate()
+            .for_each(|(b, (run, nodes))| {
+                let base = first[b * BLOCK];
+                let targets = nodes
+                    .iter()
+                    .flat_map(|&a| self.full.of(a).iter().map(move |&(w, len)| (a, w, len)));
+                for (i, (slot, (a, w, len))) in run.iter_mut().zip(targets).enumerate() {
+                    *slot = self.follow(base + i as u32, a, w, len);
+                }
+            });
+        arcs
+    }
+
+    /// Core arc `arc` (node `a`'s arc to `w`, `len` mm), followed to the
+    /// core node at the other end of its chain: that node's core index
+    /// and the chain's millimetres. On the way each inner node learns its
+    /// distance from this end, in the slot of the side it was entered from
+    /// (so the walks from the two ends fill different slots).
+    #[inline]
+    fn follow(&self, arc: u32, a: u32, w: u32, len: u32) -> (u32, u32) {
+        let index = self.index;
+        let (mut prev, mut cur, mut total) = (a, w, len);
+        while index[cur as usize] & INNER != 0 {
+            let [x, y] = self.full.of(cur) else {
+                unreachable!("an inner node has two arcs")
+            };
+            let side = usize::from(x.0 != prev);
+            let k = (index[cur as usize] & !INNER) as usize;
+            self.ends[k][side].store(
+                u64::from(index[a as usize]) << 32 | u64::from(total),
+                Ordering::Relaxed,
+            );
+            self.named[k][side].store(arc, Ordering::Relaxed);
+            let (next, l) = if side == 0 { *y } else { *x };
+            prev = cur;
+            cur = next;
+            total = total.saturating_add(l);
+        }
+        (index[cur as usize], total)
+    }
+}
+
 impl Contracted {
     /// Contract the chains of `g` searched in direction `dir`.
     pub fn new(g: &WalkGraph, dir: Direction) -> Self {
@@ -122,38 +225,11 @@ impl Contracted {
         Self::with_inner(g, dir, inner)
     }
 
+    /// Contract `g` with exactly the nodes marked `inner` inside chains.
     fn with_inner(g: &WalkGraph, dir: Direction, inner: Vec<bool>) -> Self {
         let n = g.node_count();
         let full = g.adjacency(dir);
-        // Core and inner nodes each numbered in node order, a chunk of
-        // nodes per task after counting each chunk's inner nodes.
-        const CHUNK: usize = 1 << 16;
-        let mut starts: Vec<u32> = inner
-            .par_chunks(CHUNK)
-            .map(|c| c.iter().filter(|&&i| i).count() as u32)
-            .collect();
-        let mut n_inner = 0u32;
-        for s in &mut starts {
-            (*s, n_inner) = (n_inner, n_inner + *s);
-        }
-        let mut index = vec![0u32; n];
-        index
-            .par_chunks_mut(CHUNK)
-            .zip(inner.par_chunks(CHUNK))
-            .enumerate()
-            .for_each(|(c, (index, inner))| {
-                let mut i = starts[c];
-                let mut k = (c * CHUNK) as u32 - i;
-                for (x, &is_inner) in index.iter_mut().zip(inner) {
-                    if is_inner {
-                        *x = INNER | i;
-                        i += 1;
-                    } else {
-                        *x = k;
-                        k += 1;
-                    }
-                }
-            });
+        let (index, n_inner) = number_nodes(&inner);
         let core: Vec<u32> = (0..n as u32)
             .into_par_iter()
             .filter(|&v| !inner[v as usize])
@@ -172,54 +248,13 @@ impl Contracted {
         let named: Vec<[AtomicU32; 2]> = (0..n_inner)
             .map(|_| [AtomicU32::new(NONE), AtomicU32::new(NONE)])
             .collect();
-        // Core arc `arc` (node `a`'s arc to `w`), followed to the core node
-        // at the other end of its chain; on the way each inner node learns
-        // its distance from this end, in the slot of the side it was
-        // entered from (so the walks from the two ends fill different
-        // slots). Blocks of core nodes fill their own runs of the arc
-        // array in parallel.
-        let follow = |arc: u32, a: u32, w: u32, len: u32| -> (u32, u32) {
-            let (mut prev, mut cur, mut total) = (a, w, len);
-            while index[cur as usize] & INNER != 0 {
-                let [x, y] = full.of(cur) else {
-                    unreachable!("an inner node has two arcs")
-                };
-                let side = usize::from(x.0 != prev);
-                let k = (index[cur as usize] & !INNER) as usize;
-                ends[k][side].store(
-                    u64::from(index[a as usize]) << 32 | u64::from(total),
-                    Ordering::Relaxed,
-                );
-                named[k][side].store(arc, Ordering::Relaxed);
-                let (next, l) = if side == 0 { *y } else { *x };
-                prev = cur;
-                cur = next;
-                total = total.saturating_add(l);
-            }
-            (index[cur as usize], total)
+        let chains = Chains {
+            index: &index,
+            full,
+            ends: &ends,
+            named: &named,
         };
-        const BLOCK: usize = 4096;
-        let mut arcs = vec![(0u32, 0u32); first[core.len()] as usize];
-        let mut runs: Vec<&mut [(u32, u32)]> = Vec::new();
-        let mut rest: &mut [(u32, u32)] = &mut arcs;
-        for (b, nodes) in core.chunks(BLOCK).enumerate() {
-            let span = first[b * BLOCK + nodes.len()] - first[b * BLOCK];
-            let (run, tail) = rest.split_at_mut(span as usize);
-            runs.push(run);
-            rest = tail;
-        }
-        runs.into_par_iter()
-            .zip(core.par_chunks(BLOCK))
-            .enumerate()
-            .for_each(|(b, (run, nodes))| {
-                let base = first[b * BLOCK];
-                let targets = nodes
-                    .iter()
-                    .flat_map(|&a| full.of(a).iter().map(move |&(w, len)| (a, w, len)));
-                for (i, (slot, (a, w, len))) in run.iter_mut().zip(targets).enumerate() {
-                    *slot = follow(base + i as u32, a, w, len);
-                }
-            });
+        let arcs = chains.core_arcs(&core, &first);
         Contracted {
             index,
             first,

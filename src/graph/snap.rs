@@ -8,6 +8,8 @@
 //! Snap points are then inserted into the network as nodes ([`attach`]), so
 //! searches are exact along partial edges with no special cases.
 
+use std::ops::Range;
+
 use geo::{Centroid, Geometry, LineString, Point};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -356,49 +358,100 @@ pub fn attach(net: &Network, hits: &[SnapHit]) -> (Network, Vec<u32>) {
 fn attach_in_blocks(net: &Network, hits: &[SnapHit], block: usize) -> (Network, Vec<u32>) {
     let block = block.max(1);
     let n_edges = net.edges.len();
-    // Hits by (edge, offset, hit index): each edge's hits in cut order.
-    let mut order: Vec<u32> = (0..hits.len() as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| {
-        let (ha, hb) = (&hits[a as usize], &hits[b as usize]);
-        ha.edge
-            .cmp(&hb.edge)
-            .then(ha.offset_m.total_cmp(&hb.offset_m))
-            .then(a.cmp(&b))
-    });
-    // Where each edge's hits start in `order`.
-    let mut first_hit = vec![0u32; n_edges + 1];
-    for h in hits {
-        first_hit[h.edge as usize + 1] += 1;
-    }
-    for e in 0..n_edges {
-        first_hit[e + 1] += first_hit[e];
-    }
-    let hits_of = |e: usize| &order[first_hit[e] as usize..first_hit[e + 1] as usize];
-    let blocks: Vec<std::ops::Range<usize>> = (0..n_edges)
+    let by_edge = HitsByEdge::new(n_edges, hits);
+    let blocks: Vec<Range<usize>> = (0..n_edges)
         .step_by(block)
         .map(|a| a..(a + block).min(n_edges))
         .collect();
     // Pass 1: per block, new nodes, edges and polyline points.
     let sizes: Vec<[usize; 3]> = blocks
         .par_iter()
-        .map(|r| {
-            let mut size = [0usize; 3];
-            let mut cuts = Vec::new();
-            for e in r.clone() {
-                edge_cuts(net, e, hits_of(e), hits, &mut cuts, |_, _| {});
-                size[0] += cuts.len();
-                size[1] += cuts.len() + 1;
-                size[2] += net.edge_geom(e).len() + 2 * cuts.len();
-            }
-            size
-        })
+        .map(|r| block_size(net, hits, &by_edge, r.clone()))
         .collect();
     let total = sizes
         .iter()
         .fold([0usize; 3], |a, s| [a[0] + s[0], a[1] + s[1], a[2] + s[2]]);
+    let mut out = sized_output(net, total);
+    // Node of each hit, in `by_edge.order`'s order.
+    let mut sorted_nodes = vec![0u32; hits.len()];
+    // Pass 2: cut each block's slices off the outputs and fill them.
+    carve_blocks(
+        &mut out,
+        &mut sorted_nodes,
+        net.coords.len(),
+        &blocks,
+        &sizes,
+        &by_edge,
+    )
+    .into_par_iter()
+    .for_each(|job| fill_block(net, hits, &by_edge, job));
+    let mut hit_node = vec![u32::MAX; hits.len()];
+    for (&h, &node) in by_edge.order.iter().zip(&sorted_nodes) {
+        hit_node[h as usize] = node;
+    }
+    (out, hit_node)
+}
+
+/// The hits grouped by edge, each edge's in cut order.
+struct HitsByEdge {
+    /// Hit indices by (edge, offset, hit index).
+    order: Vec<u32>,
+    /// Where each edge's hits start in `order` (one more entry than edges).
+    first: Vec<u32>,
+}
+
+impl HitsByEdge {
+    fn new(n_edges: usize, hits: &[SnapHit]) -> Self {
+        let mut order: Vec<u32> = (0..hits.len() as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| {
+            let (ha, hb) = (&hits[a as usize], &hits[b as usize]);
+            ha.edge
+                .cmp(&hb.edge)
+                .then(ha.offset_m.total_cmp(&hb.offset_m))
+                .then(a.cmp(&b))
+        });
+        let mut first = vec![0u32; n_edges + 1];
+        for h in hits {
+            first[h.edge as usize + 1] += 1;
+        }
+        for e in 0..n_edges {
+            first[e + 1] += first[e];
+        }
+        HitsByEdge { order, first }
+    }
+
+    /// The hits of edge `e` (indices into the hits, by offset).
+    #[inline]
+    fn of(&self, e: usize) -> &[u32] {
+        &self.order[self.first[e] as usize..self.first[e + 1] as usize]
+    }
+}
+
+/// What the edges `r` add to the output: new nodes, edges and polyline
+/// points.
+fn block_size(
+    net: &Network,
+    hits: &[SnapHit],
+    by_edge: &HitsByEdge,
+    r: Range<usize>,
+) -> [usize; 3] {
+    let mut size = [0usize; 3];
+    let mut cuts = Vec::new();
+    for e in r {
+        edge_cuts(net, e, by_edge.of(e), hits, &mut cuts, |_, _| {});
+        size[0] += cuts.len();
+        size[1] += cuts.len() + 1;
+        size[2] += net.edge_geom(e).len() + 2 * cuts.len();
+    }
+    size
+}
+
+/// The output network sized exactly for `total` (new nodes, edges,
+/// polyline points): the old nodes copied, everything else blank, filled
+/// in parallel (hundreds of megabytes at metropolis scale: a serial fill
+/// was a tenth of a second).
+fn sized_output(net: &Network, total: [usize; 3]) -> Network {
     let n_old = net.coords.len();
-    // The outputs, sized exactly and filled in parallel (hundreds of
-    // megabytes at metropolis scale: a serial fill was a tenth of a second).
     let blank = Edge {
         from: 0,
         to: 0,
@@ -430,92 +483,128 @@ fn attach_in_blocks(net: &Network, hits: &[SnapHit], block: usize) -> (Network, 
             .copied()
             .chain(rayon::iter::repeat_n(0, n_old + total[0] - ids)),
     );
-    // Node of each hit, in `order`'s order.
-    let mut sorted_nodes = vec![0u32; hits.len()];
-    // Pass 2: cut each block's slices off the outputs and fill them.
-    {
-        let mut new_coords = &mut out.coords[n_old..];
-        let mut edges = &mut out.edges[..];
-        let mut geom = &mut out.geom[..];
-        let mut nodes = &mut sorted_nodes[..];
-        let mut jobs = Vec::with_capacity(blocks.len());
-        let mut base = [n_old, 0, 0];
-        for (r, size) in blocks.iter().zip(&sizes) {
-            let n_hits = (first_hit[r.end] - first_hit[r.start]) as usize;
-            let (c, rest) = std::mem::take(&mut new_coords).split_at_mut(size[0]);
-            new_coords = rest;
-            let (ed, rest) = std::mem::take(&mut edges).split_at_mut(size[1]);
-            edges = rest;
-            let (g, rest) = std::mem::take(&mut geom).split_at_mut(size[2]);
-            geom = rest;
-            let (nd, rest) = std::mem::take(&mut nodes).split_at_mut(n_hits);
-            nodes = rest;
-            jobs.push((r.clone(), base, c, ed, g, nd));
-            base = [base[0] + size[0], base[1] + size[1], base[2] + size[2]];
+    out
+}
+
+/// One block's edges and the parts of the outputs it fills: its new
+/// nodes' coordinates, its edges, its polyline points and the nodes of
+/// its hits (in `HitsByEdge::order`), with the output index of the first
+/// of each (nodes, edges, points).
+struct BlockJob<'o> {
+    edges: Range<usize>,
+    base: [usize; 3],
+    coords: &'o mut [[f64; 2]],
+    out_edges: &'o mut [Edge],
+    geom: &'o mut [[f64; 2]],
+    nodes: &'o mut [u32],
+}
+
+/// Cut the outputs (past the `n_old` old nodes) into each block's parts,
+/// in block order.
+fn carve_blocks<'o>(
+    out: &'o mut Network,
+    sorted_nodes: &'o mut [u32],
+    n_old: usize,
+    blocks: &[Range<usize>],
+    sizes: &[[usize; 3]],
+    by_edge: &HitsByEdge,
+) -> Vec<BlockJob<'o>> {
+    let mut new_coords = &mut out.coords[n_old..];
+    let mut edges = &mut out.edges[..];
+    let mut geom = &mut out.geom[..];
+    let mut nodes = sorted_nodes;
+    let mut jobs = Vec::with_capacity(blocks.len());
+    let mut base = [n_old, 0, 0];
+    for (r, size) in blocks.iter().zip(sizes) {
+        let n_hits = (by_edge.first[r.end] - by_edge.first[r.start]) as usize;
+        let (c, rest) = std::mem::take(&mut new_coords).split_at_mut(size[0]);
+        new_coords = rest;
+        let (ed, rest) = std::mem::take(&mut edges).split_at_mut(size[1]);
+        edges = rest;
+        let (g, rest) = std::mem::take(&mut geom).split_at_mut(size[2]);
+        geom = rest;
+        let (nd, rest) = std::mem::take(&mut nodes).split_at_mut(n_hits);
+        nodes = rest;
+        jobs.push(BlockJob {
+            edges: r.clone(),
+            base,
+            coords: c,
+            out_edges: ed,
+            geom: g,
+            nodes: nd,
+        });
+        base = [base[0] + size[0], base[1] + size[1], base[2] + size[2]];
+    }
+    jobs
+}
+
+/// Pass 2 for one block: number its cut points, split its edges at them
+/// and record each hit's node. One loop over the block's edges with the
+/// writes inline (a closure, not a call per piece): it runs once per edge
+/// of the network.
+fn fill_block(net: &Network, hits: &[SnapHit], by_edge: &HitsByEdge, job: BlockJob<'_>) {
+    let BlockJob {
+        edges: r,
+        base,
+        coords,
+        out_edges: edges,
+        geom,
+        nodes,
+    } = job;
+    let first = by_edge.first[r.start] as usize;
+    let (mut n_new, mut n_edge, mut n_geom) = (0usize, 0usize, 0usize);
+    let mut cuts = Vec::new();
+    for e in r {
+        let edge = &net.edges[e];
+        let g = net.edge_geom(e);
+        let list = by_edge.of(e);
+        let at = by_edge.first[e] as usize - first;
+        let next_node = (base[0] + n_new) as u32;
+        edge_cuts(net, e, list, hits, &mut cuts, |k, node| {
+            nodes[at + k] = node;
+        });
+        // Number this edge's cut points and record their nodes.
+        for (c, cut) in cuts.iter_mut().enumerate() {
+            coords[n_new + c] = point_at(g, cut.0);
+            cut.1 = next_node + c as u32;
         }
-        jobs.into_par_iter()
-            .for_each(|(r, base, coords, edges, geom, nodes)| {
-                let first = first_hit[r.start] as usize;
-                let (mut n_new, mut n_edge, mut n_geom) = (0usize, 0usize, 0usize);
-                let mut cuts = Vec::new();
-                for e in r {
-                    let edge = &net.edges[e];
-                    let g = net.edge_geom(e);
-                    let list = hits_of(e);
-                    let at = first_hit[e] as usize - first;
-                    let next_node = (base[0] + n_new) as u32;
-                    edge_cuts(net, e, list, hits, &mut cuts, |k, node| {
-                        nodes[at + k] = node;
-                    });
-                    // Number this edge's cut points and record their nodes.
-                    for (c, cut) in cuts.iter_mut().enumerate() {
-                        coords[n_new + c] = point_at(g, cut.0);
-                        cut.1 = next_node + c as u32;
-                    }
-                    for slot in &mut nodes[at..at + list.len()] {
-                        if *slot >= CUT {
-                            *slot = cuts[(*slot - CUT) as usize].1;
-                        }
-                    }
-                    n_new += cuts.len();
-                    let mut put = |from: u32, to: u32, piece: &[[f64; 2]], len: f64| {
-                        geom[n_geom..n_geom + piece.len()].copy_from_slice(piece);
-                        let geom_start = (base[2] + n_geom) as u32;
-                        n_geom += piece.len();
-                        edges[n_edge] = Edge {
-                            from,
-                            to,
-                            length_m: len.max(0.0),
-                            way_id: edge.way_id,
-                            forward: edge.forward,
-                            backward: edge.backward,
-                            geom_start,
-                            geom_end: (base[2] + n_geom) as u32,
-                        };
-                        n_edge += 1;
-                    };
-                    if cuts.is_empty() {
-                        put(edge.from, edge.to, g, edge.length_m);
-                        continue;
-                    }
-                    let offsets: Vec<f64> = cuts.iter().map(|c| c.0).collect();
-                    let pieces = split_polyline(g, &offsets);
-                    let (mut prev_off, mut prev_node) = (0.0, edge.from);
-                    for (&(off, node), piece) in cuts.iter().zip(&pieces) {
-                        put(prev_node, node, piece, off - prev_off);
-                        prev_off = off;
-                        prev_node = node;
-                    }
-                    let last = pieces.last().expect("split gives cuts + 1 pieces");
-                    put(prev_node, edge.to, last, edge.length_m - prev_off);
-                }
-            });
+        for slot in &mut nodes[at..at + list.len()] {
+            if *slot >= CUT {
+                *slot = cuts[(*slot - CUT) as usize].1;
+            }
+        }
+        n_new += cuts.len();
+        let mut put = |from: u32, to: u32, piece: &[[f64; 2]], len: f64| {
+            geom[n_geom..n_geom + piece.len()].copy_from_slice(piece);
+            let geom_start = (base[2] + n_geom) as u32;
+            n_geom += piece.len();
+            edges[n_edge] = Edge {
+                from,
+                to,
+                length_m: len.max(0.0),
+                way_id: edge.way_id,
+                forward: edge.forward,
+                backward: edge.backward,
+                geom_start,
+                geom_end: (base[2] + n_geom) as u32,
+            };
+            n_edge += 1;
+        };
+        if cuts.is_empty() {
+            put(edge.from, edge.to, g, edge.length_m);
+            continue;
+        }
+        let offsets: Vec<f64> = cuts.iter().map(|c| c.0).collect();
+        let pieces = split_polyline(g, &offsets);
+        let (mut prev_off, mut prev_node) = (0.0, edge.from);
+        for (&(off, node), piece) in cuts.iter().zip(&pieces) {
+            put(prev_node, node, piece, off - prev_off);
+            prev_off = off;
+            prev_node = node;
+        }
+        let last = pieces.last().expect("split gives cuts + 1 pieces");
+        put(prev_node, edge.to, last, edge.length_m - prev_off);
     }
-    let mut hit_node = vec![u32::MAX; hits.len()];
-    for (&h, &node) in order.iter().zip(&sorted_nodes) {
-        hit_node[h as usize] = node;
-    }
-    (out, hit_node)
 }
 
 /// Marks a hit that becomes the `k`-th cut point of its edge (`CUT + k`)

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, InputSpec};
+use crate::config::{Config, InputSpec, PopulationSpec};
 use crate::graph::{Network, build::build_network};
 use crate::model::AccessMode;
 use crate::model::{AdminUnit, Community, Facility, PopulationSource};
@@ -49,13 +49,54 @@ fn is_osm(path: &Path) -> bool {
     name.ends_with(".pbf") || name.ends_with(".osm")
 }
 
+/// The two OpenStreetMap file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsmFormat {
+    /// `.osm.pbf` (protocol buffers; large extracts).
+    Pbf,
+    /// `.osm` (XML; small files and fixtures).
+    Xml,
+}
+
+impl OsmFormat {
+    /// The format a file name says: XML for `.osm`, PBF otherwise.
+    pub fn of_path(path: &Path) -> Self {
+        let name = path.to_string_lossy().to_ascii_lowercase();
+        if name.ends_with(".osm") {
+            OsmFormat::Xml
+        } else {
+            OsmFormat::Pbf
+        }
+    }
+}
+
 /// Read an OSM file (PBF or XML by extension).
 pub fn read_osm(path: &Path) -> Result<osm::RawOsm> {
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    if name.ends_with(".osm") {
-        osm_xml::read_osm_xml(path)
-    } else {
-        osm_pbf::read_osm_pbf(path)
+    match OsmFormat::of_path(path) {
+        OsmFormat::Xml => osm_xml::read_osm_xml(path),
+        OsmFormat::Pbf => osm_pbf::read_osm_pbf(path),
+    }
+}
+
+/// Read OSM data of `format` held in memory. `source` names the data in
+/// error messages (a file name, or e.g. `<upload>`); nothing is opened.
+pub fn read_osm_bytes(bytes: &[u8], format: OsmFormat, source: &Path) -> Result<osm::RawOsm> {
+    match format {
+        OsmFormat::Xml => osm_xml::parse_osm_xml_bytes(bytes, source),
+        OsmFormat::Pbf => osm_pbf::read_osm_pbf_bytes(bytes, source),
+    }
+}
+
+/// Read OSM data of `format` from a reader. `source` names the data in
+/// error messages.
+pub fn read_osm_from(
+    reader: impl std::io::Read + Send,
+    format: OsmFormat,
+    source: &Path,
+) -> Result<osm::RawOsm> {
+    match format {
+        OsmFormat::Xml => osm_xml::read_osm_xml_from(reader, source),
+        OsmFormat::Pbf => osm_pbf::read_osm_pbf_from(reader, source),
     }
 }
 
@@ -121,83 +162,13 @@ pub fn load(config: &Config) -> Result<Inputs> {
         notes: config.notes.clone(),
         ..Default::default()
     };
-    let mut warned: Vec<PathBuf> = Vec::new();
-    let mut warn_once = |inputs: &mut Inputs, path: &Path, w: &[String]| {
-        if !warned.iter().any(|p| p == path) {
-            warned.push(path.to_path_buf());
-            for line in w {
-                inputs.warnings.push(format!("{}: {line}", path.display()));
-            }
-        }
-    };
+    let mut warned = WarnedFiles::default();
     if let Some(net) = &config.network {
-        if !is_osm(&net.path) {
-            return Err(Error::file(
-                &net.path,
-                "the walking network must be an OpenStreetMap file (.osm.pbf or .osm)",
-            ));
-        }
-        let (network, features) = cache.network(&net.path)?;
-        let w = features.warnings.clone();
-        warn_once(&mut inputs, &net.path, &w);
-        if network.edges.is_empty() {
-            return Err(Error::file(
-                &net.path,
-                "no walkable ways found (highway=* with foot access); is this a street \
-                 extract of the study area?",
-            ));
-        }
-        inputs.network = Some(network);
-        inputs.network_path = Some(net.path.clone());
+        load_network(&mut cache, &net.path, &mut inputs, &mut warned)?;
     }
     let t = std::time::Instant::now();
-    for spec in &config.facilities {
-        let mut list = if is_osm(&spec.path) {
-            let features = cache.features(&spec.path)?;
-            let w = features.warnings.clone();
-            // Taken, not copied: a file named twice as facilities gives its
-            // facilities once (and its ids would clash anyway).
-            let list = std::mem::take(&mut features.facilities);
-            warn_once(&mut inputs, &spec.path, &w);
-            list
-        } else {
-            table::facilities_from(spec, &mut inputs.warnings)?
-        };
-        if let Some(note) = &spec.note {
-            for f in list.iter_mut() {
-                f.note = Some(note.clone());
-            }
-            inputs.notes.push(note.clone());
-        }
-        if inputs.facilities.is_empty() {
-            inputs.facilities = list;
-        } else {
-            inputs.facilities.extend(list);
-        }
-    }
-    // Ids must be unique across all facility inputs. Sorted (in parallel)
-    // by id and position, the first repeat of each id follows its first
-    // use; the earliest such repeat is the one a scan in input order
-    // would meet first.
-    let mut ids: Vec<(&str, usize)> = inputs
-        .facilities
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.id.as_str(), i))
-        .collect();
-    ids.par_sort_unstable();
-    let repeat = ids
-        .windows(2)
-        .filter(|w| w[0].0 == w[1].0)
-        .map(|w| w[1].1)
-        .min();
-    if let Some(i) = repeat {
-        return Err(Error::Analysis(format!(
-            "facility id {:?} appears in more than one facility input; give each input \
-             distinct ids",
-            inputs.facilities[i].id
-        )));
-    }
+    load_facilities(&mut cache, config, &mut inputs, &mut warned)?;
+    check_facility_ids(&inputs.facilities)?;
     cache.timings.push(StageTime::since("  facilities", t));
     let t = std::time::Instant::now();
     if let Some(spec) = &config.communities {
@@ -216,64 +187,188 @@ pub fn load(config: &Config) -> Result<Inputs> {
     }
     cache.timings.push(StageTime::since("  communities", t));
     if let Some(pop) = &config.population {
-        if let Some(total) = pop.spread_total {
-            if pop.spread != "even" {
-                return Err(Error::config(
-                    config.origin.clone(),
-                    format!(
-                        "population.spread {:?} is not supported; use \"even\"",
-                        pop.spread
-                    ),
-                ));
-            }
-            let n = inputs.communities.len();
-            if n > 0 {
-                for c in inputs.communities.iter_mut() {
-                    c.population = total / n as f64;
-                    c.population_source = PopulationSource::Estimate;
-                }
-                inputs.notes.push(format!(
-                    "population is an ESTIMATE: {total:.0} people{} spread evenly over {n} \
-                     communities ({:.1} each); the source has no population figures",
-                    pop.source
-                        .as_ref()
-                        .map(|s| format!(" ({s})"))
-                        .unwrap_or_default(),
-                    total / n as f64
-                ));
-            }
-        }
+        spread_population(config, pop, &mut inputs)?;
     }
     if let Some(spec) = &config.units {
-        inputs.units = if is_osm(&spec.path) {
-            let Some(level) = spec.admin_level else {
-                return Err(Error::config(
-                    config.origin.clone(),
-                    "units from an OSM file need `admin_level` (e.g. 8 for a municipality)",
-                ));
-            };
-            let features = cache.features(&spec.path)?;
-            let units: Vec<AdminUnit> = features
-                .units
-                .iter()
-                .filter(|(l, _)| *l == level)
-                .map(|(_, u)| u.clone())
-                .collect();
-            if units.is_empty() {
-                inputs.warnings.push(format!(
-                    "{}: no complete administrative boundary with admin_level={level}; results \
-                     are for the whole area only",
-                    spec.path.display()
-                ));
-            }
-            units
-        } else {
-            table::units_from(spec, &mut inputs.warnings)?
-        };
+        inputs.units = load_units(&mut cache, config, spec, &mut inputs.warnings)?;
     }
     inputs.timings = std::mem::take(&mut cache.timings);
     drop(cache);
     Ok(inputs)
+}
+
+/// The OSM files whose warnings are already in the run's warnings (a file
+/// named by several inputs warns once).
+#[derive(Default)]
+struct WarnedFiles(Vec<PathBuf>);
+
+impl WarnedFiles {
+    /// Add `w`, each line prefixed with `path`, unless `path` warned before.
+    fn once(&mut self, inputs: &mut Inputs, path: &Path, w: &[String]) {
+        if !self.0.iter().any(|p| p == path) {
+            self.0.push(path.to_path_buf());
+            for line in w {
+                inputs.warnings.push(format!("{}: {line}", path.display()));
+            }
+        }
+    }
+}
+
+/// The walking network from the OSM file `path`.
+fn load_network(
+    cache: &mut OsmCache,
+    path: &Path,
+    inputs: &mut Inputs,
+    warned: &mut WarnedFiles,
+) -> Result<()> {
+    if !is_osm(path) {
+        return Err(Error::file(
+            path,
+            "the walking network must be an OpenStreetMap file (.osm.pbf or .osm)",
+        ));
+    }
+    let (network, features) = cache.network(path)?;
+    let w = features.warnings.clone();
+    warned.once(inputs, path, &w);
+    if network.edges.is_empty() {
+        return Err(Error::file(
+            path,
+            "no walkable ways found (highway=* with foot access); is this a street \
+             extract of the study area?",
+        ));
+    }
+    inputs.network = Some(network);
+    inputs.network_path = Some(path.to_path_buf());
+    Ok(())
+}
+
+/// The facilities of every facility input, in input order, each input's
+/// note on its facilities and in the run's notes.
+fn load_facilities(
+    cache: &mut OsmCache,
+    config: &Config,
+    inputs: &mut Inputs,
+    warned: &mut WarnedFiles,
+) -> Result<()> {
+    for spec in &config.facilities {
+        let mut list = if is_osm(&spec.path) {
+            let features = cache.features(&spec.path)?;
+            let w = features.warnings.clone();
+            // Taken, not copied: a file named twice as facilities gives its
+            // facilities once (and its ids would clash anyway).
+            let list = std::mem::take(&mut features.facilities);
+            warned.once(inputs, &spec.path, &w);
+            list
+        } else {
+            table::facilities_from(spec, &mut inputs.warnings)?
+        };
+        if let Some(note) = &spec.note {
+            for f in list.iter_mut() {
+                f.note = Some(note.clone());
+            }
+            inputs.notes.push(note.clone());
+        }
+        if inputs.facilities.is_empty() {
+            inputs.facilities = list;
+        } else {
+            inputs.facilities.extend(list);
+        }
+    }
+    Ok(())
+}
+
+/// Ids must be unique across all facility inputs. Sorted (in parallel)
+/// by id and position, the first repeat of each id follows its first
+/// use; the earliest such repeat is the one a scan in input order
+/// would meet first.
+fn check_facility_ids(facilities: &[Facility]) -> Result<()> {
+    let mut ids: Vec<(&str, usize)> = facilities
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), i))
+        .collect();
+    ids.par_sort_unstable();
+    let repeat = ids
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| w[1].1)
+        .min();
+    if let Some(i) = repeat {
+        return Err(Error::Analysis(format!(
+            "facility id {:?} appears in more than one facility input; give each input \
+             distinct ids",
+            facilities[i].id
+        )));
+    }
+    Ok(())
+}
+
+/// Spread `pop.spread_total` evenly over the communities (an estimate,
+/// noted), when the config gives one.
+fn spread_population(config: &Config, pop: &PopulationSpec, inputs: &mut Inputs) -> Result<()> {
+    let Some(total) = pop.spread_total else {
+        return Ok(());
+    };
+    if pop.spread != "even" {
+        return Err(Error::config(
+            config.origin.clone(),
+            format!(
+                "population.spread {:?} is not supported; use \"even\"",
+                pop.spread
+            ),
+        ));
+    }
+    let n = inputs.communities.len();
+    if n > 0 {
+        for c in inputs.communities.iter_mut() {
+            c.population = total / n as f64;
+            c.population_source = PopulationSource::Estimate;
+        }
+        inputs.notes.push(format!(
+            "population is an ESTIMATE: {total:.0} people{} spread evenly over {n} \
+             communities ({:.1} each); the source has no population figures",
+            pop.source
+                .as_ref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default(),
+            total / n as f64
+        ));
+    }
+    Ok(())
+}
+
+/// Administrative units from an OSM file (at the configured
+/// `admin_level`) or a CSV/GeoJSON input.
+fn load_units(
+    cache: &mut OsmCache,
+    config: &Config,
+    spec: &InputSpec,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<AdminUnit>> {
+    if !is_osm(&spec.path) {
+        return table::units_from(spec, warnings);
+    }
+    let Some(level) = spec.admin_level else {
+        return Err(Error::config(
+            config.origin.clone(),
+            "units from an OSM file need `admin_level` (e.g. 8 for a municipality)",
+        ));
+    };
+    let features = cache.features(&spec.path)?;
+    let units: Vec<AdminUnit> = features
+        .units
+        .iter()
+        .filter(|(l, _)| *l == level)
+        .map(|(_, u)| u.clone())
+        .collect();
+    if units.is_empty() {
+        warnings.push(format!(
+            "{}: no complete administrative boundary with admin_level={level}; results \
+             are for the whole area only",
+            spec.path.display()
+        ));
+    }
+    Ok(units)
 }
 
 fn osm_communities(
@@ -338,9 +433,15 @@ pub fn read_figures(path: &Path) -> Result<HashMap<String, f64>> {
         path: path.to_path_buf(),
         source,
     })?;
+    read_figures_bytes(&text, path)
+}
+
+/// [`read_figures`] over a CSV held in memory; `path` names it in error
+/// messages.
+pub fn read_figures_bytes(text: &[u8], path: &Path) -> Result<HashMap<String, f64>> {
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(&text[..]);
+        .from_reader(text);
     let headers: Vec<String> = rdr
         .headers()
         .map_err(|e| Error::file(path, format!("cannot read the CSV header: {e}")))?
@@ -378,4 +479,66 @@ pub fn read_figures(path: &Path) -> Result<HashMap<String, f64>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const XML: &str = r#"<osm>
+  <node id="1" lat="60.17" lon="24.94"><tag k="leisure" v="pitch"/></node>
+  <node id="2" lat="60.171" lon="24.941"/>
+  <way id="5"><nd ref="1"/><nd ref="2"/><tag k="highway" v="path"/></way>
+</osm>"#;
+
+    #[test]
+    fn osm_format_follows_the_extension() {
+        assert_eq!(OsmFormat::of_path(Path::new("a/City.OSM")), OsmFormat::Xml);
+        assert_eq!(
+            OsmFormat::of_path(Path::new("city.osm.pbf")),
+            OsmFormat::Pbf
+        );
+        assert_eq!(OsmFormat::of_path(Path::new("city.pbf")), OsmFormat::Pbf);
+    }
+
+    #[test]
+    fn osm_from_bytes_and_reader() {
+        let name = Path::new("inline.osm");
+        let a = read_osm_bytes(XML.as_bytes(), OsmFormat::Xml, name).unwrap();
+        let b = read_osm_from(XML.as_bytes(), OsmFormat::Xml, name).unwrap();
+        for raw in [a, b] {
+            assert_eq!(raw.node_ids, vec![1, 2]);
+            assert_eq!(raw.coord(2), Some([24.941, 60.171]));
+            assert!(
+                raw.tags(raw.tagged_node(1).unwrap().tags)
+                    .is("leisure", "pitch")
+            );
+            assert_eq!(raw.nodes(raw.way(5).unwrap()), [1, 2]);
+        }
+        // XML handed to the PBF reader fails naming the source.
+        let m = read_osm_bytes(XML.as_bytes(), OsmFormat::Pbf, name)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.starts_with("inline.osm: not a readable OSM PBF file"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn figures_from_bytes() {
+        let name = Path::new("figures.csv");
+        let got = read_figures_bytes(b"\xef\xbb\xbfID, Value\n29, 5.3\n7,12\n", name).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got["29"], 5.3);
+        assert_eq!(got["7"], 12.0);
+        let m = read_figures_bytes(b"id,value\n29,x\n", name)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(m, "figures.csv, row 2: value \"x\" is not a number");
+        let m = read_figures_bytes(b"id,value\n3,1\n3,2\n", name)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(m, "figures.csv, row 3: indicator \"3\" is given twice");
+    }
 }

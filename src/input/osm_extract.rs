@@ -71,252 +71,12 @@ impl OsmFeatures {
 /// `warnings`.
 pub fn extract(raw: &RawOsm) -> OsmFeatures {
     let mut out = OsmFeatures::default();
-    let mut missing_nodes_ways = 0usize;
-    let mut private_facilities = 0usize;
-
-    // Walkable ways (in parallel over blocks of ways, results in way
-    // order): each block's ways and their nodes back to back.
-    let blocks: Vec<(Vec<WalkWay>, Vec<u32>, usize)> = raw
-        .ways
-        .par_chunks(4096)
-        .map(|ways| {
-            const MISSING: u32 = u32::MAX;
-            let (mut walk, mut nodes, mut clipped_ways) = (Vec::new(), Vec::new(), 0usize);
-            let mut positions = Vec::new();
-            for way in ways {
-                let Some(access) = tags::foot_access(&raw.tags(way.tags)) else {
-                    continue;
-                };
-                // Keep each run of consecutive nodes present in the extract;
-                // never join the two sides of a gap with a straight line.
-                positions.clear();
-                positions.extend(
-                    raw.nodes(way)
-                        .iter()
-                        .map(|&id| raw.node_position(id).map_or(MISSING, |i| i as u32)),
-                );
-                let mut clipped = false;
-                for run in positions.split(|&k| k == MISSING) {
-                    if run.len() < positions.len() {
-                        clipped = true;
-                    }
-                    if run.len() >= 2 {
-                        walk.push(WalkWay {
-                            id: way.id,
-                            nodes_start: nodes.len() as u32,
-                            nodes_len: run.len() as u32,
-                            forward: access.forward,
-                            backward: access.backward,
-                        });
-                        nodes.extend_from_slice(run);
-                    }
-                }
-                clipped_ways += usize::from(clipped);
-            }
-            (walk, nodes, clipped_ways)
-        })
-        .collect();
-    for (walk, nodes, clipped) in blocks {
-        let shift = out.walk_nodes.len();
-        let Ok(shift) = u32::try_from(shift + nodes.len()).map(|_| shift as u32) else {
-            out.warnings.push(
-                "the walkable ways have over 4 billion nodes; the rest were left out (cut \
-                 the extract to the study area)"
-                    .to_string(),
-            );
-            break;
-        };
-        out.walk_ways.extend(walk.into_iter().map(|w| WalkWay {
-            nodes_start: w.nodes_start + shift,
-            ..w
-        }));
-        out.walk_nodes.extend(nodes);
-        missing_nodes_ways += clipped;
-    }
-    if missing_nodes_ways > 0 {
-        out.warnings.push(format!(
-            "{missing_nodes_ways} walkable ways reference nodes missing from the extract \
-             (clipped at its edge); kept the runs of nodes that are present"
-        ));
-    }
-
-    // Ways used as relation members are not features on their own unless tagged.
+    walkable_ways(raw, &mut out);
+    let mut private_facilities = node_facilities(raw, &mut out.facilities);
+    private_facilities += way_features(raw, &mut out);
     let mut broken_relations = Vec::new();
-
-    // Facilities and schools from nodes (in parallel over blocks of nodes,
-    // results in node order).
-    let from_nodes: Vec<(Vec<Facility>, usize)> = raw
-        .tagged_nodes
-        .par_chunks(4096)
-        .map(|nodes| {
-            let (mut facilities, mut private) = (Vec::new(), 0usize);
-            for node in nodes {
-                let tags = raw.tags(node.tags);
-                let Some(cat) = tags::facility_category(&tags) else {
-                    continue;
-                };
-                if tags::is_private(&tags) && cat != Category::SchoolVenue {
-                    private += 1;
-                    continue;
-                }
-                let geometry = Geometry::Point(Point::new(node.lon, node.lat));
-                facilities.push(make_facility(
-                    format!("osm:node/{}", node.id),
-                    cat,
-                    &tags,
-                    geometry,
-                    Vec::new(),
-                ));
-            }
-            (facilities, private)
-        })
-        .collect();
-    for (facilities, private) in from_nodes {
-        out.facilities.extend(facilities);
-        private_facilities += private;
-    }
-
-    // Facilities, residential areas from ways (in parallel over blocks of
-    // ways, results in way order): per block its facilities, residential
-    // areas and the number left out as private. Per block rather than per
-    // way: a list of (facility, area) pairs for a city's million features
-    // held them all twice at the peak of loading.
-    let from_ways: Vec<(Vec<Facility>, Vec<Residential>, usize)> = raw
-        .ways
-        .par_chunks(4096)
-        .map(|ways| {
-            let (mut facilities, mut areas, mut private) = (Vec::new(), Vec::new(), 0usize);
-            for way in ways {
-                let tags = raw.tags(way.tags);
-                // Only ways that give something are kept (a city has
-                // millions of ways and few features).
-                if tags.is_empty() {
-                    continue;
-                }
-                let cat = tags::facility_category(&tags);
-                let residential = tags::is_residential(&tags);
-                if cat.is_none() && !residential {
-                    continue;
-                }
-                let Some(coords) = way_coords(raw, way) else {
-                    continue;
-                };
-                let closed = coords.len() >= 4 && coords.first() == coords.last();
-                let is_line = !closed
-                    || tags.is("area", "no")
-                    || (tags.has("highway") && !tags.is("area", "yes"));
-                let geometry = if is_line {
-                    Geometry::LineString(LineString::from(coords))
-                } else {
-                    Geometry::Polygon(Polygon::new(LineString::from(coords), vec![]))
-                };
-                let entrances = entrances_on(raw, std::iter::once(way));
-                if let Some(cat) = cat {
-                    if tags::is_private(&tags) && cat != Category::SchoolVenue {
-                        private += 1;
-                    } else {
-                        facilities.push(make_facility(
-                            format!("osm:way/{}", way.id),
-                            cat,
-                            &tags,
-                            geometry.clone(),
-                            entrances.clone(),
-                        ));
-                    }
-                }
-                if residential && !is_line {
-                    areas.push(make_residential(
-                        format!("osm:way/{}", way.id),
-                        &tags,
-                        geometry,
-                        entrances,
-                    ));
-                }
-            }
-            (facilities, areas, private)
-        })
-        .collect();
-    out.facilities
-        .reserve(from_ways.iter().map(|b| b.0.len()).sum::<usize>());
-    out.residential
-        .reserve(from_ways.iter().map(|b| b.1.len()).sum::<usize>());
-    for (facilities, areas, private) in from_ways {
-        out.facilities.extend(facilities);
-        out.residential.extend(areas);
-        private_facilities += private;
-    }
-
-    // Relations: multipolygon facilities / residential areas, admin units, trails.
     for rel in &raw.relations {
-        let kind = raw.tags(rel.tags).get("type").unwrap_or("");
-        let cat = tags::facility_category(&raw.tags(rel.tags));
-        let residential = tags::is_residential(&raw.tags(rel.tags));
-        let admin = raw.tags(rel.tags).is("boundary", "administrative");
-        if kind == "route" {
-            if cat == Some(Category::Track) {
-                let lines: Vec<LineString<f64>> = member_ways(raw, rel)
-                    .filter_map(|w| way_coords(raw, w).map(LineString::from))
-                    .collect();
-                if lines.is_empty() {
-                    broken_relations.push(rel.id);
-                } else {
-                    out.facilities.push(make_facility(
-                        format!("osm:relation/{}", rel.id),
-                        Category::Track,
-                        &raw.tags(rel.tags),
-                        Geometry::MultiLineString(MultiLineString::new(lines)),
-                        Vec::new(),
-                    ));
-                }
-            }
-            continue;
-        }
-        if cat.is_none() && !residential && !admin {
-            continue;
-        }
-        let Some(mp) = assemble_multipolygon(raw, rel) else {
-            broken_relations.push(rel.id);
-            continue;
-        };
-        let entrances = entrances_on(raw, member_ways(raw, rel));
-        let id = format!("osm:relation/{}", rel.id);
-        if let Some(cat) = cat {
-            if tags::is_private(&raw.tags(rel.tags)) && cat != Category::SchoolVenue {
-                private_facilities += 1;
-            } else {
-                out.facilities.push(make_facility(
-                    id.clone(),
-                    cat,
-                    &raw.tags(rel.tags),
-                    Geometry::MultiPolygon(mp.clone()),
-                    entrances.clone(),
-                ));
-            }
-        }
-        if residential {
-            out.residential.push(make_residential(
-                id.clone(),
-                &raw.tags(rel.tags),
-                Geometry::MultiPolygon(mp.clone()),
-                entrances,
-            ));
-        }
-        if admin {
-            if let Some(level) = raw
-                .tags(rel.tags)
-                .get("admin_level")
-                .and_then(|l| l.parse::<u8>().ok())
-            {
-                out.units.push((
-                    level,
-                    AdminUnit {
-                        id,
-                        name: raw.tags(rel.tags).get("name").unwrap_or("").to_string(),
-                        geometry: mp,
-                    },
-                ));
-            }
-        }
+        private_facilities += relation_features(raw, rel, &mut out, &mut broken_relations);
     }
     if !broken_relations.is_empty() {
         let shown: Vec<String> = broken_relations
@@ -343,6 +103,273 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
     }
     link_school_pitches(&mut out.facilities);
     out
+}
+
+/// The walkable ways of `raw` and their nodes into `out` (in parallel over
+/// blocks of ways, results in way order), with a warning when ways lose
+/// nodes missing from the extract.
+fn walkable_ways(raw: &RawOsm, out: &mut OsmFeatures) {
+    let blocks: Vec<(Vec<WalkWay>, Vec<u32>, usize)> = raw
+        .ways
+        .par_chunks(4096)
+        .map(|ways| walkable_block(raw, ways))
+        .collect();
+    let mut missing_nodes_ways = 0usize;
+    for (walk, nodes, clipped) in blocks {
+        let shift = out.walk_nodes.len();
+        let Ok(shift) = u32::try_from(shift + nodes.len()).map(|_| shift as u32) else {
+            out.warnings.push(
+                "the walkable ways have over 4 billion nodes; the rest were left out (cut \
+                 the extract to the study area)"
+                    .to_string(),
+            );
+            break;
+        };
+        out.walk_ways.extend(walk.into_iter().map(|w| WalkWay {
+            nodes_start: w.nodes_start + shift,
+            ..w
+        }));
+        out.walk_nodes.extend(nodes);
+        missing_nodes_ways += clipped;
+    }
+    if missing_nodes_ways > 0 {
+        out.warnings.push(format!(
+            "{missing_nodes_ways} walkable ways reference nodes missing from the extract \
+             (clipped at its edge); kept the runs of nodes that are present"
+        ));
+    }
+}
+
+/// One block's walkable ways, their nodes back to back (positions in the
+/// node list, from 0) and the number of ways clipped at the extract's edge.
+fn walkable_block(raw: &RawOsm, ways: &[OsmWay]) -> (Vec<WalkWay>, Vec<u32>, usize) {
+    const MISSING: u32 = u32::MAX;
+    let (mut walk, mut nodes, mut clipped_ways) = (Vec::new(), Vec::new(), 0usize);
+    let mut positions = Vec::new();
+    for way in ways {
+        let Some(access) = tags::foot_access(&raw.tags(way.tags)) else {
+            continue;
+        };
+        // Keep each run of consecutive nodes present in the extract;
+        // never join the two sides of a gap with a straight line.
+        positions.clear();
+        positions.extend(
+            raw.nodes(way)
+                .iter()
+                .map(|&id| raw.node_position(id).map_or(MISSING, |i| i as u32)),
+        );
+        let mut clipped = false;
+        for run in positions.split(|&k| k == MISSING) {
+            if run.len() < positions.len() {
+                clipped = true;
+            }
+            if run.len() >= 2 {
+                walk.push(WalkWay {
+                    id: way.id,
+                    nodes_start: nodes.len() as u32,
+                    nodes_len: run.len() as u32,
+                    forward: access.forward,
+                    backward: access.backward,
+                });
+                nodes.extend_from_slice(run);
+            }
+        }
+        clipped_ways += usize::from(clipped);
+    }
+    (walk, nodes, clipped_ways)
+}
+
+/// Facilities and schools from tagged nodes into `facilities` (in parallel
+/// over blocks of nodes, results in node order); returns the number left
+/// out as private.
+fn node_facilities(raw: &RawOsm, facilities: &mut Vec<Facility>) -> usize {
+    let from_nodes: Vec<(Vec<Facility>, usize)> = raw
+        .tagged_nodes
+        .par_chunks(4096)
+        .map(|nodes| {
+            let (mut facilities, mut private) = (Vec::new(), 0usize);
+            for node in nodes {
+                let tags = raw.tags(node.tags);
+                let Some(cat) = tags::facility_category(&tags) else {
+                    continue;
+                };
+                if tags::is_private(&tags) && cat != Category::SchoolVenue {
+                    private += 1;
+                    continue;
+                }
+                let geometry = Geometry::Point(Point::new(node.lon, node.lat));
+                facilities.push(make_facility(
+                    format!("osm:node/{}", node.id),
+                    cat,
+                    &tags,
+                    geometry,
+                    Vec::new(),
+                ));
+            }
+            (facilities, private)
+        })
+        .collect();
+    let mut private_facilities = 0;
+    for (list, private) in from_nodes {
+        facilities.extend(list);
+        private_facilities += private;
+    }
+    private_facilities
+}
+
+/// Facilities and residential areas from ways into `out` (in parallel over
+/// blocks of ways, results in way order); returns the number of facilities
+/// left out as private. Per block rather than per way: a list of
+/// (facility, area) pairs for a city's million features held them all
+/// twice at the peak of loading.
+fn way_features(raw: &RawOsm, out: &mut OsmFeatures) -> usize {
+    let from_ways: Vec<(Vec<Facility>, Vec<Residential>, usize)> = raw
+        .ways
+        .par_chunks(4096)
+        .map(|ways| way_block(raw, ways))
+        .collect();
+    out.facilities
+        .reserve(from_ways.iter().map(|b| b.0.len()).sum::<usize>());
+    out.residential
+        .reserve(from_ways.iter().map(|b| b.1.len()).sum::<usize>());
+    let mut private_facilities = 0;
+    for (facilities, areas, private) in from_ways {
+        out.facilities.extend(facilities);
+        out.residential.extend(areas);
+        private_facilities += private;
+    }
+    private_facilities
+}
+
+/// One block's facilities, residential areas and the number of facilities
+/// left out as private.
+fn way_block(raw: &RawOsm, ways: &[OsmWay]) -> (Vec<Facility>, Vec<Residential>, usize) {
+    let (mut facilities, mut areas, mut private) = (Vec::new(), Vec::new(), 0usize);
+    for way in ways {
+        let tags = raw.tags(way.tags);
+        // Only ways that give something are kept (a city has
+        // millions of ways and few features).
+        if tags.is_empty() {
+            continue;
+        }
+        let cat = tags::facility_category(&tags);
+        let residential = tags::is_residential(&tags);
+        if cat.is_none() && !residential {
+            continue;
+        }
+        let Some(coords) = way_coords(raw, way) else {
+            continue;
+        };
+        let closed = coords.len() >= 4 && coords.first() == coords.last();
+        let is_line =
+            !closed || tags.is("area", "no") || (tags.has("highway") && !tags.is("area", "yes"));
+        let geometry = if is_line {
+            Geometry::LineString(LineString::from(coords))
+        } else {
+            Geometry::Polygon(Polygon::new(LineString::from(coords), vec![]))
+        };
+        let entrances = entrances_on(raw, std::iter::once(way));
+        if let Some(cat) = cat {
+            if tags::is_private(&tags) && cat != Category::SchoolVenue {
+                private += 1;
+            } else {
+                facilities.push(make_facility(
+                    format!("osm:way/{}", way.id),
+                    cat,
+                    &tags,
+                    geometry.clone(),
+                    entrances.clone(),
+                ));
+            }
+        }
+        if residential && !is_line {
+            areas.push(make_residential(
+                format!("osm:way/{}", way.id),
+                &tags,
+                geometry,
+                entrances,
+            ));
+        }
+    }
+    (facilities, areas, private)
+}
+
+/// The features of one relation into `out`: a track route, or a
+/// multipolygon facility, residential area or administrative unit. A
+/// relation whose rings (or route ways) are missing goes to `broken`.
+/// Returns 1 when a facility was left out as private, else 0.
+fn relation_features(
+    raw: &RawOsm,
+    rel: &OsmRelation,
+    out: &mut OsmFeatures,
+    broken: &mut Vec<i64>,
+) -> usize {
+    let tags = raw.tags(rel.tags);
+    let kind = tags.get("type").unwrap_or("");
+    let cat = tags::facility_category(&tags);
+    let residential = tags::is_residential(&tags);
+    let admin = tags.is("boundary", "administrative");
+    if kind == "route" {
+        if cat == Some(Category::Track) {
+            let lines: Vec<LineString<f64>> = member_ways(raw, rel)
+                .filter_map(|w| way_coords(raw, w).map(LineString::from))
+                .collect();
+            if lines.is_empty() {
+                broken.push(rel.id);
+            } else {
+                out.facilities.push(make_facility(
+                    format!("osm:relation/{}", rel.id),
+                    Category::Track,
+                    &tags,
+                    Geometry::MultiLineString(MultiLineString::new(lines)),
+                    Vec::new(),
+                ));
+            }
+        }
+        return 0;
+    }
+    if cat.is_none() && !residential && !admin {
+        return 0;
+    }
+    let Some(mp) = assemble_multipolygon(raw, rel) else {
+        broken.push(rel.id);
+        return 0;
+    };
+    let entrances = entrances_on(raw, member_ways(raw, rel));
+    let id = format!("osm:relation/{}", rel.id);
+    let mut private = 0;
+    if let Some(cat) = cat {
+        if tags::is_private(&tags) && cat != Category::SchoolVenue {
+            private = 1;
+        } else {
+            out.facilities.push(make_facility(
+                id.clone(),
+                cat,
+                &tags,
+                Geometry::MultiPolygon(mp.clone()),
+                entrances.clone(),
+            ));
+        }
+    }
+    if residential {
+        out.residential.push(make_residential(
+            id.clone(),
+            &tags,
+            Geometry::MultiPolygon(mp.clone()),
+            entrances,
+        ));
+    }
+    if admin && let Some(level) = tags.get("admin_level").and_then(|l| l.parse::<u8>().ok()) {
+        out.units.push((
+            level,
+            AdminUnit {
+                id,
+                name: tags.get("name").unwrap_or("").to_string(),
+                geometry: mp,
+            },
+        ));
+    }
+    private
 }
 
 /// Coordinates of a way's nodes; `None` if fewer than 2 are present.
@@ -610,4 +637,196 @@ pub fn category_counts(facilities: &[Facility]) -> HashMap<Category, usize> {
         *m.entry(f.category).or_insert(0) += 1;
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::osm_xml::parse_osm_xml;
+    use std::path::Path;
+
+    /// A school (with a gate) holding a football pitch, a private fitness
+    /// station, a footway clipped at the edge of the extract, a street
+    /// closed to walkers, a residential block with a population, an
+    /// administrative unit drawn as two half rings, a fitness trail route
+    /// and a park relation whose member way is missing.
+    const XML: &str = r#"<osm>
+  <node id="1" lat="60.170" lon="24.940"/>
+  <node id="2" lat="60.170" lon="24.942"><tag k="barrier" v="gate"/></node>
+  <node id="3" lat="60.171" lon="24.942"/>
+  <node id="4" lat="60.171" lon="24.940"/>
+  <node id="5" lat="60.1705" lon="24.941">
+    <tag k="leisure" v="pitch"/><tag k="sport" v="soccer;basketball"/><tag k="name" v="Kenttä"/>
+  </node>
+  <node id="6" lat="60.18" lon="24.95">
+    <tag k="leisure" v="fitness_station"/><tag k="access" v="private"/>
+  </node>
+  <node id="7" lat="60.160" lon="24.930"/>
+  <node id="8" lat="60.160" lon="24.931"/>
+  <node id="10" lat="60.160" lon="24.933"/>
+  <node id="11" lat="60.160" lon="24.934"/>
+  <node id="20" lat="60.150" lon="24.920"/>
+  <node id="21" lat="60.150" lon="24.921"/>
+  <node id="22" lat="60.151" lon="24.921"/>
+  <node id="23" lat="60.151" lon="24.920"/>
+  <way id="100">
+    <nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+    <tag k="amenity" v="school"/><tag k="name" v="Koulu"/><tag k="access" v="yes"/>
+  </way>
+  <way id="101">
+    <nd ref="7"/><nd ref="8"/><nd ref="99"/><nd ref="10"/><nd ref="11"/>
+    <tag k="highway" v="footway"/><tag k="oneway:foot" v="yes"/>
+  </way>
+  <way id="102">
+    <nd ref="8"/><nd ref="10"/>
+    <tag k="highway" v="residential"/><tag k="foot" v="no"/>
+  </way>
+  <way id="103">
+    <nd ref="20"/><nd ref="21"/><nd ref="22"/><nd ref="23"/><nd ref="20"/>
+    <tag k="landuse" v="residential"/><tag k="population" v="1200"/>
+    <tag k="name" v="Kortteli"/><tag k="start_date" v="1968-05"/>
+  </way>
+  <way id="104"><nd ref="20"/><nd ref="21"/><nd ref="22"/></way>
+  <way id="105"><nd ref="20"/><nd ref="23"/><nd ref="22"/></way>
+  <relation id="200">
+    <member type="way" ref="104" role="outer"/>
+    <member type="way" ref="105" role="outer"/>
+    <tag k="type" v="boundary"/><tag k="boundary" v="administrative"/>
+    <tag k="admin_level" v="8"/><tag k="name" v="Kallio"/>
+  </relation>
+  <relation id="201">
+    <member type="way" ref="999" role="outer"/>
+    <tag k="type" v="multipolygon"/><tag k="leisure" v="park"/>
+  </relation>
+  <relation id="202">
+    <member type="way" ref="101" role=""/>
+    <member type="way" ref="102" role=""/>
+    <tag k="type" v="route"/><tag k="route" v="fitness_trail"/><tag k="name" v="Polku"/>
+  </relation>
+</osm>"#;
+
+    fn features() -> (RawOsm, OsmFeatures) {
+        let raw = parse_osm_xml(XML, Path::new("tiny.osm")).unwrap();
+        let features = extract(&raw);
+        (raw, features)
+    }
+
+    #[test]
+    fn walkable_ways_keep_runs_inside_the_extract() {
+        let (raw, f) = features();
+        // Way 101 loses node 99: two runs; way 102 is closed to walkers.
+        assert_eq!(f.walk_ways.len(), 2);
+        let ids: Vec<Vec<i64>> = f
+            .walk_ways
+            .iter()
+            .map(|w| {
+                f.nodes(w)
+                    .iter()
+                    .map(|&k| raw.node_ids[k as usize])
+                    .collect()
+            })
+            .collect();
+        assert_eq!(ids, vec![vec![7, 8], vec![10, 11]]);
+        for w in &f.walk_ways {
+            assert_eq!(w.id, 101);
+            assert!(w.forward && !w.backward);
+        }
+        let input = f.walk_input(&raw);
+        assert_eq!(input.ways.len(), 2);
+        assert_eq!(input.node_coords.len(), raw.node_ids.len());
+    }
+
+    #[test]
+    fn facilities_from_nodes_ways_and_routes() {
+        let (_, f) = features();
+        let ids: Vec<&str> = f.facilities.iter().map(|f| f.id.as_str()).collect();
+        // Nodes first, then ways, then relations; the private station is out.
+        assert_eq!(ids, ["osm:node/5", "osm:way/100", "osm:relation/202"]);
+
+        let pitch = &f.facilities[0];
+        assert_eq!(pitch.category, Category::FootballPitch);
+        assert_eq!(pitch.name, "Kenttä");
+        assert_eq!(pitch.subtype.as_deref(), Some("soccer"));
+        assert_eq!(pitch.geometry, Geometry::Point(Point::new(24.941, 60.1705)));
+        assert_eq!(
+            (pitch.area_m2, pitch.area_source),
+            (800.0, AreaSource::Default)
+        );
+        // Inside the school's grounds.
+        assert_eq!(pitch.school_id.as_deref(), Some("osm:way/100"));
+
+        let school = &f.facilities[1];
+        assert_eq!(school.category, Category::SchoolVenue);
+        assert_eq!(school.name, "Koulu");
+        assert_eq!(school.open_to_public, Some(true));
+        assert_eq!(school.school_id, None);
+        assert!(matches!(school.geometry, Geometry::Polygon(_)));
+        // About 111 m x 111 m at 60 N.
+        assert_eq!(school.area_source, AreaSource::Geometry);
+        assert!(
+            (school.area_m2 - 12_400.0).abs() < 150.0,
+            "{}",
+            school.area_m2
+        );
+        assert_eq!(school.entrances, vec![Point::new(24.942, 60.170)]);
+
+        // The trail: both member ways, each whole (a way with a missing
+        // node is left out), as lines 2 m wide.
+        let trail = &f.facilities[2];
+        assert_eq!(trail.category, Category::Track);
+        let Geometry::MultiLineString(lines) = &trail.geometry else {
+            panic!("{:?}", trail.geometry);
+        };
+        assert_eq!(lines.0.len(), 1);
+        assert_eq!(lines.0[0].0.len(), 2);
+        let len = Geodesic.length(&lines.0[0]);
+        assert!((trail.area_m2 - 2.0 * len).abs() < 1e-9);
+    }
+
+    #[test]
+    fn residential_areas_and_units() {
+        let (_, f) = features();
+        assert_eq!(f.residential.len(), 1);
+        let r = &f.residential[0];
+        assert_eq!(r.community.id, "osm:way/103");
+        assert_eq!(r.community.name, "Kortteli");
+        assert_eq!(r.population, Some(1200.0));
+        assert_eq!(r.community.population, 1200.0);
+        assert_eq!(r.community.build_year, Some(1968));
+        assert!(matches!(r.community.geometry, Geometry::Polygon(_)));
+
+        assert_eq!(f.units.len(), 1);
+        let (level, unit) = &f.units[0];
+        assert_eq!(*level, 8);
+        assert_eq!(unit.id, "osm:relation/200");
+        assert_eq!(unit.name, "Kallio");
+        // Two half rings joined into one closed ring of 5 positions.
+        assert_eq!(unit.geometry.0.len(), 1);
+        let ring = unit.geometry.0[0].exterior();
+        assert_eq!(ring.0.len(), 5);
+        assert_eq!(ring.0.first(), ring.0.last());
+    }
+
+    #[test]
+    fn warnings_count_what_was_left_out() {
+        let (_, f) = features();
+        assert_eq!(
+            f.warnings,
+            vec![
+                "1 walkable ways reference nodes missing from the extract (clipped at its \
+                 edge); kept the runs of nodes that are present"
+                    .to_string(),
+                "1 multipolygon/boundary relations skipped because their rings could not be \
+                 assembled (member ways missing from the extract or rings not closed): \
+                 relation 201"
+                    .to_string(),
+                "1 facilities tagged access=private/no left out (not open to residents)"
+                    .to_string(),
+            ]
+        );
+        let counts = category_counts(&f.facilities);
+        assert_eq!(counts[&Category::FootballPitch], 1);
+        assert_eq!(counts[&Category::SchoolVenue], 1);
+        assert!(!counts.contains_key(&Category::FitnessStation));
+    }
 }

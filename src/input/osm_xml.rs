@@ -9,6 +9,7 @@
 //! dumps) are skipped.
 
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::Path;
 
 use quick_xml::Reader;
@@ -33,6 +34,37 @@ pub fn parse_osm_xml(text: &str, path: &Path) -> Result<RawOsm> {
     Parser::new(text, path).run()
 }
 
+/// Parse OSM XML held in memory as bytes (UTF-8). `source` names the data
+/// in error messages (a file name, or e.g. `<upload>`); nothing is opened.
+/// Bytes that are not UTF-8 give the same error as reading such a file.
+pub fn parse_osm_xml_bytes(bytes: &[u8], source: &Path) -> Result<RawOsm> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::Read {
+        path: source.to_path_buf(),
+        source: not_utf8(),
+    })?;
+    parse_osm_xml(text, source)
+}
+
+/// Read OSM XML from a reader (a pipe, a socket, an open file) into
+/// memory and parse it. `source` names the data in error messages.
+pub fn read_osm_xml_from(mut reader: impl Read, source: &Path) -> Result<RawOsm> {
+    let mut text = String::new();
+    reader.read_to_string(&mut text).map_err(|e| Error::Read {
+        path: source.to_path_buf(),
+        source: e,
+    })?;
+    parse_osm_xml(&text, source)
+}
+
+/// The I/O error `std::fs::read_to_string` gives for a file that is not
+/// UTF-8.
+fn not_utf8() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        "stream did not contain valid UTF-8",
+    )
+}
+
 /// The element being read between its start and end tags.
 enum Current {
     Node {
@@ -53,6 +85,16 @@ enum Current {
     },
     /// A deleted/invisible element: its children are ignored.
     Skipped,
+}
+
+/// Where the parser is in the document.
+#[derive(Default)]
+struct Nesting {
+    /// Number of currently open elements.
+    depth: usize,
+    root_seen: bool,
+    /// The node, way or relation being read and its depth.
+    current: Option<(Current, usize)>,
 }
 
 struct Parser<'a> {
@@ -115,11 +157,7 @@ impl<'a> Parser<'a> {
 
     fn run(mut self) -> Result<RawOsm> {
         let decoder = self.reader.decoder();
-        // Number of currently open elements.
-        let mut depth = 0usize;
-        let mut root_seen = false;
-        let mut current: Option<(Current, usize)> = None;
-
+        let mut at = Nesting::default();
         loop {
             let start_pos = self.reader.buffer_position();
             let event = match self.reader.read_event() {
@@ -133,81 +171,14 @@ impl<'a> Parser<'a> {
                 }
             };
             match event {
-                Event::Start(ref e) | Event::Empty(ref e) => {
-                    let is_empty = matches!(event, Event::Empty(_));
-                    let line = self.line_at(start_pos);
-                    let name = e.name();
-                    let name = name.as_ref();
-                    if depth == 0 {
-                        if root_seen {
-                            return Err(self.err(
-                                format!("line {line}"),
-                                "a second root element after </osm>; \
-                                 an OSM XML file has exactly one <osm> element",
-                            ));
-                        }
-                        if name != b"osm" {
-                            return Err(self.err(
-                                format!("line {line}"),
-                                format!(
-                                    "the root element is <{}>, expected <osm>; \
-                                     this does not look like an OSM XML file",
-                                    String::from_utf8_lossy(name)
-                                ),
-                            ));
-                        }
-                        root_seen = true;
-                    } else if depth == 1 {
-                        let started = match name {
-                            b"node" => Some(self.start_node(e, decoder, line)?),
-                            b"way" => Some(self.start_way(e, decoder, line)?),
-                            b"relation" => Some(self.start_relation(e, decoder, line)?),
-                            _ => None, // <bounds>, <changeset>, <note>, ...
-                        };
-                        if let Some(cur) = started {
-                            if is_empty {
-                                self.finish_element(cur);
-                            } else {
-                                current = Some((cur, depth));
-                            }
-                        }
-                    } else if depth == 2
-                        && let Some((cur, _)) = current.as_mut()
-                    {
-                        self.child(cur, name, e, decoder, line)?;
-                    }
-                    if !is_empty {
-                        depth += 1;
-                    }
-                }
-                Event::End(_) => {
-                    depth = depth.saturating_sub(1);
-                    if let Some((_, d)) = current.as_ref()
-                        && *d == depth
-                    {
-                        let (cur, _) = current.take().expect("checked above");
-                        self.finish_element(cur);
-                    }
-                }
-                Event::Eof => {
-                    if depth > 0 {
-                        let line = self.line_at(self.text.len() as u64);
-                        return Err(self.err(
-                            format!("line {line}"),
-                            "the file ends inside an element (missing closing tags such \
-                             as </osm>); the file may be truncated",
-                        ));
-                    }
-                    if !root_seen {
-                        return Err(Error::file(
-                            self.path,
-                            "no <osm> element found; the file is empty or not OSM XML",
-                        ));
-                    }
-                    break;
-                }
+                Event::Start(ref e) => self.open(&mut at, e, false, decoder, start_pos)?,
+                Event::Empty(ref e) => self.open(&mut at, e, true, decoder, start_pos)?,
+                Event::End(_) => self.close(&mut at),
+                Event::Eof => return self.end(&at),
                 // Text directly in the document (outside <osm>) is not XML.
-                Event::Text(ref t) if depth == 0 && t.iter().any(|b| !b.is_ascii_whitespace()) => {
+                Event::Text(ref t)
+                    if at.depth == 0 && t.iter().any(|b| !b.is_ascii_whitespace()) =>
+                {
                     let line = self.line_at(start_pos);
                     return Err(self.err(
                         format!("line {line}"),
@@ -218,7 +189,98 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
         }
+    }
 
+    /// A start tag (or an empty element, `is_empty`) at byte `start_pos`:
+    /// the root, a node/way/relation, or one of their children.
+    fn open(
+        &mut self,
+        at: &mut Nesting,
+        e: &BytesStart<'_>,
+        is_empty: bool,
+        decoder: Decoder,
+        start_pos: u64,
+    ) -> Result<()> {
+        let line = self.line_at(start_pos);
+        let name = e.name();
+        let name = name.as_ref();
+        if at.depth == 0 {
+            self.root(at, name, line)?;
+        } else if at.depth == 1 {
+            let started = match name {
+                b"node" => Some(self.start_node(e, decoder, line)?),
+                b"way" => Some(self.start_way(e, decoder, line)?),
+                b"relation" => Some(self.start_relation(e, decoder, line)?),
+                _ => None, // <bounds>, <changeset>, <note>, ...
+            };
+            if let Some(cur) = started {
+                if is_empty {
+                    self.finish_element(cur);
+                } else {
+                    at.current = Some((cur, at.depth));
+                }
+            }
+        } else if at.depth == 2
+            && let Some((cur, _)) = at.current.as_mut()
+        {
+            self.child(cur, name, e, decoder, line)?;
+        }
+        if !is_empty {
+            at.depth += 1;
+        }
+        Ok(())
+    }
+
+    /// The root element `name` at `line`: one `<osm>`, nothing after it.
+    fn root(&self, at: &mut Nesting, name: &[u8], line: usize) -> Result<()> {
+        if at.root_seen {
+            return Err(self.err(
+                format!("line {line}"),
+                "a second root element after </osm>; \
+                 an OSM XML file has exactly one <osm> element",
+            ));
+        }
+        if name != b"osm" {
+            return Err(self.err(
+                format!("line {line}"),
+                format!(
+                    "the root element is <{}>, expected <osm>; \
+                     this does not look like an OSM XML file",
+                    String::from_utf8_lossy(name)
+                ),
+            ));
+        }
+        at.root_seen = true;
+        Ok(())
+    }
+
+    /// An end tag: the element being read is complete when it closes.
+    fn close(&mut self, at: &mut Nesting) {
+        at.depth = at.depth.saturating_sub(1);
+        if let Some((_, d)) = at.current.as_ref()
+            && *d == at.depth
+        {
+            let (cur, _) = at.current.take().expect("checked above");
+            self.finish_element(cur);
+        }
+    }
+
+    /// The end of the text: every element closed and an `<osm>` seen.
+    fn end(mut self, at: &Nesting) -> Result<RawOsm> {
+        if at.depth > 0 {
+            let line = self.line_at(self.text.len() as u64);
+            return Err(self.err(
+                format!("line {line}"),
+                "the file ends inside an element (missing closing tags such \
+                 as </osm>); the file may be truncated",
+            ));
+        }
+        if !at.root_seen {
+            return Err(Error::file(
+                self.path,
+                "no <osm> element found; the file is empty or not OSM XML",
+            ));
+        }
         let mut raw = self.raw;
         if raw.too_large() {
             return Err(Error::file(
@@ -684,6 +746,44 @@ mod tests {
         assert!(m.contains("no <osm> element"), "{m}");
         let m = err("   \n  ");
         assert!(m.contains("no <osm> element"), "{m}");
+    }
+
+    #[test]
+    fn bytes_and_readers_parse_like_text() {
+        let from_bytes = parse_osm_xml_bytes(SAMPLE.as_bytes(), &p()).unwrap();
+        let from_reader = read_osm_xml_from(SAMPLE.as_bytes(), &p()).unwrap();
+        for raw in [&from_bytes, &from_reader] {
+            assert_eq!(raw.node_ids, vec![1, 2, 3]);
+            assert_eq!(raw.coord(3), Some([24.9412, 60.1702]));
+            assert_eq!(
+                raw.tags(raw.tagged_node(1).unwrap().tags).get("name"),
+                Some("Tom & Jerry \"Gym\"")
+            );
+            assert_eq!(raw.nodes(raw.way(20).unwrap()), [1, 2, 3, 1]);
+            assert_eq!(raw.relations[0].members.len(), 3);
+        }
+        // Errors name the source as given.
+        let m = parse_osm_xml_bytes(b"<osm><way id=\"5\"><nd/></way></osm>", &p())
+            .unwrap_err()
+            .to_string();
+        assert!(m.starts_with("test.osm, way 5"), "{m}");
+    }
+
+    #[test]
+    fn bytes_not_utf8_fail_as_a_file_does() {
+        let bytes =
+            b"<osm><node id=\"1\" lat=\"60\" lon=\"24\"><tag k=\"name\" v=\"\xff\"/></node></osm>";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("latin1.osm");
+        std::fs::write(&path, bytes).unwrap();
+        let from_file = read_osm_xml(&path).unwrap_err().to_string();
+        let from_bytes = parse_osm_xml_bytes(bytes, &path).unwrap_err().to_string();
+        let from_reader = read_osm_xml_from(&bytes[..], &path)
+            .unwrap_err()
+            .to_string();
+        assert!(from_file.contains("valid UTF-8"), "{from_file}");
+        assert_eq!(from_bytes, from_file);
+        assert_eq!(from_reader, from_file);
     }
 
     #[test]

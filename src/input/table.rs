@@ -127,31 +127,86 @@ pub(crate) fn read_error(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
+/// The two table formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    /// Comma-separated values with a header row (`.csv`, `.txt`, `.tsv`).
+    Csv,
+    /// A GeoJSON FeatureCollection (`.geojson`, `.json`).
+    GeoJson,
+}
+
+impl TableFormat {
+    /// The format a file's extension says; an error naming the file for
+    /// any other extension.
+    pub fn of_path(path: &Path) -> Result<Self> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" | "txt" | "tsv" => Ok(TableFormat::Csv),
+            "geojson" | "json" => Ok(TableFormat::GeoJson),
+            other => Err(Error::file(
+                path,
+                format!("unknown file type {other:?}; use .csv, .geojson/.json, .osm.pbf or .osm"),
+            )),
+        }
+    }
+}
+
 /// Read a CSV or GeoJSON file into records (geometry converted to WGS-84).
 pub fn read_table(spec: &InputSpec) -> Result<Table> {
     let path = &spec.path;
     let crs = spec.crs();
     let text = std::fs::read(path).map_err(|source| read_error(path, source))?;
-    if text.iter().all(|b| b.is_ascii_whitespace()) {
+    check_not_empty(path, &text)?;
+    let format = TableFormat::of_path(path)?;
+    parse_table(&text, format, spec, crs)
+}
+
+/// Read a CSV or GeoJSON table held in memory into records (geometry
+/// converted to WGS-84). `spec` gives the options (CRS, columns, filter);
+/// its `path` only names the data, in error messages and in the ids made
+/// up for rows without one (`stem:row`): it is not opened.
+pub fn read_table_bytes(bytes: &[u8], format: TableFormat, spec: &InputSpec) -> Result<Table> {
+    let crs = spec.crs();
+    check_not_empty(&spec.path, bytes)?;
+    parse_table(bytes, format, spec, crs)
+}
+
+/// [`read_table_bytes`] over everything `reader` gives (a pipe, a
+/// socket, an open file).
+pub fn read_table_from(
+    mut reader: impl std::io::Read,
+    format: TableFormat,
+    spec: &InputSpec,
+) -> Result<Table> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|source| read_error(&spec.path, source))?;
+    read_table_bytes(&bytes, format, spec)
+}
+
+fn check_not_empty(path: &Path, bytes: &[u8]) -> Result<()> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::file(
             path,
             "the file is empty; it needs a header row (CSV) or a FeatureCollection (GeoJSON)",
         ));
     }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let mut table = match ext.as_str() {
-        "csv" | "txt" | "tsv" => read_csv(path, &text, &spec.columns)?,
-        "geojson" | "json" => read_geojson(path, &text)?,
-        other => {
-            return Err(Error::file(
-                path,
-                format!("unknown file type {other:?}; use .csv, .geojson/.json, .osm.pbf or .osm"),
-            ));
-        }
+    Ok(())
+}
+
+/// The records of a table (not empty) of `format`, filtered, without
+/// exact repeats, their geometry checked and converted from `crs`.
+fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) -> Result<Table> {
+    let path = &spec.path;
+    let mut table = match format {
+        TableFormat::Csv => read_csv(path, bytes, &spec.columns)?,
+        TableFormat::GeoJson => read_geojson(path, bytes)?,
     };
     if let Some(f) = &spec.filter {
         if !table.columns.iter().any(|c| c == &f.column) {
@@ -631,27 +686,21 @@ fn geometry_area(g: &Geometry<f64>) -> Option<f64> {
 
 /// Build facilities from a CSV/GeoJSON input.
 pub fn facilities_from(spec: &InputSpec, warnings: &mut Vec<String>) -> Result<Vec<Facility>> {
+    facilities_from_table(spec, &read_table(spec)?, warnings)
+}
+
+/// Build facilities from the records of a table read for `spec` (by
+/// [`read_table`] or [`read_table_bytes`]); the table's warnings are added
+/// to `warnings`.
+pub fn facilities_from_table(
+    spec: &InputSpec,
+    table: &Table,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Facility>> {
     let path = &spec.path;
-    let table = read_table(spec)?;
     warnings.extend(table.warnings.iter().cloned());
-    let cols = resolve(path, &table, &spec.columns)?;
-    let fixed_category = match &spec.category {
-        Some(c) => Some(
-            c.parse::<Category>()
-                .map_err(|e| Error::config(path.display().to_string(), e))?,
-        ),
-        None => None,
-    };
-    if fixed_category.is_none() && cols.category.is_none() {
-        return Err(Error::file(
-            path,
-            format!(
-                "no category column (tried {}); add one or set `category` for this input in \
-                 the config",
-                CATEGORY.join(", ")
-            ),
-        ));
-    }
+    let cols = resolve(path, table, &spec.columns)?;
+    let fixed_category = fixed_category(spec, &cols)?;
     let count_col = match &spec.count_column {
         Some(c) => find_column(path, &table.columns, Some(c), &[])?,
         None => None,
@@ -659,6 +708,110 @@ pub fn facilities_from(spec: &InputSpec, warnings: &mut Vec<String>) -> Result<V
     let mut out = Vec::new();
     let mut locations = Vec::new();
     for (i, rec) in table.records.iter().enumerate() {
+        let row = FacilityRow::read(path, rec, &cols, fixed_category)?;
+        let id = record_id(path, rec, &cols.id, i);
+        let copies = match &count_col {
+            Some(_) => copies(path, rec, &count_col)?,
+            None => 1,
+        };
+        if copies == 0 {
+            continue;
+        }
+        let facility = row.facility(path, spec, rec, &cols, id)?;
+        for _ in 0..copies {
+            locations.push(rec.location.clone());
+        }
+        push_copies(&mut out, facility, copies, count_col.is_some());
+    }
+    check_unique(
+        path,
+        out.iter()
+            .zip(&locations)
+            .map(|(f, l)| (f.id.as_str(), l.as_str())),
+    )?;
+    Ok(out)
+}
+
+/// The category the config gives every row of `spec`, if any; an error
+/// when it gives none and the file has no category column.
+fn fixed_category(spec: &InputSpec, cols: &Resolved) -> Result<Option<Category>> {
+    let path = &spec.path;
+    let fixed = match &spec.category {
+        Some(c) => Some(
+            c.parse::<Category>()
+                .map_err(|e| Error::config(path.display().to_string(), e))?,
+        ),
+        None => None,
+    };
+    if fixed.is_none() && cols.category.is_none() {
+        return Err(Error::file(
+            path,
+            format!(
+                "no category column (tried {}); add one or set `category` for this input in                  the config",
+                CATEGORY.join(", ")
+            ),
+        ));
+    }
+    Ok(fixed)
+}
+
+/// The number of facilities a row stands for, from its count column (a
+/// whole number, 0 or more).
+fn copies(path: &Path, rec: &Record, count_col: &Option<String>) -> Result<usize> {
+    let n = nonnegative(path, rec, count_col)?.unwrap_or(0.0);
+    if n.fract() != 0.0 {
+        return Err(Error::record(
+            path,
+            &rec.location,
+            format!("count {n} is not a whole number"),
+        ));
+    }
+    Ok(n as usize)
+}
+
+/// `copies` (at least 1) of `facility`: numbered `id#1`, `id#2`, ... when
+/// `numbered` (the row has a count column), else all with its id.
+fn push_copies(out: &mut Vec<Facility>, mut facility: Facility, copies: usize, numbered: bool) {
+    let id = std::mem::take(&mut facility.id);
+    let id_of = |k: usize| {
+        if numbered {
+            format!("{id}#{}", k + 1)
+        } else {
+            id.clone()
+        }
+    };
+    for k in 0..copies - 1 {
+        out.push(Facility {
+            id: id_of(k),
+            ..facility.clone()
+        });
+    }
+    out.push(Facility {
+        id: id_of(copies - 1),
+        ..facility
+    });
+}
+
+/// The fields of one facility row that are checked before its count
+/// (kept in this order: the first error of a row is the one reported).
+struct FacilityRow {
+    geometry: Geometry<f64>,
+    category: Category,
+    status: Status,
+    area_m2: f64,
+    floor_area_m2: f64,
+    area_source: AreaSource,
+    open_to_public: Option<bool>,
+    build_year: Option<i32>,
+}
+
+impl FacilityRow {
+    fn read(
+        path: &Path,
+        rec: &Record,
+        cols: &Resolved,
+        fixed_category: Option<Category>,
+    ) -> Result<Self> {
         let Some(geometry) = rec.geometry.clone() else {
             return Err(Error::record(
                 path,
@@ -687,25 +840,8 @@ pub fn facilities_from(spec: &InputSpec, warnings: &mut Vec<String>) -> Result<V
         };
         let given_area = nonnegative(path, rec, &cols.area)?;
         let given_floor = nonnegative(path, rec, &cols.floor)?;
-        let (def_out, def_in) = category.default_area();
-        let (area_m2, floor_area_m2, area_source) = if given_area.is_some() || given_floor.is_some()
-        {
-            (
-                given_area.unwrap_or(0.0),
-                given_floor.unwrap_or(0.0),
-                AreaSource::Given,
-            )
-        } else if let Some(a) = geometry_area(&geometry) {
-            if category.is_indoor() {
-                (0.0, a, AreaSource::Geometry)
-            } else {
-                (a, 0.0, AreaSource::Geometry)
-            }
-        } else if let (Category::Track, Geometry::LineString(l)) = (category, &geometry) {
-            (Geodesic.length(l) * 2.0, 0.0, AreaSource::Geometry)
-        } else {
-            (def_out, def_in, AreaSource::Default)
-        };
+        let (area_m2, floor_area_m2, area_source) =
+            facility_areas(category, &geometry, given_area, given_floor);
         let open_to_public = match rec.get(cols.open.as_ref()) {
             Some(v) => Some(parse_bool(v).ok_or_else(|| {
                 Error::record(
@@ -720,66 +856,87 @@ pub fn facilities_from(spec: &InputSpec, warnings: &mut Vec<String>) -> Result<V
             Some(v) => Some(parse_number(path, &rec.location, "build_year", v)? as i32),
             None => None,
         };
-        let id = record_id(path, rec, &cols.id, i);
-        let copies = match &count_col {
-            Some(_) => {
-                let n = nonnegative(path, rec, &count_col)?.unwrap_or(0.0);
-                if n.fract() != 0.0 {
-                    return Err(Error::record(
-                        path,
-                        &rec.location,
-                        format!("count {n} is not a whole number"),
-                    ));
-                }
-                n as usize
-            }
-            None => 1,
-        };
-        for k in 0..copies {
-            let fid = if count_col.is_some() {
-                format!("{id}#{}", k + 1)
-            } else {
-                id.clone()
-            };
-            locations.push(rec.location.clone());
-            out.push(Facility {
-                id: fid,
-                name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
-                category,
-                status,
-                area_m2,
-                floor_area_m2,
-                area_source,
-                opening_hours: rec.get(cols.hours.as_ref()).map(str::to_string),
-                open_to_public,
-                school_id: None,
-                build_year,
-                geometry: geometry.clone(),
-                entrances: Vec::new(),
-                note: spec.note.clone(),
-                subtype: rec.get(cols.subtype.as_ref()).map(str::to_string),
-                equipment_generation: match rec.get(cols.generation.as_ref()) {
-                    Some(v) => Some(v.trim().parse::<u8>().map_err(|_| {
-                        Error::record(
-                            path,
-                            &rec.location,
-                            format!(
-                                "equipment_generation {v:?} is not a small whole number (e.g. 2)"
-                            ),
-                        )
-                    })?),
-                    None => None,
-                },
-            });
-        }
+        Ok(FacilityRow {
+            geometry,
+            category,
+            status,
+            area_m2,
+            floor_area_m2,
+            area_source,
+            open_to_public,
+            build_year,
+        })
     }
-    check_unique(
-        path,
-        out.iter()
-            .zip(&locations)
-            .map(|(f, l)| (f.id.as_str(), l.as_str())),
-    )?;
-    Ok(out)
+
+    /// The facility of this row with id `id` (the remaining fields read
+    /// from `rec`).
+    fn facility(
+        self,
+        path: &Path,
+        spec: &InputSpec,
+        rec: &Record,
+        cols: &Resolved,
+        id: String,
+    ) -> Result<Facility> {
+        let equipment_generation = match rec.get(cols.generation.as_ref()) {
+            Some(v) => Some(v.trim().parse::<u8>().map_err(|_| {
+                Error::record(
+                    path,
+                    &rec.location,
+                    format!("equipment_generation {v:?} is not a small whole number (e.g. 2)"),
+                )
+            })?),
+            None => None,
+        };
+        Ok(Facility {
+            id,
+            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            category: self.category,
+            status: self.status,
+            area_m2: self.area_m2,
+            floor_area_m2: self.floor_area_m2,
+            area_source: self.area_source,
+            opening_hours: rec.get(cols.hours.as_ref()).map(str::to_string),
+            open_to_public: self.open_to_public,
+            school_id: None,
+            build_year: self.build_year,
+            geometry: self.geometry,
+            entrances: Vec::new(),
+            note: spec.note.clone(),
+            subtype: rec.get(cols.subtype.as_ref()).map(str::to_string),
+            equipment_generation,
+        })
+    }
+}
+
+/// Outdoor area, floor area and where they come from: the columns when
+/// either is given, else the footprint of a polygon (floor area for an
+/// indoor category), twice the length of a track drawn as a line (2 m
+/// wide), else the category's default.
+fn facility_areas(
+    category: Category,
+    geometry: &Geometry<f64>,
+    given_area: Option<f64>,
+    given_floor: Option<f64>,
+) -> (f64, f64, AreaSource) {
+    let (def_out, def_in) = category.default_area();
+    if given_area.is_some() || given_floor.is_some() {
+        (
+            given_area.unwrap_or(0.0),
+            given_floor.unwrap_or(0.0),
+            AreaSource::Given,
+        )
+    } else if let Some(a) = geometry_area(geometry) {
+        if category.is_indoor() {
+            (0.0, a, AreaSource::Geometry)
+        } else {
+            (a, 0.0, AreaSource::Geometry)
+        }
+    } else if let (Category::Track, Geometry::LineString(l)) = (category, geometry) {
+        (Geodesic.length(l) * 2.0, 0.0, AreaSource::Geometry)
+    } else {
+        (def_out, def_in, AreaSource::Default)
+    }
 }
 
 /// Build communities from a CSV/GeoJSON input. Population comes from a
@@ -791,10 +948,22 @@ pub fn communities_from(
     population: Option<&PopulationSpec>,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Community>> {
-    let path = &spec.path;
     let table = read_table(spec)?;
+    communities_from_table(spec, &table, household_size, population, warnings)
+}
+
+/// [`communities_from`] over the records of a table read for `spec` (by
+/// [`read_table`] or [`read_table_bytes`]).
+pub fn communities_from_table(
+    spec: &InputSpec,
+    table: &Table,
+    household_size: f64,
+    population: Option<&PopulationSpec>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Community>> {
+    let path = &spec.path;
     warnings.extend(table.warnings.iter().cloned());
-    let cols = resolve(path, &table, &spec.columns)?;
+    let cols = resolve(path, table, &spec.columns)?;
     let spread = population.and_then(|p| p.spread_total).is_some();
     if table.records.is_empty() {
         return Err(Error::file(
@@ -870,10 +1039,19 @@ pub fn communities_from(
 
 /// Build administrative units (polygons) from a CSV/GeoJSON input.
 pub fn units_from(spec: &InputSpec, warnings: &mut Vec<String>) -> Result<Vec<AdminUnit>> {
+    units_from_table(spec, &read_table(spec)?, warnings)
+}
+
+/// [`units_from`] over the records of a table read for `spec` (by
+/// [`read_table`] or [`read_table_bytes`]).
+pub fn units_from_table(
+    spec: &InputSpec,
+    table: &Table,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<AdminUnit>> {
     let path = &spec.path;
-    let table = read_table(spec)?;
     warnings.extend(table.warnings.iter().cloned());
-    let cols = resolve(path, &table, &spec.columns)?;
+    let cols = resolve(path, table, &spec.columns)?;
     let mut out = Vec::new();
     for (i, rec) in table.records.iter().enumerate() {
         let geometry = match &rec.geometry {
@@ -907,4 +1085,218 @@ pub fn units_from(spec: &InputSpec, warnings: &mut Vec<String>) -> Result<Vec<Ad
             .map(|(u, r)| (u.id.as_str(), r.location.as_str())),
     )?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Filter;
+    use std::path::PathBuf;
+
+    fn spec(name: &str) -> InputSpec {
+        InputSpec::from_path(PathBuf::from(name))
+    }
+
+    /// Three venues with Chinese headers: an indoor centre without an area,
+    /// a court with one, and a fitness point that is planned.
+    const VENUES: &str = "\u{feff}编号,名称,类别,经度,纬度,面积,状态,开放时间\n\
+        V1,东单体育中心,体育中心,116.4170,39.9100,,,06:00-22:00\n\
+        V2,\"篮球场, 北\",篮球场,116.4200,39.9200,600,,\n\
+        V3,健身点,健身器材,116.4300,39.9300,,规划,\n";
+
+    #[test]
+    fn csv_records_with_chinese_headers() {
+        let t = read_table_bytes(VENUES.as_bytes(), TableFormat::Csv, &spec("venues.csv")).unwrap();
+        assert_eq!(
+            t.columns,
+            [
+                "编号",
+                "名称",
+                "类别",
+                "经度",
+                "纬度",
+                "面积",
+                "状态",
+                "开放时间"
+            ]
+        );
+        assert_eq!(t.records.len(), 3);
+        let r = &t.records[1];
+        assert_eq!(r.location, "row 3");
+        assert_eq!(r.fields[1], ("名称".to_string(), "篮球场, 北".to_string()));
+        assert_eq!(r.get(Some(&"面积".to_string())), Some("600"));
+        assert_eq!(r.get(Some(&"状态".to_string())), None);
+        assert_eq!(r.geometry, Some(Geometry::Point(Point::new(116.42, 39.92))));
+        assert!(t.warnings.is_empty());
+    }
+
+    #[test]
+    fn facilities_from_chinese_csv() {
+        let s = spec("venues.csv");
+        let t = read_table_bytes(VENUES.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let mut warnings = Vec::new();
+        let f = facilities_from_table(&s, &t, &mut warnings).unwrap();
+        assert!(warnings.is_empty());
+        let ids: Vec<&str> = f.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["V1", "V2", "V3"]);
+        assert_eq!(f[0].name, "东单体育中心");
+        assert_eq!(f[0].category, Category::SportsCentre);
+        // No area given, a point: the category's default (indoor floor area).
+        assert_eq!((f[0].area_m2, f[0].floor_area_m2), (0.0, 2000.0));
+        assert_eq!(f[0].area_source, AreaSource::Default);
+        assert_eq!(f[0].opening_hours.as_deref(), Some("06:00-22:00"));
+        assert_eq!(f[0].status, Status::Existing);
+        assert_eq!(f[1].category, Category::BasketballCourt);
+        assert_eq!((f[1].area_m2, f[1].floor_area_m2), (600.0, 0.0));
+        assert_eq!(f[1].area_source, AreaSource::Given);
+        assert_eq!(f[1].opening_hours, None);
+        assert_eq!(f[2].category, Category::FitnessStation);
+        assert_eq!(f[2].status, Status::Planned);
+        assert_eq!(f[2].area_m2, 150.0);
+        assert_eq!(f[2].geometry, Geometry::Point(Point::new(116.43, 39.93)));
+    }
+
+    #[test]
+    fn file_and_bytes_and_reader_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("venues.csv");
+        std::fs::write(&path, VENUES).unwrap();
+        let s = InputSpec::from_path(path.clone());
+        let mut w = Vec::new();
+        let from_file = facilities_from(&s, &mut w).unwrap();
+        let t = read_table_from(VENUES.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let from_reader = facilities_from_table(&s, &t, &mut w).unwrap();
+        assert_eq!(from_file.len(), 3);
+        for (a, b) in from_file.iter().zip(&from_reader) {
+            assert_eq!((&a.id, &a.name, a.category), (&b.id, &b.name, b.category));
+            assert_eq!(a.geometry, b.geometry);
+        }
+        assert_eq!(TableFormat::of_path(&path).unwrap(), TableFormat::Csv);
+        assert_eq!(
+            TableFormat::of_path(Path::new("a.GeoJSON")).unwrap(),
+            TableFormat::GeoJson
+        );
+        let m = TableFormat::of_path(Path::new("a.xlsx"))
+            .unwrap_err()
+            .to_string();
+        assert!(m.starts_with("a.xlsx: unknown file type \"xlsx\""), "{m}");
+    }
+
+    #[test]
+    fn communities_from_population_or_households() {
+        let csv = "小区名称,人口,户数,经度,纬度\n\
+            甲,1200,,116.40,39.90\n\
+            乙,,300,116.41,39.91\n\
+            丙,80,500,116.42,39.92\n";
+        let s = spec("小区.csv");
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let mut w = Vec::new();
+        let c = communities_from_table(&s, &t, 2.5, None, &mut w).unwrap();
+        assert_eq!(c.len(), 3);
+        // No id column: ids from the source name and the row's index.
+        let ids: Vec<&str> = c.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["小区:1", "小区:2", "小区:3"]);
+        assert_eq!(c[0].name, "甲");
+        assert_eq!(
+            (c[0].population, c[0].population_source),
+            (1200.0, PopulationSource::Given)
+        );
+        assert_eq!(
+            (c[1].population, c[1].population_source),
+            (750.0, PopulationSource::Households)
+        );
+        assert_eq!(c[1].households, Some(300.0));
+        assert_eq!(
+            (c[2].population, c[2].population_source),
+            (80.0, PopulationSource::Given)
+        );
+    }
+
+    #[test]
+    fn count_column_makes_numbered_copies() {
+        let csv = "id,category,lon,lat,n,generation\n\
+            a,table_tennis,116.4,39.9,2,3\n\
+            b,table_tennis,116.5,39.9,0,not a number\n\
+            c,table_tennis,116.6,39.9,1,\n";
+        let mut s = spec("tables.csv");
+        s.count_column = Some("n".into());
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let f = facilities_from_table(&s, &t, &mut Vec::new()).unwrap();
+        let ids: Vec<&str> = f.iter().map(|f| f.id.as_str()).collect();
+        // A row counted 0 makes nothing (its other columns are not read).
+        assert_eq!(ids, ["a#1", "a#2", "c#1"]);
+        assert_eq!(f[0].equipment_generation, Some(3));
+        assert_eq!(f[1].equipment_generation, Some(3));
+        assert_eq!(f[1].geometry, Geometry::Point(Point::new(116.4, 39.9)));
+        assert_eq!(f[2].equipment_generation, None);
+    }
+
+    #[test]
+    fn geojson_features_and_filter() {
+        let json = r#"{"type": "FeatureCollection", "features": [
+          {"type": "Feature", "id": "p1",
+           "properties": {"category": "park", "名称": "小公园", "district": "东城"},
+           "geometry": {"type": "Polygon", "coordinates":
+             [[[116.40, 39.90], [116.401, 39.90], [116.401, 39.901], [116.40, 39.901], [116.40, 39.90]]]}},
+          {"type": "Feature", "id": 7,
+           "properties": {"category": "pitch", "district": "西城"},
+           "geometry": {"type": "Point", "coordinates": [116.3, 39.9]}}
+        ]}"#;
+        let mut s = spec("parks.geojson");
+        let t = read_table_bytes(json.as_bytes(), TableFormat::GeoJson, &s).unwrap();
+        assert_eq!(t.records.len(), 2);
+        assert_eq!(t.records[0].location, "feature 1 (id \"p1\")");
+        assert_eq!(t.records[1].location, "feature 2 (id \"7\")");
+        let f = facilities_from_table(&s, &t, &mut Vec::new()).unwrap();
+        assert_eq!(f[0].id, "p1");
+        assert_eq!(f[0].name, "小公园");
+        assert_eq!(f[0].category, Category::Park);
+        // About 85 m x 111 m at 40 N, from the polygon.
+        assert_eq!(f[0].area_source, AreaSource::Geometry);
+        assert!((f[0].area_m2 - 9_500.0).abs() < 150.0, "{}", f[0].area_m2);
+        assert_eq!(f[1].id, "7");
+        assert_eq!(f[1].category, Category::OtherPitch);
+        s.filter = Some(Filter {
+            column: "district".into(),
+            equals: "西城".into(),
+        });
+        let t = read_table_bytes(json.as_bytes(), TableFormat::GeoJson, &s).unwrap();
+        assert_eq!(t.records.len(), 1);
+        assert_eq!(t.records[0].location, "feature 2 (id \"7\")");
+    }
+
+    #[test]
+    fn errors_name_the_source() {
+        let s = spec("upload.csv");
+        let err = |csv: &str| -> String {
+            match read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s)
+                .and_then(|t| facilities_from_table(&s, &t, &mut Vec::new()))
+            {
+                Ok(_) => panic!("expected an error for {csv}"),
+                Err(e) => e.to_string(),
+            }
+        };
+        assert_eq!(
+            err("  \n"),
+            "upload.csv: the file is empty; it needs a header row (CSV) or a \
+             FeatureCollection (GeoJSON)"
+        );
+        assert_eq!(
+            err("id,category,lon,lat\na,park,116.4,39.9\na,park,116.5,39.9\n"),
+            "upload.csv, row 3: duplicate id \"a\" (first used at row 2); ids must be unique"
+        );
+        assert!(
+            err("id,category,lon,lat\na,park,39.9,116.4\n")
+                .starts_with("upload.csv, row 2: latitude 116.4 is out of range")
+        );
+        assert_eq!(
+            err("id,category,lon,lat\na,velodrome,116.4,39.9\n")
+                .split(';')
+                .next()
+                .unwrap(),
+            "upload.csv, row 2: unknown facility category \"velodrome\""
+        );
+        // (An unknown CRS name cannot reach a reader: `InputSpec::crs` is a
+        // `Crs`, so the config or the flag is refused when parsed.)
+    }
 }

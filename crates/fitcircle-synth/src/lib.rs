@@ -23,7 +23,7 @@
 //! byte-identical file.
 
 mod city;
-mod pbf;
+pub mod pbf;
 pub mod rng;
 
 use std::io::Write;

@@ -1,4 +1,5 @@
-//! A small OSM PBF encoder: just what the synthetic city needs.
+//! A small OSM PBF encoder: just what the synthetic city needs, public so
+//! tests can write small PBF files of their own.
 //!
 //! The format (OSM wiki, "PBF Format"; `fileformat.proto` and
 //! `osmformat.proto`): a sequence of file blocks, each a 4-byte big-endian
@@ -24,11 +25,11 @@ use flate2::write::ZlibEncoder;
 use crate::{Element, TagRules};
 
 /// One tag: a static key and a static or owned value.
-pub(crate) type Tag = (&'static str, Cow<'static, str>);
+pub type Tag = (&'static str, Cow<'static, str>);
 
 /// A node; `lat`/`lon` in units of 1e-7 degree (PBF granularity 100).
 #[derive(Debug, Clone)]
-pub(crate) struct Node {
+pub struct Node {
     pub id: i64,
     pub lat: i32,
     pub lon: i32,
@@ -37,18 +38,18 @@ pub(crate) struct Node {
 
 /// A way with its node refs.
 #[derive(Debug, Clone)]
-pub(crate) struct Way {
+pub struct Way {
     pub id: i64,
     pub refs: Vec<i64>,
     pub tags: Vec<Tag>,
 }
 
 /// `Relation.MemberType` code of a way member (nodes are 0, relations 2).
-pub(crate) const MEMBER_WAY: u8 = 1;
+pub const MEMBER_WAY: u8 = 1;
 
 /// One relation member.
 #[derive(Debug, Clone)]
-pub(crate) struct Member {
+pub struct Member {
     pub kind: u8,
     pub id: i64,
     pub role: &'static str,
@@ -56,7 +57,7 @@ pub(crate) struct Member {
 
 /// A relation with its members.
 #[derive(Debug, Clone)]
-pub(crate) struct Relation {
+pub struct Relation {
     pub id: i64,
     pub members: Vec<Member>,
     pub tags: Vec<Tag>,
@@ -65,7 +66,7 @@ pub(crate) struct Relation {
 /// What a block holds, counted the way a reader with the given
 /// [`TagRules`] would see it.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct BlockStats {
+pub struct BlockStats {
     pub nodes: usize,
     pub ways: usize,
     pub relations: usize,
@@ -225,7 +226,7 @@ fn primitive_block(stringtable: &[u8], group: &[u8]) -> Vec<u8> {
 // Blocks.
 
 /// Encode nodes (sorted by id) as one `PrimitiveBlock` of `DenseNodes`.
-pub(crate) fn encode_nodes(nodes: &[Node], rules: &dyn TagRules) -> (Vec<u8>, BlockStats) {
+pub fn encode_nodes(nodes: &[Node], rules: &dyn TagRules) -> (Vec<u8>, BlockStats) {
     let mut st = BlockStats::empty();
     st.nodes = nodes.len();
     let (table, table_msg) = StringTable::build(nodes.iter().flat_map(|n| tag_strings(&n.tags)));
@@ -277,7 +278,7 @@ fn put_keys_vals(msg: &mut Vec<u8>, table: &StringTable, tags: &[Tag], scratch: 
 }
 
 /// Encode ways (sorted by id) as one `PrimitiveBlock`.
-pub(crate) fn encode_ways(ways: &[Way], rules: &dyn TagRules) -> (Vec<u8>, BlockStats) {
+pub fn encode_ways(ways: &[Way], rules: &dyn TagRules) -> (Vec<u8>, BlockStats) {
     let mut st = BlockStats::empty();
     st.ways = ways.len();
     let (table, table_msg) = StringTable::build(ways.iter().flat_map(|w| tag_strings(&w.tags)));
@@ -303,7 +304,7 @@ pub(crate) fn encode_ways(ways: &[Way], rules: &dyn TagRules) -> (Vec<u8>, Block
 }
 
 /// Encode relations (sorted by id) as one `PrimitiveBlock`.
-pub(crate) fn encode_relations(rels: &[Relation], rules: &dyn TagRules) -> (Vec<u8>, BlockStats) {
+pub fn encode_relations(rels: &[Relation], rules: &dyn TagRules) -> (Vec<u8>, BlockStats) {
     let mut st = BlockStats::empty();
     st.relations = rels.len();
     let (table, table_msg) = StringTable::build(
@@ -342,7 +343,7 @@ pub(crate) fn encode_relations(rels: &[Relation], rules: &dyn TagRules) -> (Vec<
 
 /// Encode the `HeaderBlock`; `bbox` is `[min_lon, min_lat, max_lon, max_lat]`
 /// in degrees.
-pub(crate) fn encode_header(bbox: [f64; 4]) -> Vec<u8> {
+pub fn encode_header(bbox: [f64; 4]) -> Vec<u8> {
     let nano = |deg: f64| zigzag((deg * 1e9).round() as i64);
     let mut bb = Vec::new();
     put_uint(&mut bb, 1, nano(bbox[0])); // left
@@ -364,7 +365,7 @@ pub(crate) fn encode_header(bbox: [f64; 4]) -> Vec<u8> {
 }
 
 /// A complete file block: length, `BlobHeader` and zlib `Blob` for `raw`.
-pub(crate) fn file_block(kind: &str, raw: &[u8]) -> Vec<u8> {
+pub fn file_block(kind: &str, raw: &[u8]) -> Vec<u8> {
     let mut z = ZlibEncoder::new(Vec::with_capacity(raw.len() / 3 + 64), Compression::fast());
     // Writing into a Vec cannot fail.
     z.write_all(raw).expect("zlib into memory");
