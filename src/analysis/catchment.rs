@@ -7,11 +7,12 @@
 use geo::{BoundingRect, Contains, Geometry};
 
 use super::coverage::Coverage;
+use super::scenario::Scenario;
 use super::supply::{self, Decay, Pair, PerCapita};
 use super::windows::{self, Schedule, Window};
 use crate::config::{Method, Settings};
 use crate::input::Inputs;
-use crate::model::{Category, Facility, Status};
+use crate::model::{Category, Facility};
 use crate::spatial::representative_point;
 use crate::targets::{PerCapitaTarget, Targets, Tier};
 
@@ -34,10 +35,10 @@ pub fn sports_land_m2(f: &Facility) -> f64 {
     }
 }
 
-/// Does a facility count towards per-capita area? Existing and not closed to
-/// the public (whether or not it could be attached to the network).
+/// Does a facility count towards per-capita area? As it counts now
+/// ([`Scenario::Now`]), whether or not it could be attached to the network.
 pub fn counts_for_area(f: &Facility) -> bool {
-    f.status == Status::Existing && f.open_to_public != Some(false)
+    Scenario::Now.counts(f)
 }
 
 /// Coverage in one time window.
@@ -737,7 +738,7 @@ mod tests {
 
     use super::*;
     use crate::analysis::coverage::{CoverageSettings, DistColumn, Target};
-    use crate::model::{AdminUnit, AreaSource, Community, PopulationSource};
+    use crate::model::{AdminUnit, AreaSource, Community, PopulationSource, Status};
 
     const LIMIT: f64 = 1000.0;
 

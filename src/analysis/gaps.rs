@@ -8,6 +8,7 @@ use geo::{Geometry, MultiPoint, Point};
 
 use super::catchment::sports_land_m2;
 use super::coverage::{Coverage, Target};
+use super::scenario::Scenario;
 use super::study::Study;
 use crate::input::Inputs;
 use crate::model::{Category, Facility, Status};
@@ -192,7 +193,7 @@ pub fn assess(
     gaps.extend(school_venue_not_open(&run, &schools));
     gaps.extend(no_second_generation_equipment(&run, &gen2));
     gaps.extend(project_gaps);
-    let covered_before = covered_share(inputs, &study.coverage);
+    let covered_before = covered_share(inputs, &study.scenarios.now);
     let scorecard = scorecard(
         indicators,
         &ScoreInputs {
@@ -210,16 +211,16 @@ pub fn assess(
         planned_gains: planned_gains(inputs, study),
         covered_before,
         covered_after: study
-            .coverage_after
+            .scenarios
+            .after
             .as_ref()
             .map(|a| covered_share(inputs, a)),
-        per_capita_before: per_person(inputs, |f| {
-            f.status == Status::Existing && f.open_to_public != Some(false)
-        }),
+        per_capita_before: per_person(inputs, |f| Scenario::Now.counts(f)),
         per_capita_after: study
-            .coverage_after
+            .scenarios
+            .after
             .is_some()
-            .then(|| per_person(inputs, |f| f.open_to_public != Some(false))),
+            .then(|| per_person(inputs, |f| Scenario::AfterPlanned.counts(f))),
         progress,
         scorecard,
     }
@@ -278,7 +279,7 @@ impl Run<'_> {
             lead_en: lead.en.clone(),
             subject_id: com.id.clone(),
             name: com.name.clone(),
-            unit: self.unit_name(self.study.community_unit[c]),
+            unit: self.unit_name(self.study.units.community_unit[c]),
             people: com.population,
             explanation_zh: why.zh,
             explanation_en: why.en,
@@ -306,7 +307,7 @@ fn community_coverage_gaps(run: &Run) -> Vec<Gap> {
 
 /// Community `c` could not be attached to the walking network.
 fn unreachable(run: &Run, lead: &Lead, c: usize) -> Option<Gap> {
-    let Err(e) = &run.study.community_access[c] else {
+    let Err(e) = &run.study.placement.community_access[c] else {
         return None;
     };
     let why = Why {
@@ -318,7 +319,7 @@ fn unreachable(run: &Run, lead: &Lead, c: usize) -> Option<Gap> {
 
 /// Community `c` has no counted facility within the walking limit.
 fn uncovered_15min(run: &Run, lead: &Lead, c: usize) -> Option<Gap> {
-    let cov = &run.study.coverage;
+    let cov = &run.study.scenarios.now;
     let t = cov.target_index(Target::Any)?;
     if cov.covered(t, c) {
         return None;
@@ -448,7 +449,7 @@ fn people_within(inputs: &Inputs, coverage: Option<&Coverage>, f: usize, limit_m
 /// residents within the walk, now or after the planned projects.
 fn school_venue_not_open(run: &Run, schools: &[usize]) -> Vec<Gap> {
     let lead = run.lead("16");
-    let cov = &run.study.coverage;
+    let cov = &run.study.scenarios.now;
     let limit = cov.settings.limit_m;
     let closed = schools
         .iter()
@@ -462,10 +463,10 @@ fn school_venue_not_open(run: &Run, schools: &[usize]) -> Vec<Gap> {
             lead_en: lead.en.clone(),
             subject_id: fac.id.clone(),
             name: fac.name.clone(),
-            unit: run.unit_name(run.study.facility_unit[f]),
+            unit: run.unit_name(run.study.units.facility_unit[f]),
             people: people_within(run.inputs, Some(cov), f, limit).max(people_within(
                 run.inputs,
-                run.study.coverage_after.as_ref(),
+                run.study.scenarios.after.as_ref(),
                 f,
                 limit,
             )),
@@ -497,7 +498,7 @@ impl SecondGeneration {
         let gen2 = (0..inputs.facilities.len()).filter(|&f| {
             let x = &inputs.facilities[f];
             x.category == Category::FitnessStation
-                && study.facility_counts[f]
+                && study.scenarios.counts_now[f]
                 && x.status == Status::Existing
                 && x.equipment_generation.is_some_and(|g| g >= 2)
         });
@@ -509,7 +510,7 @@ impl SecondGeneration {
             .fold(f64::INFINITY, f64::min);
         let mut within = vec![false; inputs.communities.len()];
         for f in gen2 {
-            for &(c, d) in &study.coverage.facility_hits[f] {
+            for &(c, d) in &study.scenarios.now.facility_hits[f] {
                 if d <= tier_m {
                     within[c as usize] = true;
                 }
@@ -530,13 +531,13 @@ impl SecondGeneration {
 /// within the 5-minute tier; only when some facility carries the
 /// generation and the run has facility-community pairs.
 fn no_second_generation_equipment(run: &Run, gen2: &SecondGeneration) -> Vec<Gap> {
-    if !(gen2.known && run.study.coverage.has_pairs) {
+    if !(gen2.known && run.study.scenarios.now.has_pairs) {
         return Vec::new();
     }
     let lead = run.lead("17");
     let tier5 = gen2.tier_m;
     (0..run.inputs.communities.len())
-        .filter(|&c| !gen2.within[c] && run.study.community_access[c].is_ok())
+        .filter(|&c| !gen2.within[c] && run.study.placement.community_access[c].is_ok())
         .map(|c| {
             let why = Why {
                 zh: format!("{tier5:.0}米内没有第二代室外健身器材"),
@@ -643,9 +644,9 @@ fn planned_project_short(pr: &Progress, members: &[&Facility], year: i32) -> Opt
 /// no existing facility does), largest first, ties by input order; empty
 /// without an "after" coverage or without pairs.
 fn planned_gains(inputs: &Inputs, study: &Study) -> Vec<PlannedGain> {
-    let cov = &study.coverage;
+    let cov = &study.scenarios.now;
     let (Some(after), Some(t), true) = (
-        &study.coverage_after,
+        &study.scenarios.after,
         cov.target_index(Target::Any),
         cov.has_pairs,
     ) else {
@@ -793,7 +794,7 @@ fn tabular(ind: &Indicator, figures: &Figures) -> Verdict {
 
 /// Indicator 13: every resident within the walk.
 fn coverage_15min(study: &Study, covered: f64) -> Verdict {
-    let s = if study.mode.is_approximate() {
+    let s = if study.mode().is_approximate() {
         " (approximate: straight-line distances)"
     } else {
         ""
@@ -862,7 +863,7 @@ fn school_venues_open_share(inputs: &Inputs, schools: &[usize]) -> Verdict {
 /// Indicator 17: every resident has second-generation equipment within
 /// the 5-minute tier.
 fn second_generation_5min(s: &ScoreInputs) -> Verdict {
-    if !s.study.coverage.has_pairs {
+    if !s.study.scenarios.now.has_pairs {
         return Verdict::no_data(
             "not computed: a coverage-only run has no facility-community pairs",
         );
@@ -1230,7 +1231,7 @@ mod tests {
         assert!(study.catchments.is_none());
         // Straight lines give the pairs anyway: the school's people and the
         // equipment check stay; tiers and per-capita gaps go.
-        assert!(study.coverage.has_pairs);
+        assert!(study.scenarios.now.has_pairs);
         let a = assess(&inputs, &study, &Indicators::bundled(), &Figures::new());
         assert_eq!(
             about(&a.gaps),
@@ -1259,9 +1260,9 @@ mod tests {
 
         // On a network a coverage-only run has no pairs (nor any "after").
         let mut study = study;
-        study.coverage.has_pairs = false;
-        study.coverage.facility_hits = std::sync::Arc::new(vec![Vec::new(); 4]);
-        study.coverage_after = None;
+        study.scenarios.now.has_pairs = false;
+        study.scenarios.now.facility_hits = std::sync::Arc::new(vec![Vec::new(); 4]);
+        study.scenarios.after = None;
         let a = assess(&inputs, &study, &Indicators::bundled(), &Figures::new());
         let kinds: Vec<&str> = a.gaps.iter().map(|g| g.kind).collect();
         assert!(

@@ -83,7 +83,7 @@ pub struct SitePlan {
 pub fn plan(inputs: &Inputs, study: &Study, opts: &SiteOptions) -> Result<SitePlan> {
     let nc = inputs.communities.len();
     let population: Vec<f64> = inputs.communities.iter().map(|c| c.population).collect();
-    let cov = &study.coverage;
+    let cov = &study.scenarios.now;
     let walk = opts.walk_m;
     if walk > cov.settings.pair_m.max(cov.settings.limit_m) + 1e-9 {
         return Err(Error::Analysis(format!(
@@ -98,7 +98,7 @@ pub fn plan(inputs: &Inputs, study: &Study, opts: &SiteOptions) -> Result<SitePl
         .map(|c| population[c])
         .sum::<f64>()
         + 0.0;
-    let candidates = match (&study.graph, study.mode) {
+    let candidates = match (study.graph(), study.mode()) {
         (Some(g), _) => network_candidates(g, study, opts, &covered, &population),
         (None, Mode::StraightLine { detour }) => {
             straight_candidates(inputs, study, opts, &covered, &population, detour)
@@ -129,8 +129,8 @@ pub fn plan(inputs: &Inputs, study: &Study, opts: &SiteOptions) -> Result<SitePl
 /// `walk` metres.
 fn covered_by_existing(inputs: &Inputs, study: &Study, category: Category, walk: f64) -> Vec<bool> {
     let mut covered = vec![false; inputs.communities.len()];
-    for (f, hits) in study.coverage.facility_hits.iter().enumerate() {
-        if !study.facility_counts[f]
+    for (f, hits) in study.scenarios.now.facility_hits.iter().enumerate() {
+        if !study.scenarios.counts_now[f]
             || !matches_target(Target::Category(category), inputs.facilities[f].category)
         {
             continue;
@@ -159,8 +159,8 @@ fn network_candidates(
     let big =
         |v: usize| g.component_sizes[g.component[v] as usize] >= study.settings.min_component_nodes;
     let (ids, lonlat, nodes): CandidateList = match &opts.candidates {
-        Some(list) => file_candidates(g, study.proj, list, opts.max_snap_m, big),
-        None => node_candidates(g, study.proj, &by_node, opts.spacing_m, big),
+        Some(list) => file_candidates(g, study.placement.proj, list, opts.max_snap_m, big),
+        None => node_candidates(g, study.placement.proj, &by_node, opts.spacing_m, big),
     };
     let sets: Vec<Vec<u32>> = nodes
         .iter()
@@ -194,13 +194,17 @@ fn demand_by_node(
     walk: f64,
 ) -> Vec<Vec<(u32, f64)>> {
     let uncovered: Vec<usize> = (0..covered.len())
-        .filter(|&c| !covered[c] && population[c] > 0.0 && study.community_access[c].is_ok())
+        .filter(|&c| {
+            !covered[c] && population[c] > 0.0 && study.placement.community_access[c].is_ok()
+        })
         .collect();
     let reach: Vec<Vec<(u32, f64)>> = par_map_chunked(
         &uncovered,
         || Scratch::new(g.node_count()),
         |scratch, &c| {
-            let acc = study.community_access[c].as_ref().expect("filtered");
+            let acc = study.placement.community_access[c]
+                .as_ref()
+                .expect("filtered");
             bounded_multi_source(g, Direction::Outbound, acc.iter().copied(), walk, scratch);
             scratch
                 .reached
@@ -313,7 +317,7 @@ fn straight_candidates(
     population: &[f64],
     detour: f64,
 ) -> Candidates {
-    let proj = study.proj;
+    let proj = study.placement.proj;
     let com_pts: Vec<Option<[f64; 2]>> = inputs
         .communities
         .iter()
@@ -378,20 +382,20 @@ fn site(
         now_covered[c as usize] = true;
     }
     let lonlat = candidates.lonlat[k];
-    let isochrone = match (&study.graph, study.mode, candidates.nodes[k]) {
+    let isochrone = match (study.graph(), study.mode(), candidates.nodes[k]) {
         (Some(g), _, Some((v, extra))) => {
             let mut scratch = Scratch::new(g.node_count());
             isochrone::facility_isochrone(
                 g,
                 &[(v, extra)],
                 walk,
-                &study.proj,
+                &study.placement.proj,
                 study.settings.isochrone_buffer_m,
                 &mut scratch,
             )
         }
         (None, Mode::StraightLine { detour }, _) => {
-            isochrone::isochrone_polygon(&[vec![lonlat]], &study.proj, walk / detour)
+            isochrone::isochrone_polygon(&[vec![lonlat]], &study.placement.proj, walk / detour)
         }
         _ => MultiPolygon::new(vec![]),
     };

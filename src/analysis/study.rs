@@ -20,14 +20,13 @@ use std::time::Instant;
 use geo::MultiPolygon;
 
 use super::catchment::{self, Catchments};
-use super::coverage::{Access, Coverage, CoverageSettings};
+use super::coverage::{Coverage, CoverageSettings};
 use super::covered_area::{self, Outline};
-use super::placement::{self, Distances};
-use super::scenario::{self, Search};
-use super::units;
+use super::placement::{self, Distances, Placement};
+use super::scenario::{self, Scenarios, Search};
+use super::units::{self, UnitAssignment};
 use super::windows::Window;
 use crate::config::Settings;
-use crate::graph::snap::Unreachable;
 use crate::graph::{Network, WalkGraph};
 use crate::input::Inputs;
 use crate::spatial::{self, LocalProjection, representative_point};
@@ -47,6 +46,37 @@ pub enum Mode {
 }
 
 impl Study {
+    /// How distances were measured.
+    pub fn mode(&self) -> Mode {
+        match self.placement.distances {
+            Distances::Network { .. } => Mode::Network,
+            Distances::StraightLine { detour } => Mode::StraightLine { detour },
+        }
+    }
+
+    /// The walking graph (network mode only).
+    pub fn graph(&self) -> Option<&WalkGraph> {
+        self.placement.graph()
+    }
+
+    /// Nodes and edges of the street network before snap points were
+    /// inserted (0 and 0 without a network).
+    pub fn base_size(&self) -> (usize, usize) {
+        match self.placement.distances {
+            Distances::Network {
+                base_nodes,
+                base_edges,
+                ..
+            } => (base_nodes, base_edges),
+            Distances::StraightLine { .. } => (0, 0),
+        }
+    }
+
+    /// The coverage now (existing facilities).
+    pub fn coverage(&self) -> &Coverage {
+        &self.scenarios.now
+    }
+
     /// The full view of the study, `None` for a coverage-only one.
     pub fn full(&self) -> Option<Full<'_>> {
         Some(Full {
@@ -132,41 +162,33 @@ pub struct Full<'a> {
     pub catchments: &'a Catchments,
 }
 
-/// Results of a run.
+/// Results of a run: each stage's typed result, in stage order.
 #[derive(Debug)]
 pub struct Study {
-    pub mode: Mode,
-    pub proj: LocalProjection,
-    /// The walking graph (network mode only).
-    pub graph: Option<WalkGraph>,
-    /// Nodes / edges of the network before snap points were inserted.
-    pub base_nodes: usize,
-    pub base_edges: usize,
-    pub facility_access: Vec<Result<Access, Unreachable>>,
-    pub community_access: Vec<Result<Access, Unreachable>>,
-    /// Which facilities count (existing and not closed to the public).
-    pub facility_counts: Vec<bool>,
-    pub coverage: Coverage,
-    /// Unit index per community (by its representative point), if any.
-    pub community_unit: Vec<Option<usize>>,
-    /// Unit index per facility, if any.
-    pub facility_unit: Vec<Option<usize>>,
-    /// Whole area first, then one per unit.
+    /// Stage 1: projection, the network (or straight lines) and how every
+    /// item meets it.
+    pub placement: Placement,
+    /// Stage 2: which facilities count now and after the planned projects,
+    /// and the coverage of each.
+    pub scenarios: Scenarios,
+    /// Stage 3: the unit of each community and facility.
+    pub units: UnitAssignment,
+    /// Stage 3: the whole area first, then one summary per unit.
     pub areas: Vec<AreaSummary>,
-    /// Tiers, windows, 2SFCA, per-capita figures; `None` in a
+    /// Stage 4: tiers, windows, 2SFCA, per-capita figures; `None` in a
     /// coverage-only run ([`Depth::CoverageOnly`]).
     pub catchments: Option<Catchments>,
-    /// Union of the walking catchments per coverage target (same order as
-    /// `coverage.targets`), lon/lat.
+    /// Stage 5: union of the walking catchments per coverage target (same
+    /// order as the coverage's targets), lon/lat.
     pub isochrones: Vec<MultiPolygon<f64>>,
-    /// Per facility (with [`Isochrones::PerTargetAndFacility`]), else empty.
+    /// Stage 5: per facility (with [`Isochrones::PerTargetAndFacility`]),
+    /// else empty.
     pub facility_isochrones: Vec<Option<MultiPolygon<f64>>>,
+    /// The policy targets the study used.
     pub targets: Targets,
-    /// Coverage with planned facilities added (when there are any).
-    pub coverage_after: Option<Coverage>,
-    /// Which facilities count in the "after" scenario.
-    pub facility_counts_after: Vec<bool>,
+    /// Stage timings.
     pub timings: Vec<StageTime>,
+    /// The settings the study used.
     pub settings: Settings,
 }
 
@@ -343,33 +365,15 @@ fn run_with_network(
     };
     timings.push(StageTime::since("isochrones", t));
 
-    let (mode, graph, base_nodes, base_edges) = match placement.distances {
-        Distances::Network {
-            graph,
-            base_nodes,
-            base_edges,
-        } => (Mode::Network, Some(graph), base_nodes, base_edges),
-        Distances::StraightLine { detour } => (Mode::StraightLine { detour }, None, 0, 0),
-    };
     Ok(Study {
-        mode,
-        proj: placement.proj,
-        graph,
-        base_nodes,
-        base_edges,
-        facility_access: placement.facility_access,
-        community_access: placement.community_access,
-        facility_counts: scenarios.counts_now,
-        coverage: scenarios.now,
-        community_unit: assignment.community_unit,
-        facility_unit: assignment.facility_unit,
+        placement,
+        scenarios,
+        units: assignment,
         areas,
         catchments,
         isochrones,
         facility_isochrones,
         targets: targets.clone(),
-        coverage_after: scenarios.after,
-        facility_counts_after: scenarios.counts_after,
         timings,
         settings: *settings,
     })

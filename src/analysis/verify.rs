@@ -37,15 +37,16 @@ pub fn check_nearest_sample(study: &Study, sample: usize) -> SampleCheck {
         max_diff_m: 0.0,
         mismatches: Vec::new(),
     };
-    let (Some(graph), Some(t)) = (&study.graph, study.coverage.target_index(Target::Any)) else {
+    let (Some(graph), Some(t)) = (study.graph(), study.scenarios.now.target_index(Target::Any))
+    else {
         return out;
     };
     // Facility access nodes with the smallest off-network walk at each,
     // rounded to the millimetre as the searches round their starting
     // distances (arc lengths come from the graph already rounded).
     let mut exit: HashMap<u32, f64> = HashMap::new();
-    for (f, acc) in study.facility_access.iter().enumerate() {
-        let (true, Ok(acc)) = (study.facility_counts[f], acc) else {
+    for (f, acc) in study.placement.facility_access.iter().enumerate() {
+        let (true, Ok(acc)) = (study.scenarios.counts_now[f], acc) else {
             continue;
         };
         for &(v, extra) in acc {
@@ -54,18 +55,19 @@ pub fn check_nearest_sample(study: &Study, sample: usize) -> SampleCheck {
         }
     }
     let report = study
-        .coverage
+        .scenarios
+        .now
         .settings
         .report_m
-        .max(study.coverage.settings.limit_m);
-    let n = study.community_access.len();
+        .max(study.scenarios.now.settings.limit_m);
+    let n = study.placement.community_access.len();
     let step = (n / sample.max(1)).max(1);
     for c in (0..n).step_by(step).take(sample) {
-        let Ok(acc) = &study.community_access[c] else {
+        let Ok(acc) = &study.placement.community_access[c] else {
             continue;
         };
         let plain = plain_nearest(graph, acc, &exit).filter(|d| *d <= report);
-        let table = study.coverage.nearest_m[t].get(c);
+        let table = study.scenarios.now.nearest_m[t].get(c);
         out.checked += 1;
         let agree = match (table, plain) {
             (Some(a), Some(b)) => {

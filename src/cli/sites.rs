@@ -66,8 +66,8 @@ pub fn run(args: SitesArgs) -> Result<()> {
         let mut v = output::sites::json(&plan, &written);
         v["notes"] = json!(inputs.notes);
         v["warnings"] = json!(warnings);
-        v["distance_method"] = json!(study.mode.label());
-        v["approximate"] = json!(study.mode.is_approximate());
+        v["distance_method"] = json!(study.mode().label());
+        v["approximate"] = json!(study.mode().is_approximate());
         let mut out = std::io::stdout().lock();
         serde_json::to_writer_pretty(&mut out, &v)?;
         writeln!(out)?;

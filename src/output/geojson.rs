@@ -452,7 +452,7 @@ fn meta(inputs: &Inputs, study: &Study) -> Vec<(&'static str, Value)> {
             json!({
                 "walk_minutes": study.settings.minutes,
                 "speed_kmh": study.settings.speed_kmh,
-                "limit_m": round(study.coverage.settings.limit_m, 2),
+                "limit_m": round(study.scenarios.now.settings.limit_m, 2),
                 "notes": inputs.notes,
             }),
         ),
@@ -477,7 +477,8 @@ struct CommunityKeys {
 impl CommunityKeys {
     fn new(study: &Study) -> CommunityKeys {
         let targets = study
-            .coverage
+            .scenarios
+            .now
             .targets
             .iter()
             .map(|t| {
@@ -527,7 +528,7 @@ impl CommunityKeys {
 pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
     let keys = CommunityKeys::new(study);
-    let method = study.mode.label();
+    let method = study.mode().label();
     fw.features_par(inputs.communities.len(), |i| {
         let c = &inputs.communities[i];
         let mut props: Props = Vec::with_capacity(16 + 4 * keys.targets.len());
@@ -538,7 +539,7 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
             ("population_source", c.population_source.as_str().into()),
             (
                 "unit",
-                study.community_unit[i].map_or(Prop::Json(Value::Null), |u| {
+                study.units.community_unit[i].map_or(Prop::Json(Value::Null), |u| {
                     Prop::Str(&inputs.units[u].name)
                 }),
             ),
@@ -547,7 +548,13 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
         push_targets(&mut props, study, &keys, i);
         props.push(("distance_method", Prop::Str(&method)));
         if let Some(ca) = &study.catchments {
-            push_catchment(&mut props, ca, &keys, study.coverage.settings.limit_m, i);
+            push_catchment(
+                &mut props,
+                ca,
+                &keys,
+                study.scenarios.now.settings.limit_m,
+                i,
+            );
         }
         props.push(("build_year", json!(c.build_year).into()));
         (Some(&c.geometry), props)
@@ -557,7 +564,7 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
 
 /// Whether community `i` is on the network, and how it was attached.
 fn push_access(props: &mut Props, study: &Study, i: usize) {
-    match &study.community_access[i] {
+    match &study.placement.community_access[i] {
         Ok(acc) => {
             props.push(("reachable", Prop::Bool(true)));
             props.push(("unreachable_reason", Value::Null.into()));
@@ -577,7 +584,7 @@ fn push_access(props: &mut Props, study: &Study, i: usize) {
 /// Per target: the nearest facility in metres and minutes, covered, and
 /// how many are within the limit (when counted).
 fn push_targets<'a>(props: &mut Props<'a>, study: &Study, keys: &'a CommunityKeys, i: usize) {
-    let cov = &study.coverage;
+    let cov = &study.scenarios.now;
     let mpm = study.settings.metres_per_minute();
     for (ti, keys) in keys.targets.iter().enumerate() {
         let d = cov.nearest_m[ti].get(i);
@@ -632,7 +639,7 @@ fn push_catchment<'a>(
 /// whether they were attached to the network.
 pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
-    let any = study.coverage.target_index(Target::Any);
+    let any = study.scenarios.now.target_index(Target::Any);
     let open_keys: Vec<String> = study
         .catchments
         .iter()
@@ -641,7 +648,7 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
         .collect();
     fw.features_par(inputs.facilities.len(), |i| {
         let f = &inputs.facilities[i];
-        let (reachable, reason, snap) = match &study.facility_access[i] {
+        let (reachable, reason, snap) = match &study.placement.facility_access[i] {
             Ok(acc) => (
                 true,
                 Value::Null,
@@ -654,12 +661,12 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
         };
         let (communities_within, population_within) = match any {
             Some(_)
-                if study.coverage.has_pairs
-                    && study.facility_counts[i]
-                    && study.facility_access[i].is_ok() =>
+                if study.scenarios.now.has_pairs
+                    && study.scenarios.counts_now[i]
+                    && study.placement.facility_access[i].is_ok() =>
             {
-                let hits = &study.coverage.facility_hits[i];
-                let limit = study.coverage.settings.limit_m;
+                let hits = &study.scenarios.now.facility_hits[i];
+                let limit = study.scenarios.now.settings.limit_m;
                 let within: Vec<u32> = hits.iter().filter(|h| h.1 <= limit).map(|h| h.0).collect();
                 let pop: f64 = within
                     .iter()
@@ -682,13 +689,13 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             ("open_to_public", json!(f.open_to_public).into()),
             ("school_id", (&f.school_id).into()),
             ("build_year", json!(f.build_year).into()),
-            ("counted", Prop::Bool(study.facility_counts[i])),
+            ("counted", Prop::Bool(study.scenarios.counts_now[i])),
             ("reachable", Prop::Bool(reachable)),
             ("unreachable_reason", reason.into()),
             ("snap_m", snap.into()),
             (
                 "unit",
-                study.facility_unit[i].map_or(Prop::Json(Value::Null), |u| {
+                study.units.facility_unit[i].map_or(Prop::Json(Value::Null), |u| {
                     Prop::Str(&inputs.units[u].name)
                 }),
             ),
@@ -715,7 +722,7 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
 
 /// `network.geojson`: every edge of the walking graph as a LineString.
 pub fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
-    let Some(graph) = study.graph.as_ref() else {
+    let Some(graph) = study.graph() else {
         let fw = FeatureWriter::start(w, &[("name", json!("fitcircle walking network (none)"))])?;
         return fw.finish();
     };
@@ -763,15 +770,15 @@ pub fn write_isochrones(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             ("minutes".into(), json!(st.minutes)),
             (
                 "limit_m".into(),
-                json!(round(study.coverage.settings.limit_m, 2)),
+                json!(round(study.scenarios.now.settings.limit_m, 2)),
             ),
             ("buffer_m".into(), json!(st.isochrone_buffer_m)),
-            ("distance_method".into(), json!(study.mode.label())),
+            ("distance_method".into(), json!(study.mode().label())),
             ("area_km2".into(), json!(round(area / 1e6, 4))),
         ];
         p
     };
-    for (t, poly) in study.coverage.targets.iter().zip(&study.isochrones) {
+    for (t, poly) in study.scenarios.now.targets.iter().zip(&study.isochrones) {
         let g = Geometry::MultiPolygon(poly.clone());
         fw.feature(&g, &props("union", t.name(), Value::Null, &g))?;
     }
@@ -876,7 +883,7 @@ pub fn unit_properties(
         "new_communities_below_target".into(),
         json!(u.new_communities_below),
     ));
-    p.push(("distance_method".into(), json!(study.mode.label())));
+    p.push(("distance_method".into(), json!(study.mode().label())));
     p
 }
 

@@ -131,7 +131,7 @@ pub fn json(
     warnings: &[String],
 ) -> Value {
     let st = &study.settings;
-    let cov = &study.coverage;
+    let cov = &study.scenarios.now;
     let any = cov.target_index(Target::Any);
     let covered = |i: usize| any.is_some_and(|t| cov.covered(t, i));
     let all = &study.areas[0];
@@ -147,7 +147,7 @@ pub fn json(
         .filter_map(|area| {
             let u = area.unit?;
             let communities_covered = (0..inputs.communities.len())
-                .filter(|&i| study.community_unit[i] == Some(u) && covered(i))
+                .filter(|&i| study.units.community_unit[i] == Some(u) && covered(i))
                 .count();
             let share = any
                 .and_then(|t| area.targets.get(t))
@@ -179,9 +179,9 @@ pub fn json(
     json!({
         "title": title,
         "fitcircle_version": env!("CARGO_PKG_VERSION"),
-        "mode": if study.mode.is_approximate() { "straight_line" } else { "network" },
-        "approximate": study.mode.is_approximate(),
-        "distance_method": study.mode.label(),
+        "mode": if study.mode().is_approximate() { "straight_line" } else { "network" },
+        "approximate": study.mode().is_approximate(),
+        "distance_method": study.mode().label(),
         "walk_minutes": st.minutes,
         "speed_kmh": st.speed_kmh,
         "limit_m": round(cov.settings.limit_m, 1),
@@ -192,9 +192,9 @@ pub fn json(
         "unreachable_population": round(all.unreachable_population, 1),
         "communities": inputs.communities.len(),
         "communities_covered": (0..inputs.communities.len()).filter(|&i| covered(i)).count(),
-        "communities_unreachable": study.community_access.iter().filter(|x| x.is_err()).count(),
+        "communities_unreachable": study.placement.community_access.iter().filter(|x| x.is_err()).count(),
         "facilities": inputs.facilities.len(),
-        "facilities_unreachable": study.facility_access.iter().filter(|x| x.is_err()).count(),
+        "facilities_unreachable": study.placement.facility_access.iter().filter(|x| x.is_err()).count(),
         "targets": target_rows(all),
         "units": units,
         "per_capita": per_capita,
@@ -246,7 +246,7 @@ fn method_line(s: &mut String, title: &str, study: &Study) {
         st.minutes,
         st.speed_kmh,
         st.limit_m(),
-        if study.mode.is_approximate() {
+        if study.mode().is_approximate() {
             "(APPROXIMATE: straight-line distances x detour factor)"
         } else {
             "over the street network"
@@ -257,14 +257,24 @@ fn method_line(s: &mut String, title: &str, study: &Study) {
 /// The network, facilities and communities (with those not on the
 /// network), and the notes of the run.
 fn inputs_lines(s: &mut String, inputs: &Inputs, study: &Study) {
-    let unreach_c = study.community_access.iter().filter(|a| a.is_err()).count();
-    let unreach_f = study.facility_access.iter().filter(|a| a.is_err()).count();
+    let unreach_c = study
+        .placement
+        .community_access
+        .iter()
+        .filter(|a| a.is_err())
+        .count();
+    let unreach_f = study
+        .placement
+        .facility_access
+        .iter()
+        .filter(|a| a.is_err())
+        .count();
     let all = &study.areas[0];
-    let network = match &study.graph {
+    let network = match study.graph() {
         Some(g) => format!(
             "network: {} nodes, {} edges, {} components (largest {:.1} % of nodes)",
-            study.base_nodes,
-            study.base_edges,
+            study.base_size().0,
+            study.base_size().1,
             g.component_sizes.len(),
             100.0 * g.component_sizes.iter().copied().max().unwrap_or(0) as f64
                 / g.node_count().max(1) as f64
@@ -412,7 +422,7 @@ fn units_table(s: &mut String, inputs: &Inputs, study: &Study) {
     let outside: f64 = inputs
         .communities
         .iter()
-        .zip(&study.community_unit)
+        .zip(&study.units.community_unit)
         .filter(|(_, u)| u.is_none())
         .map(|(c, _)| c.population)
         .sum();

@@ -21,7 +21,7 @@ pub fn write_unreachable(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
     c.write_record(["kind", "id", "name", "population", "reason_code", "reason"])
         .map_err(io_err)?;
     for (i, com) in inputs.communities.iter().enumerate() {
-        if let Err(e) = &study.community_access[i] {
+        if let Err(e) = &study.placement.community_access[i] {
             c.write_record([
                 "community",
                 &com.id,
@@ -34,7 +34,7 @@ pub fn write_unreachable(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
         }
     }
     for (i, f) in inputs.facilities.iter().enumerate() {
-        if let Err(e) = &study.facility_access[i] {
+        if let Err(e) = &study.placement.facility_access[i] {
             c.write_record(["facility", &f.id, &f.name, "", e.code(), &e.reason()])
                 .map_err(io_err)?;
         }
@@ -77,7 +77,7 @@ pub fn write_summary(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::R
                 &round(t.share(), 4).to_string(),
                 &round(a.unreachable_population, 1).to_string(),
                 &study.settings.minutes.to_string(),
-                &round(study.coverage.settings.limit_m, 1).to_string(),
+                &round(study.scenarios.now.settings.limit_m, 1).to_string(),
             ])
             .map_err(io_err)?;
         }
@@ -87,7 +87,7 @@ pub fn write_summary(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::R
 
 /// `graph_nodes.csv`: node index, OSM id (0 for snap points), lon, lat, component.
 pub fn write_graph_nodes(w: &mut dyn Write, study: &Study) -> io::Result<()> {
-    let Some(graph) = study.graph.as_ref() else {
+    let Some(graph) = study.graph() else {
         return Ok(());
     };
     let net = &graph.net;
@@ -109,7 +109,7 @@ pub fn write_graph_nodes(w: &mut dyn Write, study: &Study) -> io::Result<()> {
 
 /// `graph_edges.csv`: edge index, from, to, length (m), OSM way, directions.
 pub fn write_graph_edges(w: &mut dyn Write, study: &Study) -> io::Result<()> {
-    let Some(graph) = study.graph.as_ref() else {
+    let Some(graph) = study.graph() else {
         return Ok(());
     };
     let net = &graph.net;

@@ -97,7 +97,7 @@ fn map_notes(inputs: &Inputs, study: &Study, lang: Lang) -> Vec<String> {
         .notes
         .iter()
         .filter(|n| {
-            n.contains("ESTIMATE") || (n.contains("APPROXIMATE") && !study.mode.is_approximate())
+            n.contains("ESTIMATE") || (n.contains("APPROXIMATE") && !study.mode().is_approximate())
         })
         .map(|n| {
             let n = match lang {
@@ -116,8 +116,8 @@ fn map_notes(inputs: &Inputs, study: &Study, lang: Lang) -> Vec<String> {
 /// What the map must show: network nodes, communities, facilities and
 /// unit boundaries.
 fn map_extent(inputs: &Inputs, study: &Study) -> Extent {
-    let mut pts = Extent::new(study.proj);
-    if let Some(g) = &study.graph {
+    let mut pts = Extent::new(study.placement.proj);
+    if let Some(g) = study.graph() {
         pts.extend(g.net.coords.iter().copied());
     }
     for g in inputs
@@ -178,7 +178,7 @@ impl<'a> Map<'a> {
             HEIGHT as f64 - TITLE_H - MARGIN - footer_h,
         );
         let frame = Frame::fit(&map_extent(inputs, study), area);
-        let any = study.coverage.target_index(Target::Any);
+        let any = study.scenarios.now.target_index(Target::Any);
         let mpm = study.settings.metres_per_minute();
         Map {
             inputs,
@@ -189,8 +189,8 @@ impl<'a> Map<'a> {
             any,
             covered: any.and_then(|t| study.isochrones.get(t)),
             mpm,
-            limit_min: study.coverage.settings.limit_m / mpm,
-            report_min: study.coverage.settings.report_m / mpm,
+            limit_min: study.scenarios.now.settings.limit_m / mpm,
+            report_min: study.scenarios.now.settings.report_m / mpm,
             notes,
         }
     }
@@ -199,11 +199,11 @@ impl<'a> Map<'a> {
     fn class_of(&self, i: usize) -> usize {
         let minutes = self
             .any
-            .and_then(|t| self.study.coverage.nearest_m[t].get(i))
+            .and_then(|t| self.study.scenarios.now.nearest_m[t].get(i))
             .map(|d| d / self.mpm);
         minute_class(
             minutes,
-            self.study.community_access[i].is_ok(),
+            self.study.placement.community_access[i].is_ok(),
             self.limit_min,
             self.report_min,
         )
@@ -258,7 +258,7 @@ impl<'a> Map<'a> {
     }
 
     fn draw_network(&self, root: &Area) -> io::Result<()> {
-        let Some(g) = &self.study.graph else {
+        let Some(g) = self.study.graph() else {
             return Ok(());
         };
         let style = GREY.mix(0.8).stroke_width(1);
@@ -338,7 +338,8 @@ impl<'a> Map<'a> {
         for (i, f) in self.inputs.facilities.iter().enumerate() {
             if let Some(p) = representative_point(&f.geometry) {
                 let at = self.frame.px([p.x(), p.y()]);
-                let counted = study.facility_counts[i] && study.facility_access[i].is_ok();
+                let counted =
+                    study.scenarios.counts_now[i] && study.placement.facility_access[i].is_ok();
                 let colour = if counted { FACILITY } else { GREY };
                 root.draw(&Circle::new(at, 5, colour.filled()))
                     .map_err(draw_err)?;
@@ -377,7 +378,7 @@ impl<'a> Map<'a> {
             .color(&BLACK);
         root.draw(&Text::new(title, (MARGIN as i32, 18), title_font))
             .map_err(draw_err)?;
-        let method = if study.mode.is_approximate() {
+        let method = if study.mode().is_approximate() {
             trf(
                 lang,
                 "map.method_straight",
@@ -389,7 +390,10 @@ impl<'a> Map<'a> {
                 "map.method_network",
                 &[
                     ("speed", num1(study.settings.speed_kmh)),
-                    ("limit", format!("{:.0}", study.coverage.settings.limit_m)),
+                    (
+                        "limit",
+                        format!("{:.0}", study.scenarios.now.settings.limit_m),
+                    ),
                 ],
             )
         };
@@ -419,7 +423,7 @@ impl<'a> Map<'a> {
         let classes = self.class_labels();
         let rows = classes.len()
             + 2
-            + usize::from(self.study.graph.is_some())
+            + usize::from(self.study.graph().is_some())
             + usize::from(!self.inputs.units.is_empty());
         let lw = LEGEND_W;
         let lh = 40 + ROW_H * rows as i32;
@@ -474,7 +478,7 @@ impl<'a> Map<'a> {
         self.legend_label(root, tr(lang, "map.facility"), lx, y)?;
         let lines = [
             (
-                self.study.graph.is_some(),
+                self.study.graph().is_some(),
                 GREY.stroke_width(2),
                 "map.network",
             ),
@@ -504,7 +508,7 @@ impl<'a> Map<'a> {
 
     /// The attribution (bottom left) and the notes above it.
     fn draw_footer(&self, root: &Area) -> io::Result<()> {
-        if self.study.graph.is_some() {
+        if self.study.graph().is_some() {
             root.draw(&Text::new(
                 tr(self.lang, "map.attribution"),
                 (MARGIN as i32, HEIGHT as i32 - 24),

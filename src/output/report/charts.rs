@@ -349,7 +349,7 @@ impl Histogram {
         let nbins = (rep / width_min).ceil().max(1.0) as usize;
         let mut bins = vec![0.0f64; nbins + 2];
         for (i, c) in cx.inputs.communities.iter().enumerate() {
-            let k = if cx.study.community_access[i].is_err() {
+            let k = if cx.study.placement.community_access[i].is_err() {
                 nbins + 1
             } else {
                 match cx.any_minutes(i) {

@@ -35,15 +35,15 @@ impl<'a> Ctx<'a> {
             inputs,
             study,
             ca,
-            any: study.coverage.target_index(Target::Any),
+            any: study.scenarios.now.target_index(Target::Any),
             mpm,
-            limit_min: study.coverage.settings.limit_m / mpm,
-            report_min: study.coverage.settings.report_m / mpm,
+            limit_min: study.scenarios.now.settings.limit_m / mpm,
+            report_min: study.scenarios.now.settings.report_m / mpm,
         }
     }
 
     pub fn minutes(&self, t: usize, c: usize) -> Option<f64> {
-        self.study.coverage.nearest_m[t]
+        self.study.scenarios.now.nearest_m[t]
             .get(c)
             .map(|d| d / self.mpm)
     }
@@ -53,13 +53,14 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn covered_any(&self, c: usize) -> bool {
-        self.any.is_some_and(|t| self.study.coverage.covered(t, c))
+        self.any
+            .is_some_and(|t| self.study.scenarios.now.covered(t, c))
     }
 
     pub fn class(&self, c: usize) -> usize {
         minute_class(
             self.any_minutes(c),
-            self.study.community_access[c].is_ok(),
+            self.study.placement.community_access[c].is_ok(),
             self.limit_min,
             self.report_min,
         )
@@ -81,7 +82,10 @@ impl<'a> Ctx<'a> {
     /// Facilities that count (existing, public) and are on the network.
     pub fn counted_facilities(&self) -> usize {
         (0..self.inputs.facilities.len())
-            .filter(|&i| self.study.facility_counts[i] && self.study.facility_access[i].is_ok())
+            .filter(|&i| {
+                self.study.scenarios.counts_now[i]
+                    && self.study.placement.facility_access[i].is_ok()
+            })
             .count()
     }
 

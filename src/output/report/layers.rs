@@ -30,8 +30,7 @@ pub const COMPACT_COMMUNITIES: usize = 20_000;
 /// vertices, however hard it is simplified (every edge keeps its two ends)?
 pub(super) fn network_too_large(study: &Study) -> bool {
     study
-        .graph
-        .as_ref()
+        .graph()
         .is_some_and(|g| 2 * g.net.edges.len() > MAX_NETWORK_POINTS)
 }
 
@@ -39,7 +38,7 @@ pub(super) fn network_too_large(study: &Study) -> bool {
 /// most [`MAX_NETWORK_POINTS`] vertices; left out (empty collection, and a
 /// note in the report) when it cannot fit.
 pub(super) fn network_json(study: &Study) -> String {
-    let Some(g) = &study.graph else {
+    let Some(g) = study.graph() else {
         return collection(&[]);
     };
     if network_too_large(study) {
@@ -50,7 +49,7 @@ pub(super) fn network_json(study: &Study) -> String {
     let mut lines: Vec<Vec<[f64; 2]>>;
     loop {
         lines = (0..net.edges.len())
-            .map(|e| simplified(&study.proj, net.edge_geom(e), eps))
+            .map(|e| simplified(&study.placement.proj, net.edge_geom(e), eps))
             .filter(|l| l.len() >= 2)
             .collect();
         let points: usize = lines.iter().map(|l| l.len()).sum();
@@ -78,7 +77,7 @@ pub(super) fn network_json(study: &Study) -> String {
 /// lists) above [`COMPACT_COMMUNITIES`].
 pub(super) fn communities_json(cx: &Ctx) -> String {
     let st = cx.study;
-    let cov = &st.coverage;
+    let cov = &st.scenarios.now;
     let ca = cx.ca;
     let compact = cx.inputs.communities.len() > COMPACT_COMMUNITIES;
     let feats: Vec<String> = cx
@@ -115,9 +114,9 @@ pub(super) fn communities_json(cx: &Ctx) -> String {
                 "name": c.name,
                 "pop": round(c.population, 1),
                 "est": c.population_source == PopulationSource::Estimate,
-                "unit": cx.unit_name(st.community_unit[i]),
-                "reach": st.community_access[i].is_ok(),
-                "why": st.community_access[i].as_ref().err().map(|e| e.reason()),
+                "unit": cx.unit_name(st.units.community_unit[i]),
+                "reach": st.placement.community_access[i].is_ok(),
+                "why": st.placement.community_access[i].as_ref().err().map(|e| e.reason()),
                 "m": cx.any_minutes(i).map(|m| round(m, 1)),
                 "cov": cx.covered_any(i),
                 "cls": cx.class(i),
@@ -134,8 +133,8 @@ pub(super) fn communities_json(cx: &Ctx) -> String {
                 .flatten()
                 .map(Geometry::Point);
             match point {
-                Some(g) => feature(&geometry_json(&st.proj, &g, 0.0), &props),
-                None => feature(&geometry_json(&st.proj, &c.geometry, 1.0), &props),
+                Some(g) => feature(&geometry_json(&st.placement.proj, &g, 0.0), &props),
+                None => feature(&geometry_json(&st.placement.proj, &c.geometry, 1.0), &props),
             }
         })
         .collect();
@@ -146,7 +145,7 @@ pub(super) fn communities_json(cx: &Ctx) -> String {
 /// within the limit of each counted one.
 pub(super) fn facilities_json(cx: &Ctx) -> String {
     let st = cx.study;
-    let limit = st.coverage.settings.limit_m;
+    let limit = st.scenarios.now.settings.limit_m;
     let feats: Vec<String> = cx
         .inputs
         .facilities
@@ -154,9 +153,9 @@ pub(super) fn facilities_json(cx: &Ctx) -> String {
         .enumerate()
         .filter_map(|(i, f)| {
             let p = representative_point(&f.geometry)?;
-            let counted = st.facility_counts[i] && st.facility_access[i].is_ok();
+            let counted = st.scenarios.counts_now[i] && st.placement.facility_access[i].is_ok();
             let within: Option<f64> = counted.then(|| {
-                st.coverage.facility_hits[i]
+                st.scenarios.now.facility_hits[i]
                     .iter()
                     .filter(|h| h.1 <= limit)
                     .map(|h| cx.inputs.communities[h.0 as usize].population)
@@ -180,13 +179,13 @@ pub(super) fn facilities_json(cx: &Ctx) -> String {
                 "hours": f.opening_hours,
                 "public": f.open_to_public,
                 "counted": counted,
-                "reach": st.facility_access[i].is_ok(),
-                "unit": cx.unit_name(st.facility_unit[i]),
+                "reach": st.placement.facility_access[i].is_ok(),
+                "unit": cx.unit_name(st.units.facility_unit[i]),
                 "within": within.map(|x| round(x, 0)),
                 "open": open,
             });
             Some(feature(
-                &geometry_json(&st.proj, &Geometry::Point(p), 0.0),
+                &geometry_json(&st.placement.proj, &Geometry::Point(p), 0.0),
                 &props,
             ))
         })
@@ -202,7 +201,11 @@ pub(super) fn covered_json(cx: &Ctx) -> String {
     let Some(mp) = cx.study.isochrones.get(t) else {
         return collection(&[]);
     };
-    let g = geometry_json(&cx.study.proj, &Geometry::MultiPolygon(mp.clone()), 3.0);
+    let g = geometry_json(
+        &cx.study.placement.proj,
+        &Geometry::MultiPolygon(mp.clone()),
+        3.0,
+    );
     if g == "null" {
         return collection(&[]);
     }
@@ -238,7 +241,7 @@ pub(super) fn units_json(cx: &Ctx) -> String {
             })
             .collect();
         let g = geometry_json(
-            &st.proj,
+            &st.placement.proj,
             &Geometry::MultiLineString(geo::MultiLineString::new(lines)),
             2.0,
         );
@@ -287,7 +290,7 @@ pub(super) fn meta_json(cx: &Ctx) -> String {
         );
     }
     let mut targets = serde_json::Map::new();
-    for tg in &cx.study.coverage.targets {
+    for tg in &cx.study.scenarios.now.targets {
         targets.insert(tg.name().to_string(), json!(target_label(lang, *tg)));
     }
     let mut tiers = serde_json::Map::new();
@@ -312,7 +315,7 @@ pub(super) fn meta_json(cx: &Ctx) -> String {
         );
     }
     let mut attribution = Vec::new();
-    if cx.study.graph.is_some() {
+    if cx.study.graph().is_some() {
         attribution.push(tr(lang, "attr_osm").to_string());
     }
     json!({

@@ -123,10 +123,10 @@ fn header(s: &mut String, cx: &Ctx, title: &str) {
     let sub_args = [
         ("minutes", num(set.minutes)),
         ("speed", num(set.speed_kmh)),
-        ("limit", num(study.coverage.settings.limit_m.round())),
+        ("limit", num(study.scenarios.now.settings.limit_m.round())),
         ("detour", num(set.detour_factor)),
     ];
-    let subtitle = if study.mode.is_approximate() {
+    let subtitle = if study.mode().is_approximate() {
         trf(lang, "subtitle_straight", &sub_args)
     } else {
         trf(lang, "subtitle", &sub_args)
@@ -138,7 +138,7 @@ fn header(s: &mut String, cx: &Ctx, title: &str) {
         esc(&subtitle),
         esc(title)
     );
-    if study.mode.is_approximate() {
+    if study.mode().is_approximate() {
         let _ = write!(
             s,
             "<p class=\"banner\">{}</p>",
@@ -147,7 +147,7 @@ fn header(s: &mut String, cx: &Ctx, title: &str) {
     }
     for n in &cx.inputs.notes {
         // The approximate-distance warning is already the banner above.
-        let repeated = study.mode.is_approximate() && n.contains("APPROXIMATE");
+        let repeated = study.mode().is_approximate() && n.contains("APPROXIMATE");
         if (n.contains("ESTIMATE") || n.contains("APPROXIMATE")) && !repeated {
             let _ = write!(s, "<p class=\"banner\">{}</p>", esc(n));
         }

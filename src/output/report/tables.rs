@@ -57,7 +57,7 @@ fn run_rows(cx: &Ctx, title: &str) -> Vec<Row> {
     let detour = num(set.detour_factor);
     rows.push((
         tr(lang, "row_method").into(),
-        esc(&if st.mode.is_approximate() {
+        esc(&if st.mode().is_approximate() {
             trf(lang, "method_straight", &[("detour", detour.clone())])
         } else {
             tr(lang, "method_network").to_string()
@@ -71,7 +71,7 @@ fn run_rows(cx: &Ctx, title: &str) -> Vec<Row> {
             &[
                 ("minutes", num(set.minutes)),
                 ("speed", num(set.speed_kmh)),
-                ("limit", num(st.coverage.settings.limit_m.round())),
+                ("limit", num(st.scenarios.now.settings.limit_m.round())),
             ],
         )),
     ));
@@ -318,7 +318,7 @@ pub(super) fn notes_html(cx: &Ctx) -> String {
         );
     }
     if network_too_large(st) {
-        let edges = st.graph.as_ref().map_or(0, |g| g.net.edges.len());
+        let edges = st.graph().map_or(0, |g| g.net.edges.len());
         let _ = write!(
             s,
             "<p>{}</p>",
@@ -348,7 +348,7 @@ pub(super) fn notes_html(cx: &Ctx) -> String {
             .inputs
             .communities
             .iter()
-            .zip(&st.community_unit)
+            .zip(&st.units.community_unit)
             .filter(|(_, u)| u.is_none())
             .map(|(c, _)| c.population)
             .sum();
@@ -365,7 +365,7 @@ pub(super) fn notes_html(cx: &Ctx) -> String {
         }
     }
     s.push_str("<ul class=\"sources\">");
-    if st.graph.is_some() {
+    if st.graph().is_some() {
         let _ = write!(s, "<li>{}</li>", esc(tr(lang, "attr_osm")));
     }
     let _ = write!(
