@@ -9,6 +9,7 @@
 #   benches/side_by_side.sh 5 /tmp/fc-before target/release/fitcircle
 #   CITY=target/scale/city-1000000.osm.pbf EXTRA="--skip-isochrones" \
 #       benches/side_by_side.sh 3 /tmp/fc-before target/release/fitcircle
+#   BUNDLE=porto-alegre EXTRA= benches/side_by_side.sh 11 /tmp/fc-before target/release/fitcircle
 #
 # A build to compare with: `git worktree add /tmp/wt <commit>`, then
 # `cd /tmp/wt && CARGO_TARGET_DIR=/tmp/wt-target cargo build --release`.
@@ -28,7 +29,14 @@ shift
 CITY=${CITY:-target/scale/city-2000000.osm.pbf}
 EXTRA=${EXTRA:---coverage-only}
 THREADS=${THREADS:-2}
-[ -f "$CITY" ] || { echo "$CITY not found: run benches/scale.sh first" >&2; exit 1; }
+# BUNDLE=porto-alegre runs a bundled data set instead of the city.
+BUNDLE=${BUNDLE:-}
+if [ -n "$BUNDLE" ]; then
+    INPUTS=(--bundle "$BUNDLE")
+else
+    [ -f "$CITY" ] || { echo "$CITY not found: run benches/scale.sh first" >&2; exit 1; }
+    INPUTS=(--network "$CITY" --facilities "$CITY" --communities "$CITY")
+fi
 
 OUT=target/side-by-side
 rm -rf "$OUT"
@@ -41,7 +49,7 @@ for r in $(seq "$RUNS"); do
         n=$((n + 1))
         start=$(date +%s%N)
         # shellcheck disable=SC2086
-        "$b" analyze --network "$CITY" --facilities "$CITY" --communities "$CITY" \
+        "$b" analyze "${INPUTS[@]}" \
             --threads "$THREADS" $EXTRA --out "$OUT/$n" -v 2>&1 >/dev/null |
             awk -v b="$n" '/^ +[a-z]/ && $2 ~ /^[0-9.]+$/ {print b, $1, $2}' >>"$raw"
         # Wall time of the whole process, exit included (`total` ends
