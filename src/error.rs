@@ -68,6 +68,17 @@ pub enum Error {
         /// Points of the input.
         total: usize,
     },
+    /// `sites` was asked for a walk longer than the distances searched.
+    #[error(
+        "sites: the walk ({walk_m:.0} m) is longer than the distances computed \
+         ({searched_m:.0} m); raise --minutes"
+    )]
+    WalkBeyondSearch {
+        /// The walk asked for, metres.
+        walk_m: f64,
+        /// How far the searches went, metres.
+        searched_m: f64,
+    },
     /// No sports facility was loaded, so there is nothing to measure
     /// walking distances to; `details` says what was loaded and what is
     /// missing, one line each.

@@ -20,9 +20,10 @@ use rstar::primitives::GeomWithData;
 
 use super::coverage::{Target, matches_target};
 use super::isochrone;
+use super::placement::Distances;
 use super::search::{Scratch, bounded_multi_source, par_map_chunked};
 use super::sites::{Pick, lazy_greedy, spaced_candidates};
-use super::study::{Mode, Study};
+use super::study::Study;
 use crate::graph::csr::{Direction, WalkGraph};
 use crate::input::Inputs;
 use crate::model::Category;
@@ -86,11 +87,10 @@ pub fn plan(inputs: &Inputs, study: &Study, opts: &SiteOptions) -> Result<SitePl
     let cov = &study.scenarios.now;
     let walk = opts.walk_m;
     if walk > cov.settings.pair_m.max(cov.settings.limit_m) + 1e-9 {
-        return Err(Error::Analysis(format!(
-            "sites: the walk ({walk:.0} m) is longer than the distances computed ({:.0} m); \
-             raise --minutes",
-            cov.settings.pair_m
-        )));
+        return Err(Error::WalkBeyondSearch {
+            walk_m: walk,
+            searched_m: cov.settings.pair_m,
+        });
     }
     let covered = covered_by_existing(inputs, study, opts.category, walk);
     let covered_before: f64 = (0..nc)
@@ -98,15 +98,12 @@ pub fn plan(inputs: &Inputs, study: &Study, opts: &SiteOptions) -> Result<SitePl
         .map(|c| population[c])
         .sum::<f64>()
         + 0.0;
-    let candidates = match (study.graph(), study.mode()) {
-        (Some(g), _) => network_candidates(g, study, opts, &covered, &population),
-        (None, Mode::StraightLine { detour }) => {
-            straight_candidates(inputs, study, opts, &covered, &population, detour)
+    let candidates = match &study.placement.distances {
+        Distances::Network { graph, .. } => {
+            network_candidates(graph, study, opts, &covered, &population)
         }
-        (None, Mode::Network) => {
-            return Err(Error::Analysis(
-                "sites: no network and no straight-line mode".into(),
-            ));
+        Distances::StraightLine { detour } => {
+            straight_candidates(inputs, study, opts, &covered, &population, *detour)
         }
     };
     let picks = lazy_greedy(&population, &covered, &candidates.sets, opts.count);
@@ -382,8 +379,8 @@ fn site(
         now_covered[c as usize] = true;
     }
     let lonlat = candidates.lonlat[k];
-    let isochrone = match (study.graph(), study.mode(), candidates.nodes[k]) {
-        (Some(g), _, Some((v, extra))) => {
+    let isochrone = match (&study.placement.distances, candidates.nodes[k]) {
+        (Distances::Network { graph: g, .. }, Some((v, extra))) => {
             let mut scratch = Scratch::new(g.node_count());
             isochrone::facility_isochrone(
                 g,
@@ -394,7 +391,7 @@ fn site(
                 &mut scratch,
             )
         }
-        (None, Mode::StraightLine { detour }, _) => {
+        (Distances::StraightLine { detour }, _) => {
             isochrone::isochrone_polygon(&[vec![lonlat]], &study.placement.proj, walk / detour)
         }
         _ => MultiPolygon::new(vec![]),
