@@ -138,8 +138,9 @@ fn library_source() -> Source {
     };
     for f in files {
         let m = module_of(&src, &f);
-        if m.is_empty() || m == "cli" || m.starts_with("cli::") || m == "testing" {
-            continue; // lib.rs / main.rs, the binary's own modules, test helpers
+        let test_only = m == "testing" || m.ends_with("_tests");
+        if m.is_empty() || m == "cli" || m.starts_with("cli::") || test_only {
+            continue; // lib.rs / main.rs, the binary's own modules, test-only modules
         }
         let text = fs::read_to_string(&f).unwrap();
         out.modules.insert(m.clone());

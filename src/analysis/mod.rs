@@ -7,16 +7,26 @@ pub mod coverage;
 pub mod covered_area;
 pub mod gaps;
 pub mod isochrone;
+#[cfg(test)]
+mod isochrone_tests;
 pub mod placement;
 pub mod scenario;
 pub mod search;
+#[cfg(test)]
+mod search_oracle_tests;
 pub mod sites;
+#[cfg(test)]
+mod sites_tests;
 pub mod siting;
 #[cfg(test)]
 mod stage_tests;
 pub mod straight;
 pub mod study;
 pub mod supply;
+#[cfg(test)]
+mod supply_tests;
 pub mod units;
 pub mod verify;
 pub mod windows;
+#[cfg(test)]
+mod windows_tests;

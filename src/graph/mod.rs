@@ -10,3 +10,6 @@ pub mod snap;
 
 pub use build::{Edge, Network};
 pub use csr::WalkGraph;
+
+#[cfg(test)]
+mod build_tests;

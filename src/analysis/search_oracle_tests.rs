@@ -8,12 +8,12 @@
 //! brute force does the same (integer-valued `f64`s, exact), so search
 //! distances must equal it exactly, with no tolerance band at the limit.
 
-use fitcircle::analysis::coverage::{Access, CoverageSettings, Source, Target, compute};
-use fitcircle::analysis::search::{Scratch, bounded_multi_source, sweep, sweep_contracted};
-use fitcircle::graph::contract::Contracted;
-use fitcircle::graph::csr::Direction;
-use fitcircle::graph::{Edge, Network, WalkGraph};
-use fitcircle::model::Category;
+use crate::analysis::coverage::{Access, CoverageSettings, Source, Target, compute};
+use crate::analysis::search::{Scratch, bounded_multi_source, sweep, sweep_contracted};
+use crate::graph::contract::Contracted;
+use crate::graph::csr::Direction;
+use crate::graph::{Edge, Network, WalkGraph};
+use crate::model::Category;
 
 /// Absolute tolerance (metres) where community extras, not rounded to the
 /// millimetre, are added to millimetre sums (~1e-11 rounding).
@@ -24,9 +24,7 @@ fn mm(m: f64) -> f64 {
     (m * 1000.0).round()
 }
 
-#[path = "common/rng.rs"]
-mod rng;
-use rng::Rng;
+use crate::testing::Rng;
 
 /// A random network: `n` nodes in 5..60, some isolated, random one-way and
 /// two-way edges of 1..500 m, parallel edges and self-loops.

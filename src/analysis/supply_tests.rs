@@ -1,13 +1,11 @@
 //! Brute-force oracle for the two-step floating catchment and the equity
-//! summaries in `fitcircle::analysis::supply`, on seeded random inputs.
+//! summaries in `crate::analysis::supply`, on seeded random inputs.
 
-use fitcircle::analysis::supply::{
+use crate::analysis::supply::{
     Decay, Pair, gini, share_below, two_step, two_step_many, weighted_mean,
 };
 
-#[path = "common/rng.rs"]
-mod rng;
-use rng::Rng;
+use crate::testing::Rng;
 
 struct Case {
     supply: Vec<f64>,

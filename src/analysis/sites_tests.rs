@@ -1,17 +1,13 @@
-//! Oracle tests for `fitcircle::analysis::sites` on seeded random instances:
+//! Oracle tests for `crate::analysis::sites` on seeded random instances:
 //! lazy greedy == plain greedy bit for bit, the (1 - 1/e) bound against the
 //! brute-force optimum, pick bookkeeping, and the spacing property of
 //! `spaced_candidates` against an O(n^2) reference.
 
 use std::time::Instant;
 
-use fitcircle::analysis::sites::{
-    Pick, exhaustive_best, lazy_greedy, plain_greedy, spaced_candidates,
-};
+use crate::analysis::sites::{Pick, exhaustive_best, lazy_greedy, plain_greedy, spaced_candidates};
 
-#[path = "common/rng.rs"]
-mod rng;
-use rng::Rng;
+use crate::testing::Rng;
 
 struct Instance {
     population: Vec<f64>,

@@ -33,18 +33,16 @@ use geo::{
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line};
 
-use fitcircle::analysis::isochrone::{
+use crate::analysis::isochrone::{
     ARC_TOLERANCE_M, facility_isochrone, isochrone_polygon, reached_pieces,
 };
-use fitcircle::analysis::search::{Scratch, bounded_multi_source};
-use fitcircle::graph::build::{geodesic_m, polyline_length_m};
-use fitcircle::graph::csr::Direction;
-use fitcircle::graph::{Edge, Network, WalkGraph};
-use fitcircle::spatial::LocalProjection;
+use crate::analysis::search::{Scratch, bounded_multi_source};
+use crate::graph::build::{geodesic_m, polyline_length_m};
+use crate::graph::csr::Direction;
+use crate::graph::{Edge, Network, WalkGraph};
+use crate::spatial::LocalProjection;
 
-#[path = "common/rng.rs"]
-mod rng;
-use rng::Rng;
+use crate::testing::Rng;
 
 /// Grid generator settings.
 struct GridSpec {
@@ -582,9 +580,9 @@ fn unreached_block_interior_is_a_hole() {
 fn helsinki_isochrones() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let t = Instant::now();
-    let config = fitcircle::config::Config::read(&root.join("data/helsinki/fitcircle.toml"))
+    let config = crate::config::Config::read(&root.join("data/helsinki/fitcircle.toml"))
         .expect("read the Helsinki config");
-    let inputs = fitcircle::input::load(&config).expect("load Helsinki");
+    let inputs = crate::input::load(&config).expect("load Helsinki");
     let net = inputs.network.expect("a network");
     let proj = LocalProjection::fit(net.coords.iter().copied()).unwrap();
     let graph = WalkGraph::new(net);
@@ -722,9 +720,8 @@ fn tree_variant(
 fn union_methods_timing() {
     use geo::MultiLineString;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config =
-        fitcircle::config::Config::read(&root.join("data/helsinki/fitcircle.toml")).unwrap();
-    let inputs = fitcircle::input::load(&config).unwrap();
+    let config = crate::config::Config::read(&root.join("data/helsinki/fitcircle.toml")).unwrap();
+    let inputs = crate::input::load(&config).unwrap();
     let net = inputs.network.unwrap();
     let proj = LocalProjection::fit(net.coords.iter().copied()).unwrap();
     let graph = WalkGraph::new(net);
@@ -829,9 +826,9 @@ fn bundle_union_timing() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     for (bundle, limit, buffer) in [("porto-alegre", 1000.0, 40.0), ("helsinki", 1000.0, 40.0)] {
         let config =
-            fitcircle::config::Config::read(&root.join(format!("data/{bundle}/fitcircle.toml")))
+            crate::config::Config::read(&root.join(format!("data/{bundle}/fitcircle.toml")))
                 .unwrap();
-        let inputs = fitcircle::input::load(&config).unwrap();
+        let inputs = crate::input::load(&config).unwrap();
         let net = inputs.network.clone().unwrap();
         let proj = LocalProjection::fit(net.coords.iter().copied()).unwrap();
         let graph = WalkGraph::new(net);

@@ -8,17 +8,17 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use fitcircle::analysis::search::{Scratch, bounded_multi_source};
-use fitcircle::graph::Network;
-use fitcircle::graph::WalkGraph;
-use fitcircle::graph::build::{build_network, polyline_length_m};
-use fitcircle::graph::csr::Direction;
-use fitcircle::graph::snap::{AccessMode, SnapSettings, Snapper, attach};
-use fitcircle::input::osm::RawOsm;
-use fitcircle::input::osm_extract::{OsmFeatures, extract};
-use fitcircle::input::osm_xml::{parse_osm_xml, read_osm_xml};
-use fitcircle::model::{AreaSource, Category, Facility};
-use fitcircle::spatial::LocalProjection;
+use crate::analysis::search::{Scratch, bounded_multi_source};
+use crate::graph::Network;
+use crate::graph::WalkGraph;
+use crate::graph::build::{build_network, polyline_length_m};
+use crate::graph::csr::Direction;
+use crate::graph::snap::{AccessMode, SnapSettings, Snapper, attach};
+use crate::input::osm::RawOsm;
+use crate::input::osm_extract::{OsmFeatures, extract};
+use crate::input::osm_xml::{parse_osm_xml, read_osm_xml};
+use crate::model::{AreaSource, Category, Facility};
+use crate::spatial::LocalProjection;
 use geo::{Geometry, Point};
 
 fn fixture(name: &str) -> PathBuf {

@@ -1,7 +1,7 @@
 //! `counts_in_window` truth table: school / non-school x `open_to_public`
 //! x opening hours present / absent x each default window.
 
-use fitcircle::analysis::windows::{
+use crate::analysis::windows::{
     DEFAULT_MIN_OPEN_MINUTES, Schedule, Window, counts_in_window, default_windows,
     parse_opening_hours, parse_window,
 };
