@@ -79,6 +79,36 @@ pub enum Error {
         /// How far the searches went, metres.
         searched_m: f64,
     },
+    /// A total or per-capita figure of the study is not a finite number
+    /// (an input value so large that a sum overflows). Checked before any
+    /// output is drawn, so no chart or table is made from it.
+    #[error("{input}: {field}: {message}")]
+    NotFinite {
+        /// The input file (or config) the figure comes from.
+        input: String,
+        /// The column or setting to fix ("population", "area_m2", ...).
+        field: String,
+        /// What overflowed, with the largest values, and what to fix.
+        message: String,
+    },
+    /// The output folder is, holds or contains an input file's folder: the
+    /// run would write (or clean up) next to its own inputs.
+    #[error(
+        "--out {out}: {relation} the {role} input {input}; choose an output folder apart from \
+         the input files (e.g. a new folder such as {suggestion})"
+    )]
+    OutputOverlapsInput {
+        /// The output folder as given.
+        out: PathBuf,
+        /// Which input (network, facilities, communities, ...).
+        role: String,
+        /// The input file as given.
+        input: PathBuf,
+        /// "this folder holds", "this folder contains the folder of", "this is".
+        relation: String,
+        /// An output folder that would do.
+        suggestion: String,
+    },
     /// No sports facility was loaded, so there is nothing to measure
     /// walking distances to; `details` says what was loaded and what is
     /// missing, one line each.

@@ -17,7 +17,7 @@ use serde_json::json;
 use super::args::AnalyzeArgs;
 use super::print::{self, with_stage};
 use super::run_config::RunConfig;
-use super::{Prepared, prepare};
+use super::{Prepared, check_out_folder, prepare};
 
 /// Wall times of the steps after the study, for `--verbose`.
 #[derive(Default)]
@@ -33,6 +33,15 @@ struct Times {
 pub fn run(a: AnalyzeArgs) -> Result<()> {
     let t0 = Instant::now();
     let run = RunConfig::from_args(&a.input, &a.settings, &a.output)?;
+    check_out_folder(
+        &run,
+        &a.input,
+        &[
+            ("indicators", a.indicators.as_ref()),
+            ("figures", a.figures.as_ref()),
+            ("font", a.font.as_ref()),
+        ],
+    )?;
     let lang = a
         .lang
         .unwrap_or_else(|| Lang::detect(&run.config.name, &run.config.title));
@@ -59,6 +68,9 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         "analysing: walking network, coverage, catchments, isochrones",
         || study::run_taking_network(&mut inputs, &run.config.settings, &targets, &windows, depth),
     )?;
+    // No output is drawn from an infinite total (a chart axis up to
+    // infinity, a share of inf / inf).
+    output::validate::check_figures(&run.config, &inputs, &study)?;
     if let Some(n) = a.check_sample {
         check_sample(&inputs, &study, n)?;
     }
@@ -131,7 +143,9 @@ fn check_sample(inputs: &Inputs, study: &Study, n: usize) -> Result<()> {
 }
 
 /// Write the data files and the report (page + image), which are
-/// independent, side by side.
+/// independent, side by side, into a staging folder inside `--out`; then
+/// move them into place together, `outputs.json` last
+/// ([`output::staging`]). Returns the final paths.
 fn write(
     a: &AnalyzeArgs,
     run: &RunConfig,
@@ -142,6 +156,8 @@ fn write(
     times: &mut Times,
 ) -> Result<Vec<PathBuf>> {
     let title = run.title();
+    let staging = output::staging::Staging::begin(&run.out)?;
+    let dir = staging.dir();
     let (files, report) = with_stage(run.quiet, "writing files", || {
         rayon::join(
             || {
@@ -151,19 +167,13 @@ fn write(
                     export_graph: a.export_graph,
                     formats: run.formats,
                 };
-                let r = output::write_all(&run.out, &title, inputs, study, assessment, options);
+                let r = output::write_all(dir, &title, inputs, study, assessment, options);
                 (r, t.elapsed())
             },
             || {
                 let t = Instant::now();
-                let r = output::report::write_files(
-                    &run.out,
-                    &title,
-                    inputs,
-                    study,
-                    Some(assessment),
-                    lang,
-                );
+                let r =
+                    output::report::write_files(dir, &title, inputs, study, Some(assessment), lang);
                 (r, t.elapsed())
             },
         )
@@ -174,7 +184,7 @@ fn write(
     times.report = report_time;
     let mut written = files?;
     written.extend(report?);
-    Ok(written)
+    Ok(staging.commit(&written, "analyze")?)
 }
 
 /// The summary on stdout: JSON, or the text summary and the files written.

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use fitcircle::config::Method;
 use fitcircle::crs::Crs;
 use fitcircle::model::{AccessMode, Category};
+use fitcircle::output::CsvFormulas;
 use fitcircle::output::report::Lang;
 
 /// fitcircle: prove every resident lives within a 15-minute walk of a place
@@ -213,6 +214,12 @@ pub struct OutputArgs {
     /// shows Chinese text correctly; `--csv-bom false` for scripts.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "true|false")]
     pub csv_bom: bool,
+    /// CSV cells a spreadsheet would run as a formula (text starting with
+    /// =, +, -, @, a tab or a carriage return; numbers such as -3.5 are
+    /// left alone): `neutralise` puts a ' before them (OWASP advice
+    /// against CSV injection), `keep` writes them unchanged.
+    #[arg(long, default_value = "neutralise", value_name = "neutralise|keep")]
+    pub csv_formulas: CsvFormulas,
     /// Print the summary as JSON on stdout instead of the text summary
     /// (printed even with --quiet).
     #[arg(long)]

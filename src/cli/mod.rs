@@ -102,6 +102,25 @@ fn prepare(run: &RunConfig, mut warnings: Vec<String>, need_facilities: bool) ->
     })
 }
 
+/// Refuse an `--out` that is, holds or contains an input (the config's
+/// files, `--config`, and `extra`: the subcommand's own input files), before
+/// anything is read or written.
+fn check_out_folder(
+    run: &RunConfig,
+    input: &args::InputArgs,
+    extra: &[(&str, Option<&std::path::PathBuf>)],
+) -> Result<()> {
+    let mut inputs = fitcircle::output::out_dir::config_inputs(&run.config);
+    let named = std::iter::once(("config", input.config.as_ref())).chain(extra.iter().copied());
+    for (role, path) in named {
+        if let Some(p) = path {
+            inputs.push((role.to_string(), p.clone()));
+        }
+    }
+    fitcircle::output::out_dir::check_apart_from_inputs(&run.out, &inputs)?;
+    Ok(())
+}
+
 /// A warning when `--output-crs gcj02` is asked for data entirely outside
 /// mainland China, where GCJ-02 is WGS-84 unchanged.
 fn output_crs_warning(formats: &Formats, inputs: &Inputs) -> Option<String> {

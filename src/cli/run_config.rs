@@ -45,6 +45,7 @@ impl RunConfig {
                 csv_bom: output.csv_bom,
                 fgb: output.format == Format::Fgb,
                 extra_crs: (crs != Crs::Wgs84).then_some(crs),
+                csv_formulas: output.csv_formulas,
             },
             out: output.out.clone(),
             threads: settings.threads,

@@ -16,7 +16,7 @@ use serde_json::json;
 use super::args::SitesArgs;
 use super::print::with_stage;
 use super::run_config::RunConfig;
-use super::{Prepared, prepare};
+use super::{Prepared, check_out_folder, prepare};
 
 /// Smallest spacing of generated candidates, metres: finer grids add
 /// nothing at walking scale and grow as the inverse square.
@@ -24,6 +24,11 @@ const MIN_SPACING_M: f64 = 10.0;
 
 pub fn run(args: SitesArgs) -> Result<()> {
     let run = RunConfig::from_args(&args.input, &args.settings, &args.output)?;
+    check_out_folder(
+        &run,
+        &args.input,
+        &[("candidates", args.candidates.as_ref())],
+    )?;
     if !(args.spacing.is_finite() && args.spacing >= MIN_SPACING_M) {
         bail!(
             "--spacing {}: give at least {MIN_SPACING_M} metres between generated candidate sites",
@@ -42,6 +47,7 @@ pub fn run(args: SitesArgs) -> Result<()> {
     let study = with_stage(run.quiet, "analysing: walking network and coverage", || {
         study::run(&inputs, &run.config.settings, &targets, &windows, depth)
     })?;
+    output::validate::check_figures(&run.config, &inputs, &study)?;
     let candidates = match &args.candidates {
         Some(p) => Some(read_candidates(p, &args)?),
         None => None,
@@ -56,10 +62,6 @@ pub fn run(args: SitesArgs) -> Result<()> {
     };
     let plan = with_stage(run.quiet, "choosing sites", || {
         siting::plan(&inputs, &study, &site_options)
-    })?;
-    std::fs::create_dir_all(&run.out).map_err(|source| fitcircle::Error::Write {
-        path: run.out.clone(),
-        source,
     })?;
     let written = with_stage(run.quiet, "writing files", || write(&run, &plan))?;
     if run.json {
@@ -122,21 +124,25 @@ fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<(Stri
     Ok(list)
 }
 
-/// sites.geojson and sites.csv (and their companions).
+/// sites.geojson and sites.csv (and their companions), through a staging
+/// folder like `analyze` ([`output::staging`]); returns the final paths.
 fn write(run: &RunConfig, plan: &Plan) -> Result<Vec<PathBuf>> {
+    let staging = output::staging::Staging::begin(&run.out)?;
+    let dir = staging.dir();
     let mut written = output::write_named(
-        &run.out,
+        dir,
         "sites.geojson",
         &|w| output::sites::write_sites_geojson(w, plan),
         run.formats,
     )?;
+    let formulas = run.formats.csv_formulas;
     written.extend(output::write_named(
-        &run.out,
+        dir,
         "sites.csv",
-        &|w| output::sites::write_sites_csv(w, plan),
+        &|w| output::sites::write_sites_csv(w, plan, formulas),
         run.formats,
     )?);
-    Ok(written)
+    Ok(staging.commit(&written, "sites")?)
 }
 
 /// The text summary: the demand, the method, one row per site.

@@ -1,6 +1,11 @@
 //! Writers: RFC 7946 GeoJSON (streamed), CSV tables and the terminal
 //! summary. Every file is written to a temporary name in the output folder
-//! and renamed into place, so a failed run never leaves a half-written file.
+//! and renamed into place, so a failed run never leaves a half-written file
+//! ([`atomic`]); the CLI writes a run's files into a staging folder and
+//! moves them into `--out` together, `outputs.json` last ([`staging`]).
+//! Before writing: [`validate::check_figures`] (no infinite totals) and
+//! [`out_dir::check_apart_from_inputs`] (`--out` is not an input's folder).
+//! CSV cells a spreadsheet would run as formulas get a `'` ([`csv_safe`]).
 //! Each GeoJSON can have companions ([`derived`]: FlatGeobuf, GCJ-02 / BD-09
 //! copies); each CSV starts with a UTF-8 byte-order mark unless turned off,
 //! so that Excel reads Chinese text correctly.
@@ -8,18 +13,22 @@
 pub mod atomic;
 #[cfg(feature = "report")]
 pub mod classes;
+pub mod csv_safe;
 pub mod derived;
 pub mod format;
 pub mod geojson;
 pub mod i18n;
 #[cfg(feature = "report")]
 pub mod map_image;
+pub mod out_dir;
 #[cfg(feature = "report")]
 pub mod report;
 pub mod scorecard;
 pub mod sites;
+pub mod staging;
 pub mod summary;
 pub mod tables;
+pub mod validate;
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +38,7 @@ use crate::analysis::gaps::Assessment;
 use crate::analysis::study::Study;
 use crate::crs::Crs;
 use crate::input::Inputs;
+pub use crate::output::csv_safe::CsvFormulas;
 use crate::{Error, Result};
 
 /// The UTF-8 byte-order mark written at the start of CSV files.
@@ -44,6 +54,9 @@ pub struct Formats {
     /// Also write `<name>.<crs>.geojson` with coordinates in this CRS
     /// (GCJ-02 or BD-09; `None` or WGS-84: no extra files).
     pub extra_crs: Option<Crs>,
+    /// CSV cells a spreadsheet would read as formulas: neutralised with a
+    /// leading `'` (the default) or kept.
+    pub csv_formulas: CsvFormulas,
 }
 
 impl Default for Formats {
@@ -52,6 +65,7 @@ impl Default for Formats {
             csv_bom: true,
             fgb: false,
             extra_crs: None,
+            csv_formulas: CsvFormulas::Neutralise,
         }
     }
 }
@@ -159,6 +173,7 @@ pub fn write_all(
         path: dir.to_path_buf(),
         source,
     })?;
+    let cf = options.formats.csv_formulas;
     type Job<'a> = (&'static str, Box<Fill<'a>>);
     let mut jobs: Vec<Job> = vec![
         (
@@ -171,18 +186,18 @@ pub fn write_all(
         ),
         (
             "unreachable.csv",
-            Box::new(|w| tables::write_unreachable(w, inputs, study)),
+            Box::new(|w| tables::write_unreachable(w, inputs, study, cf)),
         ),
         (
             "summary.csv",
-            Box::new(|w| tables::write_summary(w, inputs, study)),
+            Box::new(|w| tables::write_summary(w, inputs, study, cf)),
         ),
     ];
     // Per-unit figures come with the catchments (not in a coverage-only run).
     if study.catchments.is_some() {
         jobs.push((
             "units.csv",
-            Box::new(|w| tables::write_units_csv(w, inputs, study)),
+            Box::new(|w| tables::write_units_csv(w, inputs, study, cf)),
         ));
     }
     if !inputs.units.is_empty() && study.catchments.is_some() {
@@ -201,11 +216,11 @@ pub fn write_all(
     ));
     jobs.push((
         "gaps.csv",
-        Box::new(|w| scorecard::write_gaps_csv(w, assessment)),
+        Box::new(|w| scorecard::write_gaps_csv(w, assessment, cf)),
     ));
     jobs.push((
         "scorecard.csv",
-        Box::new(|w| scorecard::write_scorecard_csv(w, assessment)),
+        Box::new(|w| scorecard::write_scorecard_csv(w, assessment, cf)),
     ));
     jobs.push((
         "scorecard.md",
@@ -220,11 +235,11 @@ pub fn write_all(
     if options.export_graph {
         jobs.push((
             "graph_nodes.csv",
-            Box::new(|w| tables::write_graph_nodes(w, study)),
+            Box::new(|w| tables::write_graph_nodes(w, study, cf)),
         ));
         jobs.push((
             "graph_edges.csv",
-            Box::new(|w| tables::write_graph_edges(w, study)),
+            Box::new(|w| tables::write_graph_edges(w, study, cf)),
         ));
     }
     // The files are independent: write them side by side. Each is built

@@ -5,14 +5,11 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
+use super::csv_safe::{CsvFormulas, CsvOut};
 use super::format::round;
 use super::geojson::FeatureWriter;
 use crate::analysis::gaps::Assessment;
 use crate::input::Inputs;
-
-fn io_err(e: csv::Error) -> io::Error {
-    io::Error::other(e)
-}
 
 /// `gaps.geojson`: one feature per gap (district-wide items without a
 /// location have a null geometry, which RFC 7946 allows).
@@ -38,8 +35,8 @@ pub fn write_gaps_geojson(w: &mut dyn Write, a: &Assessment) -> io::Result<()> {
 }
 
 /// `gaps.csv`: the same rows without geometry.
-pub fn write_gaps_csv(w: &mut dyn Write, a: &Assessment) -> io::Result<()> {
-    let mut c = csv::Writer::from_writer(w);
+pub fn write_gaps_csv(w: &mut dyn Write, a: &Assessment, formulas: CsvFormulas) -> io::Result<()> {
+    let mut c = CsvOut::new(w, formulas);
     c.write_record([
         "kind",
         "indicator",
@@ -51,8 +48,7 @@ pub fn write_gaps_csv(w: &mut dyn Write, a: &Assessment) -> io::Result<()> {
         "people",
         "explanation_zh",
         "explanation_en",
-    ])
-    .map_err(io_err)?;
+    ])?;
     for g in &a.gaps {
         c.write_record([
             g.kind,
@@ -65,15 +61,18 @@ pub fn write_gaps_csv(w: &mut dyn Write, a: &Assessment) -> io::Result<()> {
             &round(g.people, 1).to_string(),
             &g.explanation_zh,
             &g.explanation_en,
-        ])
-        .map_err(io_err)?;
+        ])?;
     }
     c.flush()
 }
 
 /// `scorecard.csv`: all indicators in order.
-pub fn write_scorecard_csv(w: &mut dyn Write, a: &Assessment) -> io::Result<()> {
-    let mut c = csv::Writer::from_writer(w);
+pub fn write_scorecard_csv(
+    w: &mut dyn Write,
+    a: &Assessment,
+    formulas: CsvFormulas,
+) -> io::Result<()> {
+    let mut c = CsvOut::new(w, formulas);
     c.write_record([
         "id",
         "level1",
@@ -87,8 +86,7 @@ pub fn write_scorecard_csv(w: &mut dyn Write, a: &Assessment) -> io::Result<()> 
         "lead_en",
         "seed_status",
         "note",
-    ])
-    .map_err(io_err)?;
+    ])?;
     for r in &a.scorecard {
         let i = &r.indicator;
         c.write_record([
@@ -104,8 +102,7 @@ pub fn write_scorecard_csv(w: &mut dyn Write, a: &Assessment) -> io::Result<()> 
             &i.lead_en,
             &i.seed_status,
             &r.note,
-        ])
-        .map_err(io_err)?;
+        ])?;
     }
     c.flush()
 }

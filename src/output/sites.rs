@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use geo::{Geometry, Point};
 use serde_json::{Value, json};
 
+use super::csv_safe::{CsvFormulas, CsvOut};
 use super::format::round;
 use super::geojson::FeatureWriter;
 use crate::analysis::siting::SitePlan;
@@ -116,9 +117,12 @@ pub fn json(plan: &SitePlan, files: &[std::path::PathBuf]) -> Value {
 }
 
 /// One row per site, with the newly covered communities' ids.
-pub fn write_sites_csv(w: &mut dyn Write, plan: &SitePlan) -> io::Result<()> {
-    let mut c = csv::Writer::from_writer(w);
-    let e = io::Error::other;
+pub fn write_sites_csv(
+    w: &mut dyn Write,
+    plan: &SitePlan,
+    formulas: CsvFormulas,
+) -> io::Result<()> {
+    let mut c = CsvOut::new(w, formulas);
     c.write_record([
         "rank",
         "site_id",
@@ -130,8 +134,7 @@ pub fn write_sites_csv(w: &mut dyn Write, plan: &SitePlan) -> io::Result<()> {
         "cumulative_new_population",
         "covered_share_after",
         "communities",
-    ])
-    .map_err(e)?;
+    ])?;
     for s in &plan.sites {
         let cumulative = plan.covered_before + s.pick.cumulative_population;
         c.write_record([
@@ -145,8 +148,7 @@ pub fn write_sites_csv(w: &mut dyn Write, plan: &SitePlan) -> io::Result<()> {
             round(s.pick.cumulative_population, 1).to_string(),
             round(share(plan, cumulative), 4).to_string(),
             s.newly_covered.join(";"),
-        ])
-        .map_err(e)?;
+        ])?;
     }
     c.flush()
 }

@@ -4,22 +4,19 @@ use std::io::{self, Write};
 
 use crate::analysis::study::Study;
 use crate::input::Inputs;
+use crate::output::csv_safe::{CsvFormulas, CsvOut};
 use crate::output::format::round;
-
-fn csv_writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
-    csv::WriterBuilder::new().from_writer(w)
-}
-
-fn io_err(e: csv::Error) -> io::Error {
-    io::Error::other(e)
-}
 
 /// `unreachable.csv`: every community and facility that could not be
 /// attached to the network, with the reason. Never silently dropped.
-pub fn write_unreachable(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
-    let mut c = csv_writer(w);
-    c.write_record(["kind", "id", "name", "population", "reason_code", "reason"])
-        .map_err(io_err)?;
+pub fn write_unreachable(
+    w: &mut dyn Write,
+    inputs: &Inputs,
+    study: &Study,
+    formulas: CsvFormulas,
+) -> io::Result<()> {
+    let mut c = CsvOut::new(w, formulas);
+    c.write_record(["kind", "id", "name", "population", "reason_code", "reason"])?;
     for (i, com) in inputs.communities.iter().enumerate() {
         if let Err(e) = &study.placement.community_access[i] {
             c.write_record([
@@ -29,14 +26,12 @@ pub fn write_unreachable(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
                 &round(com.population, 2).to_string(),
                 e.code(),
                 &e.reason(),
-            ])
-            .map_err(io_err)?;
+            ])?;
         }
     }
     for (i, f) in inputs.facilities.iter().enumerate() {
         if let Err(e) = &study.placement.facility_access[i] {
-            c.write_record(["facility", &f.id, &f.name, "", e.code(), &e.reason()])
-                .map_err(io_err)?;
+            c.write_record(["facility", &f.id, &f.name, "", e.code(), &e.reason()])?;
         }
     }
     c.flush()
@@ -44,8 +39,13 @@ pub fn write_unreachable(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
 
 /// `summary.csv`: one row per area (whole area, then each unit) and target:
 /// facilities, population, covered population and share.
-pub fn write_summary(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
-    let mut c = csv_writer(w);
+pub fn write_summary(
+    w: &mut dyn Write,
+    inputs: &Inputs,
+    study: &Study,
+    formulas: CsvFormulas,
+) -> io::Result<()> {
+    let mut c = CsvOut::new(w, formulas);
     c.write_record([
         "area",
         "unit_id",
@@ -58,8 +58,7 @@ pub fn write_summary(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::R
         "unreachable_population",
         "walk_minutes",
         "limit_m",
-    ])
-    .map_err(io_err)?;
+    ])?;
     for a in &study.areas {
         let (name, id) = match a.unit {
             None => ("all".to_string(), String::new()),
@@ -78,22 +77,24 @@ pub fn write_summary(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::R
                 &round(a.unreachable_population, 1).to_string(),
                 &study.settings.minutes.to_string(),
                 &round(study.scenarios.now.settings.limit_m, 1).to_string(),
-            ])
-            .map_err(io_err)?;
+            ])?;
         }
     }
     c.flush()
 }
 
 /// `graph_nodes.csv`: node index, OSM id (0 for snap points), lon, lat, component.
-pub fn write_graph_nodes(w: &mut dyn Write, study: &Study) -> io::Result<()> {
+pub fn write_graph_nodes(
+    w: &mut dyn Write,
+    study: &Study,
+    formulas: CsvFormulas,
+) -> io::Result<()> {
     let Some(graph) = study.graph() else {
         return Ok(());
     };
     let net = &graph.net;
-    let mut c = csv_writer(w);
-    c.write_record(["node", "osm_id", "lon", "lat", "component"])
-        .map_err(io_err)?;
+    let mut c = CsvOut::new(w, formulas);
+    c.write_record(["node", "osm_id", "lon", "lat", "component"])?;
     for (i, xy) in net.coords.iter().enumerate() {
         c.write_record([
             i.to_string(),
@@ -101,23 +102,25 @@ pub fn write_graph_nodes(w: &mut dyn Write, study: &Study) -> io::Result<()> {
             round(xy[0], 7).to_string(),
             round(xy[1], 7).to_string(),
             graph.component[i].to_string(),
-        ])
-        .map_err(io_err)?;
+        ])?;
     }
     c.flush()
 }
 
 /// `graph_edges.csv`: edge index, from, to, length (m), OSM way, directions.
-pub fn write_graph_edges(w: &mut dyn Write, study: &Study) -> io::Result<()> {
+pub fn write_graph_edges(
+    w: &mut dyn Write,
+    study: &Study,
+    formulas: CsvFormulas,
+) -> io::Result<()> {
     let Some(graph) = study.graph() else {
         return Ok(());
     };
     let net = &graph.net;
-    let mut c = csv_writer(w);
+    let mut c = CsvOut::new(w, formulas);
     c.write_record([
         "edge", "from", "to", "length_m", "way_id", "forward", "backward",
-    ])
-    .map_err(io_err)?;
+    ])?;
     for (i, e) in net.edges.iter().enumerate() {
         c.write_record([
             i.to_string(),
@@ -127,29 +130,31 @@ pub fn write_graph_edges(w: &mut dyn Write, study: &Study) -> io::Result<()> {
             e.way_id.to_string(),
             e.forward.to_string(),
             e.backward.to_string(),
-        ])
-        .map_err(io_err)?;
+        ])?;
     }
     c.flush()
 }
 
 /// `units.csv`: the whole area ("all") then each unit, with the same columns
 /// as units.geojson.
-pub fn write_units_csv(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+pub fn write_units_csv(
+    w: &mut dyn Write,
+    inputs: &Inputs,
+    study: &Study,
+    formulas: CsvFormulas,
+) -> io::Result<()> {
     let ca = crate::output::geojson::catchments_of(study)?;
-    let mut c = csv_writer(w);
+    let mut c = CsvOut::new(w, formulas);
     for k in 0..ca.units.len() {
         let props = crate::output::geojson::unit_properties(inputs, study, ca, k);
         if k == 0 {
-            c.write_record(props.iter().map(|(name, _)| name.as_str()))
-                .map_err(io_err)?;
+            c.write_record(props.iter().map(|(name, _)| name.as_str()))?;
         }
         c.write_record(props.iter().map(|(_, v)| match v {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Null => String::new(),
             other => other.to_string(),
-        }))
-        .map_err(io_err)?;
+        }))?;
     }
     c.flush()
 }

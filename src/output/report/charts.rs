@@ -32,6 +32,23 @@ fn nice_step(max: f64, n: f64) -> f64 {
     nice * mag
 }
 
+/// Most ticks on an axis, whatever its range: an infinite or enormous
+/// range (from an input that overflows) gives a bounded axis, never an
+/// endless loop.
+const MAX_TICKS: usize = 50;
+
+/// Tick values `0, step, 2 step, ...` up to `max` (each the previous plus
+/// `step`), at most `MAX_TICKS + 1` of them.
+fn ticks(max: f64, step: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut v = 0.0;
+    while v <= max + 1e-9 && out.len() <= MAX_TICKS {
+        out.push(v);
+        v += step;
+    }
+    out
+}
+
 /// Display width of a label in "half-width" units (CJK counts double).
 fn text_units(s: &str) -> usize {
     s.chars()
@@ -112,8 +129,7 @@ fn hbar_svg(
     );
     // Grid and ticks.
     let step = nice_step(max, 5.0);
-    let mut v = 0.0;
-    while v <= max + 1e-9 {
+    for v in ticks(max, step) {
         let xv = x(v);
         let _ = write!(
             s,
@@ -122,7 +138,6 @@ fn hbar_svg(
             top + plot_h + 16.0,
             esc(&tick(v))
         );
-        v += step;
     }
     let _ = write!(
         s,
@@ -408,8 +423,7 @@ impl Histogram {
 
     /// Horizontal grid lines with the residents on the left.
     fn y_axis(&self, s: &mut String, cx: &Ctx) {
-        let mut v = 0.0;
-        while v <= self.ymax + 1e-9 {
+        for v in ticks(self.ymax, self.step) {
             let yv = self.y(v);
             let _ = write!(
                 s,
@@ -419,7 +433,6 @@ impl Histogram {
                 yv + 4.0,
                 thousands(v)
             );
-            v += self.step;
         }
         let _ = write!(
             s,
@@ -636,5 +649,22 @@ mod tests {
         assert_eq!(nice_step(1.0, 5.0), 0.2);
         assert_eq!(nice_step(812_935.0, 4.0), 250_000.0);
         assert_eq!(nice_step(0.0, 5.0), 1.0);
+    }
+
+    #[test]
+    fn ticks_are_bounded() {
+        assert_eq!(ticks(1.0, nice_step(1.0, 5.0)).len(), 6);
+        for max in [f64::INFINITY, f64::MAX, 1e300, f64::NAN] {
+            let n = ticks(max, nice_step(max, 5.0)).len();
+            assert!(n <= MAX_TICKS + 1, "{max}: {n} ticks");
+        }
+        // The top of the histogram's axis can overflow to infinity (a
+        // bin near f64::MAX rounded up to a whole step).
+        let raw = 1.7e308;
+        let step = nice_step(raw, 4.0);
+        let top = (raw / step).ceil() * step;
+        assert!(top.is_infinite());
+        assert!(ticks(top, step).len() <= MAX_TICKS + 1);
+        assert_eq!(ticks(10.0, 0.0).len(), MAX_TICKS + 1);
     }
 }
