@@ -113,7 +113,8 @@ pub struct Targets {
     pub source: Source,
     /// The per-capita sports area rule.
     pub per_capita: PerCapitaTarget,
-    /// Life-circle tiers, in the file's order (nearest first in the bundled file).
+    /// Life-circle tiers, in the file's order (nearest first in the bundled
+    /// file).
     #[serde(default)]
     pub tier: Vec<Tier>,
 }
@@ -227,17 +228,20 @@ pub struct ExtraTarget {
     /// Label of the figure in English.
     #[serde(default)]
     pub label_en: String,
-    /// The target figure (lower bound for `between`), in [`unit`](Self::unit); `None` without a figure.
+    /// The target figure (lower bound for `between`), in [`unit`](Self::unit);
+    /// `None` without a figure.
     pub figure: Option<f64>,
     /// Upper bound of a `between` target, in [`unit`](Self::unit).
     pub figure_max: Option<f64>,
     /// Unit of the figure as the seed names it (e.g. `m2/person`, `km`).
     #[serde(default)]
     pub unit: String,
-    /// How a value is compared with the figure: `>=`, `<=`, `between` (inclusive) or `==`.
+    /// How a value is compared with the figure: `>=`, `<=`, `between`
+    /// (inclusive) or `==`.
     #[serde(default)]
     pub comparison: String,
-    /// fitcircle computation that answers the figure (e.g. `coverage_15min`); `none` or empty when there is none.
+    /// fitcircle computation that answers the figure (e.g. `coverage_15min`);
+    /// `none` or empty when there is none.
     #[serde(default)]
     pub check: String,
 }
@@ -268,17 +272,20 @@ pub struct Indicator {
     pub lead_en: String,
     /// "spatial", "tabular" or "not_spatial".
     pub kind: String,
-    /// fitcircle computation that answers a `spatial` indicator (e.g. `coverage_15min`); `none` when there is none yet.
+    /// fitcircle computation that answers a `spatial` indicator (e.g.
+    /// `coverage_15min`); `none` when there is none yet.
     #[serde(default)]
     pub check: String,
-    /// The target figure (lower bound for `between`), in [`unit`](Self::unit); `None` without a figure.
+    /// The target figure (lower bound for `between`), in [`unit`](Self::unit);
+    /// `None` without a figure.
     pub figure: Option<f64>,
     /// Upper bound of a `between` target, in [`unit`](Self::unit).
     pub figure_max: Option<f64>,
     /// Unit of the figure as the seed names it (e.g. `m2/person`, `%`).
     #[serde(default)]
     pub unit: String,
-    /// How a value is compared with the figure: `>=`, `<=`, `between` (inclusive) or `==`.
+    /// How a value is compared with the figure: `>=`, `<=`, `between`
+    /// (inclusive) or `==`.
     #[serde(default)]
     pub comparison: String,
     /// Free note on how the indicator is read.
@@ -303,11 +310,13 @@ pub struct PlannedProject {
     pub category: String,
     /// Restrict to facilities of this subtype (e.g. `gateball`).
     pub subtype: Option<String>,
-    /// Target number (lower bound for `between`), in [`unit`](Self::unit); `None` without a figure.
+    /// Target number (lower bound for `between`), in [`unit`](Self::unit);
+    /// `None` without a figure.
     pub figure: Option<f64>,
     /// Upper bound of a `between` target, in [`unit`](Self::unit).
     pub figure_max: Option<f64>,
-    /// How progress is compared with the figure: `>=`, `<=`, `between` (inclusive) or `==`.
+    /// How progress is compared with the figure: `>=`, `<=`, `between`
+    /// (inclusive) or `==`.
     #[serde(default)]
     pub comparison: String,
     /// Unit of the figure (e.g. `courts`, `km`).

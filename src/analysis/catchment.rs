@@ -72,9 +72,11 @@ pub struct TierResult {
 /// The per-capita rule for a new community.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NewCommunity {
-    /// Outdoor sports land per resident within the tier's distance or inside the community, m2 per person (0 without residents).
+    /// Outdoor sports land per resident within the tier's distance or inside
+    /// the community, m2 per person (0 without residents).
     pub outdoor_per_person: f64,
-    /// Indoor sports floor area per resident within the tier's distance or inside the community, m2 per person (0 without residents).
+    /// Indoor sports floor area per resident within the tier's distance or
+    /// inside the community, m2 per person (0 without residents).
     pub indoor_per_person: f64,
     /// The per-capita rule is met for these two figures.
     pub met: bool,
@@ -87,7 +89,8 @@ pub struct UnitStats {
     pub unit: Option<usize>,
     /// Number of communities in the unit.
     pub communities: usize,
-    /// Residents and the outdoor / indoor area of the counted facilities in the unit.
+    /// Residents and the outdoor / indoor area of the counted facilities in the
+    /// unit.
     pub per_capita: PerCapita,
     /// The per-capita rule is met for the unit's own figures.
     pub meets_per_capita: bool,
@@ -95,7 +98,8 @@ pub struct UnitStats {
     pub sfca_outdoor_mean: f64,
     /// Population-weighted mean of the indoor 2SFCA access, m2 per person.
     pub sfca_indoor_mean: f64,
-    /// Population-weighted mean of the total (outdoor + indoor) 2SFCA access, m2 per person.
+    /// Population-weighted mean of the total (outdoor + indoor) 2SFCA access,
+    /// m2 per person.
     pub sfca_total_mean: f64,
     /// Population share whose 2SFCA access is below the per-capita target
     /// (neither the outdoor nor the indoor figure reached, per the rule).
@@ -123,7 +127,8 @@ pub struct Catchments {
     pub sfca_outdoor: Vec<f64>,
     /// Per community: 2SFCA access to indoor sports floor area, m2 per person.
     pub sfca_indoor: Vec<f64>,
-    /// Per community: 2SFCA access to total sports area (outdoor + indoor), m2 per person.
+    /// Per community: 2SFCA access to total sports area (outdoor + indoor), m2
+    /// per person.
     pub sfca_total: Vec<f64>,
     /// One result per life-circle tier, in targets order.
     pub tiers: Vec<TierResult>,

@@ -53,7 +53,8 @@ pub struct Progress {
     pub planned: f64,
     /// Unit: count, or km for trails.
     pub unit: String,
-    /// The target is met by what was built (`done`); `None` without a target, or when no facility has a build year or planned status (cannot tell).
+    /// The target is met by what was built (`done`); `None` without a target,
+    /// or when no facility has a build year or planned status (cannot tell).
     pub met: Option<bool>,
 }
 
@@ -80,7 +81,8 @@ pub enum Status4 {
 }
 
 impl Status4 {
-    /// The status as written in the scorecard: `met`, `not met`, `no data` or `not spatial`.
+    /// The status as written in the scorecard: `met`, `not met`, `no data` or
+    /// `not spatial`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status4::Met => "met",
@@ -122,11 +124,13 @@ pub struct Assessment {
     /// Covered share (any facility, population-weighted) before and after
     /// planned facilities.
     pub covered_before: f64,
-    /// The covered share after planned facilities, `None` without planned facilities.
+    /// The covered share after planned facilities, `None` without planned
+    /// facilities.
     pub covered_after: Option<f64>,
     /// Per-capita outdoor / indoor m2 before and after.
     pub per_capita_before: (f64, f64),
-    /// The per-capita figures after planned facilities, `None` without planned facilities.
+    /// The per-capita figures after planned facilities, `None` without planned
+    /// facilities.
     pub per_capita_after: Option<(f64, f64)>,
     /// One row per indicator, in the indicator list's order.
     pub scorecard: Vec<ScoreRow>,
