@@ -92,7 +92,7 @@ pub struct Requirement {
 /// A life-circle tier.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Tier {
-    /// Tier name (e.g. `5min`), as other settings refer to it.
+    /// Tier name (e.g. `5min`), as `per_capita.new_community_tier` names it.
     pub name: String,
     /// Walking time the tier stands for, minutes.
     pub minutes: f64,

@@ -89,8 +89,8 @@ pub struct UnitStats {
     pub unit: Option<usize>,
     /// Number of communities in the unit.
     pub communities: usize,
-    /// Residents and the outdoor / indoor area of the counted facilities in the
-    /// unit.
+    /// Residents of the unit's communities and the outdoor / indoor area (m2)
+    /// of the facilities in the unit that count for per-capita area.
     pub per_capita: PerCapita,
     /// The per-capita rule is met for the unit's own figures.
     pub meets_per_capita: bool,
