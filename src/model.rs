@@ -189,12 +189,16 @@ impl FromStr for Category {
 /// Whether a facility exists or is planned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Status {
+    /// Built and in use (the default when no status is given).
     #[default]
     Existing,
+    /// Planned, proposed or under construction: counted only in the "after
+    /// planned facilities" figures.
     Planned,
 }
 
 impl Status {
+    /// The status as written in outputs: `existing` or `planned`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Existing => "existing",
@@ -228,6 +232,8 @@ pub enum AreaSource {
 }
 
 impl AreaSource {
+    /// The source as written in outputs: `given`, `geometry` or
+    /// `category_default`.
     pub fn as_str(self) -> &'static str {
         match self {
             AreaSource::Given => "given",
@@ -242,13 +248,17 @@ impl AreaSource {
 pub struct Facility {
     /// Unique id within the run (e.g. `osm:way/123` or the CSV id).
     pub id: String,
+    /// Display name (may be empty).
     pub name: String,
+    /// What kind of sports facility it is.
     pub category: Category,
+    /// Existing or planned.
     pub status: Status,
     /// Outdoor sports land in m2.
     pub area_m2: f64,
     /// Indoor sports floor area in m2.
     pub floor_area_m2: f64,
+    /// Where [`area_m2`](Self::area_m2) came from.
     pub area_source: AreaSource,
     /// OSM `opening_hours` syntax, if known (school venues).
     pub opening_hours: Option<String>,
@@ -256,6 +266,8 @@ pub struct Facility {
     pub open_to_public: Option<bool>,
     /// For pitches inside a school: the school's id.
     pub school_id: Option<String>,
+    /// Year the facility was built or opened, if known; facilities built in or
+    /// after the targets' new-build year count as new.
     pub build_year: Option<i32>,
     /// WGS-84 geometry (point, line or polygon).
     pub geometry: Geometry<f64>,
@@ -283,6 +295,8 @@ pub enum PopulationSource {
 }
 
 impl PopulationSource {
+    /// The source as written in outputs: `given`, `households_x_size` or
+    /// `estimate_spread_total`.
     pub fn as_str(self) -> &'static str {
         match self {
             PopulationSource::Given => "given",
@@ -296,12 +310,18 @@ impl PopulationSource {
 /// population grid cell.
 #[derive(Debug, Clone)]
 pub struct Community {
+    /// Unique id within the run (e.g. `osm:way/123` or the CSV id).
     pub id: String,
+    /// Display name (may be empty).
     pub name: String,
     /// Residents (people).
     pub population: f64,
+    /// How [`population`](Self::population) was obtained.
     pub population_source: PopulationSource,
+    /// Households, if known.
     pub households: Option<f64>,
+    /// Year the community was built, if known; communities built in or after
+    /// the targets' new-build year are "new" for the per-capita rule.
     pub build_year: Option<i32>,
     /// WGS-84 geometry (point or polygon).
     pub geometry: Geometry<f64>,
@@ -312,8 +332,11 @@ pub struct Community {
 /// An administrative unit (e.g. a subdistrict 街道).
 #[derive(Debug, Clone)]
 pub struct AdminUnit {
+    /// Unique id within the run.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Boundary, WGS-84.
     pub geometry: MultiPolygon<f64>,
 }
 

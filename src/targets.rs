@@ -23,7 +23,9 @@ pub const DEFAULT_TARGETS: &str = include_str!("../seeds/targets.toml");
 /// Where the targets come from.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Source {
+    /// Title of the document the targets come from, in its own language.
     pub title: String,
+    /// English title of the document; empty when the file gives none.
     #[serde(default)]
     pub title_en: String,
 }
@@ -31,26 +33,34 @@ pub struct Source {
 /// A per-capita figure to compare with.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Reference {
+    /// Who or what the figure is for (e.g. `China 2023`).
     pub label: String,
+    /// Sports area per person for that reference, m2.
     pub m2_per_person: f64,
 }
 
 /// Per-capita sports area rule.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct PerCapitaTarget {
+    /// Id of the Annex-2 indicator the rule belongs to (e.g. `14`).
     pub indicator: String,
+    /// Outdoor sports land per resident the rule asks for, m2.
     pub outdoor_m2_per_person: f64,
+    /// Indoor sports floor area per resident the rule asks for, m2.
     pub indoor_m2_per_person: f64,
     /// `either` (outdoor OR indoor target) or `both`.
     pub rule: String,
+    /// Lead unit responsible for the rule, in the source's language.
     #[serde(default)]
     pub lead: String,
+    /// Lead unit responsible for the rule, in English.
     #[serde(default)]
     pub lead_en: String,
     /// Communities built in or after this year are "new".
     pub new_build_year: i32,
     /// Tier whose distance counts as "within" a new community.
     pub new_community_tier: String,
+    /// City-wide per-capita sports area figures to compare with; empty when none.
     #[serde(default)]
     pub reference: Vec<Reference>,
 }
@@ -67,10 +77,14 @@ impl PerCapitaTarget {
 /// One requirement of a tier: any of these categories within the distance.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Requirement {
+    /// Short name of the requirement (e.g. `small_ball_ground`).
     pub name: String,
+    /// Name of the requirement in Chinese; empty when the file gives none.
     #[serde(default)]
     pub zh: String,
+    /// Facility category names (snake_case) any of which meets the requirement.
     pub categories: Vec<String>,
+    /// [`categories`](Self::categories) parsed, filled in by [`Targets::parse`].
     #[serde(skip)]
     pub parsed: Vec<Category>,
 }
@@ -78,11 +92,16 @@ pub struct Requirement {
 /// A life-circle tier.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Tier {
+    /// Tier name (e.g. `5min`), as `per_capita.new_community_tier` names it.
     pub name: String,
+    /// Walking time the tier stands for, minutes.
     pub minutes: f64,
+    /// Walking distance of the tier along the network, metres.
     pub distance_m: f64,
+    /// Id of the Annex-2 indicator the tier answers; empty when none.
     #[serde(default)]
     pub indicator: String,
+    /// Facilities a unit needs within the tier's distance.
     #[serde(default)]
     pub requirement: Vec<Requirement>,
 }
@@ -90,8 +109,12 @@ pub struct Tier {
 /// All targets.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Targets {
+    /// Where the targets come from.
     pub source: Source,
+    /// The per-capita sports area rule.
     pub per_capita: PerCapitaTarget,
+    /// Life-circle tiers, in the file's order (nearest first in the bundled
+    /// file).
     #[serde(default)]
     pub tier: Vec<Tier>,
 }
@@ -199,16 +222,26 @@ pub const DEFAULT_INDICATORS: &str = include_str!("../seeds/indicators.toml");
 /// A further figure of an indicator.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct ExtraTarget {
+    /// Label of the figure in the source's language.
     #[serde(default)]
     pub label: String,
+    /// Label of the figure in English.
     #[serde(default)]
     pub label_en: String,
+    /// The target figure (lower bound for `between`), in [`unit`](Self::unit);
+    /// `None` without a figure.
     pub figure: Option<f64>,
+    /// Upper bound of a `between` target, in [`unit`](Self::unit).
     pub figure_max: Option<f64>,
+    /// Unit of the figure as the seed names it (e.g. `m2/person`, `km`).
     #[serde(default)]
     pub unit: String,
+    /// How a value is compared with the figure: `>=`, `<=`, `between`
+    /// (inclusive) or `==`.
     #[serde(default)]
     pub comparison: String,
+    /// fitcircle computation that answers the figure (e.g. `coverage_15min`);
+    /// `none` or empty when there is none.
     #[serde(default)]
     pub check: String,
 }
@@ -216,32 +249,49 @@ pub struct ExtraTarget {
 /// One of the seed's Annex-2 indicators.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Indicator {
+    /// Indicator id as in Annex 2 (`1` to `37`).
     pub id: String,
+    /// First-level indicator (group) it belongs to, in Chinese.
     #[serde(default)]
     pub level1: String,
+    /// First-level indicator (group) in English.
     #[serde(default)]
     pub level1_en: String,
+    /// Name of the indicator in Chinese.
     pub name: String,
+    /// Name of the indicator in English.
     #[serde(default)]
     pub name_en: String,
     /// "met" or "new_measure", as the seed marks it.
     pub seed_status: String,
+    /// Lead unit(s) of the matching Annex-1 measure, in Chinese.
     #[serde(default)]
     pub lead: String,
+    /// Lead unit(s) of the matching Annex-1 measure, in English.
     #[serde(default)]
     pub lead_en: String,
     /// "spatial", "tabular" or "not_spatial".
     pub kind: String,
+    /// fitcircle computation that answers a `spatial` indicator (e.g.
+    /// `coverage_15min`); `none` when there is none yet.
     #[serde(default)]
     pub check: String,
+    /// The target figure (lower bound for `between`), in [`unit`](Self::unit);
+    /// `None` without a figure.
     pub figure: Option<f64>,
+    /// Upper bound of a `between` target, in [`unit`](Self::unit).
     pub figure_max: Option<f64>,
+    /// Unit of the figure as the seed names it (e.g. `m2/person`, `%`).
     #[serde(default)]
     pub unit: String,
+    /// How a value is compared with the figure: `>=`, `<=`, `between`
+    /// (inclusive) or `==`.
     #[serde(default)]
     pub comparison: String,
+    /// Free note on how the indicator is read.
     #[serde(default)]
     pub note: String,
+    /// Further figures of the same indicator, each with its own check.
     #[serde(default)]
     pub extra_target: Vec<ExtraTarget>,
 }
@@ -249,25 +299,39 @@ pub struct Indicator {
 /// A planned project type of measure 15(4) tracked for progress.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct PlannedProject {
+    /// Name of the project type in Chinese (e.g. `笼式足球场`).
     pub name: String,
+    /// Name of the project type in English.
     #[serde(default)]
     pub name_en: String,
+    /// Id of the Annex-2 indicator the project counts towards.
     pub indicator: String,
+    /// Facility category (snake_case) whose new facilities count as built.
     pub category: String,
     /// Restrict to facilities of this subtype (e.g. `gateball`).
     pub subtype: Option<String>,
+    /// Target number (lower bound for `between`), in [`unit`](Self::unit);
+    /// `None` without a figure.
     pub figure: Option<f64>,
+    /// Upper bound of a `between` target, in [`unit`](Self::unit).
     pub figure_max: Option<f64>,
+    /// How progress is compared with the figure: `>=`, `<=`, `between`
+    /// (inclusive) or `==`.
     #[serde(default)]
     pub comparison: String,
+    /// Unit of the figure (e.g. `courts`, `km`).
     #[serde(default)]
     pub unit: String,
+    /// Lead unit(s) of measure 15(4), in Chinese.
     #[serde(default)]
     pub lead: String,
+    /// Lead unit(s) of measure 15(4), in English.
     #[serde(default)]
     pub lead_en: String,
+    /// Free note on how the figure is read.
     #[serde(default)]
     pub note: String,
+    /// [`category`](Self::category) parsed, filled in by [`Indicators::parse`].
     #[serde(skip)]
     pub parsed: Option<Category>,
 }
@@ -275,8 +339,10 @@ pub struct PlannedProject {
 /// The indicator list.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Indicators {
+    /// Planned project types of measure 15(4), in the file's order.
     #[serde(default)]
     pub planned_project: Vec<PlannedProject>,
+    /// The Annex-2 indicators, in the file's order.
     pub indicator: Vec<Indicator>,
 }
 

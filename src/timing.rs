@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 /// One timed stage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageTime {
+    /// Name of the stage as printed (sub-stages indented by two spaces).
     pub name: &'static str,
+    /// Wall time of the stage.
     pub time: Duration,
     /// Peak resident set size of the process so far, in bytes (`None` where
     /// `/proc/self/status` is not available).

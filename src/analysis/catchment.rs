@@ -44,6 +44,7 @@ pub fn counts_for_area(f: &Facility) -> bool {
 /// Coverage in one time window.
 #[derive(Debug, Clone)]
 pub struct WindowResult {
+    /// The time window.
     pub window: Window,
     /// Per facility: counts in this window.
     pub open: Vec<bool>,
@@ -58,7 +59,9 @@ pub struct WindowResult {
 /// One life-circle tier.
 #[derive(Debug, Clone)]
 pub struct TierResult {
+    /// Tier name, as in the targets (e.g. `5min`).
     pub name: String,
+    /// Walking distance of the tier, metres.
     pub distance_m: f64,
     /// Per community: every requirement of the tier met.
     pub met: Vec<bool>,
@@ -69,21 +72,34 @@ pub struct TierResult {
 /// The per-capita rule for a new community.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NewCommunity {
+    /// Outdoor sports land per resident within the tier's distance or inside
+    /// the community, m2 per person (0 without residents).
     pub outdoor_per_person: f64,
+    /// Indoor sports floor area per resident within the tier's distance or
+    /// inside the community, m2 per person (0 without residents).
     pub indoor_per_person: f64,
+    /// The per-capita rule is met for these two figures.
     pub met: bool,
 }
 
 /// Figures for one unit or the whole area (`unit == None`).
 #[derive(Debug, Clone)]
 pub struct UnitStats {
+    /// Index of the unit in the inputs' units, `None` for the whole area.
     pub unit: Option<usize>,
+    /// Number of communities in the unit.
     pub communities: usize,
+    /// Residents of the unit's communities and the outdoor / indoor area (m2)
+    /// of the facilities in the unit that count for per-capita area.
     pub per_capita: PerCapita,
+    /// The per-capita rule is met for the unit's own figures.
     pub meets_per_capita: bool,
     /// Population-weighted means of the 2SFCA access (m2 per person).
     pub sfca_outdoor_mean: f64,
+    /// Population-weighted mean of the indoor 2SFCA access, m2 per person.
     pub sfca_indoor_mean: f64,
+    /// Population-weighted mean of the total (outdoor + indoor) 2SFCA access,
+    /// m2 per person.
     pub sfca_total_mean: f64,
     /// Population share whose 2SFCA access is below the per-capita target
     /// (neither the outdoor nor the indoor figure reached, per the rule).
@@ -94,19 +110,29 @@ pub struct UnitStats {
     pub tier_share: Vec<f64>,
     /// Population share covered in each window (windows order).
     pub window_share: Vec<f64>,
+    /// Number of new communities (built in or after the target year) in the unit.
     pub new_communities: usize,
+    /// How many of those new communities do not meet the per-capita rule.
     pub new_communities_below: usize,
 }
 
 /// All catchment results of a run.
 #[derive(Debug, Clone)]
 pub struct Catchments {
+    /// The 2SFCA variant (distance decay) used.
     pub method: Method,
+    /// The 2SFCA catchment, the walking limit, metres.
     pub catchment_m: f64,
+    /// Per community: 2SFCA access to outdoor sports land, m2 per person.
     pub sfca_outdoor: Vec<f64>,
+    /// Per community: 2SFCA access to indoor sports floor area, m2 per person.
     pub sfca_indoor: Vec<f64>,
+    /// Per community: 2SFCA access to total sports area (outdoor + indoor), m2
+    /// per person.
     pub sfca_total: Vec<f64>,
+    /// One result per life-circle tier, in targets order.
     pub tiers: Vec<TierResult>,
+    /// One result per time window, in the order given.
     pub windows: Vec<WindowResult>,
     /// Per community: the new-community rule, for communities built in or
     /// after the target year.
@@ -149,6 +175,7 @@ fn schedules(facilities: &[Facility]) -> (Vec<Option<Schedule>>, Vec<(String, St
 /// coverage run (its facility-community pairs) and the unit assignment.
 #[derive(Debug, Clone, Copy)]
 pub struct CatchmentInput<'a> {
+    /// The inputs (facilities, communities with their population).
     pub inputs: &'a Inputs,
     /// Coverage of the facilities that count now.
     pub coverage: &'a Coverage,
@@ -220,12 +247,16 @@ pub fn evaluate(
 /// indoor floor area, and the two together.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FacilityAreas {
+    /// Per facility: outdoor sports land, m2 ([`sports_land_m2`]).
     pub outdoor: Vec<f64>,
+    /// Per facility: indoor sports floor area, m2.
     pub indoor: Vec<f64>,
+    /// Per facility: outdoor plus indoor, m2.
     pub total: Vec<f64>,
 }
 
 impl FacilityAreas {
+    /// The areas of these facilities, in their order.
     pub fn of(facilities: &[Facility]) -> FacilityAreas {
         let outdoor: Vec<f64> = facilities.iter().map(sports_land_m2).collect();
         let indoor: Vec<f64> = facilities.iter().map(|f| f.floor_area_m2).collect();
@@ -302,8 +333,11 @@ fn open_in_windows(
 /// 2SFCA access per community (m2 per person).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SfcaAccess {
+    /// Per community: 2SFCA access to outdoor sports land, m2 per person.
     pub outdoor: Vec<f64>,
+    /// Per community: 2SFCA access to indoor sports floor area, m2 per person.
     pub indoor: Vec<f64>,
+    /// Per community: 2SFCA access to total sports area, m2 per person.
     pub total: Vec<f64>,
     /// Per window: total area with only the facilities open in it.
     pub windows: Vec<Vec<f64>>,

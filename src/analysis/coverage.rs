@@ -26,7 +26,9 @@ pub type Access = Vec<(u32, f64)>;
 /// A column of the coverage table: any facility, or one category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
+    /// Any counted facility, whatever its category.
     Any,
+    /// Counted facilities of one category.
     Category(Category),
 }
 
@@ -56,6 +58,7 @@ pub struct CoverageSettings {
 /// A facility as the coverage sees it.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// What kind of facility it is (its target column besides `any`).
     pub category: Category,
     /// Counts towards "any" and its category (existing and open to the public).
     pub counts: bool,
@@ -77,10 +80,12 @@ impl DistColumn {
         (!d.is_nan()).then_some(d)
     }
 
+    /// Number of communities in the column.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// The column has no communities.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -105,6 +110,8 @@ impl FromParallelIterator<Option<f64>> for DistColumn {
 /// Results per target, per community (community order of the input).
 #[derive(Debug, Clone)]
 pub struct Coverage {
+    /// The walking limit and the report and pair ranges the table was computed
+    /// with.
     pub settings: CoverageSettings,
     /// Targets with at least one counted facility, `Any` first.
     pub targets: Vec<Target>,

@@ -20,17 +20,23 @@ use crate::targets::{Indicator, Indicators, PlannedProject};
 pub struct Gap {
     /// Machine-readable kind, e.g. `uncovered_15min`.
     pub kind: &'static str,
+    /// Id of the Annex-2 indicator the gap falls under (e.g. `13`).
     pub indicator: String,
+    /// Lead unit responsible, in Chinese.
     pub lead: String,
+    /// Lead unit responsible, in English.
     pub lead_en: String,
     /// Id of the community, unit, facility or project concerned.
     pub subject_id: String,
+    /// Name of the community, unit, facility or project concerned.
     pub name: String,
     /// Unit name, if known.
     pub unit: Option<String>,
     /// Residents affected.
     pub people: f64,
+    /// Why this is a gap, in Chinese.
     pub explanation_zh: String,
+    /// Why this is a gap, in English.
     pub explanation_en: String,
     /// Where (None for district-wide items).
     pub geometry: Option<Geometry<f64>>,
@@ -39,6 +45,7 @@ pub struct Gap {
 /// Progress of one planned-project type (measure 15(4)).
 #[derive(Debug, Clone)]
 pub struct Progress {
+    /// The planned-project type tracked.
     pub project: PlannedProject,
     /// Built since the plan year (existing, build year >= the new-build year).
     pub done: f64,
@@ -46,12 +53,15 @@ pub struct Progress {
     pub planned: f64,
     /// Unit: count, or km for trails.
     pub unit: String,
+    /// The target is met by what was built (`done`); `None` without a target,
+    /// or when no facility has a build year or planned status (cannot tell).
     pub met: Option<bool>,
 }
 
 /// The marginal gain of one planned facility.
 #[derive(Debug, Clone)]
 pub struct PlannedGain {
+    /// Index of the planned facility in the inputs' facilities.
     pub facility: usize,
     /// Residents not covered by existing facilities whom this one covers.
     pub newly_covered_people: f64,
@@ -60,13 +70,19 @@ pub struct PlannedGain {
 /// Scorecard status of an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status4 {
+    /// The target is reached.
     Met,
+    /// The target is not reached.
     NotMet,
+    /// No figure to check (none supplied, or nothing to compute it from).
     NoData,
+    /// An organisational item no map can check.
     NotSpatial,
 }
 
 impl Status4 {
+    /// The status as written in the scorecard: `met`, `not met`, `no data` or
+    /// `not spatial`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status4::Met => "met",
@@ -80,12 +96,15 @@ impl Status4 {
 /// One scorecard row.
 #[derive(Debug, Clone)]
 pub struct ScoreRow {
+    /// The indicator, as in the indicator list.
     pub indicator: Indicator,
+    /// Met, not met, no data or not spatial.
     pub status: Status4,
     /// The computed or supplied figure, as text with its unit.
     pub figure: String,
     /// The target, as text.
     pub target: String,
+    /// Why the status is what it is (where the figure comes from, caveats).
     pub note: String,
 }
 
@@ -95,16 +114,25 @@ pub type Figures = HashMap<String, f64>;
 /// Everything issue-4 needs from a run.
 #[derive(Debug, Clone)]
 pub struct Assessment {
+    /// Every gap found, communities, units, facilities and projects.
     pub gaps: Vec<Gap>,
+    /// Progress of each planned-project type, in the indicator list's order.
     pub progress: Vec<Progress>,
+    /// Planned facilities by the residents each newly covers, most first;
+    /// empty without planned facilities or facility-community pairs.
     pub planned_gains: Vec<PlannedGain>,
     /// Covered share (any facility, population-weighted) before and after
     /// planned facilities.
     pub covered_before: f64,
+    /// The covered share after planned facilities, `None` without planned
+    /// facilities.
     pub covered_after: Option<f64>,
     /// Per-capita outdoor / indoor m2 before and after.
     pub per_capita_before: (f64, f64),
+    /// The per-capita figures after planned facilities, `None` without planned
+    /// facilities.
     pub per_capita_after: Option<(f64, f64)>,
+    /// One row per indicator, in the indicator list's order.
     pub scorecard: Vec<ScoreRow>,
 }
 

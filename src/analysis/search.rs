@@ -84,6 +84,7 @@ impl NodeSet {
 }
 
 impl Scratch {
+    /// Empty search state for a graph of `n` nodes.
     pub fn new(n: usize) -> Self {
         Scratch {
             slot: vec![UNREACHED; n],

@@ -45,7 +45,10 @@ struct Candidates {
 /// What to plan.
 #[derive(Debug, Clone)]
 pub struct SiteOptions {
+    /// Facility category to plan sites for; existing facilities of it count as
+    /// cover.
     pub category: Category,
+    /// Number of sites to suggest (at most).
     pub count: usize,
     /// Walking distance a site must be within (metres).
     pub walk_m: f64,
@@ -60,8 +63,12 @@ pub struct SiteOptions {
 /// One suggested site.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// Candidate id: from the candidates file, or made up for a generated
+    /// candidate.
     pub id: String,
+    /// Position of the site, WGS-84 longitude and latitude (degrees).
     pub lonlat: [f64; 2],
+    /// Its place in the greedy order and the residents it adds.
     pub pick: Pick,
     /// Area within the walk of the site (lon/lat).
     pub isochrone: MultiPolygon<f64>,
@@ -72,11 +79,18 @@ pub struct Site {
 /// The plan.
 #[derive(Debug, Clone)]
 pub struct SitePlan {
+    /// Facility category planned for.
     pub category: Category,
+    /// Walking distance a site must be within, metres.
     pub walk_m: f64,
+    /// Residents of all communities (people).
     pub total_population: f64,
+    /// Residents already within the walk of an existing facility of the
+    /// category (people).
     pub covered_before: f64,
+    /// Number of candidate sites considered.
     pub candidates: usize,
+    /// The suggested sites, in the greedy order.
     pub sites: Vec<Site>,
 }
 

@@ -42,7 +42,11 @@ pub enum Mode {
     /// Along the street network.
     Network,
     /// No network: straight line x detour factor (approximate).
-    StraightLine { detour: f64 },
+    StraightLine {
+        /// Factor the straight-line distance is multiplied by (1.0 to 3.0,
+        /// 1.3 by default).
+        detour: f64,
+    },
 }
 
 impl Study {
@@ -116,6 +120,8 @@ impl Mode {
         }
     }
 
+    /// Distances are straight lines times a detour factor, not walked along the
+    /// network.
     pub fn is_approximate(&self) -> bool {
         matches!(self, Mode::StraightLine { .. })
     }

@@ -78,9 +78,15 @@ pub enum Decay {
     Step,
     /// E2SFCA: `(upper bound m, weight)` zones in ascending order of bound;
     /// a distance takes the weight of the first zone whose bound is `>= d`.
-    Stepped { zones: Vec<(f64, f64)> },
+    Stepped {
+        /// `(upper bound in metres, weight)` per zone.
+        zones: Vec<(f64, f64)>,
+    },
     /// Gaussian decay in the form of Dai (2010), reaching 0 at `catchment_m`.
-    Gaussian { catchment_m: f64 },
+    Gaussian {
+        /// The catchment, metres: the weight is 0 from here on.
+        catchment_m: f64,
+    },
 }
 
 impl Decay {
@@ -152,8 +158,11 @@ impl Decay {
 /// the `supply` and `population` slices given to [`two_step`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pair {
+    /// Index of the facility in the supply slice.
     pub facility: u32,
+    /// Index of the community in the population slice.
     pub community: u32,
+    /// Walking distance from the community to the facility, metres.
     pub dist_m: f64,
 }
 

@@ -94,10 +94,14 @@ const SH_NOTE: &str = "school holiday (SH) selectors ignored";
 /// `Fr,Sa 20:00-02:00` has `start_min = 1200`, `end_min = 1560`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Window {
+    /// Name of the window as configured (e.g. `any_time`), used in outputs.
     pub name: String,
     /// Monday first.
     pub days: [bool; 7],
+    /// Start, minutes after midnight (`0..1440`).
     pub start_min: u32,
+    /// End, minutes after midnight of the start day (above 1440 runs into the
+    /// next day).
     pub end_min: u32,
 }
 

@@ -43,7 +43,9 @@ impl WalkWays<'_> {
 /// One edge of the walking network between two junctions (or way ends).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edge {
+    /// Index of the start node in the network's nodes.
     pub from: u32,
+    /// Index of the end node in the network's nodes.
     pub to: u32,
     /// Geodesic length in metres.
     pub length_m: f64,
@@ -55,6 +57,7 @@ pub struct Edge {
     pub backward: bool,
     /// Range of this edge's polyline in [`Network::geom`] (from `from` to `to`).
     pub geom_start: u32,
+    /// End (exclusive) of that range.
     pub geom_end: u32,
 }
 
@@ -65,12 +68,14 @@ pub struct Network {
     pub coords: Vec<[f64; 2]>,
     /// OSM node id per node; 0 for nodes inserted by snapping.
     pub osm_ids: Vec<i64>,
+    /// The edges, each between two nodes of `coords`.
     pub edges: Vec<Edge>,
     /// Flat polyline coordinates `[lon, lat]` for all edges.
     pub geom: Vec<[f64; 2]>,
 }
 
 impl Network {
+    /// Number of nodes.
     pub fn node_count(&self) -> usize {
         self.coords.len()
     }

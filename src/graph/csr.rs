@@ -103,6 +103,7 @@ impl<'a> Adjacency<'a> {
         Adjacency { first, arcs }
     }
 
+    /// Number of nodes.
     pub fn node_count(&self) -> usize {
         self.first.len().saturating_sub(1)
     }
@@ -139,6 +140,7 @@ impl WalkGraph {
         }
     }
 
+    /// Number of nodes of the network.
     pub fn node_count(&self) -> usize {
         self.net.node_count()
     }

@@ -47,6 +47,7 @@ impl Default for SnapSettings {
 /// Where an item touches the network.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SnapHit {
+    /// Index of the edge in the network's edges.
     pub edge: u32,
     /// Distance along the edge from its `from` node, metres (geodesic).
     pub offset_m: f64,
@@ -61,10 +62,16 @@ pub enum Unreachable {
     TooFar {
         /// Distance to the nearest usable edge, if any exists.
         nearest_m: Option<f64>,
+        /// The maximum snap distance, metres.
         max_m: f64,
     },
     /// Only a small disconnected island of the network is near.
-    Island { nodes: u32, dist_m: f64 },
+    Island {
+        /// Number of nodes of that island.
+        nodes: u32,
+        /// Distance from the item to the island's nearest edge, metres.
+        dist_m: f64,
+    },
     /// The geometry is empty or has no usable point.
     NoGeometry,
 }
@@ -161,6 +168,7 @@ impl<'a> Snapper<'a> {
         }
     }
 
+    /// The local projection the snapper measures distances in.
     pub fn projection(&self) -> LocalProjection {
         self.proj
     }

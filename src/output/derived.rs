@@ -50,7 +50,10 @@ impl<'de> Deserialize<'de> for Ordered {
 /// One feature: properties in order and the geometry (`None` for null).
 #[derive(Debug, Clone)]
 pub struct Feature {
+    /// The feature's properties (name, value), in file order; empty for null
+    /// properties.
     pub properties: Vec<(String, Value)>,
+    /// Geometry in the file's coordinates, `None` for a null geometry.
     pub geometry: Option<Geometry<f64>>,
 }
 
@@ -66,7 +69,10 @@ struct RawFeature {
 /// order, then its features.
 #[derive(Debug, Clone, Default)]
 pub struct Collection {
+    /// Top-level members other than `type` and `features` (name, value), in
+    /// file order.
     pub members: Vec<(String, Value)>,
+    /// The features, in file order.
     pub features: Vec<Feature>,
 }
 

@@ -327,6 +327,7 @@ impl<'a> FeatureWriter<'a> {
         Ok(())
     }
 
+    /// End the collection (close the features array and the object).
     pub fn finish(self) -> io::Result<()> {
         self.w.write_all(b"\n]}\n")
     }
@@ -370,6 +371,7 @@ fn encode_feature<K: AsRef<str>, V: JsonValue, W: Write + ?Sized>(
 
 /// A property value written as JSON.
 pub trait JsonValue {
+    /// Write the value as JSON text.
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()>;
 }
 
@@ -386,11 +388,14 @@ impl JsonValue for Value {
 /// with integer arithmetic as `write_fixed` does, the same bytes as
 /// `json!(round(x, decimals))`.
 pub enum Prop<'a> {
+    /// A string, written escaped.
     Str(&'a str),
+    /// Any JSON value, written by `serde_json`.
     Json(Value),
     /// `x` rounded to `decimals` places (up to 4 written with integer
     /// arithmetic, more through `serde_json`).
     Num(f64, u32),
+    /// `true` or `false`.
     Bool(bool),
 }
 

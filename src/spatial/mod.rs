@@ -170,6 +170,7 @@ impl SegmentIndex {
     /// Most boxes in one tile.
     pub const TILE: usize = 1 << 20;
 
+    /// Index the boxes, at most [`SegmentIndex::TILE`] per tile.
     pub fn new(items: Vec<BoxItem>) -> Self {
         Self::with_tile_size(items, Self::TILE)
     }
@@ -235,6 +236,7 @@ impl SegmentIndex {
         self.tiles.iter().map(RTree::size).sum()
     }
 
+    /// No polylines are indexed.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

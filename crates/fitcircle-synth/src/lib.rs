@@ -22,6 +22,8 @@
 //! proportional to one chunk of bands. The same parameters give a
 //! byte-identical file.
 
+#![warn(missing_docs)]
+
 mod city;
 pub mod pbf;
 pub mod rng;
@@ -111,9 +113,11 @@ impl Default for SynthParams {
 /// What was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SynthStats {
-    /// OSM nodes, ways and relations in the file.
+    /// OSM nodes in the file.
     pub nodes: usize,
+    /// OSM ways in the file.
     pub ways: usize,
+    /// OSM relations in the file.
     pub relations: usize,
     /// Ways walkers may use under the [`TagRules`] given.
     pub walkable_ways: usize,

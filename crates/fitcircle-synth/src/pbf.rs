@@ -30,17 +30,24 @@ pub type Tag = (&'static str, Cow<'static, str>);
 /// A node; `lat`/`lon` in units of 1e-7 degree (PBF granularity 100).
 #[derive(Debug, Clone)]
 pub struct Node {
+    /// OSM node id (`DenseNodes.id`, written delta coded).
     pub id: i64,
+    /// Latitude, WGS-84, in 1e-7 degree (`DenseNodes.lat`, delta coded).
     pub lat: i32,
+    /// Longitude, WGS-84, in 1e-7 degree (`DenseNodes.lon`, delta coded).
     pub lon: i32,
+    /// Tags, written as string-table indices in `DenseNodes.keys_vals`.
     pub tags: Vec<Tag>,
 }
 
 /// A way with its node refs.
 #[derive(Debug, Clone)]
 pub struct Way {
+    /// OSM way id (`Way.id`).
     pub id: i64,
+    /// Ids of the way's nodes in order (`Way.refs`, delta coded).
     pub refs: Vec<i64>,
+    /// Tags, written as string-table indices in `Way.keys` / `Way.vals`.
     pub tags: Vec<Tag>,
 }
 
@@ -50,16 +57,25 @@ pub const MEMBER_WAY: u8 = 1;
 /// One relation member.
 #[derive(Debug, Clone)]
 pub struct Member {
+    /// `Relation.MemberType` code: 0 node, [`MEMBER_WAY`] (1) way, 2 relation
+    /// (`Relation.types`).
     pub kind: u8,
+    /// OSM id of the member (`Relation.memids`, delta coded).
     pub id: i64,
+    /// Role of the member, e.g. `outer` (string-table index in
+    /// `Relation.roles_sid`).
     pub role: &'static str,
 }
 
 /// A relation with its members.
 #[derive(Debug, Clone)]
 pub struct Relation {
+    /// OSM relation id (`Relation.id`).
     pub id: i64,
+    /// Members in order.
     pub members: Vec<Member>,
+    /// Tags, written as string-table indices in `Relation.keys` /
+    /// `Relation.vals`.
     pub tags: Vec<Tag>,
 }
 
@@ -67,12 +83,19 @@ pub struct Relation {
 /// [`TagRules`] would see it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BlockStats {
+    /// Nodes in the block.
     pub nodes: usize,
+    /// Ways in the block.
     pub ways: usize,
+    /// Relations in the block.
     pub relations: usize,
+    /// Ways walkers may use under the [`TagRules`] given.
     pub walkable_ways: usize,
+    /// Elements the [`TagRules`] take as sports facilities.
     pub facilities: usize,
+    /// Elements the [`TagRules`] take as residential areas.
     pub residential_areas: usize,
+    /// Sum of the `population` tags of those residential areas (people).
     pub population: u64,
     /// Min lon, min lat, max lon, max lat in 1e-7 degree (nodes only).
     pub bbox: [i32; 4],

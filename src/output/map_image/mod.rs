@@ -34,8 +34,9 @@ use crate::output::i18n::{Lang, tr, trf};
 use crate::spatial::representative_point;
 use crate::{Error, Result};
 
-/// Image size in pixels.
+/// Image width in pixels.
 pub const WIDTH: u32 = 1600;
+/// Image height in pixels.
 pub const HEIGHT: u32 = 1200;
 
 const MARGIN: f64 = 30.0;
