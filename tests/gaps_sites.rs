@@ -883,7 +883,7 @@ fn xicheng_sites_straight_line() {
         ],
     );
     assert!(
-        stdout.contains("APPROXIMATE") && stdout.contains("straight lines"),
+        stdout.contains("APPROXIMATE") && stdout.contains("straight-line distances"),
         "no-network mode must say so:\n{stdout}"
     );
     let sites = read_csv_rows(&dir.join("sites/sites.csv"));

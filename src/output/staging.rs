@@ -50,6 +50,22 @@ pub struct Manifest {
     pub checksum: String,
     /// Every file the run wrote, by name.
     pub files: Vec<ManifestFile>,
+    /// Files an earlier run of another subcommand wrote into the same
+    /// folder and this run did not replace: kept, and listed with the
+    /// subcommand that wrote them (`analyze` then `sites` into one folder
+    /// keeps both sets). Absent when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept: Vec<KeptFile>,
+}
+
+/// A file of another subcommand's run, kept in the folder ([`Manifest::kept`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptFile {
+    /// The subcommand that wrote it.
+    pub command: String,
+    /// The file as that run listed it.
+    #[serde(flatten)]
+    pub file: ManifestFile,
 }
 
 /// One file of a [`Manifest`].
@@ -225,11 +241,22 @@ impl Staging {
             std::fs::rename(self.dir().join(name), &to)
                 .map_err(|source| Error::Write { path: to, source })?;
         }
-        for old in previous.iter().flat_map(|m| &m.files) {
+        let mut kept = Vec::new();
+        for (old_command, old) in earlier_files(previous.as_ref()) {
             if !is_plain_name(&old.name) || sorted.binary_search(&old.name).is_ok() {
                 continue;
             }
             let p = self.out.join(&old.name);
+            if old_command != command {
+                // Another subcommand's output: kept while it is there.
+                if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
+                    kept.push(KeptFile {
+                        command: old_command.to_string(),
+                        file: old.clone(),
+                    });
+                }
+                continue;
+            }
             // A file or a symbolic link (removed, not followed); never a folder.
             let is_dir = std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir());
             if is_dir {
@@ -247,6 +274,7 @@ impl Staging {
             command: command.to_string(),
             checksum: CHECKSUM.to_string(),
             files,
+            kept,
         };
         atomic::write_file(&manifest_path, &|w| {
             serde_json::to_writer_pretty(&mut *w, &manifest)?;
@@ -259,6 +287,19 @@ impl Staging {
         let _ = self.dir.close();
         Ok(names.iter().map(|n| out.join(n)).collect())
     }
+}
+
+/// The files an earlier `outputs.json` describes, each with the
+/// subcommand that wrote it: its own run's and those it kept.
+fn earlier_files(previous: Option<&Manifest>) -> Vec<(&str, &ManifestFile)> {
+    let Some(m) = previous else {
+        return Vec::new();
+    };
+    m.files
+        .iter()
+        .map(|f| (m.command.as_str(), f))
+        .chain(m.kept.iter().map(|k| (k.command.as_str(), &k.file)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -343,6 +384,42 @@ mod tests {
         s.commit(&files, "analyze").unwrap();
         assert_eq!(names_in(&out), ["a.csv", "my-notes.txt", "outputs.json"]);
         assert_eq!(std::fs::read(out.join("a.csv")).unwrap(), b"3");
+    }
+
+    #[test]
+    fn another_subcommands_files_are_kept_and_listed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let s = Staging::begin(&out).unwrap();
+        let files = [stage(&s, "summary.csv", b"1"), stage(&s, "map.png", b"2")];
+        s.commit(&files, "analyze").unwrap();
+        let s = Staging::begin(&out).unwrap();
+        let f = [stage(&s, "sites.csv", b"3")];
+        s.commit(&f, "sites").unwrap();
+        assert_eq!(
+            names_in(&out),
+            ["map.png", "outputs.json", "sites.csv", "summary.csv"]
+        );
+        let m = read_manifest(&out).unwrap();
+        assert_eq!(m.command, "sites");
+        let kept: Vec<(&str, &str)> = m
+            .kept
+            .iter()
+            .map(|k| (k.command.as_str(), k.file.name.as_str()))
+            .collect();
+        assert_eq!(kept, [("analyze", "map.png"), ("analyze", "summary.csv")]);
+        // A new analysis without the map removes its own old map, keeps
+        // the sites and carries them in its list.
+        let s = Staging::begin(&out).unwrap();
+        let f = [stage(&s, "summary.csv", b"4")];
+        s.commit(&f, "analyze").unwrap();
+        assert_eq!(names_in(&out), ["outputs.json", "sites.csv", "summary.csv"]);
+        let m = read_manifest(&out).unwrap();
+        assert_eq!(m.kept.len(), 1);
+        assert_eq!(
+            (m.kept[0].command.as_str(), m.kept[0].file.name.as_str()),
+            ("sites", "sites.csv")
+        );
     }
 
     #[test]
