@@ -772,41 +772,22 @@ mod tests {
 
     use super::*;
     use crate::analysis::coverage::{CoverageSettings, DistColumn, Target};
-    use crate::model::{AdminUnit, AreaSource, Community, PopulationSource, Status};
+    use crate::model::{AdminUnit, AreaSource, Community};
+    use crate::testing;
 
     const LIMIT: f64 = 1000.0;
 
     fn facility(id: &str, category: Category, area: f64, floor: f64, at: (f64, f64)) -> Facility {
         Facility {
-            id: id.into(),
-            name: id.into(),
-            category,
-            status: Status::Existing,
-            area_m2: area,
             floor_area_m2: floor,
-            area_source: AreaSource::Given,
-            opening_hours: None,
-            open_to_public: None,
-            school_id: None,
-            build_year: None,
-            geometry: Point::new(at.0, at.1).into(),
-            entrances: Vec::new(),
-            note: None,
-            subtype: None,
-            equipment_generation: None,
+            ..testing::facility(id, category, area, Point::new(at.0, at.1).into())
         }
     }
 
     fn community(id: &str, population: f64, build_year: Option<i32>, g: Geometry) -> Community {
         Community {
-            id: id.into(),
-            name: id.into(),
-            population,
-            population_source: PopulationSource::Given,
-            households: None,
             build_year,
-            geometry: g,
-            entrances: Vec::new(),
+            ..testing::community(id, population, g)
         }
     }
 

@@ -966,7 +966,8 @@ mod tests {
     use super::*;
     use crate::analysis::study;
     use crate::config::Settings;
-    use crate::model::{AdminUnit, AreaSource, Community, PopulationSource};
+    use crate::model::{AdminUnit, Community};
+    use crate::testing;
     use crate::spatial::EARTH_RADIUS_M;
 
     /// A point `north_m` metres north of (0, 0).
@@ -977,35 +978,15 @@ mod tests {
 
     fn facility(id: &str, category: Category, area: f64, g: Geometry<f64>) -> Facility {
         Facility {
-            id: id.into(),
             name: format!("facility {id}"),
-            category,
-            status: Status::Existing,
-            area_m2: area,
-            floor_area_m2: 0.0,
-            area_source: AreaSource::Given,
-            opening_hours: None,
-            open_to_public: None,
-            school_id: None,
-            build_year: None,
-            geometry: g,
-            entrances: Vec::new(),
-            note: None,
-            subtype: None,
-            equipment_generation: None,
+            ..testing::facility(id, category, area, g)
         }
     }
 
     fn community(id: &str, population: f64, g: Geometry<f64>) -> Community {
         Community {
-            id: id.into(),
             name: format!("community {id}"),
-            population,
-            population_source: PopulationSource::Given,
-            households: None,
-            build_year: None,
-            geometry: g,
-            entrances: Vec::new(),
+            ..testing::community(id, population, g)
         }
     }
 

@@ -155,26 +155,19 @@ pub fn compute(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AreaSource, Category};
+    use crate::model::Category;
+    use geo::Point;
 
     fn facility(status: Status, open: Option<bool>) -> Facility {
         Facility {
-            id: "f".into(),
-            name: String::new(),
-            category: Category::FootballPitch,
             status,
-            area_m2: 800.0,
-            floor_area_m2: 0.0,
-            area_source: AreaSource::Given,
-            opening_hours: None,
             open_to_public: open,
-            school_id: None,
-            build_year: None,
-            geometry: geo::Point::new(0.0, 0.0).into(),
-            entrances: Vec::new(),
-            note: None,
-            subtype: None,
-            equipment_generation: None,
+            ..crate::testing::facility(
+                "f",
+                Category::FootballPitch,
+                800.0,
+                Point::new(0.0, 0.0).into(),
+            )
         }
     }
 

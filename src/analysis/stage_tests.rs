@@ -21,9 +21,8 @@ use super::units;
 use crate::config::Settings;
 use crate::graph::{Edge, Network};
 use crate::input::Inputs;
-use crate::model::{
-    AdminUnit, AreaSource, Category, Community, Facility, PopulationSource, Status,
-};
+use crate::model::{AdminUnit, Category, Facility, Status};
+use crate::testing;
 
 const LAT: f64 = 60.17;
 const LON0: f64 = 24.94;
@@ -74,35 +73,8 @@ fn street() -> Network {
 
 fn facility(id: &str, status: Status, geometry: Geometry<f64>) -> Facility {
     Facility {
-        id: id.into(),
-        name: id.into(),
-        category: Category::FitnessStation,
         status,
-        area_m2: 150.0,
-        floor_area_m2: 0.0,
-        area_source: AreaSource::Given,
-        opening_hours: None,
-        open_to_public: None,
-        school_id: None,
-        build_year: None,
-        geometry,
-        entrances: Vec::new(),
-        note: None,
-        subtype: None,
-        equipment_generation: None,
-    }
-}
-
-fn community(id: &str, population: f64, geometry: Geometry<f64>) -> Community {
-    Community {
-        id: id.into(),
-        name: id.into(),
-        population,
-        population_source: PopulationSource::Given,
-        households: None,
-        build_year: None,
-        geometry,
-        entrances: Vec::new(),
+        ..testing::facility(id, Category::FitnessStation, 150.0, geometry)
     }
 }
 
@@ -113,8 +85,8 @@ fn inputs() -> Inputs {
             facility("P", Status::Planned, at(400.0, 10.0)),
         ],
         communities: vec![
-            community("C1", 100.0, at(200.0, 10.0)),
-            community("C2", 200.0, at(400.0, 10.0)),
+            testing::community("C1", 100.0, at(200.0, 10.0)),
+            testing::community("C2", 200.0, at(400.0, 10.0)),
         ],
         // One unit around the western half (nodes 0 to 2).
         units: vec![AdminUnit {
