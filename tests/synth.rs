@@ -304,4 +304,13 @@ fn errors_name_the_problem() {
         ..SynthParams::default()
     };
     assert!(matches!(City::plan(&off_globe), Err(SynthError::Params(_))));
+    // No city without bound (a typo of 1e11 nodes once streamed for ever).
+    let huge = SynthParams {
+        target_nodes: 100_000_000_000,
+        ..SynthParams::default()
+    };
+    match City::plan(&huge) {
+        Err(e @ SynthError::Params(_)) => assert!(e.to_string().contains("at most"), "{e}"),
+        other => panic!("expected a parameter error, got {other:?}"),
+    }
 }

@@ -967,8 +967,8 @@ mod tests {
     use crate::analysis::study;
     use crate::config::Settings;
     use crate::model::{AdminUnit, Community};
-    use crate::testing;
     use crate::spatial::EARTH_RADIUS_M;
+    use crate::testing;
 
     /// A point `north_m` metres north of (0, 0).
     fn north(north_m: f64) -> Geometry<f64> {

@@ -176,6 +176,9 @@ fn flush<T: Sync>(
     Ok(())
 }
 
+/// Most walking-graph nodes a city may be asked for (about 600 MB of PBF).
+pub const MAX_NODES: usize = 20_000_000;
+
 /// A planned city: [`City::plan`] checks the parameters, [`City::write`]
 /// streams the PBF file.
 #[derive(Debug)]
@@ -187,6 +190,13 @@ impl City {
     /// Plan the city described by `params`. Errors: [`SynthError::Params`]
     /// for an origin the city cannot fit at.
     pub fn plan(params: &SynthParams) -> Result<City, SynthError> {
+        if params.target_nodes > MAX_NODES {
+            return Err(SynthError::Params(format!(
+                "a city of {} walking-graph nodes: give at most {MAX_NODES} (a 200,000-node city \
+                 is about 6 MB of PBF)",
+                params.target_nodes
+            )));
+        }
         Ok(City {
             layout: city::Layout::new(params)?,
         })
