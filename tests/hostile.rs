@@ -177,11 +177,9 @@ fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
-/// FNV-1a 64, as outputs.json records it.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+/// XXH3 64-bit, as outputs.json records it.
+fn xxh3(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 /// Check `out/outputs.json` against the folder: it lists exactly the
@@ -198,7 +196,7 @@ fn check_manifest(out: &Path, command: &str, others: &[&str]) -> Vec<String> {
         let name = f["name"].as_str().unwrap().to_string();
         let bytes = fs::read(out.join(&name)).unwrap();
         assert_eq!(f["bytes"].as_u64(), Some(bytes.len() as u64), "{name}");
-        assert_eq!(f["fnv1a64"], format!("{:016x}", fnv1a(&bytes)), "{name}");
+        assert_eq!(f["xxh3_64"], format!("{:016x}", xxh3(&bytes)), "{name}");
         listed.push(name);
     }
     let mut present = names_in(out);

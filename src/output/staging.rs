@@ -16,7 +16,7 @@
 //!    never described as complete), rename each staged file into `--out`
 //!    (each rename replaces one file at once), remove the files that the
 //!    previous `outputs.json` listed and this run did not write, write the
-//!    new `outputs.json` (file names, sizes, FNV-1a 64 checksums, tool
+//!    new `outputs.json` (file names, sizes, XXH3 64-bit checksums, tool
 //!    version, subcommand), remove the staging folder.
 //!
 //! A kill during step 3 leaves `--out` without `outputs.json`: some files
@@ -75,36 +75,26 @@ pub struct ManifestFile {
     pub name: String,
     /// Size in bytes.
     pub bytes: u64,
-    /// FNV-1a 64-bit hash of the contents, 16 hexadecimal digits.
-    pub fnv1a64: String,
+    /// XXH3 64-bit hash of the contents (seed 0), 16 hexadecimal digits.
+    pub xxh3_64: String,
 }
 
 /// What [`Manifest::checksum`] says.
-pub const CHECKSUM: &str = "FNV-1a 64-bit of the file's bytes, hexadecimal";
+pub const CHECKSUM: &str = "XXH3 64-bit (seed 0) of the file's bytes, hexadecimal";
 
-/// FNV-1a, 64 bits, continuing from `h` (start with [`FNV_START`]).
-pub fn fnv1a64(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-/// The FNV-1a 64 offset basis.
-pub const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// Size and FNV-1a 64 hash of a file, read in pieces.
+/// Size and XXH3 64-bit hash of a file, read in pieces.
 fn measure(path: &Path) -> std::io::Result<(u64, u64)> {
     let mut f = std::fs::File::open(path)?;
     let mut buf = vec![0u8; 1 << 20];
-    let (mut n, mut h) = (0u64, FNV_START);
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut n = 0u64;
     loop {
         let k = f.read(&mut buf)?;
         if k == 0 {
-            return Ok((n, h));
+            return Ok((n, h.digest()));
         }
         n += k as u64;
-        h = fnv1a64(h, &buf[..k]);
+        h.update(&buf[..k]);
     }
 }
 
@@ -219,7 +209,7 @@ impl Staging {
                 Ok(ManifestFile {
                     name: name.clone(),
                     bytes,
-                    fnv1a64: format!("{h:016x}"),
+                    xxh3_64: format!("{h:016x}"),
                 })
             })
             .collect::<Result<Vec<ManifestFile>>>()?;
@@ -322,10 +312,9 @@ mod tests {
     }
 
     #[test]
-    fn fnv_known_values() {
-        assert_eq!(fnv1a64(FNV_START, b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a64(FNV_START, b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(fnv1a64(FNV_START, b"foobar"), 0x8594_4171_f739_67e8);
+    fn xxh3_known_value() {
+        // XXH3-64 of the empty input, seed 0 (the reference value).
+        assert_eq!(xxhash_rust::xxh3::xxh3_64(b""), 0x2d06_8005_38d3_94c2);
     }
 
     #[test]
@@ -366,8 +355,8 @@ mod tests {
         let listed: Vec<(&str, u64)> = m.files.iter().map(|f| (f.name.as_str(), f.bytes)).collect();
         assert_eq!(listed, [("a.csv", 3), ("b.geojson", 2)]);
         assert_eq!(
-            m.files[0].fnv1a64,
-            format!("{:016x}", fnv1a64(FNV_START, b"one"))
+            m.files[0].xxh3_64,
+            format!("{:016x}", xxhash_rust::xxh3::xxh3_64(b"one"))
         );
     }
 
@@ -448,9 +437,9 @@ mod tests {
         std::fs::write(tmp.path().join("victim.txt"), b"keep").unwrap();
         std::fs::create_dir(out.join("sub")).unwrap();
         let m = r#"{"tool":"fitcircle","version":"0","command":"analyze","checksum":"",
-            "files":[{"name":"../victim.txt","bytes":0,"fnv1a64":""},
-                     {"name":"sub","bytes":0,"fnv1a64":""},
-                     {"name":"/etc/hostname","bytes":0,"fnv1a64":""}]}"#;
+            "files":[{"name":"../victim.txt","bytes":0,"xxh3_64":""},
+                     {"name":"sub","bytes":0,"xxh3_64":""},
+                     {"name":"/etc/hostname","bytes":0,"xxh3_64":""}]}"#;
         std::fs::write(out.join(MANIFEST), m).unwrap();
         let s = Staging::begin(&out).unwrap();
         let files = [stage(&s, "a.csv", b"1")];
