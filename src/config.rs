@@ -429,3 +429,48 @@ impl Config {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Config {
+        let mut cfg: Config = toml::from_str(text).unwrap();
+        cfg.origin = "t.toml".into();
+        cfg
+    }
+
+    #[test]
+    fn validate_checks_population_and_admin_level() {
+        assert!(
+            parse("[population]\nspread_total = 1000.0\n")
+                .validate()
+                .is_ok()
+        );
+        for bad in ["-1.0", "0.0", "nan", "inf", "2e9"] {
+            let m = parse(&format!("[population]\nspread_total = {bad}\n"))
+                .validate()
+                .unwrap_err()
+                .to_string();
+            assert!(
+                m.starts_with("configuration t.toml: population.spread_total"),
+                "{m}"
+            );
+        }
+        let m = parse("[population]\nspread_total = 10.0\nspread = \"area\"\n")
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("population.spread \"area\""), "{m}");
+        let m = parse("[units]\npath = \"a.osm\"\nadmin_level = 40\n")
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("admin_level 40"), "{m}");
+        let m = parse("[settings]\nmin_component_nodes = 4000000000\n")
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("min_component_nodes"), "{m}");
+    }
+}

@@ -126,7 +126,17 @@ fn read_blobs<R: Read + Send>(reader: R, path: &Path) -> Result<Vec<osmpbf::Blob
         blobs.push(blob.map_err(|e| pbf_error(path, e))?);
         end_of_last = count.load(Ordering::Relaxed);
     }
-    if count.load(Ordering::Relaxed) != end_of_last {
+    let read = count.load(Ordering::Relaxed);
+    if blobs.is_empty() && read > 0 {
+        return Err(Error::file(
+            path,
+            format!(
+                "the file ends inside a block header: it is cut short ({read} bytes, too short \
+                 for an .osm.pbf file); download it again"
+            ),
+        ));
+    }
+    if read != end_of_last {
         return Err(Error::file(
             path,
             "the file ends inside a block header: it is cut short; download it again",
@@ -491,8 +501,8 @@ mod tests {
         let m = read_osm_pbf_bytes(b"\n\n", name).unwrap_err().to_string();
         assert_eq!(
             m,
-            "upload.osm.pbf: the file ends inside a block header: it is cut short; download \
-             it again"
+            "upload.osm.pbf: the file ends inside a block header: it is cut short (2 bytes, \
+             too short for an .osm.pbf file); download it again"
         );
         for cut in 1..=3 {
             let mut b = sample();
