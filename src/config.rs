@@ -269,6 +269,38 @@ impl Settings {
         if self.min_open_minutes > 24 * 60 {
             return bad("min_open_minutes must be at most 1440");
         }
+        if self.min_component_nodes > 1_000_000 {
+            return bad("min_component_nodes must be at most 1000000 (50 is usual)");
+        }
+        Ok(())
+    }
+}
+
+impl PopulationSpec {
+    /// Check `spread_total` (finite, more than 0, at most
+    /// [`crate::input::bounds::MAX_SPREAD_TOTAL`]) and `spread` (`even`).
+    pub fn validate(&self, origin: &str) -> Result<()> {
+        let max = crate::input::bounds::MAX_SPREAD_TOTAL;
+        if let Some(t) = self.spread_total
+            && !(t.is_finite() && t > 0.0 && t <= max)
+        {
+            return Err(Error::config(
+                origin.to_string(),
+                format!(
+                    "population.spread_total {t} must be a number of people more than 0 and \
+                     at most {max:.0}"
+                ),
+            ));
+        }
+        if self.spread != "even" {
+            return Err(Error::config(
+                origin.to_string(),
+                format!(
+                    "population.spread {:?} is not supported; use \"even\"",
+                    self.spread
+                ),
+            ));
+        }
         Ok(())
     }
 }
@@ -362,7 +394,83 @@ impl Config {
         if let Some(t) = cfg.targets.as_mut() {
             fix(t);
         }
-        cfg.settings.validate(&cfg.origin)?;
+        cfg.validate()?;
         Ok(cfg)
+    }
+
+    /// Check every number and choice of the config: the settings
+    /// ([`Settings::validate`]), `[population]`
+    /// ([`PopulationSpec::validate`]) and the units' `admin_level` (bounds
+    /// in [`crate::input::bounds`]). Errors name the config.
+    pub fn validate(&self) -> Result<()> {
+        let origin = if self.origin.is_empty() {
+            "(in memory)"
+        } else {
+            self.origin.as_str()
+        };
+        self.settings.validate(origin)?;
+        if let Some(p) = &self.population {
+            p.validate(origin)?;
+        }
+        let levels = crate::input::bounds::ADMIN_LEVELS;
+        if let Some(level) = self.units.as_ref().and_then(|u| u.admin_level)
+            && !levels.contains(&level)
+        {
+            return Err(Error::config(
+                origin.to_string(),
+                format!(
+                    "units.admin_level {level} is outside {} ..= {} (8 is usually a \
+                     municipality)",
+                    levels.start(),
+                    levels.end()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Config {
+        let mut cfg: Config = toml::from_str(text).unwrap();
+        cfg.origin = "t.toml".into();
+        cfg
+    }
+
+    #[test]
+    fn validate_checks_population_and_admin_level() {
+        assert!(
+            parse("[population]\nspread_total = 1000.0\n")
+                .validate()
+                .is_ok()
+        );
+        for bad in ["-1.0", "0.0", "nan", "inf", "2e9"] {
+            let m = parse(&format!("[population]\nspread_total = {bad}\n"))
+                .validate()
+                .unwrap_err()
+                .to_string();
+            assert!(
+                m.starts_with("configuration t.toml: population.spread_total"),
+                "{m}"
+            );
+        }
+        let m = parse("[population]\nspread_total = 10.0\nspread = \"area\"\n")
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("population.spread \"area\""), "{m}");
+        let m = parse("[units]\npath = \"a.osm\"\nadmin_level = 40\n")
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("admin_level 40"), "{m}");
+        let m = parse("[settings]\nmin_component_nodes = 4000000000\n")
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("min_component_nodes"), "{m}");
     }
 }

@@ -1,10 +1,12 @@
 //! Readers: OSM (PBF and XML), CSV and GeoJSON, plus tag interpretation and
 //! CRS conversion at load. Only this module and `output` touch files.
 
+pub mod bounds;
 pub mod osm;
 pub mod osm_extract;
 pub mod osm_pbf;
 pub mod osm_xml;
+pub mod repair;
 pub mod table;
 pub mod tags;
 
@@ -157,6 +159,7 @@ impl OsmCache {
 
 /// Load every input a config names.
 pub fn load(config: &Config) -> Result<Inputs> {
+    config.validate()?;
     let mut cache = OsmCache::default();
     let mut inputs = Inputs {
         notes: config.notes.clone(),
@@ -388,6 +391,14 @@ fn osm_communities(
     let residential = std::mem::take(&mut features.residential);
     let found = residential.len();
     for r in residential {
+        if let Some(problem) = r.problem.filter(|_| !spread) {
+            let location = r.community.id.trim_start_matches("osm:").replace('/', " ");
+            return Err(Error::record(
+                &spec.path,
+                location,
+                format!("{problem}; fix the tag or give communities in a CSV/GeoJSON"),
+            ));
+        }
         let mut c = r.community;
         match (r.population, c.households) {
             (Some(p), _) => {
@@ -463,13 +474,9 @@ pub fn read_figures_bytes(text: &[u8], path: &Path) -> Result<HashMap<String, f6
         let line = row.position().map(|p| p.line()).unwrap_or(0);
         let id = row.get(id_col).unwrap_or("").to_string();
         let raw = row.get(val_col).unwrap_or("");
-        let v: f64 = raw.parse().map_err(|_| {
-            Error::record(
-                path,
-                format!("row {line}"),
-                format!("value {raw:?} is not a number"),
-            )
-        })?;
+        // Finite, read like every other number (see `bounds`).
+        let v = bounds::parse_number(raw)
+            .map_err(|e| Error::record(path, format!("row {line}"), format!("value {e}")))?;
         if out.insert(id.clone(), v).is_some() {
             return Err(Error::record(
                 path,
@@ -535,7 +542,17 @@ mod tests {
         let m = read_figures_bytes(b"id,value\n29,x\n", name)
             .unwrap_err()
             .to_string();
-        assert_eq!(m, "figures.csv, row 2: value \"x\" is not a number");
+        assert!(
+            m.starts_with("figures.csv, row 2: value \"x\" is not a number"),
+            "{m}"
+        );
+        for bad in ["inf", "NaN", "\"1,5\""] {
+            let csv = format!("id,value\n29,{bad}\n");
+            let m = read_figures_bytes(csv.as_bytes(), name)
+                .unwrap_err()
+                .to_string();
+            assert!(m.starts_with("figures.csv, row 2: value"), "{m}");
+        }
         let m = read_figures_bytes(b"id,value\n3,1\n3,2\n", name)
             .unwrap_err()
             .to_string();

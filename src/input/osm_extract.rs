@@ -30,6 +30,10 @@ pub struct Residential {
     pub community: Community,
     /// `population` tag, if present and valid.
     pub population: Option<f64>,
+    /// The first population or households tag that cannot be read or is
+    /// outside its bounds ([`super::bounds`]): an error when the area is
+    /// used as a community.
+    pub problem: Option<String>,
 }
 
 /// Everything fitcircle uses from one OSM file.
@@ -46,6 +50,9 @@ pub struct OsmFeatures {
     pub units: Vec<(u8, AdminUnit)>,
     /// Human-readable warnings (counts of skipped elements).
     pub warnings: Vec<String>,
+    /// Areas whose polygon was invalid and repaired ("way 12: what was
+    /// done"), see [`super::repair`]; summed up in `warnings`.
+    pub repaired: Vec<String>,
 }
 
 impl OsmFeatures {
@@ -77,6 +84,15 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
     let mut broken_relations = Vec::new();
     for rel in &raw.relations {
         private_facilities += relation_features(raw, rel, &mut out, &mut broken_relations);
+    }
+    if !out.repaired.is_empty() {
+        let shown: Vec<&str> = out.repaired.iter().take(5).map(String::as_str).collect();
+        out.warnings.push(format!(
+            "{} areas with an invalid polygon repaired: {}{}",
+            out.repaired.len(),
+            shown.join(", "),
+            if out.repaired.len() > 5 { ", ..." } else { "" }
+        ));
     }
     if !broken_relations.is_empty() {
         let shown: Vec<String> = broken_relations
@@ -223,7 +239,7 @@ fn node_facilities(raw: &RawOsm, facilities: &mut Vec<Facility>) -> usize {
 /// (facility, area) pairs for a city's million features held them all
 /// twice at the peak of loading.
 fn way_features(raw: &RawOsm, out: &mut OsmFeatures) -> usize {
-    let from_ways: Vec<(Vec<Facility>, Vec<Residential>, usize)> = raw
+    let from_ways: Vec<WayBlock> = raw
         .ways
         .par_chunks(4096)
         .map(|ways| way_block(raw, ways))
@@ -233,7 +249,8 @@ fn way_features(raw: &RawOsm, out: &mut OsmFeatures) -> usize {
     out.residential
         .reserve(from_ways.iter().map(|b| b.1.len()).sum::<usize>());
     let mut private_facilities = 0;
-    for (facilities, areas, private) in from_ways {
+    for (facilities, areas, private, repaired) in from_ways {
+        out.repaired.extend(repaired);
         out.facilities.extend(facilities);
         out.residential.extend(areas);
         private_facilities += private;
@@ -241,10 +258,15 @@ fn way_features(raw: &RawOsm, out: &mut OsmFeatures) -> usize {
     private_facilities
 }
 
+/// One block's facilities, residential areas, the number of facilities
+/// left out as private and the repaired polygons.
+type WayBlock = (Vec<Facility>, Vec<Residential>, usize, Vec<String>);
+
 /// One block's facilities, residential areas and the number of facilities
-/// left out as private.
-fn way_block(raw: &RawOsm, ways: &[OsmWay]) -> (Vec<Facility>, Vec<Residential>, usize) {
+/// left out as private, and the polygons repaired.
+fn way_block(raw: &RawOsm, ways: &[OsmWay]) -> WayBlock {
     let (mut facilities, mut areas, mut private) = (Vec::new(), Vec::new(), 0usize);
+    let mut repaired = Vec::new();
     for way in ways {
         let tags = raw.tags(way.tags);
         // Only ways that give something are kept (a city has
@@ -266,7 +288,12 @@ fn way_block(raw: &RawOsm, ways: &[OsmWay]) -> (Vec<Facility>, Vec<Residential>,
         let geometry = if is_line {
             Geometry::LineString(LineString::from(coords))
         } else {
-            Geometry::Polygon(Polygon::new(LineString::from(coords), vec![]))
+            let polygon = Geometry::Polygon(Polygon::new(LineString::from(coords), vec![]));
+            let (geometry, note) = super::repair::repair_geometry(polygon);
+            if let Some(note) = note {
+                repaired.push(format!("way {} ({note})", way.id));
+            }
+            geometry
         };
         let entrances = entrances_on(raw, std::iter::once(way));
         if let Some(cat) = cat {
@@ -291,7 +318,7 @@ fn way_block(raw: &RawOsm, ways: &[OsmWay]) -> (Vec<Facility>, Vec<Residential>,
             ));
         }
     }
-    (facilities, areas, private)
+    (facilities, areas, private, repaired)
 }
 
 /// The features of one relation into `out`: a track route, or a
@@ -334,6 +361,15 @@ fn relation_features(
     let Some(mp) = assemble_multipolygon(raw, rel) else {
         broken.push(rel.id);
         return 0;
+    };
+    let mp = match super::repair::repair_geometry(Geometry::MultiPolygon(mp)) {
+        (Geometry::MultiPolygon(fixed), note) => {
+            if let Some(note) = note {
+                out.repaired.push(format!("relation {} ({note})", rel.id));
+            }
+            fixed
+        }
+        (_, _) => unreachable!("a multipolygon stays a multipolygon"),
     };
     let entrances = entrances_on(raw, member_ways(raw, rel));
     let id = format!("osm:relation/{}", rel.id);
@@ -537,10 +573,7 @@ fn make_facility(
         opening_hours,
         open_to_public,
         school_id: None,
-        build_year: tags
-            .get("start_date")
-            .and_then(|d| d.get(..4))
-            .and_then(|y| y.parse().ok()),
+        build_year: osm_build_year(tags),
         geometry,
         entrances,
         note: None,
@@ -554,14 +587,32 @@ fn make_facility(
     }
 }
 
+/// The year of `start_date` (its first four characters, `1968-05` is
+/// 1968) within [`super::bounds::BUILD_YEAR`]; `None` otherwise (OSM dates
+/// are often approximate, `C19`, `~1950`: left out rather than refused).
+fn osm_build_year(tags: &Tags) -> Option<i32> {
+    let year: i32 = tags.get("start_date")?.get(..4)?.parse().ok()?;
+    super::bounds::BUILD_YEAR.check(f64::from(year)).ok()?;
+    Some(year)
+}
+
 fn make_residential(
     id: String,
     tags: &Tags,
     geometry: Geometry<f64>,
     entrances: Vec<Point<f64>>,
 ) -> Residential {
-    let population = parse_f64(tags, "population");
-    let households = parse_f64(tags, "households").or_else(|| parse_f64(tags, "addr:households"));
+    let mut problem = None;
+    let mut read = |key: &str, bound: &super::bounds::Bound| -> Option<f64> {
+        let v = tags.get(key)?;
+        bound
+            .parse(v)
+            .map_err(|e| problem.get_or_insert(format!("tag {key}={v:?}: {e}")))
+            .ok()
+    };
+    let population = read("population", &super::bounds::POPULATION);
+    let households = read("households", &super::bounds::HOUSEHOLDS)
+        .or_else(|| read("addr:households", &super::bounds::HOUSEHOLDS));
     Residential {
         community: Community {
             id,
@@ -569,14 +620,12 @@ fn make_residential(
             population: population.unwrap_or(0.0),
             population_source: PopulationSource::Given,
             households,
-            build_year: tags
-                .get("start_date")
-                .and_then(|d| d.get(..4))
-                .and_then(|y| y.parse().ok()),
+            build_year: osm_build_year(tags),
             geometry,
             entrances,
         },
         population,
+        problem,
     }
 }
 

@@ -5,9 +5,21 @@
 //! Every node's coordinate is kept (ways need them); tags are kept only for
 //! elements whose primary keys matter to fitcircle (see [`keep_node_tags`],
 //! [`keep_way_tags`]), which keeps memory proportional to the walkable city.
+//!
+//! Hostile files fail with an error naming the file (and the element):
+//! every node's coordinate is checked (finite, longitude in [-180, 180],
+//! latitude in [-90, 90]); a relation member of an unknown type (which
+//! makes `osmpbf` panic) is an error naming the relation; a file cut inside
+//! a block's length prefix (which `osmpbf` reads as a clean end) and a file
+//! with no data block are errors.
 
+use std::cell::Cell;
 use std::io::{BufRead, BufReader, Read};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::Once;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use osmpbf::{BlobDecode, BlobReader, Element, RelMemberType};
 use rayon::prelude::*;
@@ -49,8 +61,9 @@ pub fn read_osm_pbf(path: &Path) -> Result<RawOsm> {
     if meta.len() == 0 {
         return Err(empty_error(path));
     }
-    let reader = BlobReader::from_path(path).map_err(|e| pbf_error(path, e))?;
-    decode_blobs(reader, path)
+    let file =
+        std::fs::File::open(path).map_err(|source| super::table::read_error(path, source))?;
+    decode_blobs(BufReader::new(file), path)
 }
 
 /// Read OSM PBF data held in memory. `source` names the data in error
@@ -59,7 +72,7 @@ pub fn read_osm_pbf_bytes(bytes: &[u8], source: &Path) -> Result<RawOsm> {
     if bytes.is_empty() {
         return Err(empty_error(source));
     }
-    decode_blobs(BlobReader::new(std::io::Cursor::new(bytes)), source)
+    decode_blobs(bytes, source)
 }
 
 /// Read OSM PBF data from a reader (a pipe, a socket, an open file).
@@ -73,7 +86,7 @@ pub fn read_osm_pbf_from<R: Read + Send>(reader: R, source: &Path) -> Result<Raw
     if empty {
         return Err(empty_error(source));
     }
-    decode_blobs(BlobReader::new(reader), source)
+    decode_blobs(reader, source)
 }
 
 fn empty_error(source: &Path) -> Error {
@@ -83,16 +96,63 @@ fn empty_error(source: &Path) -> Error {
     )
 }
 
+/// A reader that counts the bytes it hands on (shared, so the count can be
+/// read after `BlobReader` took the reader).
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Read the (compressed) blobs of `reader` in file order. `osmpbf` ends
+/// the file cleanly when the 4-byte length of the next block is cut short
+/// (1 to 3 bytes left): the bytes read past the last whole block tell.
+fn read_blobs<R: Read + Send>(reader: R, path: &Path) -> Result<Vec<osmpbf::Blob>> {
+    let count = Arc::new(AtomicU64::new(0));
+    let reader = BlobReader::new(Counting {
+        inner: reader,
+        count: Arc::clone(&count),
+    });
+    let mut blobs = Vec::new();
+    let mut end_of_last = 0;
+    for blob in reader {
+        blobs.push(blob.map_err(|e| pbf_error(path, e))?);
+        end_of_last = count.load(Ordering::Relaxed);
+    }
+    let read = count.load(Ordering::Relaxed);
+    if blobs.is_empty() && read > 0 {
+        return Err(Error::file(
+            path,
+            format!(
+                "the file ends inside a block header: it is cut short ({read} bytes, too short \
+                 for an .osm.pbf file); download it again"
+            ),
+        ));
+    }
+    if read != end_of_last {
+        return Err(Error::file(
+            path,
+            "the file ends inside a block header: it is cut short; download it again",
+        ));
+    }
+    Ok(blobs)
+}
+
 /// Read the (compressed) blobs of `reader` in order and decode them in
 /// parallel into one [`RawOsm`] (already [`RawOsm::finish`]ed). `path`
 /// names the data in error messages.
-fn decode_blobs<R: Read + Send>(reader: BlobReader<R>, path: &Path) -> Result<RawOsm> {
+fn decode_blobs<R: Read + Send>(reader: R, path: &Path) -> Result<RawOsm> {
     // Read the (compressed) blobs in file order, then decode them in
     // parallel keeping that order: a sorted file stays sorted, and
     // `finish` has nothing to sort.
-    let blobs: Vec<osmpbf::Blob> = reader
-        .map(|blob| blob.map_err(|e| pbf_error(path, e)))
-        .collect::<Result<_>>()?;
+    let blobs = read_blobs(reader, path)?;
     // Decode a batch of blobs at a time and append it before the next: the
     // decoded parts of the whole file never exist next to the joined
     // arrays (that doubled the peak memory of reading a city). Appending
@@ -100,12 +160,16 @@ fn decode_blobs<R: Read + Send>(reader: BlobReader<R>, path: &Path) -> Result<Ra
     const BATCH: usize = 128;
     let mut raw = RawOsm::default();
     let any_block = !blobs.is_empty();
+    let data_blocks = std::sync::atomic::AtomicUsize::new(0);
     let decode = |batch: &[osmpbf::Blob]| -> Vec<Result<RawOsm>> {
         batch
             .par_iter()
             .map(
                 |blob| match blob.decode().map_err(|e| pbf_error(path, e))? {
-                    BlobDecode::OsmData(block) => Ok(decode_block(&block)),
+                    BlobDecode::OsmData(block) => {
+                        data_blocks.fetch_add(1, Ordering::Relaxed);
+                        decode_block(&block, path)
+                    }
                     _ => Ok(RawOsm::default()),
                 },
             )
@@ -134,6 +198,13 @@ fn decode_blobs<R: Read + Send>(reader: BlobReader<R>, path: &Path) -> Result<Ra
             "no OSM data blocks found; is this really an .osm.pbf file?",
         ));
     }
+    if data_blocks.into_inner() == 0 {
+        return Err(Error::file(
+            path,
+            "no OSM data: the file has a header block but no nodes, ways or relations; \
+             download the extract again or cut a larger area",
+        ));
+    }
     if raw.too_large() {
         return Err(Error::file(
             path,
@@ -155,10 +226,121 @@ fn pbf_error(path: &Path, e: osmpbf::Error) -> Error {
     )
 }
 
-fn decode_block(block: &osmpbf::PrimitiveBlock) -> RawOsm {
+/// Check a decoded node's coordinate: finite, longitude in [-180, 180],
+/// latitude in [-90, 90] (a crafted block's offsets or granularity can put
+/// it anywhere, and the graph and geometry code assume degrees).
+fn check_node(path: &Path, id: i64, lon: f64, lat: f64) -> Result<()> {
+    if lon.is_finite()
+        && lat.is_finite()
+        && (-180.0..=180.0).contains(&lon)
+        && (-90.0..=90.0).contains(&lat)
+    {
+        return Ok(());
+    }
+    Err(Error::record(
+        path,
+        format!("node {id}"),
+        format!(
+            "coordinate (lon {lon}, lat {lat}) is outside longitude [-180, 180] / latitude \
+             [-90, 90]; the file is corrupt: download the extract again or convert it with \
+             osmium"
+        ),
+    ))
+}
+
+thread_local! {
+    /// Set while this thread runs `osmpbf` code under [`guard_osmpbf`].
+    static IN_OSMPBF: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Run `f` (which calls into `osmpbf`), turning a panic into `None`.
+///
+/// `osmpbf` 0.3.7 panics on some crafted input it parses without checking:
+/// `RelMemberIter::next` converts each member type with
+/// `RelMemberType::from(EnumOrUnknown)`, which `unwrap()`s, so a member of
+/// type 7 panics (inside `protobuf`'s `EnumOrUnknown::unwrap`), and the raw
+/// member types are private, so they cannot be checked beforehand. The
+/// panic is caught here and reported as an error naming the element. So
+/// that the user does not also see a panic message, a panic hook installed
+/// once stays silent for panics raised while this thread is in `f` *and*
+/// located in the `osmpbf` or `protobuf` crates' sources; every other
+/// panic goes to the previous hook unchanged.
+fn guard_osmpbf<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_crate = info.location().is_some_and(|l| {
+                let file = l.file().replace('\\', "/");
+                file.contains("/osmpbf-") || file.contains("/protobuf-")
+            });
+            if !(in_crate && IN_OSMPBF.with(Cell::get)) {
+                previous(info);
+            }
+        }));
+    });
+    let was = IN_OSMPBF.with(|c| c.replace(true));
+    let out = catch_unwind(AssertUnwindSafe(f)).ok();
+    IN_OSMPBF.with(|c| c.set(was));
+    out
+}
+
+/// The members of relation `r`, or an error naming it when `osmpbf` cannot
+/// read them (an unknown member type).
+fn relation_members(r: &osmpbf::Relation<'_>, path: &Path) -> Result<Vec<Member>> {
+    let members = guard_osmpbf(|| {
+        r.members()
+            .map(|m| Member {
+                kind: match m.member_type {
+                    RelMemberType::Node => MemberKind::Node,
+                    RelMemberType::Way => MemberKind::Way,
+                    RelMemberType::Relation => MemberKind::Relation,
+                },
+                id: m.member_id,
+                role: m.role().unwrap_or("").to_string(),
+            })
+            .collect()
+    });
+    members.ok_or_else(|| {
+        Error::record(
+            path,
+            format!("relation {}", r.id()),
+            "a member has an unknown type (not node, way or relation); the file is corrupt: \
+             download the extract again or convert it with osmium",
+        )
+    })
+}
+
+fn decode_block(block: &osmpbf::PrimitiveBlock, path: &Path) -> Result<RawOsm> {
     let mut raw = RawOsm::default();
-    block.for_each_element(|el| match el {
+    let mut first_error: Option<Error> = None;
+    let walked = guard_osmpbf(|| {
+        block.for_each_element(|el| {
+            if first_error.is_some() {
+                return;
+            }
+            if let Err(e) = decode_element(&mut raw, el, path) {
+                first_error = Some(e);
+            }
+        })
+    });
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    if walked.is_none() {
+        return Err(Error::file(
+            path,
+            "a data block cannot be decoded (the file is corrupt); download the extract \
+             again or convert it with osmium",
+        ));
+    }
+    Ok(raw)
+}
+
+fn decode_element(raw: &mut RawOsm, el: Element<'_>, path: &Path) -> Result<()> {
+    match el {
         Element::DenseNode(n) => {
+            check_node(path, n.id(), n.lon(), n.lat())?;
             raw.node_ids.push(n.id());
             raw.node_coords.push([n.lon(), n.lat()]);
             if keep_node_tags(n.tags().map(|(k, _)| k)) {
@@ -166,6 +348,7 @@ fn decode_block(block: &osmpbf::PrimitiveBlock) -> RawOsm {
             }
         }
         Element::Node(n) => {
+            check_node(path, n.id(), n.lon(), n.lat())?;
             raw.node_ids.push(n.id());
             raw.node_coords.push([n.lon(), n.lat()]);
             if keep_node_tags(n.tags().map(|(k, _)| k)) {
@@ -179,23 +362,12 @@ fn decode_block(block: &osmpbf::PrimitiveBlock) -> RawOsm {
         Element::Relation(r) => {
             let kind = r.tags().find(|(k, _)| *k == "type").map_or("", |t| t.1);
             if matches!(kind, "multipolygon" | "boundary" | "route") {
-                let members = r
-                    .members()
-                    .map(|m| Member {
-                        kind: match m.member_type {
-                            RelMemberType::Node => MemberKind::Node,
-                            RelMemberType::Way => MemberKind::Way,
-                            RelMemberType::Relation => MemberKind::Relation,
-                        },
-                        id: m.member_id,
-                        role: m.role().unwrap_or("").to_string(),
-                    })
-                    .collect();
+                let members = relation_members(&r, path)?;
                 raw.push_relation(r.id(), members, r.tags());
             }
         }
-    });
-    raw
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -325,15 +497,60 @@ mod tests {
             m.starts_with("upload.osm.pbf: not a readable OSM PBF file"),
             "{m}"
         );
-        // Too short for a block header: no block at all.
+        // Too short for a block header: a cut length prefix, not a clean end.
         let m = read_osm_pbf_bytes(b"\n\n", name).unwrap_err().to_string();
         assert_eq!(
             m,
-            "upload.osm.pbf: no OSM data blocks found; is this really an .osm.pbf file?"
+            "upload.osm.pbf: the file ends inside a block header: it is cut short (2 bytes, \
+             too short for an .osm.pbf file); download it again"
         );
-        // A header block alone is read as a file without elements.
+        for cut in 1..=3 {
+            let mut b = sample();
+            b.extend(&[0u8, 0, 0, 9][..cut]);
+            for e in [
+                read_osm_pbf_bytes(&b, name).unwrap_err(),
+                read_osm_pbf_from(&b[..], name).unwrap_err(),
+            ] {
+                assert!(e.to_string().contains("ends inside a block header"), "{e}");
+            }
+        }
+        // A header block alone has no OSM data.
         let header = file_block("OSMHeader", &encode_header([0.0, 0.0, 1.0, 1.0]));
-        let raw = read_osm_pbf_bytes(&header, name).unwrap();
-        assert!(raw.node_ids.is_empty() && raw.ways.is_empty() && raw.relations.is_empty());
+        let m = read_osm_pbf_bytes(&header, name).unwrap_err().to_string();
+        assert!(m.starts_with("upload.osm.pbf: no OSM data"), "{m}");
+    }
+
+    #[test]
+    fn bad_coordinates_and_member_types_name_the_element() {
+        let name = Path::new("bad.osm.pbf");
+        let header = file_block("OSMHeader", &encode_header([0.0, 0.0, 1.0, 1.0]));
+        let node = |lat: i32, lon: i32| Node {
+            id: 42,
+            lat,
+            lon,
+            tags: vec![],
+        };
+        for n in [node(2_000_000_000, 0), node(0, -2_000_000_000)] {
+            let mut b = header.clone();
+            b.extend(file_block("OSMData", &encode_nodes(&[n], &NoRules).0));
+            let m = read_osm_pbf_bytes(&b, name).unwrap_err().to_string();
+            assert!(m.starts_with("bad.osm.pbf, node 42: coordinate"), "{m}");
+        }
+        let rel = Relation {
+            id: 77,
+            members: vec![PbfMember {
+                kind: 7,
+                id: 1,
+                role: "outer",
+            }],
+            tags: vec![("type", Cow::Borrowed("multipolygon"))],
+        };
+        let mut b = header.clone();
+        b.extend(file_block("OSMData", &encode_relations(&[rel], &NoRules).0));
+        let m = read_osm_pbf_bytes(&b, name).unwrap_err().to_string();
+        assert!(
+            m.starts_with("bad.osm.pbf, relation 77: a member has an unknown type"),
+            "{m}"
+        );
     }
 }

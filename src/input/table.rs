@@ -12,6 +12,7 @@ use std::path::Path;
 
 use geo::{Area, Coord, Geodesic, Geometry, Length, MapCoords, MultiPolygon, Point};
 
+use super::bounds;
 use crate::config::{Columns, InputSpec, PopulationSpec};
 use crate::crs::Crs;
 use crate::model::{
@@ -220,11 +221,32 @@ fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) ->
             .retain(|r| r.get(Some(&f.column)) == Some(f.equals.as_str()));
     }
     drop_exact_duplicates(path, &mut table);
+    let mut repaired = Vec::new();
     for r in table.records.iter_mut() {
         if let Some(g) = r.geometry.take() {
             check_geometry(path, &r.location, &g)?;
+            let (g, note) = super::repair::repair_geometry(g);
+            if let Some(note) = note {
+                repaired.push(format!("{} ({note})", r.location));
+            }
             r.geometry = Some(to_wgs84(g, crs));
         }
+    }
+    if !repaired.is_empty() {
+        const SHOWN: usize = 10;
+        let more = repaired.len().saturating_sub(SHOWN);
+        repaired.truncate(SHOWN);
+        table.warnings.push(format!(
+            "{}: {} invalid polygons repaired: {}{}",
+            path.display(),
+            repaired.len() + more,
+            repaired.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
     }
     Ok(table)
 }
@@ -239,8 +261,21 @@ fn to_wgs84(g: Geometry<f64>, crs: Crs) -> Geometry<f64> {
     })
 }
 
+/// A coordinate (decimal degrees, or metres for projected data): a plain
+/// number with a point as the decimal mark; a comma is refused (it was
+/// once dropped, reading `39,9` as 399).
 fn parse_number(path: &Path, location: &str, column: &str, value: &str) -> Result<f64> {
-    let v: f64 = value.replace(',', "").trim().parse().map_err(|_| {
+    if value.contains(',') {
+        return Err(Error::record(
+            path,
+            location,
+            format!(
+                "column {column:?}: {value:?} has a comma; write coordinates in decimal \
+                 degrees with a point (e.g. 39.9)"
+            ),
+        ));
+    }
+    let v: f64 = value.trim().parse().map_err(|_| {
         Error::record(
             path,
             location,
@@ -484,6 +519,9 @@ fn check_raw_geometry(path: &Path, location: &str, v: &geojson::GeometryValue) -
 }
 
 fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
+    // A UTF-8 byte order mark (Windows editors write one) is not JSON:
+    // skip it.
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         Error::file(
             path,
@@ -515,7 +553,10 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
             "the FeatureCollection has no \"features\" array",
         ));
     };
+    // Columns in order of first use, with a set to find them: a file whose
+    // every feature has its own property key stays linear.
     let mut columns: Vec<String> = Vec::new();
+    let mut known: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut records = Vec::with_capacity(features.len());
     for (i, fv) in features.iter().enumerate() {
         let mut location = format!("feature {}", i + 1);
@@ -541,7 +582,8 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
             location = format!("feature {} (id {id:?})", i + 1);
         }
         for (k, _) in &fields {
-            if !columns.contains(k) {
+            if !known.contains(k) {
+                known.insert(k.clone());
                 columns.push(k.clone());
             }
         }
@@ -664,20 +706,23 @@ fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
-fn nonnegative(path: &Path, rec: &Record, col: &Option<String>) -> Result<Option<f64>> {
+/// The value of column `col` of `rec` read as the field `bound` (see
+/// [`super::bounds`]), `None` when empty; an error names the file, the
+/// row or feature, the column and what to fix.
+fn bounded(
+    path: &Path,
+    rec: &Record,
+    col: &Option<String>,
+    bound: &bounds::Bound,
+) -> Result<Option<f64>> {
     let Some(v) = rec.get(col.as_ref()) else {
         return Ok(None);
     };
     let name = col.as_deref().unwrap_or("");
-    let x = parse_number(path, &rec.location, name, v)?;
-    if x < 0.0 {
-        return Err(Error::record(
-            path,
-            &rec.location,
-            format!("column {name:?}: {x} is negative; it must be 0 or more"),
-        ));
-    }
-    Ok(Some(x))
+    bound
+        .parse(v)
+        .map(Some)
+        .map_err(|e| Error::record(path, &rec.location, format!("column {name:?}: {e}")))
 }
 
 fn geometry_area(g: &Geometry<f64>) -> Option<f64> {
@@ -700,6 +745,13 @@ pub fn facilities_from_table(
     let path = &spec.path;
     warnings.extend(table.warnings.iter().cloned());
     let cols = resolve(path, table, &spec.columns)?;
+    if table.records.is_empty() && spec.filter.is_none() {
+        return Err(Error::file(
+            path,
+            "the file has no rows or features; give at least one facility (a row with a \
+             category and a location) or leave the file out",
+        ));
+    }
     let fixed_category = fixed_category(spec, &cols)?;
     let count_col = match &spec.count_column {
         Some(c) => find_column(path, &table.columns, Some(c), &[])?,
@@ -758,14 +810,7 @@ fn fixed_category(spec: &InputSpec, cols: &Resolved) -> Result<Option<Category>>
 /// The number of facilities a row stands for, from its count column (a
 /// whole number, 0 or more).
 fn copies(path: &Path, rec: &Record, count_col: &Option<String>) -> Result<usize> {
-    let n = nonnegative(path, rec, count_col)?.unwrap_or(0.0);
-    if n.fract() != 0.0 {
-        return Err(Error::record(
-            path,
-            &rec.location,
-            format!("count {n} is not a whole number"),
-        ));
-    }
+    let n = bounded(path, rec, count_col, &bounds::COUNT)?.unwrap_or(0.0);
     Ok(n as usize)
 }
 
@@ -838,8 +883,8 @@ impl FacilityRow {
                 .map_err(|e: String| Error::record(path, &rec.location, e))?,
             None => Status::Existing,
         };
-        let given_area = nonnegative(path, rec, &cols.area)?;
-        let given_floor = nonnegative(path, rec, &cols.floor)?;
+        let given_area = bounded(path, rec, &cols.area, &bounds::AREA_M2)?;
+        let given_floor = bounded(path, rec, &cols.floor, &bounds::FLOOR_AREA_M2)?;
         let (area_m2, floor_area_m2, area_source) =
             facility_areas(category, &geometry, given_area, given_floor);
         let open_to_public = match rec.get(cols.open.as_ref()) {
@@ -852,10 +897,7 @@ impl FacilityRow {
             })?),
             None => None,
         };
-        let build_year = match rec.get(cols.year.as_ref()) {
-            Some(v) => Some(parse_number(path, &rec.location, "build_year", v)? as i32),
-            None => None,
-        };
+        let build_year = bounded(path, rec, &cols.year, &bounds::BUILD_YEAR)?.map(|y| y as i32);
         Ok(FacilityRow {
             geometry,
             category,
@@ -998,8 +1040,8 @@ pub fn communities_from_table(
                 "feature has no geometry",
             ));
         };
-        let pop = nonnegative(path, rec, &cols.population)?;
-        let households = nonnegative(path, rec, &cols.households)?;
+        let pop = bounded(path, rec, &cols.population, &bounds::POPULATION)?;
+        let households = bounded(path, rec, &cols.households, &bounds::HOUSEHOLDS)?;
         let (population, source) = match (pop, households) {
             (Some(p), _) if !spread => (p, PopulationSource::Given),
             (None, Some(h)) if !spread => (h * household_size, PopulationSource::Households),
@@ -1013,10 +1055,7 @@ pub fn communities_from_table(
                 ));
             }
         };
-        let build_year = match rec.get(cols.year.as_ref()) {
-            Some(v) => Some(parse_number(path, &rec.location, "build_year", v)? as i32),
-            None => None,
-        };
+        let build_year = bounded(path, rec, &cols.year, &bounds::BUILD_YEAR)?.map(|y| y as i32);
         out.push(Community {
             id: record_id(path, rec, &cols.id, i),
             name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
