@@ -29,21 +29,37 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Columns {
+    /// Column of the unique id.
     pub id: Option<String>,
+    /// Column of the name.
     pub name: Option<String>,
+    /// Column of the facility category.
     pub category: Option<String>,
+    /// Column of the status (`existing` / `planned`).
     pub status: Option<String>,
+    /// Column of the outdoor sports land, m2.
     pub area_m2: Option<String>,
+    /// Column of the indoor sports floor area, m2.
     pub floor_area_m2: Option<String>,
+    /// Column of the opening hours (OSM syntax).
     pub opening_hours: Option<String>,
+    /// Column saying whether a school venue is open to the public (yes/no).
     pub open_to_public: Option<String>,
+    /// Column of the population (people).
     pub population: Option<String>,
+    /// Column of the households.
     pub households: Option<String>,
+    /// Column of the build year.
     pub build_year: Option<String>,
+    /// Column of the finer kind within the category (`sport`, `subtype`).
     pub subtype: Option<String>,
+    /// Column of the outdoor fitness equipment generation (2 = second generation).
     pub equipment_generation: Option<String>,
+    /// Column of the longitude (degrees, in the input's CRS).
     pub lon: Option<String>,
+    /// Column of the latitude (degrees, in the input's CRS).
     pub lat: Option<String>,
+    /// Column of a WKT geometry (polygons, lines).
     pub wkt: Option<String>,
 }
 
@@ -51,7 +67,9 @@ pub struct Columns {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
+    /// The column to test.
     pub column: String,
+    /// The value a kept row has in it (exact match).
     pub equals: String,
 }
 
@@ -65,11 +83,13 @@ pub struct InputSpec {
     #[serde(default)]
     pub crs: Option<Crs>,
     #[serde(default)]
+    /// Column names instead of auto-detection.
     pub columns: Columns,
     /// Category for every row (when the file has no category column).
     pub category: Option<String>,
     /// Make one facility per unit of this column (e.g. schools per hexagon).
     pub count_column: Option<String>,
+    /// Keep only the rows that pass this filter.
     pub filter: Option<Filter>,
     /// Note carried into outputs for these records.
     pub note: Option<String>,
@@ -110,6 +130,7 @@ impl InputSpec {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkSpec {
+    /// The OSM file (.osm.pbf or .osm), relative to the config file.
     pub path: PathBuf,
 }
 
@@ -180,6 +201,7 @@ impl TryFrom<String> for Method {
 }
 
 impl Method {
+    /// The name used in configs and on the command line (`2sfca`, `e2sfca`, `gaussian`).
     pub fn as_str(self) -> &'static str {
         match self {
             Method::TwoStep => "2sfca",
@@ -209,6 +231,7 @@ impl std::str::FromStr for Method {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct WindowSpec {
+    /// The window's name in outputs (e.g. `evening`).
     pub name: String,
     /// Days and hours in opening_hours syntax, e.g. "Mo-Fr 17:00-22:00".
     pub hours: String,
@@ -310,8 +333,10 @@ impl PopulationSpec {
 #[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(default)]
+    /// Short name of the data set (e.g. `helsinki`), used for the default language.
     pub name: String,
     #[serde(default)]
+    /// Title shown in the report and the summary (falls back to the name).
     pub title: String,
     /// Attribution lines for the data (kept in outputs).
     #[serde(default)]
@@ -319,13 +344,19 @@ pub struct Config {
     /// Notes printed with every run (e.g. "population is an estimate").
     #[serde(default)]
     pub notes: Vec<String>,
+    /// The street network, if any (without one, distances are straight lines x the detour factor).
     pub network: Option<NetworkSpec>,
     #[serde(default)]
+    /// Facility inputs (any number; an .osm.pbf reads facilities from OSM tags).
     pub facilities: Vec<InputSpec>,
+    /// Residential communities or population cells.
     pub communities: Option<InputSpec>,
+    /// Administrative units (subdistricts), if any.
     pub units: Option<InputSpec>,
+    /// How to fill in population when the communities have none.
     pub population: Option<PopulationSpec>,
     #[serde(default)]
+    /// Walking limit, speed and the other settings.
     pub settings: Settings,
     /// Time windows; the defaults are weekday daytime, weekday evening, weekend.
     #[serde(default)]

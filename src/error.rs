@@ -13,31 +13,47 @@ pub enum Error {
     /// A file could not be opened or read.
     #[error("{path}: cannot read the file: {source}")]
     Read {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// Why it could not be read.
         source: std::io::Error,
     },
     /// An output file or folder could not be written.
     #[error("{path}: cannot write: {source}; choose a writable folder with --out")]
     Write {
+        /// The file or folder.
         path: PathBuf,
         #[source]
+        /// Why it could not be written.
         source: std::io::Error,
     },
     /// A record inside an input file is wrong.
     #[error("{path}, {location}: {message}")]
     Record {
+        /// The input file.
         path: PathBuf,
         /// "row 12", "feature 3 (id \"a\")", "way 1234", ...
         location: String,
+        /// What is wrong and what to fix.
         message: String,
     },
     /// A whole input file is wrong (empty, wrong format, missing column...).
     #[error("{path}: {message}")]
-    File { path: PathBuf, message: String },
+    File {
+        /// The input file.
+        path: PathBuf,
+        /// What is wrong and what to fix.
+        message: String,
+    },
     /// A configuration value is wrong.
     #[error("configuration {origin}: {message}")]
-    Config { origin: String, message: String },
+    Config {
+        /// The config file, or "command line".
+        origin: String,
+        /// The setting and what to fix.
+        message: String,
+    },
     /// The inputs are readable but cannot support the analysis asked for.
     #[error("{0}")]
     Analysis(String),

@@ -47,6 +47,7 @@
 //! nor the report's (plotters, png, fonts) are compiled.
 
 #![deny(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
 
 pub mod analysis;
 pub mod config;

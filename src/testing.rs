@@ -2,7 +2,7 @@
 //! (SplitMix64, from the synthetic city crate), so randomised tests are
 //! repeatable.
 
-pub use fitcircle_synth::rng::{SplitMix64 as Rng, unit};
+pub(crate) use fitcircle_synth::rng::{SplitMix64 as Rng, unit};
 
 use geo::Geometry;
 
@@ -11,7 +11,12 @@ use crate::model::{AreaSource, Category, Community, Facility, PopulationSource, 
 /// A facility for a test: existing, `area_m2` of outdoor land given,
 /// named by its id, every optional attribute unset (override with struct
 /// update syntax).
-pub fn facility(id: &str, category: Category, area_m2: f64, geometry: Geometry<f64>) -> Facility {
+pub(crate) fn facility(
+    id: &str,
+    category: Category,
+    area_m2: f64,
+    geometry: Geometry<f64>,
+) -> Facility {
     Facility {
         id: id.into(),
         name: id.into(),
@@ -33,7 +38,7 @@ pub fn facility(id: &str, category: Category, area_m2: f64, geometry: Geometry<f
 }
 
 /// A community for a test: `population` given, named by its id.
-pub fn community(id: &str, population: f64, geometry: Geometry<f64>) -> Community {
+pub(crate) fn community(id: &str, population: f64, geometry: Geometry<f64>) -> Community {
     Community {
         id: id.into(),
         name: id.into(),

@@ -34,7 +34,9 @@
 pub struct Bound {
     /// The field's name in messages.
     pub field: &'static str,
+    /// Smallest value allowed.
     pub min: f64,
+    /// Largest value allowed.
     pub max: f64,
     /// Must be a whole number.
     pub whole: bool,

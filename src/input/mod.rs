@@ -26,12 +26,17 @@ use crate::{Error, Result};
 pub struct Inputs {
     /// The walking network (edges split at shared nodes), if a network was given.
     pub network: Option<Network>,
+    /// The street network file, for messages.
     pub network_path: Option<PathBuf>,
+    /// Every facility of every facility input, in input order.
     pub facilities: Vec<Facility>,
+    /// Residential communities or population cells, in input order.
     pub communities: Vec<Community>,
+    /// How communities meet the network (entrances and boundary, or the centroid).
     pub community_access: AccessMode,
     /// The communities file, for messages.
     pub community_path: Option<PathBuf>,
+    /// Administrative units (subdistricts), in input order.
     pub units: Vec<AdminUnit>,
     /// Notes every output should repeat (estimates, approximations, sources).
     pub notes: Vec<String>,

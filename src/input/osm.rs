@@ -33,6 +33,7 @@ impl<'a> Tags<'a> {
         self.get(key).is_some()
     }
 
+    /// True when there are no tags.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
@@ -72,6 +73,7 @@ impl TagList {
         self.ends.push(self.text.len() as u32);
     }
 
+    /// The tags as a borrowed view.
     pub fn view(&self) -> Tags<'_> {
         Tags {
             text: &self.text,
@@ -102,42 +104,57 @@ pub struct TagSpan {
 /// A node that carries tags we use (facility points, entrances, gates).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OsmNode {
+    /// OSM node id.
     pub id: i64,
+    /// Longitude, degrees WGS-84.
     pub lon: f64,
+    /// Latitude, degrees WGS-84.
     pub lat: f64,
+    /// Where its tags are in [`RawOsm::tags`].
     pub tags: TagSpan,
 }
 
 /// A way: its node ids are [`RawOsm::nodes`], its tags [`RawOsm::tags`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct OsmWay {
+    /// OSM way id.
     pub id: i64,
     refs_start: u32,
     refs_len: u32,
+    /// Where its tags are in [`RawOsm::tags`].
     pub tags: TagSpan,
 }
 
 /// Kind of a relation member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberKind {
+    /// A node.
     Node,
+    /// A way.
     Way,
+    /// A relation.
     Relation,
 }
 
 /// One member of a relation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
+    /// Node, way or relation.
     pub kind: MemberKind,
+    /// OSM id of the member.
     pub id: i64,
+    /// Its role (`outer`, `inner`, ...).
     pub role: String,
 }
 
 /// A relation with its members.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OsmRelation {
+    /// OSM relation id.
     pub id: i64,
+    /// Its members, in file order.
     pub members: Vec<Member>,
+    /// Where its tags are in [`RawOsm::tags`].
     pub tags: TagSpan,
 }
 

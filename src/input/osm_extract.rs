@@ -27,6 +27,7 @@ pub use crate::graph::build::{WalkWay, WalkWays};
 /// A residential area from OSM, with its population tag if present.
 #[derive(Debug, Clone)]
 pub struct Residential {
+    /// The residential area as a community (population filled in later).
     pub community: Community,
     /// `population` tag, if present and valid.
     pub population: Option<f64>,
@@ -39,12 +40,15 @@ pub struct Residential {
 /// Everything fitcircle uses from one OSM file.
 #[derive(Debug, Clone, Default)]
 pub struct OsmFeatures {
+    /// Ways walkers may use.
     pub walk_ways: Vec<WalkWay>,
     /// The walkable ways' nodes back to back, as positions in
     /// [`RawOsm::node_ids`] (looked up once here rather than again by the
     /// network builder).
     pub walk_nodes: Vec<u32>,
+    /// Sports facilities and school grounds found by their tags.
     pub facilities: Vec<Facility>,
+    /// Residential areas (`landuse=residential`).
     pub residential: Vec<Residential>,
     /// Administrative units with their `admin_level`.
     pub units: Vec<(u8, AdminUnit)>,

@@ -25,14 +25,18 @@ use crate::{Error, Result};
 pub struct Record {
     /// "row 12" or "feature 3 (id \"a\")".
     pub location: String,
+    /// (column, value) pairs of the record, in column order.
     pub fields: Vec<(String, String)>,
+    /// Its geometry (from lon/lat columns, WKT or GeoJSON), WGS-84.
     pub geometry: Option<Geometry<f64>>,
 }
 
 /// The column names found in a file, for detection.
 #[derive(Debug, Clone)]
 pub struct Table {
+    /// The column names found in the file, in file order.
     pub columns: Vec<String>,
+    /// One record per row or feature.
     pub records: Vec<Record>,
     /// Repaired or skipped records, for the run's warnings.
     pub warnings: Vec<String>,

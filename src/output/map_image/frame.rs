@@ -16,7 +16,7 @@ pub(super) struct Frame {
 }
 
 impl Frame {
-    pub fn fit(extent: &Extent, area: (f64, f64, f64, f64)) -> Frame {
+    pub(super) fn fit(extent: &Extent, area: (f64, f64, f64, f64)) -> Frame {
         let (x0, y0, w, h) = area;
         let (proj, mut min, mut max) = (extent.proj, extent.min, extent.max);
         if !min[0].is_finite() {
@@ -37,14 +37,14 @@ impl Frame {
         }
     }
 
-    pub fn px(&self, p: [f64; 2]) -> (i32, i32) {
+    pub(super) fn px(&self, p: [f64; 2]) -> (i32, i32) {
         let q = self.proj.project(p);
         let x = self.ox + (q[0] - self.min[0]) * self.scale;
         let y = self.oy + self.h - (q[1] - self.min[1]) * self.scale;
         (x.round() as i32, y.round() as i32)
     }
 
-    pub fn ring(&self, l: &LineString<f64>) -> Vec<(i32, i32)> {
+    pub(super) fn ring(&self, l: &LineString<f64>) -> Vec<(i32, i32)> {
         let mut out: Vec<(i32, i32)> = Vec::with_capacity(l.0.len());
         for c in &l.0 {
             let p = self.px([c.x, c.y]);
@@ -65,7 +65,7 @@ pub(super) struct Extent {
 }
 
 impl Extent {
-    pub fn new(proj: LocalProjection) -> Extent {
+    pub(super) fn new(proj: LocalProjection) -> Extent {
         Extent {
             proj,
             min: [f64::INFINITY; 2],
@@ -73,7 +73,7 @@ impl Extent {
         }
     }
 
-    pub fn push(&mut self, p: [f64; 2]) {
+    pub(super) fn push(&mut self, p: [f64; 2]) {
         let q = self.proj.project(p);
         for ((lo, hi), v) in self.min.iter_mut().zip(&mut self.max).zip(q) {
             *lo = lo.min(v);
@@ -81,7 +81,7 @@ impl Extent {
         }
     }
 
-    pub fn extend(&mut self, pts: impl IntoIterator<Item = [f64; 2]>) {
+    pub(super) fn extend(&mut self, pts: impl IntoIterator<Item = [f64; 2]>) {
         for p in pts {
             self.push(p);
         }

@@ -27,7 +27,7 @@ pub(super) struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// The context of a full run (a coverage-only one has no catchment
     /// figures, and no [`Full`] view).
-    pub fn new(lang: Lang, inputs: &'a Inputs, full: Full<'a>) -> Ctx<'a> {
+    pub(super) fn new(lang: Lang, inputs: &'a Inputs, full: Full<'a>) -> Ctx<'a> {
         let (study, ca) = (full.study, full.catchments);
         let mpm = study.settings.metres_per_minute();
         Ctx {
@@ -42,22 +42,22 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn minutes(&self, t: usize, c: usize) -> Option<f64> {
+    pub(super) fn minutes(&self, t: usize, c: usize) -> Option<f64> {
         self.study.scenarios.now.nearest_m[t]
             .get(c)
             .map(|d| d / self.mpm)
     }
 
-    pub fn any_minutes(&self, c: usize) -> Option<f64> {
+    pub(super) fn any_minutes(&self, c: usize) -> Option<f64> {
         self.any.and_then(|t| self.minutes(t, c))
     }
 
-    pub fn covered_any(&self, c: usize) -> bool {
+    pub(super) fn covered_any(&self, c: usize) -> bool {
         self.any
             .is_some_and(|t| self.study.scenarios.now.covered(t, c))
     }
 
-    pub fn class(&self, c: usize) -> usize {
+    pub(super) fn class(&self, c: usize) -> usize {
         minute_class(
             self.any_minutes(c),
             self.study.placement.community_access[c].is_ok(),
@@ -66,13 +66,13 @@ impl<'a> Ctx<'a> {
         )
     }
 
-    pub fn unit_name(&self, u: Option<usize>) -> Value {
+    pub(super) fn unit_name(&self, u: Option<usize>) -> Value {
         u.map(|u| json!(self.inputs.units[u].name))
             .unwrap_or(Value::Null)
     }
 
     /// The covered share of area `k` (0: the whole area) for any facility.
-    pub fn any_share(&self, k: usize) -> f64 {
+    pub(super) fn any_share(&self, k: usize) -> f64 {
         self.any
             .and_then(|t| self.study.areas[k].targets.get(t))
             .map(|t| t.share())
@@ -80,7 +80,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Facilities that count (existing, public) and are on the network.
-    pub fn counted_facilities(&self) -> usize {
+    pub(super) fn counted_facilities(&self) -> usize {
         (0..self.inputs.facilities.len())
             .filter(|&i| {
                 self.study.scenarios.counts_now[i]
@@ -90,7 +90,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The name of area `unit` (`None`: the whole area).
-    pub fn area_name(&self, unit: Option<usize>) -> String {
+    pub(super) fn area_name(&self, unit: Option<usize>) -> String {
         match unit {
             None => crate::output::i18n::tr(self.lang, "whole_area").to_string(),
             Some(u) => self.inputs.units[u].name.clone(),
