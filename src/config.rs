@@ -371,6 +371,26 @@ pub struct Config {
     pub origin: String,
 }
 
+/// A TOML error as "line L, column C: what is wrong", without the toml
+/// crate's excerpt of the offending line: a path given by mistake (a
+/// symbolic link to a system file, say) must not have its contents
+/// printed.
+fn toml_error_message(e: &toml::de::Error, text: &str) -> String {
+    let what = e.message().trim();
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!(
+                "not a valid fitcircle config: TOML parse error at line {line}, column {column}: \
+                 {what}"
+            )
+        }
+        None => format!("not a valid fitcircle config: {what}"),
+    }
+}
+
 impl Config {
     /// Read and parse a TOML config; resolves relative paths against its folder.
     pub fn read(path: &Path) -> Result<Config> {
@@ -396,12 +416,8 @@ impl Config {
                 },
             }
         })?;
-        let mut cfg: Config = toml::from_str(&text).map_err(|e| {
-            Error::file(
-                path,
-                format!("not a valid fitcircle config: {}", e.to_string().trim()),
-            )
-        })?;
+        let mut cfg: Config =
+            toml::from_str(&text).map_err(|e| Error::file(path, toml_error_message(&e, &text)))?;
         cfg.origin = path.display().to_string();
         cfg.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let base = cfg.base_dir.clone();

@@ -602,3 +602,81 @@ fn csv_formula_cells_are_neutralised() {
     );
     assert_eq!(snapshot(&data), inputs, "an input changed");
 }
+
+/// Numbers on the command line have bounds: each out-of-bounds value exits
+/// 2 naming the flag, at once (no thread storm, no endless stream, no
+/// "every resident is covered" from a zero spacing), and writes nothing.
+#[test]
+fn flags_outside_their_bounds_are_refused() {
+    let dir = common::temp_dir();
+    let cwd = dir.path();
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["analyze", "--threads", "20000"],
+            &["--threads", "1 to 1024"],
+        ),
+        (&["analyze", "--threads", "0"], &["--threads", "1 to 1024"]),
+        (
+            &["analyze", "--minutes", "-5"],
+            &["minutes must be between 0 and 240"],
+        ),
+        (
+            &["analyze", "--speed", "1e9"],
+            &["speed_kmh must be between"],
+        ),
+        (
+            &["sites", "--category", "fitness_station", "--spacing", "0"],
+            &["--spacing 0", "at least 10 metres"],
+        ),
+        (
+            &["sites", "--category", "fitness_station", "--spacing", "-5"],
+            &["--spacing -5", "at least 10 metres"],
+        ),
+        (
+            &[
+                "sites",
+                "--category",
+                "fitness_station",
+                "--spacing",
+                "0.01",
+            ],
+            &["--spacing 0.01", "at least 10 metres"],
+        ),
+        (
+            &["synth", "--nodes", "100000000000", "--out", "city.osm.pbf"],
+            &["100000000000", "at most 20000000"],
+        ),
+    ];
+    for (args, parts) in cases {
+        let mut all: Vec<&str> = args.to_vec();
+        if all[0] != "synth" {
+            all.extend(["--out", "out"]);
+        }
+        run(cwd, &all).assert_fails_naming(parts);
+        assert!(
+            names_in(cwd).is_empty(),
+            "{args:?} wrote {:?}",
+            names_in(cwd)
+        );
+    }
+}
+
+/// An error about a file never prints the file's contents: a `--config`
+/// that is a symbolic link to some other file (a secret, say) is refused
+/// with the line and column only.
+#[test]
+fn config_errors_do_not_echo_the_file() {
+    let dir = common::temp_dir();
+    let secret = dir.path().join("secret.txt");
+    fs::write(&secret, "api-token-5f1e = = x\n").unwrap();
+    let link = dir.path().join("fitcircle.toml");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    let before = snapshot(dir.path());
+    let r = run(
+        dir.path(),
+        &["analyze", "--config", "fitcircle.toml", "--out", "out"],
+    );
+    r.assert_fails_naming(&["fitcircle.toml", "line 1, column", "expected"]);
+    assert!(!r.stderr.contains("api-token"), "{}", r.context());
+    assert_eq!(snapshot(dir.path()), before);
+}
