@@ -54,9 +54,14 @@ pub enum Error {
         /// The setting and what to fix.
         message: String,
     },
-    /// The inputs are readable but cannot support the analysis asked for.
-    #[error("{0}")]
-    Analysis(String),
+    /// Two facility inputs use the same facility id.
+    #[error(
+        "facility id {id:?} appears in more than one facility input; give each input distinct ids"
+    )]
+    DuplicateFacilityId {
+        /// The repeated id.
+        id: String,
+    },
     /// No residential community or population cell was loaded.
     #[error(
         "no residential communities or population cells: give [communities] in the config \

@@ -302,11 +302,9 @@ fn check_facility_ids(facilities: &[Facility]) -> Result<()> {
         .map(|w| w[1].1)
         .min();
     if let Some(i) = repeat {
-        return Err(Error::Analysis(format!(
-            "facility id {:?} appears in more than one facility input; give each input \
-             distinct ids",
-            facilities[i].id
-        )));
+        return Err(Error::DuplicateFacilityId {
+            id: facilities[i].id.clone(),
+        });
     }
     Ok(())
 }
