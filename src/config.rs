@@ -301,9 +301,9 @@ impl Settings {
 
 impl PopulationSpec {
     /// Check `spread_total` (finite, more than 0, at most
-    /// [`crate::input::bounds::MAX_SPREAD_TOTAL`]) and `spread` (`even`).
+    /// [`crate::bounds::MAX_SPREAD_TOTAL`]) and `spread` (`even`).
     pub fn validate(&self, origin: &str) -> Result<()> {
-        let max = crate::input::bounds::MAX_SPREAD_TOTAL;
+        let max = crate::bounds::MAX_SPREAD_TOTAL;
         if let Some(t) = self.spread_total
             && !(t.is_finite() && t > 0.0 && t <= max)
         {
@@ -459,7 +459,7 @@ impl Config {
         if let Some(p) = &self.population {
             p.validate(origin)?;
         }
-        let levels = crate::input::bounds::ADMIN_LEVELS;
+        let levels = crate::bounds::ADMIN_LEVELS;
         if let Some(level) = self.units.as_ref().and_then(|u| u.admin_level)
             && !levels.contains(&level)
         {

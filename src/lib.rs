@@ -50,6 +50,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod analysis;
+pub mod bounds;
 pub mod config;
 pub mod crs;
 pub mod error;

@@ -1,7 +1,7 @@
 //! Readers: OSM (PBF and XML), CSV and GeoJSON, plus tag interpretation and
 //! CRS conversion at load. Only this module and `output` touch files.
 
-pub mod bounds;
+pub use crate::bounds;
 pub mod osm;
 pub mod osm_extract;
 pub mod osm_pbf;
