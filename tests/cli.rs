@@ -1079,3 +1079,44 @@ fn porto_alegre_says_schools_stand_at_hexagon_centres() {
         );
     }
 }
+
+/// `sites --verbose` prints the stage timings on stderr (each flag a
+/// subcommand accepts does something), and `sites` refuses the flags only
+/// `analyze` has.
+#[test]
+fn sites_verbose_prints_timings_and_rejects_analyze_only_flags() {
+    let tmp = common::temp_dir();
+    let out = common::run_fitcircle(
+        tmp.path(),
+        &[
+            "sites",
+            "--category",
+            "fitness_station",
+            "--count",
+            "1",
+            "--verbose",
+            "--out",
+            "s",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    for stage in ["stage timings", "load", "search", "sites", "total"] {
+        assert!(err.contains(stage), "{stage} missing in:\n{err}");
+    }
+    for flag in ["--coverage-only", "--export-graph", "--isochrones"] {
+        let out = common::run_fitcircle(
+            tmp.path(),
+            &[
+                "sites",
+                "--category",
+                "fitness_station",
+                flag,
+                "--out",
+                "s2",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{flag} accepted by sites");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(flag));
+    }
+}

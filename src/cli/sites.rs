@@ -11,10 +11,11 @@ use fitcircle::config::InputSpec;
 use fitcircle::input;
 use fitcircle::output;
 use fitcircle::targets::Targets;
+use fitcircle::timing::{self, StageTime};
 use serde_json::json;
 
 use super::args::SitesArgs;
-use super::print::with_stage;
+use super::print::{self, with_stage};
 use super::run_config::RunConfig;
 use super::{Prepared, check_out_folder, prepare};
 
@@ -35,12 +36,14 @@ pub fn run(args: SitesArgs) -> Result<()> {
             args.spacing
         );
     }
+    let t0 = std::time::Instant::now();
     let Prepared {
         inputs,
         targets,
         windows,
         warnings,
-        ..
+        load_time,
+        load_peak,
     } = prepare(&run, Vec::new(), false)?;
     let walk_m = walk_limit(&args, &run, &targets)?;
     let depth = Depth::Full(Isochrones::None);
@@ -60,9 +63,11 @@ pub fn run(args: SitesArgs) -> Result<()> {
         candidates,
         max_snap_m: run.config.settings.max_snap_m,
     };
+    let t = std::time::Instant::now();
     let plan = with_stage(run.quiet, "choosing sites", || {
         siting::plan(&inputs, &study, &site_options)
     })?;
+    let siting_time = t.elapsed();
     let written = with_stage(run.quiet, "writing files", || write(&run, &plan))?;
     if run.json {
         let mut v = output::sites::json(&plan, &written);
@@ -75,6 +80,23 @@ pub fn run(args: SitesArgs) -> Result<()> {
         writeln!(out)?;
     } else if !run.quiet {
         print_text(&args, walk_m, &plan, &inputs.notes, &written)?;
+    }
+    if run.verbose {
+        let mut stages = vec![StageTime {
+            name: "load",
+            time: load_time,
+            peak_rss: load_peak,
+        }];
+        stages.extend(inputs.timings.iter().cloned());
+        stages.extend(study.timings.iter().cloned());
+        for (name, time) in [("sites", siting_time), ("total", t0.elapsed())] {
+            stages.push(StageTime {
+                name,
+                time,
+                peak_rss: timing::peak_rss(),
+            });
+        }
+        print::timings(&stages);
     }
     Ok(())
 }
