@@ -241,7 +241,9 @@ mod tests {
         for case in 0..600 {
             let n = rng.range(4, 3 * SMALL_RING);
             let mut pts: Vec<(f64, f64)> = if case % 2 == 0 {
-                let mut angles: Vec<f64> = (0..n).map(|_| rng.uniform(0.0, 6.28)).collect();
+                let mut angles: Vec<f64> = (0..n)
+                    .map(|_| rng.uniform(0.0, std::f64::consts::TAU))
+                    .collect();
                 angles.sort_by(f64::total_cmp);
                 angles
                     .iter()
