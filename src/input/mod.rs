@@ -6,10 +6,10 @@ pub mod osm;
 pub mod osm_extract;
 pub mod osm_pbf;
 pub mod osm_xml;
+pub mod overlap;
 pub mod repair;
 pub mod table;
 pub mod tags;
-pub mod overlap;
 
 use rayon::prelude::*;
 use std::collections::HashMap;

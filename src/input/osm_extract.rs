@@ -450,8 +450,7 @@ fn relation_features(
     if let Some(cat) = cat {
         if tags::is_private(&tags) && cat != Category::SchoolVenue {
             private = 1;
-            out.dropped
-                .push(private_dropped("relation", rel.id, &tags));
+            out.dropped.push(private_dropped("relation", rel.id, &tags));
         } else {
             out.facilities.push(make_facility(
                 id.clone(),

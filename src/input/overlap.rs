@@ -158,14 +158,16 @@ mod tests {
         let p = Path::new("units.geojson");
         let (o, w) = check_overlaps(p, &[unit("a", 0.0, 0.01), unit("b", 0.01, 0.02)]).unwrap();
         assert!(o.is_empty() && w.is_none());
-        let (o, w) =
-            check_overlaps(p, &[unit("a", 0.0, 0.01), unit("b", 0.00995, 0.02)]).unwrap();
+        let (o, w) = check_overlaps(p, &[unit("a", 0.0, 0.01), unit("b", 0.00995, 0.02)]).unwrap();
         assert_eq!((o.len(), o[0].a, o[0].b), (1, 0, 1));
         assert!(w.unwrap().contains("\"Ua\" (id \"a\") / \"Ub\" (id \"b\")"));
         let m = check_overlaps(p, &[unit("a", 0.0, 0.01), unit("b", 0.005, 0.02)])
             .unwrap_err()
             .to_string();
-        assert!(m.starts_with("units.geojson: units \"Ua\" (id \"a\") and \"Ub\""), "{m}");
+        assert!(
+            m.starts_with("units.geojson: units \"Ua\" (id \"a\") and \"Ub\""),
+            "{m}"
+        );
         assert!(m.contains("50.0 % of the smaller"), "{m}");
     }
 }
