@@ -383,3 +383,83 @@ impl TryFrom<String> for AccessMode {
         s.parse()
     }
 }
+
+/// Why an input record was left out or changed: a stable machine code in
+/// `dropped.csv` (see [`DropReason::code`] and the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DropReason {
+    /// A row or feature identical to an earlier one; left out.
+    Duplicate,
+    /// A facility tagged `access=private/no`; left out.
+    PrivateAccess,
+    /// A `landuse=residential` area with no population or households tag; left out.
+    NoPopulation,
+    /// An invalid polygon (self-intersecting, holes outside the shell)
+    /// repaired; kept.
+    PolygonRepaired,
+    /// A multipolygon, boundary or route relation whose rings or ways are
+    /// missing from the extract; left out.
+    BrokenRelation,
+    /// A walkable way that references nodes missing from the extract; the
+    /// runs of nodes that are present were kept.
+    WayClipped,
+    /// A community or facility inside a tolerated overlap of two units,
+    /// given to one of them by the overlap rule; kept.
+    UnitOverlap,
+}
+
+impl DropReason {
+    /// The code written in `dropped.csv` (stable).
+    pub fn code(self) -> &'static str {
+        match self {
+            DropReason::Duplicate => "duplicate",
+            DropReason::PrivateAccess => "private_access",
+            DropReason::NoPopulation => "no_population",
+            DropReason::PolygonRepaired => "polygon_repaired",
+            DropReason::BrokenRelation => "broken_relation",
+            DropReason::WayClipped => "way_clipped",
+            DropReason::UnitOverlap => "unit_overlap",
+        }
+    }
+
+    /// True when the record was kept (changed or assigned by a rule)
+    /// rather than left out.
+    pub fn kept(self) -> bool {
+        matches!(
+            self,
+            DropReason::PolygonRepaired | DropReason::WayClipped | DropReason::UnitOverlap
+        )
+    }
+}
+
+/// One input record left out or changed on the way in, for `dropped.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    /// The input file (empty until the loader knows it).
+    pub file: std::path::PathBuf,
+    /// Where in the file: "row 12", "feature 3", "way 5", "relation 9".
+    pub record: String,
+    /// The record's id, when it has one.
+    pub id: String,
+    /// The record's name, when it has one.
+    pub name: String,
+    /// Why.
+    pub reason: DropReason,
+    /// What was done, in words.
+    pub detail: String,
+}
+
+impl Dropped {
+    /// A record of `reason` at `record` (no file, id or name yet).
+    pub fn new(record: impl Into<String>, reason: DropReason, detail: impl Into<String>) -> Self {
+        Dropped {
+            file: std::path::PathBuf::new(),
+            record: record.into(),
+            id: String::new(),
+            name: String::new(),
+            reason,
+            detail: detail.into(),
+        }
+    }
+}

@@ -442,3 +442,142 @@ fn self_crossing_polygon_is_repaired_and_reported() {
         "{all}"
     );
 }
+
+/// The rows of `out/dropped.csv` (after its header), BOM removed.
+fn dropped_rows(case: &Case) -> Vec<String> {
+    let text = std::fs::read_to_string(case.dir.path().join("out/dropped.csv")).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("file,record,id,name,reason,kept,detail"));
+    lines.map(str::to_string).collect()
+}
+
+// 9. Dropped rows reach a file, not only stderr (which --quiet hides):
+// dropped.csv lists each with a reason code; it is always written (a
+// header alone when nothing was dropped) and listed in outputs.json.
+#[test]
+fn dropped_records_go_to_dropped_csv() {
+    let case = Case::new();
+    let (code, _, stderr) = case.run(&["--quiet"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(dropped_rows(&case).is_empty());
+    let manifest = std::fs::read_to_string(case.dir.path().join("out/outputs.json")).unwrap();
+    assert!(manifest.contains("\"dropped.csv\""), "{manifest}");
+    let text = std::fs::read_to_string(common::fixture("tiny").join("communities.csv")).unwrap();
+    let repeated = format!("{text}C2,On junction 3,200,24.9420,60.1700\n");
+    let com = case.write("repeated.csv", repeated);
+    let (code, stdout, stderr) = case.run(&["--communities", com, "--quiet"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.is_empty() && stderr.is_empty(), "{stdout}{stderr}");
+    let rows = dropped_rows(&case);
+    assert_eq!(
+        rows,
+        ["repeated.csv,row 7,C2,On junction 3,duplicate,no,repeats row 3 exactly; left out"]
+    );
+}
+
+/// A units GeoJSON of two rectangles over the tiny network's area, the
+/// second starting at longitude `west_of_b` (the first ends at 24.943).
+fn two_units(west_of_b: f64) -> String {
+    let rect = |id: &str, w: f64, e: f64| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"id":"{id}","name":"Unit {id}"}},
+            "geometry":{{"type":"Polygon","coordinates":[[[{w},60.169],[{e},60.169],
+            [{e},60.172],[{w},60.172],[{w},60.169]]]}}}}"#
+        )
+    };
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+        rect("A", 24.939, 24.943),
+        rect("B", west_of_b, 24.946)
+    )
+}
+
+// 9. Overlapping units: a real overlap is an error naming the file, both
+// units and the area; a digitising sliver is tolerated, and the community
+// inside it is assigned by the stated rule and listed in dropped.csv.
+#[test]
+fn overlapping_units_fail_or_are_listed() {
+    let case = Case::new();
+    let units = case.write("units.geojson", two_units(24.941));
+    case.fails(
+        &["--units", units],
+        &[
+            "units.geojson",
+            "\"Unit A\" (id \"A\")",
+            "\"Unit B\" (id \"B\")",
+            "overlap by",
+            "fix the boundaries",
+        ],
+    );
+    // C2 (lon 24.942) lies in B alone; C4 (lon 24.944) too. A sliver
+    // 24.94295..24.943 (1.25 % of A's width... under 1 % of B's area).
+    let units = case.write("sliver.geojson", two_units(24.94299));
+    let com = case.write(
+        "communities2.csv",
+        "id,name,population,lon,lat\nC1,On node 2,100,24.9410,60.1700\n\
+         S,In the sliver,50,24.942995,60.1700\n",
+    );
+    let (code, _, stderr) = case.run(&["--units", units, "--communities", com]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("sliver.geojson") && stderr.contains("overlap by a sliver"),
+        "{stderr}"
+    );
+    let rows = dropped_rows(&case);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        rows[0].starts_with("communities2.csv,community 2,S,In the sliver,unit_overlap,yes,")
+            && rows[0]
+                .contains("assigned to \"\"Unit A\"\" (id \"\"A\"\") (first in the units input)"),
+        "{rows:?}"
+    );
+}
+
+/// `bytes` cut after its first `blocks` blocks (header block included).
+fn cut_after_blocks(bytes: &[u8], blocks: usize) -> &[u8] {
+    let mut off = 0usize;
+    for _ in 0..blocks {
+        let len = u32::from_be_bytes(bytes[off..off + 4].try_into().unwrap()) as usize;
+        let header = &bytes[off + 4..off + 4 + len];
+        // BlobHeader: field 1 type (string), 2 indexdata, 3 datasize (varint).
+        let (mut i, mut datasize) = (0, 0usize);
+        while i < header.len() {
+            let key = header[i];
+            i += 1;
+            let mut v = 0usize;
+            let mut shift = 0;
+            loop {
+                let b = header[i];
+                i += 1;
+                v |= usize::from(b & 0x7f) << shift;
+                shift += 7;
+                if b < 0x80 {
+                    break;
+                }
+            }
+            if key & 7 == 2 {
+                i += v;
+            } else if key >> 3 == 3 {
+                datasize = v;
+            }
+        }
+        off += 4 + len + datasize;
+    }
+    &bytes[..off]
+}
+
+// 9. A PBF cut exactly at a block boundary decodes cleanly; it is taken
+// as truncated because its untagged nodes belong to no way.
+#[test]
+fn pbf_cut_at_a_block_boundary() {
+    let case = Case::new();
+    let whole =
+        std::fs::read(common::manifest_dir().join("data/helsinki/Helsinki.osm.pbf")).unwrap();
+    // Header, three node blocks, then a block with the ways: cut before it.
+    let net = case.write("cut.osm.pbf", cut_after_blocks(&whole, 4));
+    case.fails(
+        &["--network", net],
+        &["cut.osm.pbf", "looks truncated", "belong to no way"],
+    );
+}

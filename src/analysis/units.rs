@@ -1,6 +1,11 @@
 //! Stage 3 of a study, units: which administrative unit each community
 //! and facility lies in (by its representative point), and the coverage
 //! totals of the whole area and of each unit.
+//!
+//! The overlap rule: a point inside a tolerated sliver where units overlap
+//! ([`crate::input::overlap`]) goes to the unit holding the largest area of
+//! the item's polygon, ties (and points) to the unit first in the units
+//! input; each such item is listed in `dropped.csv` (`unit_overlap`).
 
 use rayon::prelude::*;
 
@@ -8,6 +13,8 @@ use super::coverage::{Access, Coverage, Source, Target};
 use super::placement::Placement;
 use crate::graph::snap::Unreachable;
 use crate::input::Inputs;
+use crate::input::overlap::unit_label;
+use crate::model::{DropReason, Dropped};
 use crate::spatial;
 
 /// Per-target totals for an area (the whole study area or one unit).
@@ -56,6 +63,9 @@ pub struct UnitAssignment {
     pub community_unit: Vec<Option<usize>>,
     /// Unit index per facility, if any.
     pub facility_unit: Vec<Option<usize>>,
+    /// Communities, then facilities, assigned by the overlap rule (see the
+    /// module docs), in input order.
+    pub by_overlap_rule: Vec<Dropped>,
 }
 
 /// Which unit each community and facility lies in (all `None` without
@@ -71,14 +81,121 @@ pub fn assign(inputs: &Inputs, placement: &Placement) -> UnitAssignment {
         let tree = spatial::point_tree(proj, points.iter().copied());
         spatial::assign_to_polygons(proj, &tree, points, &polygons)
     };
-    let (community_unit, facility_unit) = rayon::join(
+    let (mut community_unit, mut facility_unit) = rayon::join(
         || in_units(&placement.community_points),
         || in_units(&placement.facility_points),
     );
+    let mut by_overlap_rule = Vec::new();
+    if !inputs.unit_overlaps.is_empty() {
+        let file = inputs.community_path.clone().unwrap_or_default();
+        let communities = Items {
+            kind: "community",
+            file,
+            points: &placement.community_points,
+            item: &|i| {
+                let c = &inputs.communities[i];
+                (&c.geometry, &c.id, &c.name)
+            },
+        };
+        by_overlap_rule.extend(overlap_rule(inputs, &communities, &mut community_unit));
+        let facilities = Items {
+            kind: "facility",
+            file: Default::default(),
+            points: &placement.facility_points,
+            item: &|i| {
+                let f = &inputs.facilities[i];
+                (&f.geometry, &f.id, &f.name)
+            },
+        };
+        by_overlap_rule.extend(overlap_rule(inputs, &facilities, &mut facility_unit));
+    }
     UnitAssignment {
         community_unit,
         facility_unit,
+        by_overlap_rule,
     }
+}
+
+/// Communities or facilities, for [`overlap_rule`].
+struct Items<'a> {
+    kind: &'static str,
+    file: std::path::PathBuf,
+    points: &'a [Option<[f64; 2]>],
+    item: &'a (dyn Fn(usize) -> (&'a geo::Geometry<f64>, &'a String, &'a String) + Sync),
+}
+
+/// Reassign the items whose point lies in a tolerated overlap of units by
+/// the overlap rule; returns their records.
+fn overlap_rule(inputs: &Inputs, items: &Items, assigned: &mut [Option<usize>]) -> Vec<Dropped> {
+    use geo::Contains;
+    let mut out = Vec::new();
+    for (i, p) in items.points.iter().enumerate() {
+        let Some(p) = p.map(|p| geo::Point::new(p[0], p[1])) else {
+            continue;
+        };
+        let mut candidates: Vec<usize> = inputs
+            .unit_overlaps
+            .iter()
+            .filter(|o| o.geometry.contains(&p))
+            .flat_map(|o| [o.a, o.b])
+            .filter(|&u| inputs.units[u].geometry.contains(&p))
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        if candidates.len() < 2 {
+            continue;
+        }
+        let (geometry, id, name) = (items.item)(i);
+        let shares: Vec<f64> = candidates
+            .iter()
+            .map(|&u| share_in(geometry, &inputs.units[u].geometry))
+            .collect();
+        // The largest share; the first unit on a tie (max_by keeps the last
+        // of equals, so compare the reversed order).
+        let best = (0..candidates.len())
+            .rev()
+            .max_by(|&a, &b| shares[a].total_cmp(&shares[b]))
+            .unwrap_or(0);
+        let tie = shares.iter().filter(|&&s| s == shares[best]).count() > 1;
+        let unit = candidates[best];
+        assigned[i] = Some(unit);
+        let names: Vec<String> = candidates
+            .iter()
+            .map(|&u| unit_label(&inputs.units[u]))
+            .collect();
+        out.push(Dropped {
+            file: items.file.clone(),
+            id: id.clone(),
+            name: name.clone(),
+            ..Dropped::new(
+                format!("{} {}", items.kind, i + 1),
+                DropReason::UnitOverlap,
+                format!(
+                    "lies where units {} overlap; assigned to {} ({})",
+                    names.join(" and "),
+                    unit_label(&inputs.units[unit]),
+                    if tie {
+                        "first in the units input"
+                    } else {
+                        "largest share of its area"
+                    }
+                ),
+            )
+        });
+    }
+    out
+}
+
+/// The area (m2) of `g` inside `unit`: 0 for points and lines.
+fn share_in(g: &geo::Geometry<f64>, unit: &geo::MultiPolygon<f64>) -> f64 {
+    use geo::BooleanOps;
+    let mp = match g {
+        geo::Geometry::Polygon(p) => geo::MultiPolygon::new(vec![p.clone()]),
+        geo::Geometry::MultiPolygon(mp) => mp.clone(),
+        _ => return 0.0,
+    };
+    let inside = geo::Geometry::MultiPolygon(mp.intersection(unit));
+    spatial::geodesic_area_m2(&inside).unwrap_or(0.0)
 }
 
 /// The whole area first, then one summary per unit (each sum taken in

@@ -68,7 +68,9 @@ pub fn run(args: SitesArgs) -> Result<()> {
         siting::plan(&inputs, &study, &site_options)
     })?;
     let siting_time = t.elapsed();
-    let written = with_stage(run.quiet, "writing files", || write(&run, &plan))?;
+    let written = with_stage(run.quiet, "writing files", || {
+        write(&run, &plan, &inputs, &study)
+    })?;
     if run.json {
         let mut v = output::sites::json(&plan, &written);
         v["notes"] = json!(inputs.notes);
@@ -148,7 +150,12 @@ fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<(Stri
 
 /// sites.geojson and sites.csv (and their companions), through a staging
 /// folder like `analyze` ([`output::staging`]); returns the final paths.
-fn write(run: &RunConfig, plan: &Plan) -> Result<Vec<PathBuf>> {
+fn write(
+    run: &RunConfig,
+    plan: &Plan,
+    inputs: &input::Inputs,
+    study: &study::Study,
+) -> Result<Vec<PathBuf>> {
     let staging = output::staging::Staging::begin(&run.out)?;
     let dir = staging.dir();
     let mut written = output::write_named(
@@ -162,6 +169,12 @@ fn write(run: &RunConfig, plan: &Plan) -> Result<Vec<PathBuf>> {
         dir,
         "sites.csv",
         &|w| output::sites::write_sites_csv(w, plan, formulas),
+        run.formats,
+    )?);
+    written.extend(output::write_named(
+        dir,
+        "dropped.csv",
+        &|w| output::tables::write_dropped(w, inputs, study, formulas),
         run.formats,
     )?);
     Ok(staging.commit(&written, "sites")?)

@@ -6,6 +6,7 @@ pub mod osm;
 pub mod osm_extract;
 pub mod osm_pbf;
 pub mod osm_xml;
+pub mod overlap;
 pub mod repair;
 pub mod table;
 pub mod tags;
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, InputSpec, PopulationSpec};
 use crate::graph::{Network, build::build_network};
 use crate::model::AccessMode;
-use crate::model::{AdminUnit, Community, Facility, PopulationSource};
+use crate::model::{AdminUnit, Community, DropReason, Dropped, Facility, PopulationSource};
 use crate::timing::StageTime;
 use crate::{Error, Result};
 
@@ -42,6 +43,11 @@ pub struct Inputs {
     pub notes: Vec<String>,
     /// Skipped or repaired records, one line per kind.
     pub warnings: Vec<String>,
+    /// The same records one by one (file, record, reason), for
+    /// `dropped.csv`; in input order per file.
+    pub dropped: Vec<Dropped>,
+    /// Tolerated overlaps of administrative units (see [`overlap`]).
+    pub unit_overlaps: Vec<overlap::UnitOverlap>,
     /// Time spent in each part of loading (decode, extract, network, ...),
     /// for `analyze -v`.
     pub timings: Vec<StageTime>,
@@ -183,10 +189,13 @@ pub fn load(config: &Config) -> Result<Inputs> {
         inputs.community_access = spec.access_mode();
         inputs.community_path = Some(spec.path.clone());
         inputs.communities = if is_osm(&spec.path) {
-            osm_communities(&mut cache, spec, config, &mut inputs.warnings)?
+            osm_communities(&mut cache, spec, config, &mut inputs)?
         } else {
-            table::communities_from(
+            let table = table::read_table(spec)?;
+            inputs.dropped.extend(table.dropped.iter().cloned());
+            table::communities_from_table(
                 spec,
+                &table,
                 config.settings.household_size,
                 config.population.as_ref(),
                 &mut inputs.warnings,
@@ -198,11 +207,40 @@ pub fn load(config: &Config) -> Result<Inputs> {
         spread_population(config, pop, &mut inputs)?;
     }
     if let Some(spec) = &config.units {
-        inputs.units = load_units(&mut cache, config, spec, &mut inputs.warnings)?;
+        inputs.units = load_units(&mut cache, config, spec, &mut inputs)?;
+        let (overlaps, warning) = overlap::check_overlaps(&spec.path, &inputs.units)?;
+        inputs.unit_overlaps = overlaps;
+        inputs.warnings.extend(warning);
     }
+    osm_dropped(&mut cache, config, &mut inputs.dropped);
     inputs.timings = std::mem::take(&mut cache.timings);
     drop(cache);
     Ok(inputs)
+}
+
+/// The records each OSM file left out or changed into `dropped`, files in
+/// path order, each record's file set; a facility left out as private
+/// only when the file is a facility input, a walkable way clipped only
+/// when it is the network.
+fn osm_dropped(cache: &mut OsmCache, config: &Config, dropped: &mut Vec<Dropped>) {
+    let mut paths: Vec<PathBuf> = cache.files.keys().cloned().collect();
+    paths.sort();
+    for path in paths {
+        let facilities = config.facilities.iter().any(|s| s.path == path);
+        let network = config.network.as_ref().is_some_and(|n| n.path == path);
+        let features = cache.files.get_mut(&path).expect("listed");
+        for mut d in std::mem::take(&mut features.dropped) {
+            let keep = match d.reason {
+                DropReason::PrivateAccess => facilities,
+                DropReason::WayClipped => network,
+                _ => true,
+            };
+            if keep {
+                d.file = path.clone();
+                dropped.push(d);
+            }
+        }
+    }
 }
 
 /// The OSM files whose warnings are already in the run's warnings (a file
@@ -268,7 +306,9 @@ fn load_facilities(
             warned.once(inputs, &spec.path, &w);
             list
         } else {
-            table::facilities_from(spec, &mut inputs.warnings)?
+            let table = table::read_table(spec)?;
+            inputs.dropped.extend(table.dropped.iter().cloned());
+            table::facilities_from_table(spec, &table, &mut inputs.warnings)?
         };
         if let Some(note) = &spec.note {
             for f in list.iter_mut() {
@@ -349,10 +389,12 @@ fn load_units(
     cache: &mut OsmCache,
     config: &Config,
     spec: &InputSpec,
-    warnings: &mut Vec<String>,
+    inputs: &mut Inputs,
 ) -> Result<Vec<AdminUnit>> {
     if !is_osm(&spec.path) {
-        return table::units_from(spec, warnings);
+        let table = table::read_table(spec)?;
+        inputs.dropped.extend(table.dropped.iter().cloned());
+        return table::units_from_table(spec, &table, &mut inputs.warnings);
     }
     let Some(level) = spec.admin_level else {
         return Err(Error::config(
@@ -368,7 +410,7 @@ fn load_units(
         .map(|(_, u)| u.clone())
         .collect();
     if units.is_empty() {
-        warnings.push(format!(
+        inputs.warnings.push(format!(
             "{}: no complete administrative boundary with admin_level={level}; results \
              are for the whole area only",
             spec.path.display()
@@ -381,7 +423,7 @@ fn osm_communities(
     cache: &mut OsmCache,
     spec: &InputSpec,
     config: &Config,
-    warnings: &mut Vec<String>,
+    inputs: &mut Inputs,
 ) -> Result<Vec<Community>> {
     let features = cache.features(&spec.path)?;
     let spread = config
@@ -415,6 +457,18 @@ fn osm_communities(
             (None, None) if spread => {}
             (None, None) => {
                 skipped += 1;
+                let record = c.id.trim_start_matches("osm:").replace('/', " ");
+                inputs.dropped.push(Dropped {
+                    file: spec.path.clone(),
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    ..Dropped::new(
+                        record,
+                        DropReason::NoPopulation,
+                        "landuse=residential area without a population or households tag; \
+                         left out",
+                    )
+                });
                 continue;
             }
         }
@@ -432,7 +486,7 @@ fn osm_communities(
         ));
     }
     if skipped > 0 {
-        warnings.push(format!(
+        inputs.warnings.push(format!(
             "{}: {skipped} landuse=residential areas without a population tag left out",
             spec.path.display()
         ));

@@ -185,6 +185,9 @@ pub struct RawOsm {
     tag_ends: Vec<u32>,
     /// Set when the arrays above outgrew their `u32` offsets.
     too_large: bool,
+    /// Nodes that carried any tag in the file (kept or not), for the
+    /// reader's check that the file is whole.
+    pub nodes_with_tags: u64,
 }
 
 impl RawOsm {
@@ -289,6 +292,7 @@ impl RawOsm {
         let ends = self.tag_ends.len();
         let (refs, text_shift, ends) = (self.offset(refs), self.offset(text), self.offset(ends));
         self.too_large |= other.too_large;
+        self.nodes_with_tags += other.nodes_with_tags;
         let shift = |t: TagSpan| TagSpan {
             first: t.first.saturating_add(ends),
             count: t.count,

@@ -19,7 +19,8 @@ use rayon::prelude::*;
 
 use super::tags;
 use crate::model::{
-    AdminUnit, AreaSource, Category, Community, Facility, PopulationSource, Status,
+    AdminUnit, AreaSource, Category, Community, DropReason, Dropped, Facility, PopulationSource,
+    Status,
 };
 
 pub use crate::graph::build::{WalkWay, WalkWays};
@@ -57,6 +58,9 @@ pub struct OsmFeatures {
     /// Areas whose polygon was invalid and repaired ("way 12: what was
     /// done"), see [`super::repair`]; summed up in `warnings`.
     pub repaired: Vec<String>,
+    /// Every element left out or changed, one record each (the file is
+    /// filled in by the loader), for `dropped.csv`.
+    pub dropped: Vec<Dropped>,
 }
 
 impl OsmFeatures {
@@ -83,11 +87,22 @@ impl OsmFeatures {
 pub fn extract(raw: &RawOsm) -> OsmFeatures {
     let mut out = OsmFeatures::default();
     walkable_ways(raw, &mut out);
-    let mut private_facilities = node_facilities(raw, &mut out.facilities);
+    let mut private_facilities = node_facilities(raw, &mut out.facilities, &mut out.dropped);
     private_facilities += way_features(raw, &mut out);
     let mut broken_relations = Vec::new();
     for rel in &raw.relations {
         private_facilities += relation_features(raw, rel, &mut out, &mut broken_relations);
+    }
+    for id in &broken_relations {
+        out.dropped.push(Dropped {
+            id: format!("osm:relation/{id}"),
+            ..Dropped::new(
+                format!("relation {id}"),
+                DropReason::BrokenRelation,
+                "rings could not be assembled (member ways missing from the extract or rings \
+                 not closed); left out",
+            )
+        });
     }
     if !out.repaired.is_empty() {
         let shown: Vec<&str> = out.repaired.iter().take(5).map(String::as_str).collect();
@@ -129,7 +144,7 @@ pub fn extract(raw: &RawOsm) -> OsmFeatures {
 /// blocks of ways, results in way order), with a warning when ways lose
 /// nodes missing from the extract.
 fn walkable_ways(raw: &RawOsm, out: &mut OsmFeatures) {
-    let blocks: Vec<(Vec<WalkWay>, Vec<u32>, usize)> = raw
+    let blocks: Vec<(Vec<WalkWay>, Vec<u32>, Vec<i64>)> = raw
         .ways
         .par_chunks(4096)
         .map(|ways| walkable_block(raw, ways))
@@ -150,7 +165,16 @@ fn walkable_ways(raw: &RawOsm, out: &mut OsmFeatures) {
             ..w
         }));
         out.walk_nodes.extend(nodes);
-        missing_nodes_ways += clipped;
+        missing_nodes_ways += clipped.len();
+        out.dropped.extend(clipped.into_iter().map(|id| Dropped {
+            id: format!("osm:way/{id}"),
+            ..Dropped::new(
+                format!("way {id}"),
+                DropReason::WayClipped,
+                "walkable way references nodes missing from the extract; kept the runs of \
+                 nodes that are present",
+            )
+        }));
     }
     if missing_nodes_ways > 0 {
         out.warnings.push(format!(
@@ -161,10 +185,10 @@ fn walkable_ways(raw: &RawOsm, out: &mut OsmFeatures) {
 }
 
 /// One block's walkable ways, their nodes back to back (positions in the
-/// node list, from 0) and the number of ways clipped at the extract's edge.
-fn walkable_block(raw: &RawOsm, ways: &[OsmWay]) -> (Vec<WalkWay>, Vec<u32>, usize) {
+/// node list, from 0) and the ids of the ways clipped at the extract's edge.
+fn walkable_block(raw: &RawOsm, ways: &[OsmWay]) -> (Vec<WalkWay>, Vec<u32>, Vec<i64>) {
     const MISSING: u32 = u32::MAX;
-    let (mut walk, mut nodes, mut clipped_ways) = (Vec::new(), Vec::new(), 0usize);
+    let (mut walk, mut nodes, mut clipped_ways) = (Vec::new(), Vec::new(), Vec::new());
     let mut positions = Vec::new();
     for way in ways {
         let Some(access) = tags::foot_access(&raw.tags(way.tags)) else {
@@ -194,27 +218,33 @@ fn walkable_block(raw: &RawOsm, ways: &[OsmWay]) -> (Vec<WalkWay>, Vec<u32>, usi
                 nodes.extend_from_slice(run);
             }
         }
-        clipped_ways += usize::from(clipped);
+        if clipped {
+            clipped_ways.push(way.id);
+        }
     }
     (walk, nodes, clipped_ways)
 }
 
 /// Facilities and schools from tagged nodes into `facilities` (in parallel
 /// over blocks of nodes, results in node order); returns the number left
-/// out as private.
-fn node_facilities(raw: &RawOsm, facilities: &mut Vec<Facility>) -> usize {
-    let from_nodes: Vec<(Vec<Facility>, usize)> = raw
+/// out as private (each also recorded in `dropped`).
+fn node_facilities(
+    raw: &RawOsm,
+    facilities: &mut Vec<Facility>,
+    dropped: &mut Vec<Dropped>,
+) -> usize {
+    let from_nodes: Vec<(Vec<Facility>, Vec<Dropped>)> = raw
         .tagged_nodes
         .par_chunks(4096)
         .map(|nodes| {
-            let (mut facilities, mut private) = (Vec::new(), 0usize);
+            let (mut facilities, mut private) = (Vec::new(), Vec::new());
             for node in nodes {
                 let tags = raw.tags(node.tags);
                 let Some(cat) = tags::facility_category(&tags) else {
                     continue;
                 };
                 if tags::is_private(&tags) && cat != Category::SchoolVenue {
-                    private += 1;
+                    private.push(private_dropped("node", node.id, &tags));
                     continue;
                 }
                 let geometry = Geometry::Point(Point::new(node.lon, node.lat));
@@ -232,9 +262,36 @@ fn node_facilities(raw: &RawOsm, facilities: &mut Vec<Facility>) -> usize {
     let mut private_facilities = 0;
     for (list, private) in from_nodes {
         facilities.extend(list);
-        private_facilities += private;
+        private_facilities += private.len();
+        dropped.extend(private);
     }
     private_facilities
+}
+
+/// The record of a facility left out as private.
+fn private_dropped(kind: &str, id: i64, tags: &Tags) -> Dropped {
+    Dropped {
+        id: format!("osm:{kind}/{id}"),
+        name: tags.get("name").unwrap_or("").to_string(),
+        ..Dropped::new(
+            format!("{kind} {id}"),
+            DropReason::PrivateAccess,
+            "facility tagged access=private/no (not open to residents); left out",
+        )
+    }
+}
+
+/// The record of a polygon repaired.
+fn repaired_dropped(kind: &str, id: i64, tags: &Tags, note: &str) -> Dropped {
+    Dropped {
+        id: format!("osm:{kind}/{id}"),
+        name: tags.get("name").unwrap_or("").to_string(),
+        ..Dropped::new(
+            format!("{kind} {id}"),
+            DropReason::PolygonRepaired,
+            format!("invalid polygon repaired: {note}"),
+        )
+    }
 }
 
 /// Facilities and residential areas from ways into `out` (in parallel over
@@ -253,24 +310,32 @@ fn way_features(raw: &RawOsm, out: &mut OsmFeatures) -> usize {
     out.residential
         .reserve(from_ways.iter().map(|b| b.1.len()).sum::<usize>());
     let mut private_facilities = 0;
-    for (facilities, areas, private, repaired) in from_ways {
+    for (facilities, areas, private, repaired, dropped) in from_ways {
         out.repaired.extend(repaired);
         out.facilities.extend(facilities);
         out.residential.extend(areas);
+        out.dropped.extend(dropped);
         private_facilities += private;
     }
     private_facilities
 }
 
 /// One block's facilities, residential areas, the number of facilities
-/// left out as private and the repaired polygons.
-type WayBlock = (Vec<Facility>, Vec<Residential>, usize, Vec<String>);
+/// left out as private, the repaired polygons and the records of both.
+type WayBlock = (
+    Vec<Facility>,
+    Vec<Residential>,
+    usize,
+    Vec<String>,
+    Vec<Dropped>,
+);
 
 /// One block's facilities, residential areas and the number of facilities
 /// left out as private, and the polygons repaired.
 fn way_block(raw: &RawOsm, ways: &[OsmWay]) -> WayBlock {
     let (mut facilities, mut areas, mut private) = (Vec::new(), Vec::new(), 0usize);
     let mut repaired = Vec::new();
+    let mut dropped = Vec::new();
     for way in ways {
         let tags = raw.tags(way.tags);
         // Only ways that give something are kept (a city has
@@ -295,6 +360,7 @@ fn way_block(raw: &RawOsm, ways: &[OsmWay]) -> WayBlock {
             let polygon = Geometry::Polygon(Polygon::new(LineString::from(coords), vec![]));
             let (geometry, note) = super::repair::repair_geometry(polygon);
             if let Some(note) = note {
+                dropped.push(repaired_dropped("way", way.id, &tags, &note));
                 repaired.push(format!("way {} ({note})", way.id));
             }
             geometry
@@ -303,6 +369,7 @@ fn way_block(raw: &RawOsm, ways: &[OsmWay]) -> WayBlock {
         if let Some(cat) = cat {
             if tags::is_private(&tags) && cat != Category::SchoolVenue {
                 private += 1;
+                dropped.push(private_dropped("way", way.id, &tags));
             } else {
                 facilities.push(make_facility(
                     format!("osm:way/{}", way.id),
@@ -322,7 +389,7 @@ fn way_block(raw: &RawOsm, ways: &[OsmWay]) -> WayBlock {
             ));
         }
     }
-    (facilities, areas, private, repaired)
+    (facilities, areas, private, repaired, dropped)
 }
 
 /// The features of one relation into `out`: a track route, or a
@@ -369,6 +436,8 @@ fn relation_features(
     let mp = match super::repair::repair_geometry(Geometry::MultiPolygon(mp)) {
         (Geometry::MultiPolygon(fixed), note) => {
             if let Some(note) = note {
+                out.dropped
+                    .push(repaired_dropped("relation", rel.id, &tags, &note));
                 out.repaired.push(format!("relation {} ({note})", rel.id));
             }
             fixed
@@ -381,6 +450,7 @@ fn relation_features(
     if let Some(cat) = cat {
         if tags::is_private(&tags) && cat != Category::SchoolVenue {
             private = 1;
+            out.dropped.push(private_dropped("relation", rel.id, &tags));
         } else {
             out.facilities.push(make_facility(
                 id.clone(),

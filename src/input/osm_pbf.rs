@@ -213,7 +213,63 @@ fn decode_blobs<R: Read + Send>(reader: R, path: &Path) -> Result<RawOsm> {
         ));
     }
     raw.finish();
+    check_not_cut(&raw, path)?;
     Ok(raw)
+}
+
+/// Orphan untagged nodes tolerated: at least this many...
+const ORPHANS_MIN: usize = 100;
+/// ...and over this share of the untagged nodes, before a file is taken
+/// as cut short.
+const ORPHANS_SHARE: f64 = 0.05;
+
+/// A file cut exactly at a block boundary decodes cleanly, so look at what
+/// it holds: in an extract (osmium, osmconvert, Geofabrik, Overpass with
+/// `>`), an untagged node is there because a way uses it. Files are
+/// sorted nodes, ways, relations, so a cut among the node blocks leaves
+/// no ways at all, and a cut among the way blocks leaves the nodes of the
+/// lost ways unused. More than [`ORPHANS_MIN`] untagged nodes used by no
+/// way, and over [`ORPHANS_SHARE`] of them, is an error. Nodes used by ways
+/// are counted on a bit set of node positions, in parallel over the ways;
+/// tagged nodes a way also uses are subtracted twice, so the count errs
+/// low (never fires more often than the orphans say).
+fn check_not_cut(raw: &RawOsm, path: &Path) -> Result<()> {
+    let n = raw.node_ids.len();
+    let untagged = n.saturating_sub(usize::try_from(raw.nodes_with_tags).unwrap_or(n));
+    if untagged < ORPHANS_MIN {
+        return Ok(());
+    }
+    let used: Vec<AtomicU64> = (0..n.div_ceil(64)).map(|_| AtomicU64::new(0)).collect();
+    raw.ways.par_chunks(4096).for_each(|ways| {
+        for way in ways {
+            for &id in raw.nodes(way) {
+                if let Some(i) = raw.node_position(id) {
+                    used[i / 64].fetch_or(1 << (i % 64), Ordering::Relaxed);
+                }
+            }
+        }
+    });
+    let used: usize = used
+        .iter()
+        .map(|w| w.load(Ordering::Relaxed).count_ones() as usize)
+        .sum();
+    let orphans = untagged.saturating_sub(used);
+    if orphans >= ORPHANS_MIN && orphans as f64 > ORPHANS_SHARE * untagged as f64 {
+        return Err(Error::file(
+            path,
+            format!(
+                "the file looks truncated: {orphans} of its {untagged} untagged nodes \
+                 ({:.0} %) belong to no way ({} ways, {} relations read); in a whole extract \
+                 every untagged node is part of a way, so the file was probably cut short \
+                 at a block boundary: download the extract again (or check it with \
+                 `osmium fileinfo -e`)",
+                100.0 * orphans as f64 / untagged as f64,
+                raw.ways.len(),
+                raw.relations.len()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn pbf_error(path: &Path, e: osmpbf::Error) -> Error {
@@ -343,6 +399,7 @@ fn decode_element(raw: &mut RawOsm, el: Element<'_>, path: &Path) -> Result<()> 
             check_node(path, n.id(), n.lon(), n.lat())?;
             raw.node_ids.push(n.id());
             raw.node_coords.push([n.lon(), n.lat()]);
+            raw.nodes_with_tags += u64::from(n.tags().next().is_some());
             if keep_node_tags(n.tags().map(|(k, _)| k)) {
                 raw.push_tagged_node(n.id(), n.lon(), n.lat(), n.tags());
             }
@@ -351,6 +408,7 @@ fn decode_element(raw: &mut RawOsm, el: Element<'_>, path: &Path) -> Result<()> 
             check_node(path, n.id(), n.lon(), n.lat())?;
             raw.node_ids.push(n.id());
             raw.node_coords.push([n.lon(), n.lat()]);
+            raw.nodes_with_tags += u64::from(n.tags().next().is_some());
             if keep_node_tags(n.tags().map(|(k, _)| k)) {
                 raw.push_tagged_node(n.id(), n.lon(), n.lat(), n.tags());
             }

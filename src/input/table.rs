@@ -16,7 +16,8 @@ use super::bounds;
 use crate::config::{Columns, InputSpec, PopulationSpec};
 use crate::crs::Crs;
 use crate::model::{
-    AdminUnit, AreaSource, Category, Community, Facility, PopulationSource, Status,
+    AdminUnit, AreaSource, Category, Community, DropReason, Dropped, Facility, PopulationSource,
+    Status,
 };
 use crate::{Error, Result};
 
@@ -40,6 +41,8 @@ pub struct Table {
     pub records: Vec<Record>,
     /// Repaired or skipped records, for the run's warnings.
     pub warnings: Vec<String>,
+    /// The same records one by one, for `dropped.csv`.
+    pub dropped: Vec<Dropped>,
 }
 
 const ID: &[&str] = &["id", "fid", "osm_id", "code", "编号", "编码"];
@@ -103,6 +106,24 @@ impl Record {
             .find(|(k, _)| k == col)
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
+    }
+
+    /// The record of `reason` for this record in `path`, its id and name
+    /// taken from the first column named like an id or a name.
+    pub fn dropped(&self, path: &Path, reason: DropReason, detail: String) -> Dropped {
+        let field = |variants: &[&str]| {
+            self.fields
+                .iter()
+                .find(|(k, _)| variants.contains(&k.to_lowercase().as_str()))
+                .map(|(_, v)| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        Dropped {
+            file: path.to_path_buf(),
+            id: field(ID),
+            name: field(NAME),
+            ..Dropped::new(self.location.clone(), reason, detail)
+        }
     }
 }
 
@@ -231,6 +252,10 @@ fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) ->
             check_geometry(path, &r.location, &g)?;
             let (g, note) = super::repair::repair_geometry(g);
             if let Some(note) = note {
+                let detail = format!("invalid polygon repaired: {note}");
+                table
+                    .dropped
+                    .push(r.dropped(path, DropReason::PolygonRepaired, detail));
                 repaired.push(format!("{} ({note})", r.location));
             }
             r.geometry = Some(to_wgs84(g, crs));
@@ -453,6 +478,7 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
         columns: headers,
         records,
         warnings: Vec::new(),
+        dropped: Vec::new(),
     })
 }
 
@@ -610,6 +636,7 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
         columns,
         records,
         warnings: Vec::new(),
+        dropped: Vec::new(),
     })
 }
 
@@ -664,10 +691,13 @@ fn record_id(path: &Path, rec: &Record, col: &Option<String>, index: usize) -> S
 fn drop_exact_duplicates(path: &Path, table: &mut Table) {
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut dropped = Vec::new();
+    let records = &mut table.dropped;
     table.records.retain(|r| {
         let key = format!("{:?}|{:?}", r.fields, r.geometry);
         match seen.get(&key) {
             Some(first) => {
+                let detail = format!("repeats {first} exactly; left out");
+                records.push(r.dropped(path, DropReason::Duplicate, detail));
                 dropped.push(format!("{} (same as {first})", r.location));
                 false
             }

@@ -192,6 +192,10 @@ pub fn write_all(
             "summary.csv",
             Box::new(|w| tables::write_summary(w, inputs, study, cf)),
         ),
+        (
+            "dropped.csv",
+            Box::new(|w| tables::write_dropped(w, inputs, study, cf)),
+        ),
     ];
     // Per-unit figures come with the catchments (not in a coverage-only run).
     if study.catchments.is_some() {

@@ -158,3 +158,31 @@ pub fn write_units_csv(
     }
     c.flush()
 }
+
+/// `dropped.csv`: every input record left out or changed on the way in
+/// (`inputs.dropped`), then every community and facility assigned by the
+/// overlap rule of units, one row each with a stable reason code (README,
+/// "Guarantees"). Written on every run, a header alone when nothing was
+/// dropped, so its presence in `outputs.json` says the list is complete.
+pub fn write_dropped(
+    w: &mut dyn Write,
+    inputs: &Inputs,
+    study: &Study,
+    formulas: CsvFormulas,
+) -> io::Result<()> {
+    let mut c = CsvOut::new(w, formulas);
+    c.write_record(["file", "record", "id", "name", "reason", "kept", "detail"])?;
+    for d in inputs.dropped.iter().chain(&study.units.by_overlap_rule) {
+        let file = d.file.display().to_string();
+        c.write_record([
+            file.as_str(),
+            &d.record,
+            &d.id,
+            &d.name,
+            d.reason.code(),
+            if d.reason.kept() { "yes" } else { "no" },
+            &d.detail,
+        ])?;
+    }
+    c.flush()
+}
