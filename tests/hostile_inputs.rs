@@ -535,6 +535,71 @@ fn overlapping_units_fail_or_are_listed() {
 }
 
 /// `bytes` cut after its first `blocks` blocks (header block included).
+/// Each blob of a PBF file: (its end offset, whether it holds ways).
+fn blobs_with_ways(bytes: &[u8]) -> Vec<(usize, bool)> {
+    let reader = osmpbf::BlobReader::new(std::io::Cursor::new(bytes));
+    let mut out = Vec::new();
+    for (i, blob) in reader.enumerate() {
+        let blob = blob.unwrap();
+        let ways = match blob.decode().unwrap() {
+            osmpbf::BlobDecode::OsmData(block) => block.groups().any(|g| g.ways().next().is_some()),
+            _ => false,
+        };
+        out.push((cut_after_blocks(bytes, i + 1).len(), ways));
+    }
+    out
+}
+
+/// A synthetic city cut between two of its way blocks decodes cleanly
+/// (every block whole) and used to run to the end with exit 0, the nodes
+/// of the lost ways silently unused: now an error naming the file.
+#[test]
+fn pbf_cut_among_way_blocks() {
+    let case = Case::new();
+    case.run_exact(&[
+        "synth",
+        "--nodes",
+        "60000",
+        "--seed",
+        "5",
+        "--out",
+        "city.osm.pbf",
+    ]);
+    let whole = std::fs::read(case.dir.path().join("city.osm.pbf")).unwrap();
+    let blobs = blobs_with_ways(&whole);
+    let way_blocks: Vec<usize> = blobs.iter().filter(|b| b.1).map(|b| b.0).collect();
+    assert!(
+        way_blocks.len() >= 2,
+        "the city needs two way blocks: {blobs:?}"
+    );
+    let cut = case.write(
+        "cut.osm.pbf",
+        &whole[..way_blocks[way_blocks.len() / 2 - 1]],
+    );
+    let whole_run = case.run(&[
+        "--network",
+        "city.osm.pbf",
+        "--facilities",
+        "city.osm.pbf",
+        "--communities",
+        "city.osm.pbf",
+        "--coverage-only",
+    ]);
+    assert_eq!(whole_run.0, Some(0), "the whole city runs: {}", whole_run.2);
+    case.fails(
+        &[
+            "--network",
+            cut,
+            "--facilities",
+            cut,
+            "--communities",
+            cut,
+            "--coverage-only",
+        ],
+        &["cut.osm.pbf", "looks truncated", "belong to no way"],
+    );
+}
+
 fn cut_after_blocks(bytes: &[u8], blocks: usize) -> &[u8] {
     let mut off = 0usize;
     for _ in 0..blocks {
