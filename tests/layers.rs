@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// listed before it (and itself). The binary (`main`, `cli`) is not part of
 /// the library and is left out.
 const LAYERS: &[&str] = &[
-    "error", "timing", "crs", "model", "bounds", "targets", "config", "spatial", "graph", "input",
+    "error", "bundled", "progress", "timing", "crs", "model", "bounds", "targets", "config", "spatial", "graph", "input",
     "analysis", "output",
 ];
 
