@@ -29,9 +29,9 @@ use super::windows::Window;
 use crate::config::Settings;
 use crate::graph::{Network, WalkGraph};
 use crate::input::Inputs;
+use crate::progress::Progress;
 use crate::spatial::{self, LocalProjection, representative_point};
 use crate::targets::Targets;
-use crate::progress::Progress;
 use crate::timing::StageTime;
 use crate::{Error, Result};
 
@@ -283,7 +283,15 @@ pub fn run(
 ) -> Result<Study> {
     let network = inputs.network.as_ref().map(Cow::Borrowed);
     let stages = Stages(&crate::progress::Silent);
-    run_with_network(inputs, network, settings, targets, window_list, depth, stages)
+    run_with_network(
+        inputs,
+        network,
+        settings,
+        targets,
+        window_list,
+        depth,
+        stages,
+    )
 }
 
 /// [`run`] that takes the street network out of `inputs` and frees it as
@@ -320,11 +328,25 @@ pub fn run_taking_network_with_progress(
 ) -> Result<Study> {
     let network = inputs.network.take().map(Cow::Owned);
     let stages = Stages(progress);
-    run_with_network(inputs, network, settings, targets, window_list, depth, stages)
+    run_with_network(
+        inputs,
+        network,
+        settings,
+        targets,
+        window_list,
+        depth,
+        stages,
+    )
 }
 
 /// The stages [`run_with_network`] reports, in order.
-const STAGES: [&str; 5] = ["placing", "searching", "summarising", "catchments", "isochrones"];
+const STAGES: [&str; 5] = [
+    "placing",
+    "searching",
+    "summarising",
+    "catchments",
+    "isochrones",
+];
 
 /// Reports the start of stage `i` of [`STAGES`] (and the end of all).
 #[derive(Clone, Copy)]

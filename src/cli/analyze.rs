@@ -65,14 +65,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     };
     let study = super::progress::with_progress(run.quiet, "analysing", |p| {
         let settings = &run.config.settings;
-        study::run_taking_network_with_progress(
-            &mut inputs,
-            settings,
-            &targets,
-            &windows,
-            depth,
-            p,
-        )
+        study::run_taking_network_with_progress(&mut inputs, settings, &targets, &windows, depth, p)
     })?;
     // No output is drawn from an infinite total (a chart axis up to
     // infinity, a share of inf / inf).

@@ -159,7 +159,10 @@ pub fn extract(name: &str, dir: &Path, flag_dirs: &[PathBuf]) -> Result<()> {
                 if p.is_file() {
                     let bytes =
                         std::fs::read(&p).with_context(|| format!("reading {}", p.display()))?;
-                    v.push((p.file_name().expect("a file").to_string_lossy().into(), bytes));
+                    v.push((
+                        p.file_name().expect("a file").to_string_lossy().into(),
+                        bytes,
+                    ));
                 }
             }
             v.sort();

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use fitcircle::config::{Config, InputSpec};
@@ -17,7 +18,8 @@ use super::run_config::make_config;
 
 pub fn run(a: &CheckArgs) -> Result<()> {
     let mut warnings = Vec::new();
-    let config = make_config(&a.input, &a.settings, &mut warnings)?;
+    let mut config = make_config(&a.input, &a.settings, &mut warnings)?;
+    let unfilled = set_aside_unfilled(&mut config)?;
     let inputs = print::with_stage(a.quiet, "reading inputs", || input::load(&config))?;
     if a.quiet {
         return Ok(());
@@ -40,12 +42,49 @@ pub fn run(a: &CheckArgs) -> Result<()> {
     for n in &inputs.notes {
         writeln!(out, "note: {n}")?;
     }
+    for p in &unfilled {
+        warnings.push(format!(
+            "{}: a header but no rows yet (a template to fill in); analyze needs rows",
+            p.display()
+        ));
+    }
     writeln!(out, "warnings: {}", warnings.len())?;
     for w in &warnings {
         writeln!(out, "  {w}")?;
     }
     writeln!(out, "inputs read; nothing analysed or written")?;
     Ok(())
+}
+
+/// Take the tables that have a header but no rows (a template from
+/// `fitcircle init` not filled in yet) out of `config`, so the rest can be
+/// checked; returns their paths. A table that cannot be read is an error.
+fn set_aside_unfilled(config: &mut Config) -> Result<Vec<PathBuf>> {
+    let mut unfilled = Vec::new();
+    let mut empty = |spec: &InputSpec| -> Result<bool> {
+        if is_osm(&spec.path) {
+            return Ok(false);
+        }
+        let t = table::read_table(spec)?;
+        if t.records.is_empty() {
+            unfilled.push(spec.path.clone());
+        }
+        Ok(t.records.is_empty())
+    };
+    let mut kept = Vec::new();
+    for spec in std::mem::take(&mut config.facilities) {
+        if !empty(&spec)? {
+            kept.push(spec);
+        }
+    }
+    config.facilities = kept;
+    if let Some(c) = config.communities.take() {
+        config.communities = (!empty(&c)?).then_some(c);
+    }
+    if let Some(u) = config.units.take() {
+        config.units = (!empty(&u)?).then_some(u);
+    }
+    Ok(unfilled)
 }
 
 fn report_network(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
@@ -87,7 +126,7 @@ fn report_facilities(out: &mut impl Write, config: &Config, inputs: &Inputs) -> 
 }
 
 fn report_communities(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
-    let people: f64 = inputs.communities.iter().map(|c| c.population).sum();
+    let people = inputs.communities.iter().map(|c| c.population).sum::<f64>() + 0.0;
     writeln!(
         out,
         "communities: {} with {people:.0} residents (access: {})",
@@ -141,7 +180,12 @@ fn describe_input(out: &mut impl Write, spec: &InputSpec) -> Result<()> {
         .iter()
         .filter_map(|(field, col)| col.as_ref().map(|c| format!("{field} <- {c:?}")))
         .collect();
-    writeln!(out, "    {} rows; columns: {}", t.records.len(), used.join(", "))?;
+    writeln!(
+        out,
+        "    {} rows; columns: {}",
+        t.records.len(),
+        used.join(", ")
+    )?;
     let unused: Vec<&String> = t
         .columns
         .iter()

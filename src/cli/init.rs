@@ -32,20 +32,35 @@ const TEMPLATES: &[(&str, &[&str])] = &[
     ),
     (
         "communities",
-        &["id", "name", "population", "households", "build_year", "lon", "lat"],
+        &[
+            "id",
+            "name",
+            "population",
+            "households",
+            "build_year",
+            "lon",
+            "lat",
+        ],
     ),
     ("units", &["id", "name", "wkt"]),
 ];
 
 pub fn run(dir: &Path) -> Result<()> {
-    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![(dir.join("fitcircle.toml"), config_text().into_bytes())];
+    let mut files: Vec<(PathBuf, Vec<u8>)> =
+        vec![(dir.join("fitcircle.toml"), config_text().into_bytes())];
     for (name, fields) in TEMPLATES {
-        files.push((dir.join(format!("{name}.csv")), header(fields, 0).into_bytes()));
+        files.push((
+            dir.join(format!("{name}.csv")),
+            header(fields, 0).into_bytes(),
+        ));
         if let Some(zh) = chinese_header(fields) {
             files.push((dir.join(format!("{name}.zh.csv")), zh.into_bytes()));
         }
     }
-    let refs: Vec<(PathBuf, &[u8])> = files.iter().map(|(p, b)| (p.clone(), b.as_slice())).collect();
+    let refs: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.clone(), b.as_slice()))
+        .collect();
     super::files::write_new(&refs)?;
     let mut out = std::io::stdout().lock();
     for (p, _) in &files {
@@ -86,12 +101,7 @@ fn header(fields: &[&str], which: usize) -> String {
 fn chinese_header(fields: &[&str]) -> Option<String> {
     let names: Option<Vec<&str>> = fields
         .iter()
-        .map(|f| {
-            accepted(f)
-                .iter()
-                .copied()
-                .find(|n| !n.is_ascii())
-        })
+        .map(|f| accepted(f).iter().copied().find(|n| !n.is_ascii()))
         .collect();
     names.map(|n| n.join(",") + "\n")
 }
@@ -100,6 +110,11 @@ fn chinese_header(fields: &[&str]) -> Option<String> {
 fn config_text() -> String {
     let d = Settings::default();
     let categories: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+    let categories = categories
+        .chunks(5)
+        .map(|c| c.join(", "))
+        .collect::<Vec<_>>()
+        .join(",\n#   ");
     let mut t = String::new();
     let _ = write!(
         t,
@@ -127,8 +142,11 @@ path = "facilities.csv"
 # CRS of the coordinates: "wgs84" (GPS, OSM), "gcj02" (AMap/Gaode,
 # Tencent) or "bd09" (Baidu).
 crs = "wgs84"
-# Category for every row when the file has no category column; one of
-# {categories}.
+# Values: category one of {categories};
+# status "existing" (default) or "planned"; area_m2 / floor_area_m2 in m2;
+# opening_hours in OSM syntax ("Mo-Su 06:00-22:00"); open_to_public yes/no
+# (school venues); lon/lat in degrees (or a wkt column instead).
+# Category for every row when the file has no category column:
 # category = "football_pitch"
 # Make one facility per unit of this column (e.g. schools per hexagon).
 # count_column = "schools"
@@ -137,7 +155,7 @@ crs = "wgs84"
 # A note carried into outputs for these records.
 # note = "surveyed 2024"
 "#,
-        categories = categories.join(", ")
+        categories = categories
     );
     t.push_str(&columns_comment());
     let _ = write!(

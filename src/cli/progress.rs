@@ -91,7 +91,8 @@ pub fn with_progress<T>(
         ProgressBar::hidden()
     } else {
         let pb = ProgressBar::new(1);
-        let template = "{spinner} {msg} [{bar:20}] {pos}/{len} stages ({elapsed}, about {eta} left)";
+        let template =
+            "{spinner} {msg} [{bar:20}] {pos}/{len} stages ({elapsed}, about {eta} left)";
         if let Ok(style) = ProgressStyle::with_template(template) {
             pb.set_style(style.progress_chars("=> "));
         }

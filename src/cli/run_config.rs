@@ -98,11 +98,7 @@ fn base_config(a: &InputArgs, warnings: &mut Vec<String>) -> Result<Config> {
 }
 
 /// Build the run's config from a bundle / config file and the flags.
-pub fn make_config(
-    a: &InputArgs,
-    s: &SettingsArgs,
-    warnings: &mut Vec<String>,
-) -> Result<Config> {
+pub fn make_config(a: &InputArgs, s: &SettingsArgs, warnings: &mut Vec<String>) -> Result<Config> {
     let mut cfg = base_config(a, warnings)?;
     if let Some(n) = &a.network {
         cfg.network = Some(NetworkSpec { path: n.clone() });

@@ -92,7 +92,10 @@ pub const ACCEPTED_COLUMNS: &[(&str, &[&str])] = &[
 /// the configured name when the config names one (`None` when it is
 /// missing from the file), else the first accepted name present. For
 /// `fitcircle check`; the readers decide the same way.
-pub fn column_mapping(headers: &[String], configured: &Columns) -> Vec<(&'static str, Option<String>)> {
+pub fn column_mapping(
+    headers: &[String],
+    configured: &Columns,
+) -> Vec<(&'static str, Option<String>)> {
     let c = configured;
     let set = [
         &c.id,
