@@ -394,7 +394,11 @@ fn toml_error_message(e: &toml::de::Error, text: &str) -> String {
 impl Config {
     /// Read and parse a TOML config; resolves relative paths against its folder.
     pub fn read(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|source| {
+        let text = crate::bundled::read(path).and_then(|bytes| {
+            String::from_utf8(bytes.into_owned())
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        });
+        let text = text.map_err(|source| {
             let hint = match source.kind() {
                 std::io::ErrorKind::NotFound => Some(
                     "no such config file; check the --config path (relative to the current \

@@ -20,7 +20,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// An output file or folder could not be written.
-    #[error("{path}: cannot write: {source}; choose a writable folder with --out")]
+    #[error("{path}: cannot write: {source}; {hint}", hint = write_hint(source))]
     Write {
         /// The file or folder.
         path: PathBuf,
@@ -143,6 +143,19 @@ pub enum Error {
         /// What was loaded, checks, notes and what is missing.
         details: String,
     },
+}
+
+/// What to do about a failed write. On Windows, replacing a file that
+/// another program holds open (Excel and QGIS lock the files they show)
+/// fails with "access denied" or a sharing violation (OS errors 5, 32,
+/// 33): the folder is writable, the file is busy.
+fn write_hint(e: &std::io::Error) -> &'static str {
+    if cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32 | 33)) {
+        "the file is probably open in another program: close the file in Excel or QGIS \
+         (or whatever shows it) and run again"
+    } else {
+        "choose a writable folder with --out"
+    }
 }
 
 impl Error {

@@ -51,6 +51,7 @@
 
 pub mod analysis;
 pub mod bounds;
+pub mod bundled;
 pub mod config;
 pub mod crs;
 pub mod error;
@@ -58,6 +59,7 @@ pub mod graph;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod spatial;
 pub mod targets;
 #[cfg(test)]

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 /// listed before it (and itself). The binary (`main`, `cli`) is not part of
 /// the library and is left out.
 const LAYERS: &[&str] = &[
-    "error", "timing", "crs", "model", "bounds", "targets", "config", "spatial", "graph", "input",
-    "analysis", "output",
+    "error", "bundled", "progress", "timing", "crs", "model", "bounds", "targets", "config",
+    "spatial", "graph", "input", "analysis", "output",
 ];
 
 /// A library function longer than this needs a comment saying why.

@@ -29,6 +29,7 @@ use super::windows::Window;
 use crate::config::Settings;
 use crate::graph::{Network, WalkGraph};
 use crate::input::Inputs;
+use crate::progress::Progress;
 use crate::spatial::{self, LocalProjection, representative_point};
 use crate::targets::Targets;
 use crate::timing::StageTime;
@@ -281,7 +282,16 @@ pub fn run(
     depth: Depth,
 ) -> Result<Study> {
     let network = inputs.network.as_ref().map(Cow::Borrowed);
-    run_with_network(inputs, network, settings, targets, window_list, depth)
+    let stages = Stages(&crate::progress::Silent);
+    run_with_network(
+        inputs,
+        network,
+        settings,
+        targets,
+        window_list,
+        depth,
+        stages,
+    )
 }
 
 /// [`run`] that takes the street network out of `inputs` and frees it as
@@ -295,8 +305,62 @@ pub fn run_taking_network(
     window_list: &[Window],
     depth: Depth,
 ) -> Result<Study> {
+    run_taking_network_with_progress(
+        inputs,
+        settings,
+        targets,
+        window_list,
+        depth,
+        &crate::progress::Silent,
+    )
+}
+
+/// [`run_taking_network`] that reports each stage (placing, searching,
+/// summarising, catchments, isochrones) to `progress` as it starts, as
+/// `done` stages of the total, and once more when all are done.
+pub fn run_taking_network_with_progress(
+    inputs: &mut Inputs,
+    settings: &Settings,
+    targets: &Targets,
+    window_list: &[Window],
+    depth: Depth,
+    progress: &dyn Progress,
+) -> Result<Study> {
     let network = inputs.network.take().map(Cow::Owned);
-    run_with_network(inputs, network, settings, targets, window_list, depth)
+    let stages = Stages(progress);
+    run_with_network(
+        inputs,
+        network,
+        settings,
+        targets,
+        window_list,
+        depth,
+        stages,
+    )
+}
+
+/// The stages [`run_with_network`] reports, in order.
+const STAGES: [&str; 5] = [
+    "placing",
+    "searching",
+    "summarising",
+    "catchments",
+    "isochrones",
+];
+
+/// Reports the start of stage `i` of [`STAGES`] (and the end of all).
+#[derive(Clone, Copy)]
+struct Stages<'a>(&'a dyn Progress);
+
+impl Stages<'_> {
+    fn start(self, i: usize) {
+        self.0.update(STAGES[i], i as u64, STAGES.len() as u64);
+    }
+
+    fn done(self) {
+        let n = STAGES.len() as u64;
+        self.0.update("analysis", n, n);
+    }
 }
 
 fn run_with_network(
@@ -306,6 +370,7 @@ fn run_with_network(
     targets: &Targets,
     window_list: &[Window],
     depth: Depth,
+    stages: Stages<'_>,
 ) -> Result<Study> {
     let limit_m = settings.limit_m();
     let cov_settings = CoverageSettings {
@@ -313,9 +378,11 @@ fn run_with_network(
         report_m: limit_m * settings.report_factor,
         pair_m: limit_m.max(targets.max_tier_m()),
     };
+    stages.start(0);
     let mut placement = placement::place(inputs, network, settings)?;
     let mut timings = std::mem::take(&mut placement.timings);
 
+    stages.start(1);
     let t = Instant::now();
     let search = if depth == Depth::CoverageOnly {
         Search::NearestOnly
@@ -325,6 +392,7 @@ fn run_with_network(
     let scenarios = scenario::compute(inputs, &placement, cov_settings, search);
     timings.push(StageTime::since("search", t));
 
+    stages.start(2);
     let t = Instant::now();
     let assignment = units::assign(inputs, &placement);
     let sources = scenario::sources(inputs, &placement.facility_access, &scenarios.counts_now);
@@ -337,6 +405,7 @@ fn run_with_network(
     );
     timings.push(StageTime::since("summary", t));
 
+    stages.start(3);
     let t = Instant::now();
     let catchments = (depth != Depth::CoverageOnly).then(|| {
         let input = catchment::CatchmentInput {
@@ -350,6 +419,7 @@ fn run_with_network(
     });
     timings.push(StageTime::since("catchments", t));
 
+    stages.start(4);
     let t = Instant::now();
     let outline = Outline {
         limit_m,
@@ -370,6 +440,7 @@ fn run_with_network(
         Vec::new()
     };
     timings.push(StageTime::since("isochrones", t));
+    stages.done();
 
     Ok(Study {
         placement,

@@ -63,11 +63,10 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     } else {
         Depth::Full(Isochrones::PerTarget)
     };
-    let study = with_stage(
-        run.quiet,
-        "analysing: walking network, coverage, catchments, isochrones",
-        || study::run_taking_network(&mut inputs, &run.config.settings, &targets, &windows, depth),
-    )?;
+    let study = super::progress::with_progress(run.quiet, "analysing", |p| {
+        let settings = &run.config.settings;
+        study::run_taking_network_with_progress(&mut inputs, settings, &targets, &windows, depth, p)
+    })?;
     // No output is drawn from an infinite total (a chart axis up to
     // infinity, a share of inf / inf).
     output::validate::check_figures(&run.config, &inputs, &study)?;

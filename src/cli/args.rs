@@ -12,14 +12,25 @@ use fitcircle::model::{AccessMode, Category};
 use fitcircle::output::CsvFormulas;
 use fitcircle::output::report::Lang;
 
+pub use super::progress::Mode as ProgressMode;
+
 /// fitcircle: prove every resident lives within a 15-minute walk of a place
 /// to exercise, and find where they do not.
 #[derive(Debug, Parser)]
-#[command(name = "fitcircle", version, about, long_about = None)]
+#[command(name = "fitcircle", version = VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// `fitcircle --version`: the package version and the git commit built
+/// from (build.rs; "unknown" outside a git checkout).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FITCIRCLE_GIT_COMMIT"),
+    ")"
+);
 
 /// Worked examples under `fitcircle analyze --help`.
 const ANALYZE_EXAMPLES: &str = "\
@@ -72,7 +83,31 @@ Examples:
 const BUNDLES_EXAMPLES: &str = "\
 Examples:
   fitcircle bundles
-  fitcircle analyze --bundle porto-alegre";
+  fitcircle analyze --bundle porto-alegre
+
+  # Start from a working example: its files (data, config, SOURCES.md) in poa/
+  fitcircle bundles --extract porto-alegre poa
+  fitcircle analyze --config poa/fitcircle.toml
+
+  # Your own bundles: folders holding a fitcircle.toml, under ~/studies
+  fitcircle bundles --bundle-dir ~/studies
+  export FITCIRCLE_BUNDLE_DIR=~/studies";
+
+/// Worked examples under `fitcircle init --help`.
+const INIT_EXAMPLES: &str = "\
+Examples:
+  fitcircle init study
+  # fill in study/*.csv, edit study/fitcircle.toml, then
+  fitcircle check --config study/fitcircle.toml
+  fitcircle analyze --config study/fitcircle.toml --out study/out";
+
+/// Worked examples under `fitcircle completions --help`.
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  fitcircle completions bash > ~/.local/share/bash-completion/completions/fitcircle
+  fitcircle completions zsh > ~/.zfunc/_fitcircle   # with fpath+=~/.zfunc in ~/.zshrc
+  fitcircle completions fish > ~/.config/fish/completions/fitcircle.fish
+  fitcircle completions powershell >> $PROFILE";
 
 #[derive(Debug, Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per process
@@ -96,9 +131,69 @@ pub enum Command {
     /// kind of sports facility and schools, unevenly spread.
     #[command(after_help = SYNTH_EXAMPLES)]
     Synth(SynthArgs),
-    /// List the bundled data sets.
+    /// List the bundled data sets (and those under --bundle-dir), or
+    /// write one out.
     #[command(after_help = BUNDLES_EXAMPLES)]
-    Bundles,
+    Bundles(BundlesArgs),
+    /// Start a study: a commented fitcircle.toml and empty CSV templates.
+    ///
+    /// Writes DIR/fitcircle.toml naming every input, setting and column
+    /// option with its default, and DIR/facilities.csv, communities.csv and
+    /// units.csv with the accepted headers. Never overwrites a file.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init(InitArgs),
+    /// Read every input and report what was found, without analysing.
+    ///
+    /// Prints the column mapping, counts, CRS and bounding box of each
+    /// input and every warning; writes nothing. Exit 0 when the inputs
+    /// load, 2 otherwise.
+    Check(CheckArgs),
+    /// Print a shell completion script on stdout.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout.
+    ///
+    /// fitcircle man > fitcircle.1 && man ./fitcircle.1
+    Man,
+}
+
+/// Options of `fitcircle bundles`.
+#[derive(Debug, Args)]
+pub struct BundlesArgs {
+    /// Write the files of bundle NAME into folder DIR (created if needed;
+    /// never over an existing file).
+    #[arg(long, num_args = 2, value_names = ["NAME", "DIR"])]
+    pub extract: Option<Vec<String>>,
+    /// A folder of user bundles (each a folder with a fitcircle.toml);
+    /// repeatable. FITCIRCLE_BUNDLE_DIR adds more (separated like PATH).
+    #[arg(long, value_name = "DIR")]
+    pub bundle_dir: Vec<PathBuf>,
+}
+
+/// Options of `fitcircle init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The study folder (created if needed).
+    pub dir: PathBuf,
+}
+
+/// Options of `fitcircle check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options of `fitcircle completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
 }
 
 /// `--format`: which vector format to write besides CSV.
@@ -129,9 +224,14 @@ fn parse_threads(s: &str) -> Result<usize, String> {
 /// The inputs: a bundle, a config file or files, and their CRSs.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Bundled data set under data/ (helsinki, porto-alegre, xicheng).
+    /// A bundled data set (helsinki, porto-alegre, xicheng; see `fitcircle
+    /// bundles`) or one under --bundle-dir.
     #[arg(long, conflicts_with = "config")]
     pub bundle: Option<String>,
+    /// A folder of user bundles (each a folder with a fitcircle.toml);
+    /// repeatable. FITCIRCLE_BUNDLE_DIR adds more (separated like PATH).
+    #[arg(long, value_name = "DIR")]
+    pub bundle_dir: Vec<PathBuf>,
     /// A config file (TOML) naming inputs, CRSs and settings.
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -230,6 +330,10 @@ pub struct OutputArgs {
     /// Print nothing but errors (no summary, warnings or progress spinners).
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Progress on stderr: auto (a bar on a terminal, nothing in a pipe),
+    /// json (one JSON line per update: stage, done, total, elapsed_s) or none.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
 }
 
 /// Options of `fitcircle analyze`.

@@ -6,18 +6,21 @@
 
 mod analyze;
 mod args;
+mod bundles;
+mod check;
+mod files;
+mod init;
 mod print;
+mod progress;
 mod run_config;
 mod sites;
 
-use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use fitcircle::analysis::study;
 use fitcircle::analysis::windows::{self, Window};
-use fitcircle::config::Config;
 use fitcircle::crs::Crs;
 use fitcircle::input::{self, Inputs};
 use fitcircle::output::Formats;
@@ -30,25 +33,32 @@ use run_config::RunConfig;
 
 /// Run the CLI.
 pub fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        Command::Analyze(a) => progress::set_mode(a.output.progress),
+        Command::Sites(s) => progress::set_mode(s.output.progress),
+        _ => {}
+    }
     match cli.command {
-        Command::Bundles => bundles(),
+        Command::Bundles(b) => match &b.extract {
+            Some(v) => bundles::extract(&v[0], Path::new(&v[1]), &b.bundle_dir),
+            None => bundles::list(&b.bundle_dir),
+        },
+        Command::Init(i) => init::run(&i.dir),
+        Command::Check(c) => check::run(&c),
+        Command::Completions(c) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(c.shell, &mut cmd, "fitcircle", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            Ok(())
+        }
         Command::Analyze(a) => analyze::run(a),
         Command::Sites(s) => sites::run(s),
         Command::Synth(a) => synth(&a),
     }
-}
-
-/// `fitcircle bundles`: each bundle's name and title.
-fn bundles() -> Result<()> {
-    let dir = run_config::data_dir();
-    let names =
-        run_config::bundle_names(&dir).with_context(|| format!("reading {}", dir.display()))?;
-    let mut out = std::io::stdout().lock();
-    for name in names {
-        let cfg = Config::read(&dir.join(&name).join("fitcircle.toml"))?;
-        writeln!(out, "{name:<14} {}", cfg.title)?;
-    }
-    Ok(())
 }
 
 /// Inputs loaded for a run, with what both subcommands need next.
@@ -66,6 +76,7 @@ struct Prepared {
 /// spinner), warnings, the check that there are facilities (`analyze`
 /// only), the straight-line note, targets and time windows.
 fn prepare(run: &RunConfig, mut warnings: Vec<String>, need_facilities: bool) -> Result<Prepared> {
+    warnings.extend(run.warnings.iter().cloned());
     if let Some(n) = run.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)

@@ -1,36 +1,9 @@
 //! What the binary prints on the terminal besides the library's summary:
 //! progress spinners, warnings and stage timings on stderr.
 
-use std::time::Duration;
-
 use fitcircle::timing::StageTime;
-use indicatif::{ProgressBar, ProgressStyle};
 
-/// A spinner on stderr naming a stage, with the time it has taken so far.
-/// indicatif hides it when stderr is not a terminal (or `TERM` is unset or
-/// `dumb`); `quiet` hides it always. Clear it with `finish_and_clear`.
-pub fn stage(quiet: bool, name: &str) -> ProgressBar {
-    if quiet {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::new_spinner();
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
-        pb.set_style(style);
-    }
-    pb.set_message(name.to_string());
-    if !pb.is_hidden() {
-        pb.enable_steady_tick(Duration::from_millis(120));
-    }
-    pb
-}
-
-/// Run `work` under a spinner named `name`.
-pub fn with_stage<T>(quiet: bool, name: &str, work: impl FnOnce() -> T) -> T {
-    let pb = stage(quiet, name);
-    let out = work();
-    pb.finish_and_clear();
-    out
-}
+pub use super::progress::with_stage;
 
 /// Each warning on stderr, unless quiet.
 pub fn warnings(quiet: bool, warnings: &[String]) {

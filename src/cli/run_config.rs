@@ -5,12 +5,13 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use fitcircle::config::{Config, InputSpec, NetworkSpec};
 use fitcircle::crs::Crs;
 use fitcircle::output::Formats;
 
 use super::args::{Format, InputArgs, OutputArgs, SettingsArgs};
+use super::bundles;
 
 /// What one `analyze` or `sites` run reads, writes and prints.
 #[derive(Debug)]
@@ -29,6 +30,8 @@ pub struct RunConfig {
     pub verbose: bool,
     /// The summary as JSON on stdout.
     pub json: bool,
+    /// Warnings found before loading (an unreadable FITCIRCLE_BUNDLE_DIR).
+    pub warnings: Vec<String>,
 }
 
 impl RunConfig {
@@ -39,8 +42,9 @@ impl RunConfig {
         output: &OutputArgs,
     ) -> Result<RunConfig> {
         let crs = output.output_crs;
+        let mut warnings = Vec::new();
         Ok(RunConfig {
-            config: make_config(input, settings)?,
+            config: make_config(input, settings, &mut warnings)?,
             formats: Formats {
                 csv_bom: output.csv_bom,
                 fgb: output.format == Format::Fgb,
@@ -52,6 +56,7 @@ impl RunConfig {
             quiet: output.quiet,
             verbose: output.verbose,
             json: output.json,
+            warnings,
         })
     }
 
@@ -65,41 +70,6 @@ impl RunConfig {
     }
 }
 
-/// Where bundles live: `./data`, else the source tree's `data/`.
-pub fn data_dir() -> PathBuf {
-    let local = PathBuf::from("data");
-    if local.join("helsinki").is_dir() {
-        local
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
-    }
-}
-
-/// The bundles' folders (those with a `fitcircle.toml`), sorted by name.
-pub fn bundle_names(dir: &Path) -> std::io::Result<Vec<String>> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("fitcircle.toml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    Ok(names)
-}
-
-fn bundle_config(name: &str) -> Result<PathBuf> {
-    let dir = data_dir();
-    let path = dir.join(name).join("fitcircle.toml");
-    if !path.is_file() {
-        let names = bundle_names(&dir).unwrap_or_default();
-        bail!(
-            "no bundle named {name:?} in {} (available: {})",
-            dir.display(),
-            names.join(", ")
-        );
-    }
-    Ok(path)
-}
-
 fn spec(path: &Path, crs: Option<Crs>) -> InputSpec {
     let mut s = InputSpec::from_path(path.to_path_buf());
     s.crs = crs;
@@ -108,7 +78,7 @@ fn spec(path: &Path, crs: Option<Crs>) -> InputSpec {
 
 /// The config the run starts from: `--config`, `--bundle`, the files given
 /// on the command line, or the Helsinki bundle.
-fn base_config(a: &InputArgs) -> Result<Config> {
+fn base_config(a: &InputArgs, warnings: &mut Vec<String>) -> Result<Config> {
     let any_files = a.network.is_some()
         || !a.facilities.is_empty()
         || a.communities.is_some()
@@ -116,20 +86,20 @@ fn base_config(a: &InputArgs) -> Result<Config> {
     Ok(if let Some(p) = &a.config {
         Config::read(p)?
     } else if let Some(b) = &a.bundle {
-        Config::read(&bundle_config(b)?)?
+        Config::read(&bundles::find(b, &a.bundle_dir, warnings)?.config())?
     } else if any_files {
         Config {
             origin: "command line".into(),
             ..Default::default()
         }
     } else {
-        Config::read(&bundle_config("helsinki")?)?
+        Config::read(&bundles::find("helsinki", &a.bundle_dir, warnings)?.config())?
     })
 }
 
 /// Build the run's config from a bundle / config file and the flags.
-fn make_config(a: &InputArgs, s: &SettingsArgs) -> Result<Config> {
-    let mut cfg = base_config(a)?;
+pub fn make_config(a: &InputArgs, s: &SettingsArgs, warnings: &mut Vec<String>) -> Result<Config> {
+    let mut cfg = base_config(a, warnings)?;
     if let Some(n) = &a.network {
         cfg.network = Some(NetworkSpec { path: n.clone() });
     }

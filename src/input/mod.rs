@@ -497,7 +497,7 @@ fn osm_communities(
 /// Read non-spatial indicator figures from a CSV with columns `id` and
 /// `value` (e.g. `29,5.3` for instructors per 1000 people).
 pub fn read_figures(path: &Path) -> Result<HashMap<String, f64>> {
-    let text = std::fs::read(path).map_err(|source| Error::Read {
+    let text = crate::bundled::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;

@@ -51,6 +51,9 @@ pub fn keep_way_tags<'a>(mut keys: impl Iterator<Item = &'a str>) -> bool {
 /// Read an OSM PBF file. Errors name the file and say what to do when the file
 /// is missing, empty, truncated or not PBF.
 pub fn read_osm_pbf(path: &Path) -> Result<RawOsm> {
+    if let Some(bytes) = crate::bundled::get(path) {
+        return read_osm_pbf_bytes(bytes, path);
+    }
     let meta = std::fs::metadata(path).map_err(|source| super::table::read_error(path, source))?;
     if meta.is_dir() {
         return Err(super::table::read_error(

@@ -21,6 +21,9 @@ use crate::{Error, Result};
 
 /// Read an OSM XML file into [`RawOsm`] (already [`RawOsm::finish`]ed).
 pub fn read_osm_xml(path: &Path) -> Result<RawOsm> {
+    if let Some(bytes) = crate::bundled::get(path) {
+        return parse_osm_xml_bytes(bytes, path);
+    }
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,

@@ -69,6 +69,67 @@ const LON: &[&str] = &["lon", "lng", "long", "longitude", "x", "经度"];
 const LAT: &[&str] = &["lat", "latitude", "y", "纬度"];
 const WKT: &[&str] = &["wkt", "geometry", "geom", "the_geom"];
 
+/// Every field a table can fill, with the column names the readers accept
+/// for it (case-insensitive, first match wins), as `(field, names)`; the
+/// field is also the key under `columns = { ... }` in a config.
+pub const ACCEPTED_COLUMNS: &[(&str, &[&str])] = &[
+    ("id", ID),
+    ("name", NAME),
+    ("category", CATEGORY),
+    ("status", STATUS),
+    ("area_m2", AREA),
+    ("floor_area_m2", FLOOR),
+    ("opening_hours", HOURS),
+    ("open_to_public", OPEN),
+    ("population", POPULATION),
+    ("households", HOUSEHOLDS),
+    ("subtype", SUBTYPE),
+    ("equipment_generation", GENERATION),
+    ("build_year", YEAR),
+    ("lon", LON),
+    ("lat", LAT),
+    ("wkt", WKT),
+];
+
+/// Which column of `headers` feeds each field of [`ACCEPTED_COLUMNS`]:
+/// the configured name when the config names one (`None` when it is
+/// missing from the file), else the first accepted name present. For
+/// `fitcircle check`; the readers decide the same way.
+pub fn column_mapping(
+    headers: &[String],
+    configured: &Columns,
+) -> Vec<(&'static str, Option<String>)> {
+    let c = configured;
+    let set = [
+        &c.id,
+        &c.name,
+        &c.category,
+        &c.status,
+        &c.area_m2,
+        &c.floor_area_m2,
+        &c.opening_hours,
+        &c.open_to_public,
+        &c.population,
+        &c.households,
+        &c.subtype,
+        &c.equipment_generation,
+        &c.build_year,
+        &c.lon,
+        &c.lat,
+        &c.wkt,
+    ];
+    ACCEPTED_COLUMNS
+        .iter()
+        .zip(set)
+        .map(|(&(field, names), conf)| {
+            let found = find_column(Path::new(""), headers, conf.as_ref(), names)
+                .ok()
+                .flatten();
+            (field, found)
+        })
+        .collect()
+}
+
 /// Find a column: the configured name (must exist) or the first variant present.
 fn find_column(
     path: &Path,
@@ -186,7 +247,7 @@ impl TableFormat {
 pub fn read_table(spec: &InputSpec) -> Result<Table> {
     let path = &spec.path;
     let crs = spec.crs();
-    let text = std::fs::read(path).map_err(|source| read_error(path, source))?;
+    let text = crate::bundled::read(path).map_err(|source| read_error(path, source))?;
     check_not_empty(path, &text)?;
     let format = TableFormat::of_path(path)?;
     parse_table(&text, format, spec, crs)
