@@ -24,11 +24,11 @@ pub struct Cli {
 }
 
 /// `fitcircle --version`: the package version and the git commit built
-/// from (build.rs; "unknown" outside a git checkout).
+/// from (crates/fitcircle-build-info; "unknown" outside a git checkout).
 pub const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (commit ",
-    env!("FITCIRCLE_GIT_COMMIT"),
+    fitcircle_build_info::COMMIT,
     ")"
 );
 
