@@ -17,7 +17,7 @@ pub use super::progress::Mode as ProgressMode;
 /// fitcircle: prove every resident lives within a 15-minute walk of a place
 /// to exercise, and find where they do not.
 #[derive(Debug, Parser)]
-#[command(name = "fitcircle", version = VERSION, about, long_about = None)]
+#[command(name = "fitcircle", version = version(), about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -25,12 +25,16 @@ pub struct Cli {
 
 /// `fitcircle --version`: the package version and the git commit built
 /// from (crates/fitcircle-build-info; "unknown" outside a git checkout).
-pub const VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    " (commit ",
-    fitcircle_build_info::COMMIT,
-    ")"
-);
+pub fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        format!(
+            "{} (commit {})",
+            env!("CARGO_PKG_VERSION"),
+            fitcircle_build_info::COMMIT
+        )
+    })
+}
 
 /// Worked examples under `fitcircle analyze --help`.
 const ANALYZE_EXAMPLES: &str = "\
