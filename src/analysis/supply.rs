@@ -71,6 +71,8 @@ use std::cmp::Ordering;
 
 use rayon::prelude::*;
 
+use crate::model::UnitIx;
+
 /// Distance decay for the floating catchment.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decay {
@@ -528,10 +530,10 @@ impl PerCapita {
 /// `>= n_units`.
 pub fn per_capita_by_unit(
     n_units: usize,
-    facility_unit: &[Option<usize>],
+    facility_unit: &[Option<UnitIx>],
     outdoor: &[f64],
     indoor: &[f64],
-    community_unit: &[Option<usize>],
+    community_unit: &[Option<UnitIx>],
     population: &[f64],
 ) -> (Vec<PerCapita>, PerCapita) {
     assert_eq!(
@@ -554,7 +556,7 @@ pub fn per_capita_by_unit(
     for (j, unit) in facility_unit.iter().enumerate() {
         total.outdoor_m2 += outdoor[j];
         total.indoor_m2 += indoor[j];
-        if let Some(u) = *unit {
+        if let Some(u) = unit.map(UnitIx::get) {
             assert!(
                 u < n_units,
                 "facility unit index {u} out of range ({n_units} units)"
@@ -565,7 +567,7 @@ pub fn per_capita_by_unit(
     }
     for (k, unit) in community_unit.iter().enumerate() {
         total.population += population[k];
-        if let Some(u) = *unit {
+        if let Some(u) = unit.map(UnitIx::get) {
             assert!(
                 u < n_units,
                 "community unit index {u} out of range ({n_units} units)"
@@ -847,15 +849,19 @@ mod tests {
         assert_eq!(share_below(&v, &[0.0; 3], 3.0), 0.0);
     }
 
+    fn units_of(u: &[Option<usize>]) -> Vec<Option<UnitIx>> {
+        u.iter().map(|u| u.map(UnitIx::new)).collect()
+    }
+
     #[test]
     fn per_capita_units() {
         // Two units; facility 2 and community 3 lie outside both.
         let (units, total) = per_capita_by_unit(
             2,
-            &[Some(0), Some(1), None, Some(0)],
+            &units_of(&[Some(0), Some(1), None, Some(0)]),
             &[800.0, 420.0, 10000.0, 0.0],
             &[0.0, 0.0, 0.0, 2000.0],
-            &[Some(0), Some(0), Some(1), None],
+            &units_of(&[Some(0), Some(0), Some(1), None]),
             &[3000.0, 1000.0, 2000.0, 5000.0],
         );
         assert_eq!(
@@ -881,7 +887,7 @@ mod tests {
         );
         assert!(close(total.total_per_person(), 13220.0 / 11000.0));
         // A unit with no residents reports 0 per person.
-        let (units, _) = per_capita_by_unit(1, &[Some(0)], &[5.0], &[1.0], &[], &[]);
+        let (units, _) = per_capita_by_unit(1, &units_of(&[Some(0)]), &[5.0], &[1.0], &[], &[]);
         assert_eq!(units[0].outdoor_per_person(), 0.0);
         assert_eq!(units[0].total_per_person(), 0.0);
     }

@@ -8,6 +8,7 @@ use super::coverage::{Access, Coverage, Source, Target};
 use super::placement::Placement;
 use crate::graph::snap::Unreachable;
 use crate::input::Inputs;
+use crate::model::UnitIx;
 use crate::spatial;
 
 /// Per-target totals for an area (the whole study area or one unit).
@@ -38,7 +39,7 @@ impl TargetSummary {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AreaSummary {
     /// Index into `inputs.units`; `None` for the whole area.
-    pub unit: Option<usize>,
+    pub unit: Option<UnitIx>,
     /// Communities of the area.
     pub communities: usize,
     /// Residents of the area.
@@ -53,9 +54,9 @@ pub struct AreaSummary {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitAssignment {
     /// Unit index per community (by its representative point), if any.
-    pub community_unit: Vec<Option<usize>>,
+    pub community_unit: Vec<Option<UnitIx>>,
     /// Unit index per facility, if any.
-    pub facility_unit: Vec<Option<usize>>,
+    pub facility_unit: Vec<Option<UnitIx>>,
 }
 
 /// Which unit each community and facility lies in (all `None` without
@@ -70,6 +71,9 @@ pub fn assign(inputs: &Inputs, placement: &Placement) -> UnitAssignment {
         }
         let tree = spatial::point_tree(proj, points.iter().copied());
         spatial::assign_to_polygons(proj, &tree, points, &polygons)
+            .into_iter()
+            .map(|u| u.map(UnitIx::new))
+            .collect()
     };
     let (community_unit, facility_unit) = rayon::join(
         || in_units(&placement.community_points),
@@ -91,8 +95,8 @@ pub fn summarise_all(
     assignment: &UnitAssignment,
     sources: &[Source],
 ) -> Vec<AreaSummary> {
-    let units: Vec<Option<usize>> = std::iter::once(None)
-        .chain((0..inputs.units.len()).map(Some))
+    let units: Vec<Option<UnitIx>> = std::iter::once(None)
+        .chain((0..inputs.units.len()).map(|u| Some(UnitIx::new(u))))
         .collect();
     units
         .par_iter()
@@ -102,7 +106,7 @@ pub fn summarise_all(
 
 /// The totals of one area.
 fn summarise(
-    unit: Option<usize>,
+    unit: Option<UnitIx>,
     inputs: &Inputs,
     coverage: &Coverage,
     access: &[Result<Access, Unreachable>],

@@ -545,7 +545,7 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
             (
                 "unit",
                 study.units.community_unit[i].map_or(Prop::Json(Value::Null), |u| {
-                    Prop::Str(&inputs.units[u].name)
+                    Prop::Str(&inputs.units[u.get()].name)
                 }),
             ),
         ]);
@@ -701,7 +701,7 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             (
                 "unit",
                 study.units.facility_unit[i].map_or(Prop::Json(Value::Null), |u| {
-                    Prop::Str(&inputs.units[u].name)
+                    Prop::Str(&inputs.units[u.get()].name)
                 }),
             ),
             ("communities_within_limit", communities_within.into()),
@@ -817,7 +817,10 @@ pub fn unit_properties(
     let pc = &study.targets.per_capita;
     let (id, name) = match u.unit {
         None => (String::new(), "all".to_string()),
-        Some(x) => (inputs.units[x].id.clone(), inputs.units[x].name.clone()),
+        Some(x) => (
+            inputs.units[x.get()].id.clone(),
+            inputs.units[x.get()].name.clone(),
+        ),
     };
     let covered_any = area.targets.first().map(|t| t.share()).unwrap_or(0.0);
     let mut p: Vec<(String, Value)> = vec![
@@ -902,7 +905,7 @@ pub fn write_units(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Res
         };
         let props = unit_properties(inputs, study, ca, k);
         fw.feature(
-            &Geometry::MultiPolygon(inputs.units[u].geometry.clone()),
+            &Geometry::MultiPolygon(inputs.units[u.get()].geometry.clone()),
             &props,
         )?;
     }

@@ -62,7 +62,10 @@ pub fn write_summary(
     for a in &study.areas {
         let (name, id) = match a.unit {
             None => ("all".to_string(), String::new()),
-            Some(u) => (inputs.units[u].name.clone(), inputs.units[u].id.clone()),
+            Some(u) => (
+                inputs.units[u.get()].name.clone(),
+                inputs.units[u.get()].id.clone(),
+            ),
         };
         for t in &a.targets {
             c.write_record([
