@@ -130,7 +130,7 @@ fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<(Stri
             let pt = r
                 .geometry
                 .as_ref()
-                .and_then(fitcircle::spatial::representative_point)?;
+                .and_then(fitcircle::representative_point)?;
             let id = r
                 .fields
                 .iter()
