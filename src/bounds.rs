@@ -31,7 +31,7 @@
 
 /// Bounds of one field.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Bound {
+pub(crate) struct Bound {
     /// The field's name in messages.
     pub field: &'static str,
     /// Smallest value allowed.
@@ -43,7 +43,7 @@ pub struct Bound {
 }
 
 /// People per community record.
-pub const POPULATION: Bound = Bound {
+pub(crate) const POPULATION: Bound = Bound {
     field: "population",
     min: 0.0,
     max: 10_000_000.0,
@@ -51,7 +51,7 @@ pub const POPULATION: Bound = Bound {
 };
 
 /// Households per community record.
-pub const HOUSEHOLDS: Bound = Bound {
+pub(crate) const HOUSEHOLDS: Bound = Bound {
     field: "households",
     min: 0.0,
     max: 10_000_000.0,
@@ -59,7 +59,7 @@ pub const HOUSEHOLDS: Bound = Bound {
 };
 
 /// Facilities one row stands for (`count_column`).
-pub const COUNT: Bound = Bound {
+pub(crate) const COUNT: Bound = Bound {
     field: "count",
     min: 0.0,
     max: 10_000.0,
@@ -67,7 +67,7 @@ pub const COUNT: Bound = Bound {
 };
 
 /// A given area or floor area, m² (10 km²).
-pub const AREA_M2: Bound = Bound {
+pub(crate) const AREA_M2: Bound = Bound {
     field: "area_m2",
     min: 0.0,
     max: 10_000_000.0,
@@ -75,13 +75,13 @@ pub const AREA_M2: Bound = Bound {
 };
 
 /// A given floor area, m².
-pub const FLOOR_AREA_M2: Bound = Bound {
+pub(crate) const FLOOR_AREA_M2: Bound = Bound {
     field: "floor_area_m2",
     ..AREA_M2
 };
 
 /// The year a facility or community was built.
-pub const BUILD_YEAR: Bound = Bound {
+pub(crate) const BUILD_YEAR: Bound = Bound {
     field: "build_year",
     min: 1800.0,
     max: 2100.0,
@@ -89,10 +89,10 @@ pub const BUILD_YEAR: Bound = Bound {
 };
 
 /// The most people `[population] spread_total` may spread.
-pub const MAX_SPREAD_TOTAL: f64 = 1_000_000_000.0;
+pub(crate) const MAX_SPREAD_TOTAL: f64 = 1_000_000_000.0;
 
 /// The `admin_level`s OSM uses.
-pub const ADMIN_LEVELS: std::ops::RangeInclusive<u8> = 1..=12;
+pub(crate) const ADMIN_LEVELS: std::ops::RangeInclusive<u8> = 1..=12;
 
 /// How to write a number, for messages.
 const HOW: &str = "write it with a point as the decimal mark and no thousands separators \
@@ -117,7 +117,7 @@ fn grouped(s: &str, sep: char) -> bool {
 /// Read a number as people write it (see the module docs): a point as the
 /// decimal mark, thousands separators (`,` or a space) only in groups of
 /// three. The error says what is wrong and how to write it.
-pub fn parse_number(text: &str) -> Result<f64, String> {
+pub(crate) fn parse_number(text: &str) -> Result<f64, String> {
     let t = text.trim();
     let (sign, body) = match t.strip_prefix('-') {
         Some(b) => ("-", b),
@@ -168,7 +168,7 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
 impl Bound {
     /// `value` if it is within the bounds, else what is wrong and what to
     /// fix.
-    pub fn check(&self, value: f64) -> Result<f64, String> {
+    pub(crate) fn check(&self, value: f64) -> Result<f64, String> {
         let Bound {
             field,
             min,
@@ -200,7 +200,7 @@ impl Bound {
     /// Read `text` as this field: [`parse_number`], refusing a quantity
     /// whose point may be a thousands separator (`2.000`), then
     /// [`Bound::check`].
-    pub fn parse(&self, text: &str) -> Result<f64, String> {
+    pub(crate) fn parse(&self, text: &str) -> Result<f64, String> {
         let t = text.trim();
         let digits = t.trim_start_matches(['-', '+']);
         let ambiguous = digits.split_once('.').filter(|(int, frac)| {

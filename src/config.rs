@@ -301,7 +301,7 @@ impl Settings {
 
 impl PopulationSpec {
     /// Check `spread_total` (finite, more than 0, at most
-    /// [`crate::bounds::MAX_SPREAD_TOTAL`]) and `spread` (`even`).
+    /// `crate::bounds::MAX_SPREAD_TOTAL`) and `spread` (`even`).
     pub fn validate(&self, origin: &str) -> Result<()> {
         let max = crate::bounds::MAX_SPREAD_TOTAL;
         if let Some(t) = self.spread_total
@@ -452,7 +452,7 @@ impl Config {
     /// Check every number and choice of the config: the settings
     /// ([`Settings::validate`]), `[population]`
     /// ([`PopulationSpec::validate`]) and the units' `admin_level` (bounds
-    /// in [`crate::input::bounds`]). Errors name the config.
+    /// in `crate::input::bounds`). Errors name the config.
     pub fn validate(&self) -> Result<()> {
         let origin = if self.origin.is_empty() {
             "(in memory)"

@@ -17,7 +17,7 @@
 //!
 //! [`run`] chains the analysis stages (place to covered areas) into one
 //! [`Study`]. The modules follow the pipeline and import only downwards:
-//! [`model`] (records) <- [`config`] <- [`input`] -> [`graph`] + [`spatial`]
+//! [`model`] (records) <- [`config`] <- [`input`] -> [`graph`] + `spatial`
 //! -> [`analysis`] -> [`output`]; `tests/layers.rs` checks that no module
 //! imports another in a cycle.
 //!
@@ -49,26 +49,32 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
+// Modules are `pub` where they hold API (the stages and their result
+// types, readers, writers); the rest is `pub(crate)`, so the compiler flags
+// what nothing uses. The binary and `tests/` go through the modules below
+// and the re-exports after them.
 pub mod analysis;
-pub mod bounds;
+mod bounds;
 pub mod bundled;
 pub mod config;
 pub mod crs;
-pub mod error;
+mod error;
 pub mod graph;
 pub mod input;
 pub mod model;
 pub mod output;
 pub mod progress;
-pub mod spatial;
+mod spatial;
 pub mod targets;
 #[cfg(test)]
 mod testing;
 pub mod timing;
 
+// The façade: the items most callers need, at the crate root.
 pub use analysis::gaps::{Assessment, assess};
 pub use analysis::study::{Depth, Full, Isochrones, Study, run, run_with_defaults};
 pub use config::{Config, Settings};
 pub use error::{Error, Result};
 pub use input::{Inputs, load};
 pub use output::write_all;
+pub use spatial::{LocalProjection, geodesic_area_m2, representative_point};

@@ -463,3 +463,53 @@ impl Dropped {
         }
     }
 }
+
+/// Defines an index newtype: a position in one of the input arrays, kept as
+/// `u32` (4 bytes; `Option<Ix>` takes 8 where `Option<usize>` takes 16).
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(transparent)]
+        pub struct $name(u32);
+
+        impl $name {
+            #[doc = concat!("The index of ", $what, " at position `i`.")]
+            ///
+            /// # Panics
+            /// If `i` does not fit in `u32` (inputs are far smaller).
+            #[inline]
+            pub fn new(i: usize) -> Self {
+                $name(u32::try_from(i).expect("index fits in u32"))
+            }
+
+            /// The position, to index the array.
+            #[inline]
+            pub fn get(self) -> usize {
+                self.0 as usize
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+index_type!(
+    /// Position of a facility in `Inputs::facilities` (input order).
+    FacilityIx,
+    "the facility"
+);
+index_type!(
+    /// Position of a community in `Inputs::communities` (input order).
+    CommunityIx,
+    "the community"
+);
+index_type!(
+    /// Position of an administrative unit in `Inputs::units` (input order).
+    UnitIx,
+    "the unit"
+);

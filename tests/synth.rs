@@ -5,11 +5,11 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use fitcircle::geodesic_area_m2;
 use fitcircle::graph::build::build_network;
 use fitcircle::input::osm::RawOsm;
 use fitcircle::input::osm_extract::{OsmFeatures, category_counts, extract};
 use fitcircle::model::Category;
-use fitcircle::spatial::geodesic_area_m2;
 use fitcircle_synth::{City, Element, Meaning, SynthError, SynthParams, SynthStats, TagRules};
 use geo::Centroid;
 
@@ -33,7 +33,7 @@ impl TagRules for FitcircleTags {
             Element::Way { closed } => (true, closed),
             Element::Node | Element::Relation => (false, false),
         };
-        let m = fitcircle::input::tags::element_meaning(tags, is_way, closed);
+        let m = fitcircle::input::element_meaning(tags, is_way, closed);
         Meaning {
             walkable: m.walkable,
             facility: m.facility,

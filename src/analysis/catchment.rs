@@ -12,7 +12,7 @@ use super::supply::{self, Decay, Pair, PerCapita};
 use super::windows::{self, Schedule, Window};
 use crate::config::{Method, Settings};
 use crate::input::Inputs;
-use crate::model::{Category, Facility};
+use crate::model::{Category, Facility, UnitIx};
 use crate::spatial::representative_point;
 use crate::targets::{PerCapitaTarget, Targets, Tier};
 
@@ -86,7 +86,7 @@ pub struct NewCommunity {
 #[derive(Debug, Clone)]
 pub struct UnitStats {
     /// Index of the unit in the inputs' units, `None` for the whole area.
-    pub unit: Option<usize>,
+    pub unit: Option<UnitIx>,
     /// Number of communities in the unit.
     pub communities: usize,
     /// Residents of the unit's communities and the outdoor / indoor area (m2)
@@ -182,9 +182,9 @@ pub struct CatchmentInput<'a> {
     /// Per facility: counts (existing and not closed to the public).
     pub counted: &'a [bool],
     /// Per community: its unit, if any.
-    pub community_unit: &'a [Option<usize>],
+    pub community_unit: &'a [Option<UnitIx>],
     /// Per facility: its unit, if any.
-    pub facility_unit: &'a [Option<usize>],
+    pub facility_unit: &'a [Option<UnitIx>],
 }
 
 impl CatchmentInput<'_> {
@@ -642,7 +642,7 @@ struct Members<'a> {
 }
 
 impl<'a> Members<'a> {
-    fn of(unit: Option<usize>, community_unit: &[Option<usize>], population: &'a [f64]) -> Self {
+    fn of(unit: Option<UnitIx>, community_unit: &[Option<UnitIx>], population: &'a [f64]) -> Self {
         let list: Vec<usize> = (0..population.len())
             .filter(|&c| unit.is_none() || community_unit[c] == unit)
             .collect();
@@ -696,20 +696,20 @@ fn unit_stats(
         input.community_unit,
         &population,
     );
-    let stats_for = |unit: Option<usize>, per_capita: PerCapita| {
+    let stats_for = |unit: Option<UnitIx>, per_capita: PerCapita| {
         let members = Members::of(unit, input.community_unit, &population);
         group_stats(unit, &members, per_capita, pc, figures)
     };
     let mut units = vec![stats_for(None, whole)];
     for (u, pcap) in per_unit.into_iter().enumerate() {
-        units.push(stats_for(Some(u), pcap));
+        units.push(stats_for(Some(UnitIx::new(u)), pcap));
     }
     units
 }
 
 /// The figures of one group of communities.
 fn group_stats(
-    unit: Option<usize>,
+    unit: Option<UnitIx>,
     members: &Members,
     per_capita: PerCapita,
     pc: &PerCapitaTarget,
@@ -846,8 +846,12 @@ mod tests {
     }
 
     const COUNTED: [bool; 4] = [true, true, true, false];
-    const COMMUNITY_UNIT: [Option<usize>; 3] = [Some(0), Some(0), Some(1)];
-    const FACILITY_UNIT: [Option<usize>; 4] = [Some(0), Some(1), Some(0), Some(0)];
+    const COMMUNITY_UNIT: [usize; 3] = [0, 0, 1];
+    const FACILITY_UNIT: [usize; 4] = [0, 1, 0, 0];
+
+    fn in_unit(u: usize) -> Option<UnitIx> {
+        Some(UnitIx::new(u))
+    }
 
     fn run(f: impl FnOnce(&CatchmentInput)) {
         let (inputs, coverage) = (inputs(), coverage());
@@ -855,8 +859,8 @@ mod tests {
             inputs: &inputs,
             coverage: &coverage,
             counted: &COUNTED,
-            community_unit: &COMMUNITY_UNIT,
-            facility_unit: &FACILITY_UNIT,
+            community_unit: &COMMUNITY_UNIT.map(in_unit),
+            facility_unit: &FACILITY_UNIT.map(in_unit),
         });
     }
 
@@ -1011,7 +1015,10 @@ mod tests {
         let ca = evaluated();
         assert_eq!(ca.units.len(), 3);
         let [whole, u0, u1] = [&ca.units[0], &ca.units[1], &ca.units[2]];
-        assert_eq!((whole.unit, u0.unit, u1.unit), (None, Some(0), Some(1)));
+        assert_eq!(
+            (whole.unit, u0.unit, u1.unit),
+            (None, in_unit(0), in_unit(1))
+        );
         assert_eq!(
             (whole.communities, u0.communities, u1.communities),
             (3, 2, 1)
@@ -1047,12 +1054,12 @@ mod tests {
     #[test]
     fn members_share_by_population() {
         let population = [100.0, 300.0, 600.0];
-        let m = Members::of(Some(0), &COMMUNITY_UNIT, &population);
+        let m = Members::of(in_unit(0), &COMMUNITY_UNIT.map(in_unit), &population);
         assert_eq!(m.list, [0, 1]);
         assert_eq!(m.weights, [100.0, 300.0]);
         assert_eq!(m.share(|c| c == 1), 0.75);
         assert_eq!(m.pick(&[1.0, 2.0, 3.0]), [1.0, 2.0]);
-        let empty = Members::of(Some(0), &COMMUNITY_UNIT, &[0.0, 0.0, 5.0]);
+        let empty = Members::of(in_unit(0), &COMMUNITY_UNIT.map(in_unit), &[0.0, 0.0, 5.0]);
         assert_eq!(empty.share(|_| true), 0.0);
     }
 }

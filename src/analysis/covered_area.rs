@@ -1,7 +1,7 @@
 //! Stage 5 of a study, covered areas: the isochrone polygon of each
 //! coverage target (the area within the walking limit of its counted
 //! facilities) and, when asked, of each facility. Along the network they
-//! are buffered reached streets ([`super::isochrone`]); without one, discs
+//! are buffered reached streets (`super::isochrone`); without one, discs
 //! of the limit / detour.
 
 use geo::MultiPolygon;

@@ -11,7 +11,7 @@ use super::coverage::{Coverage, Target};
 use super::scenario::Scenario;
 use super::study::Study;
 use crate::input::Inputs;
-use crate::model::{Category, Facility, Status};
+use crate::model::{Category, Facility, FacilityIx, Status, UnitIx};
 use crate::spatial::representative_point;
 use crate::targets::{Indicator, Indicators, PlannedProject};
 
@@ -62,7 +62,7 @@ pub struct Progress {
 #[derive(Debug, Clone)]
 pub struct PlannedGain {
     /// Index of the planned facility in the inputs' facilities.
-    pub facility: usize,
+    pub facility: FacilityIx,
     /// Residents not covered by existing facilities whom this one covers.
     pub newly_covered_people: f64,
 }
@@ -281,8 +281,8 @@ struct Why {
 
 impl Run<'_> {
     /// The name of unit `u`, if any.
-    fn unit_name(&self, u: Option<usize>) -> Option<String> {
-        u.map(|u| self.inputs.units[u].name.clone())
+    fn unit_name(&self, u: Option<UnitIx>) -> Option<String> {
+        u.map(|u| self.inputs.units[u.get()].name.clone())
     }
 
     /// Indicator `indicator` with its lead departments.
@@ -395,7 +395,7 @@ fn unit_below_per_capita(run: &Run) -> Vec<Gap> {
     let units = run.study.catchments.iter().flat_map(|ca| &ca.units[1..]);
     units
         .filter(|u| !u.meets_per_capita)
-        .filter_map(|u| Some((&run.inputs.units[u.unit?], u)))
+        .filter_map(|u| Some((&run.inputs.units[u.unit?.get()], u)))
         .map(|(unit, u)| {
             let (o, i) = (
                 u.per_capita.outdoor_per_person(),
@@ -684,7 +684,7 @@ fn planned_gains(inputs: &Inputs, study: &Study) -> Vec<PlannedGain> {
     let mut gains: Vec<PlannedGain> = (0..inputs.facilities.len())
         .filter(|&f| inputs.facilities[f].status == Status::Planned)
         .map(|f| PlannedGain {
-            facility: f,
+            facility: FacilityIx::new(f),
             newly_covered_people: after.facility_hits[f]
                 .iter()
                 .filter(|(c, d)| *d <= limit && !cov.covered(t, *c as usize))
@@ -1161,7 +1161,7 @@ mod tests {
                 a.planned_gains[0].facility,
                 a.planned_gains[0].newly_covered_people
             ),
-            (3, 1000.0)
+            (FacilityIx::new(3), 1000.0)
         );
         assert_eq!(planned_gains(&inputs, &study).len(), 1);
         assert!((a.covered_before - 2500.0 / 3550.0).abs() < 1e-15);

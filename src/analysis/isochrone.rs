@@ -107,7 +107,7 @@ use crate::spatial::LocalProjection;
 /// one-point piece for each reached node that no edge piece touches.
 /// Offsets along an edge are scaled from `length_m` to the polyline's
 /// geodesic length (equal for built networks).
-pub fn reached_pieces(
+pub(crate) fn reached_pieces(
     graph: &WalkGraph,
     dist: impl Fn(u32) -> Option<f64>,
     limit_m: f64,
@@ -208,7 +208,7 @@ const LEAF_OUTLINES: usize = 4;
 /// Largest distance (metres) of a polygonal arc outside its circle: arcs are
 /// drawn circumscribed, with steps of at most
 /// 2 acos(r / (r + ARC_TOLERANCE_M)) radians (and at least 12 a circle).
-pub const ARC_TOLERANCE_M: f64 = 0.3;
+pub(crate) const ARC_TOLERANCE_M: f64 = 0.3;
 
 /// Chains of pieces are cut where they would grow wider than this many
 /// buffers, to keep the union tree local.
@@ -227,7 +227,7 @@ const CULL_MULTIPLICITY: f64 = 4.0;
 /// exterior rings counter-clockwise, holes clockwise. Empty when there are
 /// no pieces or `buffer_m` is not positive. Deterministic: the same pieces
 /// give the same rings whatever the number of threads.
-pub fn isochrone_polygon(
+pub(crate) fn isochrone_polygon(
     pieces: &[Vec<[f64; 2]>],
     proj: &LocalProjection,
     buffer_m: f64,
@@ -1159,7 +1159,7 @@ fn unproject(mp: &MultiPolygon<f64>, proj: &LocalProjection) -> MultiPolygon<f64
 /// network reachable within `limit_m` of walking to any of `sources`
 /// (access node, walk already spent to get from the node to the facility).
 /// `scratch` must be sized for `graph`; it holds the search afterwards.
-pub fn facility_isochrone(
+pub(crate) fn facility_isochrone(
     graph: &WalkGraph,
     sources: &[(u32, f64)],
     limit_m: f64,

@@ -1,4 +1,4 @@
-//! Analyses over the walking graph: bounded searches ([`search`]) and
+//! Analyses over the walking graph: bounded searches (`search`) and
 //! per-category coverage ([`coverage`]). Pure functions, parallel inside with
 //! rayon, results collected in input order so output is deterministic.
 
@@ -6,12 +6,12 @@ pub mod catchment;
 pub mod coverage;
 pub mod covered_area;
 pub mod gaps;
-pub mod isochrone;
+pub(crate) mod isochrone;
 #[cfg(test)]
 mod isochrone_tests;
 pub mod placement;
 pub mod scenario;
-pub mod search;
+pub(crate) mod search;
 #[cfg(test)]
 mod search_oracle_tests;
 pub mod sites;
@@ -20,9 +20,9 @@ mod sites_tests;
 pub mod siting;
 #[cfg(test)]
 mod stage_tests;
-pub mod straight;
+pub(crate) mod straight;
 pub mod study;
-pub mod supply;
+pub(crate) mod supply;
 #[cfg(test)]
 mod supply_tests;
 pub mod units;

@@ -20,18 +20,18 @@ const UNREACHED: u32 = u32::MAX;
 
 /// Per-thread search state for graphs of up to `n` nodes.
 #[derive(Debug, Clone)]
-pub struct Scratch {
+pub(crate) struct Scratch {
     /// Tentative or final distance (mm) per node; [`UNREACHED`] otherwise.
     slot: Vec<u32>,
     heap: radix_heap::RadixHeapMap<Reverse<u32>, u32>,
     /// Nodes reached by the last search (each once, in settling order).
-    /// Empty after a [`sweep`], which clears every distance on reset.
+    /// Empty after a `sweep`, which clears every distance on reset.
     pub reached: Vec<u32>,
-    /// The last search was a [`sweep`]: the next reset clears everything.
+    /// The last search was a `sweep`: the next reset clears everything.
     swept: bool,
-    /// Distance buckets of [`sweep`] (node sets), kept between sweeps.
+    /// Distance buckets of `sweep` (node sets), kept between sweeps.
     buckets: Vec<NodeSet>,
-    /// The round of a [`sweep`] bucket being expanded.
+    /// The round of a `sweep` bucket being expanded.
     batch: NodeSet,
     /// The last search's limit (mm), for [`Scratch::dist_through`].
     limit: u32,
@@ -85,7 +85,7 @@ impl NodeSet {
 
 impl Scratch {
     /// Empty search state for a graph of `n` nodes.
-    pub fn new(n: usize) -> Self {
+    pub(crate) fn new(n: usize) -> Self {
         Scratch {
             slot: vec![UNREACHED; n],
             heap: radix_heap::RadixHeapMap::new(),
@@ -116,7 +116,7 @@ impl Scratch {
     /// Distance (metres, whole millimetres) of `v` in the last search, if
     /// reached within the limit.
     #[inline]
-    pub fn dist(&self, v: u32) -> Option<f64> {
+    pub(crate) fn dist(&self, v: u32) -> Option<f64> {
         let d = self.slot[v as usize];
         (d != UNREACHED).then(|| from_mm(d))
     }
@@ -126,7 +126,7 @@ impl Scratch {
     /// exactly [`Scratch::dist`] of a search over every node, `None`
     /// beyond the limit.
     #[inline]
-    pub fn dist_through(&self, c: &Contracted, inside: &ChainSeeds, v: u32) -> Option<f64> {
+    pub(crate) fn dist_through(&self, c: &Contracted, inside: &ChainSeeds, v: u32) -> Option<f64> {
         c.dist_mm(v, inside, |k| {
             let d = self.slot[k as usize];
             (d != UNREACHED).then_some(d)
@@ -179,7 +179,7 @@ fn seed(
 /// Afterwards `scratch.dist(v)` is exact for every
 /// reached node and `None` otherwise; `scratch.reached` lists the reached
 /// nodes in settling order.
-pub fn bounded_multi_source(
+pub(crate) fn bounded_multi_source(
     graph: &WalkGraph,
     dir: Direction,
     sources: impl IntoIterator<Item = (u32, f64)>,
@@ -213,7 +213,7 @@ pub fn bounded_multi_source(
     }
 }
 
-/// Width of a [`sweep`] bucket in millimetres.
+/// Width of a `sweep` bucket in millimetres.
 const SWEEP_BUCKET_MM: u32 = 150_000;
 
 /// The same distances as [`bounded_multi_source`] (exact, whole
@@ -226,7 +226,9 @@ const SWEEP_BUCKET_MM: u32 = 150_000;
 /// other, and each settle misses the cache. `scratch.reached` is left
 /// empty; read results with `scratch.dist` (or `scratch.dist_through` for
 /// a contracted graph's full nodes). `scratch` is for `graph`'s node count.
-pub fn sweep(
+/// The searches run [`sweep_contracted`]; the oracle tests run this one.
+#[cfg(test)]
+pub(crate) fn sweep(
     graph: Adjacency<'_>,
     sources: impl IntoIterator<Item = (u32, f64)>,
     limit_m: f64,
@@ -235,11 +237,11 @@ pub fn sweep(
     sweep_mm(graph, in_mm(sources), limit_m, scratch);
 }
 
-/// [`sweep`] over the core of `c`, the sources being nodes of the full
+/// `sweep` over the core of `c`, the sources being nodes of the full
 /// graph (those inside chains start at both chain ends). Returns the
 /// sources inside chains, for [`Scratch::dist_through`]; `scratch` is for
 /// the core's node count.
-pub fn sweep_contracted(
+pub(crate) fn sweep_contracted(
     c: &Contracted,
     sources: impl IntoIterator<Item = (u32, f64)>,
     limit_m: f64,
@@ -250,7 +252,7 @@ pub fn sweep_contracted(
     inside
 }
 
-/// [`sweep`] from sources whose starting distances are already whole
+/// `sweep` from sources whose starting distances are already whole
 /// millimetres.
 fn sweep_mm(
     graph: Adjacency<'_>,
@@ -313,7 +315,7 @@ fn sweep_mm(
 /// sweeps, where chunks of several items could leave one thread idle at
 /// the end), states taken from a pool so that at most one per thread is
 /// made. `f`'s result must not depend on what the state held before.
-pub fn par_map_pooled<T, S, R>(
+pub(crate) fn par_map_pooled<T, S, R>(
     items: &[T],
     init: impl Fn() -> S + Sync,
     f: impl Fn(&mut S, &T) -> R + Sync,
@@ -344,7 +346,7 @@ where
 /// rather than rayon's one per job split: a [`Scratch`] for a
 /// million-node graph is tens of megabytes, so allocating it per split
 /// costs page faults and memory.
-pub fn par_map_chunked<T, S, R>(
+pub(crate) fn par_map_chunked<T, S, R>(
     items: &[T],
     init: impl Fn() -> S + Sync,
     f: impl Fn(&mut S, &T) -> R + Sync,

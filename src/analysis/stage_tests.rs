@@ -21,7 +21,7 @@ use super::units;
 use crate::config::Settings;
 use crate::graph::{Edge, Network};
 use crate::input::Inputs;
-use crate::model::{AdminUnit, Category, Facility, Status};
+use crate::model::{AdminUnit, Category, Facility, Status, UnitIx};
 use crate::testing;
 
 const LAT: f64 = 60.17;
@@ -220,8 +220,8 @@ fn units_assign_and_sum_by_area() {
     let p = placement::place(&inputs, Some(Cow::Borrowed(&net)), &settings()).unwrap();
     let s = scenario::compute(&inputs, &p, coverage_settings(), Search::WithPairs);
     let a = units::assign(&inputs, &p);
-    assert_eq!(a.community_unit, [Some(0), None]);
-    assert_eq!(a.facility_unit, [Some(0), None]);
+    assert_eq!(a.community_unit, [Some(UnitIx::new(0)), None]);
+    assert_eq!(a.facility_unit, [Some(UnitIx::new(0)), None]);
     let sources = scenario::sources(&inputs, &p.facility_access, &s.counts_now);
     let areas = units::summarise_all(&inputs, &s.now, &p.community_access, &a, &sources);
     let (all, west) = (&areas[0].targets[0], &areas[1].targets[0]);

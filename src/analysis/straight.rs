@@ -13,14 +13,14 @@ use crate::model::Category;
 use crate::spatial::LocalProjection;
 
 /// A facility or community as a projected point (metres).
-pub type Located = Option<[f64; 2]>;
+pub(crate) type Located = Option<[f64; 2]>;
 
 /// Coverage from straight-line distances x `detour`.
 ///
 /// `facilities` and `communities` are projected points (`None` = no
 /// geometry); `sources` carries each facility's category and whether it
 /// counts (its `access` is ignored).
-pub fn compute(
+pub(crate) fn compute(
     proj: &LocalProjection,
     sources: &[Source],
     facilities: &[Located],

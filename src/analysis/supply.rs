@@ -35,7 +35,7 @@
 //!                                                              d <= d0
 //! ```
 //!
-//! Determinism: [`two_step`] sorts a copy of the pairs by (facility,
+//! Determinism: `two_step` sorts a copy of the pairs by (facility,
 //! community) and accumulates every sum in that order, so the result is
 //! bit-identical for any input pair order and any rayon thread count.
 //!
@@ -71,9 +71,11 @@ use std::cmp::Ordering;
 
 use rayon::prelude::*;
 
+use crate::model::UnitIx;
+
 /// Distance decay for the floating catchment.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Decay {
+pub(crate) enum Decay {
     /// Plain 2SFCA: weight 1 within the catchment, 0 beyond.
     Step,
     /// E2SFCA: `(upper bound m, weight)` zones in ascending order of bound;
@@ -100,7 +102,7 @@ impl Decay {
     ///   `(exp(-0.5 (d/d0)^2) - exp(-0.5)) / (1 - exp(-0.5))` for
     ///   `d <= d0` (1 at 0, exactly 0 at `d0`), 0 beyond `d0` (and beyond the
     ///   `catchment_m` argument, when that is smaller).
-    pub fn weight(&self, d_m: f64, catchment_m: f64) -> f64 {
+    pub(crate) fn weight(&self, d_m: f64, catchment_m: f64) -> f64 {
         // A NaN distance fails every `<=` below and so gets weight 0.
         let in_reach = d_m <= catchment_m;
         match self {
@@ -122,7 +124,7 @@ impl Decay {
     /// E2SFCA zones at 1/3, 2/3 and all of the catchment with weights 1.00,
     /// 0.68 and 0.22, in the style of Luo & Qi (2009), who used these weights
     /// for 0-10, 10-20 and 20-30 minute travel-time zones.
-    pub fn default_e2sfca(catchment_m: f64) -> Decay {
+    pub(crate) fn default_e2sfca(catchment_m: f64) -> Decay {
         Decay::Stepped {
             zones: vec![
                 (catchment_m / 3.0, 1.0),
@@ -131,33 +133,12 @@ impl Decay {
             ],
         }
     }
-
-    /// Parse a method name (case-insensitive, surrounding spaces ignored):
-    /// `2sfca` (step), `e2sfca` ([`Decay::default_e2sfca`]) or `gaussian`.
-    /// The catchment must be a positive finite number of metres.
-    pub fn parse(method: &str, catchment_m: f64) -> Result<Decay, String> {
-        if !(catchment_m.is_finite() && catchment_m > 0.0) {
-            return Err(format!(
-                "catchment must be a positive number of metres, got {catchment_m}"
-            ));
-        }
-        match method.trim().to_lowercase().as_str() {
-            "2sfca" => Ok(Decay::Step),
-            "e2sfca" => Ok(Decay::default_e2sfca(catchment_m)),
-            "gaussian" => Ok(Decay::Gaussian { catchment_m }),
-            _ => Err(format!(
-                "unknown accessibility method {method:?}; use one of: \
-                 2sfca (step decay), e2sfca (stepped decay 1.00/0.68/0.22), \
-                 gaussian (Gaussian decay)"
-            )),
-        }
-    }
 }
 
 /// A facility-community pair with its walking distance (m). Indices are into
-/// the `supply` and `population` slices given to [`two_step`].
+/// the `supply` and `population` slices given to `two_step`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Pair {
+pub(crate) struct Pair {
     /// Index of the facility in the supply slice.
     pub facility: u32,
     /// Index of the community in the population slice.
@@ -166,9 +147,9 @@ pub struct Pair {
     pub dist_m: f64,
 }
 
-/// Result of [`two_step`].
+/// Result of `two_step`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TwoStep {
+pub(crate) struct TwoStep {
     /// Per facility: supply / weighted demand in reach (`R_j`), 0 when no
     /// demand is in reach.
     pub ratio: Vec<f64>,
@@ -201,7 +182,8 @@ fn cmp_pair(a: &Pair, b: &Pair) -> Ordering {
 /// # Panics
 /// If a pair's facility index is `>= supply.len()` or its community index is
 /// `>= population.len()`.
-pub fn two_step(
+#[cfg(test)]
+pub(crate) fn two_step(
     supply: &[f64],
     population: &[f64],
     pairs: &[Pair],
@@ -213,19 +195,19 @@ pub fn two_step(
         .expect("one supply in, one result out")
 }
 
-/// [`two_step`] for several supply vectors over the same facilities,
+/// `two_step` for several supply vectors over the same facilities,
 /// communities and pairs (e.g. outdoor area, indoor area, and total area
 /// with the facilities closed in a time window set to 0): the sort, the
 /// weights and the demand in reach of each facility are worked out once.
-/// Each result is bit-identical to its own [`two_step`] call; a facility
+/// Each result is bit-identical to its own `two_step` call; a facility
 /// with supply 0 adds exactly 0 to every access, so zeroing a facility's
 /// supply gives the same figures as leaving its pairs out (its demand does
 /// not depend on the other facilities).
 ///
 /// # Panics
 /// If a supply vector's length differs from the first one's, or as
-/// [`two_step`].
-pub fn two_step_many(
+/// `two_step`.
+pub(crate) fn two_step_many(
     supplies: &[&[f64]],
     population: &[f64],
     pairs: &[Pair],
@@ -387,7 +369,7 @@ fn check_lengths(values: &[f64], weights: &[f64]) {
 ///
 /// # Panics
 /// If the slices differ in length.
-pub fn weighted_mean(values: &[f64], weights: &[f64]) -> f64 {
+pub(crate) fn weighted_mean(values: &[f64], weights: &[f64]) -> f64 {
     check_lengths(values, weights);
     let mut total_w = 0.0;
     let mut total_wx = 0.0;
@@ -404,28 +386,6 @@ pub fn weighted_mean(values: &[f64], weights: &[f64]) -> f64 {
     }
 }
 
-/// Weighted share (population share) of entries with `value < threshold`;
-/// 0 when the total weight is 0.
-///
-/// # Panics
-/// If the slices differ in length.
-pub fn share_below(values: &[f64], weights: &[f64], threshold: f64) -> f64 {
-    check_lengths(values, weights);
-    let mut total_w = 0.0;
-    let mut below_w = 0.0;
-    for (&x, &w) in values.iter().zip(weights) {
-        total_w += w;
-        if x < threshold {
-            below_w += w;
-        }
-    }
-    if total_w == 0.0 {
-        0.0
-    } else {
-        below_w / total_w
-    }
-}
-
 /// Population-weighted Gini coefficient of non-negative per-capita values
 /// from the weighted Lorenz curve (formula in the module docs): 0 when all
 /// values are equal, towards 1 when one entry holds everything.
@@ -438,7 +398,7 @@ pub fn share_below(values: &[f64], weights: &[f64], threshold: f64) -> f64 {
 ///
 /// # Panics
 /// If the slices differ in length.
-pub fn gini(values: &[f64], weights: &[f64]) -> f64 {
+pub(crate) fn gini(values: &[f64], weights: &[f64]) -> f64 {
     check_lengths(values, weights);
     let mut entries: Vec<(f64, f64)> = values
         .iter()
@@ -526,12 +486,12 @@ impl PerCapita {
 /// If `facility_unit`, `outdoor` and `indoor` differ in length, if
 /// `community_unit` and `population` do, or if a unit index is
 /// `>= n_units`.
-pub fn per_capita_by_unit(
+pub(crate) fn per_capita_by_unit(
     n_units: usize,
-    facility_unit: &[Option<usize>],
+    facility_unit: &[Option<UnitIx>],
     outdoor: &[f64],
     indoor: &[f64],
-    community_unit: &[Option<usize>],
+    community_unit: &[Option<UnitIx>],
     population: &[f64],
 ) -> (Vec<PerCapita>, PerCapita) {
     assert_eq!(
@@ -554,7 +514,7 @@ pub fn per_capita_by_unit(
     for (j, unit) in facility_unit.iter().enumerate() {
         total.outdoor_m2 += outdoor[j];
         total.indoor_m2 += indoor[j];
-        if let Some(u) = *unit {
+        if let Some(u) = unit.map(UnitIx::get) {
             assert!(
                 u < n_units,
                 "facility unit index {u} out of range ({n_units} units)"
@@ -565,7 +525,7 @@ pub fn per_capita_by_unit(
     }
     for (k, unit) in community_unit.iter().enumerate() {
         total.population += population[k];
-        if let Some(u) = *unit {
+        if let Some(u) = unit.map(UnitIx::get) {
             assert!(
                 u < n_units,
                 "community unit index {u} out of range ({n_units} units)"
@@ -672,23 +632,6 @@ mod tests {
         }
         // A smaller catchment argument cuts the curve.
         assert_eq!(d.weight(600.0, 500.0), 0.0);
-    }
-
-    #[test]
-    fn parse_methods() {
-        assert_eq!(Decay::parse("2sfca", 1000.0), Ok(Decay::Step));
-        assert_eq!(
-            Decay::parse(" E2SFCA ", 1000.0),
-            Ok(Decay::default_e2sfca(1000.0))
-        );
-        assert_eq!(
-            Decay::parse("Gaussian", 800.0),
-            Ok(Decay::Gaussian { catchment_m: 800.0 })
-        );
-        let err = Decay::parse("3sfca", 1000.0).unwrap_err();
-        assert!(err.contains("2sfca") && err.contains("e2sfca") && err.contains("gaussian"));
-        assert!(Decay::parse("2sfca", 0.0).is_err());
-        assert!(Decay::parse("2sfca", f64::NAN).is_err());
     }
 
     #[test]
@@ -840,11 +783,10 @@ mod tests {
         assert!(close(weighted_mean(&v, &w), 9.0 / 4.0));
         assert_eq!(weighted_mean(&v, &[0.0; 3]), 0.0);
         assert_eq!(weighted_mean(&[], &[]), 0.0);
-        assert!(close(share_below(&v, &w, 2.0), 0.25));
-        assert!(close(share_below(&v, &w, 2.0001), 0.75));
-        assert_eq!(share_below(&v, &w, 100.0), 1.0);
-        assert_eq!(share_below(&v, &w, 0.5), 0.0);
-        assert_eq!(share_below(&v, &[0.0; 3], 3.0), 0.0);
+    }
+
+    fn units_of(u: &[Option<usize>]) -> Vec<Option<UnitIx>> {
+        u.iter().map(|u| u.map(UnitIx::new)).collect()
     }
 
     #[test]
@@ -852,10 +794,10 @@ mod tests {
         // Two units; facility 2 and community 3 lie outside both.
         let (units, total) = per_capita_by_unit(
             2,
-            &[Some(0), Some(1), None, Some(0)],
+            &units_of(&[Some(0), Some(1), None, Some(0)]),
             &[800.0, 420.0, 10000.0, 0.0],
             &[0.0, 0.0, 0.0, 2000.0],
-            &[Some(0), Some(0), Some(1), None],
+            &units_of(&[Some(0), Some(0), Some(1), None]),
             &[3000.0, 1000.0, 2000.0, 5000.0],
         );
         assert_eq!(
@@ -881,7 +823,7 @@ mod tests {
         );
         assert!(close(total.total_per_person(), 13220.0 / 11000.0));
         // A unit with no residents reports 0 per person.
-        let (units, _) = per_capita_by_unit(1, &[Some(0)], &[5.0], &[1.0], &[], &[]);
+        let (units, _) = per_capita_by_unit(1, &units_of(&[Some(0)]), &[5.0], &[1.0], &[], &[]);
         assert_eq!(units[0].outdoor_per_person(), 0.0);
         assert_eq!(units[0].total_per_person(), 0.0);
     }

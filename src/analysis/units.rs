@@ -14,7 +14,7 @@ use super::placement::Placement;
 use crate::graph::snap::Unreachable;
 use crate::input::Inputs;
 use crate::input::overlap::unit_label;
-use crate::model::{DropReason, Dropped};
+use crate::model::{DropReason, Dropped, UnitIx};
 use crate::spatial;
 
 /// Per-target totals for an area (the whole study area or one unit).
@@ -45,7 +45,7 @@ impl TargetSummary {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AreaSummary {
     /// Index into `inputs.units`; `None` for the whole area.
-    pub unit: Option<usize>,
+    pub unit: Option<UnitIx>,
     /// Communities of the area.
     pub communities: usize,
     /// Residents of the area.
@@ -60,9 +60,9 @@ pub struct AreaSummary {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitAssignment {
     /// Unit index per community (by its representative point), if any.
-    pub community_unit: Vec<Option<usize>>,
+    pub community_unit: Vec<Option<UnitIx>>,
     /// Unit index per facility, if any.
-    pub facility_unit: Vec<Option<usize>>,
+    pub facility_unit: Vec<Option<UnitIx>>,
     /// Communities, then facilities, assigned by the overlap rule (see the
     /// module docs), in input order.
     pub by_overlap_rule: Vec<Dropped>,
@@ -80,6 +80,9 @@ pub fn assign(inputs: &Inputs, placement: &Placement) -> UnitAssignment {
         }
         let tree = spatial::point_tree(proj, points.iter().copied());
         spatial::assign_to_polygons(proj, &tree, points, &polygons)
+            .into_iter()
+            .map(|u| u.map(UnitIx::new))
+            .collect()
     };
     let (mut community_unit, mut facility_unit) = rayon::join(
         || in_units(&placement.community_points),
@@ -126,7 +129,7 @@ struct Items<'a> {
 
 /// Reassign the items whose point lies in a tolerated overlap of units by
 /// the overlap rule; returns their records.
-fn overlap_rule(inputs: &Inputs, items: &Items, assigned: &mut [Option<usize>]) -> Vec<Dropped> {
+fn overlap_rule(inputs: &Inputs, items: &Items, assigned: &mut [Option<UnitIx>]) -> Vec<Dropped> {
     use geo::Contains;
     let mut out = Vec::new();
     for (i, p) in items.points.iter().enumerate() {
@@ -158,7 +161,7 @@ fn overlap_rule(inputs: &Inputs, items: &Items, assigned: &mut [Option<usize>]) 
             .unwrap_or(0);
         let tie = shares.iter().filter(|&&s| s == shares[best]).count() > 1;
         let unit = candidates[best];
-        assigned[i] = Some(unit);
+        assigned[i] = Some(UnitIx::new(unit));
         let names: Vec<String> = candidates
             .iter()
             .map(|&u| unit_label(&inputs.units[u]))
@@ -208,8 +211,8 @@ pub fn summarise_all(
     assignment: &UnitAssignment,
     sources: &[Source],
 ) -> Vec<AreaSummary> {
-    let units: Vec<Option<usize>> = std::iter::once(None)
-        .chain((0..inputs.units.len()).map(Some))
+    let units: Vec<Option<UnitIx>> = std::iter::once(None)
+        .chain((0..inputs.units.len()).map(|u| Some(UnitIx::new(u))))
         .collect();
     units
         .par_iter()
@@ -219,7 +222,7 @@ pub fn summarise_all(
 
 /// The totals of one area.
 fn summarise(
-    unit: Option<usize>,
+    unit: Option<UnitIx>,
     inputs: &Inputs,
     coverage: &Coverage,
     access: &[Result<Access, Unreachable>],

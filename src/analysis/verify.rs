@@ -11,6 +11,7 @@ use std::collections::{BinaryHeap, HashMap};
 use super::coverage::Target;
 use super::study::Study;
 use crate::graph::csr::{Direction, from_mm, to_mm};
+use crate::model::CommunityIx;
 
 /// Result of [`check_nearest_sample`].
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +23,7 @@ pub struct SampleCheck {
     pub max_diff_m: f64,
     /// Communities whose figures disagree by more than the tolerance:
     /// (community index, coverage table, plain Dijkstra).
-    pub mismatches: Vec<(usize, Option<f64>, Option<f64>)>,
+    pub mismatches: Vec<(CommunityIx, Option<f64>, Option<f64>)>,
 }
 
 /// Tolerance for floating-point summation order (metres).
@@ -78,7 +79,7 @@ pub fn check_nearest_sample(study: &Study, sample: usize) -> SampleCheck {
             _ => false,
         };
         if !agree {
-            out.mismatches.push((c, table, plain));
+            out.mismatches.push((CommunityIx::new(c), table, plain));
         }
     }
     out

@@ -135,7 +135,7 @@ fn check_sample(inputs: &Inputs, study: &Study, n: usize) -> Result<()> {
             "check failed: community {} ({}): coverage table {table:?} m, plain Dijkstra \
              {plain:?} m",
             c,
-            inputs.communities[*c].id
+            inputs.communities[c.get()].id
         );
     }
     Ok(())

@@ -121,14 +121,14 @@ fn check_out_folder(
     input: &args::InputArgs,
     extra: &[(&str, Option<&std::path::PathBuf>)],
 ) -> Result<()> {
-    let mut inputs = fitcircle::output::out_dir::config_inputs(&run.config);
+    let mut inputs = fitcircle::output::config_inputs(&run.config);
     let named = std::iter::once(("config", input.config.as_ref())).chain(extra.iter().copied());
     for (role, path) in named {
         if let Some(p) = path {
             inputs.push((role.to_string(), p.clone()));
         }
     }
-    fitcircle::output::out_dir::check_apart_from_inputs(&run.out, &inputs)?;
+    fitcircle::output::check_apart_from_inputs(&run.out, &inputs)?;
     Ok(())
 }
 
@@ -143,7 +143,7 @@ fn output_crs_warning(formats: &Formats, inputs: &Inputs) -> Option<String> {
         .iter()
         .map(|c| &c.geometry)
         .chain(inputs.facilities.iter().map(|f| &f.geometry))
-        .filter_map(fitcircle::spatial::representative_point)
+        .filter_map(fitcircle::representative_point)
         .all(|p| fitcircle::crs::out_of_china(p.x(), p.y()));
     outside.then(|| {
         "--output-crs gcj02: the data lie outside mainland China, where GCJ-02 is WGS-84 \
@@ -194,7 +194,7 @@ impl fitcircle_synth::TagRules for FitcircleTags {
             Element::Way { closed } => (true, closed),
             Element::Node | Element::Relation => (false, false),
         };
-        let m = fitcircle::input::tags::element_meaning(tags, is_way, closed);
+        let m = fitcircle::input::element_meaning(tags, is_way, closed);
         fitcircle_synth::Meaning {
             walkable: m.walkable,
             facility: m.facility,
@@ -211,7 +211,7 @@ fn write_synthetic_city(
 ) -> Result<fitcircle_synth::SynthStats> {
     let city = fitcircle_synth::City::plan(params)?;
     let stats = std::cell::Cell::new(None);
-    fitcircle::output::atomic::write_file(path, &|w| {
+    fitcircle::output::write_file(path, &|w| {
         stats.set(Some(city.write(&FitcircleTags, w)?));
         Ok(())
     })?;

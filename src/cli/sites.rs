@@ -132,7 +132,7 @@ fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<(Stri
             let pt = r
                 .geometry
                 .as_ref()
-                .and_then(fitcircle::spatial::representative_point)?;
+                .and_then(fitcircle::representative_point)?;
             let id = r
                 .fields
                 .iter()
@@ -174,7 +174,7 @@ fn write(
     written.extend(output::write_named(
         dir,
         "dropped.csv",
-        &|w| output::tables::write_dropped(w, inputs, study, formulas),
+        &|w| output::write_dropped(w, inputs, study, formulas),
         run.formats,
     )?);
     Ok(staging.commit(&written, "sites")?)

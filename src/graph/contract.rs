@@ -41,7 +41,7 @@ struct Side {
 
 /// The graph of core nodes, in one search direction.
 #[derive(Debug)]
-pub struct Contracted {
+pub(crate) struct Contracted {
     /// Per node of the full graph: its core index, or [`INNER`] | its
     /// index among the inner nodes.
     index: Vec<u32>,
@@ -59,7 +59,7 @@ pub struct Contracted {
 /// The sources of one search that lie inside chains, by chain: each as
 /// (chain, millimetres from the chain's naming end, starting millimetres).
 #[derive(Debug, Clone, Default)]
-pub struct ChainSeeds {
+pub(crate) struct ChainSeeds {
     seeds: Vec<(u32, u32, u32)>,
     /// One bit per core arc: does the chain it names hold a source?
     has: Vec<u64>,
@@ -192,7 +192,7 @@ impl Chains<'_> {
 
 impl Contracted {
     /// Contract the chains of `g` searched in direction `dir`.
-    pub fn new(g: &WalkGraph, dir: Direction) -> Self {
+    pub(crate) fn new(g: &WalkGraph, dir: Direction) -> Self {
         let n = g.node_count();
         // Indices need the top bit free; a larger graph is not contracted.
         let inner: Vec<bool> = if n < INNER as usize {
@@ -279,17 +279,19 @@ impl Contracted {
     }
 
     /// Number of core nodes (the size of a search over this graph).
-    pub fn core_count(&self) -> usize {
+    pub(crate) fn core_count(&self) -> usize {
         self.first.len() - 1
     }
 
     /// The core arcs, for a search.
-    pub fn adjacency(&self) -> Adjacency<'_> {
+    pub(crate) fn adjacency(&self) -> Adjacency<'_> {
         Adjacency::new(&self.first, &self.arcs)
     }
 
-    /// The core index of node `v` of the full graph, if it is a core node.
-    pub fn core_of(&self, v: u32) -> Option<u32> {
+    /// The core index of node `v` of the full graph, if it is a core node
+    /// (the tests' check of the contraction).
+    #[cfg(test)]
+    pub(crate) fn core_of(&self, v: u32) -> Option<u32> {
         let k = self.index[v as usize];
         (k & INNER == 0).then_some(k)
     }
@@ -310,7 +312,7 @@ impl Contracted {
     /// inside a chain seeds both chain ends) and the sources inside
     /// chains, for [`Contracted::dist_mm`]. Sources beyond `limit` are
     /// dropped (they reach nothing).
-    pub fn seeds(
+    pub(crate) fn seeds(
         &self,
         sources: impl IntoIterator<Item = (u32, u32)>,
         limit: u32,
@@ -348,7 +350,7 @@ impl Contracted {
     /// and of its chain's sources plus the millimetres between. The caller
     /// applies its limit.
     #[inline]
-    pub fn dist_mm(
+    pub(crate) fn dist_mm(
         &self,
         v: u32,
         inside: &ChainSeeds,

@@ -15,14 +15,14 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 
 use super::build::{Edge, Network, geodesic_m};
-pub use crate::model::AccessMode;
+pub(crate) use crate::model::AccessMode;
 use crate::spatial::{
     BoxItem, LocalProjection, SegmentIndex, closest_on_segment, dist, nearest_segment,
 };
 
 /// Snapping settings (all distances in metres).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SnapSettings {
+pub(crate) struct SnapSettings {
     /// Items farther than this from any usable edge are unreachable.
     pub max_snap_m: f64,
     /// Components with fewer nodes than this are islands: not snapped to.
@@ -46,7 +46,7 @@ impl Default for SnapSettings {
 
 /// Where an item touches the network.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SnapHit {
+pub(crate) struct SnapHit {
     /// Index of the edge in the network's edges.
     pub edge: u32,
     /// Distance along the edge from its `from` node, metres (geodesic).
@@ -109,7 +109,7 @@ impl Unreachable {
 }
 
 /// Snaps lon/lat geometry onto a network.
-pub struct Snapper<'a> {
+pub(crate) struct Snapper<'a> {
     net: &'a Network,
     proj: LocalProjection,
     settings: SnapSettings,
@@ -121,7 +121,7 @@ pub struct Snapper<'a> {
 
 impl<'a> Snapper<'a> {
     /// Index the network's segments (bulk-loaded R-trees, projected metres).
-    pub fn new(net: &'a Network, proj: LocalProjection, settings: SnapSettings) -> Self {
+    pub(crate) fn new(net: &'a Network, proj: LocalProjection, settings: SnapSettings) -> Self {
         let (comp, comp_sizes) = net.components();
         // One projected bounding box per edge (in parallel, edge order
         // kept), straight into one list per index.
@@ -168,13 +168,8 @@ impl<'a> Snapper<'a> {
         }
     }
 
-    /// The local projection the snapper measures distances in.
-    pub fn projection(&self) -> LocalProjection {
-        self.proj
-    }
-
     /// Number of nodes in the component containing `node`.
-    pub fn component_size(&self, node: u32) -> u32 {
+    pub(crate) fn component_size(&self, node: u32) -> u32 {
         self.comp_sizes[self.comp[node as usize] as usize]
     }
 
@@ -211,7 +206,7 @@ impl<'a> Snapper<'a> {
     }
 
     /// Snap one lon/lat point to the nearest usable edge.
-    pub fn snap_point(&self, lonlat: [f64; 2]) -> Result<SnapHit, Unreachable> {
+    pub(crate) fn snap_point(&self, lonlat: [f64; 2]) -> Result<SnapHit, Unreachable> {
         let p = self.proj.project(lonlat);
         let max = self.settings.max_snap_m;
         let nearest_main = self.nearest(&self.main, p);
@@ -238,7 +233,7 @@ impl<'a> Snapper<'a> {
     /// Access points of an item: its point, its entrances, or sample points
     /// on its boundary / along its line. At most `max_access_points`, the
     /// nearest first, one per edge.
-    pub fn access_points(
+    pub(crate) fn access_points(
         &self,
         geometry: &Geometry<f64>,
         entrances: &[Point<f64>],
@@ -358,7 +353,7 @@ const MERGE_M: f64 = 0.5;
 /// count. Runs in two parallel passes over blocks of edges: one counts what
 /// each block adds (nodes, edges, polyline points), the other writes each
 /// block straight into its own part of the exactly sized output.
-pub fn attach(net: &Network, hits: &[SnapHit]) -> (Network, Vec<u32>) {
+pub(crate) fn attach(net: &Network, hits: &[SnapHit]) -> (Network, Vec<u32>) {
     attach_in_blocks(net, hits, 4096)
 }
 

@@ -1,15 +1,17 @@
 //! Readers: OSM (PBF and XML), CSV and GeoJSON, plus tag interpretation and
 //! CRS conversion at load. Only this module and `output` touch files.
 
-pub use crate::bounds;
+use crate::bounds;
 pub mod osm;
 pub mod osm_extract;
-pub mod osm_pbf;
-pub mod osm_xml;
-pub mod overlap;
-pub mod repair;
+pub(crate) mod osm_pbf;
+pub(crate) mod osm_xml;
+pub(crate) mod overlap;
+pub(crate) mod repair;
 pub mod table;
-pub mod tags;
+pub(crate) mod tags;
+
+pub use tags::element_meaning;
 
 use rayon::prelude::*;
 use std::collections::HashMap;

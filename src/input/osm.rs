@@ -1,5 +1,5 @@
-//! Raw OpenStreetMap elements, as read from PBF ([`super::osm_pbf`]) or XML
-//! ([`super::osm_xml`]), before tags are interpreted ([`super::osm_extract`]).
+//! Raw OpenStreetMap elements, as read from PBF (`super::osm_pbf`) or XML
+//! (`super::osm_xml`), before tags are interpreted ([`super::osm_extract`]).
 //! Only elements whose tags matter are kept with their tags; every node keeps
 //! its coordinate (ways need them).
 

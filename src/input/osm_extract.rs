@@ -33,7 +33,7 @@ pub struct Residential {
     /// `population` tag, if present and valid.
     pub population: Option<f64>,
     /// The first population or households tag that cannot be read or is
-    /// outside its bounds ([`super::bounds`]): an error when the area is
+    /// outside its bounds (`super::bounds`): an error when the area is
     /// used as a community.
     pub problem: Option<String>,
 }
@@ -56,7 +56,7 @@ pub struct OsmFeatures {
     /// Human-readable warnings (counts of skipped elements).
     pub warnings: Vec<String>,
     /// Areas whose polygon was invalid and repaired ("way 12: what was
-    /// done"), see [`super::repair`]; summed up in `warnings`.
+    /// done"), see `super::repair`; summed up in `warnings`.
     pub repaired: Vec<String>,
     /// Every element left out or changed, one record each (the file is
     /// filled in by the loader), for `dropped.csv`.

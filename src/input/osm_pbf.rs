@@ -39,18 +39,18 @@ const WAY_KEYS: &[&str] = &[
 ];
 
 /// True when a node with these tag keys is kept with its tags.
-pub fn keep_node_tags<'a>(mut keys: impl Iterator<Item = &'a str>) -> bool {
+pub(crate) fn keep_node_tags<'a>(mut keys: impl Iterator<Item = &'a str>) -> bool {
     keys.any(|k| NODE_KEYS.contains(&k))
 }
 
 /// True when a way with these tag keys is kept with its tags.
-pub fn keep_way_tags<'a>(mut keys: impl Iterator<Item = &'a str>) -> bool {
+pub(crate) fn keep_way_tags<'a>(mut keys: impl Iterator<Item = &'a str>) -> bool {
     keys.any(|k| WAY_KEYS.contains(&k))
 }
 
 /// Read an OSM PBF file. Errors name the file and say what to do when the file
 /// is missing, empty, truncated or not PBF.
-pub fn read_osm_pbf(path: &Path) -> Result<RawOsm> {
+pub(crate) fn read_osm_pbf(path: &Path) -> Result<RawOsm> {
     if let Some(bytes) = crate::bundled::get(path) {
         return read_osm_pbf_bytes(bytes, path);
     }
@@ -71,7 +71,7 @@ pub fn read_osm_pbf(path: &Path) -> Result<RawOsm> {
 
 /// Read OSM PBF data held in memory. `source` names the data in error
 /// messages (a file name, or e.g. `<upload>`); nothing is opened.
-pub fn read_osm_pbf_bytes(bytes: &[u8], source: &Path) -> Result<RawOsm> {
+pub(crate) fn read_osm_pbf_bytes(bytes: &[u8], source: &Path) -> Result<RawOsm> {
     if bytes.is_empty() {
         return Err(empty_error(source));
     }
@@ -80,7 +80,7 @@ pub fn read_osm_pbf_bytes(bytes: &[u8], source: &Path) -> Result<RawOsm> {
 
 /// Read OSM PBF data from a reader (a pipe, a socket, an open file).
 /// `source` names the data in error messages. The reader is buffered here.
-pub fn read_osm_pbf_from<R: Read + Send>(reader: R, source: &Path) -> Result<RawOsm> {
+pub(crate) fn read_osm_pbf_from<R: Read + Send>(reader: R, source: &Path) -> Result<RawOsm> {
     let mut reader = BufReader::new(reader);
     let empty = reader
         .fill_buf()

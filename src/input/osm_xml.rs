@@ -20,7 +20,7 @@ use super::osm::{Member, MemberKind, RawOsm, TagList};
 use crate::{Error, Result};
 
 /// Read an OSM XML file into [`RawOsm`] (already [`RawOsm::finish`]ed).
-pub fn read_osm_xml(path: &Path) -> Result<RawOsm> {
+pub(crate) fn read_osm_xml(path: &Path) -> Result<RawOsm> {
     if let Some(bytes) = crate::bundled::get(path) {
         return parse_osm_xml_bytes(bytes, path);
     }
@@ -33,14 +33,14 @@ pub fn read_osm_xml(path: &Path) -> Result<RawOsm> {
 
 /// Parse OSM XML text into [`RawOsm`] (already [`RawOsm::finish`]ed).
 /// `path` is only used in error messages.
-pub fn parse_osm_xml(text: &str, path: &Path) -> Result<RawOsm> {
+pub(crate) fn parse_osm_xml(text: &str, path: &Path) -> Result<RawOsm> {
     Parser::new(text, path).run()
 }
 
 /// Parse OSM XML held in memory as bytes (UTF-8). `source` names the data
 /// in error messages (a file name, or e.g. `<upload>`); nothing is opened.
 /// Bytes that are not UTF-8 give the same error as reading such a file.
-pub fn parse_osm_xml_bytes(bytes: &[u8], source: &Path) -> Result<RawOsm> {
+pub(crate) fn parse_osm_xml_bytes(bytes: &[u8], source: &Path) -> Result<RawOsm> {
     let text = std::str::from_utf8(bytes).map_err(|_| Error::Read {
         path: source.to_path_buf(),
         source: not_utf8(),
@@ -50,7 +50,7 @@ pub fn parse_osm_xml_bytes(bytes: &[u8], source: &Path) -> Result<RawOsm> {
 
 /// Read OSM XML from a reader (a pipe, a socket, an open file) into
 /// memory and parse it. `source` names the data in error messages.
-pub fn read_osm_xml_from(mut reader: impl Read, source: &Path) -> Result<RawOsm> {
+pub(crate) fn read_osm_xml_from(mut reader: impl Read, source: &Path) -> Result<RawOsm> {
     let mut text = String::new();
     reader.read_to_string(&mut text).map_err(|e| Error::Read {
         path: source.to_path_buf(),

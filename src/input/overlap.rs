@@ -20,10 +20,10 @@ use crate::model::AdminUnit;
 use crate::{Error, Result};
 
 /// Overlaps below this many square metres are ignored (noise).
-pub const NOISE_M2: f64 = 1.0;
+pub(crate) const NOISE_M2: f64 = 1.0;
 
 /// Overlaps below this share of the smaller unit's area are tolerated.
-pub const SLIVER_SHARE: f64 = 0.01;
+pub(crate) const SLIVER_SHARE: f64 = 0.01;
 
 /// A tolerated overlap of two units.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +43,7 @@ fn area_m2(mp: &MultiPolygon<f64>) -> f64 {
 }
 
 /// "name" (id x), or the id alone.
-pub fn unit_label(u: &AdminUnit) -> String {
+pub(crate) fn unit_label(u: &AdminUnit) -> String {
     if u.name.is_empty() {
         format!("id {:?}", u.id)
     } else {
@@ -54,7 +54,7 @@ pub fn unit_label(u: &AdminUnit) -> String {
 /// The tolerated overlaps of `units` (read from `path`), pairs in index
 /// order, and a warning when there are any; an error on the first pair
 /// that overlaps by more than a sliver.
-pub fn check_overlaps(
+pub(crate) fn check_overlaps(
     path: &Path,
     units: &[AdminUnit],
 ) -> Result<(Vec<UnitOverlap>, Option<String>)> {

@@ -21,7 +21,7 @@ const SMALL_RING: usize = 32;
 
 /// True when two segments of `ring` that are not neighbours along it
 /// meet (the ring crosses or touches itself).
-pub fn ring_crosses_itself(ring: &LineString<f64>) -> bool {
+pub(crate) fn ring_crosses_itself(ring: &LineString<f64>) -> bool {
     let lines: Vec<Line<f64>> = ring.lines().filter(|l| l.start != l.end).collect();
     let n = lines.len();
     if n < 4 {
@@ -94,7 +94,7 @@ fn inside(lines: &[Line<f64>], tree: &SegmentTree, max_x: f64, c: Coord<f64>) ->
 /// `p` repaired: holes outside the shell dropped, a self-crossing ring
 /// rebuilt into simple parts. Returns what was done (`None` when `p` was
 /// valid and is returned unchanged).
-pub fn repair_polygon(p: Polygon<f64>) -> (MultiPolygon<f64>, Option<String>) {
+pub(crate) fn repair_polygon(p: Polygon<f64>) -> (MultiPolygon<f64>, Option<String>) {
     let mut notes = Vec::new();
     let (exterior, interiors) = p.into_inner();
     let shell: Vec<Line<f64>> = if interiors.is_empty() {
@@ -131,7 +131,7 @@ pub fn repair_polygon(p: Polygon<f64>) -> (MultiPolygon<f64>, Option<String>) {
 
 /// `g` with its polygons repaired (see [`repair_polygon`]); other
 /// geometries unchanged. The note says what was repaired.
-pub fn repair_geometry(g: Geometry<f64>) -> (Geometry<f64>, Option<String>) {
+pub(crate) fn repair_geometry(g: Geometry<f64>) -> (Geometry<f64>, Option<String>) {
     match g {
         Geometry::Polygon(p) => {
             let (mp, note) = repair_polygon(p);

@@ -7,7 +7,7 @@ use crate::model::Category;
 
 /// Walking permission of a way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FootAccess {
+pub(crate) struct FootAccess {
     /// May walk from the first node towards the last.
     pub forward: bool,
     /// May walk from the last node towards the first.
@@ -20,7 +20,7 @@ pub struct FootAccess {
 /// explicit foot access, construction, proposed and other non-roads; dropped
 /// when `foot=no`, or `access=no|private` unless `foot=yes|designated|permissive`.
 /// `oneway` is ignored (walkers go both ways); `oneway:foot=yes|-1` is kept.
-pub fn foot_access(tags: &Tags) -> Option<FootAccess> {
+pub(crate) fn foot_access(tags: &Tags) -> Option<FootAccess> {
     let highway = tags.get("highway")?;
     let foot = tags.get("foot");
     let foot_allowed = matches!(foot, Some("yes" | "designated" | "permissive"));
@@ -60,7 +60,7 @@ fn pitch_category(sport: Option<&str>) -> Category {
 /// The facility category of an OSM element, or `None` when it is not a
 /// sports facility. School grounds (`amenity=school|college|university`)
 /// return [`Category::SchoolVenue`].
-pub fn facility_category(tags: &Tags) -> Option<Category> {
+pub(crate) fn facility_category(tags: &Tags) -> Option<Category> {
     let sport = tags.get("sport");
     if let Some(leisure) = tags.get("leisure") {
         let c = match leisure {
@@ -101,7 +101,7 @@ fn school_category(tags: &Tags) -> Option<Category> {
 }
 
 /// True when a facility is closed to the public by its tags.
-pub fn is_private(tags: &Tags) -> bool {
+pub(crate) fn is_private(tags: &Tags) -> bool {
     matches!(
         tags.get("access"),
         Some("private" | "no" | "customers_only")
@@ -109,7 +109,7 @@ pub fn is_private(tags: &Tags) -> bool {
 }
 
 /// Whether a school's venue is open to the public, from tags, if stated.
-pub fn school_open_to_public(tags: &Tags) -> Option<bool> {
+pub(crate) fn school_open_to_public(tags: &Tags) -> Option<bool> {
     match tags.get("access") {
         Some("yes" | "permissive" | "public") => Some(true),
         Some("private" | "no" | "students" | "customers") => Some(false),
@@ -118,12 +118,12 @@ pub fn school_open_to_public(tags: &Tags) -> Option<bool> {
 }
 
 /// True for an entrance node (`entrance=*` or `barrier=gate`).
-pub fn is_entrance(tags: &Tags) -> bool {
+pub(crate) fn is_entrance(tags: &Tags) -> bool {
     tags.has("entrance") || tags.is("barrier", "gate")
 }
 
 /// True for a residential area (`landuse=residential`).
-pub fn is_residential(tags: &Tags) -> bool {
+pub(crate) fn is_residential(tags: &Tags) -> bool {
     tags.is("landuse", "residential")
 }
 

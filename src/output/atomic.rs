@@ -13,11 +13,11 @@ use std::path::Path;
 use crate::{Error, Result};
 
 /// Start of the name of every temporary file this tool writes.
-pub const TEMP_PREFIX: &str = ".fitcircle-tmp-";
+pub(crate) const TEMP_PREFIX: &str = ".fitcircle-tmp-";
 
 /// Start of the name of the staging folder of a run
 /// ([`crate::output::staging`]).
-pub const STAGING_PREFIX: &str = ".fitcircle-staging-";
+pub(crate) const STAGING_PREFIX: &str = ".fitcircle-staging-";
 
 /// The folder `path` lies in (`.` for a bare file name).
 fn parent_of(path: &Path) -> &Path {
@@ -30,7 +30,7 @@ fn parent_of(path: &Path) -> &Path {
 /// A new, exclusively created temporary file in `dir`, with the
 /// permissions an ordinary `File::create` would give (0666 less the umask)
 /// rather than `tempfile`'s 0600.
-pub fn temp_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+pub(crate) fn temp_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let mut b = tempfile::Builder::new();
     b.prefix(TEMP_PREFIX).rand_bytes(12);
     #[cfg(unix)]
@@ -66,7 +66,7 @@ pub fn write_file(path: &Path, fill: &dyn Fn(&mut dyn Write) -> std::io::Result<
 /// Whether `name` is a temporary file or staging folder of this tool:
 /// [`TEMP_PREFIX`], [`STAGING_PREFIX`], or the `.NAME.tmp-PID` files of
 /// versions before 0.2.
-pub fn is_temporary_name(name: &str) -> bool {
+pub(crate) fn is_temporary_name(name: &str) -> bool {
     if name.starts_with(TEMP_PREFIX) || name.starts_with(STAGING_PREFIX) {
         return true;
     }
@@ -81,7 +81,7 @@ pub fn is_temporary_name(name: &str) -> bool {
 /// Symbolic links are removed, never followed. Returns the names removed.
 /// Two runs must not write into one folder at the same time: the second
 /// would remove the first's staging folder.
-pub fn remove_stale(dir: &Path) -> Result<Vec<String>> {
+pub(crate) fn remove_stale(dir: &Path) -> Result<Vec<String>> {
     let rd = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),

@@ -7,7 +7,7 @@ use crate::model::Category;
 
 /// Colours of the minute classes (<= limit/3, <= 2/3, <= limit, <= report
 /// range, beyond, not on the network); the report uses the same ones.
-pub const CLASS_COLOURS: [(u8, u8, u8); 6] = [
+pub(crate) const CLASS_COLOURS: [(u8, u8, u8); 6] = [
     (26, 152, 80),
     (102, 189, 99),
     (217, 239, 139),
@@ -18,7 +18,7 @@ pub const CLASS_COLOURS: [(u8, u8, u8); 6] = [
 
 /// Minute class of a community: 0..=3 by the limit's thirds and the report
 /// range, 4 beyond (or no facility), 5 not attached to the network.
-pub fn minute_class(
+pub(crate) fn minute_class(
     minutes: Option<f64>,
     reachable: bool,
     limit_min: f64,

@@ -53,7 +53,7 @@ fn is_plain_number(s: &str) -> bool {
 /// `cell` with a `'` before it when a spreadsheet would read it as a
 /// formula: it starts with `=`, `+`, `-`, `@`, a tab or a carriage return
 /// and is not a plain number.
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
+pub(crate) fn neutralise(cell: &str) -> Cow<'_, str> {
     let risky = matches!(
         cell.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
@@ -67,14 +67,14 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 
 /// A CSV writer whose cells go through [`neutralise`] (unless
 /// [`CsvFormulas::Keep`]). Errors come as `io::Error`.
-pub struct CsvOut<'a> {
+pub(crate) struct CsvOut<'a> {
     inner: csv::Writer<&'a mut dyn Write>,
     formulas: CsvFormulas,
 }
 
 impl<'a> CsvOut<'a> {
     /// A writer with the `csv` crate's defaults (comma, quotes as needed).
-    pub fn new(w: &'a mut dyn Write, formulas: CsvFormulas) -> Self {
+    pub(crate) fn new(w: &'a mut dyn Write, formulas: CsvFormulas) -> Self {
         CsvOut {
             inner: csv::WriterBuilder::new().from_writer(w),
             formulas,
@@ -82,7 +82,7 @@ impl<'a> CsvOut<'a> {
     }
 
     /// Write one row.
-    pub fn write_record<I, T>(&mut self, record: I) -> io::Result<()>
+    pub(crate) fn write_record<I, T>(&mut self, record: I) -> io::Result<()>
     where
         I: IntoIterator<Item = T>,
         T: AsRef<str>,
@@ -107,7 +107,7 @@ impl<'a> CsvOut<'a> {
     }
 
     /// Flush to the underlying writer.
-    pub fn flush(&mut self) -> io::Result<()> {
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
 }

@@ -9,7 +9,7 @@
 
 /// Round to `d` decimals for property values.
 /// Never returns -0.0 (an empty `sum()` of f64 is -0.0 in current Rust).
-pub fn round(x: f64, d: i32) -> f64 {
+pub(crate) fn round(x: f64, d: i32) -> f64 {
     let k = 10f64.powi(d);
     (x * k).round() / k + 0.0
 }
@@ -58,7 +58,7 @@ pub(crate) fn thousands(x: f64) -> String {
 }
 
 /// HTML / XML text escape.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -171,7 +171,7 @@ fn write_rings<W: Write + ?Sized>(w: &mut W, p: &Polygon<f64>) -> io::Result<()>
 }
 
 /// Write one geometry object.
-pub fn write_geometry<W: Write + ?Sized>(w: &mut W, g: &Geometry<f64>) -> io::Result<()> {
+pub(crate) fn write_geometry<W: Write + ?Sized>(w: &mut W, g: &Geometry<f64>) -> io::Result<()> {
     match g {
         Geometry::Point(p) => {
             w.write_all(br#"{"type":"Point","coordinates":"#)?;
@@ -239,14 +239,14 @@ pub fn write_geometry<W: Write + ?Sized>(w: &mut W, g: &Geometry<f64>) -> io::Re
 }
 
 /// Streams features into a FeatureCollection.
-pub struct FeatureWriter<'a> {
+pub(crate) struct FeatureWriter<'a> {
     w: &'a mut dyn Write,
     first: bool,
 }
 
 impl<'a> FeatureWriter<'a> {
     /// Start a collection; `meta` members (name, notes...) go before features.
-    pub fn start(w: &'a mut dyn Write, meta: &[(&str, Value)]) -> io::Result<Self> {
+    pub(crate) fn start(w: &'a mut dyn Write, meta: &[(&str, Value)]) -> io::Result<Self> {
         w.write_all(br#"{"type":"FeatureCollection""#)?;
         for (k, v) in meta {
             write!(w, ",{}:", Value::String((*k).to_string()))?;
@@ -257,7 +257,7 @@ impl<'a> FeatureWriter<'a> {
     }
 
     /// Write one feature with properties in the given order.
-    pub fn feature(
+    pub(crate) fn feature(
         &mut self,
         geometry: &Geometry<f64>,
         props: &[(String, Value)],
@@ -266,7 +266,7 @@ impl<'a> FeatureWriter<'a> {
     }
 
     /// Write one feature whose geometry may be null (RFC 7946 3.2).
-    pub fn feature_opt(
+    pub(crate) fn feature_opt(
         &mut self,
         geometry: Option<&Geometry<f64>>,
         props: &[(String, Value)],
@@ -284,7 +284,7 @@ impl<'a> FeatureWriter<'a> {
     /// [`FeatureWriter::feature_opt`] in a loop. Keys may be borrowed
     /// (`&str`), so a caller can name its columns once rather than per
     /// feature.
-    pub fn features_par<'g, K, V, F>(&mut self, n: usize, make: F) -> io::Result<()>
+    pub(crate) fn features_par<'g, K, V, F>(&mut self, n: usize, make: F) -> io::Result<()>
     where
         K: AsRef<str>,
         V: JsonValue,
@@ -328,7 +328,7 @@ impl<'a> FeatureWriter<'a> {
     }
 
     /// End the collection (close the features array and the object).
-    pub fn finish(self) -> io::Result<()> {
+    pub(crate) fn finish(self) -> io::Result<()> {
         self.w.write_all(b"\n]}\n")
     }
 }
@@ -370,7 +370,7 @@ fn encode_feature<K: AsRef<str>, V: JsonValue, W: Write + ?Sized>(
 }
 
 /// A property value written as JSON.
-pub trait JsonValue {
+pub(crate) trait JsonValue {
     /// Write the value as JSON text.
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()>;
 }
@@ -387,7 +387,7 @@ impl JsonValue for Value {
 /// rounded to a few decimals (most of a community's properties), written
 /// with integer arithmetic as `write_fixed` does, the same bytes as
 /// `json!(round(x, decimals))`.
-pub enum Prop<'a> {
+pub(crate) enum Prop<'a> {
     /// A string, written escaped.
     Str(&'a str),
     /// Any JSON value, written by `serde_json`.
@@ -401,7 +401,7 @@ pub enum Prop<'a> {
 
 impl Prop<'_> {
     /// `x` rounded to `decimals` places, or null.
-    pub fn num(x: Option<f64>, decimals: u32) -> Self {
+    pub(crate) fn num(x: Option<f64>, decimals: u32) -> Self {
         x.map_or(Prop::Json(Value::Null), |x| Prop::Num(x, decimals))
     }
 }
@@ -530,7 +530,11 @@ impl CommunityKeys {
 
 /// `communities.geojson`: per community, population, per-target nearest
 /// distance (m) and time (min), covered flag and reachable count.
-pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+pub(crate) fn write_communities(
+    w: &mut dyn Write,
+    inputs: &Inputs,
+    study: &Study,
+) -> io::Result<()> {
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
     let keys = CommunityKeys::new(study);
     let method = study.mode().label();
@@ -545,7 +549,7 @@ pub fn write_communities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> i
             (
                 "unit",
                 study.units.community_unit[i].map_or(Prop::Json(Value::Null), |u| {
-                    Prop::Str(&inputs.units[u].name)
+                    Prop::Str(&inputs.units[u.get()].name)
                 }),
             ),
         ]);
@@ -642,7 +646,11 @@ fn push_catchment<'a>(
 
 /// `facilities.geojson`: facilities with category, areas, status and
 /// whether they were attached to the network.
-pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+pub(crate) fn write_facilities(
+    w: &mut dyn Write,
+    inputs: &Inputs,
+    study: &Study,
+) -> io::Result<()> {
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
     let any = study.scenarios.now.target_index(Target::Any);
     let open_keys: Vec<String> = study
@@ -701,7 +709,7 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
             (
                 "unit",
                 study.units.facility_unit[i].map_or(Prop::Json(Value::Null), |u| {
-                    Prop::Str(&inputs.units[u].name)
+                    Prop::Str(&inputs.units[u.get()].name)
                 }),
             ),
             ("communities_within_limit", communities_within.into()),
@@ -726,7 +734,7 @@ pub fn write_facilities(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
 }
 
 /// `network.geojson`: every edge of the walking graph as a LineString.
-pub fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
+pub(crate) fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
     let Some(graph) = study.graph() else {
         let fw = FeatureWriter::start(w, &[("name", json!("fitcircle walking network (none)"))])?;
         return fw.finish();
@@ -763,7 +771,11 @@ pub fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
 /// `isochrones.geojson`: per coverage target the union of the areas within
 /// the walking limit of its facilities, then (with `--isochrones`) one
 /// polygon per facility.
-pub fn write_isochrones(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+pub(crate) fn write_isochrones(
+    w: &mut dyn Write,
+    inputs: &Inputs,
+    study: &Study,
+) -> io::Result<()> {
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
     let st = &study.settings;
     let props = |kind: &str, target: &str, facility: Value, poly: &Geometry<f64>| {
@@ -798,7 +810,7 @@ pub fn write_isochrones(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io
 
 /// The catchment figures, or an error for a coverage-only run (callers do
 /// not write the per-unit files then).
-pub fn catchments_of(study: &Study) -> io::Result<&Catchments> {
+pub(crate) fn catchments_of(study: &Study) -> io::Result<&Catchments> {
     study.catchments.as_ref().ok_or_else(|| {
         io::Error::other("per-unit figures need the catchments: run without --coverage-only")
     })
@@ -806,7 +818,7 @@ pub fn catchments_of(study: &Study) -> io::Result<&Catchments> {
 
 /// Per-unit figures as (column, value) pairs, shared by units.geojson and
 /// units.csv. `unit == None` is the whole area.
-pub fn unit_properties(
+pub(crate) fn unit_properties(
     inputs: &Inputs,
     study: &Study,
     ca: &Catchments,
@@ -817,7 +829,10 @@ pub fn unit_properties(
     let pc = &study.targets.per_capita;
     let (id, name) = match u.unit {
         None => (String::new(), "all".to_string()),
-        Some(x) => (inputs.units[x].id.clone(), inputs.units[x].name.clone()),
+        Some(x) => (
+            inputs.units[x.get()].id.clone(),
+            inputs.units[x.get()].name.clone(),
+        ),
     };
     let covered_any = area.targets.first().map(|t| t.share()).unwrap_or(0.0);
     let mut p: Vec<(String, Value)> = vec![
@@ -893,7 +908,7 @@ pub fn unit_properties(
 }
 
 /// `units.geojson`: administrative units with their figures.
-pub fn write_units(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+pub(crate) fn write_units(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
     let ca = catchments_of(study)?;
     let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
     for k in 1..ca.units.len() {
@@ -902,7 +917,7 @@ pub fn write_units(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Res
         };
         let props = unit_properties(inputs, study, ca, k);
         fw.feature(
-            &Geometry::MultiPolygon(inputs.units[u].geometry.clone()),
+            &Geometry::MultiPolygon(inputs.units[u.get()].geometry.clone()),
             &props,
         )?;
     }

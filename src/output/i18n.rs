@@ -239,7 +239,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
 ];
 
 /// The label for `key` in `lang`; the key itself when the table lacks it.
-pub fn tr(lang: Lang, key: &str) -> &str {
+pub(crate) fn tr(lang: Lang, key: &str) -> &str {
     match STRINGS.iter().find(|s| s.0 == key) {
         Some((_, zh, en)) => match lang {
             Lang::Zh => zh,

@@ -1,33 +1,33 @@
 //! Writers: RFC 7946 GeoJSON (streamed), CSV tables and the terminal
 //! summary. Every file is written to a temporary name in the output folder
 //! and renamed into place, so a failed run never leaves a half-written file
-//! ([`atomic`]); the CLI writes a run's files into a staging folder and
+//! (`atomic`); the CLI writes a run's files into a staging folder and
 //! moves them into `--out` together, `outputs.json` last ([`staging`]).
 //! Before writing: [`validate::check_figures`] (no infinite totals) and
 //! [`out_dir::check_apart_from_inputs`] (`--out` is not an input's folder).
-//! CSV cells a spreadsheet would run as formulas get a `'` ([`csv_safe`]).
+//! CSV cells a spreadsheet would run as formulas get a `'` (`csv_safe`).
 //! Each GeoJSON can have companions ([`derived`]: FlatGeobuf, GCJ-02 / BD-09
 //! copies); each CSV starts with a UTF-8 byte-order mark unless turned off,
 //! so that Excel reads Chinese text correctly.
 
-pub mod atomic;
+pub(crate) mod atomic;
 #[cfg(feature = "report")]
-pub mod classes;
-pub mod csv_safe;
+pub(crate) mod classes;
+pub(crate) mod csv_safe;
 pub mod derived;
-pub mod format;
-pub mod geojson;
-pub mod i18n;
+pub(crate) mod format;
+pub(crate) mod geojson;
+pub(crate) mod i18n;
 #[cfg(feature = "report")]
 pub mod map_image;
-pub mod out_dir;
+pub(crate) mod out_dir;
 #[cfg(feature = "report")]
 pub mod report;
-pub mod scorecard;
+pub(crate) mod scorecard;
 pub mod sites;
 pub mod staging;
 pub mod summary;
-pub mod tables;
+pub(crate) mod tables;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
@@ -38,7 +38,11 @@ use crate::analysis::gaps::Assessment;
 use crate::analysis::study::Study;
 use crate::crs::Crs;
 use crate::input::Inputs;
+pub use crate::output::atomic::write_file;
 pub use crate::output::csv_safe::CsvFormulas;
+pub use crate::output::i18n::Lang;
+pub use crate::output::out_dir::{check_apart_from_inputs, config_inputs};
+pub use crate::output::tables::write_dropped;
 use crate::{Error, Result};
 
 /// The UTF-8 byte-order mark written at the start of CSV files.

@@ -34,7 +34,7 @@ pub fn config_inputs(config: &Config) -> Vec<(String, PathBuf)> {
 /// `path` made absolute, with every symbolic link and `..` of its existing
 /// part resolved; the missing rest is appended as written (`.` dropped,
 /// `..` taken lexically: a missing folder cannot be a link).
-pub fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+pub(crate) fn resolve(path: &Path) -> std::io::Result<PathBuf> {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {

@@ -13,7 +13,7 @@ use crate::input::Inputs;
 
 /// `gaps.geojson`: one feature per gap (district-wide items without a
 /// location have a null geometry, which RFC 7946 allows).
-pub fn write_gaps_geojson(w: &mut dyn Write, a: &Assessment) -> io::Result<()> {
+pub(crate) fn write_gaps_geojson(w: &mut dyn Write, a: &Assessment) -> io::Result<()> {
     let mut fw = FeatureWriter::start(w, &[("name", json!("fitcircle gaps"))])?;
     fw.features_par(a.gaps.len(), |i| {
         let g = &a.gaps[i];
@@ -35,7 +35,11 @@ pub fn write_gaps_geojson(w: &mut dyn Write, a: &Assessment) -> io::Result<()> {
 }
 
 /// `gaps.csv`: the same rows without geometry.
-pub fn write_gaps_csv(w: &mut dyn Write, a: &Assessment, formulas: CsvFormulas) -> io::Result<()> {
+pub(crate) fn write_gaps_csv(
+    w: &mut dyn Write,
+    a: &Assessment,
+    formulas: CsvFormulas,
+) -> io::Result<()> {
     let mut c = CsvOut::new(w, formulas);
     c.write_record([
         "kind",
@@ -67,7 +71,7 @@ pub fn write_gaps_csv(w: &mut dyn Write, a: &Assessment, formulas: CsvFormulas) 
 }
 
 /// `scorecard.csv`: all indicators in order.
-pub fn write_scorecard_csv(
+pub(crate) fn write_scorecard_csv(
     w: &mut dyn Write,
     a: &Assessment,
     formulas: CsvFormulas,
@@ -112,7 +116,7 @@ fn md_cell(s: &str) -> String {
 }
 
 /// `scorecard.md`: the scorecard as a Markdown table for documents.
-pub fn write_scorecard_md(
+pub(crate) fn write_scorecard_md(
     w: &mut dyn Write,
     title: &str,
     inputs: &Inputs,

@@ -7,7 +7,7 @@
 //!
 //! 1. [`Staging::begin`]: create `--out` if missing, remove what a killed
 //!    run left there (temporary files and staging folders of this tool,
-//!    [`atomic::remove_stale`]), create `--out/.fitcircle-staging-<random>/`.
+//!    `atomic::remove_stale`), create `--out/.fitcircle-staging-<random>/`.
 //! 2. The run writes its files into [`Staging::dir`] (each one atomically).
 //!    An error here leaves `--out` as it was: the staging folder is removed
 //!    when the [`Staging`] is dropped, and the previous run's files and

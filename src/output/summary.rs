@@ -73,8 +73,8 @@ fn headline(s: &mut String, inputs: &Inputs, study: &Study, a: &Assessment) {
         let _ = writeln!(
             s,
             "          planned facility {} {} newly covers {} people",
-            inputs.facilities[g.facility].id,
-            inputs.facilities[g.facility].name,
+            inputs.facilities[g.facility.get()].id,
+            inputs.facilities[g.facility.get()].name,
             thousands(g.newly_covered_people)
         );
     }
@@ -153,8 +153,8 @@ pub fn json(
                 .and_then(|t| area.targets.get(t))
                 .map(|t| round(t.share(), 4));
             Some(json!({
-                "id": inputs.units[u].id,
-                "name": inputs.units[u].name,
+                "id": inputs.units[u.get()].id,
+                "name": inputs.units[u.get()].name,
                 "communities": area.communities,
                 "communities_covered": communities_covered,
                 "population": round(area.population, 1),
@@ -407,7 +407,10 @@ fn units_table(s: &mut String, inputs: &Inputs, study: &Study) {
         "unit (any facility)", "population", "covered", "share"
     );
     for a in &study.areas[1..] {
-        let name = a.unit.map(|u| inputs.units[u].name.as_str()).unwrap_or("");
+        let name = a
+            .unit
+            .map(|u| inputs.units[u.get()].name.as_str())
+            .unwrap_or("");
         if let Some(t) = a.targets.first() {
             let _ = writeln!(
                 s,

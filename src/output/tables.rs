@@ -9,7 +9,7 @@ use crate::output::format::round;
 
 /// `unreachable.csv`: every community and facility that could not be
 /// attached to the network, with the reason. Never silently dropped.
-pub fn write_unreachable(
+pub(crate) fn write_unreachable(
     w: &mut dyn Write,
     inputs: &Inputs,
     study: &Study,
@@ -39,7 +39,7 @@ pub fn write_unreachable(
 
 /// `summary.csv`: one row per area (whole area, then each unit) and target:
 /// facilities, population, covered population and share.
-pub fn write_summary(
+pub(crate) fn write_summary(
     w: &mut dyn Write,
     inputs: &Inputs,
     study: &Study,
@@ -62,7 +62,10 @@ pub fn write_summary(
     for a in &study.areas {
         let (name, id) = match a.unit {
             None => ("all".to_string(), String::new()),
-            Some(u) => (inputs.units[u].name.clone(), inputs.units[u].id.clone()),
+            Some(u) => (
+                inputs.units[u.get()].name.clone(),
+                inputs.units[u.get()].id.clone(),
+            ),
         };
         for t in &a.targets {
             c.write_record([
@@ -84,7 +87,7 @@ pub fn write_summary(
 }
 
 /// `graph_nodes.csv`: node index, OSM id (0 for snap points), lon, lat, component.
-pub fn write_graph_nodes(
+pub(crate) fn write_graph_nodes(
     w: &mut dyn Write,
     study: &Study,
     formulas: CsvFormulas,
@@ -108,7 +111,7 @@ pub fn write_graph_nodes(
 }
 
 /// `graph_edges.csv`: edge index, from, to, length (m), OSM way, directions.
-pub fn write_graph_edges(
+pub(crate) fn write_graph_edges(
     w: &mut dyn Write,
     study: &Study,
     formulas: CsvFormulas,
@@ -137,7 +140,7 @@ pub fn write_graph_edges(
 
 /// `units.csv`: the whole area ("all") then each unit, with the same columns
 /// as units.geojson.
-pub fn write_units_csv(
+pub(crate) fn write_units_csv(
     w: &mut dyn Write,
     inputs: &Inputs,
     study: &Study,

@@ -16,7 +16,7 @@ pub fn representative_point(g: &Geometry<f64>) -> Option<Point<f64>> {
 }
 
 /// Mean Earth radius in metres (IUGG).
-pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+pub(crate) const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// Equirectangular projection around a centre point, in metres.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,12 +85,14 @@ pub fn geodesic_area_m2(g: &geo::Geometry<f64>) -> Option<f64> {
 }
 
 /// Straight-line distance in metres between projected points.
-pub fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+pub(crate) fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
 }
 
-/// Great-circle (haversine) distance in metres between lon/lat points.
-pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
+/// Great-circle (haversine) distance in metres between lon/lat points: the
+/// tests' reference for the local projection.
+#[cfg(test)]
+fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     let (la1, la2) = (a[1].to_radians(), b[1].to_radians());
     let dlat = la2 - la1;
     let dlon = (b[0] - a[0]).to_radians();
@@ -103,14 +105,14 @@ pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
 /// polyline itself are measured by the caller (see [`SegmentIndex::nearest`]),
 /// so the index holds one small box per edge rather than one line per
 /// segment (a quarter of the items and of the memory for a city).
-pub type BoxItem = GeomWithData<Rectangle<[f64; 2]>, u32>;
+pub(crate) type BoxItem = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
 /// A projected point with the index of the item it stands for.
-pub type PointItem = GeomWithData<[f64; 2], u32>;
+pub(crate) type PointItem = GeomWithData<[f64; 2], u32>;
 
 /// Bulk-loaded R-tree over the projected points of items (facilities,
 /// communities); items without a point are left out.
-pub fn point_tree(
+pub(crate) fn point_tree(
     proj: &LocalProjection,
     points: impl Iterator<Item = Option<[f64; 2]>>,
 ) -> RTree<PointItem> {
@@ -124,7 +126,7 @@ pub fn point_tree(
 /// For each item of a point tree, the index of the first polygon (in the
 /// given order) containing its lon/lat point: R-tree query by each polygon's
 /// bounding box, then an exact point-in-polygon test.
-pub fn assign_to_polygons(
+pub(crate) fn assign_to_polygons(
     proj: &LocalProjection,
     tree: &RTree<PointItem>,
     lonlat: &[Option<[f64; 2]>],
@@ -162,21 +164,21 @@ pub fn assign_to_polygons(
 /// parallel. A single bulk load is serial and was the slowest step of
 /// indexing a metropolis; a nearest query visits the tiles in order of
 /// their distance and stops when no tile can hold anything nearer.
-pub struct SegmentIndex {
+pub(crate) struct SegmentIndex {
     tiles: Vec<RTree<BoxItem>>,
 }
 
 impl SegmentIndex {
     /// Most boxes in one tile.
-    pub const TILE: usize = 1 << 20;
+    pub(crate) const TILE: usize = 1 << 20;
 
     /// Index the boxes, at most [`SegmentIndex::TILE`] per tile.
-    pub fn new(items: Vec<BoxItem>) -> Self {
+    pub(crate) fn new(items: Vec<BoxItem>) -> Self {
         Self::with_tile_size(items, Self::TILE)
     }
 
     /// [`SegmentIndex::new`] with at most `tile` boxes per tile.
-    pub fn with_tile_size(mut items: Vec<BoxItem>, tile: usize) -> Self {
+    pub(crate) fn with_tile_size(mut items: Vec<BoxItem>, tile: usize) -> Self {
         let tile = tile.max(1);
         if items.len() <= tile {
             // One tile: no split, no copy.
@@ -231,14 +233,10 @@ impl SegmentIndex {
         SegmentIndex { tiles }
     }
 
-    /// Number of polylines.
-    pub fn len(&self) -> usize {
+    /// Number of polylines (tests check that none is lost).
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.tiles.iter().map(RTree::size).sum()
-    }
-
-    /// No polylines are indexed.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The polyline nearest to `p` (projected metres) as (polyline,
@@ -247,7 +245,7 @@ impl SegmentIndex {
     /// of equally near ones). Among equally near polylines (a point beside
     /// two overlapping ways, or at a junction) the one with the smallest
     /// index, so the answer does not depend on how the trees were built.
-    pub fn nearest(
+    pub(crate) fn nearest(
         &self,
         p: [f64; 2],
         measure: impl Fn(u32) -> (u32, f64),
@@ -328,7 +326,7 @@ fn nearest_in(
 
 /// Squared distance from `p` to the segment `a`-`b`, computed in exactly
 /// the order of operations of rstar's `Line::distance_2`.
-pub fn segment_distance_2(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
+pub(crate) fn segment_distance_2(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
     let dir = [b[0] - a[0], b[1] - a[1]];
     let s = ((p[0] - a[0]) * dir[0] + (p[1] - a[1]) * dir[1]) / (dir[0] * dir[0] + dir[1] * dir[1]);
     let q = if 0.0 < s && s < 1.0 {
@@ -345,7 +343,7 @@ pub fn segment_distance_2(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
 /// The nearest segment of a projected polyline to `p` and its squared
 /// distance (the first of equally near segments); `(0, inf)` for fewer than
 /// two points.
-pub fn nearest_segment(pts: impl Iterator<Item = [f64; 2]>, p: [f64; 2]) -> (u32, f64) {
+pub(crate) fn nearest_segment(pts: impl Iterator<Item = [f64; 2]>, p: [f64; 2]) -> (u32, f64) {
     let mut best = (0u32, f64::INFINITY);
     let mut prev: Option<[f64; 2]> = None;
     for (i, b) in pts.enumerate() {
@@ -363,7 +361,7 @@ pub fn nearest_segment(pts: impl Iterator<Item = [f64; 2]>, p: [f64; 2]) -> (u32
 /// Z-order (Morton) keys of `n` points over their bounding box, so points
 /// near each other on the ground get nearby keys; `point(i)` is point `i`
 /// (`None` for items without a location, which get `u32::MAX`).
-pub fn morton_keys(n: usize, point: impl Fn(usize) -> Option<[f64; 2]> + Sync) -> Vec<u32> {
+pub(crate) fn morton_keys(n: usize, point: impl Fn(usize) -> Option<[f64; 2]> + Sync) -> Vec<u32> {
     use rayon::prelude::*;
     // The box in parallel (min and max are exact in any order).
     let (x0, y0, x1, y1) = (0..n)
@@ -404,7 +402,7 @@ fn interleave(v: u32) -> u32 {
 }
 
 /// Projected point's position on a segment: (closest point, fraction 0..1).
-pub fn closest_on_segment(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> ([f64; 2], f64) {
+pub(crate) fn closest_on_segment(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> ([f64; 2], f64) {
     let d = [b[0] - a[0], b[1] - a[1]];
     let len2 = d[0] * d[0] + d[1] * d[1];
     if len2 == 0.0 {
@@ -415,7 +413,7 @@ pub fn closest_on_segment(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> ([f64; 2], f
 }
 
 /// An axis-aligned envelope around a point with a radius in metres.
-pub fn envelope_around(p: [f64; 2], r: f64) -> AABB<[f64; 2]> {
+pub(crate) fn envelope_around(p: [f64; 2], r: f64) -> AABB<[f64; 2]> {
     AABB::from_corners([p[0] - r, p[1] - r], [p[0] + r, p[1] + r])
 }
 

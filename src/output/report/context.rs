@@ -7,6 +7,7 @@ use crate::analysis::catchment::Catchments;
 use crate::analysis::coverage::Target;
 use crate::analysis::study::{Full, Study};
 use crate::input::Inputs;
+use crate::model::UnitIx;
 use crate::output::classes::minute_class;
 use crate::output::i18n::Lang;
 
@@ -66,8 +67,8 @@ impl<'a> Ctx<'a> {
         )
     }
 
-    pub(super) fn unit_name(&self, u: Option<usize>) -> Value {
-        u.map(|u| json!(self.inputs.units[u].name))
+    pub(super) fn unit_name(&self, u: Option<UnitIx>) -> Value {
+        u.map(|u| json!(self.inputs.units[u.get()].name))
             .unwrap_or(Value::Null)
     }
 
@@ -90,10 +91,10 @@ impl<'a> Ctx<'a> {
     }
 
     /// The name of area `unit` (`None`: the whole area).
-    pub(super) fn area_name(&self, unit: Option<usize>) -> String {
+    pub(super) fn area_name(&self, unit: Option<UnitIx>) -> String {
         match unit {
             None => crate::output::i18n::tr(self.lang, "whole_area").to_string(),
-            Some(u) => self.inputs.units[u].name.clone(),
+            Some(u) => self.inputs.units[u.get()].name.clone(),
         }
     }
 }

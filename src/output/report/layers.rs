@@ -223,7 +223,7 @@ pub(super) fn units_json(cx: &Ctx) -> String {
         let us = &ca.units[k];
         let share = cx.any_share(k);
         let props = json!({
-            "name": cx.inputs.units[u].name,
+            "name": cx.inputs.units[u.get()].name,
             "pop": round(us.per_capita.population, 0),
             "share": round(share, 4),
             "out": round(us.per_capita.outdoor_per_person(), 3),
@@ -232,7 +232,7 @@ pub(super) fn units_json(cx: &Ctx) -> String {
         });
         // Boundaries are drawn as lines (so they never catch clicks meant
         // for the communities inside).
-        let lines: Vec<LineString<f64>> = cx.inputs.units[u]
+        let lines: Vec<LineString<f64>> = cx.inputs.units[u.get()]
             .geometry
             .0
             .iter()

@@ -10,7 +10,7 @@
 //! per-capita area against the targets, population by walking minutes,
 //! coverage per time window), the tables, a `<section id="scorecard">`
 //! placeholder, notes and sources. Labels in Chinese or English ([`Lang`]),
-//! all through one table ([`tr`]).
+//! all through one table (`tr`).
 //!
 //! The page writes any script error into `#report-errors` and sets
 //! `#report-status[data-state]` to `ok` once the map is drawn, with the
@@ -20,7 +20,7 @@
 //! Here the page is put together; its parts: `charts` (SVG), `tables`
 //! (tables, scorecard, notes), `layers` (the map data as GeoJSON, on
 //! `geometry`) and `assets` (Leaflet, `assets/report/`). Labels come from
-//! [`crate::output::i18n`], numbers from [`crate::output::format`].
+//! `crate::output::i18n`, numbers from `crate::output::format`.
 
 mod assets;
 mod charts;
