@@ -14,7 +14,9 @@ use crate::analysis::coverage::Target;
 use crate::analysis::study::Study;
 use crate::input::Inputs;
 
-/// Round to 7 decimals (RFC 7946 recommends no more than needed).
+/// Round to 7 decimals (RFC 7946 recommends no more than needed), as
+/// [`Precision::FILE`] writes coordinates.
+#[cfg(test)]
 fn r7(x: f64) -> f64 {
     (x * 1e7).round() / 1e7
 }
@@ -110,24 +112,84 @@ fn round_to_int(t: f64) -> i64 {
     }
 }
 
-/// Write `r7(x)` as [`write_num`] does.
-fn write_coord<W: Write + ?Sized>(w: &mut W, x: f64) -> io::Result<()> {
-    let t = x * 1e7;
+/// How coordinates are written: rounded to `decimals` places (`scale` is
+/// `10^decimals`), and whether a coordinate that rounds to zero from below
+/// keeps its sign ("-0", as `Display` writes it). One encoder for every
+/// GeoJSON text fitcircle writes: the output files ([`Precision::FILE`])
+/// and the report's map data ([`Precision::MAP`], see
+/// `output::report::geometry`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Precision {
+    decimals: u32,
+    scale: f64,
+    negative_zero: bool,
+}
+
+impl Precision {
+    /// Output files: 7 decimals (about 1 cm), "-0" kept.
+    pub(crate) const FILE: Precision = Precision {
+        decimals: 7,
+        scale: 1e7,
+        negative_zero: true,
+    };
+    /// The report's map: 5 decimals (about 1 m), never "-0".
+    pub(crate) const MAP: Precision = Precision {
+        decimals: 5,
+        scale: 1e5,
+        negative_zero: false,
+    };
+
+    /// `x` rounded as written.
+    pub(crate) fn round(self, x: f64) -> f64 {
+        let r = (x * self.scale).round() / self.scale;
+        if self.negative_zero { r } else { r + 0.0 }
+    }
+}
+
+/// Write `x` rounded to `p` as [`write_num`] writes `p.round(x)`.
+fn write_coord_in<W: Write + ?Sized>(w: &mut W, x: f64, p: Precision) -> io::Result<()> {
+    let t = x * p.scale;
     if t.abs() < FIXED_MAX {
         let m = round_to_int(t);
         // -0.0 keeps its sign in `Display` ("-0"): left to `write_num`.
-        if m != 0 {
-            return write_fixed(w, m, 7, false);
+        if m != 0 || !p.negative_zero {
+            return write_fixed(w, m, p.decimals, false);
         }
     }
-    write_num(w, r7(x))
+    write_num(w, p.round(x))
+}
+
+/// One position `[x,y]` rounded to `p`.
+pub(crate) fn write_pos_in<W: Write + ?Sized>(
+    w: &mut W,
+    x: f64,
+    y: f64,
+    p: Precision,
+) -> io::Result<()> {
+    w.write_all(b"[")?;
+    write_coord_in(w, x, p)?;
+    w.write_all(b",")?;
+    write_coord_in(w, y, p)?;
+    w.write_all(b"]")
 }
 
 fn write_pos<W: Write + ?Sized>(w: &mut W, x: f64, y: f64) -> io::Result<()> {
+    write_pos_in(w, x, y, Precision::FILE)
+}
+
+/// A line's positions `[[x,y],...]` rounded to `p`.
+pub(crate) fn write_positions<W: Write + ?Sized>(
+    w: &mut W,
+    line: &[[f64; 2]],
+    p: Precision,
+) -> io::Result<()> {
     w.write_all(b"[")?;
-    write_coord(w, x)?;
-    w.write_all(b",")?;
-    write_coord(w, y)?;
+    for (i, c) in line.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        write_pos_in(w, c[0], c[1], p)?;
+    }
     w.write_all(b"]")
 }
 
@@ -333,13 +395,35 @@ impl<'a> FeatureWriter<'a> {
     }
 }
 
-/// One feature object (no separator before it).
+/// One feature object of the output files: a line break, then the
+/// feature (no separator before it).
 fn encode_feature<K: AsRef<str>, V: JsonValue, W: Write + ?Sized>(
     w: &mut W,
     geometry: Option<&Geometry<f64>>,
     props: &[(K, V)],
 ) -> io::Result<()> {
-    w.write_all(b"\n{\"type\":\"Feature\",\"properties\":{")?;
+    w.write_all(b"\n")?;
+    encode_feature_with(w, props, |w| match geometry {
+        Some(g) => write_geometry(w, g),
+        None => w.write_all(b"null"),
+    })
+}
+
+/// One feature object, `{"type":"Feature","properties":{...},"geometry":...}`,
+/// properties in the given order, the geometry written by `geometry`. The
+/// one feature encoder of the output files and the report.
+pub(crate) fn encode_feature_with<K, V, W, G>(
+    w: &mut W,
+    props: &[(K, V)],
+    geometry: G,
+) -> io::Result<()>
+where
+    K: AsRef<str>,
+    V: JsonValue,
+    W: Write + ?Sized,
+    G: FnOnce(&mut W) -> io::Result<()>,
+{
+    w.write_all(b"{\"type\":\"Feature\",\"properties\":{")?;
     for (i, (k, v)) in props.iter().enumerate() {
         if i > 0 {
             w.write_all(b",")?;
@@ -362,10 +446,7 @@ fn encode_feature<K: AsRef<str>, V: JsonValue, W: Write + ?Sized>(
         v.write_json(w)?;
     }
     w.write_all(b"},\"geometry\":")?;
-    match geometry {
-        Some(g) => write_geometry(w, g)?,
-        None => w.write_all(b"null")?,
-    }
+    geometry(w)?;
     w.write_all(b"}")
 }
 
@@ -373,6 +454,12 @@ fn encode_feature<K: AsRef<str>, V: JsonValue, W: Write + ?Sized>(
 pub(crate) trait JsonValue {
     /// Write the value as JSON text.
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()>;
+}
+
+impl<T: JsonValue> JsonValue for &T {
+    fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
+        (**self).write_json(w)
+    }
 }
 
 impl JsonValue for Value {
@@ -1033,12 +1120,31 @@ mod tests {
     fn write_coord_equals_display_of_r7() {
         for v in fixed_probe_values() {
             let mut got = Vec::new();
-            write_coord(&mut got, v).unwrap();
+            write_coord_in(&mut got, v, Precision::FILE).unwrap();
             assert_eq!(
                 String::from_utf8(got).unwrap(),
                 format!("{}", r7(v)),
                 "{v:e}"
             );
+        }
+    }
+
+    /// The report's map coordinates give exactly what it wrote before the
+    /// encoder was shared: `Display` of the value rounded to 5 places plus
+    /// 0.0 (never "-0"), also for values already rounded.
+    #[test]
+    fn map_precision_equals_display_of_r5() {
+        let r5 = |x: f64| (x * 1e5).round() / 1e5 + 0.0;
+        for v in fixed_probe_values() {
+            for x in [v, r5(v), -v] {
+                let mut got = Vec::new();
+                write_coord_in(&mut got, x, Precision::MAP).unwrap();
+                assert_eq!(
+                    String::from_utf8(got).unwrap(),
+                    format!("{}", r5(x)),
+                    "{x:e}"
+                );
+            }
         }
     }
 

@@ -1,22 +1,30 @@
 //! The geometry of the page's map data: lon/lat rounded to 1e-5 degree,
 //! lines and rings simplified in metres (Douglas-Peucker on the local
-//! projection), written as GeoJSON text.
+//! projection), written as GeoJSON text by the output files' encoder
+//! (`output::geojson`: the same positions, feature and property writing,
+//! at [`Precision::MAP`]).
 
-use std::fmt::Write as _;
+use std::io::Write as _;
 
 use geo::{Geometry, LineString, Polygon};
 use serde_json::Value;
 
+use crate::output::geojson::{Precision, encode_feature_with, write_pos_in, write_positions};
 use crate::spatial::LocalProjection;
 use crate::spatial::representative_point;
 
-/// Decimals of map coordinates in the report (1e-5 degree, about 1 m).
-const COORD_DECIMALS: i32 = 5;
-
-/// Rounded to [`COORD_DECIMALS`] (never -0).
+/// Rounded as the map writes it (1e-5 degree, about 1 m; never -0).
 fn r5(x: f64) -> f64 {
-    let k = 10f64.powi(COORD_DECIMALS);
-    (x * k).round() / k + 0.0
+    Precision::MAP.round(x)
+}
+
+/// GeoJSON text written by `write` into a buffer (the encoder writes
+/// ASCII and serde_json's UTF-8).
+fn text(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+    let mut buf = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(&mut buf);
+    String::from_utf8(buf).unwrap_or_default()
 }
 
 /// Douglas-Peucker on projected points; returns the indices kept.
@@ -83,14 +91,7 @@ pub(super) fn simplified(proj: &LocalProjection, line: &[[f64; 2]], eps: f64) ->
 }
 
 pub(super) fn push_line(out: &mut String, line: &[[f64; 2]]) {
-    out.push('[');
-    for (i, p) in line.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let _ = write!(out, "[{},{}]", p[0], p[1]);
-    }
-    out.push(']');
+    out.push_str(&text(|w| write_positions(w, line, Precision::MAP)));
 }
 
 fn ring_coords(l: &LineString<f64>) -> Vec<[f64; 2]> {
@@ -122,17 +123,14 @@ pub(super) fn geometry_json(proj: &LocalProjection, g: &Geometry<f64>, eps: f64)
     let mut s = String::new();
     match g {
         Geometry::Point(p) => {
-            let _ = write!(
-                s,
-                r#"{{"type":"Point","coordinates":[{},{}]}}"#,
-                r5(p.x()),
-                r5(p.y())
-            );
+            s.push_str(r#"{"type":"Point","coordinates":"#);
+            s.push_str(&text(|w| write_pos_in(w, p.x(), p.y(), Precision::MAP)));
+            s.push('}');
         }
         Geometry::Polygon(p) => {
             let mut body = String::new();
             if push_polygon(&mut body, proj, p, eps) {
-                let _ = write!(s, r#"{{"type":"Polygon","coordinates":{body}}}"#);
+                s = format!(r#"{{"type":"Polygon","coordinates":{body}}}"#);
             }
         }
         Geometry::MultiPolygon(mp) => {
@@ -144,8 +142,7 @@ pub(super) fn geometry_json(proj: &LocalProjection, g: &Geometry<f64>, eps: f64)
                 }
             }
             if !parts.is_empty() {
-                let _ = write!(
-                    s,
+                s = format!(
                     r#"{{"type":"MultiPolygon","coordinates":[{}]}}"#,
                     parts.join(",")
                 );
@@ -189,9 +186,14 @@ pub(super) fn geometry_json(proj: &LocalProjection, g: &Geometry<f64>, eps: f64)
     if s.is_empty() { "null".to_string() } else { s }
 }
 
-/// A GeoJSON feature from its geometry text and properties.
+/// A GeoJSON feature from its geometry text and properties (an object;
+/// anything else gives empty properties), by the files' feature encoder.
 pub(super) fn feature(geometry: &str, props: &Value) -> String {
-    format!(r#"{{"type":"Feature","properties":{props},"geometry":{geometry}}}"#)
+    let entries: Vec<(&str, &Value)> = props
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| (k.as_str(), v)).collect())
+        .unwrap_or_default();
+    text(|w| encode_feature_with(w, &entries, |w| w.write_all(geometry.as_bytes())))
 }
 
 /// A FeatureCollection, one feature a line.
