@@ -535,19 +535,49 @@ fn overlapping_units_fail_or_are_listed() {
 }
 
 /// `bytes` cut after its first `blocks` blocks (header block included).
-/// Each blob of a PBF file: (its end offset, whether it holds ways).
-fn blobs_with_ways(bytes: &[u8]) -> Vec<(usize, bool)> {
+/// Each blob of a PBF file: (its end offset, whether it holds ways,
+/// whether it holds relations).
+fn blob_kinds(bytes: &[u8]) -> Vec<(usize, bool, bool)> {
     let reader = osmpbf::BlobReader::new(std::io::Cursor::new(bytes));
     let mut out = Vec::new();
     for (i, blob) in reader.enumerate() {
         let blob = blob.unwrap();
-        let ways = match blob.decode().unwrap() {
-            osmpbf::BlobDecode::OsmData(block) => block.groups().any(|g| g.ways().next().is_some()),
-            _ => false,
+        let (ways, relations) = match blob.decode().unwrap() {
+            osmpbf::BlobDecode::OsmData(block) => (
+                block.groups().any(|g| g.ways().next().is_some()),
+                block.groups().any(|g| g.relations().next().is_some()),
+            ),
+            _ => (false, false),
         };
-        out.push((cut_after_blocks(bytes, i + 1).len(), ways));
+        out.push((cut_after_blocks(bytes, i + 1).len(), ways, relations));
     }
     out
+}
+
+/// Porto Alegre cut just before its relation block: every node and way
+/// is whole, the parks' multipolygons are gone. Used to run with exit 0;
+/// now an error naming the file.
+#[test]
+fn pbf_cut_before_the_relations() {
+    let case = Case::new();
+    let whole =
+        std::fs::read(common::manifest_dir().join("data/porto-alegre/poa_osm.pbf")).unwrap();
+    let blobs = blob_kinds(&whole);
+    let first = blobs.iter().position(|b| b.2).expect("a relation block");
+    assert!(first > 0 && blobs[first - 1].1, "{blobs:?}");
+    let cut = case.write("cut.osm.pbf", &whole[..blobs[first - 1].0]);
+    case.fails(
+        &[
+            "--network",
+            cut,
+            "--facilities",
+            cut,
+            "--communities",
+            cut,
+            "--coverage-only",
+        ],
+        &["cut.osm.pbf", "looks truncated", "belong to no relation"],
+    );
 }
 
 /// A synthetic city cut between two of its way blocks decodes cleanly
@@ -566,7 +596,7 @@ fn pbf_cut_among_way_blocks() {
         "city.osm.pbf",
     ]);
     let whole = std::fs::read(case.dir.path().join("city.osm.pbf")).unwrap();
-    let blobs = blobs_with_ways(&whole);
+    let blobs = blob_kinds(&whole);
     let way_blocks: Vec<usize> = blobs.iter().filter(|b| b.1).map(|b| b.0).collect();
     assert!(
         way_blocks.len() >= 2,

@@ -188,6 +188,12 @@ pub struct RawOsm {
     /// Nodes that carried any tag in the file (kept or not), for the
     /// reader's check that the file is whole.
     pub nodes_with_tags: u64,
+    /// Ids of the ways that carried no tag in the file, and the way
+    /// members of every relation (of any type), for the same check: an
+    /// untagged way is in an extract because a relation uses it.
+    pub untagged_ways: Vec<i64>,
+    /// See [`RawOsm::untagged_ways`].
+    pub relation_way_members: Vec<i64>,
 }
 
 impl RawOsm {
@@ -293,6 +299,8 @@ impl RawOsm {
         let (refs, text_shift, ends) = (self.offset(refs), self.offset(text), self.offset(ends));
         self.too_large |= other.too_large;
         self.nodes_with_tags += other.nodes_with_tags;
+        self.untagged_ways.extend(other.untagged_ways);
+        self.relation_way_members.extend(other.relation_way_members);
         let shift = |t: TagSpan| TagSpan {
             first: t.first.saturating_add(ends),
             count: t.count,
