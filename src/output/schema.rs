@@ -62,7 +62,14 @@ const DOUBLE: &[&str] = &[
 ];
 
 /// Exact names of text columns that a suffix rule would misread.
-const TEXT: &[&str] = &["unit", "subject_id", "facility_id", "site_id", "id"];
+const TEXT: &[&str] = &[
+    "unit",
+    "subject_id",
+    "facility_id",
+    "site_id",
+    "id",
+    "population_source",
+];
 
 /// The declared type of the property `name`; `None` for a name no rule
 /// covers (the writer then falls back to the values).
@@ -109,7 +116,6 @@ pub(crate) fn declared(name: &str) -> Option<ColumnKind> {
         "name",
         "note",
         "opening_hours",
-        "population_source",
         "school_id",
         "site_name",
         "status",
