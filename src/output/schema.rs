@@ -102,6 +102,7 @@ pub(crate) fn declared(name: &str) -> Option<ColumnKind> {
         || name.starts_with("covered_share")
         || name.starts_with("population_")
         || name.starts_with("gini_")
+        || name.starts_with("share_")
     {
         return Some(ColumnKind::Double);
     }
