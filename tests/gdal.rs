@@ -42,6 +42,8 @@ fn have_ogrinfo(test: &str) -> bool {
 /// What `ogrinfo -ro -al -so` says about a one-layer file.
 #[derive(Debug)]
 struct OgrLayer {
+    /// The layer name GDAL reports.
+    name: String,
     driver: String,
     geometry: String,
     count: usize,
@@ -68,6 +70,7 @@ fn ogrinfo(path: &Path) -> OgrLayer {
         path.display()
     );
     let mut layer = OgrLayer {
+        name: String::new(),
         driver: String::new(),
         geometry: String::new(),
         count: usize::MAX,
@@ -77,7 +80,8 @@ fn ogrinfo(path: &Path) -> OgrLayer {
     for line in stdout.lines() {
         if let Some(rest) = line.trim().strip_prefix("using driver `") {
             layer.driver = rest.split('\'').next().unwrap_or("").to_string();
-        } else if line.starts_with("Layer name: ") {
+        } else if let Some(n) = line.strip_prefix("Layer name: ") {
+            layer.name = n.trim().to_string();
             layers += 1;
         } else if let Some(g) = line.strip_prefix("Geometry: ") {
             layer.geometry = g.to_string();
@@ -143,12 +147,29 @@ fn check_folder(dir: &Path, fgb: bool) -> BTreeMap<String, OgrLayer> {
         let layer = ogrinfo(&path);
         assert_eq!(layer.driver, "GeoJSON", "{}", path.display());
         assert_eq!(layer.count, n, "{}: feature count", path.display());
+        // The layer name is the file stem (`communities_gcj02` for a copy),
+        // so the layers load side by side into one database.
+        let stem = path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .replace('.', "_");
+        assert_eq!(layer.name, stem, "{}: layer name", path.display());
         if fgb {
             let fgb_path = path.with_extension("fgb");
             let f = ogrinfo(&fgb_path);
             assert_eq!(f.driver, "FlatGeobuf", "{}", fgb_path.display());
             assert_eq!(f.count, located, "{}: feature count", fgb_path.display());
+            assert_eq!(f.name, stem, "{}: layer name", fgb_path.display());
             for (name, ty) in &layer.fields {
+                // GDAL types a GeoJSON column whose values are all null as
+                // String; the .fgb keeps the declared type.
+                let all_null = features
+                    .iter()
+                    .all(|f| f["properties"][name.as_str()].is_null());
+                if all_null {
+                    continue;
+                }
                 let fty = f
                     .fields
                     .get(name)
@@ -348,7 +369,7 @@ fn fgb_with_null_and_mixed_geometries_opens_in_gdal() {
         return;
     }
     let text = r#"{"type":"FeatureCollection","name":"t","features":[
-{"type":"Feature","properties":{"id":"a","people":12.5,"n":3},"geometry":{"type":"Point","coordinates":[116.4,39.9]}},
+{"type":"Feature","properties":{"id":"a","people":12.5,"n":3,"football_pitch_m":null,"rank":null},"geometry":{"type":"Point","coordinates":[116.4,39.9]}},
 {"type":"Feature","properties":{"id":"b","people":null,"n":4},"geometry":null},
 {"type":"Feature","properties":{"id":"c","people":2.0,"n":5},"geometry":{"type":"Polygon","coordinates":[[[116.4,39.9],[116.41,39.9],[116.41,39.91],[116.4,39.9]]]}}
 ]}"#;
@@ -366,6 +387,9 @@ fn fgb_with_null_and_mixed_geometries_opens_in_gdal() {
     assert_eq!(layer.fields["id"], "String");
     assert_eq!(layer.fields["people"], "Real");
     assert_eq!(layer.fields["n"], "Integer64");
+    // Declared by name, not guessed from values: all null, still numbers.
+    assert_eq!(layer.fields["football_pitch_m"], "Real");
+    assert_eq!(layer.fields["rank"], "Integer64");
     // The features themselves, in order.
     let out = Command::new("ogrinfo")
         .args(["-ro", "-al", "-q"])

@@ -117,6 +117,7 @@
   if (counts.units) { overlays[sw('#333', 'line') + esc(T.lyr_units)] = unitLayer.addTo(map); }
 
   var facilityLayers = [];
+  var states = {};
   var byCat = {};
   fac.features.forEach(function (f) { (byCat[f.properties.cat] = byCat[f.properties.cat] || []).push(f); });
   var allFacilities = L.featureGroup();
@@ -127,7 +128,18 @@
     var c = M.cats[cat];
     var layer = L.geoJSON({ type: 'FeatureCollection', features: list }, {
       pointToLayer: function (f, ll) {
-        var on = f.properties.counted;
+        var p = f.properties, on = p.counted;
+        if (p.public === false) {
+          states.closed = true;
+          return L.circleMarker(ll, {
+            radius: 5.5, color: '#a01e28', weight: 2.5, fillColor: c.colour, fillOpacity: 0.25, dashArray: '3 2'
+          });
+        }
+        if (p.status === 'planned') {
+          states.planned = true;
+          return L.circleMarker(ll, { radius: 6, color: '#e67800', weight: 3, fillColor: '#fff', fillOpacity: 1 });
+        }
+        if (!on) { states.off = true; }
         return L.circleMarker(ll, {
           radius: 5.5, color: on ? '#fff' : c.colour, weight: on ? 1.5 : 2,
           fillColor: c.colour, fillOpacity: on ? 1 : 0.25, dashArray: on ? null : '2 2'
@@ -151,6 +163,13 @@
       var text = c.label + (i < 5 ? ' ' + T.minutes : '') + (i === 4 ? ' ' + T.or_none : '');
       h += '<div>' + sw(c.colour) + esc(text) + '</div>';
     });
+    var ring = function (border, fill, dash) {
+      return '<svg width="14" height="14" style="vertical-align:middle;margin-right:4px"><circle cx="7" cy="7" r="5" fill="' + fill +
+        '" stroke="' + border + '" stroke-width="2.5"' + (dash ? ' stroke-dasharray="3 2"' : '') + '/></svg>';
+    };
+    if (states.planned) { h += '<div>' + ring('#e67800', '#fff', false) + esc(T.fac_planned) + '</div>'; }
+    if (states.closed) { h += '<div>' + ring('#a01e28', '#ddd', true) + esc(T.fac_closed) + '</div>'; }
+    if (states.off) { h += '<div>' + ring('#888', '#ddd', true) + esc(T.fac_off) + '</div>'; }
     d.innerHTML = h;
     return d;
   };

@@ -30,13 +30,17 @@ use crate::model::Category;
 use crate::spatial::{LocalProjection, representative_point};
 use crate::{Error, Result};
 
-/// Candidate ids, lon/lat and network node with snap distance.
-type CandidateList = (Vec<String>, Vec<[f64; 2]>, Vec<Option<(u32, f64)>>);
+/// Candidate ids and names, lon/lat and network node with snap distance.
+type CandidateList = (
+    Vec<(String, String)>,
+    Vec<[f64; 2]>,
+    Vec<Option<(u32, f64)>>,
+);
 
-/// The candidate sites: ids, lon/lat, network node with snap distance
-/// (network mode), and each one's cover set (community indices).
+/// The candidate sites: ids with names, lon/lat, network node with snap
+/// distance (network mode), and each one's cover set (community indices).
 struct Candidates {
-    ids: Vec<String>,
+    ids: Vec<(String, String)>,
     lonlat: Vec<[f64; 2]>,
     nodes: Vec<Option<(u32, f64)>>,
     sets: Vec<Vec<u32>>,
@@ -54,10 +58,24 @@ pub struct SiteOptions {
     pub walk_m: f64,
     /// Spacing of generated candidates (metres).
     pub spacing_m: f64,
-    /// Candidate sites from a file: (id, lon/lat).
-    pub candidates: Option<Vec<(String, [f64; 2])>>,
+    /// Candidate sites from a file.
+    pub candidates: Option<Vec<Candidate>>,
     /// Maximum snap distance for file candidates (metres).
     pub max_snap_m: f64,
+    /// Count planned (and under construction) facilities of the category as
+    /// built: their residents are not demand (`sites --planned-as-built`).
+    pub planned_as_built: bool,
+}
+
+/// A candidate site read from a file (a reusable plot).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Its id: the file's `id` column, else `candidate:<row>`.
+    pub id: String,
+    /// Its name (the file's `name` column); empty when none.
+    pub name: String,
+    /// WGS-84 longitude and latitude (degrees).
+    pub lonlat: [f64; 2],
 }
 
 /// One suggested site.
@@ -66,6 +84,12 @@ pub struct Site {
     /// Candidate id: from the candidates file, or made up for a generated
     /// candidate.
     pub id: String,
+    /// Name of the candidate plot from the candidates file; empty for a
+    /// generated candidate.
+    pub name: String,
+    /// Name of the administrative unit the site lies in; empty when outside
+    /// every unit or when there are none.
+    pub unit: String,
     /// Position of the site, WGS-84 longitude and latitude (degrees).
     pub lonlat: [f64; 2],
     /// Its place in the greedy order and the residents it adds.
@@ -74,6 +98,9 @@ pub struct Site {
     pub isochrone: MultiPolygon<f64>,
     /// Ids of the communities it newly covers.
     pub newly_covered: Vec<String>,
+    /// Names of the communities it newly covers (same order as
+    /// [`newly_covered`](Self::newly_covered)).
+    pub newly_covered_names: Vec<String>,
 }
 
 /// The plan.
@@ -88,6 +115,11 @@ pub struct SitePlan {
     /// Residents already within the walk of an existing facility of the
     /// category (people).
     pub covered_before: f64,
+    /// Whether planned facilities counted as built in `covered_before`.
+    pub planned_as_built: bool,
+    /// Residents with no facility of the category within the walk who are
+    /// not on the walking network (people): no site on it can cover them.
+    pub unreachable_population: f64,
     /// Number of candidate sites considered.
     pub candidates: usize,
     /// The suggested sites, in the greedy order.
@@ -106,7 +138,12 @@ pub fn plan(inputs: &Inputs, study: &Study, opts: &SiteOptions) -> Result<SitePl
             searched_m: cov.settings.pair_m,
         });
     }
-    let covered = covered_by_existing(inputs, study, opts.category, walk);
+    let counts = if opts.planned_as_built {
+        &study.scenarios.counts_after
+    } else {
+        &study.scenarios.counts_now
+    };
+    let covered = covered_by_existing(inputs, study, counts, opts.category, walk);
     let covered_before: f64 = (0..nc)
         .filter(|&c| covered[c])
         .map(|c| population[c])
@@ -131,18 +168,29 @@ pub fn plan(inputs: &Inputs, study: &Study, opts: &SiteOptions) -> Result<SitePl
         walk_m: walk,
         total_population: population.iter().sum::<f64>() + 0.0,
         covered_before,
+        planned_as_built: opts.planned_as_built,
+        unreachable_population: (0..nc)
+            .filter(|&c| !covered[c] && study.placement.community_access[c].is_err())
+            .map(|c| population[c])
+            .sum::<f64>()
+            + 0.0,
         candidates: candidates.ids.len(),
         sites,
     })
 }
 
-/// Per community: covered by an existing facility of `category` within
-/// `walk` metres.
-fn covered_by_existing(inputs: &Inputs, study: &Study, category: Category, walk: f64) -> Vec<bool> {
+/// Per community: covered by a facility of `category` that `counts`
+/// within `walk` metres.
+fn covered_by_existing(
+    inputs: &Inputs,
+    study: &Study,
+    counts: &[bool],
+    category: Category,
+    walk: f64,
+) -> Vec<bool> {
     let mut covered = vec![false; inputs.communities.len()];
     for (f, hits) in study.scenarios.now.facility_hits.iter().enumerate() {
-        if !study.scenarios.counts_now[f]
-            || !matches_target(Target::Category(category), inputs.facilities[f].category)
+        if !counts[f] || !matches_target(Target::Category(category), inputs.facilities[f].category)
         {
             continue;
         }
@@ -238,7 +286,7 @@ fn demand_by_node(
 fn file_candidates(
     g: &WalkGraph,
     proj: LocalProjection,
-    list: &[(String, [f64; 2])],
+    list: &[Candidate],
     max_snap_m: f64,
     big: impl Fn(usize) -> bool,
 ) -> CandidateList {
@@ -251,7 +299,8 @@ fn file_candidates(
     let mut ids = Vec::new();
     let mut pts = Vec::new();
     let mut nodes = Vec::new();
-    for (id, p) in list {
+    for cand in list {
+        let p = &cand.lonlat;
         let q = proj.project(*p);
         let hit = tree.nearest_neighbor(&q).map(|it| {
             let r = it.geom();
@@ -261,7 +310,7 @@ fn file_candidates(
             )
         });
         if let Some((v, d)) = hit.filter(|h| h.1 <= max_snap_m) {
-            ids.push(id.clone());
+            ids.push((cand.id.clone(), cand.name.clone()));
             pts.push(*p);
             nodes.push(Some((v, d)));
         }
@@ -300,10 +349,11 @@ fn node_candidates(
         .iter()
         .map(|&k| {
             let v = useful[k as usize];
-            match g.net.osm_ids[v] {
+            let id = match g.net.osm_ids[v] {
                 0 => format!("node:{v}"),
                 osm => format!("osm:node/{osm}"),
-            }
+            };
+            (id, String::new())
         })
         .collect();
     let pts = keep
@@ -334,11 +384,16 @@ fn straight_candidates(
         .iter()
         .map(|c| representative_point(&c.geometry).map(|p| proj.project([p.x(), p.y()])))
         .collect();
-    let (ids, lonlat): (Vec<String>, Vec<[f64; 2]>) = match &opts.candidates {
-        Some(list) => list.iter().cloned().unzip(),
+    let (ids, lonlat): (Vec<(String, String)>, Vec<[f64; 2]>) = match &opts.candidates {
+        Some(list) => list
+            .iter()
+            .map(|c| ((c.id.clone(), c.name.clone()), c.lonlat))
+            .unzip(),
         None => {
             let grid = grid_over(&com_pts, opts.spacing_m);
-            let ids = (0..grid.len()).map(|i| format!("grid:{i}")).collect();
+            let ids = (0..grid.len())
+                .map(|i| (format!("grid:{i}"), String::new()))
+                .collect();
             (ids, grid.iter().map(|p| proj.unproject(*p)).collect())
         }
     };
@@ -384,10 +439,10 @@ fn site(
 ) -> Site {
     let k = pick.candidate as usize;
     let set = &candidates.sets[k];
-    let newly: Vec<String> = set
+    let newly: Vec<&crate::model::Community> = set
         .iter()
         .filter(|&&c| !now_covered[c as usize])
-        .map(|&c| inputs.communities[c as usize].id.clone())
+        .map(|&c| &inputs.communities[c as usize])
         .collect();
     for &c in set {
         now_covered[c as usize] = true;
@@ -410,13 +465,36 @@ fn site(
         }
         _ => MultiPolygon::new(vec![]),
     };
+    let (id, name) = candidates.ids[k].clone();
     Site {
-        id: candidates.ids[k].clone(),
+        id,
+        name,
+        unit: unit_at(inputs, lonlat),
         lonlat,
         pick,
         isochrone,
-        newly_covered: newly,
+        newly_covered: newly.iter().map(|c| c.id.clone()).collect(),
+        newly_covered_names: newly.iter().map(|c| c.name.clone()).collect(),
     }
+}
+
+/// The name of the first administrative unit holding `lonlat` (its id when
+/// it has no name); empty when none does.
+fn unit_at(inputs: &Inputs, lonlat: [f64; 2]) -> String {
+    use geo::Intersects;
+    let p = geo::Point::new(lonlat[0], lonlat[1]);
+    inputs
+        .units
+        .iter()
+        .find(|u| u.geometry.intersects(&p))
+        .map(|u| {
+            if u.name.is_empty() {
+                u.id.clone()
+            } else {
+                u.name.clone()
+            }
+        })
+        .unwrap_or_default()
 }
 
 /// Grid points (projected metres) at `spacing` over the bounding box of the

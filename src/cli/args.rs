@@ -402,9 +402,15 @@ pub struct SitesArgs {
     /// How many sites to suggest.
     #[arg(long, default_value_t = 5)]
     pub count: usize,
-    /// Walk within this life-circle tier (5min, 10min, 15min) instead of --minutes.
+    /// Walk within this life-circle tier (5min, 10min, 15min) instead of
+    /// --minutes; `auto`: the nearest tier whose requirements list the
+    /// category (5min, 300 m, for courts and cage pitches).
     #[arg(long)]
     pub tier: Option<String>,
+    /// Count planned and under-construction facilities of the category as
+    /// built: residents they will cover are not demand.
+    #[arg(long)]
+    pub planned_as_built: bool,
     /// Spacing of generated candidate sites, metres.
     #[arg(long, default_value_t = 100.0, allow_negative_numbers = true)]
     pub spacing: f64,

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use fitcircle::analysis::siting::{self, SiteOptions, SitePlan as Plan};
+use fitcircle::analysis::siting::{self, Candidate, SiteOptions, SitePlan as Plan};
 use fitcircle::analysis::study::{self, Depth, Isochrones};
 use fitcircle::config::InputSpec;
 use fitcircle::input;
@@ -41,10 +41,14 @@ pub fn run(args: SitesArgs) -> Result<()> {
         inputs,
         targets,
         windows,
-        warnings,
+        mut warnings,
         load_time,
         load_peak,
     } = prepare(&run, Vec::new(), false)?;
+    if let Some(w) = from_scratch_warning(&inputs) {
+        print::warnings(run.quiet, std::slice::from_ref(&w));
+        warnings.push(w);
+    }
     let walk_m = walk_limit(&args, &run, &targets)?;
     let depth = Depth::Full(Isochrones::None);
     let study = with_stage(run.quiet, "analysing: walking network and coverage", || {
@@ -62,6 +66,7 @@ pub fn run(args: SitesArgs) -> Result<()> {
         spacing_m: args.spacing,
         candidates,
         max_snap_m: run.config.settings.max_snap_m,
+        planned_as_built: args.planned_as_built,
     };
     let t = std::time::Instant::now();
     let plan = with_stage(run.quiet, "choosing sites", || {
@@ -103,11 +108,39 @@ pub fn run(args: SitesArgs) -> Result<()> {
     Ok(())
 }
 
+/// `sites` on inputs without any facility: `analyze` refuses them
+/// ([`study::require_facilities`]), but siting from scratch (a new district,
+/// or a bureau that has not yet mapped its venues) is a real question, so
+/// `sites` goes on and says so.
+fn from_scratch_warning(inputs: &input::Inputs) -> Option<String> {
+    inputs.facilities.is_empty().then(|| {
+        "no sports facilities loaded: every resident counts as uncovered, so these sites are \
+         chosen from scratch (analyze refuses this input; add --facilities to count the \
+         existing venues)"
+            .to_string()
+    })
+}
+
 /// The walking distance of the demand: the `--tier`'s, else the limit.
+/// `--tier auto`: the nearest tier (smallest distance) with a requirement
+/// listing the category, else the limit.
 fn walk_limit(args: &SitesArgs, run: &RunConfig, targets: &Targets) -> Result<f64> {
     let Some(name) = &args.tier else {
         return Ok(run.config.settings.limit_m());
     };
+    if name == "auto" {
+        let nearest = targets
+            .tier
+            .iter()
+            .filter(|t| {
+                t.requirement
+                    .iter()
+                    .any(|r| r.parsed.contains(&args.category))
+            })
+            .map(|t| t.distance_m)
+            .min_by(f64::total_cmp);
+        return Ok(nearest.unwrap_or_else(|| run.config.settings.limit_m()));
+    }
     targets
         .tier
         .iter()
@@ -119,12 +152,13 @@ fn walk_limit(args: &SitesArgs, run: &RunConfig, targets: &Targets) -> Result<f6
         })
 }
 
-/// `--candidates`: each located row's id (or `candidate:N`) and point.
-fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<(String, [f64; 2])>> {
+/// `--candidates`: each located row's id (or `candidate:N`), name (the
+/// `name` or `名称` column) and point.
+fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<Candidate>> {
     let mut spec = InputSpec::from_path(path.to_path_buf());
     spec.crs = args.input.crs;
     let table = input::table::read_table(&spec)?;
-    let list: Vec<(String, [f64; 2])> = table
+    let list: Vec<Candidate> = table
         .records
         .iter()
         .enumerate()
@@ -133,13 +167,22 @@ fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<(Stri
                 .geometry
                 .as_ref()
                 .and_then(fitcircle::representative_point)?;
-            let id = r
-                .fields
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("id"))
-                .map(|(_, v)| v.clone())
-                .unwrap_or_else(|| format!("candidate:{}", i + 1));
-            Some((id, [pt.x(), pt.y()]))
+            let field = |names: &[&str]| {
+                r.fields
+                    .iter()
+                    .find(|(k, v)| {
+                        !v.trim().is_empty()
+                            && names.iter().any(|n| k.trim().eq_ignore_ascii_case(n))
+                    })
+                    .map(|(_, v)| v.trim().to_string())
+            };
+            let id = field(&["id", "编号"]).unwrap_or_else(|| format!("candidate:{}", i + 1));
+            let name = field(&["name", "名称"]).unwrap_or_default();
+            Some(Candidate {
+                id,
+                name,
+                lonlat: [pt.x(), pt.y()],
+            })
         })
         .collect();
     if list.is_empty() {
@@ -168,7 +211,7 @@ fn write(
     written.extend(output::write_named(
         dir,
         "sites.csv",
-        &|w| output::sites::write_sites_csv(w, plan, formulas),
+        &|w| output::sites::write_sites_csv(w, plan, formulas, run.formats.extra_crs),
         run.formats,
     )?);
     written.extend(output::write_named(
@@ -191,8 +234,17 @@ fn print_text(
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "sites for {} within {:.0} m ({} candidates); covered now: {:.0} of {:.0} people",
-        args.category, walk_m, plan.candidates, plan.covered_before, plan.total_population
+        "sites for {} within {:.0} m ({} candidates); covered now{}: {:.0} of {:.0} people",
+        args.category,
+        walk_m,
+        plan.candidates,
+        if plan.planned_as_built {
+            " (planned counted as built)"
+        } else {
+            ""
+        },
+        plan.covered_before,
+        plan.total_population
     )?;
     for n in notes {
         writeln!(out, "note: {n}")?;
@@ -203,34 +255,56 @@ fn print_text(
     )?;
     writeln!(
         out,
-        "{:>4} {:<16} {:>12} {:>12} {:>8}",
+        "{:>4} {:<16} {:>12} {:>12} {:>8}  unit",
         "rank", "site", "new people", "cumulative", "share"
     )?;
     for s in &plan.sites {
         let after = plan.covered_before + s.pick.cumulative_population;
+        let label = if s.name.is_empty() {
+            s.id.clone()
+        } else {
+            format!("{} {}", s.id, s.name)
+        };
         writeln!(
             out,
-            "{:>4} {:<16} {:>12.0} {:>12.0} {:>7.1}%",
+            "{:>4} {:<16} {:>12.0} {:>12.0} {:>7.1}%  {}",
             s.pick.rank,
-            s.id,
+            label,
             s.pick.newly_covered_population,
             s.pick.cumulative_population,
             if plan.total_population > 0.0 {
                 100.0 * after / plan.total_population
             } else {
                 0.0
-            }
+            },
+            s.unit
         )?;
     }
     if plan.sites.len() < args.count {
-        writeln!(
-            out,
-            "(only {} sites add anyone: every reachable resident is covered)",
-            plan.sites.len()
-        )?;
+        writeln!(out, "{}", stopped_early(plan))?;
     }
     for p in written {
         writeln!(out, "wrote {}", p.display())?;
     }
     Ok(())
+}
+
+/// Why fewer sites than asked: everyone is covered, or the residents left
+/// are off the network or out of reach of every candidate.
+fn stopped_early(plan: &Plan) -> String {
+    let added = plan
+        .sites
+        .last()
+        .map_or(0.0, |s| s.pick.cumulative_population);
+    let left = (plan.total_population - plan.covered_before - added).max(0.0);
+    let n = plan.sites.len();
+    if left < 0.5 {
+        return format!("(only {n} sites add anyone: every resident is covered)");
+    }
+    let off = plan.unreachable_population.min(left);
+    format!(
+        "(only {n} sites add anyone: {left:.0} people remain uncovered, {off:.0} of them off the \
+         walking network; no other candidate is within {:.0} m of the rest)",
+        plan.walk_m
+    )
 }

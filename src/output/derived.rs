@@ -18,6 +18,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::{Value, json};
 
 use super::geojson::FeatureWriter;
+use super::schema::{ColumnKind, declared};
 use crate::crs::Crs;
 
 /// Members of a JSON object in file order.
@@ -149,10 +150,12 @@ pub fn crs_note(crs: Crs) -> String {
         Crs::Bd09 => "Baidu maps",
         _ => "AMap/Gaode and Tencent maps",
     };
+    let tag = crs_labels(crs).0;
     format!(
-        "coordinates are {label} lon/lat, NOT the WGS-84 that RFC 7946 requires: for overlay \
-         on {maps} only; use the file without .{} in its name for GIS work",
-        crs_labels(crs).0
+        "coordinates are {label} lon/lat, NOT the WGS-84 that RFC 7946 requires: GDAL, QGIS and \
+         PostGIS read any GeoJSON as WGS-84, so in GIS this layer sits a few hundred metres off; \
+         for overlay on {maps} only. For GIS work use the file without .{tag} in its name; the \
+         .{tag}.fgb companion (--format fgb) declares no EPSG code, only the name {label}"
     )
 }
 
@@ -162,8 +165,17 @@ pub fn to_crs(c: &Collection, crs: Crs) -> Collection {
         let (x, y) = crs.from_wgs84(p.x, p.y);
         Coord { x, y }
     };
-    let (_, label) = crs_labels(crs);
+    let (tag, label) = crs_labels(crs);
     let mut members = c.members.clone();
+    // A layer name of its own, so that it never replaces the WGS-84 layer
+    // when both are loaded into one database.
+    for (k, v) in &mut members {
+        if k == "name" {
+            if let Some(n) = v.as_str() {
+                *v = json!(format!("{n}_{tag}"));
+            }
+        }
+    }
     members.push(("fitcircle_crs".into(), json!(label)));
     members.push(("fitcircle_crs_note".into(), json!(crs_note(crs))));
     Collection {
@@ -247,7 +259,8 @@ fn fgb_err<E: fmt::Display>(e: E) -> io::Error {
 }
 
 /// Write a collection as FlatGeobuf: one column per property (in the order
-/// first seen; typed Bool, Long, Double, String or Json from the values),
+/// first seen; typed Bool, Long, Double or String as declared by name in
+/// [`super::schema`], from the values for an undeclared name),
 /// features in GeoJSON order (no spatial index, so the order is kept), the
 /// top-level members as JSON in the header's metadata.
 ///
@@ -297,8 +310,9 @@ pub fn write_fgb(w: &mut dyn Write, c: &Collection, layer: &str, crs: Crs) -> io
     fgb.write(w).map_err(fgb_err)
 }
 
-/// The columns: every property name in the order first seen, typed from
-/// all its values.
+/// The columns: every property name in the order first seen, typed as
+/// [`super::schema::declared`] says (from all its values only for a name
+/// no rule covers).
 fn columns(c: &Collection) -> (Vec<&str>, Vec<ColumnType>) {
     let mut names: Vec<&str> = Vec::new();
     for f in &c.features {
@@ -311,6 +325,14 @@ fn columns(c: &Collection) -> (Vec<&str>, Vec<ColumnType>) {
     let types: Vec<ColumnType> = names
         .iter()
         .map(|n| {
+            if let Some(kind) = declared(n) {
+                return match kind {
+                    ColumnKind::Bool => ColumnType::Bool,
+                    ColumnKind::Long => ColumnType::Long,
+                    ColumnKind::Double => ColumnType::Double,
+                    ColumnKind::Text => ColumnType::String,
+                };
+            }
             column_type(
                 &mut c
                     .features

@@ -536,9 +536,13 @@ impl<'a> From<&'a Option<String>> for Prop<'a> {
     }
 }
 
-fn meta(inputs: &Inputs, study: &Study) -> Vec<(&'static str, Value)> {
+/// The top-level members: `name` is the layer name GDAL gives the file
+/// (its file stem, so communities, facilities, isochrones and units stay
+/// apart when loaded into one GeoPackage or PostGIS schema), then the run's
+/// settings.
+fn meta(inputs: &Inputs, study: &Study, layer: &str) -> Vec<(&'static str, Value)> {
     vec![
-        ("name", json!("fitcircle")),
+        ("name", json!(layer)),
         (
             "fitcircle",
             json!({
@@ -622,7 +626,7 @@ pub(crate) fn write_communities(
     inputs: &Inputs,
     study: &Study,
 ) -> io::Result<()> {
-    let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
+    let mut fw = FeatureWriter::start(w, &meta(inputs, study, "communities"))?;
     let keys = CommunityKeys::new(study);
     let method = study.mode().label();
     fw.features_par(inputs.communities.len(), |i| {
@@ -738,7 +742,7 @@ pub(crate) fn write_facilities(
     inputs: &Inputs,
     study: &Study,
 ) -> io::Result<()> {
-    let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
+    let mut fw = FeatureWriter::start(w, &meta(inputs, study, "facilities"))?;
     let any = study.scenarios.now.target_index(Target::Any);
     let open_keys: Vec<String> = study
         .catchments
@@ -823,11 +827,11 @@ pub(crate) fn write_facilities(
 /// `network.geojson`: every edge of the walking graph as a LineString.
 pub(crate) fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
     let Some(graph) = study.graph() else {
-        let fw = FeatureWriter::start(w, &[("name", json!("fitcircle walking network (none)"))])?;
+        let fw = FeatureWriter::start(w, &[("name", json!("network"))])?;
         return fw.finish();
     };
     let net = &graph.net;
-    let mut fw = FeatureWriter::start(w, &[("name", json!("fitcircle walking network"))])?;
+    let mut fw = FeatureWriter::start(w, &[("name", json!("network"))])?;
     for (e, edge) in net.edges.iter().enumerate() {
         let line = LineString::from(
             net.edge_geom(e)
@@ -863,7 +867,7 @@ pub(crate) fn write_isochrones(
     inputs: &Inputs,
     study: &Study,
 ) -> io::Result<()> {
-    let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
+    let mut fw = FeatureWriter::start(w, &meta(inputs, study, "isochrones"))?;
     let st = &study.settings;
     let props = |kind: &str, target: &str, facility: Value, poly: &Geometry<f64>| {
         let area = crate::spatial::geodesic_area_m2(poly).unwrap_or(0.0);
@@ -997,7 +1001,7 @@ pub(crate) fn unit_properties(
 /// `units.geojson`: administrative units with their figures.
 pub(crate) fn write_units(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
     let ca = catchments_of(study)?;
-    let mut fw = FeatureWriter::start(w, &meta(inputs, study))?;
+    let mut fw = FeatureWriter::start(w, &meta(inputs, study, "units"))?;
     for k in 1..ca.units.len() {
         let Some(u) = ca.units[k].unit else {
             continue;

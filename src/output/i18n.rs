@@ -170,6 +170,9 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("map.class_off", "未接入路网", "not on the network"),
     ("map.within", "任一设施 {a} 分钟步行范围", "within {a} min of a facility"),
     ("map.facility", "体育设施", "sports facility"),
+    ("map.facility_planned", "规划或在建设施", "planned or under construction"),
+    ("map.facility_closed", "不对公众开放的设施", "closed to the public"),
+    ("map.facility_off", "设施（未接入路网）", "facility off the network"),
     ("map.network", "步行路网", "street network"),
     ("map.unit", "街道（单元）边界", "unit boundary"),
     ("map.attribution", "路网 © OpenStreetMap 贡献者，ODbL 1.0", "Streets (c) OpenStreetMap contributors, ODbL 1.0"),
@@ -235,6 +238,9 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("js.m2", "平方米", "m²"),
     ("js.planned", "规划", "planned"),
     ("js.existing", "现有", "existing"),
+    ("js.fac_planned", "规划或在建设施（橙色圈）", "planned or under construction (orange ring)"),
+    ("js.fac_closed", "不对公众开放（红色虚线）", "closed to the public (red dashes)"),
+    ("js.fac_off", "未接入路网（虚线）", "off the network (dashed)"),
     ("js.unknown", "未知", "unknown"),
 ];
 

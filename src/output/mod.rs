@@ -23,6 +23,7 @@ pub mod map_image;
 pub(crate) mod out_dir;
 #[cfg(feature = "report")]
 pub mod report;
+pub(crate) mod schema;
 pub(crate) mod scorecard;
 pub mod sites;
 pub mod staging;
@@ -141,7 +142,8 @@ pub fn write_geojson(
         written.push(p);
         if formats.fgb {
             let p = dir.join(format!("{stem}.{tag}.fgb"));
-            atomic::write_file(&p, &|w| derived::write_fgb(w, &converted, stem, crs))?;
+            let layer = format!("{stem}_{tag}");
+            atomic::write_file(&p, &|w| derived::write_fgb(w, &converted, &layer, crs))?;
             written.push(p);
         }
     }

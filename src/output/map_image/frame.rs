@@ -37,6 +37,12 @@ impl Frame {
         }
     }
 
+    /// Pixels per metre on the ground (local projection, so true near the
+    /// centre of the map).
+    pub(super) fn px_per_m(&self) -> f64 {
+        self.scale
+    }
+
     pub(super) fn px(&self, p: [f64; 2]) -> (i32, i32) {
         let q = self.proj.project(p);
         let x = self.ox + (q[0] - self.min[0]) * self.scale;

@@ -10,8 +10,10 @@
 //! `FITCIRCLE_FONT`, or one of [`CJK_FONT_PATHS`]); without one the image
 //! stays English.
 
+mod facility_style;
 mod fonts;
 mod frame;
+mod furniture;
 
 use std::io;
 use std::path::Path;
@@ -333,22 +335,43 @@ impl<'a> Map<'a> {
         Ok(())
     }
 
-    /// Facilities: blue when counted, grey when not.
+    /// Facilities by state ([`facility_style::State`]): blue dots when
+    /// counted, orange rings when planned, red crosses when closed to the
+    /// public, grey dots when off the network; lines (trails) as lines.
     fn draw_facilities(&self, root: &Area) -> io::Result<()> {
-        let study = self.study;
         for (i, f) in self.inputs.facilities.iter().enumerate() {
+            let state = self.facility_state(i);
+            if facility_style::draw_line(root, &self.frame, &f.geometry, state)? {
+                continue;
+            }
             if let Some(p) = representative_point(&f.geometry) {
-                let at = self.frame.px([p.x(), p.y()]);
-                let counted =
-                    study.scenarios.counts_now[i] && study.placement.facility_access[i].is_ok();
-                let colour = if counted { FACILITY } else { GREY };
-                root.draw(&Circle::new(at, 5, colour.filled()))
-                    .map_err(draw_err)?;
-                root.draw(&Circle::new(at, 5, WHITE.stroke_width(1)))
-                    .map_err(draw_err)?;
+                facility_style::marker(root, state, self.frame.px([p.x(), p.y()]))?;
             }
         }
         Ok(())
+    }
+
+    /// The drawing state of facility `i`.
+    fn facility_state(&self, i: usize) -> facility_style::State {
+        let study = self.study;
+        facility_style::State::of(
+            &self.inputs.facilities[i],
+            study.scenarios.counts_now[i],
+            study.placement.facility_access[i].is_ok(),
+        )
+    }
+
+    /// The facility states present, in legend order.
+    fn facility_states(&self) -> Vec<facility_style::State> {
+        let mut states: Vec<facility_style::State> = (0..self.inputs.facilities.len())
+            .map(|i| self.facility_state(i))
+            .collect();
+        states.sort_unstable();
+        states.dedup();
+        if states.is_empty() {
+            states.push(facility_style::State::Counted);
+        }
+        states
     }
 
     fn sub_font(&self) -> TextStyle<'static> {
@@ -423,7 +446,8 @@ impl<'a> Map<'a> {
     fn draw_legend(&self, root: &Area) -> io::Result<()> {
         let classes = self.class_labels();
         let rows = classes.len()
-            + 2
+            + 1
+            + self.facility_states().len()
             + usize::from(self.study.graph().is_some())
             + usize::from(!self.inputs.units.is_empty());
         let lw = LEGEND_W;
@@ -463,6 +487,23 @@ impl<'a> Map<'a> {
         self.draw_legend_symbols(root, lx, y)
     }
 
+    /// A north arrow and a scale bar at the foot of the legend column, level
+    /// with the bottom of the map area (the scale holds there: one local
+    /// projection for the whole map).
+    fn draw_furniture(&self, root: &Area) -> io::Result<()> {
+        let lx = WIDTH as i32 - MARGIN as i32 - LEGEND_W;
+        let bottom = HEIGHT as f64 - MARGIN - 26.0 * (self.notes.len() + 1) as f64;
+        let top = bottom as i32 - 60;
+        furniture::draw_north_arrow(root, self.font, lx + 30, top, 48)?;
+        furniture::draw_scale_bar(
+            root,
+            self.font,
+            self.frame.px_per_m(),
+            (lx + 80, top + 20),
+            (LEGEND_W - 120) as f64,
+        )
+    }
+
     /// The legend's rows below the minute classes, from `y`.
     fn draw_legend_symbols(&self, root: &Area, lx: i32, mut y: i32) -> io::Result<()> {
         let lang = self.lang;
@@ -473,10 +514,11 @@ impl<'a> Map<'a> {
             .map_err(draw_err)?;
         let within = trf(lang, "map.within", &[("a", num1(self.limit_min))]);
         self.legend_label(root, &within, lx, y)?;
-        y += ROW_H;
-        root.draw(&Circle::new((lx + 26, y + 9), 5, FACILITY.filled()))
-            .map_err(draw_err)?;
-        self.legend_label(root, tr(lang, "map.facility"), lx, y)?;
+        for state in self.facility_states() {
+            y += ROW_H;
+            facility_style::marker(root, state, (lx + 26, y + 9))?;
+            self.legend_label(root, tr(lang, state.legend_key()), lx, y)?;
+        }
         let lines = [
             (
                 self.study.graph().is_some(),
@@ -549,6 +591,7 @@ fn render(inputs: &Inputs, study: &Study, lang: Lang) -> io::Result<Vec<u8>> {
         map.draw_facilities(&root)?;
         map.draw_title(&root)?;
         map.draw_legend(&root)?;
+        map.draw_furniture(&root)?;
         map.draw_footer(&root)?;
         root.present().map_err(draw_err)?;
     }
