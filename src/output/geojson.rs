@@ -133,6 +133,7 @@ impl Precision {
         negative_zero: true,
     };
     /// The report's map: 5 decimals (about 1 m), never "-0".
+    #[cfg(any(feature = "report", test))]
     pub(crate) const MAP: Precision = Precision {
         decimals: 5,
         scale: 1e5,
@@ -178,6 +179,7 @@ fn write_pos<W: Write + ?Sized>(w: &mut W, x: f64, y: f64) -> io::Result<()> {
 }
 
 /// A line's positions `[[x,y],...]` rounded to `p`.
+#[cfg(feature = "report")]
 pub(crate) fn write_positions<W: Write + ?Sized>(
     w: &mut W,
     line: &[[f64; 2]],
