@@ -264,8 +264,8 @@ fn load_map_font(a: &AnalyzeArgs, lang: Lang) -> Result<Option<String>> {
     let problem = match &found {
         Some(p) => map_image::load_cjk_font(p).err().map(|e| e.to_string()),
         None => Some(format!(
-            "no font with Chinese glyphs found (looked for {})",
-            map_image::CJK_FONT_PATHS.join(", ")
+            "no font with Chinese glyphs among the system's fonts (looked for {} first)",
+            map_image::CJK_FAMILIES.join(", ")
         )),
     };
     Ok(problem.map(|why| {

@@ -1,7 +1,9 @@
 //! The fonts of map.png: DejaVu Sans, embedded in the binary (the
 //! `dejavu` crate), for English labels; a font with Chinese glyphs loaded
 //! at run time for Chinese ones ([`load_cjk_font`]: `--font FILE`,
-//! `FITCIRCLE_FONT`, or one of [`CJK_FONT_PATHS`]).
+//! `FITCIRCLE_FONT`, or the system's fonts found by [`find_cjk_font`]
+//! through `fontdb`: the system font folders and fontconfig's files on
+//! Linux, the system folders on macOS and Windows).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Once, OnceLock};
@@ -15,21 +17,21 @@ pub(super) const FONT: &str = "fitcircle-sans";
 /// The family the CJK font is registered as.
 pub(super) const CJK_FONT: &str = "fitcircle-cjk";
 
-/// Where common systems keep a font with Chinese glyphs, tried in order
-/// (Debian `fonts-wqy-microhei`, `fonts-wqy-zenhei`, `fonts-noto-cjk`,
-/// Fedora / Arch Noto CJK, `fonts-arphic-uming`, macOS, Windows). In a
-/// `.ttc` collection the first face is used.
-pub const CJK_FONT_PATHS: &[&str] = &[
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/System/Library/Fonts/PingFang.ttc",
-    "/System/Library/Fonts/STHeiti Light.ttc",
-    "C:\\Windows\\Fonts\\msyh.ttc",
-    "C:\\Windows\\Fonts\\simhei.ttf",
+/// Families of fonts with Chinese glyphs, in order of preference (Debian's
+/// `fonts-wqy-microhei` first, as CI installs it; Noto / Source Han Sans;
+/// macOS; Windows; AR PL UMing). Any other system font with Chinese glyphs
+/// is used after these.
+pub const CJK_FAMILIES: &[&str] = &[
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "PingFang SC",
+    "Heiti SC",
+    "STHeiti",
+    "Microsoft YaHei",
+    "SimHei",
+    "AR PL UMing CN",
 ];
 
 /// A character every CJK font used for the labels must have (健, as in 健身).
@@ -38,12 +40,28 @@ const CJK_PROBE: char = '\u{5065}';
 /// The CJK font registered for this process, if any.
 static CJK_LOADED: OnceLock<PathBuf> = OnceLock::new();
 
-/// The first of [`CJK_FONT_PATHS`] that exists.
+/// A font file with Chinese glyphs among the system's fonts: the first
+/// face of a file (map.png draws with a file's first face) of the first
+/// family of [`CJK_FAMILIES`] installed, else the first face with an
+/// outline for a Chinese character. `None` when there is none.
 pub fn find_cjk_font() -> Option<PathBuf> {
-    CJK_FONT_PATHS
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
+    let mut db = fontdb::Database::new();
+    db.load_system_fonts();
+    let file = |face: &fontdb::FaceInfo| match &face.source {
+        fontdb::Source::File(p) if face.index == 0 => Some(p.clone()),
+        _ => None,
+    };
+    let preferred = CJK_FAMILIES.iter().find_map(|family| {
+        db.faces()
+            .filter(|f| f.families.iter().any(|(name, _)| name == family))
+            .find_map(file)
+    });
+    preferred.or_else(|| {
+        db.faces()
+            .filter(|f| file(f).is_some())
+            .find(|f| db.with_face_data(f.id, |data, _| has_cjk_glyphs(data)) == Some(true))
+            .and_then(file)
+    })
 }
 
 /// Whether `bytes` hold a font (or the first face of a collection) with

@@ -7,7 +7,7 @@
 //! CJK glyphs, so English labels are drawn with it and CJK characters of a
 //! note are left out. Chinese labels (`--lang zh`) need a font with CJK
 //! glyphs loaded at run time ([`load_cjk_font`]: `--font FILE`,
-//! `FITCIRCLE_FONT`, or one of [`CJK_FONT_PATHS`]); without one the image
+//! `FITCIRCLE_FONT`, or a system font found by [`find_cjk_font`]); without one the image
 //! stays English.
 
 mod facility_style;
@@ -23,8 +23,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
+pub use self::fonts::{CJK_FAMILIES, cjk_font, find_cjk_font, has_cjk_glyphs, load_cjk_font};
 use self::fonts::{CJK_FONT, FONT, register_font};
-pub use self::fonts::{CJK_FONT_PATHS, cjk_font, find_cjk_font, has_cjk_glyphs, load_cjk_font};
 use self::frame::{Extent, Frame};
 use super::atomic;
 use crate::analysis::coverage::Target;
