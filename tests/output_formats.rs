@@ -380,7 +380,8 @@ fn json_summary_matches_summary_csv() {
         0,
         "no units in Helsinki"
     );
-    assert_eq!(v["scorecard"]["indicators"], 37);
+    // The 37 national indicators and the plan's own measures 38-44.
+    assert_eq!(v["scorecard"]["indicators"], 44);
     // The load warnings (clipped ways) are in the JSON too.
     assert!(!v["warnings"].as_array().unwrap().is_empty());
     let files: Vec<&str> = v["files"]

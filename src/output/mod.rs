@@ -79,6 +79,8 @@ pub struct OutputOptions {
     pub export_graph: bool,
     /// Formats and companions.
     pub formats: Formats,
+    /// Language of scorecard.md (the CSVs carry both).
+    pub lang: i18n::Lang,
 }
 
 /// A writer filling one file.
@@ -228,7 +230,7 @@ pub fn write_all(
     ));
     jobs.push((
         "scorecard.md",
-        Box::new(|w| scorecard::write_scorecard_md(w, title, inputs, assessment)),
+        Box::new(|w| scorecard::write_scorecard_md(w, title, inputs, assessment, options.lang)),
     ));
     if options.network_geojson {
         jobs.push((
