@@ -794,11 +794,11 @@ fn tiny_planned_projects_before_after() {
         .expect("fitness trails gap");
     assert!(
         trails["explanation_en"]
-            .contains("0.00 km built since 2019, 1.20 km planned, target >= 5 km"),
+            .contains("0.00 km built since 2019, 1.20 km planned, target at least 5 km"),
         "{trails:?}"
     );
     assert!(
-        trails["explanation_zh"].contains("已建0.00 km"),
+        trails["explanation_zh"].contains("已建0.00公里、规划1.20公里，目标新建5公里以上"),
         "{trails:?}"
     );
     // The cage-football gap sits on the planned pitch.
@@ -982,6 +982,7 @@ fn xicheng_sites_straight_line() {
             "after",
         ],
     );
-    assert!(stdout.contains("APPROXIMATE"), "{stdout}");
+    // The Xicheng bundle's summary is in Chinese by default.
+    assert!(stdout.contains("近似"), "{stdout}");
     check_rerun(&sites, 0.0, &dir.join("after"), category);
 }

@@ -235,6 +235,7 @@ fn csv_files_start_with_a_bom_unless_turned_off() {
     assert_eq!(
         names,
         [
+            "dropped.csv",
             "gaps.csv",
             "graph_edges.csv",
             "graph_nodes.csv",
@@ -489,7 +490,8 @@ fn sites_json_matches_sites_csv() {
             assert_eq!(s[c].as_f64().unwrap(), num(r, c), "{c}");
         }
     }
-    assert_eq!(v["files"].as_array().unwrap().len(), 2);
+    // sites.geojson, sites.csv and dropped.csv.
+    assert_eq!(v["files"].as_array().unwrap().len(), 3);
 }
 
 #[test]

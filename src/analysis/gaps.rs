@@ -1438,7 +1438,11 @@ mod tests {
         assert!(matches!(&a.gaps[10].geometry, Some(Geometry::MultiPoint(m)) if m.0.len() == 1));
         assert_eq!(
             a.gaps[11].explanation_en,
-            "fitness trails: 0.00 km built since 2019, 0.00 km planned, target >= 5 km"
+            "fitness trails: 0.00 km built since 2019, 0.00 km planned, target at least 5 km"
+        );
+        assert_eq!(
+            a.gaps[10].explanation_zh,
+            "笼式足球场：2019年以来已建0个、规划1个，目标新建3-5个"
         );
         assert!(a.gaps[11].geometry.is_none());
         assert_eq!(a.progress[1].unit, "km");

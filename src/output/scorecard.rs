@@ -170,16 +170,25 @@ pub fn write_scorecard_md(
     for r in &a.scorecard {
         let i = &r.indicator;
         let pick = |z: &str, e: &str| md_cell(if zh { z } else { e });
+        // Names and units: Chinese only, or the Chinese with the English
+        // in brackets (the seed's own words stay in an English table).
+        let both = |z: &str, e: &str| {
+            if zh || z.is_empty() {
+                md_cell(z)
+            } else {
+                md_cell(&format!("{z} ({e})"))
+            }
+        };
         writeln!(
             w,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             i.id,
-            pick(&i.name, &i.name_en),
+            both(&i.name, &i.name_en),
             status_label(lang, r.status),
             pick(&r.figure_zh, &r.figure),
             pick(&r.target_zh, &r.target),
-            pick(&i.lead, &i.lead_en),
-            pick(&i.co, &i.co_en),
+            both(&i.lead, &i.lead_en),
+            both(&i.co, &i.co_en),
             seed_label(lang, &i.seed_status),
             pick(&r.note_zh, &r.note),
         )?;

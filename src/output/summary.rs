@@ -626,3 +626,25 @@ fn units_table(s: &mut String, inputs: &Inputs, study: &Study, lang: Lang) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_pad_by_display_width() {
+        // A CJK character takes two terminal columns: 西城区 is 6 wide.
+        assert_eq!(pad("西城区", 10), "西城区    ");
+        assert_eq!(pad("any", 6), "any   ");
+        assert_eq!(rpad("人口", 6), "  人口");
+        // Too long: left as it is.
+        assert_eq!(pad("体育馆 / 体育中心", 4), "体育馆 / 体育中心");
+        // Rows of different scripts line up on the column after the pad.
+        let a = format!("{}|", pad("西城区", 12));
+        let b = format!("{}|", pad("Helsinki", 12));
+        assert_eq!(
+            UnicodeWidthStr::width(a.as_str()),
+            UnicodeWidthStr::width(b.as_str())
+        );
+    }
+}

@@ -268,9 +268,15 @@ fn charts_section(s: &mut String, cx: &Ctx) {
         ("fig-windows", charts::chart_windows(cx)),
         ("fig-tiers", charts::chart_tiers(cx)),
     ] {
+        // Why a wider tier can have a lower share than a narrower one.
+        let why = if id == "fig-tiers" {
+            format!("<p class=\"hint\">{}</p>", esc(&sections::tiers_note(cx)))
+        } else {
+            String::new()
+        };
         let _ = write!(
             s,
-            "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption>{body}</figure>",
+            "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption>{body}{why}</figure>",
             esc(&caption)
         );
     }

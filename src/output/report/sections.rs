@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::context::Ctx;
-use crate::analysis::gaps::Assessment;
+use crate::analysis::gaps::{Assessment, Status4};
 use crate::model::{Category, PopulationSource, Status};
 use crate::output::format::{esc, fixed, num, pct, thousands};
 use crate::output::i18n::{
@@ -74,8 +74,17 @@ pub(super) fn headline(cx: &Ctx, a: Option<&Assessment>) -> String {
         ));
     }
     if let Some(a) = a {
-        s.push(' ');
-        s.push_str(&scorecard_counts(lang, a));
+        let count = |x: Status4| a.scorecard.iter().filter(|r| r.status == x).count();
+        s.push_str(&trf(
+            lang,
+            "hl.scorecard",
+            &[
+                ("n", a.scorecard.len().to_string()),
+                ("met", count(Status4::Met).to_string()),
+                ("not_met", count(Status4::NotMet).to_string()),
+                ("no_data", count(Status4::NoData).to_string()),
+            ],
+        ));
     }
     format!(
         r#"<section id="headline"><p class="headline">{}</p></section>"#,
@@ -106,13 +115,13 @@ pub(super) fn planned_section(cx: &Ctx, a: &Assessment) -> String {
         ],
         vec![
             esc(tr(lang, "row_outdoor")),
-            fixed(o0, 2),
-            after(a.per_capita_after.map(|p| fixed(p.0, 2))),
+            m2pp(lang, o0),
+            after(a.per_capita_after.map(|p| m2pp(lang, p.0))),
         ],
         vec![
             esc(tr(lang, "row_indoor")),
-            fixed(i0, 2),
-            after(a.per_capita_after.map(|p| fixed(p.1, 2))),
+            m2pp(lang, i0),
+            after(a.per_capita_after.map(|p| m2pp(lang, p.1))),
         ],
     ];
     s.push_str(&table(
@@ -153,6 +162,11 @@ pub(super) fn planned_section(cx: &Ctx, a: &Assessment) -> String {
     s.push_str(&planned_facilities(cx, a));
     s.push_str("</section>\n");
     s
+}
+
+/// `x` m2 per resident, two decimals, with its unit.
+fn m2pp(lang: Lang, x: f64) -> String {
+    esc(&trf(lang, "m2pp", &[("value", fixed(x, 2))]))
 }
 
 /// Each planned facility: name, type, unit, year, residents it newly
@@ -468,7 +482,7 @@ pub(super) fn method_notes(cx: &Ctx) -> String {
 
 /// Why a wider tier can have a lower share: each tier asks for its own
 /// facilities (listed from the targets file).
-fn tiers_note(cx: &Ctx) -> String {
+pub(super) fn tiers_note(cx: &Ctx) -> String {
     let lang = cx.lang;
     let st = cx.study;
     let tiers: Vec<String> = st
