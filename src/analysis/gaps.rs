@@ -492,7 +492,7 @@ fn unit_below_per_capita(run: &Run) -> Vec<Gap> {
                 unit: Some(unit.name.clone()),
                 people: u.per_capita.population,
                 explanation_zh: format!(
-                    "人均室外体育用地{o:.2}㎡、室内体育建筑面积{i:.2}㎡，低于{to}/{ti}㎡"
+                    "人均室外体育用地{o:.2}㎡、室内体育建筑面积{i:.2}㎡，低于新建居住区标准{to}/{ti}㎡（仅作对照，指标14只考核新建社区）"
                 ),
                 explanation_en: format!(
                     "{o:.2} m2 outdoor sports land and {i:.2} m2 indoor floor area per person, below {to} / {ti} m2"

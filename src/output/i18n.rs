@@ -463,6 +463,56 @@ pub(crate) fn window_spec(lang: Lang, w: &Window) -> String {
     format!("{} {}-{}", parts.join("、"), hm(w.start_min), hm(w.end_min))
 }
 
+/// Opening hours for a reader: the OSM `opening_hours` text in English;
+/// in Chinese its day names, ranges and rules in words (`Mo-Fr 17:00-21:00;
+/// Sa,Su 08:00-20:00` -> `周一至周五 17:00-21:00；周六、周日 08:00-20:00`).
+/// Parts it does not know stay as written.
+pub(crate) fn hours_label(lang: Lang, hours: &str) -> String {
+    if lang == Lang::En {
+        return hours.to_string();
+    }
+    const DAYS: [(&str, &str); 9] = [
+        ("Mo", "周一"),
+        ("Tu", "周二"),
+        ("We", "周三"),
+        ("Th", "周四"),
+        ("Fr", "周五"),
+        ("Sa", "周六"),
+        ("Su", "周日"),
+        ("PH", "节假日"),
+        ("SH", "学校假期"),
+    ];
+    let day = |d: &str| DAYS.iter().find(|x| x.0 == d).map(|x| x.1);
+    // A day list such as `Mo-Fr,Su` in words, or None when it is not one.
+    let days = |spec: &str| -> Option<String> {
+        let mut out = Vec::new();
+        for part in spec.split(',') {
+            out.push(match part.split_once('-') {
+                Some((a, b)) => format!("{}至{}", day(a)?, day(b)?),
+                None => day(part)?.to_string(),
+            });
+        }
+        Some(out.join("、"))
+    };
+    let rule = |r: &str| -> String {
+        let r = r.trim();
+        match r {
+            "24/7" => return "全天".to_string(),
+            "off" | "closed" => return "不开放".to_string(),
+            _ => {}
+        }
+        let words: Vec<String> = r
+            .split_whitespace()
+            .map(|w| match w {
+                "off" | "closed" => "不开放".to_string(),
+                _ => days(w).unwrap_or_else(|| w.to_string()),
+            })
+            .collect();
+        words.join(" ")
+    };
+    hours.split(';').map(rule).collect::<Vec<_>>().join("；")
+}
+
 /// The label of a 2SFCA method: its id in English, its name in Chinese.
 pub(crate) fn method_label(lang: Lang, method: &str) -> String {
     let key = format!("method.{method}");
@@ -527,6 +577,21 @@ mod tests {
         for c in Category::ALL {
             assert!(STRINGS.iter().any(|s| s.0 == format!("cat.{}", c.as_str())));
         }
+    }
+
+    #[test]
+    fn opening_hours_in_words() {
+        assert_eq!(
+            hours_label(Lang::Zh, "Mo-Fr 17:00-21:00; Sa,Su 08:00-20:00"),
+            "周一至周五 17:00-21:00；周六、周日 08:00-20:00"
+        );
+        assert_eq!(hours_label(Lang::Zh, "24/7"), "全天");
+        assert_eq!(hours_label(Lang::Zh, "PH off"), "节假日 不开放");
+        assert_eq!(hours_label(Lang::Zh, "sunrise-sunset"), "sunrise-sunset");
+        assert_eq!(
+            hours_label(Lang::En, "Mo-Fr 17:00-21:00"),
+            "Mo-Fr 17:00-21:00"
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use crate::analysis::gaps::{Assessment, Status4};
 use crate::model::{Category, PopulationSource, Status};
 use crate::output::format::{esc, fixed, num, pct, thousands};
 use crate::output::i18n::{
-    Lang, category_label, requirement_label, seed_label, status_label, tier_label, tr, trf,
-    window_label,
+    Lang, category_label, hours_label, requirement_label, seed_label, status_label, tier_label, tr,
+    trf, window_label,
 };
 use crate::output::scorecard::{project_row, scorecard_counts};
 
@@ -307,7 +307,10 @@ pub(super) fn school_venues(cx: &Ctx) -> String {
                 esc(&cx.area_name_or_none(cx.study.units.facility_unit[f])),
                 x.opening_hours
                     .as_deref()
-                    .map_or_else(none, |h| format!("<code>{}</code>", esc(h))),
+                    .map_or_else(none, |h| match lang {
+                        Lang::En => format!("<code>{}</code>", esc(h)),
+                        Lang::Zh => esc(&hours_label(lang, h)),
+                    }),
                 esc(match x.open_to_public {
                     Some(true) => tr(lang, "js.yes"),
                     Some(false) => tr(lang, "js.no"),
