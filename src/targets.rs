@@ -303,6 +303,13 @@ pub struct Indicator {
     pub figure: Option<f64>,
     /// Upper bound of a `between` target, in [`unit`](Self::unit).
     pub figure_max: Option<f64>,
+    /// What the main figure counts, in Chinese, where the indicator has
+    /// several figures (e.g. `综合性全民健身运动会`); empty otherwise.
+    #[serde(default)]
+    pub figure_label: String,
+    /// [`figure_label`](Self::figure_label) in English.
+    #[serde(default)]
+    pub figure_label_en: String,
     /// Unit of the figure as the seed names it (e.g. `m2/person`, `%`).
     #[serde(default)]
     pub unit: String,
@@ -332,7 +339,8 @@ pub struct Indicator {
 /// the scorecard compares a value with and how it words the target.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Goal<'a> {
-    /// Label of an extra figure in Chinese (empty for the main one).
+    /// What the figure counts, in Chinese (empty for the main figure of an
+    /// indicator with one figure).
     pub label: &'a str,
     /// Label of an extra figure in English.
     pub label_en: &'a str,
@@ -357,8 +365,8 @@ impl Indicator {
     /// with a figure, in the file's order.
     pub fn goals(&self) -> Vec<Goal<'_>> {
         let mut v = vec![Goal {
-            label: "",
-            label_en: "",
+            label: &self.figure_label,
+            label_en: &self.figure_label_en,
             figure: self.figure,
             figure_max: self.figure_max,
             comparison: &self.comparison,

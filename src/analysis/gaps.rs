@@ -978,7 +978,7 @@ fn tabular(ind: &Indicator, figures: &Figures) -> Verdict {
                     None => unchecked = true,
                 }
                 let (z, e) = (format!("{v}{unit_zh}"), format!("{v} {}", g.unit));
-                let first = figure.0.is_empty() && g.label.is_empty();
+                let first = figure.0.is_empty() && g.label.is_empty() && goals.len() == 1;
                 figure.0.push(if first { z } else { format!("{lz}：{z}") });
                 figure.1.push(if first { e } else { format!("{le}: {e}") });
             }
@@ -1674,12 +1674,19 @@ mod tests {
         // Indicator 20: two figures, each judged.
         let (v, zh, en) = row(&[("20", 1.0), ("20#2", 3.0)], "20");
         assert_eq!(v.status, Status4::Met);
-        assert_eq!(zh, "不少于1次/年；单项全民健身赛事：不少于3次/年");
+        assert_eq!(
+            zh,
+            "综合性全民健身运动会：不少于1次/年；单项全民健身赛事：不少于3次/年"
+        );
         assert_eq!(
             en,
-            "at least 1 events/year; single-sport fitness events: at least 3 events/year"
+            "comprehensive fitness games: at least 1 events/year; \
+             single-sport fitness events: at least 3 events/year"
         );
-        assert_eq!(v.figure.zh, "1次/年；单项全民健身赛事：3次/年");
+        assert_eq!(
+            v.figure.zh,
+            "综合性全民健身运动会：1次/年；单项全民健身赛事：3次/年"
+        );
         assert_eq!(
             row(&[("20", 1.0), ("20#2", 2.0)], "20").0.status,
             Status4::NotMet
