@@ -505,11 +505,8 @@ fn per_capita_lines(s: &mut String, study: &Study, ca: &Catchments, all_u: &Unit
                 format!("{label} {}", r.m2_per_person)
             })
             .collect();
-        let _ = writeln!(
-            s,
-            "{}",
-            trf(lang, "t.pc_refs", &[("refs", refs.join(", "))])
-        );
+        let sep = if lang == Lang::Zh { "、" } else { ", " };
+        let _ = writeln!(s, "{}", trf(lang, "t.pc_refs", &[("refs", refs.join(sep))]));
     }
     let _ = writeln!(
         s,
@@ -568,9 +565,10 @@ fn tier_and_window_lines(
                 .find(|x| x.name == t.name)
                 .map_or_else(|| t.name.clone(), |x| format!("{}分钟", x.minutes)),
         };
+        let metres = if lang == Lang::Zh { "米" } else { "m" };
         let _ = writeln!(
             s,
-            "  {} {:>5.0} m {:>8.1}%",
+            "  {} {:>5.0} {metres} {:>8.1}%",
             pad(&name, 6),
             t.distance_m,
             100.0 * share
