@@ -378,6 +378,17 @@ pub(crate) fn keys() -> impl Iterator<Item = &'static str> {
     STRINGS.iter().map(|s| s.0)
 }
 
+/// The label of a kind of gap (`uncovered_15min` -> "communities outside
+/// the walk"); the kind itself when the table lacks one.
+pub(crate) fn gap_label(lang: Lang, kind: &str) -> String {
+    let key = format!("gap.{kind}");
+    if STRINGS.iter().any(|s| s.0 == key) {
+        tr(lang, &key).to_string()
+    } else {
+        kind.replace('_', " ")
+    }
+}
+
 /// The label of a scorecard status.
 pub fn status_label(lang: Lang, s: Status4) -> &'static str {
     let key = match s {
@@ -577,6 +588,24 @@ mod tests {
         for c in Category::ALL {
             assert!(STRINGS.iter().any(|s| s.0 == format!("cat.{}", c.as_str())));
         }
+        // Every kind of gap the assessment files, every scorecard status
+        // and seed status has a label.
+        for kind in [
+            "unreachable",
+            "uncovered_15min",
+            "tier_missing",
+            "unit_below_per_capita",
+            "new_community_below_per_capita",
+            "school_venue_not_open",
+            "no_second_generation_equipment",
+            "planned_project_short",
+        ] {
+            assert!(keys().any(|k| k == format!("gap.{kind}")), "{kind}");
+        }
+        for s in ["met", "new_measure", "plan_measure"] {
+            assert!(keys().any(|k| k == format!("seed.{s}")), "{s}");
+        }
+        assert_eq!(status_label(Lang::Zh, Status4::NotSpatial), "非空间事项");
     }
 
     #[test]

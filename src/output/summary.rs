@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
 use super::format::{round, thousands};
-use super::i18n::{Lang, method_label, target_label, tr, trf, window_label};
+use super::i18n::{Lang, gap_label, method_label, target_label, tr, trf, window_label};
 use crate::analysis::catchment::{Catchments, UnitStats};
 use crate::analysis::coverage::Target;
 use crate::analysis::gaps::{Assessment, Status4};
@@ -124,16 +124,6 @@ fn headline(s: &mut String, inputs: &Inputs, study: &Study, a: &Assessment, lang
                 ]
             )
         );
-    }
-}
-
-/// The label of a kind of gap in `lang` (its id when the table lacks one).
-fn gap_label(lang: Lang, kind: &str) -> String {
-    let key = format!("gap.{kind}");
-    if crate::output::i18n::keys().any(|k| k == key) {
-        tr(lang, &key).to_string()
-    } else {
-        kind.to_string()
     }
 }
 

@@ -10,8 +10,8 @@ use crate::analysis::gaps::{Assessment, Status4};
 use crate::model::{Category, PopulationSource, Status};
 use crate::output::format::{esc, fixed, num, pct, thousands};
 use crate::output::i18n::{
-    Lang, category_label, hours_label, requirement_label, seed_label, status_label, tier_label, tr,
-    trf, window_label,
+    Lang, category_label, gap_label, hours_label, requirement_label, seed_label, status_label,
+    tier_label, tr, trf, window_label,
 };
 use crate::output::scorecard::{project_row, scorecard_counts};
 
@@ -419,19 +419,9 @@ fn gap_counts(lang: Lang, a: &Assessment) -> String {
     }
     let parts: Vec<String> = kinds
         .iter()
-        .map(|(k, n)| format!("{} {}", gap_kind_label(lang, k), thousands(*n as f64)))
+        .map(|(k, n)| format!("{} {}", gap_label(lang, k), thousands(*n as f64)))
         .collect();
     format!("{}{}", tr(lang, "gaps_found"), parts.join(sep(lang)))
-}
-
-/// The label of a kind of gap (its id when the table lacks one).
-pub(crate) fn gap_kind_label(lang: Lang, kind: &str) -> String {
-    let key = format!("gap.{kind}");
-    if crate::output::i18n::keys().any(|k| k == key) {
-        tr(lang, &key).to_string()
-    } else {
-        kind.replace('_', " ")
-    }
 }
 
 /// Method and data notes, each stated once in the reader's language: how
