@@ -600,10 +600,10 @@ mod tests {
             "no_second_generation_equipment",
             "planned_project_short",
         ] {
-            assert!(keys().any(|k| k == format!("gap.{kind}")), "{kind}");
+            assert!(super::keys().any(|k| k == format!("gap.{kind}")), "{kind}");
         }
         for s in ["met", "new_measure", "plan_measure"] {
-            assert!(keys().any(|k| k == format!("seed.{s}")), "{s}");
+            assert!(super::keys().any(|k| k == format!("seed.{s}")), "{s}");
         }
         assert_eq!(status_label(Lang::Zh, Status4::NotSpatial), "非空间事项");
     }
