@@ -35,6 +35,9 @@ pub struct Source {
 pub struct Reference {
     /// Who or what the figure is for (e.g. `China 2023`).
     pub label: String,
+    /// [`label`](Self::label) in Chinese; empty when the file gives none.
+    #[serde(default)]
+    pub label_zh: String,
     /// Sports area per person for that reference, m2.
     pub m2_per_person: f64,
 }
@@ -244,12 +247,23 @@ pub struct ExtraTarget {
     /// `none` or empty when there is none.
     #[serde(default)]
     pub check: String,
+    /// [`unit`](Self::unit) in Chinese.
+    #[serde(default)]
+    pub unit_zh: String,
+    /// The seed's wording of the target in Chinese, `{}` standing for the
+    /// figure and its unit (e.g. `超过{}`); empty: the comparison sign.
+    #[serde(default)]
+    pub word: String,
+    /// The wording in English (e.g. `more than {}`).
+    #[serde(default)]
+    pub word_en: String,
 }
 
 /// One of the seed's Annex-2 indicators.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Indicator {
-    /// Indicator id as in Annex 2 (`1` to `37`).
+    /// Indicator id as in Annex 2 (`1` to `37`), or the Annex-1 measure
+    /// number of the plan's own measures (`38` to `44`).
     pub id: String,
     /// First-level indicator (group) it belongs to, in Chinese.
     #[serde(default)]
@@ -262,7 +276,8 @@ pub struct Indicator {
     /// Name of the indicator in English.
     #[serde(default)]
     pub name_en: String,
-    /// "met" or "new_measure", as the seed marks it.
+    /// "met" or "new_measure", as the seed's Annex 2 marks it;
+    /// "plan_measure" for the plan's own measures 38-44 (Annex 1 only).
     pub seed_status: String,
     /// Lead unit(s) of the matching Annex-1 measure, in Chinese.
     #[serde(default)]
@@ -270,6 +285,13 @@ pub struct Indicator {
     /// Lead unit(s) of the matching Annex-1 measure, in English.
     #[serde(default)]
     pub lead_en: String,
+    /// Co-operating units (协办单位) of the matching Annex-1 measure, in
+    /// Chinese; empty when the seed names none.
+    #[serde(default)]
+    pub co: String,
+    /// Co-operating units in English.
+    #[serde(default)]
+    pub co_en: String,
     /// "spatial", "tabular" or "not_spatial".
     pub kind: String,
     /// fitcircle computation that answers a `spatial` indicator (e.g.
@@ -281,6 +303,13 @@ pub struct Indicator {
     pub figure: Option<f64>,
     /// Upper bound of a `between` target, in [`unit`](Self::unit).
     pub figure_max: Option<f64>,
+    /// What the main figure counts, in Chinese, where the indicator has
+    /// several figures (e.g. `综合性全民健身运动会`); empty otherwise.
+    #[serde(default)]
+    pub figure_label: String,
+    /// [`figure_label`](Self::figure_label) in English.
+    #[serde(default)]
+    pub figure_label_en: String,
     /// Unit of the figure as the seed names it (e.g. `m2/person`, `%`).
     #[serde(default)]
     pub unit: String,
@@ -288,12 +317,82 @@ pub struct Indicator {
     /// (inclusive) or `==`.
     #[serde(default)]
     pub comparison: String,
+    /// [`unit`](Self::unit) in Chinese.
+    #[serde(default)]
+    pub unit_zh: String,
+    /// The seed's wording of the target in Chinese, `{}` standing for the
+    /// figure and its unit (e.g. `超过{}`); empty: the comparison sign.
+    #[serde(default)]
+    pub word: String,
+    /// The wording in English (e.g. `more than {}`).
+    #[serde(default)]
+    pub word_en: String,
     /// Free note on how the indicator is read.
     #[serde(default)]
     pub note: String,
     /// Further figures of the same indicator, each with its own check.
     #[serde(default)]
     pub extra_target: Vec<ExtraTarget>,
+}
+
+/// One target figure of an indicator, the main one or an extra one: what
+/// the scorecard compares a value with and how it words the target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Goal<'a> {
+    /// What the figure counts, in Chinese (empty for the main figure of an
+    /// indicator with one figure).
+    pub label: &'a str,
+    /// Label of an extra figure in English.
+    pub label_en: &'a str,
+    /// The figure (lower bound for `between`).
+    pub figure: Option<f64>,
+    /// Upper bound of a `between` target.
+    pub figure_max: Option<f64>,
+    /// `>=`, `>`, `<=`, `between` or `==` (empty: `>=`).
+    pub comparison: &'a str,
+    /// Unit in English and in Chinese.
+    pub unit: &'a str,
+    /// Unit in Chinese.
+    pub unit_zh: &'a str,
+    /// The seed's wording in Chinese and in English (`{}`: the figure).
+    pub word: &'a str,
+    /// The wording in English.
+    pub word_en: &'a str,
+}
+
+impl Indicator {
+    /// The indicator's target figures: the main one, then each extra one
+    /// with a figure, in the file's order.
+    pub fn goals(&self) -> Vec<Goal<'_>> {
+        let mut v = vec![Goal {
+            label: &self.figure_label,
+            label_en: &self.figure_label_en,
+            figure: self.figure,
+            figure_max: self.figure_max,
+            comparison: &self.comparison,
+            unit: &self.unit,
+            unit_zh: &self.unit_zh,
+            word: &self.word,
+            word_en: &self.word_en,
+        }];
+        v.extend(
+            self.extra_target
+                .iter()
+                .filter(|x| x.figure.is_some())
+                .map(|x| Goal {
+                    label: &x.label,
+                    label_en: &x.label_en,
+                    figure: x.figure,
+                    figure_max: x.figure_max,
+                    comparison: &x.comparison,
+                    unit: &x.unit,
+                    unit_zh: &x.unit_zh,
+                    word: &x.word,
+                    word_en: &x.word_en,
+                }),
+        );
+        v
+    }
 }
 
 /// A planned project type of measure 15(4) tracked for progress.
@@ -322,6 +421,15 @@ pub struct PlannedProject {
     /// Unit of the figure (e.g. `courts`, `km`).
     #[serde(default)]
     pub unit: String,
+    /// [`unit`](Self::unit) in Chinese.
+    #[serde(default)]
+    pub unit_zh: String,
+    /// The seed's wording of the target in Chinese (`{}`: the figure).
+    #[serde(default)]
+    pub word: String,
+    /// The wording in English.
+    #[serde(default)]
+    pub word_en: String,
     /// Lead unit(s) of measure 15(4), in Chinese.
     #[serde(default)]
     pub lead: String,
@@ -382,7 +490,33 @@ mod indicator_tests {
     #[test]
     fn bundled_indicators_have_all_37_in_order() {
         let ind = Indicators::bundled();
-        assert_eq!(ind.indicator.len(), 37);
+        // The 37 national indicators, then the plan's own measures 38-44.
+        assert_eq!(ind.indicator.len(), 44);
+        assert!(
+            ind.indicator[37..]
+                .iter()
+                .all(|x| x.seed_status == "plan_measure")
+        );
+        assert!(ind.indicator.iter().all(|x| !x.lead.is_empty()));
+        // Every measure but 1, 2, 9, 37 names co-operating units (协办单位) besides
+        // its lead units.
+        let no_co: Vec<&str> = ind
+            .indicator
+            .iter()
+            .filter(|x| x.co.is_empty())
+            .map(|x| x.id.as_str())
+            .collect();
+        assert_eq!(no_co, ["1", "2", "9", "37"]);
+        let i19 = &ind.indicator[18];
+        assert_eq!(
+            (i19.comparison.as_str(), i19.word.as_str()),
+            (">", "超过{}")
+        );
+        assert_eq!(ind.indicator[19].goals().len(), 2);
+        let ind = Indicators {
+            indicator: ind.indicator[..37].to_vec(),
+            ..ind
+        };
         for (i, x) in ind.indicator.iter().enumerate() {
             assert_eq!(x.id, (i + 1).to_string());
             assert!(

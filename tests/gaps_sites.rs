@@ -98,11 +98,12 @@ fn check_gaps_geojson(out: &Path) -> Vec<Value> {
     feats
 }
 
-/// The scorecard.csv rows, checked for 37 rows with ids 1..37 in order and a
-/// known status; returned by id.
+/// The scorecard.csv rows, checked for 44 rows (the 37 national indicators
+/// and the plan's own measures 38-44) with ids 1..44 in order and a known
+/// status; returned by id.
 fn check_scorecard_csv(out: &Path) -> BTreeMap<u32, HashMap<String, String>> {
     let rows = read_csv_rows(&out.join("scorecard.csv"));
-    assert_eq!(rows.len(), 37, "scorecard.csv rows");
+    assert_eq!(rows.len(), 44, "scorecard.csv rows");
     let mut by_id = BTreeMap::new();
     for (k, r) in rows.into_iter().enumerate() {
         assert_eq!(r["id"], (k + 1).to_string(), "scorecard.csv row {k}");
@@ -340,7 +341,7 @@ fn helsinki_gaps_and_scorecard() {
 
     // scorecard.csv without figures.
     let seed = seed_indicators();
-    assert_eq!(seed.len(), 37);
+    assert_eq!(seed.len(), 44);
     let not_spatial: Vec<&str> = seed
         .iter()
         .filter(|(_, k)| k == "not_spatial")
@@ -351,7 +352,7 @@ fn helsinki_gaps_and_scorecard() {
         .filter(|(_, k)| k == "tabular")
         .map(|(i, _)| i.as_str())
         .collect();
-    assert_eq!(not_spatial.len(), 23, "not_spatial indicators in the seed");
+    assert_eq!(not_spatial.len(), 30, "not_spatial indicators in the seed");
     assert_eq!(tabular.len(), 7, "tabular indicators in the seed");
     let score = check_scorecard_csv(&out);
     for (id, kind) in &seed {
@@ -387,7 +388,7 @@ fn helsinki_gaps_and_scorecard() {
     // scorecard.md: one table row per indicator, same statuses.
     let md = read_text(&out.join("scorecard.md"));
     let md_rows = md_indicator_rows(&md);
-    assert_eq!(md_rows.len(), 37, "scorecard.md indicator table rows");
+    assert_eq!(md_rows.len(), 44, "scorecard.md indicator table rows");
     for (k, line) in md_rows.iter().enumerate() {
         let cells: Vec<&str> = line.split(" | ").collect();
         assert_eq!(
@@ -403,7 +404,7 @@ fn helsinki_gaps_and_scorecard() {
     }
     assert!(
         md.contains(&format!(
-            "37 indicators: {} met, {} not met, {} no data, {} not spatial.",
+            "44 indicators: {} met, {} not met, {} no data, {} not spatial.",
             counts[0], counts[1], counts[2], counts[3]
         )),
         "scorecard.md counts line:\n{md}"
@@ -433,7 +434,7 @@ fn helsinki_gaps_and_scorecard() {
     // No planned facilities in the bundle: no "->" scenario.
     assert!(!block[0].contains("->"), "{}", block[0]);
     let want = format!(
-        "scorecard (37 indicators): {} met, {} not met, {} no data, {} not spatial",
+        "scorecard (44 indicators): {} met, {} not met, {} no data, {} not spatial",
         counts[0], counts[1], counts[2], counts[3]
     );
     assert!(
@@ -452,11 +453,13 @@ fn helsinki_gaps_and_scorecard() {
         );
     }
 
-    // With a --figures CSV: 21 (pass rate >= 95 %) met, 29 (instructors
-    // >= 5 per 1000) not met; the other tabular ones stay "no data".
+    // With a --figures CSV (Chinese headers): 21 (pass rate >= 95 %) met,
+    // 29 (instructors >= 5 per 1000) not met; the other tabular ones stay
+    // "no data"; the value for 13 (computed from the maps) is ignored with a
+    // warning.
     let figures = tmp.path().join("figures.csv");
-    write(&figures, "id,value\n21,96\n29,4\n");
-    run_ok(
+    write(&figures, "指标编号,目标序号,数值\n21,,96\n29,1,4\n13,,1\n");
+    let json = run_ok(
         tmp.path(),
         &[
             "analyze",
@@ -464,22 +467,46 @@ fn helsinki_gaps_and_scorecard() {
             path_str(&figures),
             "--out",
             "out2",
-            "--quiet",
+            "--json",
         ],
+    );
+    let v: Value = serde_json::from_str(&json).expect("--json output");
+    let warnings: Vec<&str> = v["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.starts_with("figures file:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("indicator 13 ") && warnings[0].contains("computed from the maps"),
+        "{warnings:?}"
     );
     let out2 = tmp.path().join("out2");
     let score2 = check_scorecard_csv(&out2);
     assert_eq!(score2[&21]["status"], "met", "{:?}", score2[&21]);
     assert!(score2[&21]["figure"].starts_with("96"), "{:?}", score2[&21]);
     assert_eq!(score2[&29]["status"], "not met", "{:?}", score2[&29]);
-    assert!(score2[&29]["figure"].starts_with('4'), "{:?}", score2[&29]);
+    // 29 has three figures: the one given is named, the others are listed
+    // as not given.
+    assert!(
+        score2[&29]["figure"].contains("instructors: 4 per 1000"),
+        "{:?}",
+        score2[&29]
+    );
+    assert!(
+        score2[&29]["note"].contains("not given"),
+        "{:?}",
+        score2[&29]
+    );
     for id in &tabular {
         let id: u32 = id.parse().unwrap();
         if id != 21 && id != 29 {
             assert_eq!(score2[&id]["status"], "no data", "indicator {id}");
         }
     }
-    for id in 1..=37u32 {
+    for id in 1..=44u32 {
         if id != 21 && id != 29 {
             assert_eq!(
                 score2[&id]["status"], score[&id]["status"],
@@ -491,9 +518,9 @@ fn helsinki_gaps_and_scorecard() {
     assert_eq!(counts2[0], counts[0] + 1, "one more met");
     assert_eq!(counts2[1], counts[1] + 1, "one more not met");
     assert_eq!(counts2[2], counts[2] - 2, "two fewer no data");
-    assert_eq!(counts2[3], 23);
+    assert_eq!(counts2[3], 30);
     let md2 = read_text(&out2.join("scorecard.md"));
-    assert_eq!(md_indicator_rows(&md2).len(), 37);
+    assert_eq!(md_indicator_rows(&md2).len(), 44);
 }
 
 // ---------------------------------------------------------------------------
@@ -778,11 +805,11 @@ fn tiny_planned_projects_before_after() {
         .expect("fitness trails gap");
     assert!(
         trails["explanation_en"]
-            .contains("0.00 km built since 2019, 1.20 km planned, target >= 5 km"),
+            .contains("0.00 km built since 2019, 1.20 km planned, target at least 5 km"),
         "{trails:?}"
     );
     assert!(
-        trails["explanation_zh"].contains("已建0.00 km"),
+        trails["explanation_zh"].contains("已建0.00公里、规划1.20公里，目标新建5公里以上"),
         "{trails:?}"
     );
     // The cage-football gap sits on the planned pitch.
@@ -831,13 +858,13 @@ fn tiny_planned_projects_before_after() {
     assert_eq!(r13["status"], "not met");
     assert!(r13["figure"].starts_with("40.0 %"), "{r13:?}");
     let md = read_text(&out.join("scorecard.md"));
-    assert_eq!(md_indicator_rows(&md).len(), 37);
+    assert_eq!(md_indicator_rows(&md).len(), 44);
     assert!(
         md.contains("| 笼式足球场 (cage football courts) | 0 | 1 | 3-5 courts | not met |"),
         "{md}"
     );
     assert!(
-        md.contains("| 健身步道 (fitness trails) | 0.00 km | 1.20 km | >= 5 km | not met |"),
+        md.contains("| 健身步道 (fitness trails) | 0.00 km | 1.20 km | at least 5 km | not met |"),
         "{md}"
     );
 }
@@ -966,6 +993,7 @@ fn xicheng_sites_straight_line() {
             "after",
         ],
     );
-    assert!(stdout.contains("APPROXIMATE"), "{stdout}");
+    // The Xicheng bundle's summary is in Chinese by default.
+    assert!(stdout.contains("近似"), "{stdout}");
     check_rerun(&sites, 0.0, &dir.join("after"), category);
 }

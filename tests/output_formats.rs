@@ -381,7 +381,8 @@ fn json_summary_matches_summary_csv() {
         0,
         "no units in Helsinki"
     );
-    assert_eq!(v["scorecard"]["indicators"], 37);
+    // The 37 national indicators and the plan's own measures 38-44.
+    assert_eq!(v["scorecard"]["indicators"], 44);
     // The load warnings (clipped ways) are in the JSON too.
     assert!(!v["warnings"].as_array().unwrap().is_empty());
     let files: Vec<&str> = v["files"]
@@ -489,7 +490,7 @@ fn sites_json_matches_sites_csv() {
             assert_eq!(s[c].as_f64().unwrap(), num(r, c), "{c}");
         }
     }
-    // sites.geojson, sites.csv and dropped.csv
+    // sites.geojson, sites.csv and dropped.csv.
     assert_eq!(v["files"].as_array().unwrap().len(), 3);
 }
 

@@ -13,7 +13,7 @@ use super::study::Study;
 use crate::input::Inputs;
 use crate::model::{Category, Facility, FacilityIx, Status, UnitIx};
 use crate::spatial::representative_point;
-use crate::targets::{Indicator, Indicators, PlannedProject};
+use crate::targets::{Goal, Indicator, Indicators, PlannedProject};
 
 /// One gap: where, who, which indicator, who leads, why.
 #[derive(Debug, Clone)]
@@ -100,15 +100,25 @@ pub struct ScoreRow {
     pub indicator: Indicator,
     /// Met, not met, no data or not spatial.
     pub status: Status4,
-    /// The computed or supplied figure, as text with its unit.
+    /// The computed or supplied figure, as text with its unit (English).
     pub figure: String,
-    /// The target, as text.
+    /// [`figure`](Self::figure) in Chinese.
+    pub figure_zh: String,
+    /// Every target figure of the indicator, in the seed's wording
+    /// (English; `;` between several).
     pub target: String,
-    /// Why the status is what it is (where the figure comes from, caveats).
+    /// [`target`](Self::target) in Chinese.
+    pub target_zh: String,
+    /// Why the status is what it is (where the figure comes from, caveats),
+    /// in English.
     pub note: String,
+    /// [`note`](Self::note) in Chinese.
+    pub note_zh: String,
 }
 
-/// Non-spatial figures supplied by the user: indicator id -> value.
+/// Non-spatial figures supplied by the user: indicator id -> value; the
+/// second and further target figures of an indicator under `id#2`, `id#3`
+/// (see [`figure_key`]).
 pub type Figures = HashMap<String, f64>;
 
 /// Everything issue-4 needs from a run.
@@ -177,25 +187,68 @@ fn compare(value: f64, figure: Option<f64>, max: Option<f64>, comparison: &str) 
     let f = figure?;
     Some(match comparison {
         "<=" => value <= f,
+        // The seed's 超过 (more than): not met at the figure itself.
+        ">" => value > f,
         "==" => (value - f).abs() < 1e-9,
         "between" => value >= f && max.is_none_or(|m| value <= m),
         _ => value >= f,
     })
 }
 
-fn target_text(figure: Option<f64>, max: Option<f64>, comparison: &str, unit: &str) -> String {
-    match (figure, max) {
-        (Some(a), Some(b)) if comparison == "between" => format!("{a}-{b} {unit}"),
-        (Some(a), _) => format!(
-            "{} {a} {unit}",
-            if comparison.is_empty() {
-                ">="
+/// A goal's target as text in Chinese and in English: the seed's wording
+/// (`超过{}`, `more than {}`) around the figure and its unit, else the
+/// comparison sign; empty without a figure.
+fn goal_text(g: &Goal) -> (String, String) {
+    let amount = |unit: &str, sep: &str| match (g.figure, g.figure_max) {
+        (Some(a), Some(b)) if g.comparison == "between" => Some(format!("{a}-{b}{sep}{unit}")),
+        (Some(a), _) => Some(format!("{a}{sep}{unit}")),
+        _ => None,
+    };
+    let sign = if g.comparison.is_empty() {
+        ">="
+    } else {
+        g.comparison
+    };
+    let worded = |word: &str, amount: String| {
+        if word.is_empty() {
+            if g.comparison == "between" {
+                amount
             } else {
-                comparison
+                format!("{sign} {amount}")
             }
-        ),
-        _ => String::new(),
-    }
+        } else {
+            word.replace("{}", &amount)
+        }
+    };
+    let unit_zh = if g.unit_zh.is_empty() {
+        g.unit
+    } else {
+        g.unit_zh
+    };
+    let zh = amount(unit_zh, "").map(|a| worded(g.word, a));
+    let en = amount(g.unit, " ").map(|a| worded(g.word_en, a.trim_end().to_string()));
+    let label = |l: &str, s: String, sep: &str| {
+        if l.is_empty() {
+            s
+        } else {
+            format!("{l}{sep}{s}")
+        }
+    };
+    (
+        zh.map(|s| label(g.label, s, "：")).unwrap_or_default(),
+        en.map(|s| label(g.label_en, s, ": ")).unwrap_or_default(),
+    )
+}
+
+/// Every goal of an indicator as text, joined (Chinese, English).
+fn goals_text(ind: &Indicator) -> (String, String) {
+    let (zh, en): (Vec<String>, Vec<String>) = ind
+        .goals()
+        .iter()
+        .map(goal_text)
+        .filter(|(z, e)| !(z.is_empty() && e.is_empty()))
+        .unzip();
+    (zh.join("；"), en.join("; "))
 }
 
 /// Assess a finished run against the indicators: the gaps of each kind in
@@ -374,8 +427,23 @@ fn tier_missing(run: &Run, lead: &Lead, c: usize) -> Vec<Gap> {
     tiers
         .filter(|t| !t.missing[c].is_empty())
         .map(|t| {
+            let zh_names: Vec<String> = t.missing[c]
+                .iter()
+                .map(|m| requirement_zh(run.study, m))
+                .collect();
+            let minutes = run
+                .study
+                .targets
+                .tier
+                .iter()
+                .find(|x| x.name == t.name)
+                .map_or(String::new(), |x| format!("{}", x.minutes));
             let why = Why {
-                zh: format!("{}生活圈缺少：{}", t.name, t.missing[c].join("、")),
+                zh: format!(
+                    "{minutes}分钟生活圈（{:.0}米）缺少：{}",
+                    t.distance_m,
+                    zh_names.join("、")
+                ),
                 en: format!(
                     "{} life circle ({:.0} m) lacks: {}",
                     t.name,
@@ -386,6 +454,18 @@ fn tier_missing(run: &Run, lead: &Lead, c: usize) -> Vec<Gap> {
             run.community_gap("tier_missing", lead, c, why)
         })
         .collect()
+}
+
+/// The Chinese name of a tier requirement (its short name when the
+/// targets file gives none).
+fn requirement_zh(study: &Study, name: &str) -> String {
+    study
+        .targets
+        .tier
+        .iter()
+        .flat_map(|t| &t.requirement)
+        .find(|r| r.name == name && !r.zh.is_empty())
+        .map_or_else(|| name.to_string(), |r| r.zh.clone())
 }
 
 /// Indicator 14: units whose per-capita sports area misses the target.
@@ -412,7 +492,7 @@ fn unit_below_per_capita(run: &Run) -> Vec<Gap> {
                 unit: Some(unit.name.clone()),
                 people: u.per_capita.population,
                 explanation_zh: format!(
-                    "人均室外体育用地{o:.2}㎡、室内体育建筑面积{i:.2}㎡，低于{to}/{ti}㎡"
+                    "人均室外体育用地{o:.2}㎡、室内体育建筑面积{i:.2}㎡，低于新建居住区标准{to}/{ti}㎡（仅作对照，指标14只考核新建社区）"
                 ),
                 explanation_en: format!(
                     "{o:.2} m2 outdoor sports land and {i:.2} m2 indoor floor area per person, below {to} / {ti} m2"
@@ -649,7 +729,18 @@ fn planned_project_short(pr: &Progress, members: &[&Facility], year: i32) -> Opt
         .filter_map(|f| representative_point(&f.geometry))
         .collect();
     let (done, planned) = (fmt_amount(pr.done, km), fmt_amount(pr.planned, km));
-    let target = target_text(p.figure, p.figure_max, &p.comparison, &p.unit);
+    let goal = Goal {
+        label: "",
+        label_en: "",
+        figure: p.figure,
+        figure_max: p.figure_max,
+        comparison: &p.comparison,
+        unit: &p.unit,
+        unit_zh: &p.unit_zh,
+        word: &p.word,
+        word_en: &p.word_en,
+    };
+    let (target_zh, target) = goal_text(&goal);
     Some(Gap {
         kind: "planned_project_short",
         indicator: p.indicator.clone(),
@@ -659,7 +750,12 @@ fn planned_project_short(pr: &Progress, members: &[&Facility], year: i32) -> Opt
         name: p.name.clone(),
         unit: None,
         people: 0.0,
-        explanation_zh: format!("{}：已建{done}、规划{planned}，目标{target}", p.name),
+        explanation_zh: format!(
+            "{}：{year}年以来已建{}、规划{}，目标{target_zh}",
+            p.name,
+            amount_zh(pr.done, km, &p.unit_zh),
+            amount_zh(pr.planned, km, &p.unit_zh)
+        ),
         explanation_en: format!(
             "{}: {done} built since {year}, {planned} planned, target {target}",
             p.name_en
@@ -715,6 +811,15 @@ fn per_person(inputs: &Inputs, counts: impl Fn(&Facility) -> bool) -> (f64, f64)
     }
 }
 
+/// [`fmt_amount`] in Chinese, with the project's unit.
+fn amount_zh(x: f64, km: bool, unit_zh: &str) -> String {
+    if km {
+        format!("{x:.2}公里")
+    } else {
+        format!("{x:.0}{unit_zh}")
+    }
+}
+
 fn fmt_amount(x: f64, km: bool) -> String {
     if km {
         format!("{x:.2} km")
@@ -744,30 +849,45 @@ fn scorecard(indicators: &Indicators, s: &ScoreInputs) -> Vec<ScoreRow> {
         .collect()
 }
 
+/// A text in Chinese and in English.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Bi {
+    zh: String,
+    en: String,
+}
+
+/// A [`Bi`] from its two texts.
+fn bi(zh: impl Into<String>, en: impl Into<String>) -> Bi {
+    Bi {
+        zh: zh.into(),
+        en: en.into(),
+    }
+}
+
 /// What the scorecard says of one indicator, before its target is added.
 #[derive(Debug, Clone, PartialEq)]
 struct Verdict {
     status: Status4,
-    figure: String,
-    note: String,
+    figure: Bi,
+    note: Bi,
 }
 
 impl Verdict {
-    fn new(status: Status4, figure: impl Into<String>, note: impl Into<String>) -> Verdict {
+    fn new(status: Status4, figure: Bi, note: Bi) -> Verdict {
         Verdict {
             status,
-            figure: figure.into(),
-            note: note.into(),
+            figure,
+            note,
         }
     }
 
     /// No figure, with a note saying why.
-    fn no_data(note: impl Into<String>) -> Verdict {
-        Verdict::new(Status4::NoData, String::new(), note)
+    fn no_data(note: Bi) -> Verdict {
+        Verdict::new(Status4::NoData, Bi::default(), note)
     }
 
     /// Met when `ok`, else not met.
-    fn met_if(ok: bool, figure: String, note: impl Into<String>) -> Verdict {
+    fn met_if(ok: bool, figure: Bi, note: Bi) -> Verdict {
         let status = if ok { Status4::Met } else { Status4::NotMet };
         Verdict::new(status, figure, note)
     }
@@ -779,8 +899,11 @@ fn score(ind: &Indicator, s: &ScoreInputs) -> ScoreRow {
     let v = match ind.kind.as_str() {
         "not_spatial" => Verdict::new(
             Status4::NotSpatial,
-            String::new(),
-            "organisational item; no map can check it",
+            Bi::default(),
+            bi(
+                "组织、政策类事项，地图无法核查",
+                "organisational item; no map can check it",
+            ),
         ),
         "tabular" => tabular(ind, s.figures),
         _ => match ind.check.as_str() {
@@ -791,70 +914,203 @@ fn score(ind: &Indicator, s: &ScoreInputs) -> ScoreRow {
             "planned_cage_football" | "new_trail_km" | "facility_types_present" => {
                 planned_project_progress(s.progress)
             }
-            _ => Verdict::no_data("no fitcircle computation for this item yet"),
+            _ => Verdict::no_data(bi(
+                "fitcircle 暂无此项的计算",
+                "no fitcircle computation for this item yet",
+            )),
         },
     };
+    let (target_zh, target) = goals_text(ind);
     ScoreRow {
         indicator: ind.clone(),
         status: v.status,
-        figure: v.figure,
-        target: target_text(ind.figure, ind.figure_max, &ind.comparison, &ind.unit),
-        note: v.note,
+        figure: v.figure.en,
+        figure_zh: v.figure.zh,
+        target,
+        target_zh,
+        note: v.note.en,
+        note_zh: v.note.zh,
     }
 }
 
-/// A figure the user supplied in the --figures file, against the target.
+/// The key of goal `k` (0: the main one) of indicator `id` in [`Figures`]:
+/// `19` for the main figure, `20#2` for the second.
+pub fn figure_key(id: &str, k: usize) -> String {
+    if k == 0 {
+        id.to_string()
+    } else {
+        format!("{id}#{}", k + 1)
+    }
+}
+
+/// The figures the user supplied for a tabular indicator, one per goal,
+/// against the goals: not met when any value misses its goal, else no data
+/// when any goal has no value, else met.
 fn tabular(ind: &Indicator, figures: &Figures) -> Verdict {
-    let Some(v) = figures.get(&ind.id) else {
-        return Verdict::no_data("no figure supplied (give it in a --figures CSV: id,value)");
+    let goals = ind.goals();
+    let values: Vec<Option<f64>> = (0..goals.len())
+        .map(|k| figures.get(&figure_key(&ind.id, k)).copied())
+        .collect();
+    if values.iter().all(Option::is_none) {
+        return Verdict::no_data(bi(
+            "未提供数据（在 --figures CSV 中填写：指标编号,数值）",
+            "no figure supplied (give it in a --figures CSV: id,value)",
+        ));
+    }
+    let mut figure = (Vec::new(), Vec::new());
+    let mut missing = (Vec::new(), Vec::new());
+    let (mut any_not_met, mut unchecked) = (false, false);
+    for (g, v) in goals.iter().zip(&values) {
+        let unit_zh = if g.unit_zh.is_empty() {
+            g.unit
+        } else {
+            g.unit_zh
+        };
+        let (lz, le) = if g.label.is_empty() {
+            (ind.name.as_str(), ind.name_en.as_str())
+        } else {
+            (g.label, g.label_en)
+        };
+        match v {
+            Some(v) => {
+                match compare(*v, g.figure, g.figure_max, g.comparison) {
+                    Some(ok) => any_not_met |= !ok,
+                    None => unchecked = true,
+                }
+                let (z, e) = (format!("{v}{unit_zh}"), format!("{v} {}", g.unit));
+                let first = figure.0.is_empty() && g.label.is_empty() && goals.len() == 1;
+                figure.0.push(if first { z } else { format!("{lz}：{z}") });
+                figure.1.push(if first { e } else { format!("{le}: {e}") });
+            }
+            None => {
+                missing.0.push(lz.to_string());
+                missing.1.push(le.to_string());
+            }
+        }
+    }
+    let status = if any_not_met {
+        Status4::NotMet
+    } else if unchecked || !missing.0.is_empty() {
+        Status4::NoData
+    } else {
+        Status4::Met
     };
-    let status = match compare(*v, ind.figure, ind.figure_max, &ind.comparison) {
-        Some(true) => Status4::Met,
-        Some(false) => Status4::NotMet,
-        None => Status4::NoData,
+    let note = if missing.0.is_empty() {
+        bi("数据来自 --figures 文件", "figure from the --figures file")
+    } else {
+        bi(
+            format!("数据来自 --figures 文件；未提供：{}", missing.0.join("、")),
+            format!(
+                "figure from the --figures file; not given: {}",
+                missing.1.join(", ")
+            ),
+        )
     };
-    Verdict::new(
-        status,
-        format!("{v} {}", ind.unit),
-        "figure from the --figures file",
+    Verdict::new(status, bi(figure.0.join("；"), figure.1.join("; ")), note)
+}
+
+/// Warnings for figures the scorecard does not use: an unknown indicator,
+/// a spatial one (computed from the map), one with no figure to check
+/// (organisational items), or a goal number beyond the indicator's goals.
+pub fn unused_figures(indicators: &Indicators, figures: &Figures) -> Vec<String> {
+    let mut keys: Vec<&String> = figures.keys().collect();
+    keys.sort_by_key(|k| natural(k));
+    let mut out = Vec::new();
+    for key in keys {
+        let (id, k) = match key.split_once('#') {
+            Some((id, n)) => (id, n.parse::<usize>().unwrap_or(0)),
+            None => (key.as_str(), 1),
+        };
+        let why = match indicators.indicator.iter().find(|x| x.id == id) {
+            None => "no such indicator".to_string(),
+            Some(ind) if ind.kind == "spatial" => {
+                "it is computed from the maps, not read from the file".to_string()
+            }
+            Some(ind) if ind.kind != "tabular" => {
+                "it is an organisational item with no figure to check".to_string()
+            }
+            Some(ind) if k == 0 || k > ind.goals().len() => format!(
+                "indicator {id} has {} target figure(s); number them 1 to {}",
+                ind.goals().len(),
+                ind.goals().len()
+            ),
+            Some(_) => continue,
+        };
+        out.push(format!(
+            "figures file: the value for indicator {key} is ignored: {why}"
+        ));
+    }
+    out
+}
+
+/// A figures key sorted by its indicator number, then its goal.
+fn natural(key: &str) -> (u32, u32, String) {
+    let (id, k) = key.split_once('#').unwrap_or((key, "1"));
+    (
+        id.parse().unwrap_or(u32::MAX),
+        k.parse().unwrap_or(u32::MAX),
+        key.to_string(),
     )
 }
 
 /// Indicator 13: every resident within the walk.
 fn coverage_15min(study: &Study, covered: f64) -> Verdict {
-    let s = if study.mode().is_approximate() {
-        " (approximate: straight-line distances)"
-    } else {
-        ""
-    };
+    let approx = study.mode().is_approximate();
+    let minutes = study.settings.minutes;
     Verdict::met_if(
         covered >= 1.0 - 1e-12,
-        format!(
-            "{:.1} % of residents within {} min",
-            100.0 * covered,
-            study.settings.minutes
+        bi(
+            format!("{:.1}%的居民步行{minutes}分钟内可达", 100.0 * covered),
+            format!("{:.1} % of residents within {minutes} min", 100.0 * covered),
         ),
-        format!("met when every resident is within the walk{s}"),
+        bi(
+            format!(
+                "全部居民都在步行范围内才算达标{}",
+                if approx {
+                    "（近似：直线距离）"
+                } else {
+                    ""
+                }
+            ),
+            format!(
+                "met when every resident is within the walk{}",
+                if approx {
+                    " (approximate: straight-line distances)"
+                } else {
+                    ""
+                }
+            ),
+        ),
     )
 }
 
 /// Indicator 14: every new community meets the per-capita rule.
 fn per_capita_new_communities(study: &Study) -> Verdict {
     let Some(ca) = &study.catchments else {
-        return Verdict::no_data("not computed: a coverage-only run has no catchment figures");
+        return Verdict::no_data(bi(
+            "未计算：仅算覆盖的运行没有服务范围数据",
+            "not computed: a coverage-only run has no catchment figures",
+        ));
     };
     let new: Vec<_> = ca.new_check.iter().flatten().collect();
+    let year = study.targets.per_capita.new_build_year;
     if new.is_empty() {
-        return Verdict::no_data(format!(
-            "no community built in or after {}",
-            study.targets.per_capita.new_build_year
+        return Verdict::no_data(bi(
+            format!("没有{year}年及以后建成的社区（本指标只考核新建居住区）"),
+            format!("no community built in or after {year}"),
         ));
     }
     let ok = new.iter().filter(|n| n.met).count();
     Verdict::met_if(
         ok == new.len(),
-        format!("{ok} of {} new communities meet 0.3 / 0.1 m2", new.len()),
-        "outdoor OR indoor figure, within the 5-minute tier",
+        bi(
+            format!("{} 个新建社区中 {ok} 个达到 0.3 / 0.1 平方米", new.len()),
+            format!("{ok} of {} new communities meet 0.3 / 0.1 m2", new.len()),
+        ),
+        bi(
+            "室外或室内任一达标即可，按5分钟生活圈计算",
+            "outdoor OR indoor figure, within the 5-minute tier",
+        ),
     )
 }
 
@@ -865,25 +1121,36 @@ fn school_venues_open_share(inputs: &Inputs, schools: &[usize]) -> Verdict {
         .iter()
         .filter_map(|&f| inputs.facilities[f].open_to_public)
         .collect();
+    let n = schools.len();
     if known.is_empty() {
         return Verdict::new(
             Status4::NoData,
-            format!("{} school venues, openness unknown", schools.len()),
-            "add open_to_public to school venues",
+            bi(
+                format!("学校体育场地 {n} 处，开放情况不详"),
+                format!("{n} school venues, openness unknown"),
+            ),
+            bi(
+                "请为学校场地填写 open_to_public",
+                "add open_to_public to school venues",
+            ),
         );
     }
     let open = known.iter().filter(|x| **x).count();
-    let share = open as f64 / schools.len() as f64;
+    let share = open as f64 / n as f64;
+    let unknown = n - known.len();
     Verdict::met_if(
-        open == schools.len(),
-        format!("{:.1} % open ({open} of {})", 100.0 * share, schools.len()),
-        if known.len() < schools.len() {
-            format!(
-                "{} venues with unknown status count as not open",
-                schools.len() - known.len()
+        open == n,
+        bi(
+            format!("{:.1}% 开放（{n} 处中 {open} 处）", 100.0 * share),
+            format!("{:.1} % open ({open} of {n})", 100.0 * share),
+        ),
+        if unknown > 0 {
+            bi(
+                format!("{unknown} 处开放情况不详，按未开放计"),
+                format!("{unknown} venues with unknown status count as not open"),
             )
         } else {
-            String::new()
+            Bi::default()
         },
     )
 }
@@ -892,18 +1159,28 @@ fn school_venues_open_share(inputs: &Inputs, schools: &[usize]) -> Verdict {
 /// the 5-minute tier.
 fn second_generation_5min(s: &ScoreInputs) -> Verdict {
     if !s.study.scenarios.now.has_pairs {
-        return Verdict::no_data(
+        return Verdict::no_data(bi(
+            "未计算：仅算覆盖的运行没有设施与社区的配对",
             "not computed: a coverage-only run has no facility-community pairs",
-        );
+        ));
     }
     if !s.gen2.known {
-        return Verdict::no_data("no fitness station carries equipment_generation");
+        return Verdict::no_data(bi(
+            "室外健身器材均未标明器材代别（equipment_generation）",
+            "no fitness station carries equipment_generation",
+        ));
     }
     let share = population_share(s.inputs, |c| s.gen2.within[c]);
     Verdict::met_if(
         share >= 1.0 - 1e-12,
-        format!("{:.1} % of residents", 100.0 * share),
-        "second-generation equipment within the 5-minute tier",
+        bi(
+            format!("{:.1}%的居民", 100.0 * share),
+            format!("{:.1} % of residents", 100.0 * share),
+        ),
+        bi(
+            "5分钟生活圈内有第二代室外健身器材",
+            "second-generation equipment within the 5-minute tier",
+        ),
     )
 }
 
@@ -920,17 +1197,26 @@ fn population_share(inputs: &Inputs, ok: impl Fn(usize) -> bool) -> f64 {
 /// Indicator 15: the measure 15(4) projects, met when every project type
 /// with a target meets it.
 fn planned_project_progress(progress: &[Progress]) -> Verdict {
-    let lines: Vec<String> = progress
+    let (zh, en): (Vec<String>, Vec<String>) = progress
         .iter()
         .map(|p| {
-            format!(
-                "{}: {} built + {} planned",
-                p.project.name_en,
-                fmt_amount(p.done, p.unit == "km"),
-                fmt_amount(p.planned, p.unit == "km")
+            let km = p.unit == "km";
+            (
+                format!(
+                    "{}：已建{}、规划{}",
+                    p.project.name,
+                    amount_zh(p.done, km, &p.project.unit_zh),
+                    amount_zh(p.planned, km, &p.project.unit_zh)
+                ),
+                format!(
+                    "{}: {} built + {} planned",
+                    p.project.name_en,
+                    fmt_amount(p.done, km),
+                    fmt_amount(p.planned, km)
+                ),
             )
         })
-        .collect();
+        .unzip();
     let checked: Vec<&Progress> = progress.iter().filter(|p| p.met.is_some()).collect();
     let status = if checked.is_empty() {
         Status4::NoData
@@ -941,8 +1227,11 @@ fn planned_project_progress(progress: &[Progress]) -> Verdict {
     };
     Verdict::new(
         status,
-        lines.join("; "),
-        "measure 15(4) projects built since the plan year",
+        bi(zh.join("；"), en.join("; ")),
+        bi(
+            "规划年以来建成的15(4)项目",
+            "measure 15(4) projects built since the plan year",
+        ),
     )
 }
 
@@ -1149,7 +1438,11 @@ mod tests {
         assert!(matches!(&a.gaps[10].geometry, Some(Geometry::MultiPoint(m)) if m.0.len() == 1));
         assert_eq!(
             a.gaps[11].explanation_en,
-            "fitness trails: 0.00 km built since 2019, 0.00 km planned, target >= 5 km"
+            "fitness trails: 0.00 km built since 2019, 0.00 km planned, target at least 5 km"
+        );
+        assert_eq!(
+            a.gaps[10].explanation_zh,
+            "笼式足球场：2019年以来已建0个、规划1个，目标新建3-5个"
         );
         assert!(a.gaps[11].geometry.is_none());
         assert_eq!(a.progress[1].unit, "km");
@@ -1196,7 +1489,7 @@ mod tests {
             r.note,
             "met when every resident is within the walk (approximate: straight-line distances)"
         );
-        assert_eq!(r.target, "<= 15 minutes walk");
+        assert_eq!(r.target, "within 15 minutes walk");
         let r = row("14");
         assert_eq!(
             (r.status, r.figure.as_str()),
@@ -1221,7 +1514,7 @@ mod tests {
         let r = row("19");
         assert_eq!(
             (r.status, r.figure.as_str(), r.target.as_str()),
-            (Status4::NotMet, "42 people", ">= 600000 people")
+            (Status4::NotMet, "42 people", "more than 600000 people")
         );
         assert_eq!(r.note, "figure from the --figures file");
     }
@@ -1318,22 +1611,114 @@ mod tests {
             Status4::NotMet
         );
         assert_eq!(tabular(&ind(None, ">="), &figures).status, Status4::NoData);
-        assert_eq!(tabular(&ind(Some(75.0), ">="), &Figures::new()).figure, "");
+        assert_eq!(
+            tabular(&ind(Some(75.0), ">="), &Figures::new()).figure,
+            Bi::default()
+        );
         assert_eq!(compare(4.0, Some(3.0), Some(5.0), "between"), Some(true));
         assert_eq!(compare(6.0, Some(3.0), Some(5.0), "between"), Some(false));
+        // 超过 (more than): not met at the figure itself.
+        assert_eq!(compare(600000.0, Some(600000.0), None, ">"), Some(false));
+        assert_eq!(compare(600001.0, Some(600000.0), None, ">"), Some(true));
+        let goal = |figure, figure_max, comparison, word, word_en| Goal {
+            label: "",
+            label_en: "",
+            figure,
+            figure_max,
+            comparison,
+            unit: "courts",
+            unit_zh: "个",
+            word,
+            word_en,
+        };
         assert_eq!(
-            target_text(Some(3.0), Some(5.0), "between", "courts"),
-            "3-5 courts"
+            goal_text(&goal(Some(3.0), Some(5.0), "between", "", "")),
+            ("3-5个".to_string(), "3-5 courts".to_string())
         );
-        assert_eq!(target_text(Some(0.3), None, "", "m2"), ">= 0.3 m2");
+        assert_eq!(
+            goal_text(&goal(Some(0.3), None, "", "", "")),
+            (">= 0.3个".to_string(), ">= 0.3 courts".to_string())
+        );
+        assert_eq!(
+            goal_text(&goal(Some(3.0), None, ">", "超过{}", "more than {}")),
+            ("超过3个".to_string(), "more than 3 courts".to_string())
+        );
         assert_eq!(fmt_amount(2.345, true), "2.35 km");
         assert_eq!(fmt_amount(2.5, false), "2");
         let (inputs, _, _) = assessed(&Figures::new());
         assert_eq!(population_share(&inputs, |c| c == 1), 1000.0 / 3550.0);
         assert_eq!(school_venues(&inputs), [2]);
         assert_eq!(
-            school_venues_open_share(&inputs, &[]).figure,
+            school_venues_open_share(&inputs, &[]).figure.en,
             "0 school venues, openness unknown"
         );
+    }
+
+    #[test]
+    fn several_figures_comparison_words_and_unused_figures() {
+        let ind = Indicators::bundled();
+        let row = |figures: &[(&str, f64)], id: &str| {
+            let figures: Figures = figures.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+            let i = ind.indicator.iter().find(|x| x.id == id).expect("listed");
+            let (target_zh, target) = goals_text(i);
+            (tabular(i, &figures), target_zh, target)
+        };
+        // Indicator 19: more than (超过) 600,000, so exactly 600,000 is not met.
+        let (v, zh, en) = row(&[("19", 600000.0)], "19");
+        assert_eq!(v.status, Status4::NotMet);
+        assert_eq!(
+            (zh.as_str(), en.as_str()),
+            ("超过600000人", "more than 600000 people")
+        );
+        assert_eq!(row(&[("19", 600001.0)], "19").0.status, Status4::Met);
+        // Indicator 20: two figures, each judged.
+        let (v, zh, en) = row(&[("20", 1.0), ("20#2", 3.0)], "20");
+        assert_eq!(v.status, Status4::Met);
+        assert_eq!(
+            zh,
+            "综合性全民健身运动会：不少于1次/年；单项全民健身赛事：不少于3次/年"
+        );
+        assert_eq!(
+            en,
+            "comprehensive fitness games: at least 1 events/year; \
+             single-sport fitness events: at least 3 events/year"
+        );
+        assert_eq!(
+            v.figure.zh,
+            "综合性全民健身运动会：1次/年；单项全民健身赛事：3次/年"
+        );
+        assert_eq!(
+            row(&[("20", 1.0), ("20#2", 2.0)], "20").0.status,
+            Status4::NotMet
+        );
+        let (v, ..) = row(&[("20", 1.0)], "20");
+        assert_eq!(v.status, Status4::NoData);
+        assert!(
+            v.note
+                .en
+                .ends_with("not given: single-sport fitness events"),
+            "{:?}",
+            v.note
+        );
+        // Figures the scorecard does not use are named.
+        let figures: Figures = [
+            ("13", 1.0),
+            ("1", 1.0),
+            ("99", 1.0),
+            ("20#3", 1.0),
+            ("20#2", 3.0),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), *v))
+        .collect();
+        let w = unused_figures(&ind, &figures);
+        assert_eq!(w.len(), 4, "{w:?}");
+        assert!(
+            w[0].contains("indicator 1 ") && w[0].contains("organisational"),
+            "{w:?}"
+        );
+        assert!(w[1].contains("indicator 13 ") && w[1].contains("computed from the maps"));
+        assert!(w[2].contains("indicator 20#3") && w[2].contains("2 target figure"));
+        assert!(w[3].contains("indicator 99 ") && w[3].contains("no such indicator"));
     }
 }

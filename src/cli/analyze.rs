@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use fitcircle::analysis::gaps::{self, Assessment};
 use fitcircle::analysis::study::{self, Depth, Isochrones, Study};
 use fitcircle::input::{self, Inputs};
+use fitcircle::output::trf;
 use fitcircle::output::report::Lang;
 use fitcircle::output::{self, OutputOptions, map_image};
 use fitcircle::targets::Indicators;
@@ -87,6 +88,9 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         Some(p) => input::read_figures(p)?,
         None => Default::default(),
     };
+    let unused = gaps::unused_figures(&indicators, &figures);
+    print::warnings(run.quiet, &unused);
+    warnings.extend(unused);
     times.indicators = t.elapsed();
     let t = Instant::now();
     let assessment = with_stage(run.quiet, "assessing gaps and the scorecard", || {
@@ -97,7 +101,15 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     let written = write(&a, &run, &inputs, &study, &assessment, lang, &mut times)?;
     times.write = t.elapsed();
     let t = Instant::now();
-    print_summary(&run, &inputs, &study, &assessment, &written, &warnings)?;
+    print_summary(
+        &run,
+        &inputs,
+        &study,
+        &assessment,
+        &written,
+        &warnings,
+        lang,
+    )?;
     times.print = t.elapsed();
     if run.verbose {
         let mut stages = vec![StageTime {
@@ -165,6 +177,7 @@ fn write(
                     network_geojson: a.network_geojson,
                     export_graph: a.export_graph,
                     formats: run.formats,
+                    lang,
                 };
                 let r = output::write_all(dir, &title, inputs, study, assessment, options);
                 (r, t.elapsed())
@@ -194,6 +207,7 @@ fn print_summary(
     assessment: &Assessment,
     written: &[PathBuf],
     warnings: &[String],
+    lang: Lang,
 ) -> Result<()> {
     let title = run.title();
     let cfg = &run.config;
@@ -204,15 +218,16 @@ fn print_summary(
         serde_json::to_writer_pretty(&mut out, &v)?;
         writeln!(out)?;
     } else if !run.quiet {
-        let text = output::summary::render(&title, inputs, study, assessment);
+        let text = output::summary::render(&title, inputs, study, assessment, lang);
         let mut out = std::io::stdout().lock();
         write!(out, "{text}")?;
         writeln!(out)?;
         for p in written {
-            writeln!(out, "wrote {}", p.display())?;
+            let path = p.display().to_string();
+            writeln!(out, "{}", trf(lang, "t.wrote", &[("path", path)]))?;
         }
         for line in &cfg.attribution {
-            writeln!(out, "data: {line}")?;
+            writeln!(out, "{}", trf(lang, "t.data", &[("line", line.clone())]))?;
         }
     }
     Ok(())

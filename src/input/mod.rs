@@ -497,7 +497,12 @@ fn osm_communities(
 }
 
 /// Read non-spatial indicator figures from a CSV with columns `id` and
-/// `value` (e.g. `29,5.3` for instructors per 1000 people).
+/// `value` (e.g. `29,5.3` for instructors per 1000 people), and an
+/// optional `target` column numbering an indicator's target figures from 1
+/// (indicator 20 has two: `20,2,3` is its second). Chinese headers are
+/// accepted too: 指标 / 指标编号 / 编号, 数值 / 值 / 数据, 目标序号 / 目标.
+/// The second and further figures are keyed `id#n` (as an `id` of the
+/// form `20#2` is).
 pub fn read_figures(path: &Path) -> Result<HashMap<String, f64>> {
     let text = crate::bundled::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
@@ -518,20 +523,41 @@ pub fn read_figures_bytes(text: &[u8], path: &Path) -> Result<HashMap<String, f6
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
         .collect();
+    let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
     let (Some(id_col), Some(val_col)) = (
-        headers.iter().position(|h| h == "id" || h == "indicator"),
-        headers.iter().position(|h| h == "value" || h == "figure"),
+        col(&["id", "indicator", "指标", "指标编号", "编号", "序号"]),
+        col(&["value", "figure", "数值", "值", "数据"]),
     ) else {
         return Err(Error::file(
             path,
-            "a figures file needs columns `id` (indicator id, 1-37) and `value`",
+            "a figures file needs columns `id` (indicator id, 1-37) and `value` \
+             (or 指标编号 and 数值)",
         ));
     };
+    let target_col = col(&["target", "目标序号", "目标"]);
     let mut out = HashMap::new();
     for row in rdr.records() {
         let row = row.map_err(|e| Error::file(path, format!("cannot read a row: {e}")))?;
         let line = row.position().map(|p| p.line()).unwrap_or(0);
-        let id = row.get(id_col).unwrap_or("").to_string();
+        let mut id = row.get(id_col).unwrap_or("").to_string();
+        let target = target_col
+            .map(|c| row.get(c).unwrap_or("").trim())
+            .unwrap_or("");
+        if !target.is_empty() {
+            let n: usize = target.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                Error::record(
+                    path,
+                    format!("row {line}"),
+                    format!("target {target:?} is not a number from 1"),
+                )
+            })?;
+            if n > 1 {
+                id = format!("{id}#{n}");
+            }
+        }
+        if let Some(base) = id.strip_suffix("#1") {
+            id = base.to_string();
+        }
         let raw = row.get(val_col).unwrap_or("");
         // Finite, read like every other number (see `bounds`).
         let v = bounds::parse_number(raw)
@@ -589,6 +615,21 @@ mod tests {
             m.starts_with("inline.osm: not a readable OSM PBF file"),
             "{m}"
         );
+    }
+
+    #[test]
+    fn figures_with_chinese_headers_and_several_targets() {
+        let name = Path::new("figures.csv");
+        let got = read_figures_bytes(
+            "指标编号,目标序号,数值\n20,1,1\n20,2,3\n19,,600001\n".as_bytes(),
+            name,
+        )
+        .unwrap();
+        assert_eq!(got.len(), 3);
+        assert_eq!((got["20"], got["20#2"], got["19"]), (1.0, 3.0, 600001.0));
+        let got = read_figures_bytes(b"id,value\n20#1,1\n20#2,4\n", name).unwrap();
+        assert_eq!((got["20"], got["20#2"]), (1.0, 4.0));
+        assert!(read_figures_bytes(b"id,target,value\n20,0,1\n", name).is_err());
     }
 
     #[test]

@@ -10,7 +10,9 @@ use std::str::FromStr;
 
 use super::format::num;
 use crate::analysis::coverage::Target;
+use crate::analysis::gaps::Status4;
 use crate::analysis::study::Study;
+use crate::analysis::windows::Window;
 use crate::model::Category;
 
 /// Language of the report's labels.
@@ -123,7 +125,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("rule_text", "室外 ≥ {out} 或室内 ≥ {in} 平方米/人", "≥ {out} m² outdoor or ≥ {in} m² indoor per resident"),
     ("met", "达标", "met"),
     ("not_met", "未达标", "not met"),
-    ("row_sfca", "两步移动搜索法（{method}）人均可达面积", "2SFCA access ({method}), mean"),
+    ("row_sfca", "{method}人均可达面积", "2SFCA access ({method}), mean"),
     ("row_below", "可达面积低于目标的居民比例", "Residents below the target (2SFCA)"),
     ("row_gini", "可达面积基尼系数", "Gini of 2SFCA access"),
     ("row_tier", "{tier}达标居民比例", "Residents meeting the {tier}"),
@@ -137,8 +139,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("col_population", "人口", "Residents"),
     ("col_outdoor", "人均室外", "Outdoor m²/p"),
     ("col_indoor", "人均室内", "Indoor m²/p"),
-    ("col_rule", "人均目标", "Target"),
-    ("col_sfca", "2SFCA 均值", "2SFCA mean"),
+    ("col_rule", "对照新建区标准", "New-area standard"),
+    ("col_sfca", "人均可达面积均值", "2SFCA mean"),
     ("m2pp", "{value} 平方米/人", "{value} m²/person"),
     ("people", "{value} 人", "{value} people"),
     ("scorecard_placeholder", "本次运行没有评分卡。", "No scorecard in this run."),
@@ -176,6 +178,10 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("map.network", "步行路网", "street network"),
     ("map.unit", "街道（单元）边界", "unit boundary"),
     ("map.attribution", "路网 © OpenStreetMap 贡献者，ODbL 1.0", "Streets (c) OpenStreetMap contributors, ODbL 1.0"),
+    ("method.2sfca", "两步移动搜索法", "2sfca"),
+    ("method.e2sfca", "增强两步移动搜索法", "e2sfca"),
+    ("method.gaussian", "高斯衰减两步移动搜索法", "gaussian"),
+    ("map.note_estimate", "人口为估算值：全区人口平均分配到各社区", "population is an ESTIMATE: the district total spread evenly over the communities"),
     ("cat.football_pitch", "足球场", "football pitch"),
     ("cat.basketball_court", "篮球场", "basketball court"),
     ("cat.tennis_court", "网球场", "tennis court"),
@@ -192,6 +198,112 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("cat.playground", "儿童游乐场", "playground"),
     ("cat.school_venue", "学校体育场地", "school sports venue"),
     ("cat.chess_garden", "棋苑", "outdoor chess tables"),
+    // The report's planning sections.
+    ("nav_planned", "规划项目", "Planned projects"),
+    ("nav_scorecard", "评分卡", "Scorecard"),
+    ("hl.now", "步行 {minutes} 分钟可达体育设施的居民占 {share}。", "{share} of residents live within a {minutes}-minute walk of a sports facility."),
+    ("hl.after", "规划设施建成后将升至 {share}。", " With the planned facilities built: {share}."),
+    ("hl.percap", "人均体育场地面积 {value} 平方米。", " Sports area per resident: {value} m²."),
+    ("hl.scorecard", "评分卡共 {n} 项：达标 {met} 项，未达标 {not_met} 项，无数据 {no_data} 项。", " Scorecard: {met} of {n} items met, {not_met} not met, {no_data} without data."),
+    ("sec_planned", "规划项目：建成前后对比", "Planned projects: before and after"),
+    ("tbl_before_after", "现状与规划设施建成后", "Now and with the planned facilities"),
+    ("col_figure", "指标", "Figure"),
+    ("col_now", "现状", "Now"),
+    ("col_after", "规划建成后", "With planned"),
+    ("no_planned", "输入数据中没有规划设施。", "The inputs list no planned facilities."),
+    ("tbl_planned", "规划设施（按新增覆盖人口排序）", "Planned facilities (by residents newly covered)"),
+    ("col_facility", "设施", "Facility"),
+    ("col_year", "年份", "Year"),
+    ("col_newly", "新增覆盖居民", "Residents newly covered"),
+    ("tbl_ranking", "各街道（单元）排名（按覆盖比例从低到高）", "Units ranked by covered share, lowest first"),
+    ("col_rank", "排名", "Rank"),
+    ("col_total_m2pp", "人均体育场地（平方米）", "Sports area per resident (m²)"),
+    ("col_gaps", "短板数", "Gaps"),
+    ("tbl_schools", "学校体育场地：开放时间与对社会开放情况", "School sports venues: hours and openness"),
+    ("col_open_public", "对社会开放", "Open to the public"),
+    ("gaps_none", "未发现短板。", "No gaps found."),
+    ("gaps_found", "发现的短板：", "Gaps found: "),
+    ("gap.unreachable", "未接入路网的社区", "communities not on the network"),
+    ("gap.uncovered_15min", "步行范围外的社区", "communities outside the walk"),
+    ("gap.tier_missing", "生活圈缺项", "life-circle tiers lacking a facility"),
+    ("gap.unit_below_per_capita", "人均面积不足的街道", "units below the per-capita target"),
+    ("gap.new_community_below_per_capita", "人均面积不足的新建社区", "new communities below the per-capita target"),
+    ("gap.school_venue_not_open", "未开放的学校场地", "school venues not open"),
+    ("gap.no_second_generation_equipment", "缺少二代健身器材的社区", "communities without second-generation equipment"),
+    ("gap.planned_project_short", "未完成的规划项目", "planned projects short of target"),
+    ("banner_estimate", "人口为估算值：数据源没有各社区人口，全区人口平均分配到各社区。", "Population is an ESTIMATE: the source has no figures per community; the district total is spread evenly over the communities."),
+    ("mn.title", "方法与数据说明", "Method and data notes"),
+    ("mn.network", "步行距离沿步行路网计算。", "Walking distances are measured along the walking network."),
+    ("mn.straight", "近似结果：未提供路网，步行距离按直线距离 × {detour} 估算，通常高估覆盖。", "APPROXIMATE: no street network was given; walking distances are straight lines x {detour}, which usually overstates coverage."),
+    ("mn.pop_estimate", "人口为估算值：全区人口按社区平均分配，各社区和街道的人数只能作参考。", "Population is an ESTIMATE: the district total is spread evenly over the communities, so figures per community and unit are indicative only."),
+    ("mn.pop_households", "部分社区人口按户数 × 户均人口推算。", "Some communities' population is households x household size."),
+    ("mn.parks", "公园按面积的 {share}% 计入体育用地；只计现有且向公众开放的设施。", "Parks count {share} % of their area as sports land; only existing facilities open to the public count."),
+    ("mn.tiers", "各级生活圈要求的设施不同：{tiers}。因此范围更大的生活圈达标比例可能低于较小的生活圈。", "Each life-circle tier asks for its own facilities: {tiers}. A wider tier can therefore have a lower share than a narrower one."),
+    ("mn.needs", "需要", " needs "),
+    ("mn.tier_sep", "；", "; "),
+    ("mn.schools", "学校体育场地一般只在课余时间（晚间、周末、假期）开放，各时段覆盖见图表。", "School venues usually open only outside school hours (evenings, weekends, holidays); see the coverage per time window."),
+    ("map_hint_straight", "未提供路网，地图没有底图。点击社区、设施或街道边界查看数据；右上角可切换图层。", "No street network was given, so the map has no base map. Click a community, facility or unit for its figures; toggle layers at the top right."),
+    ("row_rule_area", "全区人均对照新建居住区标准（指标 14 只考核新建社区，见评分卡）", "Whole-area per-capita figure against the new-area standard (indicator 14 judges new communities only; see the scorecard)"),
+    ("above_std", "高于标准", "above the standard"),
+    ("below_std", "低于标准", "below the standard"),
+    // The terminal summary (stdout of `analyze`).
+    ("t.method", "步行 {minutes} 分钟，步速 {speed} km/h = {limit} 米，{how}", "{minutes}-minute walk at {speed} km/h = {limit} m {how}"),
+    ("t.approx", "（近似：直线距离 × 绕行系数）", "(APPROXIMATE: straight-line distances x detour factor)"),
+    ("t.over_network", "沿步行路网计算", "over the street network"),
+    ("t.hl_covered", "要点      步行范围内的居民：{share}%{after}", "HEADLINE  residents within the walk: {share} %{after}"),
+    ("t.hl_after", "，规划设施建成后 {share}%", " -> {share} % with planned facilities"),
+    ("t.hl_percap", "          人均体育场地：室外 {out} 平方米 / 室内 {in} 平方米{after}（新建区标准 {t_out} / {t_in}）", "          sports area per resident: {out} m2 outdoor / {in} m2 indoor{after} (new-area targets {t_out} / {t_in})"),
+    ("t.hl_pc_after", "，规划建成后 {out} / {in}", " -> {out} / {in} with planned"),
+    ("t.hl_scorecard", "          评分卡（{n} 项）：达标 {met}，未达标 {not_met}，无数据 {no_data}，非空间事项 {not_spatial}", "          scorecard ({n} indicators): {met} met, {not_met} not met, {no_data} no data, {not_spatial} not spatial"),
+    ("t.hl_no_gaps", "          短板：无", "          gaps: none"),
+    ("t.hl_gaps", "          短板：{kind} {n} {people} 人", "          gaps: {kind} {n} {people} people"),
+    ("t.hl_planned", "          规划设施 {id} {name} 新增覆盖 {people} 人", "          planned facility {id} {name} newly covers {people} people"),
+    ("t.network", "路网：{nodes} 个节点，{edges} 条边，{components} 个连通分量（最大占节点 {largest}%）", "network: {nodes} nodes, {edges} edges, {components} components (largest {largest} % of nodes)"),
+    ("t.no_network", "未提供路网：距离按直线 × {detour} 计算（近似）", "NO STREET NETWORK: distances are straight lines x {detour} (APPROXIMATE)"),
+    ("t.inputs", "{network}；设施：{facilities} 处（{unreach_f} 处未接入路网）；社区：{communities} 个，{population} 人（{unreach_c} 个未接入路网，{unreach_p} 人）", "{network}; facilities: {facilities} ({unreach_f} unreachable); communities: {communities} with {population} people ({unreach_c} unreachable, {unreach_p} people)"),
+    ("t.note_estimate", "说明：人口为估算值（全区人口平均分配到各社区）", "note: population is an ESTIMATE (the district total spread evenly over the communities)"),
+    ("t.note_approx", "说明：近似结果，未提供路网，步行距离按直线距离 × {detour} 估算", "note: APPROXIMATE: no street network, walking distances are straight lines x {detour}"),
+    ("t.col_target", "设施类型", "target"),
+    ("t.col_facilities", "设施数", "facilities"),
+    ("t.col_population", "人口", "population"),
+    ("t.col_covered", "已覆盖", "covered"),
+    ("t.col_share", "比例", "share"),
+    ("t.col_unit", "街道（单元，任一设施）", "unit (any facility)"),
+    ("t.outside", "（不在任何单元内）", "(outside every unit)"),
+    ("t.pc_title", "人均体育场地面积（现有且向公众开放的设施；公园按 {share}% 计）：", "per-capita sports area (existing facilities open to the public; parks count {share} %):"),
+    ("t.pc_line", "  室外体育用地 {out} 平方米/人（新建区标准 {t_out}），室内建筑面积 {in} 平方米/人（标准 {t_in}），合计 {total} 平方米/人", "  outdoor land {out} m2/person (target {t_out} for new areas), indoor floor {in} m2/person (target {t_in}), total {total} m2/person"),
+    ("t.pc_refs", "  对照（全市/全国，平方米/人）：{refs}", "  for comparison (city-wide, m2/person): {refs}"),
+    ("t.pc_sfca", "  {method}（{catchment} 米服务范围）：均值 {mean} 平方米/人，{below}% 的居民低于 {t_out}/{t_in} 标准，基尼系数 {gini}", "  {method} within the {catchment} m catchment: mean {mean} m2/person, {below} % of residents below the {t_out}/{t_in} target, Gini {gini}"),
+    ("t.pc_new", "  新建社区（{year} 年及以后）：{n} 个，其中 {below} 个低于标准", "  new communities (built {year} or later): {n}, of which {below} below the target"),
+    ("t.tiers", "生活圈（具备全部所需设施的居民比例）：", "life-circle tiers (share of residents with every required facility):"),
+    ("t.windows", "各时段覆盖（该时段开放的任一设施）：", "coverage by time window (any facility open in the window):"),
+    ("t.wrote", "已写出 {path}", "wrote {path}"),
+    ("t.data", "数据：{line}", "data: {line}"),
+    // The scorecard (scorecard.md, the report, the terminal).
+    ("sc.title", "评分卡：{title}", "Scorecard: {title}"),
+    ("sc.counts", "共 {n} 项：达标 {met} 项，未达标 {not_met} 项，无数据 {no_data} 项，非空间事项 {not_spatial} 项。", "{n} indicators: {met} met, {not_met} not met, {no_data} no data, {not_spatial} not spatial."),
+    ("sc.col_id", "编号", "id"),
+    ("sc.col_indicator", "指标", "indicator"),
+    ("sc.col_status", "状态", "status"),
+    ("sc.col_figure", "现状数据", "figure"),
+    ("sc.col_target", "目标", "target"),
+    ("sc.col_lead", "主责单位", "lead unit"),
+    ("sc.col_co", "协办单位", "co-operating units"),
+    ("sc.col_seed", "方案所列现状", "seed status"),
+    ("sc.col_note", "说明", "notes"),
+    ("sc.projects", "规划项目（措施15(4)）", "Planned projects (measure 15(4))"),
+    ("sc.col_project", "项目", "project"),
+    ("sc.col_built", "规划年以来已建", "built since plan"),
+    ("sc.col_planned", "规划中", "planned"),
+    ("sc.no_figure", "无目标数", "no figure"),
+    ("sc.tracked", "跟踪中", "tracked"),
+    ("status.met", "达标", "met"),
+    ("status.not_met", "未达标", "not met"),
+    ("status.no_data", "无数据", "no data"),
+    ("status.not_spatial", "非空间事项", "not spatial"),
+    ("seed.met", "达到", "met"),
+    ("seed.new_measure", "新举措", "new measure"),
+    ("seed.plan_measure", "方案自有措施", "plan's own measure"),
     // Handed to the page's script.
     ("js.lyr_network", "步行路网", "Walking network"),
     ("js.lyr_covered", "{minutes} 分钟覆盖范围", "Within {minutes} min (any facility)"),
@@ -213,7 +325,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("js.tiers", "生活圈", "Life-circle tiers"),
     ("js.met", "达标", "met"),
     ("js.missing", "缺少", "missing"),
-    ("js.sfca", "2SFCA 人均可达面积", "2SFCA access per resident"),
+    ("js.sfca", "人均可达面积（两步移动搜索法）", "2SFCA access per resident"),
     ("js.outdoor", "室外", "outdoor"),
     ("js.indoor", "室内", "indoor"),
     ("js.total", "合计", "total"),
@@ -245,7 +357,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
 ];
 
 /// The label for `key` in `lang`; the key itself when the table lacks it.
-pub(crate) fn tr(lang: Lang, key: &str) -> &str {
+pub(crate) fn tr(lang: Lang, key: &str) -> &'static str {
     match STRINGS.iter().find(|s| s.0 == key) {
         Some((_, zh, en)) => match lang {
             Lang::Zh => zh,
@@ -253,13 +365,13 @@ pub(crate) fn tr(lang: Lang, key: &str) -> &str {
         },
         None => {
             debug_assert!(false, "no label for {key:?}");
-            key
+            ""
         }
     }
 }
 
 /// [`tr`] with `{name}` placeholders filled in.
-pub(crate) fn trf(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+pub fn trf(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     let mut s = tr(lang, key).to_string();
     for (k, v) in args {
         s = s.replace(&format!("{{{k}}}"), v);
@@ -270,6 +382,39 @@ pub(crate) fn trf(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
 /// Every label key, in table order.
 pub(crate) fn keys() -> impl Iterator<Item = &'static str> {
     STRINGS.iter().map(|s| s.0)
+}
+
+/// The label of a kind of gap (`uncovered_15min` -> "communities outside
+/// the walk"); the kind itself when the table lacks one.
+pub(crate) fn gap_label(lang: Lang, kind: &str) -> String {
+    let key = format!("gap.{kind}");
+    if STRINGS.iter().any(|s| s.0 == key) {
+        tr(lang, &key).to_string()
+    } else {
+        kind.replace('_', " ")
+    }
+}
+
+/// The label of a scorecard status.
+pub(crate) fn status_label(lang: Lang, s: Status4) -> &'static str {
+    let key = match s {
+        Status4::Met => "status.met",
+        Status4::NotMet => "status.not_met",
+        Status4::NoData => "status.no_data",
+        Status4::NotSpatial => "status.not_spatial",
+    };
+    tr(lang, key)
+}
+
+/// The label of an indicator's seed status (`met`, `new_measure`,
+/// `plan_measure`); the status itself when the table lacks it.
+pub(crate) fn seed_label(lang: Lang, s: &str) -> String {
+    let key = format!("seed.{s}");
+    if STRINGS.iter().any(|x| x.0 == key) {
+        tr(lang, &key).to_string()
+    } else {
+        s.replace('_', " ")
+    }
 }
 
 /// The label of a facility category.
@@ -299,6 +444,98 @@ pub(crate) fn window_label(lang: Lang, name: &str) -> String {
         tr(lang, &key).to_string()
     } else {
         name.replace('_', " ")
+    }
+}
+
+/// A time window's days and hours: its opening-hours spec in English
+/// (`Mo-Fr 08:00-17:00`), the same in words in Chinese (`周一至周五
+/// 08:00-17:00`).
+pub(crate) fn window_spec(lang: Lang, w: &Window) -> String {
+    if lang == Lang::En {
+        return w.spec();
+    }
+    const DAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    if w.days.iter().all(|d| *d) && w.start_min == 0 && w.end_min >= 24 * 60 {
+        return "全天".to_string();
+    }
+    let mut parts = Vec::new();
+    let mut d = 0;
+    while d < 7 {
+        if !w.days[d] {
+            d += 1;
+            continue;
+        }
+        let start = d;
+        while d + 1 < 7 && w.days[d + 1] {
+            d += 1;
+        }
+        parts.push(match d - start {
+            0 => DAYS[start].to_string(),
+            1 => format!("{}、{}", DAYS[start], DAYS[d]),
+            _ => format!("{}至{}", DAYS[start], DAYS[d]),
+        });
+        d += 1;
+    }
+    let hm = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+    format!("{} {}-{}", parts.join("、"), hm(w.start_min), hm(w.end_min))
+}
+
+/// Opening hours for a reader: the OSM `opening_hours` text in English;
+/// in Chinese its day names, ranges and rules in words (`Mo-Fr 17:00-21:00;
+/// Sa,Su 08:00-20:00` -> `周一至周五 17:00-21:00；周六、周日 08:00-20:00`).
+/// Parts it does not know stay as written.
+pub(crate) fn hours_label(lang: Lang, hours: &str) -> String {
+    if lang == Lang::En {
+        return hours.to_string();
+    }
+    const DAYS: [(&str, &str); 9] = [
+        ("Mo", "周一"),
+        ("Tu", "周二"),
+        ("We", "周三"),
+        ("Th", "周四"),
+        ("Fr", "周五"),
+        ("Sa", "周六"),
+        ("Su", "周日"),
+        ("PH", "节假日"),
+        ("SH", "学校假期"),
+    ];
+    let day = |d: &str| DAYS.iter().find(|x| x.0 == d).map(|x| x.1);
+    // A day list such as `Mo-Fr,Su` in words, or None when it is not one.
+    let days = |spec: &str| -> Option<String> {
+        let mut out = Vec::new();
+        for part in spec.split(',') {
+            out.push(match part.split_once('-') {
+                Some((a, b)) => format!("{}至{}", day(a)?, day(b)?),
+                None => day(part)?.to_string(),
+            });
+        }
+        Some(out.join("、"))
+    };
+    let rule = |r: &str| -> String {
+        let r = r.trim();
+        match r {
+            "24/7" => return "全天".to_string(),
+            "off" | "closed" => return "不开放".to_string(),
+            _ => {}
+        }
+        let words: Vec<String> = r
+            .split_whitespace()
+            .map(|w| match w {
+                "off" | "closed" => "不开放".to_string(),
+                _ => days(w).unwrap_or_else(|| w.to_string()),
+            })
+            .collect();
+        words.join(" ")
+    };
+    hours.split(';').map(rule).collect::<Vec<_>>().join("；")
+}
+
+/// The label of a 2SFCA method: its id in English, its name in Chinese.
+pub(crate) fn method_label(lang: Lang, method: &str) -> String {
+    let key = format!("method.{method}");
+    match lang {
+        Lang::Zh if STRINGS.iter().any(|s| s.0 == key) => tr(lang, &key).to_string(),
+        _ => method.to_string(),
     }
 }
 
@@ -357,6 +594,39 @@ mod tests {
         for c in Category::ALL {
             assert!(STRINGS.iter().any(|s| s.0 == format!("cat.{}", c.as_str())));
         }
+        // Every kind of gap the assessment files, every scorecard status
+        // and seed status has a label.
+        for kind in [
+            "unreachable",
+            "uncovered_15min",
+            "tier_missing",
+            "unit_below_per_capita",
+            "new_community_below_per_capita",
+            "school_venue_not_open",
+            "no_second_generation_equipment",
+            "planned_project_short",
+        ] {
+            assert!(super::keys().any(|k| k == format!("gap.{kind}")), "{kind}");
+        }
+        for s in ["met", "new_measure", "plan_measure"] {
+            assert!(super::keys().any(|k| k == format!("seed.{s}")), "{s}");
+        }
+        assert_eq!(status_label(Lang::Zh, Status4::NotSpatial), "非空间事项");
+    }
+
+    #[test]
+    fn opening_hours_in_words() {
+        assert_eq!(
+            hours_label(Lang::Zh, "Mo-Fr 17:00-21:00; Sa,Su 08:00-20:00"),
+            "周一至周五 17:00-21:00；周六、周日 08:00-20:00"
+        );
+        assert_eq!(hours_label(Lang::Zh, "24/7"), "全天");
+        assert_eq!(hours_label(Lang::Zh, "PH off"), "节假日 不开放");
+        assert_eq!(hours_label(Lang::Zh, "sunrise-sunset"), "sunrise-sunset");
+        assert_eq!(
+            hours_label(Lang::En, "Mo-Fr 17:00-21:00"),
+            "Mo-Fr 17:00-21:00"
+        );
     }
 
     #[test]

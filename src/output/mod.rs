@@ -41,7 +41,7 @@ use crate::crs::Crs;
 use crate::input::Inputs;
 pub use crate::output::atomic::write_file;
 pub use crate::output::csv_safe::CsvFormulas;
-pub use crate::output::i18n::Lang;
+pub use crate::output::i18n::{Lang, trf};
 pub use crate::output::out_dir::{check_apart_from_inputs, config_inputs};
 pub use crate::output::tables::write_dropped;
 use crate::{Error, Result};
@@ -84,6 +84,8 @@ pub struct OutputOptions {
     pub export_graph: bool,
     /// Formats and companions.
     pub formats: Formats,
+    /// Language of scorecard.md (the CSVs carry both).
+    pub lang: i18n::Lang,
 }
 
 /// A writer filling one file.
@@ -234,7 +236,7 @@ pub fn write_all(
     ));
     jobs.push((
         "scorecard.md",
-        Box::new(|w| scorecard::write_scorecard_md(w, title, inputs, assessment)),
+        Box::new(|w| scorecard::write_scorecard_md(w, title, inputs, assessment, options.lang)),
     ));
     if options.network_geojson {
         jobs.push((

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use super::csv_safe::{CsvFormulas, CsvOut};
 use super::format::round;
 use super::geojson::FeatureWriter;
-use crate::analysis::gaps::Assessment;
+use super::i18n::{Lang, seed_label, status_label, tr, trf};
+use crate::analysis::gaps::{Assessment, Progress, Status4};
 use crate::input::Inputs;
 
 /// `gaps.geojson`: one feature per gap (district-wide items without a
@@ -70,7 +71,8 @@ pub(crate) fn write_gaps_csv(
     c.flush()
 }
 
-/// `scorecard.csv`: all indicators in order.
+/// `scorecard.csv`: all indicators in order; the columns of earlier
+/// versions first, then the co-operating units and the Chinese texts.
 pub(crate) fn write_scorecard_csv(
     w: &mut dyn Write,
     a: &Assessment,
@@ -90,6 +92,12 @@ pub(crate) fn write_scorecard_csv(
         "lead_en",
         "seed_status",
         "note",
+        "co",
+        "co_en",
+        "status_zh",
+        "figure_zh",
+        "target_zh",
+        "note_zh",
     ])?;
     for r in &a.scorecard {
         let i = &r.indicator;
@@ -106,6 +114,12 @@ pub(crate) fn write_scorecard_csv(
             &i.lead_en,
             &i.seed_status,
             &r.note,
+            &i.co,
+            &i.co_en,
+            status_label(Lang::Zh, r.status),
+            &r.figure_zh,
+            &r.target_zh,
+            &r.note_zh,
         ])?;
     }
     c.flush()
@@ -115,94 +129,152 @@ fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-/// `scorecard.md`: the scorecard as a Markdown table for documents.
+/// `scorecard.md`: the scorecard as a Markdown table for documents, in
+/// `lang`: every indicator with its status, figure, target, lead and
+/// co-operating units, seed status and notes; then the planned projects.
 pub(crate) fn write_scorecard_md(
     w: &mut dyn Write,
     title: &str,
     inputs: &Inputs,
     a: &Assessment,
+    lang: Lang,
 ) -> io::Result<()> {
-    writeln!(w, "# Scorecard: {}", md_cell(title))?;
+    writeln!(
+        w,
+        "# {}",
+        md_cell(&trf(lang, "sc.title", &[("title", title.to_string())]))
+    )?;
     writeln!(w)?;
-    for n in &inputs.notes {
-        writeln!(w, "> {}", md_cell(n))?;
+    // The run's notes are in English; the report states the Chinese ones.
+    if lang == Lang::En {
+        for n in &inputs.notes {
+            writeln!(w, "> {}", md_cell(n))?;
+        }
     }
     writeln!(w)?;
-    let count = |s: &str| {
-        a.scorecard
-            .iter()
-            .filter(|r| r.status.as_str() == s)
-            .count()
-    };
-    writeln!(
-        w,
-        "{} indicators: {} met, {} not met, {} no data, {} not spatial.",
-        a.scorecard.len(),
-        count("met"),
-        count("not met"),
-        count("no data"),
-        count("not spatial")
-    )?;
+    writeln!(w, "{}", scorecard_counts(lang, a))?;
     writeln!(w)?;
-    writeln!(
-        w,
-        "| id | indicator | status | figure | target | lead unit | seed status |"
-    )?;
-    writeln!(w, "|---|---|---|---|---|---|---|")?;
+    let heads: Vec<&str> = [
+        "sc.col_id",
+        "sc.col_indicator",
+        "sc.col_status",
+        "sc.col_figure",
+        "sc.col_target",
+        "sc.col_lead",
+        "sc.col_co",
+        "sc.col_seed",
+        "sc.col_note",
+    ]
+    .iter()
+    .map(|k| tr(lang, k))
+    .collect();
+    writeln!(w, "| {} |", heads.join(" | "))?;
+    writeln!(w, "|{}", "---|".repeat(heads.len()))?;
+    let zh = lang == Lang::Zh;
     for r in &a.scorecard {
         let i = &r.indicator;
+        let pick = |z: &str, e: &str| md_cell(if zh { z } else { e });
+        // Names and units: Chinese only, or the Chinese with the English
+        // in brackets (the seed's own words stay in an English table).
+        let both = |z: &str, e: &str| {
+            if zh || z.is_empty() {
+                md_cell(z)
+            } else {
+                md_cell(&format!("{z} ({e})"))
+            }
+        };
         writeln!(
             w,
-            "| {} | {} ({}) | {} | {} | {} | {} ({}) | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             i.id,
-            md_cell(&i.name),
-            md_cell(&i.name_en),
-            r.status.as_str(),
-            md_cell(&r.figure),
-            md_cell(&r.target),
-            md_cell(&i.lead),
-            md_cell(&i.lead_en),
-            i.seed_status
+            both(&i.name, &i.name_en),
+            status_label(lang, r.status),
+            pick(&r.figure_zh, &r.figure),
+            pick(&r.target_zh, &r.target),
+            both(&i.lead, &i.lead_en),
+            both(&i.co, &i.co_en),
+            seed_label(lang, &i.seed_status),
+            pick(&r.note_zh, &r.note),
         )?;
     }
     if !a.progress.is_empty() {
         writeln!(w)?;
-        writeln!(w, "## Planned projects (measure 15(4))")?;
+        writeln!(w, "## {}", tr(lang, "sc.projects"))?;
         writeln!(w)?;
-        writeln!(
-            w,
-            "| project | built since plan | planned | target | status |"
-        )?;
-        writeln!(w, "|---|---|---|---|---|")?;
+        let heads: Vec<&str> = [
+            "sc.col_project",
+            "sc.col_built",
+            "sc.col_planned",
+            "sc.col_target",
+            "sc.col_status",
+        ]
+        .iter()
+        .map(|k| tr(lang, k))
+        .collect();
+        writeln!(w, "| {} |", heads.join(" | "))?;
+        writeln!(w, "|{}", "---|".repeat(heads.len()))?;
         for p in &a.progress {
-            let km = p.unit == "km";
-            let f = |x: f64| {
-                if km {
-                    format!("{x:.2} km")
-                } else {
-                    format!("{x:.0}")
-                }
-            };
-            let target = match (p.project.figure, p.project.figure_max) {
-                (Some(x), Some(y)) => format!("{x}-{y} {}", p.project.unit),
-                (Some(x), None) => format!(">= {x} {}", p.project.unit),
-                _ => "no figure".into(),
-            };
-            writeln!(
-                w,
-                "| {} ({}) | {} | {} | {} | {} |",
-                md_cell(&p.project.name),
-                md_cell(&p.project.name_en),
-                f(p.done),
-                f(p.planned),
-                target,
-                match p.met {
-                    Some(true) => "met",
-                    Some(false) => "not met",
-                    None => "tracked",
-                }
-            )?;
+            let row = project_row(lang, p);
+            writeln!(w, "| {} |", row.map(|c| md_cell(&c)).join(" | "))?;
         }
     }
     Ok(())
+}
+
+/// "n indicators: a met, b not met, ..." in `lang`.
+pub(crate) fn scorecard_counts(lang: Lang, a: &Assessment) -> String {
+    let count = |s: Status4| a.scorecard.iter().filter(|r| r.status == s).count();
+    trf(
+        lang,
+        "sc.counts",
+        &[
+            ("n", a.scorecard.len().to_string()),
+            ("met", count(Status4::Met).to_string()),
+            ("not_met", count(Status4::NotMet).to_string()),
+            ("no_data", count(Status4::NoData).to_string()),
+            ("not_spatial", count(Status4::NotSpatial).to_string()),
+        ],
+    )
+}
+
+/// One planned-project type as cells: name, built since the plan year,
+/// planned, target (the seed's wording) and status.
+pub(crate) fn project_row(lang: Lang, p: &Progress) -> [String; 5] {
+    let km = p.unit == "km";
+    let zh = lang == Lang::Zh;
+    let f = |x: f64| match (km, zh) {
+        (true, true) => format!("{x:.2}公里"),
+        (true, false) => format!("{x:.2} km"),
+        (false, _) => format!("{x:.0}"),
+    };
+    let pr = &p.project;
+    let unit = if zh { &pr.unit_zh } else { &pr.unit };
+    let sep = if zh { "" } else { " " };
+    let amount = match (pr.figure, pr.figure_max) {
+        (Some(x), Some(y)) => Some(format!("{x}-{y}{sep}{unit}")),
+        (Some(x), None) => Some(format!("{x}{sep}{unit}")),
+        _ => None,
+    };
+    let word = if zh { &pr.word } else { &pr.word_en };
+    let target = match amount {
+        Some(a) if !word.is_empty() => word.replace("{}", &a),
+        Some(a) => format!(">= {a}"),
+        None => tr(lang, "sc.no_figure").to_string(),
+    };
+    let status = match p.met {
+        Some(true) => tr(lang, "status.met"),
+        Some(false) => tr(lang, "status.not_met"),
+        None => tr(lang, "sc.tracked"),
+    };
+    [
+        if zh {
+            pr.name.clone()
+        } else {
+            format!("{} ({})", pr.name, pr.name_en)
+        },
+        f(p.done),
+        f(p.planned),
+        target,
+        status.to_string(),
+    ]
 }

@@ -7,77 +7,137 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
+use unicode_width::UnicodeWidthStr;
+
 use super::format::{round, thousands};
+use super::i18n::{Lang, gap_label, method_label, target_label, tr, trf, window_label};
 use crate::analysis::catchment::{Catchments, UnitStats};
 use crate::analysis::coverage::Target;
-use crate::analysis::gaps::Assessment;
+use crate::analysis::gaps::{Assessment, Status4};
 use crate::analysis::study::{AreaSummary, Study};
 use crate::input::Inputs;
+use crate::model::PopulationSource;
 
 /// The scorecard's headline: coverage before / after planned facilities,
 /// per-capita figures, scorecard counts and gaps by kind.
-fn headline(s: &mut String, inputs: &Inputs, study: &Study, a: &Assessment) {
+fn headline(s: &mut String, inputs: &Inputs, study: &Study, a: &Assessment, lang: Lang) {
     let pc = &study.targets.per_capita;
     let _ = writeln!(s);
     let after = a
         .covered_after
-        .map(|x| format!(" -> {:.1} % with planned facilities", 100.0 * x))
+        .map(|x| {
+            trf(
+                lang,
+                "t.hl_after",
+                &[("share", format!("{:.1}", 100.0 * x))],
+            )
+        })
         .unwrap_or_default();
     let _ = writeln!(
         s,
-        "HEADLINE  residents within the walk: {:.1} %{after}",
-        100.0 * a.covered_before
+        "{}",
+        trf(
+            lang,
+            "t.hl_covered",
+            &[
+                ("share", format!("{:.1}", 100.0 * a.covered_before)),
+                ("after", after)
+            ]
+        )
     );
     let after_pc = a
         .per_capita_after
-        .map(|(o, i)| format!(" -> {o:.2} / {i:.2} with planned"))
+        .map(|(o, i)| {
+            trf(
+                lang,
+                "t.hl_pc_after",
+                &[("out", format!("{o:.2}")), ("in", format!("{i:.2}"))],
+            )
+        })
         .unwrap_or_default();
     let _ = writeln!(
         s,
-        "          sports area per resident: {:.2} m2 outdoor / {:.2} m2 indoor{after_pc} \
-         (new-area targets {} / {})",
-        a.per_capita_before.0,
-        a.per_capita_before.1,
-        pc.outdoor_m2_per_person,
-        pc.indoor_m2_per_person
+        "{}",
+        trf(
+            lang,
+            "t.hl_percap",
+            &[
+                ("out", format!("{:.2}", a.per_capita_before.0)),
+                ("in", format!("{:.2}", a.per_capita_before.1)),
+                ("after", after_pc),
+                ("t_out", pc.outdoor_m2_per_person.to_string()),
+                ("t_in", pc.indoor_m2_per_person.to_string()),
+            ]
+        )
     );
-    let count = |x: &str| {
-        a.scorecard
-            .iter()
-            .filter(|r| r.status.as_str() == x)
-            .count()
-    };
+    let count = |x: Status4| a.scorecard.iter().filter(|r| r.status == x).count();
     let _ = writeln!(
         s,
-        "          scorecard ({} indicators): {} met, {} not met, {} no data, {} not spatial",
-        a.scorecard.len(),
-        count("met"),
-        count("not met"),
-        count("no data"),
-        count("not spatial")
+        "{}",
+        trf(
+            lang,
+            "t.hl_scorecard",
+            &[
+                ("n", a.scorecard.len().to_string()),
+                ("met", count(Status4::Met).to_string()),
+                ("not_met", count(Status4::NotMet).to_string()),
+                ("no_data", count(Status4::NoData).to_string()),
+                ("not_spatial", count(Status4::NotSpatial).to_string()),
+            ]
+        )
     );
     let kinds = gap_kinds(a);
     if kinds.is_empty() {
-        let _ = writeln!(s, "          gaps: none");
+        let _ = writeln!(s, "{}", tr(lang, "t.hl_no_gaps"));
     }
     for (kind, n, people) in kinds {
+        let label = match lang {
+            Lang::En => kind.to_string(),
+            Lang::Zh => gap_label(lang, kind),
+        };
         let _ = writeln!(
             s,
-            "          gaps: {:<34} {:>6} {:>12} people",
-            kind,
-            n,
-            thousands(people)
+            "{}",
+            trf(
+                lang,
+                "t.hl_gaps",
+                &[
+                    ("kind", pad(&label, 34)),
+                    ("n", rpad(&n.to_string(), 6)),
+                    ("people", rpad(&thousands(people), 12)),
+                ]
+            )
         );
     }
     for g in a.planned_gains.iter().take(5) {
+        let f = &inputs.facilities[g.facility.get()];
         let _ = writeln!(
             s,
-            "          planned facility {} {} newly covers {} people",
-            inputs.facilities[g.facility.get()].id,
-            inputs.facilities[g.facility.get()].name,
-            thousands(g.newly_covered_people)
+            "{}",
+            trf(
+                lang,
+                "t.hl_planned",
+                &[
+                    ("id", f.id.clone()),
+                    ("name", f.name.clone()),
+                    ("people", thousands(g.newly_covered_people)),
+                ]
+            )
         );
     }
+}
+
+/// `s` padded with spaces on the right to `width` terminal columns (CJK
+/// characters take two).
+fn pad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// `s` padded with spaces on the left to `width` terminal columns.
+fn rpad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    format!("{}{s}", " ".repeat(width.saturating_sub(w)))
 }
 
 /// Gaps per kind, in order of first appearance: (kind, gaps, people).
@@ -215,48 +275,57 @@ pub fn json(
     })
 }
 
-/// Render the summary as text: the method, the headline, the inputs, the
-/// targets, per-capita area, tiers and windows, and the units.
-pub fn render(title: &str, inputs: &Inputs, study: &Study, a: &Assessment) -> String {
+/// Render the summary as text in `lang`: the method, the headline, the
+/// inputs, the targets, per-capita area, tiers and windows, and the units.
+/// Columns are padded by display width, so Chinese names line up.
+pub fn render(title: &str, inputs: &Inputs, study: &Study, a: &Assessment, lang: Lang) -> String {
     let mut s = String::new();
-    method_line(&mut s, title, study);
-    headline(&mut s, inputs, study, a);
-    inputs_lines(&mut s, inputs, study);
-    targets_table(&mut s, study);
+    method_line(&mut s, title, study, lang);
+    headline(&mut s, inputs, study, a, lang);
+    inputs_lines(&mut s, inputs, study, lang);
+    targets_table(&mut s, study, lang);
     if let Some((ca, all_u)) = study
         .catchments
         .as_ref()
         .and_then(|ca| ca.units.first().map(|u| (ca, u)))
     {
-        per_capita_lines(&mut s, study, ca, all_u);
-        tier_and_window_lines(&mut s, ca, all_u);
+        per_capita_lines(&mut s, study, ca, all_u, lang);
+        tier_and_window_lines(&mut s, study, ca, all_u, lang);
     }
     if study.areas.len() > 1 {
-        units_table(&mut s, inputs, study);
+        units_table(&mut s, inputs, study, lang);
     }
     s
 }
 
 /// The title, the walking limit and how distances were measured.
-fn method_line(s: &mut String, title: &str, study: &Study) {
+fn method_line(s: &mut String, title: &str, study: &Study, lang: Lang) {
     let st = &study.settings;
+    let how = if study.mode().is_approximate() {
+        "t.approx"
+    } else {
+        "t.over_network"
+    };
     let _ = writeln!(
         s,
-        "fitcircle: {title}\n{}-minute walk at {} km/h = {:.0} m {}",
-        st.minutes,
-        st.speed_kmh,
-        st.limit_m(),
-        if study.mode().is_approximate() {
-            "(APPROXIMATE: straight-line distances x detour factor)"
-        } else {
-            "over the street network"
-        }
+        "fitcircle: {title}\n{}",
+        trf(
+            lang,
+            "t.method",
+            &[
+                ("minutes", st.minutes.to_string()),
+                ("speed", st.speed_kmh.to_string()),
+                ("limit", format!("{:.0}", st.limit_m())),
+                ("how", tr(lang, how).to_string()),
+            ]
+        )
     );
 }
 
 /// The network, facilities and communities (with those not on the
-/// network), and the notes of the run.
-fn inputs_lines(s: &mut String, inputs: &Inputs, study: &Study) {
+/// network), and the notes of the run (in Chinese: the approximations and
+/// estimates they state).
+fn inputs_lines(s: &mut String, inputs: &Inputs, study: &Study, lang: Lang) {
     let unreach_c = study
         .placement
         .community_access
@@ -271,48 +340,101 @@ fn inputs_lines(s: &mut String, inputs: &Inputs, study: &Study) {
         .count();
     let all = &study.areas[0];
     let network = match study.graph() {
-        Some(g) => format!(
-            "network: {} nodes, {} edges, {} components (largest {:.1} % of nodes)",
-            study.base_size().0,
-            study.base_size().1,
-            g.component_sizes.len(),
-            100.0 * g.component_sizes.iter().copied().max().unwrap_or(0) as f64
-                / g.node_count().max(1) as f64
+        Some(g) => trf(
+            lang,
+            "t.network",
+            &[
+                ("nodes", study.base_size().0.to_string()),
+                ("edges", study.base_size().1.to_string()),
+                ("components", g.component_sizes.len().to_string()),
+                (
+                    "largest",
+                    format!(
+                        "{:.1}",
+                        100.0 * g.component_sizes.iter().copied().max().unwrap_or(0) as f64
+                            / g.node_count().max(1) as f64
+                    ),
+                ),
+            ],
         ),
-        None => format!(
-            "NO STREET NETWORK: distances are straight lines x {} (APPROXIMATE)",
-            study.settings.detour_factor
+        None => trf(
+            lang,
+            "t.no_network",
+            &[("detour", study.settings.detour_factor.to_string())],
         ),
     };
     let _ = writeln!(
         s,
-        "{network}; facilities: {} ({} unreachable); communities: {} with {} people \
-         ({} unreachable, {} people)",
-        inputs.facilities.len(),
-        unreach_f,
-        inputs.communities.len(),
-        thousands(all.population),
-        unreach_c,
-        thousands(all.unreachable_population),
+        "{}",
+        trf(
+            lang,
+            "t.inputs",
+            &[
+                ("network", network),
+                ("facilities", inputs.facilities.len().to_string()),
+                ("unreach_f", unreach_f.to_string()),
+                ("communities", inputs.communities.len().to_string()),
+                ("population", thousands(all.population)),
+                ("unreach_c", unreach_c.to_string()),
+                ("unreach_p", thousands(all.unreachable_population)),
+            ]
+        )
     );
-    for n in &inputs.notes {
-        let _ = writeln!(s, "note: {n}");
+    match lang {
+        Lang::En => {
+            for n in &inputs.notes {
+                let _ = writeln!(s, "note: {n}");
+            }
+        }
+        Lang::Zh => {
+            if inputs
+                .communities
+                .iter()
+                .any(|c| c.population_source == PopulationSource::Estimate)
+            {
+                let _ = writeln!(s, "{}", tr(lang, "t.note_estimate"));
+            }
+            if study.mode().is_approximate() {
+                let _ = writeln!(
+                    s,
+                    "{}",
+                    trf(
+                        lang,
+                        "t.note_approx",
+                        &[("detour", study.settings.detour_factor.to_string())]
+                    )
+                );
+            }
+        }
+    }
+}
+
+/// The label of a coverage target in the terminal: its id in English, its
+/// name in Chinese.
+fn target_name(lang: Lang, t: Target) -> String {
+    match lang {
+        Lang::En => t.name().to_string(),
+        Lang::Zh => target_label(lang, t),
     }
 }
 
 /// Coverage of the whole area per target.
-fn targets_table(s: &mut String, study: &Study) {
+fn targets_table(s: &mut String, study: &Study, lang: Lang) {
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "{:<18} {:>10} {:>12} {:>12} {:>9}",
-        "target", "facilities", "population", "covered", "share"
+        "{} {} {} {} {}",
+        pad(tr(lang, "t.col_target"), 18),
+        rpad(tr(lang, "t.col_facilities"), 10),
+        rpad(tr(lang, "t.col_population"), 12),
+        rpad(tr(lang, "t.col_covered"), 12),
+        rpad(tr(lang, "t.col_share"), 9),
     );
     for t in &study.areas[0].targets {
         let _ = writeln!(
             s,
-            "{:<18} {:>10} {:>12} {:>12} {:>8.1}%",
-            t.target.name(),
+            "{} {:>10} {:>12} {:>12} {:>8.1}%",
+            pad(&target_name(lang, t.target), 18),
             t.facilities,
             thousands(t.population),
             thousands(t.covered_population),
@@ -322,89 +444,146 @@ fn targets_table(s: &mut String, study: &Study) {
 }
 
 /// Per-capita sports area against the targets, and 2SFCA access.
-fn per_capita_lines(s: &mut String, study: &Study, ca: &Catchments, all_u: &UnitStats) {
+fn per_capita_lines(s: &mut String, study: &Study, ca: &Catchments, all_u: &UnitStats, lang: Lang) {
     let pc = &study.targets.per_capita;
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "per-capita sports area (existing facilities open to the public; parks count {:.0} %):",
-        100.0 * crate::analysis::catchment::PARK_SPORTS_SHARE
+        "{}",
+        trf(
+            lang,
+            "t.pc_title",
+            &[(
+                "share",
+                format!(
+                    "{:.0}",
+                    100.0 * crate::analysis::catchment::PARK_SPORTS_SHARE
+                )
+            )]
+        )
     );
     let _ = writeln!(
         s,
-        "  outdoor land {:.2} m2/person (target {} for new areas), indoor floor {:.2} m2/person \
-         (target {}), total {:.2} m2/person",
-        all_u.per_capita.outdoor_per_person(),
-        pc.outdoor_m2_per_person,
-        all_u.per_capita.indoor_per_person(),
-        pc.indoor_m2_per_person,
-        all_u.per_capita.total_per_person()
+        "{}",
+        trf(
+            lang,
+            "t.pc_line",
+            &[
+                (
+                    "out",
+                    format!("{:.2}", all_u.per_capita.outdoor_per_person())
+                ),
+                ("t_out", pc.outdoor_m2_per_person.to_string()),
+                ("in", format!("{:.2}", all_u.per_capita.indoor_per_person())),
+                ("t_in", pc.indoor_m2_per_person.to_string()),
+                (
+                    "total",
+                    format!("{:.2}", all_u.per_capita.total_per_person())
+                ),
+            ]
+        )
     );
     if !pc.reference.is_empty() {
         let refs: Vec<String> = pc
             .reference
             .iter()
-            .map(|r| format!("{} {}", r.label, r.m2_per_person))
+            .map(|r| {
+                let label = match lang {
+                    Lang::Zh if !r.label_zh.is_empty() => &r.label_zh,
+                    _ => &r.label,
+                };
+                format!("{label} {}", r.m2_per_person)
+            })
             .collect();
-        let _ = writeln!(
-            s,
-            "  for comparison (city-wide, m2/person): {}",
-            refs.join(", ")
-        );
+        let sep = if lang == Lang::Zh { "、" } else { ", " };
+        let _ = writeln!(s, "{}", trf(lang, "t.pc_refs", &[("refs", refs.join(sep))]));
     }
     let _ = writeln!(
         s,
-        "  {} within the {:.0} m catchment: mean {:.2} m2/person, {:.1} % of residents below \
-         the {}/{} target, Gini {:.2}",
-        ca.method.as_str(),
-        ca.catchment_m,
-        all_u.sfca_total_mean,
-        100.0 * all_u.share_below_target + 0.0,
-        pc.outdoor_m2_per_person,
-        pc.indoor_m2_per_person,
-        all_u.gini_total
+        "{}",
+        trf(
+            lang,
+            "t.pc_sfca",
+            &[
+                ("method", method_label(lang, ca.method.as_str())),
+                ("catchment", format!("{:.0}", ca.catchment_m)),
+                ("mean", format!("{:.2}", all_u.sfca_total_mean)),
+                (
+                    "below",
+                    format!("{:.1}", 100.0 * all_u.share_below_target + 0.0)
+                ),
+                ("t_out", pc.outdoor_m2_per_person.to_string()),
+                ("t_in", pc.indoor_m2_per_person.to_string()),
+                ("gini", format!("{:.2}", all_u.gini_total)),
+            ]
+        )
     );
     if all_u.new_communities > 0 {
         let _ = writeln!(
             s,
-            "  new communities (built {} or later): {}, of which {} below the target",
-            pc.new_build_year, all_u.new_communities, all_u.new_communities_below
+            "{}",
+            trf(
+                lang,
+                "t.pc_new",
+                &[
+                    ("year", pc.new_build_year.to_string()),
+                    ("n", all_u.new_communities.to_string()),
+                    ("below", all_u.new_communities_below.to_string()),
+                ]
+            )
         );
     }
 }
 
 /// The share of residents meeting each tier and covered in each window.
-fn tier_and_window_lines(s: &mut String, ca: &Catchments, all_u: &UnitStats) {
+fn tier_and_window_lines(
+    s: &mut String,
+    study: &Study,
+    ca: &Catchments,
+    all_u: &UnitStats,
+    lang: Lang,
+) {
     let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "life-circle tiers (share of residents with every required facility):"
-    );
+    let _ = writeln!(s, "{}", tr(lang, "t.tiers"));
     for (t, share) in ca.tiers.iter().zip(&all_u.tier_share) {
+        let name = match lang {
+            Lang::En => t.name.clone(),
+            Lang::Zh => study
+                .targets
+                .tier
+                .iter()
+                .find(|x| x.name == t.name)
+                .map_or_else(|| t.name.clone(), |x| format!("{}分钟", x.minutes)),
+        };
+        let metres = if lang == Lang::Zh { "米" } else { "m" };
         let _ = writeln!(
             s,
-            "  {:<6} {:>5.0} m {:>8.1}%",
-            t.name,
+            "  {} {:>5.0} {metres} {:>8.1}%",
+            pad(&name, 6),
             t.distance_m,
             100.0 * share
         );
     }
-    let _ = writeln!(
-        s,
-        "coverage by time window (any facility open in the window):"
-    );
+    let _ = writeln!(s, "{}", tr(lang, "t.windows"));
     for (wr, share) in ca.windows.iter().zip(&all_u.window_share) {
-        let _ = writeln!(s, "  {:<40} {:>8.1}%", wr.window.to_string(), 100.0 * share);
+        let name = match lang {
+            Lang::En => wr.window.to_string(),
+            Lang::Zh => window_label(lang, &wr.window.name),
+        };
+        let _ = writeln!(s, "  {} {:>8.1}%", pad(&name, 40), 100.0 * share);
     }
 }
 
 /// Coverage per unit (any facility), and the residents outside every unit.
-fn units_table(s: &mut String, inputs: &Inputs, study: &Study) {
+fn units_table(s: &mut String, inputs: &Inputs, study: &Study, lang: Lang) {
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "{:<28} {:>12} {:>12} {:>9}",
-        "unit (any facility)", "population", "covered", "share"
+        "{} {} {} {}",
+        pad(tr(lang, "t.col_unit"), 28),
+        rpad(tr(lang, "t.col_population"), 12),
+        rpad(tr(lang, "t.col_covered"), 12),
+        rpad(tr(lang, "t.col_share"), 9),
     );
     for a in &study.areas[1..] {
         let name = a
@@ -414,8 +593,8 @@ fn units_table(s: &mut String, inputs: &Inputs, study: &Study) {
         if let Some(t) = a.targets.first() {
             let _ = writeln!(
                 s,
-                "{:<28} {:>12} {:>12} {:>8.1}%",
-                name,
+                "{} {:>12} {:>12} {:>8.1}%",
+                pad(name, 28),
                 thousands(t.population),
                 thousands(t.covered_population),
                 100.0 * t.share()
@@ -432,9 +611,31 @@ fn units_table(s: &mut String, inputs: &Inputs, study: &Study) {
     if outside > 0.0 {
         let _ = writeln!(
             s,
-            "{:<28} {:>12}",
-            "(outside every unit)",
+            "{} {:>12}",
+            pad(tr(lang, "t.outside"), 28),
             thousands(outside)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_pad_by_display_width() {
+        // A CJK character takes two terminal columns: 西城区 is 6 wide.
+        assert_eq!(pad("西城区", 10), "西城区    ");
+        assert_eq!(pad("any", 6), "any   ");
+        assert_eq!(rpad("人口", 6), "  人口");
+        // Too long: left as it is.
+        assert_eq!(pad("体育馆 / 体育中心", 4), "体育馆 / 体育中心");
+        // Rows of different scripts line up on the column after the pad.
+        let a = format!("{}|", pad("西城区", 12));
+        let b = format!("{}|", pad("Helsinki", 12));
+        assert_eq!(
+            UnicodeWidthStr::width(a.as_str()),
+            UnicodeWidthStr::width(b.as_str())
         );
     }
 }

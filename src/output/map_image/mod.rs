@@ -96,6 +96,18 @@ fn latin_only(s: &str) -> String {
 /// Notes under the map: estimates, and the approximate-distance warning
 /// unless the subtitle already says it; at most 150 characters each.
 fn map_notes(inputs: &Inputs, study: &Study, lang: Lang) -> Vec<String> {
+    if lang == Lang::Zh {
+        // The run's notes are in English: the Chinese note says the same.
+        let estimated = inputs
+            .communities
+            .iter()
+            .any(|c| c.population_source == crate::model::PopulationSource::Estimate);
+        return if estimated {
+            vec![tr(lang, "map.note_estimate").to_string()]
+        } else {
+            Vec::new()
+        };
+    }
     inputs
         .notes
         .iter()

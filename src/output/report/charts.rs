@@ -8,7 +8,7 @@ use super::context::Ctx;
 use crate::analysis::coverage::Target;
 use crate::output::classes::{CLASS_COLOURS, hex, minute_class, target_colour};
 use crate::output::format::{esc, fixed, num, pct, thousands};
-use crate::output::i18n::{target_label, tier_label, tr, trf, window_label};
+use crate::output::i18n::{target_label, tier_label, tr, trf, window_label, window_spec};
 
 /// A "nice" tick step for an axis from 0 to `max` with about `n` ticks.
 fn nice_step(max: f64, n: f64) -> f64 {
@@ -591,7 +591,7 @@ pub(super) fn chart_windows(cx: &Ctx) -> (String, String) {
                 pct(share),
                 "#6baed6",
             );
-            b.tip = format!("{} ({})", b.label, w.window.spec());
+            b.tip = format!("{} ({})", b.label, window_spec(lang, &w.window));
             b
         })
         .collect();

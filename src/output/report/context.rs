@@ -90,6 +90,14 @@ impl<'a> Ctx<'a> {
             .count()
     }
 
+    /// The name of unit `unit`, a dash for none.
+    pub(super) fn area_name_or_none(&self, unit: Option<UnitIx>) -> String {
+        match unit {
+            None => crate::output::i18n::tr(self.lang, "js.none").to_string(),
+            Some(u) => self.inputs.units[u.get()].name.clone(),
+        }
+    }
+
     /// The name of area `unit` (`None`: the whole area).
     pub(super) fn area_name(&self, unit: Option<UnitIx>) -> String {
         match unit {

@@ -27,6 +27,7 @@ mod charts;
 mod context;
 mod geometry;
 mod layers;
+mod sections;
 mod tables;
 
 use std::fmt::Write as _;
@@ -73,12 +74,16 @@ pub fn write_report_with(
     let cx = Ctx::new(lang, inputs, full);
     let mut s = String::with_capacity(1 << 20);
     head(&mut s, lang, title);
-    header(&mut s, &cx, title);
+    header(&mut s, &cx, title, assessment.is_some());
+    s.push_str(&sections::headline(&cx, assessment));
     key_figures(&mut s, &cx);
-    map_section(&mut s, lang);
+    map_section(&mut s, &cx);
     charts_section(&mut s, &cx);
-    tables_section(&mut s, &cx, title);
-    tables::scorecard_section(&mut s, lang, assessment);
+    if let Some(a) = assessment {
+        s.push_str(&sections::planned_section(&cx, a));
+    }
+    tables_section(&mut s, &cx, title, assessment);
+    sections::scorecard_section(&mut s, lang, assessment);
     notes_and_footer(&mut s, &cx);
     w.write_all(s.as_bytes())?;
     drop(s);
@@ -117,7 +122,7 @@ fn head(s: &mut String, lang: Lang, title: &str) {
 /// The heading, the method, banners for approximate distances and
 /// estimated populations, the table of contents; then the status and
 /// error elements a browser test reads, and `<main>`.
-fn header(s: &mut String, cx: &Ctx, title: &str) {
+fn header(s: &mut String, cx: &Ctx, title: &str, assessed: bool) {
     let (lang, study) = (cx.lang, cx.study);
     let set = &study.settings;
     let sub_args = [
@@ -145,23 +150,47 @@ fn header(s: &mut String, cx: &Ctx, title: &str) {
             esc(&trf(lang, "approx_banner", &sub_args))
         );
     }
-    for n in &cx.inputs.notes {
-        // The approximate-distance warning is already the banner above.
-        let repeated = study.mode().is_approximate() && n.contains("APPROXIMATE");
-        if (n.contains("ESTIMATE") || n.contains("APPROXIMATE")) && !repeated {
-            let _ = write!(s, "<p class=\"banner\">{}</p>", esc(n));
+    if lang == Lang::Zh {
+        // The run's notes are in English: the Chinese banner says it.
+        let estimated = cx
+            .inputs
+            .communities
+            .iter()
+            .any(|c| c.population_source == crate::model::PopulationSource::Estimate);
+        if estimated {
+            let _ = write!(
+                s,
+                "<p class=\"banner\">{}</p>",
+                esc(tr(lang, "banner_estimate"))
+            );
+        }
+    } else {
+        for n in &cx.inputs.notes {
+            // The approximate-distance warning is already the banner above.
+            let repeated = study.mode().is_approximate() && n.contains("APPROXIMATE");
+            if (n.contains("ESTIMATE") || n.contains("APPROXIMATE")) && !repeated {
+                let _ = write!(s, "<p class=\"banner\">{}</p>", esc(n));
+            }
         }
     }
-    let _ = writeln!(
-        s,
-        "<nav class=\"toc\"><a href=\"#summary\">{}</a><a href=\"#map-section\">{}</a>\
-         <a href=\"#charts\">{}</a><a href=\"#tables\">{}</a><a href=\"#notes\">{}</a></nav></header>",
-        esc(tr(lang, "nav_summary")),
-        esc(tr(lang, "nav_map")),
-        esc(tr(lang, "nav_charts")),
-        esc(tr(lang, "nav_tables")),
-        esc(tr(lang, "nav_notes")),
-    );
+    let mut nav = vec![
+        ("summary", "nav_summary"),
+        ("map-section", "nav_map"),
+        ("charts", "nav_charts"),
+    ];
+    if assessed {
+        nav.push(("planned", "nav_planned"));
+    }
+    nav.push(("tables", "nav_tables"));
+    if assessed {
+        nav.push(("scorecard", "nav_scorecard"));
+    }
+    nav.push(("notes", "nav_notes"));
+    s.push_str("<nav class=\"toc\">");
+    for (id, key) in nav {
+        let _ = write!(s, "<a href=\"#{id}\">{}</a>", esc(tr(lang, key)));
+    }
+    s.push_str("</nav></header>\n");
     s.push_str(
         "<div id=\"report-status\" data-state=\"loading\" hidden></div>\n\
          <pre id=\"report-errors\" hidden></pre>\n<main>\n",
@@ -208,14 +237,20 @@ fn key_figures(s: &mut String, cx: &Ctx) {
 }
 
 /// The map's element (drawn by the page's script) and a hint.
-fn map_section(s: &mut String, lang: Lang) {
+fn map_section(s: &mut String, cx: &Ctx) {
+    let lang = cx.lang;
+    let hint = if cx.study.graph().is_some() {
+        "map_hint"
+    } else {
+        "map_hint_straight"
+    };
     let _ = writeln!(
         s,
         "<section id=\"map-section\"><h2>{}</h2><div id=\"map\" role=\"region\" aria-label=\"{}\"></div>\
          <p class=\"hint\">{}</p></section>",
         esc(tr(lang, "sec_map")),
         esc(tr(lang, "sec_map")),
-        esc(tr(lang, "map_hint"))
+        esc(tr(lang, hint))
     );
 }
 
@@ -233,24 +268,33 @@ fn charts_section(s: &mut String, cx: &Ctx) {
         ("fig-windows", charts::chart_windows(cx)),
         ("fig-tiers", charts::chart_tiers(cx)),
     ] {
+        // Why a wider tier can have a lower share than a narrower one.
+        let why = if id == "fig-tiers" {
+            format!("<p class=\"hint\">{}</p>", esc(&sections::tiers_note(cx)))
+        } else {
+            String::new()
+        };
         let _ = write!(
             s,
-            "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption>{body}</figure>",
+            "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption>{body}{why}</figure>",
             esc(&caption)
         );
     }
     s.push_str("</div></section>\n");
 }
 
-/// The main figures, coverage per target and figures per unit.
-fn tables_section(s: &mut String, cx: &Ctx, title: &str) {
+/// The main figures, coverage per target, figures per unit, the unit
+/// ranking and the school venues.
+fn tables_section(s: &mut String, cx: &Ctx, title: &str, a: Option<&Assessment>) {
     let _ = writeln!(
         s,
-        "<section id=\"tables\"><h2>{}</h2>{}{}{}</section>",
+        "<section id=\"tables\"><h2>{}</h2>{}{}{}{}{}</section>",
         esc(tr(cx.lang, "sec_tables")),
         tables::main_table(cx, title),
         tables::targets_table(cx),
-        tables::units_table(cx)
+        tables::units_table(cx),
+        sections::unit_ranking(cx, a),
+        sections::school_venues(cx)
     );
 }
 

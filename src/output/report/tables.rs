@@ -6,11 +6,12 @@ use std::fmt::Write as _;
 use super::context::Ctx;
 use super::layers::{COMPACT_COMMUNITIES, network_too_large};
 use crate::analysis::catchment::UnitStats;
-use crate::analysis::gaps::Assessment;
 use crate::model::PopulationSource;
 use crate::output::classes::target_colour;
 use crate::output::format::{esc, fixed, num, pct, thousands};
-use crate::output::i18n::{Lang, target_label, tier_label, tr, trf, window_label};
+use crate::output::i18n::{
+    Lang, method_label, target_label, tier_label, tr, trf, window_label, window_spec,
+};
 
 /// The main figures: the run, the population, coverage, per-capita area,
 /// 2SFCA access, tiers and time windows.
@@ -161,7 +162,7 @@ fn per_capita_rows(cx: &Ctx, u: &UnitStats) -> Vec<Row> {
             m2(u.per_capita.indoor_per_person()),
         ),
         (
-            trf(lang, "row_rule", &[("indicator", pc.indicator.clone())]),
+            tr(lang, "row_rule_area").to_string(),
             format!(
                 "{} — <strong>{}</strong>",
                 esc(&trf(
@@ -172,14 +173,21 @@ fn per_capita_rows(cx: &Ctx, u: &UnitStats) -> Vec<Row> {
                         ("in", num(pc.indoor_m2_per_person))
                     ]
                 )),
-                esc(tr(lang, if u.meets_per_capita { "met" } else { "not_met" }))
+                esc(tr(
+                    lang,
+                    if u.meets_per_capita {
+                        "above_std"
+                    } else {
+                        "below_std"
+                    }
+                ))
             ),
         ),
         (
             trf(
                 lang,
                 "row_sfca",
-                &[("method", cx.ca.method.as_str().to_string())],
+                &[("method", method_label(lang, cx.ca.method.as_str()))],
             ),
             m2(u.sfca_total_mean),
         ),
@@ -212,7 +220,7 @@ fn tier_and_window_rows(cx: &Ctx, u: &UnitStats) -> Vec<Row> {
                     format!(
                         "{} ({})",
                         window_label(lang, &w.window.name),
-                        w.window.spec()
+                        window_spec(lang, &w.window)
                     ),
                 )],
             ),
@@ -290,7 +298,14 @@ pub(super) fn units_table(cx: &Ctx) -> String {
             pct(share),
             fixed(u.per_capita.outdoor_per_person(), 2),
             fixed(u.per_capita.indoor_per_person(), 2),
-            esc(tr(lang, if u.meets_per_capita { "met" } else { "not_met" })),
+            esc(tr(
+                lang,
+                if u.meets_per_capita {
+                    "above_std"
+                } else {
+                    "below_std"
+                }
+            )),
             fixed(u.sfca_total_mean, 2),
         );
         for share in &u.tier_share {
@@ -329,7 +344,10 @@ pub(super) fn notes_html(cx: &Ctx) -> String {
             ))
         );
     }
-    if !cx.inputs.notes.is_empty() {
+    s.push_str(&super::sections::method_notes(cx));
+    // The run's notes are in English; in Chinese the method notes above
+    // state the same approximations and estimates.
+    if !cx.inputs.notes.is_empty() && lang == Lang::En {
         let _ = write!(s, "<h3>{}</h3><ul>", esc(tr(lang, "notes_run")));
         for n in &cx.inputs.notes {
             let _ = write!(s, "<li>{}</li>", esc(n));
@@ -379,71 +397,4 @@ pub(super) fn notes_html(cx: &Ctx) -> String {
         esc(tr(lang, "map_png_note")),
     );
     s
-}
-
-// ---------------------------------------------------------------- page
-
-/// `<section id="scorecard">`: the indicators with status, figure, target
-/// and lead, and the gap counts; a placeholder without an assessment.
-pub(super) fn scorecard_section(s: &mut String, lang: Lang, assessment: Option<&Assessment>) {
-    let Some(a) = assessment else {
-        let _ = writeln!(
-            s,
-            "<section id=\"scorecard\"><h2>{}</h2><p class=\"hint\">{}</p></section>",
-            esc(tr(lang, "sec_scorecard")),
-            esc(tr(lang, "scorecard_placeholder"))
-        );
-        return;
-    };
-    let zh = lang == Lang::Zh;
-    let gaps = gap_counts(a);
-    let _ = writeln!(
-        s,
-        "<section id=\"scorecard\"><h2>{}</h2><p class=\"hint\">{}</p><table class=\"scorecard\"><thead><tr><th>id</th><th>{}</th><th>status</th><th>figure</th><th>target</th><th>{}</th><th>seed</th></tr></thead><tbody>{}</tbody></table></section>",
-        esc(tr(lang, "sec_scorecard")),
-        esc(&format!(
-            "gaps: {}",
-            if gaps.is_empty() {
-                "none".to_string()
-            } else {
-                gaps.join(", ")
-            }
-        )),
-        if zh { "指标" } else { "indicator" },
-        if zh { "主责单位" } else { "lead unit" },
-        scorecard_rows(a, zh),
-    );
-}
-
-/// One row per indicator.
-fn scorecard_rows(a: &Assessment, zh: bool) -> String {
-    let mut rows = String::new();
-    for r in &a.scorecard {
-        let i = &r.indicator;
-        let _ = write!(
-            rows,
-            "<tr><td>{}</td><td>{}</td><td class=\"st-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&i.id),
-            esc(if zh { &i.name } else { &i.name_en }),
-            r.status.as_str().replace(' ', "-"),
-            esc(r.status.as_str()),
-            esc(&r.figure),
-            esc(&r.target),
-            esc(if zh { &i.lead } else { &i.lead_en }),
-            esc(&i.seed_status)
-        );
-    }
-    rows
-}
-
-/// `kind: n` per kind of gap, in order of first appearance.
-fn gap_counts(a: &Assessment) -> Vec<String> {
-    let mut kinds: Vec<(&str, usize)> = Vec::new();
-    for g in &a.gaps {
-        match kinds.iter_mut().find(|k| k.0 == g.kind) {
-            Some(k) => k.1 += 1,
-            None => kinds.push((g.kind, 1)),
-        }
-    }
-    kinds.iter().map(|(k, n)| format!("{k}: {n}")).collect()
 }
