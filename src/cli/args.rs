@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use fitcircle::config::Method;
+use fitcircle::config::{Bands, Method};
 use fitcircle::crs::Crs;
 use fitcircle::model::{AccessMode, Category};
 use fitcircle::output::CsvFormulas;
@@ -188,6 +188,15 @@ pub struct SettingsArgs {
     /// No-network mode: straight-line distance x this factor [default: 1.3].
     #[arg(long, allow_negative_numbers = true)]
     pub detour: Option<f64>,
+    /// Walking bands in minutes for isochrones.geojson, e.g. 5,10,15
+    /// (default: the targets' life-circle tiers up to --minutes, and
+    /// --minutes).
+    #[arg(long, value_name = "MINUTES,...")]
+    pub bands: Option<Bands>,
+    /// Side of a travel-time surface cell, metres: bands are accurate to
+    /// about one cell [default: 15].
+    #[arg(long, allow_negative_numbers = true, value_name = "METRES")]
+    pub cell: Option<f64>,
     /// Worker threads, 1 to 1024 (default: all cores). Output is identical
     /// for any count.
     #[arg(long, value_parser = parse_threads)]
