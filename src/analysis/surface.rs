@@ -3,19 +3,19 @@
 //! distances of a bounded search. Stage 5 ([`super::covered_area`]) traces
 //! the walking bands on it ([`super::bands`]); `output::geotiff` writes it.
 //!
-//! A cell's value is the least time to reach a facility by walking in a
-//! straight line from the cell's centre to a street point at most
-//! `radius_m` away (the off-street radius, `isochrone_buffer_m`) and then
-//! along the network, both at the walking speed. A point `s` metres along
-//! edge `u -> v` (length `L`) walks on through `u` (`s + dist(u)`, when the
-//! edge may be walked backwards) or through `v` (`L - s + dist(v)`, when it
-//! may be walked forwards). Along an edge, the straight walk to the point
-//! changes by at most a metre per metre, so the best point reached through
-//! `u` is the first point of the edge within the radius, and through `v`
-//! the last one: two disc-segment intersections per cell and edge, exact
-//! (up to the ratio of the edge's geodesic length to its projected length,
-//! 1 +- 0.3 %, applied along the edge). Reached nodes whose edges cannot be
-//! walked towards them count as points.
+//! A cell's value is the least walk to a facility from the street points
+//! within `radius_m` of the cell's centre (the off-street radius,
+//! `isochrone_buffer_m`): the straight walk to the street is an allowance,
+//! not timed, as in the exact polygons of [`super::isochrone`], so the
+//! area of a band is the buffer of the streets reached within it. A point
+//! `s` metres along edge `u -> v` (length `L`) walks on through `u`
+//! (`s + dist(u)`, when the edge may be walked backwards) or through `v`
+//! (`L - s + dist(v)`, when it may be walked forwards). Through `u` the
+//! walk grows along the edge, so the best point within the radius is the
+//! first one, and through `v` the last one: two disc-segment intersections
+//! per cell and edge, exact (the offsets along the edge scaled by the ratio
+//! of its geodesic length to its projected length, 1 +- 0.3 %). Reached
+//! nodes whose edges cannot be walked towards them count as points.
 //!
 //! The grid is cut into square tiles of [`TILE`] cells; each edge is binned
 //! into the tiles its radius touches, and tiles are filled in parallel
@@ -238,14 +238,9 @@ fn disc_range(a: [f64; 2], b: [f64; 2], c: [f64; 2], r: f64) -> Option<(f64, f64
     (t1 >= 0.0 && t0 <= 1.0).then(|| (t0.max(0.0), t1.min(1.0)))
 }
 
-#[inline]
-fn lerp(a: [f64; 2], b: [f64; 2], t: f64) -> [f64; 2] {
-    [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]
-}
-
-/// Least walk (metres) from `c` to a source through `item`: straight to a
-/// point of the item within `r`, then along it and on from its end.
-/// Infinite when the item does not come within `r`.
+/// Least walk (metres) to a source from the points of `item` within `r`
+/// of `c`, along it and on from its end. Infinite when the item does not
+/// come within `r`.
 fn item_value(item: &Item, pts: &[[f64; 2]], c: [f64; 2], r: f64) -> f64 {
     let g = &pts[item.start as usize..item.end as usize];
     if g.len() == 1 {
@@ -262,8 +257,7 @@ fn item_value(item: &Item, pts: &[[f64; 2]], c: [f64; 2], r: f64) -> f64 {
         for w in g.windows(2) {
             let len = crate::spatial::dist(w[0], w[1]);
             if let Some((t, _)) = disc_range(w[0], w[1], c, r) {
-                let p = lerp(w[0], w[1], t);
-                best = item.d_first + (acc + t * len) * item.scale + crate::spatial::dist(p, c);
+                best = item.d_first + (acc + t * len) * item.scale;
                 break;
             }
             acc += len;
@@ -274,10 +268,7 @@ fn item_value(item: &Item, pts: &[[f64; 2]], c: [f64; 2], r: f64) -> f64 {
         for w in g.windows(2).rev() {
             let len = crate::spatial::dist(w[0], w[1]);
             if let Some((_, t)) = disc_range(w[0], w[1], c, r) {
-                let p = lerp(w[0], w[1], t);
-                let v =
-                    item.d_last + (acc + (1.0 - t) * len) * item.scale + crate::spatial::dist(p, c);
-                best = best.min(v);
+                best = best.min(item.d_last + (acc + (1.0 - t) * len) * item.scale);
                 break;
             }
             acc += len;

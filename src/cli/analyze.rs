@@ -66,7 +66,11 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     let study = with_stage(
         run.quiet,
         "analysing: walking network, coverage, catchments, isochrones",
-        || study::run_taking_network(&mut inputs, &run.config.settings, &targets, &windows, depth),
+        || {
+            let mut settings = run.config.settings;
+            settings.travel_time_tif |= a.travel_time_tif;
+            study::run_taking_network(&mut inputs, &settings, &targets, &windows, depth)
+        },
     )?;
     // No output is drawn from an infinite total (a chart axis up to
     // infinity, a share of inf / inf).

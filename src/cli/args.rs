@@ -264,6 +264,11 @@ pub struct AnalyzeArgs {
     /// for very large networks where only the figures are needed.
     #[arg(long)]
     pub skip_isochrones: bool,
+    /// Also write each target's travel-time surface as a GeoTIFF,
+    /// travel_time_<target>.tif: walking minutes (float32, nodata beyond
+    /// the largest band) on the --cell grid, EPSG:4326.
+    #[arg(long, conflicts_with_all = ["skip_isochrones", "coverage_only"])]
+    pub travel_time_tif: bool,
     /// Coverage only, for metropolitan networks: nearest-facility distances
     /// and covered population per category, written to communities.geojson,
     /// facilities.geojson, summary.csv, gaps and map.png. Skips the
