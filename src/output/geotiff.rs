@@ -1,7 +1,8 @@
 //! `travel_time_<target>.tif`: a travel-time surface
 //! ([`crate::analysis::surface`]) as a GeoTIFF: one band of float32
-//! walking minutes, `NaN` (GDAL nodata "nan") beyond the limit, Deflate
-//! compressed in strips.
+//! walking minutes, `NaN` (GDAL nodata "nan") beyond the limit, in
+//! uncompressed strips (4 bytes a cell: tiff 0.11.3's compressed float32
+//! strips do not decode in GDAL 3).
 //!
 //! The surface's grid is square in the study's local equirectangular
 //! projection, which is linear in longitude and in latitude separately, so
@@ -12,8 +13,8 @@
 
 use std::io::{self, Cursor, Write};
 
+use tiff::encoder::TiffEncoder;
 use tiff::encoder::colortype::Gray32Float;
-use tiff::encoder::{Compression, DeflateLevel, TiffEncoder};
 use tiff::tags::Tag;
 
 use crate::analysis::surface::Surface;
@@ -46,8 +47,7 @@ pub fn georeference(s: &Surface) -> ([f64; 2], [f64; 2]) {
 
 fn encode(s: &Surface) -> tiff::TiffResult<Vec<u8>> {
     let mut buf = Cursor::new(Vec::new());
-    let mut enc =
-        TiffEncoder::new(&mut buf)?.with_compression(Compression::Deflate(DeflateLevel::Fast));
+    let mut enc = TiffEncoder::new(&mut buf)?;
     let (w, h) = (s.grid.width as u32, s.grid.height as u32);
     let mut img = enc.new_image::<Gray32Float>(w, h)?;
     let (scale, nw) = georeference(s);
