@@ -75,7 +75,7 @@ fn compare(bundle: &str, cell_m: f64) {
         .bands
         .iter()
         .flatten()
-        .map(|mp| geo::CoordsIter::coords_count(mp))
+        .map(geo::CoordsIter::coords_count)
         .sum();
     println!("{bundle}: {vertices} band vertices, all valid");
     println!(

@@ -214,6 +214,10 @@ fn member_slots(targets: &[Target], sources: &[Source]) -> (Vec<Vec<usize>>, Vec
     (distinct, slot)
 }
 
+/// One set of facilities traced: a polygon per threshold, and the surface
+/// when kept.
+type Traced = (Vec<MultiPolygon<f64>>, Option<Arc<Surface>>);
+
 /// The walking bands of each target (in the order of `targets`): on the
 /// network from a travel-time surface ([`surface`], [`bands`]) per distinct
 /// set of facilities, one after the other so that one surface at a time is
@@ -239,7 +243,7 @@ pub fn bands_per_target(
     };
     let reach_min = thresholds.iter().copied().fold(0.0, f64::max);
     let proj = &placement.proj;
-    let mut per_set: Vec<(Vec<MultiPolygon<f64>>, Option<Arc<Surface>>)> = Vec::new();
+    let mut per_set: Vec<Traced> = Vec::new();
     let mut scratch = placement.graph().map(|g| Scratch::new(g.node_count()));
     for members in &distinct {
         let traced = match (&placement.distances, scratch.as_mut()) {

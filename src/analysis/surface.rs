@@ -357,7 +357,7 @@ pub(crate) fn fill_tiled(
 ) -> Option<Surface> {
     let r = s.radius_m.max(0.0);
     let c = s.cell_m;
-    if !(c > 0.0) || !(s.limit_m >= 0.0) {
+    if c.is_nan() || c <= 0.0 || s.limit_m.is_nan() || s.limit_m < 0.0 {
         return None;
     }
     let reached = reached_items(graph, proj, dist, s.limit_m);
