@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::coverage::{self, Source, Target};
 use super::placement::{Distances, Placement};
-use super::search::{Scratch, bounded_multi_source};
+use super::search::{Scratch, bounded_multi_source, par_map_pooled};
 use super::surface::{self, Surface, SurfaceSettings};
 use super::{bands, isochrone};
 use crate::graph::csr::Direction;
@@ -220,9 +220,9 @@ type Traced = (Vec<MultiPolygon<f64>>, Option<Arc<Surface>>);
 
 /// The walking bands of each target (in the order of `targets`): on the
 /// network from a travel-time surface ([`surface`], [`bands`]) per distinct
-/// set of facilities, one after the other so that one surface at a time is
-/// in memory unless they are kept; without a network, discs of each band's
-/// distance / detour.
+/// set of facilities, at most one per thread in memory at a time unless
+/// they are kept; without a network, discs of each band's distance /
+/// detour.
 pub fn bands_per_target(
     placement: &Placement,
     targets: &[Target],
@@ -243,11 +243,16 @@ pub fn bands_per_target(
     };
     let reach_min = thresholds.iter().copied().fold(0.0, f64::max);
     let proj = &placement.proj;
-    let mut per_set: Vec<Traced> = Vec::new();
-    let mut scratch = placement.graph().map(|g| Scratch::new(g.node_count()));
-    for members in &distinct {
-        let traced = match (&placement.distances, scratch.as_mut()) {
-            (Distances::Network { graph, .. }, Some(sc)) => {
+    // One set per task, at most one per thread at a time (each task's
+    // fill and trace are parallel too): the serial parts of one (the
+    // search, linking rings) overlap with another's parallel ones, and at
+    // most a thread's count of surfaces is in memory unless they are kept.
+    let n_nodes = placement.graph().map_or(0, |g| g.node_count());
+    let per_set: Vec<Traced> = par_map_pooled(
+        &distinct,
+        || Scratch::new(n_nodes),
+        |sc, members| match &placement.distances {
+            Distances::Network { graph, .. } => {
                 let seeds: Vec<(u32, f64)> = members
                     .iter()
                     .flat_map(|&i| sources[i].access.iter().copied())
@@ -269,7 +274,7 @@ pub fn bands_per_target(
                     None => (vec![MultiPolygon::new(vec![]); thresholds.len()], None),
                 }
             }
-            (Distances::StraightLine { detour }, _) => {
+            Distances::StraightLine { detour } => {
                 let discs: Vec<Vec<[f64; 2]>> = members
                     .iter()
                     .filter_map(|&i| placement.facility_points[i])
@@ -281,10 +286,8 @@ pub fn bands_per_target(
                     .collect();
                 (polys, None)
             }
-            _ => (vec![MultiPolygon::new(vec![]); thresholds.len()], None),
-        };
-        per_set.push(traced);
-    }
+        },
+    );
     let n = b.minutes.len();
     Banded {
         limit: slot
