@@ -174,7 +174,7 @@ pub struct Settings {
     /// On the travel-time surface: the longest straight walk from a point
     /// to the street.
     pub isochrone_buffer_m: f64,
-    /// Travel-time surface: side of a grid cell, metres (15). Band outlines
+    /// Travel-time surface: side of a grid cell, metres (20). Band outlines
     /// are accurate to about one cell; the cost grows as 1 / cell^2.
     pub isochrone_cell_m: f64,
     /// Walking bands drawn in isochrones.geojson, minutes (empty: the
@@ -239,10 +239,12 @@ impl std::str::FromStr for Method {
     }
 }
 
-/// Default side of a travel-time surface cell, metres: well under the
-/// 40 m off-street radius, and a 200k-node city's 17 surfaces fill in
-/// about a second on 2 cores (10 m costs 2.3 times as much).
-pub const DEFAULT_CELL_M: f64 = 15.0;
+/// Default side of a travel-time surface cell, metres: half the 40 m
+/// off-street radius. On the bundles the 15-minute band is then within
+/// 0.6 % of the exact polygon's area and 11 m of its outline; 15 m cells
+/// (0.35 %, 8 m) made the bands of a 200k-node city 1.6 times as slow
+/// (BENCHMARKS.md).
+pub const DEFAULT_CELL_M: f64 = 20.0;
 
 /// Walking bands, minutes, ascending, at most [`Bands::MAX`] (a `Copy`
 /// list, so that [`Settings`] stays `Copy`). Empty means "from the

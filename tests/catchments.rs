@@ -1429,6 +1429,10 @@ fn helsinki_isochrones_match_summary_and_coverage() {
             "--minutes",
             "3",
             "--isochrones",
+            // Bands within ~3 m of the exact buffer (the checks below
+            // leave 10 m).
+            "--cell",
+            "5",
             "--network-geojson",
             "--quiet",
             "--out",
@@ -1518,11 +1522,15 @@ fn helsinki_isochrones_match_summary_and_coverage() {
         assert_eq!(p["target"], category, "{id}");
         let a = f64_prop(p, "area_km2");
         assert!(a > 0.0, "{id}");
+        // Bands are traced on a grid: within 1 % of the exact area.
         assert!(
-            a <= union_area[category] + 1e-4,
+            a <= union_area[category] * 1.01 + 1e-4,
             "{id}: {a} > {category} union"
         );
-        assert!(a <= union_area["any"] + 1e-4, "{id}: {a} > any union");
+        assert!(
+            a <= union_area["any"] * 1.01 + 1e-4,
+            "{id}: {a} > any union"
+        );
         // A facility within 30 m of the network (its nearest access point is
         // reached at 0 m of walking) lies inside the 40 m buffer.
         if f64_prop(fp, "snap_m") <= 30.0 {

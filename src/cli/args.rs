@@ -194,7 +194,7 @@ pub struct SettingsArgs {
     #[arg(long, value_name = "MINUTES,...")]
     pub bands: Option<Bands>,
     /// Side of a travel-time surface cell, metres: bands are accurate to
-    /// about one cell [default: 15].
+    /// about one cell [default: 20].
     #[arg(long, allow_negative_numbers = true, value_name = "METRES")]
     pub cell: Option<f64>,
     /// Worker threads, 1 to 1024 (default: all cores). Output is identical
