@@ -171,7 +171,19 @@ pub struct Settings {
     /// No-network mode: walking distance = straight line x this factor (1.3).
     pub detour_factor: f64,
     /// Isochrone polygons: buffer around reached street pieces, metres (40).
+    /// On the travel-time surface: the longest straight walk from a point
+    /// to the street.
     pub isochrone_buffer_m: f64,
+    /// Travel-time surface: side of a grid cell, metres (20). Band outlines
+    /// are accurate to about one cell; the cost grows as 1 / cell^2.
+    pub isochrone_cell_m: f64,
+    /// Walking bands drawn in isochrones.geojson, minutes (empty: the
+    /// targets' life-circle tiers up to `minutes`, and `minutes`; 5, 10, 15
+    /// with the bundled targets).
+    pub isochrone_bands: Bands,
+    /// Keep the travel-time surfaces and write `travel_time_<target>.tif`
+    /// (false): 4 bytes per reached cell and target while the run lasts.
+    pub travel_time_tif: bool,
     /// Catchment method: `2sfca` (step), `e2sfca` (stepped decay) or `gaussian`.
     pub method: Method,
     /// A facility counts in a time window when open at least this long in it (60 min).
@@ -227,6 +239,77 @@ impl std::str::FromStr for Method {
     }
 }
 
+/// Default side of a travel-time surface cell, metres: half the 40 m
+/// off-street radius. On the bundles the 15-minute band is then within
+/// 0.6 % of the exact polygon's area and 11 m of its outline; 15 m cells
+/// (0.35 %, 8 m) made the bands of a 200k-node city 1.6 times as slow
+/// (BENCHMARKS.md).
+pub const DEFAULT_CELL_M: f64 = 20.0;
+
+/// Walking bands, minutes, ascending, at most [`Bands::MAX`] (a `Copy`
+/// list, so that [`Settings`] stays `Copy`). Empty means "from the
+/// targets' tiers". In a config file: `isochrone_bands = [5, 10, 15]`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Default)]
+#[serde(try_from = "Vec<f64>")]
+pub struct Bands {
+    minutes: [f64; Bands::MAX],
+    len: usize,
+}
+
+impl Bands {
+    /// Most bands.
+    pub const MAX: usize = 8;
+
+    /// Bands from minutes: each more than 0 and at most 240, at most
+    /// [`Bands::MAX`] of them; sorted, duplicates dropped.
+    pub fn new(minutes: &[f64]) -> std::result::Result<Self, String> {
+        let mut v: Vec<f64> = minutes.to_vec();
+        if let Some(b) = v.iter().find(|m| !(**m > 0.0 && **m <= 240.0)) {
+            return Err(format!(
+                "band {b} must be more than 0 and at most 240 minutes"
+            ));
+        }
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        if v.len() > Self::MAX {
+            return Err(format!("at most {} bands", Self::MAX));
+        }
+        let mut out = Bands::default();
+        out.minutes[..v.len()].copy_from_slice(&v);
+        out.len = v.len();
+        Ok(out)
+    }
+
+    /// The bands, minutes, ascending.
+    pub fn as_slice(&self) -> &[f64] {
+        &self.minutes[..self.len]
+    }
+
+    /// No band given: use the targets' tiers.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl TryFrom<Vec<f64>> for Bands {
+    type Error = String;
+
+    fn try_from(v: Vec<f64>) -> std::result::Result<Self, String> {
+        Bands::new(&v)
+    }
+}
+
+impl std::str::FromStr for Bands {
+    type Err = String;
+
+    /// `5,10,15`.
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let v: std::result::Result<Vec<f64>, _> =
+            s.split(',').map(|x| x.trim().parse::<f64>()).collect();
+        Bands::new(&v.map_err(|e| format!("bands {s:?}: {e} (write e.g. 5,10,15)"))?)
+    }
+}
+
 /// A named time window for coverage (`[[windows]]` in the config).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -248,6 +331,9 @@ impl Default for Settings {
             household_size: 2.31,
             detour_factor: 1.3,
             isochrone_buffer_m: 40.0,
+            isochrone_cell_m: DEFAULT_CELL_M,
+            isochrone_bands: Bands::default(),
+            travel_time_tif: false,
             method: Method::TwoStep,
             min_open_minutes: 60,
         }
@@ -288,6 +374,9 @@ impl Settings {
         }
         if !(self.isochrone_buffer_m > 0.0 && self.isochrone_buffer_m <= 500.0) {
             return bad("isochrone_buffer_m must be between 0 and 500 metres");
+        }
+        if !(self.isochrone_cell_m >= 1.0 && self.isochrone_cell_m <= 500.0) {
+            return bad("isochrone_cell_m must be between 1 and 500 metres");
         }
         if self.min_open_minutes > 24 * 60 {
             return bad("min_open_minutes must be at most 1440");

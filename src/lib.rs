@@ -11,9 +11,9 @@
 //! | scenarios | [`analysis::scenario::compute`]: which facilities count now and after the planned projects, coverage of each | [`analysis::scenario::Scenarios`] |
 //! | units | [`analysis::units::assign`], [`analysis::units::summarise_all`] | [`analysis::units::AreaSummary`] per area |
 //! | catchments | [`analysis::catchment::evaluate`]: life-circle tiers, time windows, 2SFCA, per-capita area | [`analysis::catchment::Catchments`] |
-//! | covered areas | [`analysis::covered_area::per_target`]: isochrone polygons | `geo::MultiPolygon` per target |
+//! | covered areas | [`analysis::covered_area::bands_per_target`]: travel-time surfaces ([`analysis::surface`]) and walking bands ([`analysis::bands`]) | [`analysis::covered_area::Banded`]: `geo::MultiPolygon` per target and band |
 //! | assess | [`assess`]: gaps and the 37-indicator scorecard | [`Assessment`] |
-//! | write | [`write_all`]: RFC 7946 GeoJSON, CSV, FlatGeobuf; `output::report` (feature `report`): report.html, map.png | the files written |
+//! | write | [`write_all`]: RFC 7946 GeoJSON, CSV, FlatGeobuf, GeoTIFF surfaces; `output::report` (feature `report`): report.html, map.png | the files written |
 //!
 //! [`run`] chains the analysis stages (place to covered areas) into one
 //! [`Study`]. The modules follow the pipeline and import only downwards:

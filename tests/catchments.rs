@@ -1189,7 +1189,8 @@ fn xicheng_without_network_is_straight_line_x_1_3() {
     for f in features(&iso) {
         let p = props(f);
         assert_eq!(p["distance_method"], "straight_line_x1.3");
-        if p["target"] == "football_pitch" {
+        // The 15-minute band (bands 5, 10, 15 by default).
+        if p["target"] == "football_pitch" && f64_prop(p, "minutes") == 15.0 {
             assert_close_rel(f64_prop(p, "area_km2"), disc_km2, 0.02, "one-venue disc");
         }
     }
@@ -1250,7 +1251,8 @@ fn tiny_isochrones_by_hand() {
         &catchment_fixture("facilities_area.csv"),
         &fixture("tiny/communities.csv"),
         "1.2",
-        &["--isochrones"],
+        // Cells of 1 m: the bands within 1.4 m of the exact buffer.
+        &["--isochrones", "--cell", "1"],
     );
     let (dx, dy) = (dx(), dy());
     let j = 2.0 * dx; // junction 3
@@ -1327,12 +1329,13 @@ fn tiny_isochrones_by_hand() {
     );
     let iso = read_json(&out.join("isochrones.geojson"));
     let feats = features(&iso);
-    assert_eq!(feats.len(), 4 + 3, "4 unions + 3 facilities");
+    // 1.2 minutes is below every tier: one band per target, the limit.
+    assert_eq!(feats.len(), 4 + 3, "4 bands + 3 facilities");
     for (f, t) in feats.iter().zip(&targets) {
         let p = props(f);
         assert_eq!(
             (p["kind"].as_str(), p["target"].as_str()),
-            (Some("union"), Some(*t))
+            (Some("band"), Some(*t))
         );
         assert!(p["facility_id"].is_null());
         assert_eq!(f64_prop(p, "limit_m"), 120.0);
@@ -1426,6 +1429,10 @@ fn helsinki_isochrones_match_summary_and_coverage() {
             "--minutes",
             "3",
             "--isochrones",
+            // Bands within ~3 m of the exact buffer (the checks below
+            // leave 10 m).
+            "--cell",
+            "5",
             "--network-geojson",
             "--quiet",
             "--out",
@@ -1442,10 +1449,11 @@ fn helsinki_isochrones_match_summary_and_coverage() {
     let iso = read_json(&out.join("isochrones.geojson"));
     let feats = features(&iso);
 
-    // One union per summary target, in order, then one per facility.
+    // One band (3 minutes: below every tier) per summary target, in
+    // order, then one per facility.
     let unions: Vec<&Value> = feats
         .iter()
-        .filter(|f| f["properties"]["kind"] == "union")
+        .filter(|f| f["properties"]["kind"] == "band")
         .collect();
     let per_fac: Vec<&Value> = feats
         .iter()
@@ -1514,11 +1522,15 @@ fn helsinki_isochrones_match_summary_and_coverage() {
         assert_eq!(p["target"], category, "{id}");
         let a = f64_prop(p, "area_km2");
         assert!(a > 0.0, "{id}");
+        // Bands are traced on a grid: within 1 % of the exact area.
         assert!(
-            a <= union_area[category] + 1e-4,
+            a <= union_area[category] * 1.01 + 1e-4,
             "{id}: {a} > {category} union"
         );
-        assert!(a <= union_area["any"] + 1e-4, "{id}: {a} > any union");
+        assert!(
+            a <= union_area["any"] * 1.01 + 1e-4,
+            "{id}: {a} > any union"
+        );
         // A facility within 30 m of the network (its nearest access point is
         // reached at 0 m of walking) lies inside the 40 m buffer.
         if f64_prop(fp, "snap_m") <= 30.0 {
@@ -1643,7 +1655,7 @@ fn porto_alegre_catchment_outputs_identical_for_any_thread_count() {
     };
     assert_eq!(
         kinds,
-        [("facility".to_string(), 194), ("union".to_string(), 2)]
+        [("band".to_string(), 2), ("facility".to_string(), 194)]
             .into_iter()
             .collect()
     );

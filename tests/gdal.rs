@@ -411,3 +411,56 @@ fn fgb_with_null_and_mixed_geometries_opens_in_gdal() {
     assert!(text.contains("POLYGON ((116.4 39.9"), "{text}");
     assert!(text.contains("people (Real) = 12.5"), "{text}");
 }
+
+/// `travel_time_<target>.tif` opens in GDAL as a georeferenced float32
+/// GeoTIFF in EPSG:4326 over the study area, nodata NaN, with statistics
+/// between 0 and the 15-minute limit (`gdalinfo -stats`).
+#[test]
+fn travel_time_tif_opens_in_gdal() {
+    if !have_ogrinfo("travel_time_tif_opens_in_gdal") {
+        return;
+    }
+    let tmp = temp_dir();
+    let out = tmp.path().join("tif");
+    run_ok(
+        tmp.path(),
+        &[
+            "analyze",
+            "--travel-time-tif",
+            "--cell",
+            "30",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let path = out.join("travel_time_any.tif");
+    let o = Command::new("gdalinfo")
+        .args(["-stats", "-json"])
+        .arg(&path)
+        .output()
+        .expect("run gdalinfo");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "gdalinfo failed: {stdout}");
+    let info: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(info["driverShortName"], "GTiff");
+    let wkt = info["coordinateSystem"]["wkt"].as_str().unwrap_or("");
+    assert!(wkt.contains("4326") || wkt.contains("WGS 84"), "{wkt}");
+    let band = &info["bands"][0];
+    assert_eq!(band["type"], "Float32");
+    // NaN nodata: GDAL's JSON says "NaN".
+    assert_eq!(band["noDataValue"], "NaN", "{band}");
+    let min = band["minimum"].as_f64().unwrap();
+    let max = band["maximum"].as_f64().unwrap();
+    assert!(
+        min >= 0.0 && max <= 15.0 + 1e-3 && max > 5.0,
+        "{min}..{max}"
+    );
+    // Over Helsinki (24.9 E, 60.2 N).
+    let corner = &info["cornerCoordinates"]["upperLeft"];
+    let (lon, lat) = (corner[0].as_f64().unwrap(), corner[1].as_f64().unwrap());
+    assert!(
+        (24.0..26.0).contains(&lon) && (59.5..61.0).contains(&lat),
+        "{lon} {lat}"
+    );
+}

@@ -4,13 +4,17 @@
 //! are buffered reached streets (`super::isochrone`); without one, discs
 //! of the limit / detour.
 
+use std::sync::Arc;
+
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
 use super::coverage::{self, Source, Target};
-use super::isochrone;
 use super::placement::{Distances, Placement};
-use super::search::Scratch;
+use super::search::{Scratch, bounded_multi_source, par_map_pooled};
+use super::surface::{self, Surface, SurfaceSettings};
+use super::{bands, isochrone};
+use crate::graph::csr::Direction;
 
 /// The walking limit and the off-street buffer of the polygons.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -137,4 +141,160 @@ pub fn per_facility(
             },
         )
         .collect()
+}
+
+/// How the walking bands are drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Banding {
+    /// The walking limit and off-street radius.
+    pub outline: Outline,
+    /// Bands, minutes, ascending.
+    pub minutes: Vec<f64>,
+    /// Side of a surface cell, metres.
+    pub cell_m: f64,
+    /// Walking speed, metres per minute.
+    pub metres_per_minute: f64,
+    /// Keep the surfaces (for `travel_time_<target>.tif`).
+    pub keep_surfaces: bool,
+}
+
+/// Walking bands per target, from travel-time surfaces.
+#[derive(Debug, Clone, Default)]
+pub struct Banded {
+    /// Per target: the area within the walking limit.
+    pub limit: Vec<MultiPolygon<f64>>,
+    /// Per target, per band of [`Banding::minutes`]: the area within it.
+    pub bands: Vec<Vec<MultiPolygon<f64>>>,
+    /// Per target: its surface, when kept and on a network (targets with
+    /// the same facilities share one).
+    pub surfaces: Vec<Option<Arc<Surface>>>,
+}
+
+/// Bands, minutes: `given` when not empty, else the tiers' minutes up to
+/// `limit_minutes`, and `limit_minutes`.
+pub fn band_minutes(
+    given: &[f64],
+    tiers: impl Iterator<Item = f64>,
+    limit_minutes: f64,
+) -> Vec<f64> {
+    let mut v: Vec<f64> = if given.is_empty() {
+        tiers
+            .filter(|m| *m > 0.0 && *m < limit_minutes)
+            .chain([limit_minutes])
+            .collect()
+    } else {
+        given.to_vec()
+    };
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    v
+}
+
+/// For each target, the counted facilities it draws from; targets with the
+/// same set share a slot: (distinct sets, slot of each target).
+fn member_slots(targets: &[Target], sources: &[Source]) -> (Vec<Vec<usize>>, Vec<usize>) {
+    let mut distinct: Vec<Vec<usize>> = Vec::new();
+    let slot = targets
+        .iter()
+        .map(|&target| {
+            let m: Vec<usize> = (0..sources.len())
+                .filter(|&i| {
+                    sources[i].counts && coverage::matches_target(target, sources[i].category)
+                })
+                .collect();
+            match distinct.iter().position(|d| *d == m) {
+                Some(k) => k,
+                None => {
+                    distinct.push(m);
+                    distinct.len() - 1
+                }
+            }
+        })
+        .collect();
+    (distinct, slot)
+}
+
+/// One set of facilities traced: a polygon per threshold, and the surface
+/// when kept.
+type Traced = (Vec<MultiPolygon<f64>>, Option<Arc<Surface>>);
+
+/// The walking bands of each target (in the order of `targets`): on the
+/// network from a travel-time surface ([`surface`], [`bands`]) per distinct
+/// set of facilities, at most one per thread in memory at a time unless
+/// they are kept; without a network, discs of each band's distance /
+/// detour.
+pub fn bands_per_target(
+    placement: &Placement,
+    targets: &[Target],
+    sources: &[Source],
+    b: &Banding,
+) -> Banded {
+    let (distinct, slot) = member_slots(targets, sources);
+    let mpm = b.metres_per_minute;
+    let limit_min = b.outline.limit_m / mpm;
+    // Thresholds traced: the bands, then the limit unless it is a band.
+    let mut thresholds = b.minutes.clone();
+    let limit_at = match thresholds.iter().position(|m| (m - limit_min).abs() < 1e-9) {
+        Some(k) => k,
+        None => {
+            thresholds.push(limit_min);
+            thresholds.len() - 1
+        }
+    };
+    let reach_min = thresholds.iter().copied().fold(0.0, f64::max);
+    let proj = &placement.proj;
+    // One set per task, at most one per thread at a time (each task's
+    // fill and trace are parallel too): the serial parts of one (the
+    // search, linking rings) overlap with another's parallel ones, and at
+    // most a thread's count of surfaces is in memory unless they are kept.
+    let n_nodes = placement.graph().map_or(0, |g| g.node_count());
+    let per_set: Vec<Traced> = par_map_pooled(
+        &distinct,
+        || Scratch::new(n_nodes),
+        |sc, members| match &placement.distances {
+            Distances::Network { graph, .. } => {
+                let seeds: Vec<(u32, f64)> = members
+                    .iter()
+                    .flat_map(|&i| sources[i].access.iter().copied())
+                    .collect();
+                let reach_m = reach_min * mpm;
+                bounded_multi_source(graph, Direction::Inbound, seeds, reach_m, sc);
+                let sc = &*sc;
+                let settings = SurfaceSettings {
+                    limit_m: reach_m,
+                    radius_m: b.outline.buffer_m,
+                    cell_m: b.cell_m,
+                    metres_per_minute: mpm,
+                };
+                match surface::fill(graph, proj, &|v| sc.dist(v), &settings) {
+                    Some(s) => {
+                        let polys = bands::trace(&s, &thresholds);
+                        (polys, b.keep_surfaces.then(|| Arc::new(s)))
+                    }
+                    None => (vec![MultiPolygon::new(vec![]); thresholds.len()], None),
+                }
+            }
+            Distances::StraightLine { detour } => {
+                let discs: Vec<Vec<[f64; 2]>> = members
+                    .iter()
+                    .filter_map(|&i| placement.facility_points[i])
+                    .map(|p| vec![p])
+                    .collect();
+                let polys = thresholds
+                    .par_iter()
+                    .map(|m| isochrone::isochrone_polygon(&discs, proj, m * mpm / detour))
+                    .collect();
+                (polys, None)
+            }
+        },
+    );
+    let n = b.minutes.len();
+    Banded {
+        limit: slot
+            .iter()
+            .map(|&k| per_set[k].0[limit_at].clone())
+            .collect(),
+        bands: slot.iter().map(|&k| per_set[k].0[..n].to_vec()).collect(),
+        surfaces: slot.iter().map(|&k| per_set[k].1.clone()).collect(),
+    }
 }

@@ -2,6 +2,9 @@
 //! per-category coverage ([`coverage`]). Pure functions, parallel inside with
 //! rayon, results collected in input order so output is deterministic.
 
+pub mod bands;
+#[cfg(test)]
+mod bands_tests;
 pub mod catchment;
 pub mod coverage;
 pub mod covered_area;
@@ -25,6 +28,7 @@ pub mod study;
 pub(crate) mod supply;
 #[cfg(test)]
 mod supply_tests;
+pub mod surface;
 pub mod units;
 pub mod verify;
 pub mod windows;

@@ -188,6 +188,14 @@ pub struct Study {
     /// Stage 5: union of the walking catchments per coverage target (same
     /// order as the coverage's targets), lon/lat.
     pub isochrones: Vec<MultiPolygon<f64>>,
+    /// Stage 5: the walking bands drawn, minutes, ascending.
+    pub band_minutes: Vec<f64>,
+    /// Stage 5: per coverage target, per band of `band_minutes`: the area
+    /// within it, lon/lat (empty when no isochrones are drawn).
+    pub bands: Vec<Vec<MultiPolygon<f64>>>,
+    /// Stage 5: per coverage target, its travel-time surface when
+    /// `travel_time_tif` is set and distances are walked on a network.
+    pub surfaces: Vec<Option<std::sync::Arc<super::surface::Surface>>>,
     /// Stage 5: per facility (with [`Isochrones::PerTargetAndFacility`]),
     /// else empty.
     pub facility_isochrones: Vec<Option<MultiPolygon<f64>>>,
@@ -429,10 +437,26 @@ fn run_with_network(
         Depth::CoverageOnly => Isochrones::None,
         Depth::Full(drawn) => drawn,
     };
-    let isochrones = if drawn == Isochrones::None {
-        covered_area::none(&scenarios.now.targets)
+    let band_minutes = covered_area::band_minutes(
+        settings.isochrone_bands.as_slice(),
+        targets.tier.iter().map(|t| t.minutes),
+        settings.minutes,
+    );
+    let banded = if drawn == Isochrones::None {
+        covered_area::Banded {
+            limit: covered_area::none(&scenarios.now.targets),
+            bands: vec![Vec::new(); scenarios.now.targets.len()],
+            surfaces: vec![None; scenarios.now.targets.len()],
+        }
     } else {
-        covered_area::per_target(&placement, &scenarios.now.targets, &sources, outline)
+        let banding = covered_area::Banding {
+            outline,
+            minutes: band_minutes.clone(),
+            cell_m: settings.isochrone_cell_m,
+            metres_per_minute: settings.metres_per_minute(),
+            keep_surfaces: settings.travel_time_tif,
+        };
+        covered_area::bands_per_target(&placement, &scenarios.now.targets, &sources, &banding)
     };
     let facility_isochrones = if drawn == Isochrones::PerTargetAndFacility {
         covered_area::per_facility(&placement, &sources, outline)
@@ -448,7 +472,10 @@ fn run_with_network(
         units: assignment,
         areas,
         catchments,
-        isochrones,
+        isochrones: banded.limit,
+        band_minutes,
+        bands: banded.bands,
+        surfaces: banded.surfaces,
         facility_isochrones,
         targets: targets.clone(),
         timings,

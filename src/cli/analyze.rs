@@ -8,8 +8,8 @@ use anyhow::{Context, Result, bail};
 use fitcircle::analysis::gaps::{self, Assessment};
 use fitcircle::analysis::study::{self, Depth, Isochrones, Study};
 use fitcircle::input::{self, Inputs};
-use fitcircle::output::trf;
 use fitcircle::output::report::Lang;
+use fitcircle::output::trf;
 use fitcircle::output::{self, OutputOptions, map_image};
 use fitcircle::targets::Indicators;
 use fitcircle::timing::{self, StageTime};
@@ -65,8 +65,16 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         Depth::Full(Isochrones::PerTarget)
     };
     let study = super::progress::with_progress(run.quiet, "analysing", |p| {
-        let settings = &run.config.settings;
-        study::run_taking_network_with_progress(&mut inputs, settings, &targets, &windows, depth, p)
+        let mut settings = run.config.settings;
+        settings.travel_time_tif |= a.travel_time_tif;
+        study::run_taking_network_with_progress(
+            &mut inputs,
+            &settings,
+            &targets,
+            &windows,
+            depth,
+            p,
+        )
     })?;
     // No output is drawn from an infinite total (a chart axis up to
     // infinity, a share of inf / inf).

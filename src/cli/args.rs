@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use fitcircle::config::Method;
+use fitcircle::config::{Bands, Method};
 use fitcircle::crs::Crs;
 use fitcircle::model::{AccessMode, Category};
 use fitcircle::output::CsvFormulas;
@@ -292,6 +292,15 @@ pub struct SettingsArgs {
     /// No-network mode: straight-line distance x this factor [default: 1.3].
     #[arg(long, allow_negative_numbers = true)]
     pub detour: Option<f64>,
+    /// Walking bands in minutes for isochrones.geojson, e.g. 5,10,15
+    /// (default: the targets' life-circle tiers up to --minutes, and
+    /// --minutes).
+    #[arg(long, value_name = "MINUTES,...")]
+    pub bands: Option<Bands>,
+    /// Side of a travel-time surface cell, metres: bands are accurate to
+    /// about one cell [default: 20].
+    #[arg(long, allow_negative_numbers = true, value_name = "METRES")]
+    pub cell: Option<f64>,
     /// Worker threads, 1 to 1024 (default: all cores). Output is identical
     /// for any count.
     #[arg(long, value_parser = parse_threads)]
@@ -363,6 +372,11 @@ pub struct AnalyzeArgs {
     /// for very large networks where only the figures are needed.
     #[arg(long)]
     pub skip_isochrones: bool,
+    /// Also write each target's travel-time surface as a GeoTIFF,
+    /// travel_time_<target>.tif: walking minutes (float32, nodata beyond
+    /// the largest band) on the --cell grid, EPSG:4326.
+    #[arg(long, conflicts_with_all = ["skip_isochrones", "coverage_only"])]
+    pub travel_time_tif: bool,
     /// Coverage only, for metropolitan networks: nearest-facility distances
     /// and covered population per category, written to communities.geojson,
     /// facilities.geojson, summary.csv, gaps and map.png. Skips the

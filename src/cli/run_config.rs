@@ -142,6 +142,12 @@ pub fn make_config(a: &InputArgs, s: &SettingsArgs, warnings: &mut Vec<String>) 
     if let Some(d) = s.detour {
         set.detour_factor = d;
     }
+    if let Some(b) = s.bands {
+        set.isochrone_bands = b;
+    }
+    if let Some(c) = s.cell {
+        set.isochrone_cell_m = c;
+    }
     if let Some(t) = &s.targets {
         cfg.targets = Some(t.clone());
     }

@@ -861,9 +861,10 @@ pub(crate) fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> 
     fw.finish()
 }
 
-/// `isochrones.geojson`: per coverage target the union of the areas within
-/// the walking limit of its facilities, then (with `--isochrones`) one
-/// polygon per facility.
+/// `isochrones.geojson`: per coverage target and walking band (5, 10, 15
+/// minutes by default) the area within that walk of its facilities
+/// (`kind` `band`), then (with `--isochrones`) one polygon per facility
+/// within the limit (`kind` `facility`).
 pub(crate) fn write_isochrones(
     w: &mut dyn Write,
     inputs: &Inputs,
@@ -871,32 +872,35 @@ pub(crate) fn write_isochrones(
 ) -> io::Result<()> {
     let mut fw = FeatureWriter::start(w, &meta(inputs, study, "isochrones"))?;
     let st = &study.settings;
-    let props = |kind: &str, target: &str, facility: Value, poly: &Geometry<f64>| {
+    let mpm = st.metres_per_minute();
+    let props = |kind: &str, target: &str, facility: Value, minutes: f64, poly: &Geometry<f64>| {
         let area = crate::spatial::geodesic_area_m2(poly).unwrap_or(0.0);
         let p: Vec<(String, Value)> = vec![
             ("kind".into(), json!(kind)),
             ("target".into(), json!(target)),
             ("facility_id".into(), facility),
-            ("minutes".into(), json!(st.minutes)),
-            (
-                "limit_m".into(),
-                json!(round(study.scenarios.now.settings.limit_m, 2)),
-            ),
+            ("minutes".into(), json!(minutes)),
+            ("limit_m".into(), json!(round(minutes * mpm, 2))),
             ("buffer_m".into(), json!(st.isochrone_buffer_m)),
             ("distance_method".into(), json!(study.mode().label())),
             ("area_km2".into(), json!(round(area / 1e6, 4))),
         ];
         p
     };
-    for (t, poly) in study.scenarios.now.targets.iter().zip(&study.isochrones) {
-        let g = Geometry::MultiPolygon(poly.clone());
-        fw.feature(&g, &props("union", t.name(), Value::Null, &g))?;
+    for (t, bands) in study.scenarios.now.targets.iter().zip(&study.bands) {
+        for (m, poly) in study.band_minutes.iter().zip(bands) {
+            let g = Geometry::MultiPolygon(poly.clone());
+            fw.feature(&g, &props("band", t.name(), Value::Null, *m, &g))?;
+        }
     }
     for (i, poly) in study.facility_isochrones.iter().enumerate() {
         let Some(poly) = poly else { continue };
         let f = &inputs.facilities[i];
         let g = Geometry::MultiPolygon(poly.clone());
-        fw.feature(&g, &props("facility", f.category.as_str(), json!(f.id), &g))?;
+        fw.feature(
+            &g,
+            &props("facility", f.category.as_str(), json!(f.id), st.minutes, &g),
+        )?;
     }
     fw.finish()
 }

@@ -17,6 +17,7 @@ pub(crate) mod csv_safe;
 pub mod derived;
 pub(crate) mod format;
 pub(crate) mod geojson;
+pub(crate) mod geotiff;
 pub(crate) mod i18n;
 #[cfg(feature = "report")]
 pub mod map_image;
@@ -264,6 +265,26 @@ pub fn write_all(
         .map(|(name, f)| write_named(dir, name, f.as_ref(), options.formats))
         .collect();
     let mut written = Vec::new();
+    for r in results {
+        written.extend(r?);
+    }
+    // Travel-time surfaces (kept with `travel_time_tif`), in target order.
+    let tifs: Vec<(String, &crate::analysis::surface::Surface)> = study
+        .scenarios
+        .now
+        .targets
+        .iter()
+        .zip(&study.surfaces)
+        .filter_map(|(t, s)| s.as_deref().map(|s| (geotiff::file_name(t.name()), s)))
+        .collect();
+    let results: Vec<Result<Vec<PathBuf>>> = tifs
+        .par_iter()
+        .with_max_len(1)
+        .map(|(name, s)| {
+            let fill = |w: &mut dyn std::io::Write| geotiff::write_surface(w, s);
+            write_named(dir, name, &fill, options.formats)
+        })
+        .collect();
     for r in results {
         written.extend(r?);
     }

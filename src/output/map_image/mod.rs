@@ -314,6 +314,29 @@ impl<'a> Map<'a> {
         Ok(())
     }
 
+    /// Outer edges of the walking bands inside the limit (5 and 10 minutes
+    /// by default), in the colour of their minute class in the legend.
+    fn draw_inner_bands(&self, root: &Area) -> io::Result<()> {
+        let Some(bands) = self.any.and_then(|t| self.study.bands.get(t)) else {
+            return Ok(());
+        };
+        for (m, mp) in self.study.band_minutes.iter().zip(bands) {
+            if *m >= self.limit_min - 1e-9 {
+                continue;
+            }
+            let colour =
+                rgb(CLASS_COLOURS[minute_class(Some(*m), true, self.limit_min, self.report_min)]);
+            for p in &mp.0 {
+                let ring = self.frame.ring(p.exterior());
+                if ring.len() >= 2 {
+                    root.draw(&PathElement::new(ring, colour.stroke_width(2)))
+                        .map_err(draw_err)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn draw_units(&self, root: &Area) -> io::Result<()> {
         for u in &self.inputs.units {
             for p in &u.geometry.0 {
@@ -598,6 +621,7 @@ fn render(inputs: &Inputs, study: &Study, lang: Lang) -> io::Result<Vec<u8>> {
         map.draw_communities(&root)?;
         map.draw_network(&root)?;
         map.draw_covered_outline(&root)?;
+        map.draw_inner_bands(&root)?;
         map.draw_units(&root)?;
         map.draw_point_communities(&root)?;
         map.draw_facilities(&root)?;
