@@ -1092,10 +1092,13 @@ fn xicheng_without_network_is_straight_line_x_1_3() {
             venues,
             "--facilities-crs",
             "gcj02",
+            "--lang",
+            "en",
             "--out",
             out.to_str().unwrap(),
         ],
     );
+    // The terminal follows --lang (zh by default for this Chinese bundle).
     assert!(stdout.contains("APPROXIMATE"), "{stdout}");
     assert!(
         stdout.to_lowercase().contains("straight line")
