@@ -6,7 +6,7 @@
 //! A cell's value is the least walk to a facility from the street points
 //! within `radius_m` of the cell's centre (the off-street radius,
 //! `isochrone_buffer_m`): the straight walk to the street is an allowance,
-//! not timed, as in the exact polygons of [`super::isochrone`], so the
+//! not timed, as in the exact polygons of `analysis::isochrone`, so the
 //! area of a band is the buffer of the streets reached within it. A point
 //! `s` metres along edge `u -> v` (length `L`) walks on through `u`
 //! (`s + dist(u)`, when the edge may be walked backwards) or through `v`

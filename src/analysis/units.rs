@@ -3,7 +3,7 @@
 //! totals of the whole area and of each unit.
 //!
 //! The overlap rule: a point inside a tolerated sliver where units overlap
-//! ([`crate::input::overlap`]) goes to the unit holding the largest area of
+//! (`input::overlap`) goes to the unit holding the largest area of
 //! the item's polygon, ties (and points) to the unit first in the units
 //! input; each such item is listed in `dropped.csv` (`unit_overlap`).
 

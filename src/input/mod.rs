@@ -48,7 +48,7 @@ pub struct Inputs {
     /// The same records one by one (file, record, reason), for
     /// `dropped.csv`; in input order per file.
     pub dropped: Vec<Dropped>,
-    /// Tolerated overlaps of administrative units (see [`overlap`]).
+    /// Tolerated overlaps of administrative units (see `input::overlap`).
     pub unit_overlaps: Vec<overlap::UnitOverlap>,
     /// Time spent in each part of loading (decode, extract, network, ...),
     /// for `analyze -v`.

@@ -260,7 +260,7 @@ fn fgb_err<E: fmt::Display>(e: E) -> io::Error {
 
 /// Write a collection as FlatGeobuf: one column per property (in the order
 /// first seen; typed Bool, Long, Double or String as declared by name in
-/// [`super::schema`], from the values for an undeclared name),
+/// `output::schema`, from the values for an undeclared name),
 /// features in GeoJSON order (no spatial index, so the order is kept), the
 /// top-level members as JSON in the header's metadata.
 ///

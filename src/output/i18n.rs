@@ -370,7 +370,7 @@ pub(crate) fn tr(lang: Lang, key: &str) -> &'static str {
     }
 }
 
-/// [`tr`] with `{name}` placeholders filled in.
+/// `tr` with `{name}` placeholders filled in.
 pub fn trf(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     let mut s = tr(lang, key).to_string();
     for (k, v) in args {
