@@ -6,6 +6,8 @@ pub(crate) use fitcircle_synth::rng::{SplitMix64 as Rng, unit};
 
 use geo::Geometry;
 
+use crate::graph::build::polyline_length_m;
+use crate::graph::{Edge, Network};
 use crate::model::{AreaSource, Category, Community, Facility, PopulationSource, Status};
 
 /// A facility for a test: existing, `area_m2` of outdoor land given,
@@ -49,4 +51,37 @@ pub(crate) fn community(id: &str, population: f64, geometry: Geometry<f64>) -> C
         geometry,
         entrances: Vec::new(),
     }
+}
+
+/// A network from projected node positions (metres, in `proj`) and edges
+/// `(from, to, forward, backward)`: straight two-point geometry, length the
+/// geodesic length.
+pub(crate) fn network_from_xy(
+    proj: &crate::spatial::LocalProjection,
+    xy: &[[f64; 2]],
+    edges: &[(u32, u32, bool, bool)],
+) -> Network {
+    let coords: Vec<[f64; 2]> = xy.iter().map(|p| proj.unproject(*p)).collect();
+    let mut net = Network {
+        osm_ids: vec![0; coords.len()],
+        coords,
+        ..Default::default()
+    };
+    for &(from, to, forward, backward) in edges {
+        let geom_start = net.geom.len() as u32;
+        net.geom
+            .extend([net.coords[from as usize], net.coords[to as usize]]);
+        let geom_end = net.geom.len() as u32;
+        net.edges.push(Edge {
+            from,
+            to,
+            length_m: polyline_length_m(&net.geom[geom_start as usize..]),
+            way_id: 0,
+            forward,
+            backward,
+            geom_start,
+            geom_end,
+        });
+    }
+    net
 }

@@ -7,9 +7,8 @@ use geo::{Contains, Coord, Distance, Euclidean, MultiPolygon, Point, Validation,
 use super::bands::trace;
 use super::search::{Scratch, bounded_multi_source};
 use super::surface::{Surface, SurfaceSettings, fill_tiled};
-use crate::graph::build::polyline_length_m;
 use crate::graph::csr::Direction;
-use crate::graph::{Edge, Network, WalkGraph};
+use crate::graph::WalkGraph;
 use crate::spatial::LocalProjection;
 use crate::testing::Rng;
 
@@ -23,32 +22,7 @@ fn proj() -> LocalProjection {
     LocalProjection::new(LON, LAT)
 }
 
-/// A network from projected positions and `(from, to, forward, backward)`.
-fn network(p: &LocalProjection, xy: &[[f64; 2]], edges: &[(u32, u32, bool, bool)]) -> Network {
-    let coords: Vec<[f64; 2]> = xy.iter().map(|q| p.unproject(*q)).collect();
-    let mut net = Network {
-        osm_ids: vec![0; coords.len()],
-        coords,
-        ..Default::default()
-    };
-    for &(from, to, forward, backward) in edges {
-        let geom_start = net.geom.len() as u32;
-        net.geom
-            .extend([net.coords[from as usize], net.coords[to as usize]]);
-        let geom_end = net.geom.len() as u32;
-        net.edges.push(Edge {
-            from,
-            to,
-            length_m: polyline_length_m(&net.geom[geom_start as usize..]),
-            way_id: 0,
-            forward,
-            backward,
-            geom_start,
-            geom_end,
-        });
-    }
-    net
-}
+use crate::testing::network_from_xy as network;
 
 /// A 5 x 5 lattice of 70 m blocks, jittered, some one-way edges and a
 /// missing edge or two.

@@ -1183,45 +1183,13 @@ pub(crate) fn facility_isochrone(
 mod tests {
     use super::*;
     use crate::graph::build::polyline_length_m;
-    use crate::graph::{Edge, Network};
+    use crate::graph::Edge;
     use geo::{Contains, Intersects, Point, Validation};
 
     const LON: f64 = 24.94;
     const LAT: f64 = 60.17;
 
-    /// A network from projected node positions (metres) and edges
-    /// `(from, to, forward, backward)`; straight two-point geometry, length
-    /// the geodesic length.
-    fn network(
-        proj: &LocalProjection,
-        xy: &[[f64; 2]],
-        edges: &[(u32, u32, bool, bool)],
-    ) -> Network {
-        let coords: Vec<[f64; 2]> = xy.iter().map(|p| proj.unproject(*p)).collect();
-        let mut net = Network {
-            osm_ids: vec![0; coords.len()],
-            coords,
-            ..Default::default()
-        };
-        for &(from, to, forward, backward) in edges {
-            let geom_start = net.geom.len() as u32;
-            net.geom
-                .extend([net.coords[from as usize], net.coords[to as usize]]);
-            let geom_end = net.geom.len() as u32;
-            let length_m = polyline_length_m(&net.geom[geom_start as usize..]);
-            net.edges.push(Edge {
-                from,
-                to,
-                length_m,
-                way_id: 0,
-                forward,
-                backward,
-                geom_start,
-                geom_end,
-            });
-        }
-        net
-    }
+    use crate::testing::network_from_xy as network;
 
     fn search(graph: &WalkGraph, sources: &[(u32, f64)], limit: f64) -> Scratch {
         let mut scratch = Scratch::new(graph.node_count());

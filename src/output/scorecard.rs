@@ -129,6 +129,20 @@ fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// The string-table keys of the scorecard's columns, in order: one list
+/// for scorecard.md and the report's scorecard table.
+pub(crate) const COLUMNS: [&str; 9] = [
+    "sc.col_id",
+    "sc.col_indicator",
+    "sc.col_status",
+    "sc.col_figure",
+    "sc.col_target",
+    "sc.col_lead",
+    "sc.col_co",
+    "sc.col_seed",
+    "sc.col_note",
+];
+
 /// `scorecard.md`: the scorecard as a Markdown table for documents, in
 /// `lang`: every indicator with its status, figure, target, lead and
 /// co-operating units, seed status and notes; then the planned projects.
@@ -154,20 +168,7 @@ pub(crate) fn write_scorecard_md(
     writeln!(w)?;
     writeln!(w, "{}", scorecard_counts(lang, a))?;
     writeln!(w)?;
-    let heads: Vec<&str> = [
-        "sc.col_id",
-        "sc.col_indicator",
-        "sc.col_status",
-        "sc.col_figure",
-        "sc.col_target",
-        "sc.col_lead",
-        "sc.col_co",
-        "sc.col_seed",
-        "sc.col_note",
-    ]
-    .iter()
-    .map(|k| tr(lang, k))
-    .collect();
+    let heads: Vec<&str> = COLUMNS.iter().map(|k| tr(lang, k)).collect();
     writeln!(w, "| {} |", heads.join(" | "))?;
     writeln!(w, "|{}", "---|".repeat(heads.len()))?;
     let zh = lang == Lang::Zh;

@@ -13,7 +13,7 @@ use crate::output::i18n::{
     Lang, category_label, gap_label, hours_label, requirement_label, seed_label, status_label,
     tier_label, tr, trf, window_label,
 };
-use crate::output::scorecard::{project_row, scorecard_counts};
+use crate::output::scorecard::{self, project_row, scorecard_counts};
 
 /// A table: its id, caption, header cells and rows of HTML cells (the
 /// first column text, the others numbers when `num` says so).
@@ -380,20 +380,10 @@ pub(super) fn scorecard_section(s: &mut String, lang: Lang, assessment: Option<&
             pick(&r.note_zh, &r.note),
         );
     }
-    let head: String = [
-        "sc.col_id",
-        "sc.col_indicator",
-        "sc.col_status",
-        "sc.col_figure",
-        "sc.col_target",
-        "sc.col_lead",
-        "sc.col_co",
-        "sc.col_seed",
-        "sc.col_note",
-    ]
-    .iter()
-    .map(|k| format!("<th>{}</th>", esc(tr(lang, k))))
-    .collect();
+    let head: String = scorecard::COLUMNS
+        .iter()
+        .map(|k| format!("<th>{}</th>", esc(tr(lang, k))))
+        .collect();
     let _ = writeln!(
         s,
         "<section id=\"scorecard\"><h2>{}</h2><p class=\"hint\">{}</p><p class=\"hint\">{}</p>\
