@@ -7,8 +7,8 @@ use geo::{Contains, Coord, Distance, Euclidean, MultiPolygon, Point, Validation,
 use super::bands::trace;
 use super::search::{Scratch, bounded_multi_source};
 use super::surface::{Surface, SurfaceSettings, fill_tiled};
-use crate::graph::csr::Direction;
 use crate::graph::WalkGraph;
+use crate::graph::csr::Direction;
 use crate::spatial::LocalProjection;
 use crate::testing::Rng;
 

@@ -1182,8 +1182,8 @@ pub(crate) fn facility_isochrone(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::build::polyline_length_m;
     use crate::graph::Edge;
+    use crate::graph::build::polyline_length_m;
     use geo::{Contains, Intersects, Point, Validation};
 
     const LON: f64 = 24.94;
