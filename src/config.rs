@@ -184,6 +184,10 @@ pub struct Settings {
     /// Keep the travel-time surfaces and write `travel_time_<target>.tif`
     /// (false): 4 bytes per reached cell and target while the run lasts.
     pub travel_time_tif: bool,
+    /// Keep the walking minutes from every network node to the nearest
+    /// facility of each target (false), for the ends of the edges in
+    /// `network.geojson`: 4 bytes per node and distinct set of facilities.
+    pub street_minutes: bool,
     /// Catchment method: `2sfca` (step), `e2sfca` (stepped decay) or `gaussian`.
     pub method: Method,
     /// A facility counts in a time window when open at least this long in it (60 min).
@@ -334,6 +338,7 @@ impl Default for Settings {
             isochrone_cell_m: DEFAULT_CELL_M,
             isochrone_bands: Bands::default(),
             travel_time_tif: false,
+            street_minutes: false,
             method: Method::TwoStep,
             min_open_minutes: 60,
         }

@@ -156,6 +156,8 @@ pub struct Banding {
     pub metres_per_minute: f64,
     /// Keep the surfaces (for `travel_time_<target>.tif`).
     pub keep_surfaces: bool,
+    /// Keep the walking minutes of every node (for `network.geojson`).
+    pub keep_node_minutes: bool,
 }
 
 /// Walking bands per target, from travel-time surfaces.
@@ -168,6 +170,10 @@ pub struct Banded {
     /// Per target: its surface, when kept and on a network (targets with
     /// the same facilities share one).
     pub surfaces: Vec<Option<Arc<Surface>>>,
+    /// Per target: walking minutes from each network node to its nearest
+    /// facility (`NaN` beyond the largest band), when kept and on a
+    /// network (targets with the same facilities share one).
+    pub node_minutes: Vec<Option<Arc<[f32]>>>,
 }
 
 /// Bands, minutes: `given` when not empty, else the tiers' minutes up to
@@ -215,8 +221,22 @@ fn member_slots(targets: &[Target], sources: &[Source]) -> (Vec<Vec<usize>>, Vec
 }
 
 /// One set of facilities traced: a polygon per threshold, and the surface
-/// when kept.
-type Traced = (Vec<MultiPolygon<f64>>, Option<Arc<Surface>>);
+/// and the nodes' minutes when kept.
+struct Traced {
+    polys: Vec<MultiPolygon<f64>>,
+    surface: Option<Arc<Surface>>,
+    node_minutes: Option<Arc<[f32]>>,
+}
+
+/// Minutes from every node, `NaN` when not reached within `reach_m`.
+fn node_minutes(n_nodes: usize, sc: &Scratch, reach_m: f64, mpm: f64) -> Arc<[f32]> {
+    (0..n_nodes as u32)
+        .map(|v| match sc.dist(v) {
+            Some(d) if d <= reach_m => (d / mpm) as f32,
+            _ => f32::NAN,
+        })
+        .collect()
+}
 
 /// The walking bands of each target (in the order of `targets`): on the
 /// network from a travel-time surface ([`surface`], [`bands`]) per distinct
@@ -266,12 +286,20 @@ pub fn bands_per_target(
                     cell_m: b.cell_m,
                     metres_per_minute: mpm,
                 };
+                let node_minutes = b
+                    .keep_node_minutes
+                    .then(|| node_minutes(n_nodes, sc, reach_m, mpm));
                 match surface::fill(graph, proj, &|v| sc.dist(v), &settings) {
-                    Some(s) => {
-                        let polys = bands::trace(&s, &thresholds);
-                        (polys, b.keep_surfaces.then(|| Arc::new(s)))
-                    }
-                    None => (vec![MultiPolygon::new(vec![]); thresholds.len()], None),
+                    Some(s) => Traced {
+                        polys: bands::trace(&s, &thresholds),
+                        surface: b.keep_surfaces.then(|| Arc::new(s)),
+                        node_minutes,
+                    },
+                    None => Traced {
+                        polys: vec![MultiPolygon::new(vec![]); thresholds.len()],
+                        surface: None,
+                        node_minutes,
+                    },
                 }
             }
             Distances::StraightLine { detour } => {
@@ -284,7 +312,11 @@ pub fn bands_per_target(
                     .par_iter()
                     .map(|m| isochrone::isochrone_polygon(&discs, proj, m * mpm / detour))
                     .collect();
-                (polys, None)
+                Traced {
+                    polys,
+                    surface: None,
+                    node_minutes: None,
+                }
             }
         },
     );
@@ -292,9 +324,16 @@ pub fn bands_per_target(
     Banded {
         limit: slot
             .iter()
-            .map(|&k| per_set[k].0[limit_at].clone())
+            .map(|&k| per_set[k].polys[limit_at].clone())
             .collect(),
-        bands: slot.iter().map(|&k| per_set[k].0[..n].to_vec()).collect(),
-        surfaces: slot.iter().map(|&k| per_set[k].1.clone()).collect(),
+        bands: slot
+            .iter()
+            .map(|&k| per_set[k].polys[..n].to_vec())
+            .collect(),
+        surfaces: slot.iter().map(|&k| per_set[k].surface.clone()).collect(),
+        node_minutes: slot
+            .iter()
+            .map(|&k| per_set[k].node_minutes.clone())
+            .collect(),
     }
 }

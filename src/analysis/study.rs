@@ -196,6 +196,10 @@ pub struct Study {
     /// Stage 5: per coverage target, its travel-time surface when
     /// `travel_time_tif` is set and distances are walked on a network.
     pub surfaces: Vec<Option<std::sync::Arc<super::surface::Surface>>>,
+    /// Stage 5: per coverage target, the walking minutes from each network
+    /// node to its nearest facility (`NaN` beyond the largest band), when
+    /// `street_minutes` is set and distances are walked on a network.
+    pub node_minutes: Vec<Option<std::sync::Arc<[f32]>>>,
     /// Stage 5: per facility (with [`Isochrones::PerTargetAndFacility`]),
     /// else empty.
     pub facility_isochrones: Vec<Option<MultiPolygon<f64>>>,
@@ -447,6 +451,7 @@ fn run_with_network(
             limit: covered_area::none(&scenarios.now.targets),
             bands: vec![Vec::new(); scenarios.now.targets.len()],
             surfaces: vec![None; scenarios.now.targets.len()],
+            node_minutes: vec![None; scenarios.now.targets.len()],
         }
     } else {
         let banding = covered_area::Banding {
@@ -455,6 +460,7 @@ fn run_with_network(
             cell_m: settings.isochrone_cell_m,
             metres_per_minute: settings.metres_per_minute(),
             keep_surfaces: settings.travel_time_tif,
+            keep_node_minutes: settings.street_minutes,
         };
         covered_area::bands_per_target(&placement, &scenarios.now.targets, &sources, &banding)
     };
@@ -476,6 +482,7 @@ fn run_with_network(
         band_minutes,
         bands: banded.bands,
         surfaces: banded.surfaces,
+        node_minutes: banded.node_minutes,
         facility_isochrones,
         targets: targets.clone(),
         timings,

@@ -67,6 +67,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     let study = super::progress::with_progress(run.quiet, "analysing", |p| {
         let mut settings = run.config.settings;
         settings.travel_time_tif |= a.travel_time_tif;
+        settings.street_minutes |= a.network_geojson;
         study::run_taking_network_with_progress(
             &mut inputs,
             &settings,

@@ -826,7 +826,10 @@ pub(crate) fn write_facilities(
     fw.finish()
 }
 
-/// `network.geojson`: every edge of the walking graph as a LineString.
+/// `network.geojson`: every edge of the walking graph as a LineString, with
+/// the walking minutes to the nearest facility of each target at both ends
+/// (`minutes_<target>_from`, `_to`; null beyond the largest band) when the
+/// study kept them (`street_minutes`).
 pub(crate) fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
     let Some(graph) = study.graph() else {
         let fw = FeatureWriter::start(w, &[("name", json!("network"))])?;
@@ -842,7 +845,7 @@ pub(crate) fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> 
                 .collect::<Vec<_>>(),
         );
         let comp = graph.component[edge.from as usize];
-        let props: Vec<(String, Value)> = vec![
+        let mut props: Vec<(String, Value)> = vec![
             ("edge".into(), json!(e)),
             ("from".into(), json!(edge.from)),
             ("to".into(), json!(edge.to)),
@@ -856,6 +859,18 @@ pub(crate) fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> 
                 json!(graph.component_sizes[comp as usize]),
             ),
         ];
+        for (t, minutes) in study.scenarios.now.targets.iter().zip(&study.node_minutes) {
+            let Some(m) = minutes else { continue };
+            for (end, v) in [("from", edge.from), ("to", edge.to)] {
+                let x = m[v as usize];
+                let value = if x.is_nan() {
+                    Value::Null
+                } else {
+                    json!(round(f64::from(x), 2))
+                };
+                props.push((format!("minutes_{}_{end}", t.name()), value));
+            }
+        }
         fw.feature(&Geometry::LineString(line), &props)?;
     }
     fw.finish()

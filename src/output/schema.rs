@@ -103,6 +103,7 @@ pub(crate) fn declared(name: &str) -> Option<ColumnKind> {
         || name.starts_with("population_")
         || name.starts_with("gini_")
         || name.starts_with("share_")
+        || name.starts_with("minutes_")
     {
         return Some(ColumnKind::Double);
     }
@@ -138,6 +139,7 @@ mod tests {
     #[test]
     fn suffix_rules() {
         assert_eq!(declared("football_pitch_m"), Some(ColumnKind::Double));
+        assert_eq!(declared("minutes_any_from"), Some(ColumnKind::Double));
         assert_eq!(declared("football_pitch_min"), Some(ColumnKind::Double));
         assert_eq!(declared("football_pitch_covered"), Some(ColumnKind::Bool));
         assert_eq!(declared("football_pitch_count"), Some(ColumnKind::Long));
