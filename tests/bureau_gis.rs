@@ -70,7 +70,15 @@ fn gcj02_centrelines_give_the_hand_computed_walks() {
     let tmp = temp_dir();
     let out = run_fitcircle(
         tmp.path(),
-        &["analyze", "--config", &config(), "--out", "out", "--lang", "en"],
+        &[
+            "analyze",
+            "--config",
+            &config(),
+            "--out",
+            "out",
+            "--lang",
+            "en",
+        ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
@@ -83,7 +91,9 @@ fn gcj02_centrelines_give_the_hand_computed_walks() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("1 lines are marked one-way (column \"单行\"); walkers use them in both directions"),
+        stderr.contains(
+            "1 lines are marked one-way (column \"单行\"); walkers use them in both directions"
+        ),
         "{stderr}"
     );
     // Units from the Gauss-Kruger Shapefile: the communities lie west of
@@ -155,26 +165,47 @@ fn without_join_crossings_lines_meet_only_at_shared_vertices() {
 
 /// The design corners of the two subdistricts (make_fixtures.py).
 const CORNERS: [[(f64, f64); 4]; 2] = [
-    [(116.3590, 39.9080), (116.3615, 39.9080), (116.3615, 39.9130), (116.3590, 39.9130)],
-    [(116.3615, 39.9080), (116.3650, 39.9080), (116.3650, 39.9130), (116.3615, 39.9130)],
+    [
+        (116.3590, 39.9080),
+        (116.3615, 39.9080),
+        (116.3615, 39.9130),
+        (116.3590, 39.9130),
+    ],
+    [
+        (116.3615, 39.9080),
+        (116.3650, 39.9080),
+        (116.3650, 39.9130),
+        (116.3615, 39.9130),
+    ],
 ];
 
 fn assert_units(spec: &InputSpec, crs: &str) {
     let t = read_table(spec).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(t.crs, crs);
     assert_eq!(t.records.len(), 2);
-    for (r, (corners, name)) in t.records.iter().zip(CORNERS.iter().zip(["月坛街道", "金融街街道"])) {
+    for (r, (corners, name)) in t
+        .records
+        .iter()
+        .zip(CORNERS.iter().zip(["月坛街道", "金融街街道"]))
+    {
         let got = r.get(Some(&"名称".to_string()));
         assert_eq!(got, Some(name), "{:?}", r.fields);
         let g = r.geometry.as_ref().unwrap();
-        assert!(matches!(g, Geometry::Polygon(_) | Geometry::MultiPolygon(_)));
+        assert!(matches!(
+            g,
+            Geometry::Polygon(_) | Geometry::MultiPolygon(_)
+        ));
         for c in g.coords_iter() {
             // GDAL's forward projection, our inverse: within 1e-8 degrees
             // (about 1 mm) of a design corner.
             let hit = corners
                 .iter()
                 .any(|k| (c.x - k.0).abs() < 1e-8 && (c.y - k.1).abs() < 1e-8);
-            assert!(hit, "{name}: ({}, {}) is no corner of {corners:?}", c.x, c.y);
+            assert!(
+                hit,
+                "{name}: ({}, {}) is no corner of {corners:?}",
+                c.x, c.y
+            );
         }
     }
 }
@@ -204,9 +235,14 @@ fn shapefile_without_cpg_or_prj() {
     }
     let spec = InputSpec::from_path(tmp.path().join("units.shp"));
     let t = read_table(&spec).unwrap();
-    assert_eq!(t.records[0].get(Some(&"名称".to_string())), Some("月坛街道"));
+    assert_eq!(
+        t.records[0].get(Some(&"名称".to_string())),
+        Some("月坛街道")
+    );
     assert!(
-        t.warnings.iter().any(|w| w.contains("no .cpg beside it") && w.contains("GBK")),
+        t.warnings
+            .iter()
+            .any(|w| w.contains("no .cpg beside it") && w.contains("GBK")),
         "{:?}",
         t.warnings
     );
@@ -218,25 +254,53 @@ fn shapefile_without_cpg_or_prj() {
     with_crs.crs = Some("EPSG:4527".parse::<InputCrs>().unwrap());
     let t = read_table(&with_crs).unwrap();
     assert_eq!(t.crs, "EPSG:4527");
-    let c = t.records[0].geometry.as_ref().unwrap().coords_iter().next().unwrap();
-    assert!((c.x - 116.3590).abs() < 1e-8 && (c.y - 39.9080).abs() < 1e-8, "{c:?}");
+    let c = t.records[0]
+        .geometry
+        .as_ref()
+        .unwrap()
+        .coords_iter()
+        .next()
+        .unwrap();
+    assert!(
+        (c.x - 116.3590).abs() < 1e-8 && (c.y - 39.9080).abs() < 1e-8,
+        "{c:?}"
+    );
 }
 
 #[test]
 fn geojson_crs_member_and_utm_flatgeobuf() {
     let t = read_table(&InputSpec::from_path(bureau("communities_3857.geojson"))).unwrap();
     assert_eq!(t.crs, "EPSG:3857");
-    let want = [(116.3600, 39.9090), (116.3610, 39.9110), (116.3600, 39.9100)];
+    let want = [
+        (116.3600, 39.9090),
+        (116.3610, 39.9110),
+        (116.3600, 39.9100),
+    ];
     for (r, w) in t.records.iter().zip(want) {
         let c = r.geometry.as_ref().unwrap().coords_iter().next().unwrap();
         // Written to 0.1 mm in Web Mercator: within 1e-8 degrees.
-        assert!((c.x - w.0).abs() < 1e-8 && (c.y - w.1).abs() < 1e-8, "{c:?}");
+        assert!(
+            (c.x - w.0).abs() < 1e-8 && (c.y - w.1).abs() < 1e-8,
+            "{c:?}"
+        );
     }
     let t = read_table(&InputSpec::from_path(bureau("venues_utm50.fgb"))).unwrap();
     assert_eq!(t.crs, "EPSG:32650");
-    let c = t.records[0].geometry.as_ref().unwrap().coords_iter().next().unwrap();
-    assert!((c.x - 116.3620).abs() < 1e-8 && (c.y - 39.9120).abs() < 1e-8, "{c:?}");
-    assert_eq!(t.records[0].get(Some(&"name".to_string())), Some("南北街健身场"));
+    let c = t.records[0]
+        .geometry
+        .as_ref()
+        .unwrap()
+        .coords_iter()
+        .next()
+        .unwrap();
+    assert!(
+        (c.x - 116.3620).abs() < 1e-8 && (c.y - 39.9120).abs() < 1e-8,
+        "{c:?}"
+    );
+    assert_eq!(
+        t.records[0].get(Some(&"name".to_string())),
+        Some("南北街健身场")
+    );
 }
 
 /// fitcircle reads its own outputs: facilities.fgb as facilities, and a
@@ -246,7 +310,16 @@ fn fitcircle_reads_its_own_fgb_and_gpkg() {
     let tmp = temp_dir();
     run_ok(
         tmp.path(),
-        &["analyze", "--config", &config(), "--out", "out", "--quiet", "--format", "fgb,gpkg"],
+        &[
+            "analyze",
+            "--config",
+            &config(),
+            "--out",
+            "out",
+            "--quiet",
+            "--format",
+            "fgb,gpkg",
+        ],
     );
     let first = read_json(&tmp.path().join("out/facilities.geojson"));
     run_ok(
@@ -268,7 +341,10 @@ fn fitcircle_reads_its_own_fgb_and_gpkg() {
             .iter()
             .map(|f| {
                 let p = props(f);
-                format!("{} {} {} {} {}", p["id"], p["name"], p["category"], p["area_m2"], f["geometry"])
+                format!(
+                    "{} {} {} {} {}",
+                    p["id"], p["name"], p["category"], p["area_m2"], f["geometry"]
+                )
             })
             .collect()
     };
@@ -279,7 +355,9 @@ fn fitcircle_reads_its_own_fgb_and_gpkg() {
     );
     // The GeoPackage has a layer per GeoJSON: name one.
     let gpkg = tmp.path().join("out/fitcircle.gpkg");
-    let m = read_table(&InputSpec::from_path(gpkg.clone())).unwrap_err().to_string();
+    let m = read_table(&InputSpec::from_path(gpkg.clone()))
+        .unwrap_err()
+        .to_string();
     assert!(m.contains("layers (\"communities\", \"facilities\""), "{m}");
     assert!(m.contains("layer = "), "{m}");
     let mut spec = InputSpec::from_path(gpkg);
@@ -297,15 +375,34 @@ fn unknown_epsg_codes_and_polygons_as_streets_are_refused() {
     let tmp = temp_dir();
     let out = run_fitcircle(
         tmp.path(),
-        &["analyze", "--config", &config(), "--crs", "EPSG:99999", "--out", "out"],
+        &[
+            "analyze",
+            "--config",
+            &config(),
+            "--crs",
+            "EPSG:99999",
+            "--out",
+            "out",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("EPSG:99999 is not in the EPSG definitions"), "{stderr}");
+    assert!(
+        stderr.contains("EPSG:99999 is not in the EPSG definitions"),
+        "{stderr}"
+    );
     let units = bureau("subdistricts_cm117.gpkg");
     let out = run_fitcircle(
         tmp.path(),
-        &["analyze", "--config", &config(), "--network", units.to_str().unwrap(), "--out", "out"],
+        &[
+            "analyze",
+            "--config",
+            &config(),
+            "--network",
+            units.to_str().unwrap(),
+            "--out",
+            "out",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -220,7 +220,10 @@ fn check_gpkg(dir: &Path, name: &str) -> BTreeMap<String, OgrLayer> {
         .expect("run ogrinfo");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success() && stderr.trim().is_empty(), "{stdout}\n{stderr}");
+    assert!(
+        out.status.success() && stderr.trim().is_empty(),
+        "{stdout}\n{stderr}"
+    );
     // "1: communities (Point)"
     let names: Vec<String> = stdout
         .lines()
@@ -239,7 +242,12 @@ fn check_gpkg(dir: &Path, name: &str) -> BTreeMap<String, OgrLayer> {
     sorted.sort();
     let mut want = stems.clone();
     want.sort();
-    assert_eq!(sorted, want, "{}: one layer per GeoJSON file", path.display());
+    assert_eq!(
+        sorted,
+        want,
+        "{}: one layer per GeoJSON file",
+        path.display()
+    );
     let mut layers = BTreeMap::new();
     for (stem, gj) in stems.iter().zip(&geojsons) {
         let fc = read_json(gj);
@@ -267,7 +275,10 @@ fn check_gpkg(dir: &Path, name: &str) -> BTreeMap<String, OgrLayer> {
             .output()
             .expect("run ogrinfo");
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.contains("idx (Integer) = 1"), "{stem}: no spatial index:\n{text}");
+        assert!(
+            text.contains("idx (Integer) = 1"),
+            "{stem}: no spatial index:\n{text}"
+        );
         layers.insert(stem.clone(), layer);
     }
     layers
@@ -429,13 +440,18 @@ fn gpkg_output_opens_in_gdal() {
     let layers = check_gpkg(&out, "fitcircle.gpkg");
     assert_eq!(layers["communities"].count, 789);
     assert_eq!(layers["units"].geometry, "Multi Polygon");
-    assert_eq!(layers["communities"].fields["any_covered"], "Integer(Boolean)");
+    assert_eq!(
+        layers["communities"].fields["any_covered"],
+        "Integer(Boolean)"
+    );
     assert_eq!(layers["communities"].fields["population"], "Real");
     // The same run again gives the same bytes.
     let first = std::fs::read(out.join("fitcircle.gpkg")).unwrap();
     run_ok(
         tmp.path(),
-        &["analyze", "--bundle", "xicheng", "--out", "out2", "--quiet", "--format", "gpkg"],
+        &[
+            "analyze", "--bundle", "xicheng", "--out", "out2", "--quiet", "--format", "gpkg",
+        ],
     );
     let second = std::fs::read(tmp.path().join("out2/fitcircle.gpkg")).unwrap();
     assert!(first == second, "fitcircle.gpkg differs between two runs");

@@ -98,7 +98,9 @@ fn report_network(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Res
             } else {
                 format!(
                     "street lines, CRS {}{}",
-                    spec.crs.map(|c| c.to_string()).unwrap_or_else(|| "as stated in the file".into()),
+                    spec.crs
+                        .map(|c| c.to_string())
+                        .unwrap_or_else(|| "as stated in the file".into()),
                     if spec.join_crossings {
                         ", joined at crossings"
                     } else {

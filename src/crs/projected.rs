@@ -382,7 +382,11 @@ mod tests {
             (39446131.11289772, 4419726.006484228),
         ),
         // CGCS2000 / 3-degree Gauss-Kruger CM 117E (no prefix).
-        (4548, (116.37, 39.91), (446131.11289771623, 4419726.006484228)),
+        (
+            4548,
+            (116.37, 39.91),
+            (446131.11289771623, 4419726.006484228),
+        ),
         // CGCS2000 / 3-degree Gauss-Kruger CM 120E.
         (
             4549,
@@ -392,11 +396,23 @@ mod tests {
         // CGCS2000 / 3-degree Gauss-Kruger zone 25 (75E), the first zone.
         (4513, (75.5, 39.47), (25543025.298100226, 4370802.709746554)),
         // WGS 84 / UTM zone 50N.
-        (32650, (116.37, 39.91), (446152.6604529212, 4417958.116195388)),
+        (
+            32650,
+            (116.37, 39.91),
+            (446152.6604529212, 4417958.116195388),
+        ),
         // WGS 84 / UTM zone 23S (Rio de Janeiro).
-        (32723, (-43.2, -22.9), (684623.6732645986, 7466421.400670482)),
+        (
+            32723,
+            (-43.2, -22.9),
+            (684623.6732645986, 7466421.400670482),
+        ),
         // Web Mercator.
-        (3857, (116.37, 39.91), (12954249.143613247, 4852872.33096687)),
+        (
+            3857,
+            (116.37, 39.91),
+            (12954249.143613247, 4852872.33096687),
+        ),
         // CGCS2000 longitude/latitude: the same degrees.
         (4490, (116.37, 39.91), (116.37, 39.91)),
     ];
@@ -430,7 +446,10 @@ mod tests {
             let t = ToWgs84::declared(&d).unwrap();
             let &(_, (lon, lat), (x, y)) = KNOWN.iter().find(|k| k.0 == code).unwrap();
             let (glon, glat) = t.convert(x, y).unwrap();
-            assert!((glon - lon).abs() < 1e-8 && (glat - lat).abs() < 1e-8, "{prj}");
+            assert!(
+                (glon - lon).abs() < 1e-8 && (glat - lat).abs() < 1e-8,
+                "{prj}"
+            );
         }
         let t = ToWgs84::declared(&DeclaredCrs::Wkt(PRJ_4527.into())).unwrap();
         assert_eq!(t.label(), "CGCS2000_3_Degree_GK_Zone_39");
@@ -446,7 +465,12 @@ mod tests {
 
     #[test]
     fn names_and_codes_parse() {
-        for s in ["EPSG:4527", "epsg:4527", "4527", "urn:ogc:def:crs:EPSG::4527"] {
+        for s in [
+            "EPSG:4527",
+            "epsg:4527",
+            "4527",
+            "urn:ogc:def:crs:EPSG::4527",
+        ] {
             assert_eq!(s.parse::<InputCrs>(), Ok(InputCrs::Epsg(4527)), "{s}");
         }
         assert_eq!(
@@ -454,7 +478,11 @@ mod tests {
             Ok(InputCrs::Epsg(32650))
         );
         for s in ["EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "wgs84"] {
-            assert_eq!(s.parse::<InputCrs>(), Ok(InputCrs::LonLat(Crs::Wgs84)), "{s}");
+            assert_eq!(
+                s.parse::<InputCrs>(),
+                Ok(InputCrs::LonLat(Crs::Wgs84)),
+                "{s}"
+            );
         }
         assert_eq!(
             "gcj02".parse::<InputCrs>(),
@@ -462,7 +490,10 @@ mod tests {
         );
         assert_eq!(InputCrs::Epsg(4527).to_string(), "EPSG:4527");
         let e = "EPSG:99999".parse::<InputCrs>().unwrap_err();
-        assert!(e.contains("EPSG:99999 is not in the EPSG definitions"), "{e}");
+        assert!(
+            e.contains("EPSG:99999 is not in the EPSG definitions"),
+            "{e}"
+        );
         let e = "EPSG:1".parse::<InputCrs>().unwrap_err();
         assert!(e.contains("EPSG:1 "), "{e}");
         let e = "utm50".parse::<InputCrs>().unwrap_err();

@@ -1,12 +1,12 @@
-//! GIS formats into the same [`Table`] the CSV and GeoJSON readers make:
+//! GIS formats into the same records the CSV and GeoJSON readers make:
 //! Shapefile (`shapefile` crate; `.dbf` attributes decoded as its `.cpg`
 //! says, `.prj` for the CRS), FlatGeobuf (`flatgeobuf`, fitcircle's own
-//! `--format fgb` output included) and GeoPackage (SQLite through
-//! `rusqlite`, feature `gpkg`). Each gives its records with geometry in the
-//! file's own coordinates and the CRS the file states; [`resolve_crs`]
-//! settles the CRS against the one the config or `--crs` gives, and
-//! `table` converts, checks and builds model records the same way for every
-//! format.
+//! `--format fgb` output included) and GeoPackage (`gpkg_read`, SQLite
+//! through `rusqlite`, feature `gpkg`). Each gives a [`RawTable`]: records
+//! with geometry in the file's own coordinates and the CRS the file states;
+//! [`resolve_crs`] settles the CRS against the one the config or `--crs`
+//! gives, and `table` converts, checks and builds model records the same
+//! way for every format.
 //!
 //! Every value becomes text as the CSV reader would see it (numbers in
 //! their shortest form, `true`/`false`, dates as `YYYY-MM-DD`), so column
@@ -18,9 +18,41 @@ use std::path::{Path, PathBuf};
 use geo::Geometry;
 use shapefile::dbase;
 
-use super::table::{Record, Table, read_error};
 use crate::crs::{Crs, DeclaredCrs, InputCrs, ToWgs84};
 use crate::{Error, Result};
+
+/// One feature as read: where it is (for messages), its attributes as text
+/// in column order, and its geometry in the file's coordinates.
+#[derive(Debug, Clone)]
+pub(crate) struct RawRecord {
+    /// "feature 3" or "layer \"roads\", feature 3".
+    pub location: String,
+    /// (column, value) pairs, in column order.
+    pub fields: Vec<(String, String)>,
+    /// The geometry, in the file's CRS.
+    pub geometry: Option<Geometry<f64>>,
+}
+
+/// A GIS file's features, columns, warnings and stated CRS.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawTable {
+    /// Column names, in file order.
+    pub columns: Vec<String>,
+    /// The features, in file order.
+    pub records: Vec<RawRecord>,
+    /// What the reader noticed (an encoding guessed, ...).
+    pub warnings: Vec<String>,
+    /// The CRS the file states, if any.
+    pub declared: Option<DeclaredCrs>,
+}
+
+/// A companion file that cannot be read (other than missing).
+fn read_failed(path: &Path, source: std::io::Error) -> Error {
+    Error::Read {
+        path: path.to_path_buf(),
+        source,
+    }
+}
 
 /// The conversion to WGS-84 for a file: the CRS it states
 /// (`declared`), or the one the config or `--crs` gives (`explicit`), or
@@ -88,7 +120,7 @@ fn sidecar(shp: &Path, ext: &str) -> Result<Option<(PathBuf, Vec<u8>)>> {
         match crate::bundled::read(&p) {
             Ok(bytes) => return Ok(Some((p, bytes.into_owned()))),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => return Err(read_error(&p, err)),
+            Err(err) => return Err(read_failed(&p, err)),
         }
     }
     Ok(None)
@@ -187,12 +219,11 @@ fn has_replacement(rows: &[(shapefile::Shape, dbase::Record)]) -> bool {
     })
 }
 
-/// Read a Shapefile (`.shp` and the `.dbf` beside it) with its `.prj`
+/// Read a Shapefile (the `.shp` bytes, and the `.dbf` beside `path`) with its `.prj`
 /// (the CRS) and `.cpg` (the `.dbf`'s encoding). Without a `.cpg` the text
 /// is read as UTF-8, or as GB18030 (GBK, GB2312) when it is not valid
 /// UTF-8, with a warning.
-pub(crate) fn read_shapefile(path: &Path) -> Result<(Table, Option<DeclaredCrs>)> {
-    let shp = crate::bundled::read(path).map_err(|source| read_error(path, source))?;
+pub(crate) fn read_shapefile(path: &Path, shp: &[u8]) -> Result<RawTable> {
     let Some((_, dbf)) = sidecar(path, "dbf")? else {
         return Err(Error::file(
             path,
@@ -208,10 +239,10 @@ pub(crate) fn read_shapefile(path: &Path) -> Result<(Table, Option<DeclaredCrs>)
     let (names, rows) = match sidecar(path, "cpg")? {
         Some((cpg, text)) => {
             let enc = cpg_encoding(&cpg, &String::from_utf8_lossy(&text))?;
-            shapefile_rows(path, &shp, &dbf, enc)?
+            shapefile_rows(path, shp, &dbf, enc)?
         }
         None => {
-            let (names, rows) = shapefile_rows(path, &shp, &dbf, encoding_rs::UTF_8)?;
+            let (names, rows) = shapefile_rows(path, shp, &dbf, encoding_rs::UTF_8)?;
             if has_replacement(&rows) {
                 warnings.push(format!(
                     "{}: no .cpg beside it and its .dbf is not UTF-8: its text was read as GBK \
@@ -219,7 +250,7 @@ pub(crate) fn read_shapefile(path: &Path) -> Result<(Table, Option<DeclaredCrs>)
                      add a .cpg file naming the encoding (e.g. 936 or UTF-8)",
                     path.display()
                 ));
-                shapefile_rows(path, &shp, &dbf, encoding_rs::GB18030)?
+                shapefile_rows(path, shp, &dbf, encoding_rs::GB18030)?
             } else {
                 (names, rows)
             }
@@ -239,19 +270,18 @@ pub(crate) fn read_shapefile(path: &Path) -> Result<(Table, Option<DeclaredCrs>)
                 Error::record(path, &location, format!("unsupported geometry: {e}"))
             })?),
         };
-        records.push(Record {
+        records.push(RawRecord {
             location,
             fields,
             geometry,
         });
     }
-    let table = Table {
+    Ok(RawTable {
         columns: names,
         records,
         warnings,
-        ..Default::default()
-    };
-    Ok((table, declared))
+        declared,
+    })
 }
 
 /// The CRS a FlatGeobuf header states.
@@ -272,7 +302,7 @@ fn fgb_declared(crs: Option<flatgeobuf::Crs<'_>>) -> Option<DeclaredCrs> {
 }
 
 /// Read a FlatGeobuf file held in memory.
-pub(crate) fn read_flatgeobuf(path: &Path, bytes: &[u8]) -> Result<(Table, Option<DeclaredCrs>)> {
+pub(crate) fn read_flatgeobuf(path: &Path, bytes: &[u8]) -> Result<RawTable> {
     use flatgeobuf::FallibleStreamingIterator;
     use geozero::{FeatureProperties, ToGeo};
     let bad = |e: &dyn std::fmt::Display| {
@@ -303,44 +333,18 @@ pub(crate) fn read_flatgeobuf(path: &Path, bytes: &[u8]) -> Result<(Table, Optio
                 Error::record(path, &location, format!("unreadable geometry: {e}"))
             })?),
         };
-        records.push(Record {
+        records.push(RawRecord {
             location,
             fields,
             geometry,
         });
     }
-    let table = Table {
+    Ok(RawTable {
         columns,
         records,
-        ..Default::default()
-    };
-    Ok((table, declared))
-}
-
-/// Read one layer of a GeoPackage held in memory: `layer`, or the only
-/// one. Nothing is written, not even to a copy on disk: the database is
-/// opened read-only in memory.
-#[cfg(feature = "gpkg")]
-pub(crate) fn read_geopackage(
-    path: &Path,
-    bytes: &[u8],
-    layer: Option<&str>,
-) -> Result<(Table, Option<DeclaredCrs>)> {
-    super::gpkg_read::read(path, bytes, layer)
-}
-
-/// Without the `gpkg` feature: an error saying how to convert the file.
-#[cfg(not(feature = "gpkg"))]
-pub(crate) fn read_geopackage(
-    path: &Path,
-    _bytes: &[u8],
-    _layer: Option<&str>,
-) -> Result<(Table, Option<DeclaredCrs>)> {
-    Err(Error::file(
-        path,
-        "this build of fitcircle reads no GeoPackage (built without the `gpkg` feature); \
-         convert the layer with `ogr2ogr -f FlatGeobuf out.fgb in.gpkg LAYER`",
-    ))
+        warnings: Vec::new(),
+        declared,
+    })
 }
 
 #[cfg(test)]
@@ -390,6 +394,9 @@ mod tests {
         let m = resolve_crs(p, None, Some(&DeclaredCrs::Epsg(99999)), &mut w)
             .unwrap_err()
             .to_string();
-        assert!(m.starts_with("x.shp: the file's own CRS cannot be used"), "{m}");
+        assert!(
+            m.starts_with("x.shp: the file's own CRS cannot be used"),
+            "{m}"
+        );
     }
 }

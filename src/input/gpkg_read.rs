@@ -1,4 +1,5 @@
-//! GeoPackage input (feature `gpkg`): one layer's features as a [`Table`].
+//! GeoPackage input (feature `gpkg`): one layer's features as a
+//! [`RawTable`].
 //!
 //! The file's bytes are loaded into an in-memory SQLite database opened
 //! read-only (`sqlite3_deserialize`), so the input is never opened for
@@ -14,7 +15,7 @@ use geozero::ToGeo;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, MAIN_DB, OpenFlags};
 
-use super::table::{Record, Table};
+use super::gis::{RawRecord, RawTable};
 use crate::crs::DeclaredCrs;
 use crate::{Error, Result};
 
@@ -183,11 +184,7 @@ fn geometry(path: &Path, location: &str, blob: &[u8]) -> Result<Option<Geometry<
 }
 
 /// Read one layer (see the module docs).
-pub(crate) fn read(
-    path: &Path,
-    bytes: &[u8],
-    wanted: Option<&str>,
-) -> Result<(Table, Option<DeclaredCrs>)> {
+pub(crate) fn read(path: &Path, bytes: &[u8], wanted: Option<&str>) -> Result<RawTable> {
     let conn = open(path, bytes)?;
     let layer = choose(path, layers(path, &conn)?, wanted)?;
     let declared = declared(path, &conn, layer.srs_id)?;
@@ -211,7 +208,7 @@ pub(crate) fn read(
                 fields.push((n.clone(), cell(v)));
             }
         }
-        records.push(Record {
+        records.push(RawRecord {
             location,
             fields,
             geometry: geom,
@@ -223,10 +220,10 @@ pub(crate) fn read(
         .filter(|(i, _)| Some(*i) != geom_at)
         .map(|(_, n)| n)
         .collect();
-    let table = Table {
+    Ok(RawTable {
         columns,
         records,
-        ..Default::default()
-    };
-    Ok((table, declared))
+        warnings: Vec::new(),
+        declared,
+    })
 }

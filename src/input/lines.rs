@@ -25,8 +25,8 @@ use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 
 use super::table::{Record, Table, accepted, find_column};
 use crate::config::{Columns, NetworkSpec};
-use crate::graph::build::{WalkWay, WalkWays, build_network};
 use crate::graph::Network;
+use crate::graph::build::{WalkWay, WalkWays, build_network};
 use crate::{Error, Result};
 
 /// Road classes walkers may not use, case-insensitive: OSM's (as the OSM
@@ -217,7 +217,11 @@ fn streets(spec: &NetworkSpec, table: &Table) -> Result<(Vec<Street>, Vec<String
         let class = rec.get(cols.class.as_ref()).unwrap_or("");
         let walkable = flag(path, rec, &cols.walkable)?;
         if walkable == Some(false) || (walkable.is_none() && !class.is_empty() && blocked(class)) {
-            tally.class(if class.is_empty() { "walkable=no" } else { class });
+            tally.class(if class.is_empty() {
+                "walkable=no"
+            } else {
+                class
+            });
             continue;
         }
         if flag(path, rec, &cols.oneway)? == Some(true) {
@@ -225,17 +229,23 @@ fn streets(spec: &NetworkSpec, table: &Table) -> Result<(Vec<Street>, Vec<String
         }
         let layer = match rec.get(cols.layer.as_ref()) {
             None => 0,
-            Some(v) => v.trim().parse::<f64>().ok().filter(|l| l.fract() == 0.0 && l.abs() < 100.0).map(|l| l as i64).ok_or_else(|| {
-                Error::record(
-                    path,
-                    &rec.location,
-                    format!(
-                        "column {:?}: {v:?} is not a whole number (the level: 0 on the ground, \
+            Some(v) => v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|l| l.fract() == 0.0 && l.abs() < 100.0)
+                .map(|l| l as i64)
+                .ok_or_else(|| {
+                    Error::record(
+                        path,
+                        &rec.location,
+                        format!(
+                            "column {:?}: {v:?} is not a whole number (the level: 0 on the ground, \
                          1 for a bridge, -1 for a tunnel)",
-                        cols.layer.as_deref().unwrap_or("")
-                    ),
-                )
-            })?,
+                            cols.layer.as_deref().unwrap_or("")
+                        ),
+                    )
+                })?,
         };
         let structure = flag(path, rec, &cols.bridge)? == Some(true)
             || flag(path, rec, &cols.tunnel)? == Some(true);
@@ -273,7 +283,11 @@ fn join_crossings(streets: &mut [Street]) {
                 let (a, b) = (part[at], part[at + 1]);
                 let rect = Rectangle::from_corners([a.x, a.y], [b.x, b.y]);
                 boxes.push(GeomWithData::new(rect, segs.len()));
-                segs.push(Segment { street: s, part: p, at });
+                segs.push(Segment {
+                    street: s,
+                    part: p,
+                    at,
+                });
             }
         }
     }
@@ -334,7 +348,8 @@ fn crossing(a: Line<f64>, b: Line<f64>) -> Option<Coord<f64>> {
         .map(|c| c.x.abs().max(c.y.abs()))
         .fold(1.0, f64::max);
     let near = |c: &Coord<f64>| {
-        (c.x - intersection.x).abs() <= 1e-12 * scale && (c.y - intersection.y).abs() <= 1e-12 * scale
+        (c.x - intersection.x).abs() <= 1e-12 * scale
+            && (c.y - intersection.y).abs() <= 1e-12 * scale
     };
     let p = ends.iter().copied().find(near).unwrap_or(intersection);
     let end_of_a = p == a.start || p == a.end;
@@ -363,10 +378,12 @@ fn walk_ways(streets: &[Street]) -> (Vec<[f64; 2]>, Vec<WalkWay>, Vec<u32>) {
         for part in &st.parts {
             let start = way_nodes.len() as u32;
             for c in part {
-                let k = *index.entry((c.x.to_bits(), c.y.to_bits())).or_insert_with(|| {
-                    coords.push([c.x, c.y]);
-                    (coords.len() - 1) as u32
-                });
+                let k = *index
+                    .entry((c.x.to_bits(), c.y.to_bits()))
+                    .or_insert_with(|| {
+                        coords.push([c.x, c.y]);
+                        (coords.len() - 1) as u32
+                    });
                 way_nodes.push(k);
             }
             ways.push(WalkWay {
@@ -384,7 +401,10 @@ fn walk_ways(streets: &[Street]) -> (Vec<[f64; 2]>, Vec<WalkWay>, Vec<u32>) {
 /// The walking network of the lines in `table` (read for `spec`), built
 /// by the same builder as an OSM network, and the warnings of what was
 /// left out or ignored. An error when no walkable line is left.
-pub(crate) fn network_from_lines(spec: &NetworkSpec, table: &Table) -> Result<(Network, Vec<String>)> {
+pub(crate) fn network_from_lines(
+    spec: &NetworkSpec,
+    table: &Table,
+) -> Result<(Network, Vec<String>)> {
     let (mut streets, warnings) = streets(spec, table)?;
     if spec.join_crossings {
         join_crossings(&mut streets);
@@ -413,4 +433,103 @@ pub(crate) fn network_from_lines(spec: &NetworkSpec, table: &Table) -> Result<(N
         ));
     }
     Ok((network, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{coord, line_string};
+
+    fn table(lines: &[(LineString<f64>, &str)]) -> Table {
+        Table {
+            columns: vec!["bridge".into()],
+            records: lines
+                .iter()
+                .enumerate()
+                .map(|(i, (l, bridge))| Record {
+                    location: format!("feature {}", i + 1),
+                    fields: vec![("bridge".into(), bridge.to_string())],
+                    geometry: Some(Geometry::LineString(l.clone())),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn crossings_are_points_inside_both_pieces() {
+        let l = |a: (f64, f64), b: (f64, f64)| {
+            Line::new(coord! {x: a.0, y: a.1}, coord! {x: b.0, y: b.1})
+        };
+        // An X: the crossing point.
+        assert_eq!(
+            crossing(l((0.0, 0.0), (2.0, 2.0)), l((0.0, 2.0), (2.0, 0.0))),
+            Some(coord! {x: 1.0, y: 1.0})
+        );
+        // A T: the end of one piece on the other, exactly that end.
+        assert_eq!(
+            crossing(l((0.0, 0.0), (2.0, 0.0)), l((1.0, 0.0), (1.0, 3.0))),
+            Some(coord! {x: 1.0, y: 0.0})
+        );
+        // A shared end, apart pieces, a collinear overlap: nothing to add.
+        assert_eq!(
+            crossing(l((0.0, 0.0), (1.0, 0.0)), l((1.0, 0.0), (1.0, 1.0))),
+            None
+        );
+        assert_eq!(
+            crossing(l((0.0, 0.0), (1.0, 0.0)), l((0.0, 1.0), (1.0, 1.0))),
+            None
+        );
+        assert_eq!(
+            crossing(l((0.0, 0.0), (2.0, 0.0)), l((1.0, 0.0), (3.0, 0.0))),
+            None
+        );
+    }
+
+    #[test]
+    fn join_crossings_adds_a_shared_node_except_for_bridges() {
+        let ew = line_string![(x: 116.360, y: 39.910), (x: 116.362, y: 39.910)];
+        let ns = line_string![(x: 116.361, y: 39.909), (x: 116.361, y: 39.911)];
+        let mut spec = NetworkSpec::from_path("roads.geojson".into());
+        // Not joined: two separate lines, 4 nodes, 2 edges.
+        let t = table(&[(ew.clone(), ""), (ns.clone(), "")]);
+        let (net, _) = network_from_lines(&spec, &t).unwrap();
+        assert_eq!((net.node_count(), net.edges.len()), (4, 2));
+        // Joined at the crossing: 5 nodes, 4 edges, the same total length.
+        spec.join_crossings = true;
+        let (joined, _) = network_from_lines(&spec, &t).unwrap();
+        assert_eq!((joined.node_count(), joined.edges.len()), (5, 4));
+        let total = |n: &Network| n.edges.iter().map(|e| e.length_m).sum::<f64>();
+        assert!((total(&net) - total(&joined)).abs() < 1e-6);
+        assert_eq!(joined.components().1.len(), 1);
+        // A bridge is never joined.
+        let t = table(&[(ew, ""), (ns, "yes")]);
+        let (net, _) = network_from_lines(&spec, &t).unwrap();
+        assert_eq!((net.node_count(), net.edges.len()), (4, 2));
+    }
+
+    #[test]
+    fn no_walkable_line_is_an_error() {
+        let t = Table {
+            columns: vec!["highway".into()],
+            records: vec![Record {
+                location: "feature 1".into(),
+                fields: vec![("highway".into(), "motorway".into())],
+                geometry: Some(Geometry::LineString(
+                    line_string![(x: 116.36, y: 39.91), (x: 116.37, y: 39.91)],
+                )),
+            }],
+            ..Default::default()
+        };
+        let spec = NetworkSpec::from_path("roads.shp".into());
+        let m = network_from_lines(&spec, &t).unwrap_err().to_string();
+        assert!(
+            m.starts_with("roads.shp: no walkable lines found (1 features read)"),
+            "{m}"
+        );
+        assert!(
+            m.contains("1 lines left out as not walkable (motorway 1)"),
+            "{m}"
+        );
+    }
 }

@@ -304,11 +304,11 @@ impl TableFormat {
 pub fn read_table(spec: &InputSpec) -> Result<Table> {
     let path = &spec.path;
     let format = TableFormat::of_path(path)?;
+    let text = crate::bundled::read(path).map_err(|source| read_error(path, source))?;
     if format == TableFormat::Shapefile {
-        let (table, declared) = super::gis::read_shapefile(path)?;
+        let (table, declared) = from_raw(super::gis::read_shapefile(path, &text)?);
         return finish_table(table, declared, spec);
     }
-    let text = crate::bundled::read(path).map_err(|source| read_error(path, source))?;
     check_not_empty(path, &text)?;
     parse_table(&text, format, spec)
 }
@@ -354,8 +354,8 @@ fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec) -> Result<Ta
     let (table, declared) = match format {
         TableFormat::Csv => (read_csv(path, bytes, &spec.columns)?, None),
         TableFormat::GeoJson => read_geojson(path, bytes)?,
-        TableFormat::GeoPackage => super::gis::read_geopackage(path, bytes, spec.layer.as_deref())?,
-        TableFormat::FlatGeobuf => super::gis::read_flatgeobuf(path, bytes)?,
+        TableFormat::GeoPackage => from_raw(read_geopackage(path, bytes, spec.layer.as_deref())?),
+        TableFormat::FlatGeobuf => from_raw(super::gis::read_flatgeobuf(path, bytes)?),
         TableFormat::Shapefile => {
             return Err(Error::file(
                 path,
@@ -366,10 +366,54 @@ fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec) -> Result<Ta
     finish_table(table, declared, spec)
 }
 
+/// A GIS reader's table as records, and the CRS the file states.
+fn from_raw(raw: super::gis::RawTable) -> (Table, Option<DeclaredCrs>) {
+    let records = raw
+        .records
+        .into_iter()
+        .map(|r| Record {
+            location: r.location,
+            fields: r.fields,
+            geometry: r.geometry,
+        })
+        .collect();
+    let table = Table {
+        columns: raw.columns,
+        records,
+        warnings: raw.warnings,
+        ..Default::default()
+    };
+    (table, raw.declared)
+}
+
+/// One layer of a GeoPackage held in memory: `layer`, or the only one.
+#[cfg(feature = "gpkg")]
+fn read_geopackage(path: &Path, bytes: &[u8], layer: Option<&str>) -> Result<super::gis::RawTable> {
+    super::gpkg_read::read(path, bytes, layer)
+}
+
+/// Without the `gpkg` feature: an error saying how to convert the file.
+#[cfg(not(feature = "gpkg"))]
+fn read_geopackage(
+    path: &Path,
+    _bytes: &[u8],
+    _layer: Option<&str>,
+) -> Result<super::gis::RawTable> {
+    Err(Error::file(
+        path,
+        "this build of fitcircle reads no GeoPackage (built without the `gpkg` feature); \
+         convert the layer with `ogr2ogr -f FlatGeobuf out.fgb in.gpkg LAYER`",
+    ))
+}
+
 /// Filter, drop exact repeats, and check, repair and convert each
 /// record's geometry to WGS-84 from the CRS `spec` and the file's own
 /// declaration settle on (see [`super::gis::resolve_crs`]).
-fn finish_table(mut table: Table, declared: Option<DeclaredCrs>, spec: &InputSpec) -> Result<Table> {
+fn finish_table(
+    mut table: Table,
+    declared: Option<DeclaredCrs>,
+    spec: &InputSpec,
+) -> Result<Table> {
     let path = &spec.path;
     if let Some(f) = &spec.filter {
         if !table.columns.iter().any(|c| c == &f.column) {
@@ -428,7 +472,12 @@ fn finish_table(mut table: Table, declared: Option<DeclaredCrs>, spec: &InputSpe
 
 /// `g` converted to WGS-84; a point outside the CRS's domain is an error
 /// naming the record, the CRS and what to check.
-fn to_wgs84(path: &Path, location: &str, g: Geometry<f64>, conv: &ToWgs84) -> Result<Geometry<f64>> {
+fn to_wgs84(
+    path: &Path,
+    location: &str,
+    g: Geometry<f64>,
+    conv: &ToWgs84,
+) -> Result<Geometry<f64>> {
     if conv.is_identity() {
         return Ok(g);
     }

@@ -108,7 +108,10 @@ fn geometry_type_name(c: &Collection) -> &'static str {
         Geometry::MultiPolygon(_) => "MULTIPOLYGON",
         Geometry::GeometryCollection(_) => "GEOMETRYCOLLECTION",
     };
-    let mut names = c.features.iter().filter_map(|f| f.geometry.as_ref().map(name));
+    let mut names = c
+        .features
+        .iter()
+        .filter_map(|f| f.geometry.as_ref().map(name));
     match names.next() {
         Some(first) if names.all(|n| n == first) => first,
         _ => "GEOMETRY",
@@ -204,7 +207,12 @@ fn add_layer(conn: &Connection, name: &str, c: &Collection) -> io::Result<()> {
                 .map_err(sql_err)?;
             extent = Some(match extent {
                 None => b,
-                Some(e) => [e[0].min(b[0]), e[1].max(b[1]), e[2].min(b[2]), e[3].max(b[3])],
+                Some(e) => [
+                    e[0].min(b[0]),
+                    e[1].max(b[1]),
+                    e[2].min(b[2]),
+                    e[3].max(b[3]),
+                ],
             });
         }
     }
@@ -303,7 +311,10 @@ mod tests {
             ("reachable", "BOOLEAN"),
             ("rank", "INTEGER"),
         ];
-        let got: Vec<(&str, &str)> = types.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let got: Vec<(&str, &str)> = types
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
         assert_eq!(got, want);
         let n: i64 = conn
             .query_row("SELECT count(*) FROM rtree_sites_geom", [], |r| r.get(0))
