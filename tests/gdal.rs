@@ -267,7 +267,7 @@ fn check_gpkg(dir: &Path, name: &str) -> BTreeMap<String, OgrLayer> {
                 assert_eq!(normalised(got), normalised(ty), "{stem}: type of {field}");
             }
         }
-        let sql = format!("SELECT HasSpatialIndex('{stem}', 'geom') AS idx");
+        let sql = format!("SELECT HasSpatialIndex('{stem}', 'geom')");
         let out = Command::new("ogrinfo")
             .args(["-ro", "-q"])
             .arg(&path)
@@ -276,7 +276,7 @@ fn check_gpkg(dir: &Path, name: &str) -> BTreeMap<String, OgrLayer> {
             .expect("run ogrinfo");
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
-            text.contains("idx (Integer) = 1"),
+            text.contains("HasSpatialIndex (Integer) = 1"),
             "{stem}: no spatial index:\n{text}"
         );
         layers.insert(stem.clone(), layer);
@@ -420,12 +420,18 @@ fn gpkg_output_opens_in_gdal() {
         return;
     }
     let tmp = temp_dir();
+    let venues = manifest_dir().join("tests/fixtures/xicheng_venues/venues.csv");
+    let venues = venues.to_str().unwrap();
     run_ok(
         tmp.path(),
         &[
             "analyze",
             "--bundle",
             "xicheng",
+            "--facilities",
+            venues,
+            "--facilities-crs",
+            "gcj02",
             "--out",
             "out",
             "--quiet",
@@ -450,7 +456,18 @@ fn gpkg_output_opens_in_gdal() {
     run_ok(
         tmp.path(),
         &[
-            "analyze", "--bundle", "xicheng", "--out", "out2", "--quiet", "--format", "gpkg",
+            "analyze",
+            "--bundle",
+            "xicheng",
+            "--facilities",
+            venues,
+            "--facilities-crs",
+            "gcj02",
+            "--out",
+            "out2",
+            "--quiet",
+            "--format",
+            "gpkg",
         ],
     );
     let second = std::fs::read(tmp.path().join("out2/fitcircle.gpkg")).unwrap();
