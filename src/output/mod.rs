@@ -274,6 +274,18 @@ pub fn write_all(
     for r in results {
         written.extend(r?);
     }
+    written.extend(write_surfaces(dir, study, options.formats)?);
+    if options.formats.gpkg {
+        let gpkg = write_gpkg_of(dir, "fitcircle.gpkg", &written)?;
+        written.push(gpkg);
+    }
+    Ok(written)
+}
+
+/// The travel-time surfaces kept with `travel_time_tif`, one GeoTIFF per
+/// target, in target order.
+fn write_surfaces(dir: &Path, study: &Study, formats: Formats) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
     // Travel-time surfaces (kept with `travel_time_tif`), in target order.
     let tifs: Vec<(String, &crate::analysis::surface::Surface)> = study
         .scenarios
@@ -288,15 +300,11 @@ pub fn write_all(
         .with_max_len(1)
         .map(|(name, s)| {
             let fill = |w: &mut dyn std::io::Write| geotiff::write_surface(w, s);
-            write_named(dir, name, &fill, options.formats)
+            write_named(dir, name, &fill, formats)
         })
         .collect();
     for r in results {
         written.extend(r?);
-    }
-    if options.formats.gpkg {
-        let gpkg = write_gpkg_of(dir, "fitcircle.gpkg", &written)?;
-        written.push(gpkg);
     }
     Ok(written)
 }
