@@ -374,7 +374,9 @@ mod tests {
     // 9.5.1), installed by pip in a scratch venv:
     //   Transformer.from_crs(4326, code, always_xy=True).transform(lon, lat)
     // for the points below; printed with Python's repr (17 digits).
-    const KNOWN: &[(u16, (f64, f64), (f64, f64))] = &[
+    /// (EPSG code, WGS-84 (lon, lat), projected (x, y)).
+    type Known = (u16, (f64, f64), (f64, f64));
+    const KNOWN: &[Known] = &[
         // CGCS2000 / 3-degree Gauss-Kruger zone 39 (zone prefix in x).
         (
             4527,

@@ -232,10 +232,8 @@ pub(crate) fn read_shapefile(path: &Path, shp: &[u8]) -> Result<RawTable> {
         ));
     };
     let mut warnings = Vec::new();
-    let declared = match sidecar(path, "prj")? {
-        Some((_, prj)) => Some(DeclaredCrs::Wkt(String::from_utf8_lossy(&prj).into_owned())),
-        None => None,
-    };
+    let declared = sidecar(path, "prj")?
+        .map(|(_, prj)| DeclaredCrs::Wkt(String::from_utf8_lossy(&prj).into_owned()));
     let (names, rows) = match sidecar(path, "cpg")? {
         Some((cpg, text)) => {
             let enc = cpg_encoding(&cpg, &String::from_utf8_lossy(&text))?;
