@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::crs::Crs;
+use crate::crs::InputCrs;
 use crate::model::AccessMode;
 use crate::{Error, Result};
 
@@ -61,6 +61,20 @@ pub struct Columns {
     pub lat: Option<String>,
     /// Column of a WKT geometry (polygons, lines).
     pub wkt: Option<String>,
+    /// Street lines: column of the road class (`motorway`, `高速公路`, ...).
+    pub road_class: Option<String>,
+    /// Street lines: column saying the line is one-way for vehicles
+    /// (ignored for walking, and said so).
+    pub oneway: Option<String>,
+    /// Street lines: column of the vertical level (OSM `layer`: 1 for a
+    /// bridge, -1 for a tunnel).
+    pub layer: Option<String>,
+    /// Street lines: column marking bridges (yes/no).
+    pub bridge: Option<String>,
+    /// Street lines: column marking tunnels (yes/no).
+    pub tunnel: Option<String>,
+    /// Street lines: column saying whether walkers may use the line (yes/no).
+    pub walkable: Option<String>,
 }
 
 /// Keep only rows whose `column` equals `equals`.
@@ -77,11 +91,17 @@ pub struct Filter {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct InputSpec {
-    /// `.osm.pbf`, `.osm`, `.csv`, `.geojson` / `.json`.
+    /// `.osm.pbf`, `.osm`, `.csv`, `.geojson` / `.json`, `.gpkg`, `.shp`,
+    /// `.fgb`.
     pub path: PathBuf,
-    /// CRS of the coordinates: wgs84 (default), gcj02 or bd09.
+    /// CRS of the coordinates: wgs84 (default), gcj02, bd09 or an EPSG code
+    /// (`EPSG:4527`). A file that states its own CRS (`.prj`, GeoPackage,
+    /// FlatGeobuf, GeoJSON `crs`) needs none.
     #[serde(default)]
-    pub crs: Option<Crs>,
+    pub crs: Option<InputCrs>,
+    /// The layer of a GeoPackage with several (its table name).
+    #[serde(default)]
+    pub layer: Option<String>,
     #[serde(default)]
     /// Column names instead of auto-detection.
     pub columns: Columns,
@@ -105,6 +125,7 @@ impl InputSpec {
         InputSpec {
             path,
             crs: None,
+            layer: None,
             columns: Columns::default(),
             category: None,
             count_column: None,
@@ -116,7 +137,7 @@ impl InputSpec {
     }
 
     /// The CRS (WGS-84 when unset).
-    pub fn crs(&self) -> Crs {
+    pub fn crs(&self) -> InputCrs {
         self.crs.unwrap_or_default()
     }
 
@@ -126,12 +147,57 @@ impl InputSpec {
     }
 }
 
-/// The walking network source.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+/// The walking network source: an OSM file, or street centrelines
+/// (LineStrings in a GeoPackage, Shapefile, FlatGeobuf or GeoJSON).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkSpec {
-    /// The OSM file (.osm.pbf or .osm), relative to the config file.
+    /// The file, relative to the config file.
     pub path: PathBuf,
+    /// Lines: CRS of the coordinates, when the file does not state it.
+    #[serde(default)]
+    pub crs: Option<InputCrs>,
+    /// Lines: the layer of a GeoPackage with several.
+    #[serde(default)]
+    pub layer: Option<String>,
+    /// Lines: column names instead of auto-detection (`road_class`,
+    /// `oneway`, `layer`, `bridge`, `tunnel`, `walkable`).
+    #[serde(default)]
+    pub columns: Columns,
+    /// Lines: keep only the lines that pass this filter.
+    #[serde(default)]
+    pub filter: Option<Filter>,
+    /// Lines: also join lines where they cross without a shared vertex
+    /// (data without junction nodes); never where one of them is a bridge
+    /// or tunnel, or their layers differ. Off by default: lines then meet
+    /// only at shared end points and vertices.
+    #[serde(default)]
+    pub join_crossings: bool,
+    /// Lines: road classes walkers may not use, besides the built-in ones
+    /// (motorway, trunk, 高速公路, 快速路, ...).
+    #[serde(default)]
+    pub not_walkable: Vec<String>,
+}
+
+impl NetworkSpec {
+    /// A network from `path`, every option at its default.
+    pub fn from_path(path: PathBuf) -> Self {
+        NetworkSpec {
+            path,
+            ..Default::default()
+        }
+    }
+
+    /// The spec the table readers take for the lines file.
+    pub fn as_input(&self) -> InputSpec {
+        InputSpec {
+            crs: self.crs,
+            layer: self.layer.clone(),
+            columns: self.columns.clone(),
+            filter: self.filter.clone(),
+            ..InputSpec::from_path(self.path.clone())
+        }
+    }
 }
 
 /// How to fill in population when the source has none.

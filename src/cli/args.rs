@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use fitcircle::config::{Bands, Method};
-use fitcircle::crs::Crs;
+use fitcircle::crs::{Crs, InputCrs};
 use fitcircle::model::{AccessMode, Category};
 use fitcircle::output::CsvFormulas;
 use fitcircle::output::report::Lang;
@@ -208,6 +208,9 @@ pub enum Format {
     Geojson,
     /// GeoJSON and, next to each, FlatGeobuf (`communities.fgb`, ...).
     Fgb,
+    /// GeoJSON and one GeoPackage, `fitcircle.gpkg` (`sites.gpkg` for
+    /// `sites`), with a layer per GeoJSON file.
+    Gpkg,
 }
 
 /// Most worker threads `--threads` accepts.
@@ -239,9 +242,14 @@ pub struct InputArgs {
     /// A config file (TOML) naming inputs, CRSs and settings.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// OpenStreetMap street network (.osm.pbf or .osm).
+    /// Street network: OpenStreetMap (.osm.pbf, .osm) or street centrelines
+    /// (LineStrings in .gpkg, .shp, .fgb or .geojson; any CRS, see --crs).
     #[arg(long)]
     pub network: Option<PathBuf>,
+    /// Centreline --network: also join lines where they cross without a
+    /// shared vertex (never bridges or tunnels, or lines on other layers).
+    #[arg(long)]
+    pub join_crossings: bool,
     /// Facilities: CSV, GeoJSON or OSM (repeatable). Replaces the config's.
     #[arg(long)]
     pub facilities: Vec<PathBuf>,
@@ -251,18 +259,25 @@ pub struct InputArgs {
     /// Administrative units (polygons): CSV with WKT or GeoJSON.
     #[arg(long)]
     pub units: Option<PathBuf>,
-    /// CRS of every file given on the command line: wgs84, gcj02 or bd09.
-    #[arg(long)]
-    pub crs: Option<Crs>,
+    /// CRS of every file given on the command line that does not state its
+    /// own: wgs84, gcj02, bd09 or an EPSG code (EPSG:4527 for CGCS2000
+    /// 3-degree Gauss-Kruger zone 39, EPSG:32650, EPSG:3857, ...). A .prj,
+    /// GeoPackage, FlatGeobuf or GeoJSON `crs` states its own; gcj02 and
+    /// bd09 still apply to files stated as WGS-84.
+    #[arg(long, value_name = "CRS")]
+    pub crs: Option<InputCrs>,
     /// CRS of --communities (overrides --crs).
-    #[arg(long)]
-    pub communities_crs: Option<Crs>,
+    #[arg(long, value_name = "CRS")]
+    pub communities_crs: Option<InputCrs>,
     /// CRS of --facilities (overrides --crs).
-    #[arg(long)]
-    pub facilities_crs: Option<Crs>,
+    #[arg(long, value_name = "CRS")]
+    pub facilities_crs: Option<InputCrs>,
     /// CRS of --units (overrides --crs).
-    #[arg(long)]
-    pub units_crs: Option<Crs>,
+    #[arg(long, value_name = "CRS")]
+    pub units_crs: Option<InputCrs>,
+    /// CRS of a centreline --network (overrides --crs).
+    #[arg(long, value_name = "CRS")]
+    pub network_crs: Option<InputCrs>,
     /// How communities meet the network: centroid or boundary (entrances).
     #[arg(long)]
     pub access: Option<AccessMode>,
@@ -313,10 +328,12 @@ pub struct OutputArgs {
     /// Output folder.
     #[arg(long, default_value = "out")]
     pub out: PathBuf,
-    /// Also write FlatGeobuf: `fgb` writes `<name>.fgb` next to each
-    /// `<name>.geojson` (same features, same order; for QGIS and GDAL).
-    #[arg(long, value_enum, default_value_t = Format::Geojson)]
-    pub format: Format,
+    /// Also write FlatGeobuf or a GeoPackage (comma-separated, e.g.
+    /// `fgb,gpkg`): `fgb` writes `<name>.fgb` next to each `<name>.geojson`
+    /// (same features, same order); `gpkg` writes one `fitcircle.gpkg` with
+    /// a layer per GeoJSON file (typed columns, spatial index).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "geojson")]
+    pub format: Vec<Format>,
     /// Also write every GeoJSON (and .fgb) with coordinates in this CRS,
     /// named `<name>.<crs>.geojson`, for overlay on Chinese web maps:
     /// gcj02 (AMap/Gaode, Tencent) or bd09 (Baidu). The WGS-84 files are

@@ -91,8 +91,23 @@ fn report_network(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Res
     match (&config.network, &inputs.network) {
         (Some(spec), Some(net)) => writeln!(
             out,
-            "network: {} (OpenStreetMap, WGS-84): {} walking nodes, {} edges, bbox {}",
+            "network: {} ({}): {} walking nodes, {} edges, bbox {}",
             spec.path.display(),
+            if is_osm(&spec.path) {
+                "OpenStreetMap, WGS-84".to_string()
+            } else {
+                format!(
+                    "street lines, CRS {}{}",
+                    spec.crs
+                        .map(|c| c.to_string())
+                        .unwrap_or_else(|| "as stated in the file".into()),
+                    if spec.join_crossings {
+                        ", joined at crossings"
+                    } else {
+                        ""
+                    }
+                )
+            },
             net.node_count(),
             net.edges.len(),
             bbox(net.coords.iter().map(|c| Geometry::Point((*c).into())))
@@ -164,17 +179,12 @@ fn report_units(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Resul
 /// field (read again here: the loader keeps records, not headers).
 fn describe_input(out: &mut impl Write, spec: &InputSpec) -> Result<()> {
     let is_osm = is_osm(&spec.path);
-    writeln!(
-        out,
-        "  {}: CRS {}{}",
-        spec.path.display(),
-        spec.crs().as_str(),
-        if is_osm { ", OSM tags" } else { "" }
-    )?;
     if is_osm {
+        writeln!(out, "  {}: CRS wgs84, OSM tags", spec.path.display())?;
         return Ok(());
     }
     let t = table::read_table(spec).with_context(|| format!("reading {}", spec.path.display()))?;
+    writeln!(out, "  {}: CRS {}", spec.path.display(), t.crs)?;
     let mapping = table::column_mapping(&t.columns, &spec.columns);
     let used: Vec<String> = mapping
         .iter()

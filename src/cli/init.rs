@@ -130,17 +130,27 @@ attribution = ["Facilities and communities: <your bureau>, <year>"]
 # Notes printed with every run.
 notes = []
 
-# The street network (OpenStreetMap .osm.pbf or .osm). Without one,
+# The street network: OpenStreetMap (.osm.pbf or .osm), or street
+# centrelines (LineStrings in .gpkg, .shp, .fgb or .geojson). Without one,
 # distances are straight lines x settings.detour_factor (approximate).
 # [network]
 # path = "city.osm.pbf"
+# For centrelines: their CRS when the file does not state it, the layer of
+# a GeoPackage with several, joining lines where they cross without a
+# shared vertex (never bridges or tunnels), more not-walkable road classes.
+# crs = "gcj02"
+# layer = "roads"
+# join_crossings = false
+# not_walkable = ["城市快速路主路"]
 
 # Facilities: any number of [[facilities]] blocks (CSV, GeoJSON, or an
 # OSM file whose sports facilities are read from their tags).
 [[facilities]]
 path = "facilities.csv"
 # CRS of the coordinates: "wgs84" (GPS, OSM), "gcj02" (AMap/Gaode,
-# Tencent) or "bd09" (Baidu).
+# Tencent), "bd09" (Baidu) or an EPSG code ("EPSG:4527": CGCS2000
+# Gauss-Kruger zone 39; "EPSG:4490", "EPSG:32650", "EPSG:3857", ...).
+# A .gpkg, .shp (.prj), .fgb or GeoJSON with a "crs" member states its own.
 crs = "wgs84"
 # Values: category one of {categories};
 # status "existing" (default) or "planned"; area_m2 / floor_area_m2 in m2;

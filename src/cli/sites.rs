@@ -220,6 +220,10 @@ fn write(
         &|w| output::write_dropped(w, inputs, study, formulas),
         run.formats,
     )?);
+    if run.formats.gpkg {
+        let gpkg = output::write_gpkg_of(dir, "sites.gpkg", &written)?;
+        written.push(gpkg);
+    }
     Ok(staging.commit(&written, "sites")?)
 }
 

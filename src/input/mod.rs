@@ -1,7 +1,12 @@
-//! Readers: OSM (PBF and XML), CSV and GeoJSON, plus tag interpretation and
+//! Readers: OSM (PBF and XML), CSV, GeoJSON, GeoPackage, Shapefile and
+//! FlatGeobuf, street centrelines as a network, plus tag interpretation and
 //! CRS conversion at load. Only this module and `output` touch files.
 
 use crate::bounds;
+pub(crate) mod gis;
+#[cfg(feature = "gpkg")]
+pub(crate) mod gpkg_read;
+pub(crate) mod lines;
 pub mod osm;
 pub mod osm_extract;
 pub(crate) mod osm_pbf;
@@ -17,7 +22,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, InputSpec, PopulationSpec};
+use crate::config::{Config, InputSpec, NetworkSpec, PopulationSpec};
 use crate::graph::{Network, build::build_network};
 use crate::model::AccessMode;
 use crate::model::{AdminUnit, Community, DropReason, Dropped, Facility, PopulationSource};
@@ -180,7 +185,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
     };
     let mut warned = WarnedFiles::default();
     if let Some(net) = &config.network {
-        load_network(&mut cache, &net.path, &mut inputs, &mut warned)?;
+        load_network(&mut cache, net, &mut inputs, &mut warned)?;
     }
     let t = std::time::Instant::now();
     load_facilities(&mut cache, config, &mut inputs, &mut warned)?;
@@ -262,18 +267,26 @@ impl WarnedFiles {
     }
 }
 
-/// The walking network from the OSM file `path`.
+/// The walking network of `spec`: from an OSM file, or from street
+/// centrelines in any table format (see [`lines`]).
 fn load_network(
     cache: &mut OsmCache,
-    path: &Path,
+    spec: &NetworkSpec,
     inputs: &mut Inputs,
     warned: &mut WarnedFiles,
 ) -> Result<()> {
+    let path = &spec.path;
     if !is_osm(path) {
-        return Err(Error::file(
-            path,
-            "the walking network must be an OpenStreetMap file (.osm.pbf or .osm)",
-        ));
+        let t = std::time::Instant::now();
+        let table = table::read_table(&spec.as_input())?;
+        inputs.warnings.extend(table.warnings.iter().cloned());
+        inputs.dropped.extend(table.dropped.iter().cloned());
+        let (network, warnings) = lines::network_from_lines(spec, &table)?;
+        inputs.warnings.extend(warnings);
+        cache.timings.push(StageTime::since("  network", t));
+        inputs.network = Some(network);
+        inputs.network_path = Some(path.to_path_buf());
+        return Ok(());
     }
     let (network, features) = cache.network(path)?;
     let w = features.warnings.clone();

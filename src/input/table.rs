@@ -14,7 +14,7 @@ use geo::{Area, Coord, Geodesic, Geometry, Length, MapCoords, MultiPolygon, Poin
 
 use super::bounds;
 use crate::config::{Columns, InputSpec, PopulationSpec};
-use crate::crs::Crs;
+use crate::crs::{DeclaredCrs, ToWgs84};
 use crate::model::{
     AdminUnit, AreaSource, Category, Community, DropReason, Dropped, Facility, PopulationSource,
     Status,
@@ -33,7 +33,7 @@ pub struct Record {
 }
 
 /// The column names found in a file, for detection.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Table {
     /// The column names found in the file, in file order.
     pub columns: Vec<String>,
@@ -43,6 +43,9 @@ pub struct Table {
     pub warnings: Vec<String>,
     /// The same records one by one, for `dropped.csv`.
     pub dropped: Vec<Dropped>,
+    /// The CRS the coordinates were converted from (`wgs84`, `gcj02`,
+    /// `EPSG:4527`, a `.prj`'s own name), for messages and `check`.
+    pub crs: String,
 }
 
 const ID: &[&str] = &["id", "fid", "osm_id", "code", "编号", "编码"];
@@ -68,6 +71,21 @@ const YEAR: &[&str] = &[
 const LON: &[&str] = &["lon", "lng", "long", "longitude", "x", "经度"];
 const LAT: &[&str] = &["lat", "latitude", "y", "纬度"];
 const WKT: &[&str] = &["wkt", "geometry", "geom", "the_geom"];
+const ROAD_CLASS: &[&str] = &[
+    "road_class",
+    "highway",
+    "fclass",
+    "class",
+    "道路等级",
+    "道路类型",
+    "道路类别",
+    "等级",
+];
+const ONEWAY: &[&str] = &["oneway", "one_way", "单行", "单行道", "是否单行"];
+const LAYER: &[&str] = &["layer", "z_level", "zlevel", "层", "层级", "高程层"];
+const BRIDGE: &[&str] = &["bridge", "is_bridge", "桥梁", "是否桥梁", "桥"];
+const TUNNEL: &[&str] = &["tunnel", "is_tunnel", "隧道", "是否隧道"];
+const WALKABLE: &[&str] = &["walkable", "foot", "pedestrian", "可步行", "步行", "行人"];
 
 /// Every field a table can fill, with the column names the readers accept
 /// for it (case-insensitive, first match wins), as `(field, names)`; the
@@ -89,7 +107,23 @@ pub const ACCEPTED_COLUMNS: &[(&str, &[&str])] = &[
     ("lon", LON),
     ("lat", LAT),
     ("wkt", WKT),
+    ("road_class", ROAD_CLASS),
+    ("oneway", ONEWAY),
+    ("layer", LAYER),
+    ("bridge", BRIDGE),
+    ("tunnel", TUNNEL),
+    ("walkable", WALKABLE),
 ];
+
+/// The accepted column names of `field`, an entry of [`ACCEPTED_COLUMNS`]
+/// (empty for an unknown field).
+pub(crate) fn accepted(field: &str) -> &'static [&'static str] {
+    ACCEPTED_COLUMNS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, names)| *names)
+        .unwrap_or(&[])
+}
 
 /// Which column of `headers` feeds each field of [`ACCEPTED_COLUMNS`]:
 /// the configured name when the config names one (`None` when it is
@@ -117,6 +151,12 @@ pub fn column_mapping(
         &c.lon,
         &c.lat,
         &c.wkt,
+        &c.road_class,
+        &c.oneway,
+        &c.layer,
+        &c.bridge,
+        &c.tunnel,
+        &c.walkable,
     ];
     ACCEPTED_COLUMNS
         .iter()
@@ -131,7 +171,7 @@ pub fn column_mapping(
 }
 
 /// Find a column: the configured name (must exist) or the first variant present.
-fn find_column(
+pub(crate) fn find_column(
     path: &Path,
     columns: &[String],
     configured: Option<&String>,
@@ -214,13 +254,19 @@ pub(crate) fn read_error(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
-/// The two table formats.
+/// The table formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableFormat {
     /// Comma-separated values with a header row (`.csv`, `.txt`, `.tsv`).
     Csv,
     /// A GeoJSON FeatureCollection (`.geojson`, `.json`).
     GeoJson,
+    /// A GeoPackage (`.gpkg`): one layer of features.
+    GeoPackage,
+    /// An ESRI Shapefile (`.shp` with its `.dbf`, `.prj` and `.cpg`).
+    Shapefile,
+    /// FlatGeobuf (`.fgb`), as fitcircle writes it with `--format fgb`.
+    FlatGeobuf,
 }
 
 impl TableFormat {
@@ -235,32 +281,46 @@ impl TableFormat {
         match ext.as_str() {
             "csv" | "txt" | "tsv" => Ok(TableFormat::Csv),
             "geojson" | "json" => Ok(TableFormat::GeoJson),
+            "gpkg" => Ok(TableFormat::GeoPackage),
+            "shp" => Ok(TableFormat::Shapefile),
+            "fgb" => Ok(TableFormat::FlatGeobuf),
+            "dbf" | "shx" | "prj" | "cpg" => Err(Error::file(
+                path,
+                "this is one of a Shapefile's companion files; give the .shp file (its .dbf, \
+                 .prj and .cpg are read from beside it)",
+            )),
             other => Err(Error::file(
                 path,
-                format!("unknown file type {other:?}; use .csv, .geojson/.json, .osm.pbf or .osm"),
+                format!(
+                    "unknown file type {other:?}; use .csv, .geojson/.json, .gpkg, .shp, .fgb, \
+                     .osm.pbf or .osm"
+                ),
             )),
         }
     }
 }
 
-/// Read a CSV or GeoJSON file into records (geometry converted to WGS-84).
+/// Read a table file into records (geometry converted to WGS-84).
 pub fn read_table(spec: &InputSpec) -> Result<Table> {
     let path = &spec.path;
-    let crs = spec.crs();
-    let text = crate::bundled::read(path).map_err(|source| read_error(path, source))?;
-    check_not_empty(path, &text)?;
     let format = TableFormat::of_path(path)?;
-    parse_table(&text, format, spec, crs)
+    let text = crate::bundled::read(path).map_err(|source| read_error(path, source))?;
+    if format == TableFormat::Shapefile {
+        let (table, declared) = from_raw(super::gis::read_shapefile(path, &text)?);
+        return finish_table(table, declared, spec);
+    }
+    check_not_empty(path, &text)?;
+    parse_table(&text, format, spec)
 }
 
-/// Read a CSV or GeoJSON table held in memory into records (geometry
-/// converted to WGS-84). `spec` gives the options (CRS, columns, filter);
-/// its `path` only names the data, in error messages and in the ids made
-/// up for rows without one (`stem:row`): it is not opened.
+/// Read a table held in memory into records (geometry converted to
+/// WGS-84). `spec` gives the options (CRS, columns, filter, layer); its
+/// `path` only names the data, in error messages and in the ids made up
+/// for rows without one (`stem:row`): it is not opened. A Shapefile is
+/// several files and is read by [`read_table`] only.
 pub fn read_table_bytes(bytes: &[u8], format: TableFormat, spec: &InputSpec) -> Result<Table> {
-    let crs = spec.crs();
     check_not_empty(&spec.path, bytes)?;
-    parse_table(bytes, format, spec, crs)
+    parse_table(bytes, format, spec)
 }
 
 /// [`read_table_bytes`] over everything `reader` gives (a pipe, a
@@ -288,13 +348,73 @@ fn check_not_empty(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// The records of a table (not empty) of `format`, filtered, without
-/// exact repeats, their geometry checked and converted from `crs`.
-fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) -> Result<Table> {
+/// exact repeats, their geometry checked and converted to WGS-84.
+fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec) -> Result<Table> {
     let path = &spec.path;
-    let mut table = match format {
-        TableFormat::Csv => read_csv(path, bytes, &spec.columns)?,
+    let (table, declared) = match format {
+        TableFormat::Csv => (read_csv(path, bytes, &spec.columns)?, None),
         TableFormat::GeoJson => read_geojson(path, bytes)?,
+        TableFormat::GeoPackage => from_raw(read_geopackage(path, bytes, spec.layer.as_deref())?),
+        TableFormat::FlatGeobuf => from_raw(super::gis::read_flatgeobuf(path, bytes)?),
+        TableFormat::Shapefile => {
+            return Err(Error::file(
+                path,
+                "a Shapefile is several files (.shp, .dbf, .prj, .cpg); read it by its path",
+            ));
+        }
     };
+    finish_table(table, declared, spec)
+}
+
+/// A GIS reader's table as records, and the CRS the file states.
+fn from_raw(raw: super::gis::RawTable) -> (Table, Option<DeclaredCrs>) {
+    let records = raw
+        .records
+        .into_iter()
+        .map(|r| Record {
+            location: r.location,
+            fields: r.fields,
+            geometry: r.geometry,
+        })
+        .collect();
+    let table = Table {
+        columns: raw.columns,
+        records,
+        warnings: raw.warnings,
+        ..Default::default()
+    };
+    (table, raw.declared)
+}
+
+/// One layer of a GeoPackage held in memory: `layer`, or the only one.
+#[cfg(feature = "gpkg")]
+fn read_geopackage(path: &Path, bytes: &[u8], layer: Option<&str>) -> Result<super::gis::RawTable> {
+    super::gpkg_read::read(path, bytes, layer)
+}
+
+/// Without the `gpkg` feature: an error saying how to convert the file.
+#[cfg(not(feature = "gpkg"))]
+fn read_geopackage(
+    path: &Path,
+    _bytes: &[u8],
+    _layer: Option<&str>,
+) -> Result<super::gis::RawTable> {
+    Err(Error::file(
+        path,
+        "this build of fitcircle reads no GeoPackage (built without the `gpkg` feature); \
+         convert the layer with `ogr2ogr -f FlatGeobuf out.fgb in.gpkg LAYER`",
+    ))
+}
+
+/// Filter, drop exact repeats, and check, repair and convert each
+/// record's geometry to WGS-84 from the CRS `spec` and the file's own
+/// declaration settle on (see [`super::gis::resolve_crs`]).
+fn finish_table(
+    mut table: Table,
+    declared: Option<DeclaredCrs>,
+    spec: &InputSpec,
+) -> Result<Table> {
+    let path = &spec.path;
     if let Some(f) = &spec.filter {
         if !table.columns.iter().any(|c| c == &f.column) {
             return Err(Error::file(
@@ -307,10 +427,19 @@ fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) ->
             .retain(|r| r.get(Some(&f.column)) == Some(f.equals.as_str()));
     }
     drop_exact_duplicates(path, &mut table);
+    let conv = super::gis::resolve_crs(path, spec.crs, declared.as_ref(), &mut table.warnings)?;
+    table.crs = conv.label().to_string();
     let mut repaired = Vec::new();
     for r in table.records.iter_mut() {
         if let Some(g) = r.geometry.take() {
-            check_geometry(path, &r.location, &g)?;
+            let g = if conv.is_lonlat() {
+                check_geometry(path, &r.location, &g)?;
+                to_wgs84(path, &r.location, g, &conv)?
+            } else {
+                let g = to_wgs84(path, &r.location, g, &conv)?;
+                check_geometry(path, &r.location, &g)?;
+                g
+            };
             let (g, note) = super::repair::repair_geometry(g);
             if let Some(note) = note {
                 let detail = format!("invalid polygon repaired: {note}");
@@ -319,7 +448,7 @@ fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) ->
                     .push(r.dropped(path, DropReason::PolygonRepaired, detail));
                 repaired.push(format!("{} ({note})", r.location));
             }
-            r.geometry = Some(to_wgs84(g, crs));
+            r.geometry = Some(g);
         }
     }
     if !repaired.is_empty() {
@@ -341,14 +470,42 @@ fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) ->
     Ok(table)
 }
 
-fn to_wgs84(g: Geometry<f64>, crs: Crs) -> Geometry<f64> {
-    if crs == Crs::Wgs84 {
-        return g;
+/// `g` converted to WGS-84; a point outside the CRS's domain is an error
+/// naming the record, the CRS and what to check.
+fn to_wgs84(
+    path: &Path,
+    location: &str,
+    g: Geometry<f64>,
+    conv: &ToWgs84,
+) -> Result<Geometry<f64>> {
+    if conv.is_identity() {
+        return Ok(g);
     }
-    g.map_coords(|c| {
-        let (x, y) = crs.to_wgs84(c.x, c.y);
-        Coord { x, y }
-    })
+    let bad = std::cell::Cell::new(None);
+    let out = g.map_coords(|c| match conv.convert(c.x, c.y) {
+        Some((x, y)) => Coord { x, y },
+        None => {
+            if bad.get().is_none() {
+                bad.set(Some((c.x, c.y)));
+            }
+            Coord {
+                x: f64::NAN,
+                y: f64::NAN,
+            }
+        }
+    });
+    if let Some((x, y)) = bad.get() {
+        return Err(Error::record(
+            path,
+            location,
+            format!(
+                "coordinate ({x}, {y}) cannot be converted from {}: it lies outside that \
+                 CRS; check the CRS (--crs, `crs` in the config, or the file's .prj)",
+                conv.label()
+            ),
+        ));
+    }
+    Ok(out)
 }
 
 /// A coordinate (decimal degrees, or metres for projected data): a plain
@@ -405,7 +562,10 @@ fn check_lonlat(path: &Path, location: &str, lon: f64, lat: f64) -> Result<()> {
         location,
         format!(
             "coordinate ({lon}, {lat}) is out of range (longitude -180..180, latitude -90..90); \
-             are the coordinates projected (metres)? fitcircle reads lon/lat in wgs84, gcj02 or bd09"
+             are the coordinates projected (metres)? Give their CRS: --crs EPSG:xxxx (e.g. \
+             EPSG:4527 for CGCS2000 3-degree Gauss-Kruger zone 39, EPSG:4548 for its central \
+             meridian 117E without the zone number, EPSG:32650 for UTM 50N), `crs = \"EPSG:xxxx\"` \
+             in the config, or the Shapefile's .prj beside the .shp"
         ),
     ))
 }
@@ -538,8 +698,7 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
     Ok(Table {
         columns: headers,
         records,
-        warnings: Vec::new(),
-        dropped: Vec::new(),
+        ..Default::default()
     })
 }
 
@@ -609,7 +768,39 @@ fn check_raw_geometry(path: &Path, location: &str, v: &geojson::GeometryValue) -
     }
 }
 
-fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
+/// The CRS a GeoJSON's `crs` member names (GeoJSON 2008; RFC 7946 dropped
+/// it, but GDAL still writes it for projected data): `{"type": "name",
+/// "properties": {"name": "urn:ogc:def:crs:EPSG::4527"}}` or the older
+/// `{"type": "EPSG", "properties": {"code": 4527}}`.
+fn geojson_crs(path: &Path, value: &serde_json::Value) -> Result<Option<DeclaredCrs>> {
+    let Some(crs) = value.get("crs").filter(|c| !c.is_null()) else {
+        return Ok(None);
+    };
+    let props = crs.get("properties");
+    let name = props.and_then(|p| p.get("name")).and_then(|n| n.as_str());
+    let code = props.and_then(|p| p.get("code"));
+    let found = match (name, code) {
+        (Some(n), _) => crate::crs::projected::epsg_code_of(n),
+        (None, Some(c)) => c
+            .as_u64()
+            .and_then(|c| u32::try_from(c).ok())
+            .or_else(|| c.as_str().and_then(crate::crs::projected::epsg_code_of)),
+        (None, None) => None,
+    };
+    match found {
+        Some(code) => Ok(Some(DeclaredCrs::Epsg(code))),
+        None => Err(Error::file(
+            path,
+            format!(
+                "the \"crs\" member {crs} names no EPSG code fitcircle can read; write it as \
+                 {{\"type\": \"name\", \"properties\": {{\"name\": \"EPSG:4527\"}}}}, or remove it \
+                 and pass --crs EPSG:xxxx"
+            ),
+        )),
+    }
+}
+
+fn read_geojson(path: &Path, bytes: &[u8]) -> Result<(Table, Option<DeclaredCrs>)> {
     // A UTF-8 byte order mark (Windows editors write one) is not JSON:
     // skip it.
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -644,6 +835,7 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
             "the FeatureCollection has no \"features\" array",
         ));
     };
+    let declared = geojson_crs(path, &value)?;
     // Columns in order of first use, with a set to find them: a file whose
     // every feature has its own property key stays linear.
     let mut columns: Vec<String> = Vec::new();
@@ -693,12 +885,12 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
             geometry,
         });
     }
-    Ok(Table {
+    let table = Table {
         columns,
         records,
-        warnings: Vec::new(),
-        dropped: Vec::new(),
-    })
+        ..Default::default()
+    };
+    Ok((table, declared))
 }
 
 /// The columns of a table, resolved once.

@@ -18,6 +18,8 @@ pub mod derived;
 pub(crate) mod format;
 pub(crate) mod geojson;
 pub(crate) mod geotiff;
+#[cfg(feature = "gpkg")]
+pub(crate) mod gpkg;
 pub(crate) mod i18n;
 #[cfg(feature = "report")]
 pub mod map_image;
@@ -57,6 +59,9 @@ pub struct Formats {
     pub csv_bom: bool,
     /// Also write `<name>.fgb` (FlatGeobuf) next to each `<name>.geojson`.
     pub fgb: bool,
+    /// Also write one GeoPackage with a layer per GeoJSON file
+    /// (`fitcircle.gpkg`; `sites.gpkg` for `sites`; feature `gpkg`).
+    pub gpkg: bool,
     /// Also write `<name>.<crs>.geojson` with coordinates in this CRS
     /// (GCJ-02 or BD-09; `None` or WGS-84: no extra files).
     pub extra_crs: Option<Crs>,
@@ -70,6 +75,7 @@ impl Default for Formats {
         Formats {
             csv_bom: true,
             fgb: false,
+            gpkg: false,
             extra_crs: None,
             csv_formulas: CsvFormulas::Neutralise,
         }
@@ -268,6 +274,18 @@ pub fn write_all(
     for r in results {
         written.extend(r?);
     }
+    written.extend(write_surfaces(dir, study, options.formats)?);
+    if options.formats.gpkg {
+        let gpkg = write_gpkg_of(dir, "fitcircle.gpkg", &written)?;
+        written.push(gpkg);
+    }
+    Ok(written)
+}
+
+/// The travel-time surfaces kept with `travel_time_tif`, one GeoTIFF per
+/// target, in target order.
+fn write_surfaces(dir: &Path, study: &Study, formats: Formats) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
     // Travel-time surfaces (kept with `travel_time_tif`), in target order.
     let tifs: Vec<(String, &crate::analysis::surface::Surface)> = study
         .scenarios
@@ -282,11 +300,53 @@ pub fn write_all(
         .with_max_len(1)
         .map(|(name, s)| {
             let fill = |w: &mut dyn std::io::Write| geotiff::write_surface(w, s);
-            write_named(dir, name, &fill, options.formats)
+            write_named(dir, name, &fill, formats)
         })
         .collect();
     for r in results {
         written.extend(r?);
     }
     Ok(written)
+}
+
+/// Write `dir/name`, a GeoPackage with one layer per WGS-84 GeoJSON file
+/// of `written` (in that order; the `.gcj02` / `.bd09` copies are left
+/// out), each layer named by its file's stem. The GeoJSON files are read
+/// back, so the layers hold exactly their features.
+pub fn write_gpkg_of(dir: &Path, name: &str, written: &[PathBuf]) -> Result<PathBuf> {
+    let path = dir.join(name);
+    #[cfg(feature = "gpkg")]
+    {
+        let mut layers = Vec::new();
+        for p in written {
+            let Some(file) = p.file_name().and_then(|f| f.to_str()) else {
+                continue;
+            };
+            let Some(stem) = file.strip_suffix(".geojson") else {
+                continue;
+            };
+            if stem.contains('.') {
+                continue;
+            }
+            let bytes = std::fs::read(p).map_err(|source| Error::Read {
+                path: p.clone(),
+                source,
+            })?;
+            let c = derived::parse(&bytes).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+            layers.push((stem.to_string(), c));
+        }
+        atomic::write_file(&path, &|w| gpkg::write_gpkg(w, &layers))?;
+        Ok(path)
+    }
+    #[cfg(not(feature = "gpkg"))]
+    {
+        let _ = written;
+        Err(Error::file(
+            &path,
+            "this build of fitcircle writes no GeoPackage (built without the `gpkg` feature)",
+        ))
+    }
 }
