@@ -12,8 +12,10 @@ pub mod gaps;
 pub(crate) mod isochrone;
 #[cfg(test)]
 mod isochrone_tests;
+pub mod measures;
 pub mod placement;
 pub mod scenario;
+pub(crate) mod reach;
 pub(crate) mod search;
 #[cfg(test)]
 mod search_oracle_tests;

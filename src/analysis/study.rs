@@ -21,6 +21,7 @@ use geo::MultiPolygon;
 
 use super::catchment::{self, Catchments};
 use super::coverage::{Coverage, CoverageSettings};
+use super::measures::{self, Measures};
 use super::covered_area::{self, Outline};
 use super::placement::{self, Distances, Placement};
 use super::scenario::{self, Scenarios, Search};
@@ -182,6 +183,10 @@ pub struct Study {
     pub units: UnitAssignment,
     /// Stage 3: the whole area first, then one summary per unit.
     pub areas: Vec<AreaSummary>,
+    /// Stage 3: the plan's other measures (the three-level network,
+    /// inclusive access, health and culture co-location, winter grounds
+    /// and small-space pilots).
+    pub measures: Measures,
     /// Stage 4: tiers, windows, 2SFCA, per-capita figures; `None` in a
     /// coverage-only run ([`Depth::CoverageOnly`]).
     pub catchments: Option<Catchments>,
@@ -412,6 +417,17 @@ fn run_with_network(
         &sources,
     );
     timings.push(StageTime::since("summary", t));
+    let t = Instant::now();
+    let measures = measures::compute(&measures::MeasureInput {
+        inputs,
+        placement: &placement,
+        counts_now: &scenarios.counts_now,
+        community_unit: &assignment.community_unit,
+        facility_unit: &assignment.facility_unit,
+        settings,
+        targets,
+    });
+    timings.push(StageTime::since("measures", t));
 
     stages.start(3);
     let t = Instant::now();
@@ -471,6 +487,7 @@ fn run_with_network(
         scenarios,
         units: assignment,
         areas,
+        measures,
         catchments,
         isochrones: banded.limit,
         band_minutes,

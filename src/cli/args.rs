@@ -251,6 +251,16 @@ pub struct InputArgs {
     /// Administrative units (polygons): CSV with WKT or GeoJSON.
     #[arg(long)]
     pub units: Option<PathBuf>,
+    /// Health facilities (社区卫生服务中心, hospitals, rehabilitation and
+    /// health-promotion centres) for measure 35: CSV or GeoJSON with a kind
+    /// column (repeatable). Replaces the config's.
+    #[arg(long, value_name = "FILE")]
+    pub health: Vec<PathBuf>,
+    /// Culture stations (文化站 / 文化活动室) for measure 36: CSV or GeoJSON
+    /// with a with_sports (文体结合) column (repeatable). Replaces the
+    /// config's.
+    #[arg(long, value_name = "FILE")]
+    pub culture: Vec<PathBuf>,
     /// CRS of every file given on the command line: wgs84, gcj02 or bd09.
     #[arg(long)]
     pub crs: Option<Crs>,
@@ -263,6 +273,9 @@ pub struct InputArgs {
     /// CRS of --units (overrides --crs).
     #[arg(long)]
     pub units_crs: Option<Crs>,
+    /// CRS of --health and --culture (overrides --crs).
+    #[arg(long)]
+    pub places_crs: Option<Crs>,
     /// How communities meet the network: centroid or boundary (entrances).
     #[arg(long)]
     pub access: Option<AccessMode>,

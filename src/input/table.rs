@@ -16,8 +16,9 @@ use super::bounds;
 use crate::config::{Columns, InputSpec, PopulationSpec};
 use crate::crs::Crs;
 use crate::model::{
-    AdminUnit, AreaSource, Category, Community, DropReason, Dropped, Facility, PopulationSource,
-    Status,
+    AdminUnit, AreaSource, Category, Community, CultureStation, DropReason, Dropped, Facility,
+    GroupPopulation, Groups, HealthFacility, HealthKind, Level, PlanAttributes, PopulationSource,
+    Season, Space, Status,
 };
 use crate::{Error, Result};
 
@@ -65,6 +66,54 @@ const YEAR: &[&str] = &[
     "建成年份",
     "建成年代",
 ];
+const LEVEL: &[&str] = &["level", "facility_level", "级别", "设施级别", "层级", "设施层级"];
+const DISCOUNT: &[&str] = &[
+    "free_or_discount",
+    "discount_for",
+    "free_for",
+    "免费优惠",
+    "优惠对象",
+    "免费或优惠",
+    "免费/优惠",
+];
+const SUITED: &[&str] = &[
+    "suited_for",
+    "suitable_for",
+    "适用人群",
+    "适宜人群",
+    "服务人群",
+];
+const SEASON: &[&str] = &["season", "seasonal", "季节", "开放季节"];
+const SPACE: &[&str] = &["space", "space_type", "设置场所", "空间类型", "场所类型"];
+const ELDERLY: &[&str] = &[
+    "elderly_population",
+    "pop_60plus",
+    "60岁以上人口",
+    "60岁及以上人口",
+    "老年人口",
+    "老年人数",
+];
+const DISABLED: &[&str] = &[
+    "disabled_population",
+    "残疾人数",
+    "残疾人口",
+    "持证残疾人数",
+];
+const YOUTH: &[&str] = &[
+    "youth_population",
+    "pop_0_17",
+    "0-17岁人口",
+    "0-17岁",
+    "青少年人口",
+    "未成年人口",
+];
+const WITH_SPORTS: &[&str] = &[
+    "with_sports",
+    "combined_with_sports",
+    "文体结合",
+    "是否文体站",
+    "文体站",
+];
 const LON: &[&str] = &["lon", "lng", "long", "longitude", "x", "经度"];
 const LAT: &[&str] = &["lat", "latitude", "y", "纬度"];
 const WKT: &[&str] = &["wkt", "geometry", "geom", "the_geom"];
@@ -86,6 +135,15 @@ pub const ACCEPTED_COLUMNS: &[(&str, &[&str])] = &[
     ("subtype", SUBTYPE),
     ("equipment_generation", GENERATION),
     ("build_year", YEAR),
+    ("level", LEVEL),
+    ("free_or_discount", DISCOUNT),
+    ("suited_for", SUITED),
+    ("season", SEASON),
+    ("space", SPACE),
+    ("elderly_population", ELDERLY),
+    ("disabled_population", DISABLED),
+    ("youth_population", YOUTH),
+    ("with_sports", WITH_SPORTS),
     ("lon", LON),
     ("lat", LAT),
     ("wkt", WKT),
@@ -114,6 +172,15 @@ pub fn column_mapping(
         &c.subtype,
         &c.equipment_generation,
         &c.build_year,
+        &c.level,
+        &c.free_or_discount,
+        &c.suited_for,
+        &c.season,
+        &c.space,
+        &c.elderly_population,
+        &c.disabled_population,
+        &c.youth_population,
+        &c.with_sports,
         &c.lon,
         &c.lat,
         &c.wkt,
@@ -716,6 +783,13 @@ struct Resolved {
     year: Option<String>,
     subtype: Option<String>,
     generation: Option<String>,
+    level: Option<String>,
+    discount: Option<String>,
+    suited: Option<String>,
+    season: Option<String>,
+    space: Option<String>,
+    groups: [Option<String>; 3],
+    with_sports: Option<String>,
 }
 
 fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<Resolved> {
@@ -734,6 +808,17 @@ fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<Resolved> {
         year: f(&c.build_year, YEAR)?,
         subtype: f(&c.subtype, SUBTYPE)?,
         generation: f(&c.equipment_generation, GENERATION)?,
+        level: f(&c.level, LEVEL)?,
+        discount: f(&c.free_or_discount, DISCOUNT)?,
+        suited: f(&c.suited_for, SUITED)?,
+        season: f(&c.season, SEASON)?,
+        space: f(&c.space, SPACE)?,
+        groups: [
+            f(&c.elderly_population, ELDERLY)?,
+            f(&c.disabled_population, DISABLED)?,
+            f(&c.youth_population, YOUTH)?,
+        ],
+        with_sports: f(&c.with_sports, WITH_SPORTS)?,
     })
 }
 
@@ -1042,8 +1127,38 @@ impl FacilityRow {
             note: spec.note.clone(),
             subtype: rec.get(cols.subtype.as_ref()).map(str::to_string),
             equipment_generation,
+            plan: plan_attributes(path, rec, cols)?,
         })
     }
+}
+
+/// The value of column `col` of `rec` parsed by `parse`, `None` when
+/// empty; an error names the file, the row, the column and what to use.
+fn parsed<T>(
+    path: &Path,
+    rec: &Record,
+    col: &Option<String>,
+    parse: impl Fn(&str) -> std::result::Result<T, String>,
+) -> Result<Option<T>> {
+    let Some(v) = rec.get(col.as_ref()) else {
+        return Ok(None);
+    };
+    let name = col.as_deref().unwrap_or("");
+    parse(v)
+        .map(Some)
+        .map_err(|e| Error::record(path, &rec.location, format!("column {name:?}: {e}")))
+}
+
+/// A facility row's attributes for the plan's measures (level, free or
+/// discounted use, groups suited, season, space).
+fn plan_attributes(path: &Path, rec: &Record, cols: &Resolved) -> Result<PlanAttributes> {
+    Ok(PlanAttributes {
+        level: parsed(path, rec, &cols.level, str::parse::<Level>)?,
+        discount_for: parsed(path, rec, &cols.discount, Groups::parse_discount)?,
+        suited_for: parsed(path, rec, &cols.suited, Groups::parse_suited)?,
+        season: parsed(path, rec, &cols.season, str::parse::<Season>)?,
+        space: parsed(path, rec, &cols.space, str::parse::<Space>)?,
+    })
 }
 
 /// Outdoor area, floor area and where they come from: the columns when
@@ -1151,6 +1266,10 @@ pub fn communities_from_table(
             }
         };
         let build_year = bounded(path, rec, &cols.year, &bounds::BUILD_YEAR)?.map(|y| y as i32);
+        let mut groups = GroupPopulation::default();
+        for (g, col) in groups.0.iter_mut().zip(&cols.groups) {
+            *g = bounded(path, rec, col, &bounds::POPULATION)?;
+        }
         out.push(Community {
             id: record_id(path, rec, &cols.id, i),
             name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
@@ -1160,6 +1279,7 @@ pub fn communities_from_table(
             build_year,
             geometry,
             entrances: Vec::new(),
+            groups,
         });
     }
     check_unique(
@@ -1217,6 +1337,116 @@ pub fn units_from_table(
         out.iter()
             .zip(&table.records)
             .map(|(u, r)| (u.id.as_str(), r.location.as_str())),
+    )?;
+    Ok(out)
+}
+
+/// The point (or shape) of a record of a places input, or an error naming
+/// the record.
+fn place_geometry(path: &Path, rec: &Record) -> Result<Geometry<f64>> {
+    rec.geometry
+        .clone()
+        .ok_or_else(|| Error::record(path, &rec.location, "feature has no geometry"))
+}
+
+/// Build health facilities (measure 35) from a CSV/GeoJSON input: a kind
+/// in the category column (社区卫生服务中心, 医院, 康复中心, 健康促进中心, or
+/// `category` in the config for every row).
+pub fn health_from_table(
+    spec: &InputSpec,
+    table: &Table,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<HealthFacility>> {
+    let path = &spec.path;
+    warnings.extend(table.warnings.iter().cloned());
+    let cols = resolve(path, table, &spec.columns)?;
+    let fixed = match &spec.category {
+        Some(c) => Some(
+            c.parse::<HealthKind>()
+                .map_err(|e| Error::config(path.display().to_string(), e))?,
+        ),
+        None => None,
+    };
+    if fixed.is_none() && cols.category.is_none() {
+        return Err(Error::file(
+            path,
+            format!(
+                "no kind column for the health facilities (tried {}); add one (社区卫生服务中心 / \
+                 医院 / 康复中心 / 健康促进中心) or set `category` for this input in the config",
+                CATEGORY.join(", ")
+            ),
+        ));
+    }
+    let mut out = Vec::with_capacity(table.records.len());
+    for (i, rec) in table.records.iter().enumerate() {
+        let geometry = place_geometry(path, rec)?;
+        let kind = match fixed {
+            Some(k) => k,
+            None => parsed(path, rec, &cols.category, str::parse::<HealthKind>)?.ok_or_else(
+                || Error::record(path, &rec.location, "empty kind; fill in the kind column"),
+            )?,
+        };
+        out.push(HealthFacility {
+            id: record_id(path, rec, &cols.id, i),
+            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            kind,
+            geometry,
+        });
+    }
+    check_unique(
+        path,
+        out.iter()
+            .zip(&table.records)
+            .map(|(h, r)| (h.id.as_str(), r.location.as_str())),
+    )?;
+    Ok(out)
+}
+
+/// Is a culture station's kind one combined with sports (文体站,
+/// 文体活动室, `culture_sports_station`)?
+fn kind_with_sports(kind: &str) -> bool {
+    let k = kind.trim().to_lowercase();
+    k.contains("文体") || k.contains("culture_sports") || k.contains("culture_and_sports")
+}
+
+/// Build culture stations (measure 36) from a CSV/GeoJSON input: combined
+/// with sports when the `with_sports` column (文体结合 / 是否文体站) says yes,
+/// or when the kind column names a 文体站.
+pub fn culture_from_table(
+    spec: &InputSpec,
+    table: &Table,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<CultureStation>> {
+    let path = &spec.path;
+    warnings.extend(table.warnings.iter().cloned());
+    let cols = resolve(path, table, &spec.columns)?;
+    if cols.with_sports.is_none() && cols.category.is_none() {
+        warnings.push(format!(
+            "{}: no with_sports column (tried {}) and no kind column: no culture station \
+             counts as combined with sports (文体站)",
+            path.display(),
+            WITH_SPORTS.join(", ")
+        ));
+    }
+    let mut out = Vec::with_capacity(table.records.len());
+    for (i, rec) in table.records.iter().enumerate() {
+        let geometry = place_geometry(path, rec)?;
+        let flag = parsed(path, rec, &cols.with_sports, |v| {
+            parse_bool(v).ok_or_else(|| format!("{v:?} is not yes/no (是/否)"))
+        })?;
+        let by_kind = rec.get(cols.category.as_ref()).is_some_and(kind_with_sports);
+        out.push(CultureStation {
+            id: record_id(path, rec, &cols.id, i),
+            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            with_sports: flag.unwrap_or(by_kind),
+            geometry,
+        });
+    }
+    check_unique(
+        path,
+        out.iter()
+            .zip(&table.records)
+            .map(|(c, r)| (c.id.as_str(), r.location.as_str())),
     )?;
     Ok(out)
 }

@@ -19,6 +19,7 @@ pub(crate) mod format;
 pub(crate) mod geojson;
 pub(crate) mod geotiff;
 pub(crate) mod i18n;
+pub(crate) mod measures;
 #[cfg(feature = "report")]
 pub mod map_image;
 pub(crate) mod out_dir;
@@ -234,6 +235,14 @@ pub fn write_all(
     jobs.push((
         "scorecard.csv",
         Box::new(|w| scorecard::write_scorecard_csv(w, assessment, cf)),
+    ));
+    jobs.push((
+        "scorecard_measures.csv",
+        Box::new(|w| measures::write_scorecard_measures_csv(w, assessment, cf)),
+    ));
+    jobs.push((
+        "measures.csv",
+        Box::new(|w| measures::write_measures_csv(w, inputs, study, cf)),
     ));
     jobs.push((
         "scorecard.md",

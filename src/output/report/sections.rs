@@ -17,7 +17,7 @@ use crate::output::scorecard::{self, project_row, scorecard_counts};
 
 /// A table: its id, caption, header cells and rows of HTML cells (the
 /// first column text, the others numbers when `num` says so).
-fn table(
+pub(super) fn table(
     id: &str,
     caption: &str,
     head: &[&str],
@@ -387,10 +387,11 @@ pub(super) fn scorecard_section(s: &mut String, lang: Lang, assessment: Option<&
     let _ = writeln!(
         s,
         "<section id=\"scorecard\"><h2>{}</h2><p class=\"hint\">{}</p><p class=\"hint\">{}</p>\
-         <table class=\"scorecard\"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>",
+         <table class=\"scorecard\"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{}</section>",
         esc(tr(lang, "sec_scorecard")),
         esc(&scorecard_counts(lang, a)),
         esc(&gap_counts(lang, a)),
+        super::measures::scorecard_measures(lang, a),
     );
 }
 
