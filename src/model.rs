@@ -666,9 +666,7 @@ impl Groups {
             out = match p {
                 "no" | "none" | "false" | "0" | "否" | "无" | "不" => out,
                 "all" | "全部" | "所有" | "yes" | "true" | "1" | "是" => Groups::ALL,
-                "免费" | "优惠" | "free" | "discount" | "discounted" | "half_price"
-                    if discount =>
-                {
+                "免费" | "优惠" | "free" | "discount" | "discounted" | "half_price" if discount => {
                     Groups::ALL
                 }
                 "elderly" | "older" | "seniors" | "senior" | "老年人" | "老人" | "老年"
@@ -884,17 +882,31 @@ impl FromStr for HealthKind {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let k = s.trim().to_lowercase().replace([' ', '-'], "_");
         let kind = match k.as_str() {
-            "community_health" | "community_health_centre" | "community_health_center"
-            | "clinic" | "doctors" | "社区卫生服务中心" | "社区卫生服务站" | "社区卫生"
-            | "卫生服务中心" | "卫生服务站" | "诊所" | "门诊部" | "卫生站" => {
-                HealthKind::CommunityHealth
+            "community_health"
+            | "community_health_centre"
+            | "community_health_center"
+            | "clinic"
+            | "doctors"
+            | "社区卫生服务中心"
+            | "社区卫生服务站"
+            | "社区卫生"
+            | "卫生服务中心"
+            | "卫生服务站"
+            | "诊所"
+            | "门诊部"
+            | "卫生站" => HealthKind::CommunityHealth,
+            "hospital" | "医院" | "综合医院" | "专科医院" | "中医医院" => {
+                HealthKind::Hospital
             }
-            "hospital" | "医院" | "综合医院" | "专科医院" | "中医医院" => HealthKind::Hospital,
             "rehabilitation" | "rehab" | "康复" | "康复中心" | "康复医院" | "康复机构" => {
                 HealthKind::Rehabilitation
             }
-            "health_promotion" | "health_promotion_centre" | "health_promotion_center"
-            | "健康促进中心" | "健康促进服务中心" | "健康促进" => HealthKind::HealthPromotion,
+            "health_promotion"
+            | "health_promotion_centre"
+            | "health_promotion_center"
+            | "健康促进中心"
+            | "健康促进服务中心"
+            | "健康促进" => HealthKind::HealthPromotion,
             _ => {
                 return Err(format!(
                     "unknown health facility kind {s:?}; use 社区卫生服务中心 / 医院 / 康复中心 / \
@@ -932,4 +944,52 @@ pub struct CultureStation {
     pub with_sports: bool,
     /// WGS-84 geometry.
     pub geometry: Geometry<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_values_in_chinese_and_english() {
+        assert_eq!("区级".parse::<Level>(), Ok(Level::District));
+        assert_eq!("Subdistrict".parse::<Level>(), Ok(Level::Subdistrict));
+        assert_eq!("社区".parse::<Level>(), Ok(Level::Community));
+        assert!(
+            "市级"
+                .parse::<Level>()
+                .unwrap_err()
+                .contains("区级 / 街道级 / 社区级")
+        );
+        assert!(Level::Community < Level::District);
+        let g = Groups::parse_discount("学生优惠、老年人免费").unwrap();
+        assert_eq!(g.codes(), "elderly;youth");
+        assert_eq!(Groups::parse_discount("免费").unwrap(), Groups::ALL);
+        assert_eq!(Groups::parse_discount("否").unwrap(), Groups::NONE);
+        assert_eq!(
+            Groups::parse_suited("适老; accessible").unwrap().codes(),
+            "elderly;disabled"
+        );
+        assert!(Groups::parse_suited("免费").is_err());
+        assert!(
+            Groups::parse_discount("tourists")
+                .unwrap_err()
+                .contains("tourists")
+        );
+        assert_eq!("冬季".parse::<Season>(), Ok(Season::Winter));
+        assert_eq!("".parse::<Season>(), Ok(Season::AllYear));
+        assert_eq!("社区小广场".parse::<Space>(), Ok(Space::SmallSquare));
+        assert!(!Space::NaturalWater.is_pilot() && Space::Underground.is_pilot());
+        assert_eq!(
+            "康复中心".parse::<HealthKind>(),
+            Ok(HealthKind::Rehabilitation)
+        );
+        // An ice rink on natural waters is there in winter unless told.
+        let on_lake = PlanAttributes {
+            space: Some(Space::NaturalWater),
+            ..Default::default()
+        };
+        assert_eq!(on_lake.season_of(Category::IceRink), Season::Winter);
+        assert_eq!(on_lake.season_of(Category::Park), Season::AllYear);
+    }
 }

@@ -165,7 +165,9 @@ impl LevelRule {
             .collect::<Result<_>>()?;
         let bad = |x: Option<f64>| x.is_some_and(|v| !(v.is_finite() && v >= 0.0));
         if bad(self.min_area_m2) || bad(self.min_floor_area_m2) {
-            return Err(at("min_area_m2 / min_floor_area_m2 must be 0 or more".into()));
+            return Err(at(
+                "min_area_m2 / min_floor_area_m2 must be 0 or more".into()
+            ));
         }
         Ok(())
     }
@@ -325,11 +327,17 @@ mod tests {
             level(Category::FootballPitch, 800.0, 0.0),
             Some(("community_default", Some(Level::Community)))
         );
-        assert_eq!(level(Category::SchoolVenue, 9000.0, 0.0), Some(("school_venue", None)));
+        assert_eq!(
+            level(Category::SchoolVenue, 9000.0, 0.0),
+            Some(("school_venue", None))
+        );
         // A rule naming an unknown level or category is refused, naming it.
         let bad = DEFAULT_TARGETS.replace("level = \"district\"", "level = \"city\"");
         let e = Targets::parse(&bad, "x.toml").unwrap_err().to_string();
-        assert!(e.contains("level_rule \"stadium\"") && e.contains("city"), "{e}");
+        assert!(
+            e.contains("level_rule \"stadium\"") && e.contains("city"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -599,7 +607,10 @@ fn check_checks(x: &Indicator, origin: &str) -> Result<()> {
     }
     for m in &x.measure {
         if !known(&m.check) {
-            return Err(err(format!("indicator {}, measure {}", x.id, m.id), &m.check));
+            return Err(err(
+                format!("indicator {}, measure {}", x.id, m.id),
+                &m.check,
+            ));
         }
     }
     Ok(())
@@ -791,14 +802,14 @@ mod indicator_tests {
                 ("16(1)", "free_or_discount"),
             ]
         );
-        assert!(ind.indicator.iter().flat_map(|x| &x.measure).all(|m| {
-            !m.lead.is_empty() && !m.lead_en.is_empty() && !m.name_en.is_empty()
-        }));
-        // A spatial item without a computation is refused, naming it.
-        let text = DEFAULT_INDICATORS.replace(
-            "check = \"health_colocation\"",
-            "check = \"none\"",
+        assert!(
+            ind.indicator
+                .iter()
+                .flat_map(|x| &x.measure)
+                .all(|m| { !m.lead.is_empty() && !m.lead_en.is_empty() && !m.name_en.is_empty() })
         );
+        // A spatial item without a computation is refused, naming it.
+        let text = DEFAULT_INDICATORS.replace("check = \"health_colocation\"", "check = \"none\"");
         let e = Indicators::parse(&text, "i.toml").unwrap_err().to_string();
         assert!(
             e.contains("indicator 35 is spatial: check \"none\" is not a fitcircle computation"),

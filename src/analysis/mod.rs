@@ -14,8 +14,8 @@ pub(crate) mod isochrone;
 mod isochrone_tests;
 pub mod measures;
 pub mod placement;
-pub mod scenario;
 pub(crate) mod reach;
+pub mod scenario;
 pub(crate) mod search;
 #[cfg(test)]
 mod search_oracle_tests;

@@ -328,7 +328,14 @@ fn on_network(
     let facility_access: Vec<_> = fac_ranges.iter().map(to_access).collect();
     let community_access: Vec<_> = com_ranges.iter().map(to_access).collect();
     let place_access: Vec<_> = place_ranges.iter().map(to_access).collect();
-    drop((fac_ranges, com_ranges, place_ranges, hit_nodes, all_hits, new_of_old));
+    drop((
+        fac_ranges,
+        com_ranges,
+        place_ranges,
+        hit_nodes,
+        all_hits,
+        new_of_old,
+    ));
     timings.push(StageTime::since("snap", t));
     timings.push(queries);
     timings.push(StageTime::since("  attach", t_attach));

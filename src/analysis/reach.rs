@@ -226,7 +226,10 @@ mod tests {
         assert!((got[1].unwrap() - (edge + 6.0)).abs() < 0.01, "{got:?}");
         assert_eq!(got[2], None);
         let got = nearest(&p, &sources, &targets, 1000.0);
-        assert!((got[0].unwrap() - (3.0 * edge + 5.0)).abs() < 0.01, "{got:?}");
+        assert!(
+            (got[0].unwrap() - (3.0 * edge + 5.0)).abs() < 0.01,
+            "{got:?}"
+        );
         let pr = pairs(&p, &sources, &targets, 250.0);
         assert_eq!(pr.len(), 2);
         assert_eq!(pr[0].len(), 1);
@@ -239,7 +242,10 @@ mod tests {
     fn straight_lines_times_the_detour() {
         let mut p = path_placement();
         p.distances = Distances::StraightLine { detour: 1.3 };
-        let sources = [Some(Spot::Point([0.0, 0.0])), Some(Spot::Point([1000.0, 0.0]))];
+        let sources = [
+            Some(Spot::Point([0.0, 0.0])),
+            Some(Spot::Point([1000.0, 0.0])),
+        ];
         let targets = [
             Some(Spot::Point([300.0, 400.0])),
             Some(Spot::Point([900.0, 0.0])),

@@ -21,8 +21,8 @@ use geo::MultiPolygon;
 
 use super::catchment::{self, Catchments};
 use super::coverage::{Coverage, CoverageSettings};
-use super::measures::{self, Measures};
 use super::covered_area::{self, Outline};
+use super::measures::{self, Measures};
 use super::placement::{self, Distances, Placement};
 use super::scenario::{self, Scenarios, Search};
 use super::units::{self, UnitAssignment};

@@ -259,13 +259,22 @@ fn load_places(config: &Config, inputs: &mut Inputs) -> Result<()> {
         match sorted.windows(2).find(|w| w[0] == w[1]) {
             Some(w) => Err(Error::config(
                 config.origin.clone(),
-                format!("{what} id {:?} is used twice across the inputs; ids must be unique", w[0]),
+                format!(
+                    "{what} id {:?} is used twice across the inputs; ids must be unique",
+                    w[0]
+                ),
             )),
             None => Ok(()),
         }
     };
-    repeated(inputs.health.iter().map(|h| h.id.as_str()).collect(), "health facility")?;
-    repeated(inputs.culture.iter().map(|c| c.id.as_str()).collect(), "culture station")
+    repeated(
+        inputs.health.iter().map(|h| h.id.as_str()).collect(),
+        "health facility",
+    )?;
+    repeated(
+        inputs.culture.iter().map(|c| c.id.as_str()).collect(),
+        "culture station",
+    )
 }
 
 /// The records each OSM file left out or changed into `dropped`, files in

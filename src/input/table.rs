@@ -66,7 +66,14 @@ const YEAR: &[&str] = &[
     "建成年份",
     "建成年代",
 ];
-const LEVEL: &[&str] = &["level", "facility_level", "级别", "设施级别", "层级", "设施层级"];
+const LEVEL: &[&str] = &[
+    "level",
+    "facility_level",
+    "级别",
+    "设施级别",
+    "层级",
+    "设施层级",
+];
 const DISCOUNT: &[&str] = &[
     "free_or_discount",
     "discount_for",
@@ -1380,12 +1387,13 @@ pub fn health_from_table(
     let mut out = Vec::with_capacity(table.records.len());
     for (i, rec) in table.records.iter().enumerate() {
         let geometry = place_geometry(path, rec)?;
-        let kind = match fixed {
-            Some(k) => k,
-            None => parsed(path, rec, &cols.category, str::parse::<HealthKind>)?.ok_or_else(
-                || Error::record(path, &rec.location, "empty kind; fill in the kind column"),
-            )?,
-        };
+        let kind =
+            match fixed {
+                Some(k) => k,
+                None => parsed(path, rec, &cols.category, str::parse::<HealthKind>)?.ok_or_else(
+                    || Error::record(path, &rec.location, "empty kind; fill in the kind column"),
+                )?,
+            };
         out.push(HealthFacility {
             id: record_id(path, rec, &cols.id, i),
             name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
@@ -1434,7 +1442,9 @@ pub fn culture_from_table(
         let flag = parsed(path, rec, &cols.with_sports, |v| {
             parse_bool(v).ok_or_else(|| format!("{v:?} is not yes/no (是/否)"))
         })?;
-        let by_kind = rec.get(cols.category.as_ref()).is_some_and(kind_with_sports);
+        let by_kind = rec
+            .get(cols.category.as_ref())
+            .is_some_and(kind_with_sports);
         out.push(CultureStation {
             id: record_id(path, rec, &cols.id, i),
             name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
@@ -1455,6 +1465,7 @@ pub fn culture_from_table(
 mod tests {
     use super::*;
     use crate::config::Filter;
+    use crate::model::Group;
     use std::path::PathBuf;
 
     fn spec(name: &str) -> InputSpec {
@@ -1492,6 +1503,97 @@ mod tests {
         assert_eq!(r.get(Some(&"状态".to_string())), None);
         assert_eq!(r.geometry, Some(Geometry::Point(Point::new(116.42, 39.92))));
         assert!(t.warnings.is_empty());
+    }
+
+    #[test]
+    fn plan_columns_in_chinese_and_english() {
+        let csv = "编号,名称,类别,级别,优惠对象,适用人群,开放季节,设置场所,经度,纬度\n\
+                   A,冰场,滑冰场,区级,学生优惠、老年人免费,,冬季,自然水域,116.39,39.94\n\
+                   B,健身点,健身器材,社区级,免费,适老;无障碍,,地下空间,116.36,39.91\n\
+                   C,球场,篮球场,,,,,,116.37,39.92\n";
+        let s = spec("plan.csv");
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let f = facilities_from_table(&s, &t, &mut Vec::new()).unwrap();
+        let youth_elderly = Groups::NONE.with(Group::Youth).with(Group::Elderly);
+        assert_eq!(
+            f[0].plan,
+            PlanAttributes {
+                level: Some(Level::District),
+                discount_for: Some(youth_elderly),
+                suited_for: None,
+                season: Some(Season::Winter),
+                space: Some(Space::NaturalWater),
+            }
+        );
+        assert_eq!(f[1].plan.level, Some(Level::Community));
+        assert_eq!(f[1].plan.discount_for, Some(Groups::ALL));
+        assert_eq!(
+            f[1].plan.suited_for,
+            Some(Groups::NONE.with(Group::Elderly).with(Group::Disabled))
+        );
+        assert_eq!(f[1].plan.space, Some(Space::Underground));
+        assert_eq!(f[2].plan, PlanAttributes::default());
+        // English headers, and a bad value named with its column and row.
+        let csv = "id,category,level,suited_for,lon,lat\nX,park,subdistrict,youth,1,2\n\
+                   Y,park,city,,1,2\n";
+        let s = spec("en.csv");
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let m = facilities_from_table(&s, &t, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.starts_with("en.csv, row 3: column \"level\": unknown level \"city\""),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn group_populations_health_and_culture_tables() {
+        let csv = "id,人口,60岁以上人口,残疾人数,0-17岁人口,lon,lat\nC1,1000,250,12,,1,2\n";
+        let mut s = spec("c.csv");
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let c = communities_from_table(&s, &t, 2.31, None, &mut Vec::new()).unwrap();
+        assert_eq!(c[0].groups.0, [Some(250.0), Some(12.0), None]);
+        let csv = "编号,名称,类型,经度,纬度\nH1,月坛社区卫生服务中心,社区卫生服务中心,1,2\n\
+                   H2,某医院,医院,1,2\nH3,健康促进中心,健康促进服务中心,1,2\n";
+        s.path = "h.csv".into();
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let h = health_from_table(&s, &t, &mut Vec::new()).unwrap();
+        let kinds: Vec<HealthKind> = h.iter().map(|x| x.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                HealthKind::CommunityHealth,
+                HealthKind::Hospital,
+                HealthKind::HealthPromotion
+            ]
+        );
+        let bad = "id,type,lon,lat\nH1,pharmacy,1,2\n";
+        let t = read_table_bytes(bad.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let m = health_from_table(&s, &t, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("row 2") && m.contains("pharmacy"), "{m}");
+        let no_kind = "id,lon,lat\nH1,1,2\n";
+        let t = read_table_bytes(no_kind.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let m = health_from_table(&s, &t, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("no kind column"), "{m}");
+        // Culture: the flag column, else a kind naming a 文体站.
+        let csv = "编号,名称,类型,文体结合,经度,纬度\nK1,a,文化站,是,1,2\nK2,b,文化站,否,1,2\n\
+                   K3,c,文体站,,1,2\nK4,d,文化活动室,,1,2\n";
+        s.path = "k.csv".into();
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let mut w = Vec::new();
+        let k = culture_from_table(&s, &t, &mut w).unwrap();
+        let flags: Vec<bool> = k.iter().map(|x| x.with_sports).collect();
+        assert_eq!(flags, [true, false, true, false]);
+        assert!(w.is_empty(), "{w:?}");
+        let t = read_table_bytes(b"id,lon,lat\nK1,1,2\n", TableFormat::Csv, &s).unwrap();
+        let k = culture_from_table(&s, &t, &mut w).unwrap();
+        assert!(!k[0].with_sports);
+        assert!(w[0].contains("no with_sports column"), "{w:?}");
     }
 
     #[test]

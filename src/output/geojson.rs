@@ -677,8 +677,14 @@ fn push_measures(props: &mut Props, study: &Study, i: usize) {
         Prop::num(m.levels.community_nearest[i], 1),
     ));
     if m.culture.given {
-        props.push(("culture_sports_m", Prop::num(m.culture.community_nearest[i], 1)));
-        props.push(("culture_sports_count", json!(m.culture.community_count[i]).into()));
+        props.push((
+            "culture_sports_m",
+            Prop::num(m.culture.community_nearest[i], 1),
+        ));
+        props.push((
+            "culture_sports_count",
+            json!(m.culture.community_count[i]).into(),
+        ));
     }
 }
 
@@ -860,12 +866,19 @@ fn push_plan<'a>(props: &mut Props<'a>, study: &'a Study, f: &'a Facility, i: us
     let text = |s: Option<String>| s.map_or(Prop::Json(Value::Null), |s| json!(s).into());
     let p = &f.plan;
     props.extend([
-        ("level", net.level[i].map_or(Prop::Json(Value::Null), |l| Prop::Str(l.as_str()))),
+        (
+            "level",
+            net.level[i].map_or(Prop::Json(Value::Null), |l| Prop::Str(l.as_str())),
+        ),
         ("level_source", source),
         ("free_or_discount", text(p.discount_for.map(|g| g.codes()))),
         ("suited_for", text(p.suited_for.map(|g| g.codes()))),
         ("season", Prop::Str(p.season_of(f.category).as_str())),
-        ("space", p.space.map_or(Prop::Json(Value::Null), |s| Prop::Str(s.as_str()))),
+        (
+            "space",
+            p.space
+                .map_or(Prop::Json(Value::Null), |s| Prop::Str(s.as_str())),
+        ),
     ]);
     if study.measures.health.given {
         props.push(("health_m", Prop::num(study.measures.health.nearest_m[i], 1)));

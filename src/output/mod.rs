@@ -19,9 +19,9 @@ pub(crate) mod format;
 pub(crate) mod geojson;
 pub(crate) mod geotiff;
 pub(crate) mod i18n;
-pub(crate) mod measures;
 #[cfg(feature = "report")]
 pub mod map_image;
+pub(crate) mod measures;
 pub(crate) mod out_dir;
 #[cfg(feature = "report")]
 pub mod report;

@@ -139,7 +139,9 @@ fn level_gaps(run: &Run) -> Vec<Gap> {
         if run.attached(c) && !net.community_ok(c) {
             let why = Why {
                 zh: format!("{minutes}分钟步行（{m:.0}米）范围内没有社区级体育设施"),
-                en: format!("no community-level sports facility within a {minutes}-minute walk ({m:.0} m)"),
+                en: format!(
+                    "no community-level sports facility within a {minutes}-minute walk ({m:.0} m)"
+                ),
             };
             gaps.push(run.community_gap("no_community_facility", &lead, c, why));
         }
@@ -179,7 +181,10 @@ fn inclusive_gaps(run: &Run, offer: Offer) -> Vec<Gap> {
                 ),
             },
             Offer::FreeOrDiscount => Why {
-                zh: format!("{minutes}分钟步行范围内没有对{}免费或优惠的场馆", zh.join("、")),
+                zh: format!(
+                    "{minutes}分钟步行范围内没有对{}免费或优惠的场馆",
+                    zh.join("、")
+                ),
                 en: format!(
                     "no venue free or discounted for {} within a {minutes}-minute walk",
                     en.join(", ")
@@ -367,7 +372,10 @@ fn three_level_network(study: &Study) -> Verdict {
 fn offer_column(offer: Offer) -> (&'static str, &'static str) {
     match offer {
         Offer::Suited => ("适用人群（适老、无障碍、青少年）", "suited_for"),
-        Offer::FreeOrDiscount => ("优惠对象（学生、老年人、残疾人，或免费）", "free_or_discount"),
+        Offer::FreeOrDiscount => (
+            "优惠对象（学生、老年人、残疾人，或免费）",
+            "free_or_discount",
+        ),
     }
 }
 
@@ -412,10 +420,7 @@ fn inclusive(study: &Study, offer: Offer) -> Verdict {
         )
     } else {
         bi(
-            format!(
-                "社区未提供{}人数，按全部居民计算",
-                weighted.join("、")
-            ),
+            format!("社区未提供{}人数，按全部居民计算", weighted.join("、")),
             format!(
                 "no community gives the number of {}: all residents counted",
                 weighted_en.join(", ")
@@ -453,7 +458,9 @@ fn winter_natural_ice(study: &Study) -> Verdict {
         n > 0,
         bi(
             format!("自然水域冬季冰雪场地{n}处；冬季{share}%的居民{minutes}分钟步行内有健身场地"),
-            format!("{n} winter grounds on natural waters; in winter {share} % of residents within {minutes} min of a facility"),
+            format!(
+                "{n} winter grounds on natural waters; in winter {share} % of residents within {minutes} min of a facility"
+            ),
         ),
         bi(
             "冬季场地只计入冬季，不计入全年覆盖；至少1处即达标（方案未给数量）",

@@ -82,7 +82,10 @@ pub(crate) fn compute(cx: &Ctx) -> SpecialSpaces {
             let mut counts = [0; 3];
             for f in pilots.iter().filter(|f| inside(f)) {
                 let space = facilities[*f].plan.space.expect("a pilot has a space");
-                let k = PILOT_SPACES.iter().position(|s| *s == space).expect("pilot");
+                let k = PILOT_SPACES
+                    .iter()
+                    .position(|s| *s == space)
+                    .expect("pilot");
                 counts[k] += 1;
             }
             SpecialArea {

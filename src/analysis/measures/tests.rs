@@ -88,7 +88,10 @@ fn facility(id: &str, category: Category, node: u32) -> Facility {
 
 /// A unit over the nodes `from..=to` (50 m either side).
 fn unit(id: &str, from: f64, to: f64) -> AdminUnit {
-    let (w, e) = (LON0 + dlon(100.0 * from - 50.0), LON0 + dlon(100.0 * to + 50.0));
+    let (w, e) = (
+        LON0 + dlon(100.0 * from - 50.0),
+        LON0 + dlon(100.0 * to + 50.0),
+    );
     let (s, n) = (LAT - dlat(50.0), LAT + dlat(50.0));
     AdminUnit {
         id: id.into(),
@@ -244,8 +247,15 @@ fn three_level_network_by_hand() {
     assert_eq!(net.areas[2].facilities, [2, 1, 0]);
     assert_eq!(net.areas[0].facilities, [3, 1, 1]);
     assert_eq!(net.district_venues(), 1);
-    assert!(net.subdistrict_areas().iter().all(|a| a.at_or_above(Level::Subdistrict) > 0));
-    assert_eq!((net.areas[0].communities, net.areas[0].communities_ok), (3, 2));
+    assert!(
+        net.subdistrict_areas()
+            .iter()
+            .all(|a| a.at_or_above(Level::Subdistrict) > 0)
+    );
+    assert_eq!(
+        (net.areas[0].communities, net.areas[0].communities_ok),
+        (3, 2)
+    );
     assert_eq!(net.areas[0].residents.share(), 400.0 / 600.0);
     assert_eq!(net.areas[2].residents.share(), 300.0 / 500.0);
     assert!(!net.met());
@@ -260,7 +270,10 @@ fn inclusive_access_weighted_where_given() {
     // Elderly: F2 (node 2) within 600 m of all three (120, 320, 520 m),
     // weighted by the elderly column.
     let e = row(Offer::Suited, Group::Elderly);
-    assert_eq!((e.facilities, e.weighted, e.ok.clone()), (1, true, vec![true; 3]));
+    assert_eq!(
+        (e.facilities, e.weighted, e.ok.clone()),
+        (1, true, vec![true; 3])
+    );
     assert_eq!((e.areas[0].total, e.areas[0].yes), (140.0, 140.0));
     // Disabled: F5 (node 9): C0 820 m away; no column, so all residents.
     let d = row(Offer::Suited, Group::Disabled);
@@ -346,10 +359,7 @@ fn gaps_and_scorecard_rows_of_the_measures() {
         s15.explanation_en,
         "no facility suited to the disabled, young people within a 6-minute walk"
     );
-    assert_eq!(
-        (s15.people, s15.lead.as_str()),
-        (100.0, "区体育局、各街道")
-    );
+    assert_eq!((s15.people, s15.lead.as_str()), (100.0, "区体育局、各街道"));
     // 16(1): the elderly are weighted: C0's 30 elderly, but the disabled
     // and young are not, so the community's residents count.
     assert_eq!(g("no_free_or_discount_for_groups").people, 100.0);
@@ -378,7 +388,13 @@ fn gaps_and_scorecard_rows_of_the_measures() {
         "1 district, 1 subdistrict, 3 community facilities; 2 of 2 subdistricts have a \
          subdistrict-level one; 66.7 % of residents within 3 min of a community-level one"
     );
-    assert!(m("13").note.starts_with("levels: 1 from the data, 5 inferred"), "{}", m("13").note);
+    assert!(
+        m("13")
+            .note
+            .starts_with("levels: 1 from the data, 5 inferred"),
+        "{}",
+        m("13").note
+    );
     assert_eq!(m("15(1)").status, Status4::NotMet);
     assert_eq!(
         m("15(1)").figure_zh,
@@ -386,7 +402,10 @@ fn gaps_and_scorecard_rows_of_the_measures() {
     );
     assert_eq!(m("15(2)").status, Status4::Met);
     assert_eq!(m("15(3)").status, Status4::Met);
-    assert_eq!(m("15(3)").figure, "buildings 0, small squares 0, underground 1");
+    assert_eq!(
+        m("15(3)").figure,
+        "buildings 0, small squares 0, underground 1"
+    );
     assert_eq!(m("15(2)").measure.lead, "区体育局、什刹海街道、陶然亭街道");
 }
 
@@ -402,8 +421,16 @@ fn without_the_inputs_the_scorecard_names_them() {
     let a = assess(&inputs, &s, &Indicators::bundled(), &Figures::new());
     let row = |id: &str| a.scorecard.iter().find(|r| r.indicator.id == id).unwrap();
     assert_eq!(row("35").status, Status4::NoData);
-    assert!(row("35").note.contains("--health FILE"), "{}", row("35").note);
-    assert!(row("35").note_zh.contains("--health"), "{}", row("35").note_zh);
+    assert!(
+        row("35").note.contains("--health FILE"),
+        "{}",
+        row("35").note
+    );
+    assert!(
+        row("35").note_zh.contains("--health"),
+        "{}",
+        row("35").note_zh
+    );
     assert!(row("36").note.contains("--culture FILE"));
     let m = |id: &str| a.measures.iter().find(|r| r.measure.id == id).unwrap();
     assert_eq!(m("15(1)").status, Status4::NoData);

@@ -69,7 +69,11 @@ fn network_table(cx: &Ctx) -> String {
         })
         .collect();
     let minutes = crate::output::format::num(cx.study.settings.community_level_minutes);
-    let walk = trf(lang, "m.col_community_walk", &[("minutes", minutes.clone())]);
+    let walk = trf(
+        lang,
+        "m.col_community_walk",
+        &[("minutes", minutes.clone())],
+    );
     let communities = trf(lang, "m.col_communities_walk", &[("minutes", minutes)]);
     table(
         "table-levels",
@@ -150,7 +154,11 @@ fn inclusive_table(cx: &Ctx) -> String {
             continue;
         }
         for r in inc.of(o) {
-            let weight = if r.weighted { "m.weight_group" } else { "m.weight_all" };
+            let weight = if r.weighted {
+                "m.weight_group"
+            } else {
+                "m.weight_all"
+            };
             rows.push(vec![
                 esc(tr(lang, &key)),
                 esc(group_label(lang, r.group)),
@@ -217,7 +225,11 @@ fn places_table(cx: &Ctx) -> String {
                 known(m.health.given, pct(h.colocated_share())),
                 known(
                     m.culture.given,
-                    format!("{} / {}", thousands(c.combined as f64), thousands(c.stations as f64)),
+                    format!(
+                        "{} / {}",
+                        thousands(c.combined as f64),
+                        thousands(c.stations as f64)
+                    ),
                 ),
                 known(m.culture.given, pct(c.residents.share())),
             ]
