@@ -376,6 +376,39 @@ impl Stages<'_> {
     }
 }
 
+/// The coverage's walking limit, report range (`report_factor` x the
+/// limit) and pair range (the limit or the largest tier, whichever is
+/// larger).
+fn coverage_settings(settings: &Settings, targets: &Targets) -> CoverageSettings {
+    let limit_m = settings.limit_m();
+    CoverageSettings {
+        limit_m,
+        report_m: limit_m * settings.report_factor,
+        pair_m: limit_m.max(targets.max_tier_m()),
+    }
+}
+
+/// The plan's other measures over the placed items ([`measures::compute`]).
+fn measures_of(
+    inputs: &Inputs,
+    placement: &Placement,
+    scenarios: &Scenarios,
+    assignment: &UnitAssignment,
+    settings: &Settings,
+    targets: &Targets,
+) -> Measures {
+    measures::compute(&measures::MeasureInput {
+        inputs,
+        placement,
+        counts_now: &scenarios.counts_now,
+        coverage: &scenarios.now,
+        community_unit: &assignment.community_unit,
+        facility_unit: &assignment.facility_unit,
+        settings,
+        targets,
+    })
+}
+
 fn run_with_network(
     inputs: &Inputs,
     network: Option<Cow<'_, Network>>,
@@ -386,11 +419,7 @@ fn run_with_network(
     stages: Stages<'_>,
 ) -> Result<Study> {
     let limit_m = settings.limit_m();
-    let cov_settings = CoverageSettings {
-        limit_m,
-        report_m: limit_m * settings.report_factor,
-        pair_m: limit_m.max(targets.max_tier_m()),
-    };
+    let cov_settings = coverage_settings(settings, targets);
     stages.start(0);
     let mut placement = placement::place(inputs, network, settings)?;
     let mut timings = std::mem::take(&mut placement.timings);
@@ -418,15 +447,14 @@ fn run_with_network(
     );
     timings.push(StageTime::since("summary", t));
     let t = Instant::now();
-    let measures = measures::compute(&measures::MeasureInput {
+    let m = measures_of(
         inputs,
-        placement: &placement,
-        counts_now: &scenarios.counts_now,
-        community_unit: &assignment.community_unit,
-        facility_unit: &assignment.facility_unit,
+        &placement,
+        &scenarios,
+        &assignment,
         settings,
         targets,
-    });
+    );
     timings.push(StageTime::since("measures", t));
 
     stages.start(3);
@@ -487,7 +515,7 @@ fn run_with_network(
         scenarios,
         units: assignment,
         areas,
-        measures,
+        measures: m,
         catchments,
         isochrones: banded.limit,
         band_minutes,

@@ -11,7 +11,7 @@
 //! - [`special`]: winter grounds on natural waters (15(2)) and small-space
 //!   pilots (15(3)).
 //!
-//! Walking distances come from [`super::reach`] (along the network, or
+//! Walking distances come from the `reach` searches (along the network, or
 //! straight lines x the detour factor without one). Figures per area are
 //! the whole area first, then one per unit in input order, as
 //! [`super::units::summarise_all`]'s.
@@ -21,6 +21,7 @@ pub mod inclusive;
 pub mod levels;
 pub mod special;
 
+use super::coverage::Coverage;
 use super::placement::Placement;
 use super::reach::{self, Spot};
 use crate::config::Settings;
@@ -82,6 +83,9 @@ pub struct MeasureInput<'a> {
     pub placement: &'a Placement,
     /// Which facilities count now (existing, open, all year).
     pub counts_now: &'a [bool],
+    /// The coverage now (the winter figures reuse it when no facility is
+    /// there in winter only).
+    pub coverage: &'a Coverage,
     /// The unit of each community.
     pub community_unit: &'a [Option<UnitIx>],
     /// The unit of each facility.

@@ -5,6 +5,7 @@
 //! unit. Only existing facilities open to the public count.
 
 use super::{Ctx, Share};
+use crate::analysis::coverage::Target;
 use crate::analysis::reach;
 use crate::analysis::scenario::Scenario;
 use crate::model::{Facility, Season, Space, UnitIx};
@@ -52,6 +53,30 @@ pub fn is_winter_ground(f: &Facility) -> bool {
     f.plan.space == Some(Space::NaturalWater) && f.plan.season_of(f.category) == Season::Winter
 }
 
+/// Per community: a facility there in winter lies within the walking
+/// limit. Without a winter-only facility this is the year-round coverage
+/// (no search).
+fn winter_covered(cx: &Ctx) -> Vec<bool> {
+    let m = cx.m;
+    let facilities = &m.inputs.facilities;
+    let built = |f: usize| Scenario::Now.counts_in(&facilities[f], Season::Winter);
+    let extra = (0..facilities.len()).any(|f| built(f) && !m.counts_now[f]);
+    let cov = m.coverage;
+    match cov.target_index(Target::Any) {
+        Some(t) if !extra => (0..m.inputs.communities.len())
+            .map(|c| cov.covered(t, c))
+            .collect(),
+        _ => {
+            let sources = cx.facilities_where(built);
+            let limit_m = m.settings.limit_m();
+            reach::nearest(m.placement, &sources, &cx.communities, limit_m)
+                .iter()
+                .map(Option::is_some)
+                .collect()
+        }
+    }
+}
+
 /// Measures 15(2) and 15(3).
 pub(crate) fn compute(cx: &Ctx) -> SpecialSpaces {
     let m = cx.m;
@@ -66,12 +91,10 @@ pub(crate) fn compute(cx: &Ctx) -> SpecialSpaces {
             built(x) && x.plan.space.is_some_and(Space::is_pilot)
         })
         .collect();
-    let sources = cx.facilities_where(|f| built(&facilities[f]));
-    let limit_m = m.settings.limit_m();
-    let in_winter = reach::nearest(m.placement, &sources, &cx.communities, limit_m);
+    let in_winter = winter_covered(cx);
     let residents = cx.shares(
         |c| Some(m.inputs.communities[c].population),
-        |c| in_winter[c].is_some(),
+        |c| in_winter[c],
     );
     let areas = cx
         .areas()

@@ -10,13 +10,11 @@ use std::fmt::Write as _;
 
 use super::context::Ctx;
 use super::sections::table;
-use crate::analysis::gaps::Assessment;
 use crate::analysis::measures::inclusive::Offer;
 use crate::analysis::measures::levels::LevelSource;
 use crate::model::{Group, Level};
 use crate::output::format::{esc, pct, thousands};
 use crate::output::i18n::{Lang, tr, trf};
-use crate::output::scorecard::{MEASURE_COLUMNS, measure_cells};
 
 /// The whole section.
 pub(super) fn measures_section(cx: &Ctx) -> String {
@@ -253,36 +251,4 @@ fn places_table(cx: &Ctx) -> String {
             &[1, 2, 3, 4, 5, 6],
             &rows,
         )
-}
-
-/// The sub-measure table of the scorecard section (empty without rows).
-pub(super) fn scorecard_measures(lang: Lang, a: &Assessment) -> String {
-    if a.measures.is_empty() {
-        return String::new();
-    }
-    let head: String = MEASURE_COLUMNS
-        .iter()
-        .map(|k| format!("<th>{}</th>", esc(tr(lang, k))))
-        .collect();
-    let mut rows = String::new();
-    for (r, cells) in a.measures.iter().zip(measure_cells(lang, a)) {
-        let [id, name, status, figure, target, lead, co, note] = cells;
-        let _ = write!(
-            rows,
-            "<tr><td>{}</td><td>{}</td><td class=\"st-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"note\">{}</td></tr>",
-            esc(&id),
-            esc(&name),
-            r.status.as_str().replace(' ', "-"),
-            esc(&status),
-            esc(&figure),
-            esc(&target),
-            esc(&lead),
-            esc(&co),
-            esc(&note),
-        );
-    }
-    format!(
-        "<h3>{}</h3><table class=\"scorecard\" id=\"scorecard-measures\"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
-        esc(tr(lang, "sc.measures"))
-    )
 }
