@@ -78,7 +78,6 @@ fn street() -> Network {
         coords,
         edges,
         geom,
-        ..Default::default()
     }
 }
 
