@@ -239,7 +239,9 @@ fn csv_files_start_with_a_bom_unless_turned_off() {
             "gaps.csv",
             "graph_edges.csv",
             "graph_nodes.csv",
+            "measures.csv",
             "scorecard.csv",
+            "scorecard_measures.csv",
             "summary.csv",
             "units.csv",
             "unreachable.csv"

@@ -22,6 +22,7 @@ use geo::MultiPolygon;
 use super::catchment::{self, Catchments};
 use super::coverage::{Coverage, CoverageSettings};
 use super::covered_area::{self, Outline};
+use super::measures::{self, Measures};
 use super::placement::{self, Distances, Placement};
 use super::scenario::{self, Scenarios, Search};
 use super::units::{self, UnitAssignment};
@@ -182,6 +183,10 @@ pub struct Study {
     pub units: UnitAssignment,
     /// Stage 3: the whole area first, then one summary per unit.
     pub areas: Vec<AreaSummary>,
+    /// Stage 3: the plan's other measures (the three-level network,
+    /// inclusive access, health and culture co-location, winter grounds
+    /// and small-space pilots).
+    pub measures: Measures,
     /// Stage 4: tiers, windows, 2SFCA, per-capita figures; `None` in a
     /// coverage-only run ([`Depth::CoverageOnly`]).
     pub catchments: Option<Catchments>,
@@ -375,6 +380,39 @@ impl Stages<'_> {
     }
 }
 
+/// The coverage's walking limit, report range (`report_factor` x the
+/// limit) and pair range (the limit or the largest tier, whichever is
+/// larger).
+fn coverage_settings(settings: &Settings, targets: &Targets) -> CoverageSettings {
+    let limit_m = settings.limit_m();
+    CoverageSettings {
+        limit_m,
+        report_m: limit_m * settings.report_factor,
+        pair_m: limit_m.max(targets.max_tier_m()),
+    }
+}
+
+/// The plan's other measures over the placed items ([`measures::compute`]).
+fn measures_of(
+    inputs: &Inputs,
+    placement: &Placement,
+    scenarios: &Scenarios,
+    assignment: &UnitAssignment,
+    settings: &Settings,
+    targets: &Targets,
+) -> Measures {
+    measures::compute(&measures::MeasureInput {
+        inputs,
+        placement,
+        counts_now: &scenarios.counts_now,
+        coverage: &scenarios.now,
+        community_unit: &assignment.community_unit,
+        facility_unit: &assignment.facility_unit,
+        settings,
+        targets,
+    })
+}
+
 fn run_with_network(
     inputs: &Inputs,
     network: Option<Cow<'_, Network>>,
@@ -385,11 +423,7 @@ fn run_with_network(
     stages: Stages<'_>,
 ) -> Result<Study> {
     let limit_m = settings.limit_m();
-    let cov_settings = CoverageSettings {
-        limit_m,
-        report_m: limit_m * settings.report_factor,
-        pair_m: limit_m.max(targets.max_tier_m()),
-    };
+    let cov_settings = coverage_settings(settings, targets);
     stages.start(0);
     let mut placement = placement::place(inputs, network, settings)?;
     let mut timings = std::mem::take(&mut placement.timings);
@@ -416,6 +450,16 @@ fn run_with_network(
         &sources,
     );
     timings.push(StageTime::since("summary", t));
+    let t = Instant::now();
+    let m = measures_of(
+        inputs,
+        &placement,
+        &scenarios,
+        &assignment,
+        settings,
+        targets,
+    );
+    timings.push(StageTime::since("measures", t));
 
     stages.start(3);
     let t = Instant::now();
@@ -477,6 +521,7 @@ fn run_with_network(
         scenarios,
         units: assignment,
         areas,
+        measures: m,
         catchments,
         isochrones: banded.limit,
         band_minutes,

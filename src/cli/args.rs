@@ -259,6 +259,16 @@ pub struct InputArgs {
     /// Administrative units (polygons): CSV with WKT or GeoJSON.
     #[arg(long)]
     pub units: Option<PathBuf>,
+    /// Health facilities (社区卫生服务中心, hospitals, rehabilitation and
+    /// health-promotion centres) for measure 35: CSV or GeoJSON with a kind
+    /// column (repeatable). Replaces the config's.
+    #[arg(long, value_name = "FILE")]
+    pub health: Vec<PathBuf>,
+    /// Culture stations (文化站 / 文化活动室) for measure 36: CSV or GeoJSON
+    /// with a with_sports (文体结合) column (repeatable). Replaces the
+    /// config's.
+    #[arg(long, value_name = "FILE")]
+    pub culture: Vec<PathBuf>,
     /// CRS of every file given on the command line that does not state its
     /// own: wgs84, gcj02, bd09 or an EPSG code (EPSG:4527 for CGCS2000
     /// 3-degree Gauss-Kruger zone 39, EPSG:32650, EPSG:3857, ...). A .prj,
@@ -278,6 +288,9 @@ pub struct InputArgs {
     /// CRS of a centreline --network (overrides --crs).
     #[arg(long, value_name = "CRS")]
     pub network_crs: Option<InputCrs>,
+    /// CRS of --health and --culture (overrides --crs).
+    #[arg(long, value_name = "CRS")]
+    pub places_crs: Option<InputCrs>,
     /// How communities meet the network: centroid or boundary (entrances).
     #[arg(long)]
     pub access: Option<AccessMode>,

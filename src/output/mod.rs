@@ -23,6 +23,7 @@ pub(crate) mod gpkg;
 pub(crate) mod i18n;
 #[cfg(feature = "report")]
 pub mod map_image;
+pub(crate) mod measures;
 pub(crate) mod out_dir;
 #[cfg(feature = "report")]
 pub mod report;
@@ -174,6 +175,49 @@ pub fn write_named(dir: &Path, name: &str, fill: &Fill, formats: Formats) -> Res
     Ok(vec![path])
 }
 
+/// A file to write: its name and what fills it.
+type Job<'a> = (&'static str, Box<Fill<'a>>);
+
+/// The files of the assessment: gaps, the scorecard (with its sub-measure
+/// rows) and the measures per area.
+fn assessment_jobs<'a>(
+    title: &'a str,
+    inputs: &'a Inputs,
+    study: &'a Study,
+    assessment: &'a Assessment,
+    options: OutputOptions,
+) -> Vec<Job<'a>> {
+    let cf = options.formats.csv_formulas;
+    vec![
+        (
+            "gaps.geojson",
+            Box::new(|w| scorecard::write_gaps_geojson(w, assessment)),
+        ),
+        (
+            "gaps.csv",
+            Box::new(move |w| scorecard::write_gaps_csv(w, assessment, cf)),
+        ),
+        (
+            "scorecard.csv",
+            Box::new(move |w| scorecard::write_scorecard_csv(w, assessment, cf)),
+        ),
+        (
+            "scorecard_measures.csv",
+            Box::new(move |w| measures::write_scorecard_measures_csv(w, assessment, cf)),
+        ),
+        (
+            "measures.csv",
+            Box::new(move |w| measures::write_measures_csv(w, inputs, study, cf)),
+        ),
+        (
+            "scorecard.md",
+            Box::new(move |w| {
+                scorecard::write_scorecard_md(w, title, inputs, assessment, options.lang)
+            }),
+        ),
+    ]
+}
+
 /// Write all outputs of a run into `dir` (created if missing). Returns the
 /// paths written, in order.
 pub fn write_all(
@@ -189,7 +233,6 @@ pub fn write_all(
         source,
     })?;
     let cf = options.formats.csv_formulas;
-    type Job<'a> = (&'static str, Box<Fill<'a>>);
     let mut jobs: Vec<Job> = vec![
         (
             "communities.geojson",
@@ -229,22 +272,7 @@ pub fn write_all(
         "isochrones.geojson",
         Box::new(|w| geojson::write_isochrones(w, inputs, study)),
     ));
-    jobs.push((
-        "gaps.geojson",
-        Box::new(|w| scorecard::write_gaps_geojson(w, assessment)),
-    ));
-    jobs.push((
-        "gaps.csv",
-        Box::new(|w| scorecard::write_gaps_csv(w, assessment, cf)),
-    ));
-    jobs.push((
-        "scorecard.csv",
-        Box::new(|w| scorecard::write_scorecard_csv(w, assessment, cf)),
-    ));
-    jobs.push((
-        "scorecard.md",
-        Box::new(|w| scorecard::write_scorecard_md(w, title, inputs, assessment, options.lang)),
-    ));
+    jobs.extend(assessment_jobs(title, inputs, study, assessment, options));
     if options.network_geojson {
         jobs.push((
             "network.geojson",

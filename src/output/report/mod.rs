@@ -27,6 +27,7 @@ mod charts;
 mod context;
 mod geometry;
 mod layers;
+mod measures;
 mod sections;
 mod tables;
 
@@ -83,6 +84,7 @@ pub fn write_report_with(
         s.push_str(&sections::planned_section(&cx, a));
     }
     tables_section(&mut s, &cx, title, assessment);
+    s.push_str(&measures::measures_section(&cx));
     sections::scorecard_section(&mut s, lang, assessment);
     notes_and_footer(&mut s, &cx);
     w.write_all(s.as_bytes())?;
@@ -182,6 +184,7 @@ fn header(s: &mut String, cx: &Ctx, title: &str, assessed: bool) {
         nav.push(("planned", "nav_planned"));
     }
     nav.push(("tables", "nav_tables"));
+    nav.push(("measures", "nav_measures"));
     if assessed {
         nav.push(("scorecard", "nav_scorecard"));
     }

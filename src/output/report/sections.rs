@@ -13,11 +13,13 @@ use crate::output::i18n::{
     Lang, category_label, gap_label, hours_label, requirement_label, seed_label, status_label,
     tier_label, tr, trf, window_label,
 };
-use crate::output::scorecard::{self, project_row, scorecard_counts};
+use crate::output::scorecard::{
+    self, MEASURE_COLUMNS, measure_cells, project_row, scorecard_counts,
+};
 
 /// A table: its id, caption, header cells and rows of HTML cells (the
 /// first column text, the others numbers when `num` says so).
-fn table(
+pub(super) fn table(
     id: &str,
     caption: &str,
     head: &[&str],
@@ -387,11 +389,44 @@ pub(super) fn scorecard_section(s: &mut String, lang: Lang, assessment: Option<&
     let _ = writeln!(
         s,
         "<section id=\"scorecard\"><h2>{}</h2><p class=\"hint\">{}</p><p class=\"hint\">{}</p>\
-         <table class=\"scorecard\"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>",
+         <table class=\"scorecard\"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{}</section>",
         esc(tr(lang, "sec_scorecard")),
         esc(&scorecard_counts(lang, a)),
         esc(&gap_counts(lang, a)),
+        scorecard_measures(lang, a),
     );
+}
+
+/// The sub-measure table of the scorecard section (empty without rows).
+pub(super) fn scorecard_measures(lang: Lang, a: &Assessment) -> String {
+    if a.measures.is_empty() {
+        return String::new();
+    }
+    let head: String = MEASURE_COLUMNS
+        .iter()
+        .map(|k| format!("<th>{}</th>", esc(tr(lang, k))))
+        .collect();
+    let mut rows = String::new();
+    for (r, cells) in a.measures.iter().zip(measure_cells(lang, a)) {
+        let [id, name, status, figure, target, lead, co, note] = cells;
+        let _ = write!(
+            rows,
+            "<tr><td>{}</td><td>{}</td><td class=\"st-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"note\">{}</td></tr>",
+            esc(&id),
+            esc(&name),
+            r.status.as_str().replace(' ', "-"),
+            esc(&status),
+            esc(&figure),
+            esc(&target),
+            esc(&lead),
+            esc(&co),
+            esc(&note),
+        );
+    }
+    format!(
+        "<h3>{}</h3><table class=\"scorecard\" id=\"scorecard-measures\"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
+        esc(tr(lang, "sc.measures"))
+    )
 }
 
 /// "Gaps found: n communities outside the walk, ..." per kind of gap, in
