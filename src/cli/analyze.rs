@@ -4,13 +4,13 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use fitcircle::analysis::gaps::{self, Assessment};
 use fitcircle::analysis::study::{self, Depth, Isochrones, Study};
 use fitcircle::input::{self, Inputs};
 use fitcircle::output::report::Lang;
 use fitcircle::output::trf;
-use fitcircle::output::{self, OutputOptions, map_image};
+use fitcircle::output::{self, OutputOptions};
 use fitcircle::targets::Indicators;
 use fitcircle::timing::{self, StageTime};
 use serde_json::json;
@@ -32,6 +32,9 @@ struct Times {
 }
 
 pub fn run(a: AnalyzeArgs) -> Result<()> {
+    if a.dry_run {
+        return super::check::run(&a.input, &a.settings, a.output.quiet);
+    }
     let t0 = Instant::now();
     let run = RunConfig::from_args(&a.input, &a.settings, &a.output)?;
     check_out_folder(
@@ -40,13 +43,10 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         &[
             ("indicators", a.indicators.as_ref()),
             ("figures", a.figures.as_ref()),
-            ("font", a.font.as_ref()),
+            ("font", a.map.font.as_ref()),
         ],
     )?;
-    let lang = a
-        .lang
-        .unwrap_or_else(|| Lang::detect(&run.config.name, &run.config.title));
-    let font_warning = load_map_font(&a, lang)?;
+    let (lang, font_warning) = super::language_and_font(&run, &a.map)?;
     let Prepared {
         mut inputs,
         targets,
@@ -64,7 +64,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     } else {
         Depth::Full(Isochrones::PerTarget)
     };
-    let study = super::progress::with_progress(run.quiet, "analysing", |p| {
+    let study = super::progress::with_progress("analysing", |p| {
         let mut settings = run.config.settings;
         settings.travel_time_tif |= a.travel_time_tif;
         study::run_taking_network_with_progress(
@@ -101,7 +101,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     warnings.extend(unused);
     times.indicators = t.elapsed();
     let t = Instant::now();
-    let assessment = with_stage(run.quiet, "assessing gaps and the scorecard", || {
+    let assessment = with_stage("assessing", || {
         gaps::assess(&inputs, &study, &indicators, &figures)
     });
     times.gaps = t.elapsed();
@@ -177,7 +177,7 @@ fn write(
     let title = run.title();
     let staging = output::staging::Staging::begin(&run.out)?;
     let dir = staging.dir();
-    let (files, report) = with_stage(run.quiet, "writing files", || {
+    let (files, report) = with_stage("output", || {
         rayon::join(
             || {
                 let t = Instant::now();
@@ -264,37 +264,4 @@ fn after_study(times: &Times, total: Duration) -> Vec<StageTime> {
         },
     })
     .collect()
-}
-
-/// Load the CJK font for map.png: `--font` / `FITCIRCLE_FONT` (an error
-/// when unusable), else for Chinese labels the first system font found.
-/// Returns a warning when Chinese labels were asked for but no font is
-/// available (the map then stays English).
-fn load_map_font(a: &AnalyzeArgs, lang: Lang) -> Result<Option<String>> {
-    let explicit = a.font.clone().or_else(|| {
-        std::env::var_os("FITCIRCLE_FONT")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    });
-    if let Some(p) = explicit {
-        map_image::load_cjk_font(&p).context("--font / FITCIRCLE_FONT")?;
-        return Ok(None);
-    }
-    if lang != Lang::Zh {
-        return Ok(None);
-    }
-    let found = map_image::find_cjk_font();
-    let problem = match &found {
-        Some(p) => map_image::load_cjk_font(p).err().map(|e| e.to_string()),
-        None => Some(format!(
-            "no font with Chinese glyphs among the system's fonts (looked for {} first)",
-            map_image::CJK_FAMILIES.join(", ")
-        )),
-    };
-    Ok(problem.map(|why| {
-        format!(
-            "map.png labels are in English: {why}; install fonts-wqy-microhei or pass \
-             --font FILE (or set FITCIRCLE_FONT)"
-        )
-    }))
 }

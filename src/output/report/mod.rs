@@ -366,19 +366,29 @@ pub fn write_files(
     let Some(full) = study.full() else {
         // A coverage-only run has no catchment figures for the page: the
         // map image only.
+        let progress = crate::progress::Counter::start("report", 1);
         map_image::write_map_png(&png, inputs, study, lang)?;
+        progress.finish();
         return Ok(vec![png]);
     };
     // The page and the image are independent: draw them side by side.
+    let progress = crate::progress::Counter::start("report", 2);
     let (a, b) = rayon::join(
         || {
-            atomic::write_file(&html, &|w| {
+            let r = atomic::write_file(&html, &|w| {
                 write_report_with(w, title, inputs, full, assessment, lang)
-            })
+            });
+            progress.add(1);
+            r
         },
-        || map_image::write_map_png(&png, inputs, study, lang),
+        || {
+            let r = map_image::write_map_png(&png, inputs, study, lang);
+            progress.add(1);
+            r
+        },
     );
     a?;
     b?;
+    progress.finish();
     Ok(vec![html, png])
 }
