@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use fitcircle::analysis::gaps::{self, Assessment};
 use fitcircle::analysis::study::{self, Depth, Isochrones, Study};
 use fitcircle::input::{self, Inputs};
-use fitcircle::output::report::Lang;
+use fitcircle::output::report::{Lang, ReportOptions};
 use fitcircle::output::trf;
 use fitcircle::output::{self, OutputOptions};
 use fitcircle::targets::Indicators;
@@ -47,6 +47,13 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         ],
     )?;
     let (lang, font_warning) = super::language_and_font(&run, &a.map)?;
+    let (basemap, map_size) = super::map_look(&a.map)?;
+    let report_options = ReportOptions {
+        lang,
+        basemap: basemap.as_ref(),
+        map_size,
+        sites: None,
+    };
     let Prepared {
         mut inputs,
         targets,
@@ -106,7 +113,13 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     });
     times.gaps = t.elapsed();
     let t = Instant::now();
-    let written = write(&a, &run, &inputs, &study, &assessment, lang, &mut times)?;
+    let written = write(
+        &a,
+        &run,
+        (&inputs, &study, &assessment),
+        &report_options,
+        &mut times,
+    )?;
     times.write = t.elapsed();
     let t = Instant::now();
     print_summary(
@@ -168,12 +181,11 @@ fn check_sample(inputs: &Inputs, study: &Study, n: usize) -> Result<()> {
 fn write(
     a: &AnalyzeArgs,
     run: &RunConfig,
-    inputs: &Inputs,
-    study: &Study,
-    assessment: &Assessment,
-    lang: Lang,
+    (inputs, study, assessment): (&Inputs, &Study, &Assessment),
+    report_options: &ReportOptions<'_>,
     times: &mut Times,
 ) -> Result<Vec<PathBuf>> {
+    let lang = report_options.lang;
     let title = run.title();
     let staging = output::staging::Staging::begin(&run.out)?;
     let dir = staging.dir();
@@ -192,8 +204,14 @@ fn write(
             },
             || {
                 let t = Instant::now();
-                let r =
-                    output::report::write_files(dir, &title, inputs, study, Some(assessment), lang);
+                let r = output::report::write_files_with(
+                    dir,
+                    &title,
+                    inputs,
+                    study,
+                    Some(assessment),
+                    report_options,
+                );
                 (r, t.elapsed())
             },
         )

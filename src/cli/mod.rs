@@ -23,8 +23,9 @@ use fitcircle::analysis::study;
 use fitcircle::analysis::windows::{self, Window};
 use fitcircle::crs::Crs;
 use fitcircle::input::{self, Inputs};
-use fitcircle::output::report::Lang;
-use fitcircle::output::{Formats, map_image};
+use fitcircle::output::Formats;
+use fitcircle::output::map_image::{self, PageSize};
+use fitcircle::output::report::{Basemap, Lang, TIANDITU_KEY_VAR};
 use fitcircle::targets::Targets;
 use fitcircle::timing;
 
@@ -110,6 +111,24 @@ fn prepare(run: &RunConfig, mut warnings: Vec<String>, need_facilities: bool) ->
         load_time,
         load_peak,
     })
+}
+
+/// The online base map (`--basemap`; a Tianditu key from
+/// FITCIRCLE_TIANDITU_KEY) and the map images' size (`--map-size`).
+fn map_look(map: &args::MapArgs) -> Result<(Option<Basemap>, PageSize)> {
+    let basemap = match &map.basemap {
+        None => None,
+        Some(spec) => {
+            let key = std::env::var(TIANDITU_KEY_VAR).ok();
+            Some(Basemap::parse(spec, key.as_deref())?)
+        }
+    };
+    let size = match map.map_size {
+        args::MapSize::Screen => PageSize::Screen,
+        args::MapSize::A4 => PageSize::A4,
+        args::MapSize::A3 => PageSize::A3,
+    };
+    Ok((basemap, size))
 }
 
 /// The language of the run (`--lang`, else detected from the data set's

@@ -41,6 +41,7 @@ pub fn run(args: SitesArgs) -> Result<()> {
     }
     let t0 = std::time::Instant::now();
     let (lang, font_warning) = super::language_and_font(&run, &args.map)?;
+    let (basemap, map_size) = super::map_look(&args.map)?;
     let Prepared {
         inputs,
         targets,
@@ -75,7 +76,15 @@ pub fn run(args: SitesArgs) -> Result<()> {
     let t = std::time::Instant::now();
     let plan = with_stage("siting", || siting::plan(&inputs, &study, &site_options))?;
     let siting_time = t.elapsed();
-    let written = with_stage("output", || write(&run, &plan, &inputs, &study, lang))?;
+    let report_options = output::report::ReportOptions {
+        lang,
+        basemap: basemap.as_ref(),
+        map_size,
+        sites: Some(&plan),
+    };
+    let written = with_stage("output", || {
+        write(&run, &plan, &inputs, &study, &report_options)
+    })?;
     if run.json {
         let mut v = output::sites::json(&plan, &written);
         v["notes"] = json!(inputs.notes);
@@ -203,8 +212,9 @@ fn write(
     plan: &Plan,
     inputs: &input::Inputs,
     study: &study::Study,
-    lang: output::Lang,
+    report_options: &output::report::ReportOptions<'_>,
 ) -> Result<Vec<PathBuf>> {
+    let lang = report_options.lang;
     let staging = output::staging::Staging::begin(&run.out)?;
     let dir = staging.dir();
     let mut written = output::write_named(
@@ -225,6 +235,15 @@ fn write(
         "dropped.csv",
         &|w| output::write_dropped(w, inputs, study, formulas, lang),
         run.formats,
+    )?);
+    // sites.html and sites.png: the suggested sites on the report's map.
+    written.extend(output::report::write_files_with(
+        dir,
+        &run.title(),
+        inputs,
+        study,
+        None,
+        report_options,
     )?);
     Ok(staging.commit(&written, "sites")?)
 }

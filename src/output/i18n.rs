@@ -64,6 +64,7 @@ impl FromStr for Lang {
 }
 
 mod csv;
+mod maps;
 mod terminal;
 mod warnings;
 
@@ -73,8 +74,9 @@ pub(crate) use self::csv::{
 pub use self::warnings::warning;
 
 /// Every table of labels: the report's and the maps' ([`STRINGS`]), the
-/// CSV files' headers and words, the terminal's.
-const TABLES: &[&[(&str, &str, &str)]] = &[STRINGS, csv::STRINGS, terminal::STRINGS];
+/// CSV files' headers and words, the maps' later additions, the
+/// terminal's.
+const TABLES: &[&[(&str, &str, &str)]] = &[STRINGS, csv::STRINGS, maps::STRINGS, terminal::STRINGS];
 
 /// The entries of every table.
 fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
