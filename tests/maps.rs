@@ -257,6 +257,26 @@ fn many_uncovered_communities_are_summed_in_hexagons() {
         html.contains("六边形"),
         "the map's note says how gaps are drawn"
     );
+    // Over 200 but spread out (Porto Alegre's 219 population cells, mostly
+    // one to a hexagon): rings, as hexagons would not thin the picture.
+    run_ok(
+        tmp.path(),
+        &[
+            "analyze",
+            "--quiet",
+            "--bundle",
+            "porto-alegre",
+            "--out",
+            "poa",
+        ],
+    );
+    let poa = read_text(&tmp.path().join("poa/report.html"));
+    let poa_gaps = features(&data_block(&poa, "data-communities"))
+        .iter()
+        .filter(|f| f["properties"]["cov"] == false)
+        .count();
+    assert!(poa_gaps > 200, "{poa_gaps}");
+    assert!(features(&data_block(&poa, "data-gap-hexagons")).is_empty());
     // Few uncovered communities (Helsinki): one ring each, no hexagons.
     run_ok(tmp.path(), &["analyze", "--quiet", "--out", "hel"]);
     let hel = read_text(&tmp.path().join("hel/report.html"));

@@ -345,9 +345,13 @@ pub(super) fn meta_json(cx: &Ctx) -> String {
 }
 
 /// The map draws each uncovered community as a ring up to this many; above
-/// it, they are summed in hexagons ([`gap_hexagons_json`]), as hundreds of
-/// rings pile up into one red blot.
+/// it, when they lie close together (on average at least
+/// [`GAP_HEXAGON_MEAN`] to a hexagon), they are summed in hexagons
+/// ([`gap_hexagons_json`]), as hundreds of rings pile up into one red blot.
 pub const GAP_HEXAGONS_ABOVE: usize = 200;
+/// Communities per hexagon, on average, for hexagons to be worth drawing
+/// (spread-out gaps, one to a hexagon, stay rings).
+const GAP_HEXAGON_MEAN: usize = 2;
 /// Units are labelled on the map when there are at most this many.
 const MAX_UNIT_LABELS: usize = 80;
 /// Suggested sites' colour (map.png's too).
@@ -362,14 +366,38 @@ fn uncovered(cx: &Ctx) -> Vec<usize> {
 
 /// The hexagons' width (vertex to vertex) when the uncovered communities
 /// are summed in hexagons: half the walking limit rounded to 50 m, at
-/// least 200 m; `None` when they are few enough to draw one by one.
+/// least 200 m; `None` when they are drawn one by one ([`hex_bins`]).
 pub(super) fn gap_hexagon_m(cx: &Ctx) -> Option<f64> {
-    if uncovered(cx).len() <= GAP_HEXAGONS_ABOVE {
+    hex_bins(cx).map(|(width, _)| width)
+}
+
+/// Uncovered communities (with a location) per hexagon, with the
+/// hexagons' width; `None` when there are at most [`GAP_HEXAGONS_ABOVE`]
+/// or fewer than [`GAP_HEXAGON_MEAN`] to a hexagon.
+fn hex_bins(cx: &Ctx) -> Option<(f64, HexBins)> {
+    let gaps = uncovered(cx);
+    if gaps.len() <= GAP_HEXAGONS_ABOVE {
         return None;
     }
     let limit = cx.study.scenarios.now.settings.limit_m;
-    Some(((limit / 2.0 / 50.0).round() * 50.0).max(200.0))
+    let width = ((limit / 2.0 / 50.0).round() * 50.0).max(200.0);
+    let proj = &cx.study.placement.proj;
+    let mut bins = HexBins::new();
+    let mut placed = 0;
+    for i in gaps {
+        let c = &cx.inputs.communities[i];
+        if let Some(p) = representative_point(&c.geometry) {
+            bins.entry(hex_of(proj.project([p.x(), p.y()]), width / 2.0))
+                .or_default()
+                .push(i);
+            placed += 1;
+        }
+    }
+    (placed >= GAP_HEXAGON_MEAN * bins.len()).then_some((width, bins))
 }
+
+/// Communities per hexagon (axial coordinates), in a fixed order.
+type HexBins = std::collections::BTreeMap<(i64, i64), Vec<usize>>;
 
 /// The hexagon of a pointy-top grid of circumradius `r` holding projected
 /// point `p`, as axial coordinates (q, r).
@@ -408,20 +436,11 @@ fn hex_ring((q, s): (i64, i64), r: f64) -> Vec<[f64; 2]> {
 /// it, their residents and the names of the five largest; empty when they
 /// are drawn one by one.
 pub(super) fn gap_hexagons_json(cx: &Ctx) -> String {
-    let Some(width) = gap_hexagon_m(cx) else {
+    let Some((width, bins)) = hex_bins(cx) else {
         return collection(&[]);
     };
     let r = width / 2.0;
     let proj = &cx.study.placement.proj;
-    let mut bins: std::collections::BTreeMap<(i64, i64), Vec<usize>> = Default::default();
-    for i in uncovered(cx) {
-        let c = &cx.inputs.communities[i];
-        if let Some(p) = representative_point(&c.geometry) {
-            bins.entry(hex_of(proj.project([p.x(), p.y()]), r))
-                .or_default()
-                .push(i);
-        }
-    }
     let feats: Vec<String> = bins
         .into_iter()
         .map(|(hex, mut members)| {
