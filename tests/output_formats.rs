@@ -587,7 +587,10 @@ fn chinese_map_labels_with_a_cjk_font() {
     let out = run_fitcircle(tmp.path(), &zh);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!err.contains("map.png labels are in English"), "{err}");
+    assert!(
+        !err.contains("map.png labels are in English") && !err.contains("map.png 的文字为英文"),
+        "{err}"
+    );
     let zh_png = std::fs::read(tmp.path().join("out/map.png")).unwrap();
     let mut en = not_quiet("en");
     en.extend(["--lang", "en"]);

@@ -250,21 +250,34 @@ fn snap_all(
     snapper: Snapper,
     all_hits: &mut Vec<SnapHit>,
 ) -> (HitRanges, HitRanges, HitRanges) {
+    let progress = crate::progress::Counter::start(
+        "snapping",
+        (inputs.facilities.len() + inputs.communities.len()) as u64,
+    );
     let fac_hits: Vec<Result<Vec<SnapHit>, Unreachable>> = inputs
         .facilities
         .par_iter()
-        .map(|f| snapper.access_points(&f.geometry, &f.entrances, AccessMode::Boundary))
+        .map(|f| {
+            let hits = snapper.access_points(&f.geometry, &f.entrances, AccessMode::Boundary);
+            progress.add(1);
+            hits
+        })
         .collect();
     let com_hits: Vec<Result<Vec<SnapHit>, Unreachable>> = inputs
         .communities
         .par_iter()
-        .map(|c| snapper.access_points(&c.geometry, &c.entrances, inputs.community_access))
+        .map(|c| {
+            let hits = snapper.access_points(&c.geometry, &c.entrances, inputs.community_access);
+            progress.add(1);
+            hits
+        })
         .collect();
     let place_hits: Vec<Result<Vec<SnapHit>, Unreachable>> = place_geometries(inputs)
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|g| snapper.access_points(g, &[], AccessMode::Boundary))
         .collect();
+    progress.finish();
     // The segment R-tree is the largest structure of the run: free it
     // before the graph is built.
     drop(snapper);

@@ -334,7 +334,9 @@ pub fn run_taking_network(
 
 /// [`run_taking_network`] that reports each stage (placing, searching,
 /// summarising, catchments, isochrones) to `progress` as it starts, as
-/// `done` stages of the total, and once more when all are done.
+/// stage `analysis` with `done` stages of the total, and once more when all
+/// are done. The counts inside the stages (snapping, searches, catchments,
+/// bands) go to the process's sink ([`crate::progress::set_sink`]).
 pub fn run_taking_network_with_progress(
     inputs: &mut Inputs,
     settings: &Settings,
@@ -356,27 +358,23 @@ pub fn run_taking_network_with_progress(
     )
 }
 
-/// The stages [`run_with_network`] reports, in order.
-const STAGES: [&str; 5] = [
-    "placing",
-    "searching",
-    "summarising",
-    "catchments",
-    "isochrones",
-];
+/// The stages [`run_with_network`] reports: placing, searching,
+/// summarising, catchments, isochrones.
+const STAGES: u64 = 5;
 
-/// Reports the start of stage `i` of [`STAGES`] (and the end of all).
+/// Reports the start of stage `i` (and the end of all) as stage
+/// `analysis`, `i` of [`STAGES`] done; the counts inside the stages go to
+/// the process's sink ([`crate::progress`]).
 #[derive(Clone, Copy)]
 struct Stages<'a>(&'a dyn Progress);
 
 impl Stages<'_> {
-    fn start(self, i: usize) {
-        self.0.update(STAGES[i], i as u64, STAGES.len() as u64);
+    fn start(self, i: u64) {
+        self.0.update("analysis", i, STAGES);
     }
 
     fn done(self) {
-        let n = STAGES.len() as u64;
-        self.0.update("analysis", n, n);
+        self.0.update("analysis", STAGES, STAGES);
     }
 }
 

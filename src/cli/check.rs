@@ -12,16 +12,18 @@ use fitcircle::config::{Config, InputSpec};
 use fitcircle::input::{self, Inputs, table};
 use geo::{BoundingRect, Geometry, GeometryCollection, Rect};
 
-use super::args::CheckArgs;
+use super::args::{InputArgs, SettingsArgs};
 use super::print;
 use super::run_config::make_config;
 
-pub fn run(a: &CheckArgs) -> Result<()> {
+/// Check the inputs `input` and `settings` name (`fitcircle check`, and
+/// `analyze --dry-run` with analyze's arguments).
+pub fn run(input_args: &InputArgs, settings: &SettingsArgs, quiet: bool) -> Result<()> {
     let mut warnings = Vec::new();
-    let mut config = make_config(&a.input, &a.settings, &mut warnings)?;
+    let mut config = make_config(input_args, settings, &mut warnings)?;
     let unfilled = set_aside_unfilled(&mut config)?;
-    let inputs = print::with_stage(a.quiet, "reading inputs", || input::load(&config))?;
-    if a.quiet {
+    let inputs = print::with_stage("reading", || input::load(&config))?;
+    if quiet {
         return Ok(());
     }
     warnings.extend(inputs.warnings.iter().cloned());

@@ -63,6 +63,26 @@ impl FromStr for Lang {
     }
 }
 
+mod csv;
+mod maps;
+mod terminal;
+mod warnings;
+
+pub(crate) use self::csv::{
+    csv_header, csv_word, dropped_detail, record_label, unreachable_reason,
+};
+pub use self::warnings::warning;
+
+/// Every table of labels: the report's and the maps' ([`STRINGS`]), the
+/// CSV files' headers and words, the maps' later additions, the
+/// terminal's.
+const TABLES: &[&[(&str, &str, &str)]] = &[STRINGS, csv::STRINGS, maps::STRINGS, terminal::STRINGS];
+
+/// The entries of every table.
+fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    TABLES.iter().flat_map(|t| t.iter())
+}
+
 /// Every label of the report: (key, Chinese, English). Keys starting with
 /// `js.` are also handed to the page's script.
 #[rustfmt::skip]
@@ -408,7 +428,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
 
 /// The label for `key` in `lang`; the key itself when the table lacks it.
 pub(crate) fn tr(lang: Lang, key: &str) -> &'static str {
-    match STRINGS.iter().find(|s| s.0 == key) {
+    match entries().find(|s| s.0 == key) {
         Some((_, zh, en)) => match lang {
             Lang::Zh => zh,
             Lang::En => en,
@@ -418,6 +438,11 @@ pub(crate) fn tr(lang: Lang, key: &str) -> &'static str {
             ""
         }
     }
+}
+
+/// Whether the table has a label for `key`.
+pub fn has_label(key: &str) -> bool {
+    entries().any(|s| s.0 == key)
 }
 
 /// `tr` with `{name}` placeholders filled in.
@@ -431,14 +456,14 @@ pub fn trf(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
 
 /// Every label key, in table order.
 pub(crate) fn keys() -> impl Iterator<Item = &'static str> {
-    STRINGS.iter().map(|s| s.0)
+    entries().map(|s| s.0)
 }
 
 /// The label of a kind of gap (`uncovered_15min` -> "communities outside
 /// the walk"); the kind itself when the table lacks one.
 pub(crate) fn gap_label(lang: Lang, kind: &str) -> String {
     let key = format!("gap.{kind}");
-    if STRINGS.iter().any(|s| s.0 == key) {
+    if has_label(&key) {
         tr(lang, &key).to_string()
     } else {
         kind.replace('_', " ")
@@ -460,7 +485,7 @@ pub(crate) fn status_label(lang: Lang, s: Status4) -> &'static str {
 /// `plan_measure`); the status itself when the table lacks it.
 pub(crate) fn seed_label(lang: Lang, s: &str) -> String {
     let key = format!("seed.{s}");
-    if STRINGS.iter().any(|x| x.0 == key) {
+    if has_label(&key) {
         tr(lang, &key).to_string()
     } else {
         s.replace('_', " ")
@@ -470,7 +495,7 @@ pub(crate) fn seed_label(lang: Lang, s: &str) -> String {
 /// The label of a facility category.
 pub(crate) fn category_label(lang: Lang, c: Category) -> String {
     let key = format!("cat.{}", c.as_str());
-    if STRINGS.iter().any(|s| s.0 == key) {
+    if has_label(&key) {
         tr(lang, &key).to_string()
     } else {
         // A category added without a label (the unit test below asks for
@@ -490,7 +515,7 @@ pub(crate) fn target_label(lang: Lang, t: Target) -> String {
 /// The label of a time window (its name when the table lacks one).
 pub(crate) fn window_label(lang: Lang, name: &str) -> String {
     let key = format!("win.{name}");
-    if STRINGS.iter().any(|s| s.0 == key) {
+    if has_label(&key) {
         tr(lang, &key).to_string()
     } else {
         name.replace('_', " ")
@@ -584,7 +609,7 @@ pub(crate) fn hours_label(lang: Lang, hours: &str) -> String {
 pub(crate) fn method_label(lang: Lang, method: &str) -> String {
     let key = format!("method.{method}");
     match lang {
-        Lang::Zh if STRINGS.iter().any(|s| s.0 == key) => tr(lang, &key).to_string(),
+        Lang::Zh if has_label(&key) => tr(lang, &key).to_string(),
         _ => method.to_string(),
     }
 }
@@ -622,12 +647,12 @@ mod tests {
 
     #[test]
     fn string_table_is_complete() {
-        let mut keys: Vec<&str> = STRINGS.iter().map(|s| s.0).collect();
+        let mut keys: Vec<&str> = entries().map(|s| s.0).collect();
         let n = keys.len();
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(keys.len(), n, "duplicate label keys");
-        for (k, zh, en) in STRINGS {
+        for (k, zh, en) in entries() {
             assert!(!zh.is_empty() && !en.is_empty(), "empty label {k}");
             // Placeholders match between the languages.
             let holes = |s: &str| {

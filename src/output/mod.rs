@@ -45,7 +45,7 @@ use crate::crs::Crs;
 use crate::input::Inputs;
 pub use crate::output::atomic::write_file;
 pub use crate::output::csv_safe::CsvFormulas;
-pub use crate::output::i18n::{Lang, trf};
+pub use crate::output::i18n::{Lang, has_label, trf, warning};
 pub use crate::output::out_dir::{check_apart_from_inputs, config_inputs};
 pub use crate::output::tables::write_dropped;
 use crate::{Error, Result};
@@ -188,6 +188,7 @@ fn assessment_jobs<'a>(
     options: OutputOptions,
 ) -> Vec<Job<'a>> {
     let cf = options.formats.csv_formulas;
+    let lang = options.lang;
     vec![
         (
             "gaps.geojson",
@@ -195,11 +196,11 @@ fn assessment_jobs<'a>(
         ),
         (
             "gaps.csv",
-            Box::new(move |w| scorecard::write_gaps_csv(w, assessment, cf)),
+            Box::new(move |w| scorecard::write_gaps_csv(w, assessment, cf, lang)),
         ),
         (
             "scorecard.csv",
-            Box::new(move |w| scorecard::write_scorecard_csv(w, assessment, cf)),
+            Box::new(move |w| scorecard::write_scorecard_csv(w, assessment, cf, lang)),
         ),
         (
             "scorecard_measures.csv",
@@ -233,6 +234,7 @@ pub fn write_all(
         source,
     })?;
     let cf = options.formats.csv_formulas;
+    let lang = options.lang;
     let mut jobs: Vec<Job> = vec![
         (
             "communities.geojson",
@@ -244,22 +246,22 @@ pub fn write_all(
         ),
         (
             "unreachable.csv",
-            Box::new(|w| tables::write_unreachable(w, inputs, study, cf)),
+            Box::new(|w| tables::write_unreachable(w, inputs, study, cf, lang)),
         ),
         (
             "summary.csv",
-            Box::new(|w| tables::write_summary(w, inputs, study, cf)),
+            Box::new(|w| tables::write_summary(w, inputs, study, cf, lang)),
         ),
         (
             "dropped.csv",
-            Box::new(|w| tables::write_dropped(w, inputs, study, cf)),
+            Box::new(|w| tables::write_dropped(w, inputs, study, cf, lang)),
         ),
     ];
     // Per-unit figures come with the catchments (not in a coverage-only run).
     if study.catchments.is_some() {
         jobs.push((
             "units.csv",
-            Box::new(|w| tables::write_units_csv(w, inputs, study, cf)),
+            Box::new(|w| tables::write_units_csv(w, inputs, study, cf, lang)),
         ));
     }
     if !inputs.units.is_empty() && study.catchments.is_some() {
@@ -293,11 +295,17 @@ pub fn write_all(
     // by one job, so its bytes do not depend on scheduling; errors are
     // reported for the first failing file in the list order. One task per
     // file, so a small file never waits behind communities.geojson.
+    let progress = crate::progress::Counter::start("writing", jobs.len() as u64);
     let results: Vec<Result<Vec<PathBuf>>> = jobs
         .par_iter()
         .with_max_len(1)
-        .map(|(name, f)| write_named(dir, name, f.as_ref(), options.formats))
+        .map(|(name, f)| {
+            let r = write_named(dir, name, f.as_ref(), options.formats);
+            progress.add(1);
+            r
+        })
         .collect();
+    progress.finish();
     let mut written = Vec::new();
     for r in results {
         written.extend(r?);

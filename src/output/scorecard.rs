@@ -40,20 +40,25 @@ pub(crate) fn write_gaps_csv(
     w: &mut dyn Write,
     a: &Assessment,
     formulas: CsvFormulas,
+    lang: Lang,
 ) -> io::Result<()> {
     let mut c = CsvOut::new(w, formulas);
-    c.write_record([
-        "kind",
-        "indicator",
-        "lead",
-        "lead_en",
-        "subject_id",
-        "name",
-        "unit",
-        "people",
-        "explanation_zh",
-        "explanation_en",
-    ])?;
+    c.write_header(
+        &[
+            "kind",
+            "indicator",
+            "lead",
+            "lead_en",
+            "subject_id",
+            "name",
+            "unit",
+            "people",
+            "explanation_zh",
+            "explanation_en",
+        ],
+        lang,
+        None,
+    )?;
     for g in &a.gaps {
         c.write_record([
             g.kind,
@@ -77,28 +82,33 @@ pub(crate) fn write_scorecard_csv(
     w: &mut dyn Write,
     a: &Assessment,
     formulas: CsvFormulas,
+    lang: Lang,
 ) -> io::Result<()> {
     let mut c = CsvOut::new(w, formulas);
-    c.write_record([
-        "id",
-        "level1",
-        "name",
-        "name_en",
-        "kind",
-        "status",
-        "figure",
-        "target",
-        "lead",
-        "lead_en",
-        "seed_status",
-        "note",
-        "co",
-        "co_en",
-        "status_zh",
-        "figure_zh",
-        "target_zh",
-        "note_zh",
-    ])?;
+    c.write_header(
+        &[
+            "id",
+            "level1",
+            "name",
+            "name_en",
+            "kind",
+            "status",
+            "figure",
+            "target_en",
+            "lead",
+            "lead_en",
+            "seed_status",
+            "note",
+            "co",
+            "co_en",
+            "status_zh",
+            "figure_zh",
+            "target_zh",
+            "note_zh",
+        ],
+        lang,
+        None,
+    )?;
     for r in &a.scorecard {
         let i = &r.indicator;
         c.write_record([
