@@ -424,7 +424,11 @@ fn json_summary_matches_summary_csv() {
 fn json_summary_of_units_without_network() {
     let tmp = temp_dir();
     let v = venues();
-    let stdout = run_ok(tmp.path(), &xicheng_args(&v, "out", &["--json"]));
+    // summary.csv with its English keys (the bundle's default is Chinese).
+    let stdout = run_ok(
+        tmp.path(),
+        &xicheng_args(&v, "out", &["--json", "--lang", "en"]),
+    );
     let j: Value = serde_json::from_str(&stdout).expect("JSON");
     assert_eq!(j["mode"], "straight_line");
     assert_eq!(j["approximate"], true);
@@ -492,8 +496,8 @@ fn sites_json_matches_sites_csv() {
             assert_eq!(s[c].as_f64().unwrap(), num(r, c), "{c}");
         }
     }
-    // sites.geojson, sites.csv and dropped.csv.
-    assert_eq!(v["files"].as_array().unwrap().len(), 3);
+    // sites.geojson, sites.csv, dropped.csv, sites.html and sites.png.
+    assert_eq!(v["files"].as_array().unwrap().len(), 5);
 }
 
 #[test]

@@ -219,6 +219,35 @@ fn assessment_jobs<'a>(
     ]
 }
 
+/// Write each job's file (name, filler) into `dir`, counting them as
+/// progress stage `writing`. The files are independent: written side by
+/// side, one task per file, so a small file never waits behind
+/// communities.geojson. Each is built by one job, so its bytes do not
+/// depend on scheduling; errors are reported for the first failing file in
+/// the list order. Returns the paths written, in order.
+fn write_jobs(
+    dir: &Path,
+    jobs: &[(&'static str, Box<Fill<'_>>)],
+    formats: Formats,
+) -> Result<Vec<PathBuf>> {
+    let progress = crate::progress::Counter::start("writing", jobs.len() as u64);
+    let results: Vec<Result<Vec<PathBuf>>> = jobs
+        .par_iter()
+        .with_max_len(1)
+        .map(|(name, f)| {
+            let r = write_named(dir, name, f.as_ref(), formats);
+            progress.add(1);
+            r
+        })
+        .collect();
+    progress.finish();
+    let mut written = Vec::new();
+    for r in results {
+        written.extend(r?);
+    }
+    Ok(written)
+}
+
 /// Write all outputs of a run into `dir` (created if missing). Returns the
 /// paths written, in order.
 pub fn write_all(
@@ -291,25 +320,7 @@ pub fn write_all(
             Box::new(|w| tables::write_graph_edges(w, study, cf)),
         ));
     }
-    // The files are independent: write them side by side. Each is built
-    // by one job, so its bytes do not depend on scheduling; errors are
-    // reported for the first failing file in the list order. One task per
-    // file, so a small file never waits behind communities.geojson.
-    let progress = crate::progress::Counter::start("writing", jobs.len() as u64);
-    let results: Vec<Result<Vec<PathBuf>>> = jobs
-        .par_iter()
-        .with_max_len(1)
-        .map(|(name, f)| {
-            let r = write_named(dir, name, f.as_ref(), options.formats);
-            progress.add(1);
-            r
-        })
-        .collect();
-    progress.finish();
-    let mut written = Vec::new();
-    for r in results {
-        written.extend(r?);
-    }
+    let mut written = write_jobs(dir, &jobs, options.formats)?;
     written.extend(write_surfaces(dir, study, options.formats)?);
     if options.formats.gpkg {
         let gpkg = write_gpkg_of(dir, "fitcircle.gpkg", &written)?;
