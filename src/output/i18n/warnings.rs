@@ -131,7 +131,7 @@ fn to_chinese(text: &str) -> Option<String> {
 }
 
 /// A warning line for the terminal in `lang`: `warning: ...`, or in
-/// Chinese `警告：...` with the text translated ([`TEMPLATES`]; what comes
+/// Chinese `警告：...` with the text translated (by the known wordings; what comes
 /// before the first `: `, a file path, is kept when the rest matches).
 pub fn warning(lang: Lang, text: &str) -> String {
     let body = match lang {

@@ -140,7 +140,10 @@ impl Basemap {
             })?;
         let missing: Vec<&str> = ["{z}", "{x}", "{y}"]
             .into_iter()
-            .filter(|p| !url.contains(p) && !(*p == "{y}" && url.contains("{-y}")))
+            .filter(|p| {
+                let has = url.contains(p) || (*p == "{y}" && url.contains("{-y}"));
+                !has
+            })
             .collect();
         if !missing.is_empty() {
             return Err(invalid(format!(

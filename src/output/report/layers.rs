@@ -345,9 +345,9 @@ pub(super) fn meta_json(cx: &Ctx) -> String {
 }
 
 /// The map draws each uncovered community as a ring up to this many; above
-/// it, when they lie close together (on average at least
-/// [`GAP_HEXAGON_MEAN`] to a hexagon), they are summed in hexagons
-/// ([`gap_hexagons_json`]), as hundreds of rings pile up into one red blot.
+/// it, when they lie close together (on average at least two to a
+/// hexagon), they are summed in hexagons half a walk across, as hundreds of
+/// rings pile up into one red blot.
 pub const GAP_HEXAGONS_ABOVE: usize = 200;
 /// Communities per hexagon, on average, for hexagons to be worth drawing
 /// (spread-out gaps, one to a hexagon, stay rings).
