@@ -69,9 +69,12 @@ const YEAR: &[&str] = &[
     "建成年份",
     "建成年代",
 ];
+// Not a bare `level` (nor `seasonal` below): in OpenStreetMap exports
+// `level` is a floor number and `seasonal` may be `yes`; name such a column
+// in the config (`columns = { level = "level" }`) to use it.
 const LEVEL: &[&str] = &[
-    "level",
     "facility_level",
+    "network_level",
     "级别",
     "设施级别",
     "层级",
@@ -93,7 +96,7 @@ const SUITED: &[&str] = &[
     "适宜人群",
     "服务人群",
 ];
-const SEASON: &[&str] = &["season", "seasonal", "季节", "开放季节"];
+const SEASON: &[&str] = &["season", "季节", "开放季节"];
 const SPACE: &[&str] = &["space", "space_type", "设置场所", "空间类型", "场所类型"];
 const ELDERLY: &[&str] = &[
     "elderly_population",
@@ -1726,7 +1729,7 @@ mod tests {
         assert_eq!(f[1].plan.space, Some(Space::Underground));
         assert_eq!(f[2].plan, PlanAttributes::default());
         // English headers, and a bad value named with its column and row.
-        let csv = "id,category,level,suited_for,lon,lat\nX,park,subdistrict,youth,1,2\n\
+        let csv = "id,category,facility_level,suited_for,lon,lat\nX,park,subdistrict,youth,1,2\n\
                    Y,park,city,,1,2\n";
         let s = spec("en.csv");
         let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
@@ -1734,7 +1737,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            m.starts_with("en.csv, row 3: column \"level\": unknown level \"city\""),
+            m.starts_with("en.csv, row 3: column \"facility_level\": unknown level \"city\""),
             "{m}"
         );
     }

@@ -129,7 +129,7 @@ fn rules_table(cx: &Ctx) -> String {
         &[
             tr(lang, "m.col_rule"),
             tr(lang, "m.col_level"),
-            tr(lang, "card_facilities"),
+            tr(lang, "m.col_facilities"),
         ],
         &[2],
         &rows,
