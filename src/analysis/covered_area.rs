@@ -182,6 +182,18 @@ pub struct Banded {
     pub node_minutes: Vec<Option<Arc<[f32]>>>,
 }
 
+impl Banded {
+    /// No bands drawn: an empty outline per target and nothing kept.
+    pub fn empty(targets: &[Target]) -> Banded {
+        Banded {
+            limit: none(targets),
+            bands: vec![Vec::new(); targets.len()],
+            surfaces: vec![None; targets.len()],
+            node_minutes: vec![None; targets.len()],
+        }
+    }
+}
+
 /// Bands, minutes: `given` when not empty, else the tiers' minutes up to
 /// `limit_minutes`, and `limit_minutes`.
 pub fn band_minutes(

@@ -489,12 +489,7 @@ fn run_with_network(
         settings.minutes,
     );
     let banded = if drawn == Isochrones::None {
-        covered_area::Banded {
-            limit: covered_area::none(&scenarios.now.targets),
-            bands: vec![Vec::new(); scenarios.now.targets.len()],
-            surfaces: vec![None; scenarios.now.targets.len()],
-            node_minutes: vec![None; scenarios.now.targets.len()],
-        }
+        covered_area::Banded::empty(&scenarios.now.targets)
     } else {
         let banding = covered_area::Banding {
             outline,
