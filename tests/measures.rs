@@ -127,8 +127,10 @@ fn run(out: &Path, lang: &str) -> String {
 #[test]
 fn xicheng_measures_recomputed_by_hand() {
     let tmp = temp_dir();
-    let out = tmp.path().join("zh");
-    run(&out, "zh");
+    // The figures are read by the CSVs' English headers; the Chinese run's
+    // own headers and words are checked below.
+    let out = tmp.path().join("en");
+    run(&out, "en");
     let homes = homes(&out);
     assert_eq!(homes.len(), 789);
     let facilities = rows("facilities.csv");
@@ -377,7 +379,16 @@ fn xicheng_measures_recomputed_by_hand() {
     assert!(of("no_health_promotion_centre").is_empty());
     assert!(of("no_winter_ground").is_empty() && of("no_small_space_pilot").is_empty());
 
-    // The report and scorecard.md carry the new tables, in Chinese.
+    // The Chinese run: the report and scorecard.md carry the new tables,
+    // and the CSVs' headers and words are Chinese.
+    let out = tmp.path().join("zh");
+    run(&out, "zh");
+    let m = read_csv_rows(&out.join("measures.csv"));
+    assert_eq!(m[0]["区域"], "全区");
+    assert_eq!(m[0]["区级设施数"], "2");
+    assert_eq!(m[0]["有街道级及以上设施"], "是");
+    let sub = read_csv_rows(&out.join("scorecard_measures.csv"));
+    assert_eq!(sub[2]["状态"], "达标");
     let html = read_text(&out.join("report.html"));
     for needle in [
         "三级设施网络（措施13）",

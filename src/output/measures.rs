@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use super::csv_safe::{CsvFormulas, CsvOut};
 use super::format::round;
-use super::i18n::{Lang, status_label};
+use super::i18n::{Lang, csv_word, status_label};
 use crate::analysis::gaps::Assessment;
 use crate::analysis::measures::inclusive::Offer;
 use crate::analysis::measures::special::PILOT_SPACES;
@@ -66,11 +66,11 @@ fn r4(x: f64) -> String {
 }
 
 /// The cells of area `k` (0: the whole area, then each unit).
-fn measures_row(inputs: &Inputs, study: &Study, k: usize) -> Vec<String> {
+fn measures_row(inputs: &Inputs, study: &Study, k: usize, lang: Lang) -> Vec<String> {
     let m = &study.measures;
     let net = &m.levels.areas[k];
     let (name, id) = match net.unit {
-        None => ("all".to_string(), String::new()),
+        None => (csv_word(lang, "all"), String::new()),
         Some(u) => (
             inputs.units[u.get()].name.clone(),
             inputs.units[u.get()].id.clone(),
@@ -80,7 +80,8 @@ fn measures_row(inputs: &Inputs, study: &Study, k: usize) -> Vec<String> {
     for l in Level::ALL.iter().rev() {
         row.push(net.facilities[l.index()].to_string());
     }
-    row.push((net.at_or_above(Level::Subdistrict) > 0).to_string());
+    let has_subdistrict = net.at_or_above(Level::Subdistrict) > 0;
+    row.push(csv_word(lang, &has_subdistrict.to_string()));
     row.push(net.communities.to_string());
     row.push(net.communities_ok.to_string());
     row.push(r4(net.residents.share()));
@@ -124,47 +125,56 @@ fn measures_row(inputs: &Inputs, study: &Study, k: usize) -> Vec<String> {
 /// within the walk of a facility suited to / free or discounted for it,
 /// winter grounds and pilots, the residents within the walk in winter,
 /// health facilities and co-location, culture and culture-and-sports
-/// stations. A figure whose input is missing is left empty.
+/// stations. A figure whose input is missing is left empty. Headers and
+/// words in `lang`.
 pub(crate) fn write_measures_csv(
     w: &mut dyn Write,
     inputs: &Inputs,
     study: &Study,
     formulas: CsvFormulas,
+    lang: Lang,
 ) -> io::Result<()> {
     let mut c = CsvOut::new(w, formulas);
-    c.write_record(measures_header())?;
+    let keys = measures_header();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    c.write_header(&keys, lang, None)?;
     for k in 0..study.measures.levels.areas.len() {
-        c.write_record(measures_row(inputs, study, k))?;
+        c.write_record(measures_row(inputs, study, k, lang))?;
     }
     c.flush()
 }
 
 /// `scorecard_measures.csv`: the sub-measure rows of the scorecard, with
-/// the same columns as scorecard.csv where they apply.
+/// the same columns as scorecard.csv where they apply, headed in `lang`.
 pub(crate) fn write_scorecard_measures_csv(
     w: &mut dyn Write,
     a: &Assessment,
     formulas: CsvFormulas,
+    lang: Lang,
 ) -> io::Result<()> {
     let mut c = CsvOut::new(w, formulas);
-    c.write_record([
-        "id",
-        "indicator",
-        "name",
-        "name_en",
-        "status",
-        "figure",
-        "target",
-        "lead",
-        "lead_en",
-        "note",
-        "co",
-        "co_en",
-        "status_zh",
-        "figure_zh",
-        "target_zh",
-        "note_zh",
-    ])?;
+    c.write_header(
+        &[
+            "id",
+            "indicator",
+            "name",
+            "name_en",
+            "status",
+            "figure",
+            "target_en",
+            "lead",
+            "lead_en",
+            "note",
+            "co",
+            "co_en",
+            "status_zh",
+            "figure_zh",
+            "target_zh",
+            "note_zh",
+        ],
+        lang,
+        None,
+    )?;
     for r in &a.measures {
         let m = &r.measure;
         c.write_record([

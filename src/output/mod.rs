@@ -204,11 +204,11 @@ fn assessment_jobs<'a>(
         ),
         (
             "scorecard_measures.csv",
-            Box::new(move |w| measures::write_scorecard_measures_csv(w, assessment, cf)),
+            Box::new(move |w| measures::write_scorecard_measures_csv(w, assessment, cf, lang)),
         ),
         (
             "measures.csv",
-            Box::new(move |w| measures::write_measures_csv(w, inputs, study, cf)),
+            Box::new(move |w| measures::write_measures_csv(w, inputs, study, cf, lang)),
         ),
         (
             "scorecard.md",
