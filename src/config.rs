@@ -55,6 +55,24 @@ pub struct Columns {
     pub subtype: Option<String>,
     /// Column of the outdoor fitness equipment generation (2 = second generation).
     pub equipment_generation: Option<String>,
+    /// Column of the facility's level (区级 / 街道级 / 社区级).
+    pub level: Option<String>,
+    /// Column of the groups a facility is free or discounted for.
+    pub free_or_discount: Option<String>,
+    /// Column of the groups a facility is suited to (适老 / 无障碍 / 青少年).
+    pub suited_for: Option<String>,
+    /// Column of the season a facility is there (冬季 / 夏季 / 全年).
+    pub season: Option<String>,
+    /// Column of the kind of space (自然水域 / 楼宇 / 小广场 / 地下空间).
+    pub space: Option<String>,
+    /// Column of a community's residents aged 60 and over.
+    pub elderly_population: Option<String>,
+    /// Column of a community's residents with disabilities.
+    pub disabled_population: Option<String>,
+    /// Column of a community's residents aged 0-17.
+    pub youth_population: Option<String>,
+    /// Column saying whether a culture station is combined with sports (文体站).
+    pub with_sports: Option<String>,
     /// Column of the longitude (degrees, in the input's CRS).
     pub lon: Option<String>,
     /// Column of the latitude (degrees, in the input's CRS).
@@ -258,6 +276,12 @@ pub struct Settings {
     pub method: Method,
     /// A facility counts in a time window when open at least this long in it (60 min).
     pub min_open_minutes: u32,
+    /// Measure 13: every community needs a community-level (or higher)
+    /// facility within this walk, minutes (5: the 5-minute life circle).
+    pub community_level_minutes: f64,
+    /// Measure 35: a sports facility is co-located with a health facility
+    /// within this walk, metres (500).
+    pub health_walk_m: f64,
 }
 
 /// Two-step floating catchment variant; in a config file and on the
@@ -407,11 +431,18 @@ impl Default for Settings {
             street_minutes: false,
             method: Method::TwoStep,
             min_open_minutes: 60,
+            community_level_minutes: 5.0,
+            health_walk_m: 500.0,
         }
     }
 }
 
 impl Settings {
+    /// The walk of measure 13's community level, metres.
+    pub fn community_level_m(&self) -> f64 {
+        self.community_level_minutes * self.metres_per_minute()
+    }
+
     /// The walking limit in metres.
     pub fn limit_m(&self) -> f64 {
         self.minutes * self.speed_kmh * 1000.0 / 60.0
@@ -451,6 +482,12 @@ impl Settings {
         }
         if self.min_open_minutes > 24 * 60 {
             return bad("min_open_minutes must be at most 1440");
+        }
+        if !(self.community_level_minutes > 0.0 && self.community_level_minutes <= 240.0) {
+            return bad("community_level_minutes must be between 0 and 240 (5 is usual)");
+        }
+        if !(self.health_walk_m > 0.0 && self.health_walk_m <= 10_000.0) {
+            return bad("health_walk_m must be between 0 and 10000 metres (500 is usual)");
         }
         if self.min_component_nodes > 1_000_000 {
             return bad("min_component_nodes must be at most 1000000 (50 is usual)");
@@ -513,6 +550,14 @@ pub struct Config {
     pub communities: Option<InputSpec>,
     /// Administrative units (subdistricts), if any.
     pub units: Option<InputSpec>,
+    /// Health facilities (社区卫生服务中心, hospitals, rehabilitation and
+    /// health-promotion centres), for measure 35; CSV or GeoJSON.
+    #[serde(default)]
+    pub health: Vec<InputSpec>,
+    /// Grassroots culture stations (文化站 / 文化活动室), for measure 36;
+    /// CSV or GeoJSON.
+    #[serde(default)]
+    pub culture: Vec<InputSpec>,
     /// How to fill in population when the communities have none.
     pub population: Option<PopulationSpec>,
     #[serde(default)]
@@ -601,6 +646,9 @@ impl Config {
         }
         if let Some(u) = cfg.units.as_mut() {
             fix(&mut u.path);
+        }
+        for h in cfg.health.iter_mut().chain(cfg.culture.iter_mut()) {
+            fix(&mut h.path);
         }
         if let Some(t) = cfg.targets.as_mut() {
             fix(t);

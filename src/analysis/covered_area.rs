@@ -111,16 +111,18 @@ pub fn per_facility(
 ) -> Vec<Option<MultiPolygon<f64>>> {
     let proj = &placement.proj;
     let graph = placement.graph();
-    (0..sources.len())
+    let progress = crate::progress::Counter::start("isochrones", sources.len() as u64);
+    let polygons = (0..sources.len())
         .into_par_iter()
         .map_init(
             || graph.map(|g| Scratch::new(g.node_count())),
             |scratch, i| {
                 let s = &sources[i];
                 if !s.counts {
+                    progress.add(1);
                     return None;
                 }
-                match (&placement.distances, scratch) {
+                let polygon = match (&placement.distances, scratch) {
                     (Distances::Network { graph, .. }, Some(sc)) if !s.access.is_empty() => {
                         Some(isochrone::facility_isochrone(
                             graph,
@@ -137,10 +139,14 @@ pub fn per_facility(
                         })
                     }
                     _ => None,
-                }
+                };
+                progress.add(1);
+                polygon
             },
         )
-        .collect()
+        .collect();
+    progress.finish();
+    polygons
 }
 
 /// How the walking bands are drawn.
@@ -174,6 +180,18 @@ pub struct Banded {
     /// facility (`NaN` beyond the largest band), when kept and on a
     /// network (targets with the same facilities share one).
     pub node_minutes: Vec<Option<Arc<[f32]>>>,
+}
+
+impl Banded {
+    /// No bands drawn: an empty outline per target and nothing kept.
+    pub fn empty(targets: &[Target]) -> Banded {
+        Banded {
+            limit: none(targets),
+            bands: vec![Vec::new(); targets.len()],
+            surfaces: vec![None; targets.len()],
+            node_minutes: vec![None; targets.len()],
+        }
+    }
 }
 
 /// Bands, minutes: `given` when not empty, else the tiers' minutes up to
@@ -262,64 +280,22 @@ pub fn bands_per_target(
         }
     };
     let reach_min = thresholds.iter().copied().fold(0.0, f64::max);
-    let proj = &placement.proj;
     // One set per task, at most one per thread at a time (each task's
     // fill and trace are parallel too): the serial parts of one (the
     // search, linking rings) overlap with another's parallel ones, and at
     // most a thread's count of surfaces is in memory unless they are kept.
     let n_nodes = placement.graph().map_or(0, |g| g.node_count());
+    let progress = crate::progress::Counter::start("bands", distinct.len() as u64);
     let per_set: Vec<Traced> = par_map_pooled(
         &distinct,
         || Scratch::new(n_nodes),
-        |sc, members| match &placement.distances {
-            Distances::Network { graph, .. } => {
-                let seeds: Vec<(u32, f64)> = members
-                    .iter()
-                    .flat_map(|&i| sources[i].access.iter().copied())
-                    .collect();
-                let reach_m = reach_min * mpm;
-                bounded_multi_source(graph, Direction::Inbound, seeds, reach_m, sc);
-                let sc = &*sc;
-                let settings = SurfaceSettings {
-                    limit_m: reach_m,
-                    radius_m: b.outline.buffer_m,
-                    cell_m: b.cell_m,
-                    metres_per_minute: mpm,
-                };
-                let node_minutes = b
-                    .keep_node_minutes
-                    .then(|| node_minutes(n_nodes, sc, reach_m, mpm));
-                match surface::fill(graph, proj, &|v| sc.dist(v), &settings) {
-                    Some(s) => Traced {
-                        polys: bands::trace(&s, &thresholds),
-                        surface: b.keep_surfaces.then(|| Arc::new(s)),
-                        node_minutes,
-                    },
-                    None => Traced {
-                        polys: vec![MultiPolygon::new(vec![]); thresholds.len()],
-                        surface: None,
-                        node_minutes,
-                    },
-                }
-            }
-            Distances::StraightLine { detour } => {
-                let discs: Vec<Vec<[f64; 2]>> = members
-                    .iter()
-                    .filter_map(|&i| placement.facility_points[i])
-                    .map(|p| vec![p])
-                    .collect();
-                let polys = thresholds
-                    .par_iter()
-                    .map(|m| isochrone::isochrone_polygon(&discs, proj, m * mpm / detour))
-                    .collect();
-                Traced {
-                    polys,
-                    surface: None,
-                    node_minutes: None,
-                }
-            }
+        |sc, members| {
+            let traced = trace_set(placement, sources, b, &thresholds, reach_min, sc, members);
+            progress.add(1);
+            traced
         },
     );
+    progress.finish();
     let n = b.minutes.len();
     Banded {
         limit: slot
@@ -335,5 +311,69 @@ pub fn bands_per_target(
             .iter()
             .map(|&k| per_set[k].node_minutes.clone())
             .collect(),
+    }
+}
+
+/// The bands of one set of facilities (`members`, indices of `sources`)
+/// at each of `thresholds` minutes: a travel-time surface traced on the
+/// network, discs without one.
+fn trace_set(
+    placement: &Placement,
+    sources: &[Source],
+    b: &Banding,
+    thresholds: &[f64],
+    reach_min: f64,
+    sc: &mut Scratch,
+    members: &[usize],
+) -> Traced {
+    let mpm = b.metres_per_minute;
+    let proj = &placement.proj;
+    match &placement.distances {
+        Distances::Network { graph, .. } => {
+            let seeds: Vec<(u32, f64)> = members
+                .iter()
+                .flat_map(|&i| sources[i].access.iter().copied())
+                .collect();
+            let reach_m = reach_min * mpm;
+            bounded_multi_source(graph, Direction::Inbound, seeds, reach_m, sc);
+            let sc = &*sc;
+            let settings = SurfaceSettings {
+                limit_m: reach_m,
+                radius_m: b.outline.buffer_m,
+                cell_m: b.cell_m,
+                metres_per_minute: mpm,
+            };
+            let node_minutes = b
+                .keep_node_minutes
+                .then(|| node_minutes(graph.node_count(), sc, reach_m, mpm));
+            match surface::fill(graph, proj, &|v| sc.dist(v), &settings) {
+                Some(s) => Traced {
+                    polys: bands::trace(&s, thresholds),
+                    surface: b.keep_surfaces.then(|| Arc::new(s)),
+                    node_minutes,
+                },
+                None => Traced {
+                    polys: vec![MultiPolygon::new(vec![]); thresholds.len()],
+                    surface: None,
+                    node_minutes,
+                },
+            }
+        }
+        Distances::StraightLine { detour } => {
+            let discs: Vec<Vec<[f64; 2]>> = members
+                .iter()
+                .filter_map(|&i| placement.facility_points[i])
+                .map(|p| vec![p])
+                .collect();
+            let polys = thresholds
+                .par_iter()
+                .map(|m| isochrone::isochrone_polygon(&discs, proj, m * mpm / detour))
+                .collect();
+            Traced {
+                polys,
+                surface: None,
+                node_minutes: None,
+            }
+        }
     }
 }

@@ -4,13 +4,13 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use fitcircle::analysis::gaps::{self, Assessment};
 use fitcircle::analysis::study::{self, Depth, Isochrones, Study};
 use fitcircle::input::{self, Inputs};
-use fitcircle::output::report::Lang;
+use fitcircle::output::report::{Lang, ReportOptions};
 use fitcircle::output::trf;
-use fitcircle::output::{self, OutputOptions, map_image};
+use fitcircle::output::{self, OutputOptions};
 use fitcircle::targets::Indicators;
 use fitcircle::timing::{self, StageTime};
 use serde_json::json;
@@ -32,6 +32,9 @@ struct Times {
 }
 
 pub fn run(a: AnalyzeArgs) -> Result<()> {
+    if a.dry_run {
+        return super::check::run(&a.input, &a.settings, a.output.quiet);
+    }
     let t0 = Instant::now();
     let run = RunConfig::from_args(&a.input, &a.settings, &a.output)?;
     check_out_folder(
@@ -40,13 +43,17 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         &[
             ("indicators", a.indicators.as_ref()),
             ("figures", a.figures.as_ref()),
-            ("font", a.font.as_ref()),
+            ("font", a.map.font.as_ref()),
         ],
     )?;
-    let lang = a
-        .lang
-        .unwrap_or_else(|| Lang::detect(&run.config.name, &run.config.title));
-    let font_warning = load_map_font(&a, lang)?;
+    let (lang, font_warning) = super::language_and_font(&run, &a.map)?;
+    let (basemap, map_size) = super::map_look(&a.map)?;
+    let report_options = ReportOptions {
+        lang,
+        basemap: basemap.as_ref(),
+        map_size,
+        sites: None,
+    };
     let Prepared {
         mut inputs,
         targets,
@@ -64,7 +71,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     } else {
         Depth::Full(Isochrones::PerTarget)
     };
-    let study = super::progress::with_progress(run.quiet, "analysing", |p| {
+    let study = super::progress::with_progress("analysing", |p| {
         let mut settings = run.config.settings;
         settings.travel_time_tif |= a.travel_time_tif;
         settings.street_minutes |= a.network_geojson;
@@ -102,12 +109,18 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     warnings.extend(unused);
     times.indicators = t.elapsed();
     let t = Instant::now();
-    let assessment = with_stage(run.quiet, "assessing gaps and the scorecard", || {
+    let assessment = with_stage("assessing", || {
         gaps::assess(&inputs, &study, &indicators, &figures)
     });
     times.gaps = t.elapsed();
     let t = Instant::now();
-    let written = write(&a, &run, &inputs, &study, &assessment, lang, &mut times)?;
+    let written = write(
+        &a,
+        &run,
+        (&inputs, &study, &assessment),
+        &report_options,
+        &mut times,
+    )?;
     times.write = t.elapsed();
     let t = Instant::now();
     print_summary(
@@ -169,16 +182,15 @@ fn check_sample(inputs: &Inputs, study: &Study, n: usize) -> Result<()> {
 fn write(
     a: &AnalyzeArgs,
     run: &RunConfig,
-    inputs: &Inputs,
-    study: &Study,
-    assessment: &Assessment,
-    lang: Lang,
+    (inputs, study, assessment): (&Inputs, &Study, &Assessment),
+    report_options: &ReportOptions<'_>,
     times: &mut Times,
 ) -> Result<Vec<PathBuf>> {
+    let lang = report_options.lang;
     let title = run.title();
     let staging = output::staging::Staging::begin(&run.out)?;
     let dir = staging.dir();
-    let (files, report) = with_stage(run.quiet, "writing files", || {
+    let (files, report) = with_stage("output", || {
         rayon::join(
             || {
                 let t = Instant::now();
@@ -193,8 +205,14 @@ fn write(
             },
             || {
                 let t = Instant::now();
-                let r =
-                    output::report::write_files(dir, &title, inputs, study, Some(assessment), lang);
+                let r = output::report::write_files_with(
+                    dir,
+                    &title,
+                    inputs,
+                    study,
+                    Some(assessment),
+                    report_options,
+                );
                 (r, t.elapsed())
             },
         )
@@ -265,37 +283,4 @@ fn after_study(times: &Times, total: Duration) -> Vec<StageTime> {
         },
     })
     .collect()
-}
-
-/// Load the CJK font for map.png: `--font` / `FITCIRCLE_FONT` (an error
-/// when unusable), else for Chinese labels the first system font found.
-/// Returns a warning when Chinese labels were asked for but no font is
-/// available (the map then stays English).
-fn load_map_font(a: &AnalyzeArgs, lang: Lang) -> Result<Option<String>> {
-    let explicit = a.font.clone().or_else(|| {
-        std::env::var_os("FITCIRCLE_FONT")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    });
-    if let Some(p) = explicit {
-        map_image::load_cjk_font(&p).context("--font / FITCIRCLE_FONT")?;
-        return Ok(None);
-    }
-    if lang != Lang::Zh {
-        return Ok(None);
-    }
-    let found = map_image::find_cjk_font();
-    let problem = match &found {
-        Some(p) => map_image::load_cjk_font(p).err().map(|e| e.to_string()),
-        None => Some(format!(
-            "no font with Chinese glyphs among the system's fonts (looked for {} first)",
-            map_image::CJK_FAMILIES.join(", ")
-        )),
-    };
-    Ok(problem.map(|why| {
-        format!(
-            "map.png labels are in English: {why}; install fonts-wqy-microhei or pass \
-             --font FILE (or set FITCIRCLE_FONT)"
-        )
-    }))
 }

@@ -12,16 +12,18 @@ use fitcircle::config::{Config, InputSpec};
 use fitcircle::input::{self, Inputs, table};
 use geo::{BoundingRect, Geometry, GeometryCollection, Rect};
 
-use super::args::CheckArgs;
+use super::args::{InputArgs, SettingsArgs};
 use super::print;
 use super::run_config::make_config;
 
-pub fn run(a: &CheckArgs) -> Result<()> {
+/// Check the inputs `input` and `settings` name (`fitcircle check`, and
+/// `analyze --dry-run` with analyze's arguments).
+pub fn run(input_args: &InputArgs, settings: &SettingsArgs, quiet: bool) -> Result<()> {
     let mut warnings = Vec::new();
-    let mut config = make_config(&a.input, &a.settings, &mut warnings)?;
+    let mut config = make_config(input_args, settings, &mut warnings)?;
     let unfilled = set_aside_unfilled(&mut config)?;
-    let inputs = print::with_stage(a.quiet, "reading inputs", || input::load(&config))?;
-    if a.quiet {
+    let inputs = print::with_stage("reading", || input::load(&config))?;
+    if quiet {
         return Ok(());
     }
     warnings.extend(inputs.warnings.iter().cloned());
@@ -39,6 +41,7 @@ pub fn run(a: &CheckArgs) -> Result<()> {
     report_facilities(&mut out, &config, &inputs)?;
     report_communities(&mut out, &config, &inputs)?;
     report_units(&mut out, &config, &inputs)?;
+    report_places(&mut out, &config, &inputs)?;
     for n in &inputs.notes {
         writeln!(out, "note: {n}")?;
     }
@@ -154,6 +157,35 @@ fn report_communities(out: &mut impl Write, config: &Config, inputs: &Inputs) ->
     if !inputs.communities.is_empty() {
         let b = bbox(inputs.communities.iter().map(|c| c.geometry.clone()));
         writeln!(out, "  bbox (WGS-84) {b}")?;
+    }
+    Ok(())
+}
+
+/// Health facilities and culture stations, when given.
+fn report_places(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
+    if !config.health.is_empty() {
+        writeln!(out, "health facilities: {}", inputs.health.len())?;
+        for spec in &config.health {
+            describe_input(out, spec)?;
+        }
+        let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+        for h in &inputs.health {
+            *by_kind.entry(h.kind.as_str()).or_default() += 1;
+        }
+        for (k, n) in by_kind {
+            writeln!(out, "  {k:<18} {n}")?;
+        }
+    }
+    if !config.culture.is_empty() {
+        let combined = inputs.culture.iter().filter(|c| c.with_sports).count();
+        writeln!(
+            out,
+            "culture stations: {} ({combined} combined with sports)",
+            inputs.culture.len()
+        )?;
+        for spec in &config.culture {
+            describe_input(out, spec)?;
+        }
     }
     Ok(())
 }

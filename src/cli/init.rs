@@ -188,6 +188,19 @@ access = "centroid"
 # crs = "wgs84"
 # admin_level = 8
 
+# Health facilities for measure 35 (CSV or GeoJSON, any number of blocks):
+# a kind column (category / 类别: 社区卫生服务中心, 医院, 康复中心,
+# 健康促进中心) and a location.
+# [[health]]
+# path = "health.csv"
+# crs = "wgs84"
+
+# Culture stations for measure 36 (CSV or GeoJSON): a with_sports column
+# (文体结合: yes/no, or a kind 文体站) and a location.
+# [[culture]]
+# path = "culture.csv"
+# crs = "wgs84"
+
 # When the communities have no population: spread a total evenly.
 # [population]
 # spread_total = 100000
@@ -218,6 +231,10 @@ isochrone_buffer_m = {buffer:?}
 method = "{method}"
 # A facility counts in a time window when open at least this long in it, minutes.
 min_open_minutes = {open}
+# Measure 13: every community needs a community-level facility within this walk, minutes.
+community_level_minutes = {community:?}
+# Measure 35: a sports facility within this walk of a health facility is co-located, metres.
+health_walk_m = {health:?}
 
 # Time windows (opening_hours syntax); without any, the defaults are
 # weekday daytime, weekday evening and weekend.
@@ -235,6 +252,8 @@ min_open_minutes = {open}
         buffer = d.isochrone_buffer_m,
         method = d.method.as_str(),
         open = d.min_open_minutes,
+        community = d.community_level_minutes,
+        health = d.health_walk_m,
     );
     t
 }

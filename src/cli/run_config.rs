@@ -142,6 +142,13 @@ pub fn make_config(a: &InputArgs, s: &SettingsArgs, warnings: &mut Vec<String>) 
     if let Some(u) = &a.units {
         cfg.units = Some(spec(u, a.units_crs.or(a.crs)));
     }
+    let places_crs = a.places_crs.or(a.crs);
+    if !a.health.is_empty() {
+        cfg.health = a.health.iter().map(|p| spec(p, places_crs)).collect();
+    }
+    if !a.culture.is_empty() {
+        cfg.culture = a.culture.iter().map(|p| spec(p, places_crs)).collect();
+    }
     let set = &mut cfg.settings;
     if let Some(m) = s.minutes {
         set.minutes = m;

@@ -25,7 +25,10 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, InputSpec, NetworkSpec, PopulationSpec};
 use crate::graph::{Network, build::build_network};
 use crate::model::AccessMode;
-use crate::model::{AdminUnit, Community, DropReason, Dropped, Facility, PopulationSource};
+use crate::model::{
+    AdminUnit, Community, CultureStation, DropReason, Dropped, Facility, HealthFacility,
+    PopulationSource,
+};
 use crate::timing::StageTime;
 use crate::{Error, Result};
 
@@ -46,6 +49,10 @@ pub struct Inputs {
     pub community_path: Option<PathBuf>,
     /// Administrative units (subdistricts), in input order.
     pub units: Vec<AdminUnit>,
+    /// Health facilities of every health input, in input order (measure 35).
+    pub health: Vec<HealthFacility>,
+    /// Culture stations of every culture input, in input order (measure 36).
+    pub culture: Vec<CultureStation>,
     /// Notes every output should repeat (estimates, approximations, sources).
     pub notes: Vec<String>,
     /// Skipped or repaired records, one line per kind.
@@ -219,10 +226,60 @@ pub fn load(config: &Config) -> Result<Inputs> {
         inputs.unit_overlaps = overlaps;
         inputs.warnings.extend(warning);
     }
+    load_places(config, &mut inputs)?;
     osm_dropped(&mut cache, config, &mut inputs.dropped);
     inputs.timings = std::mem::take(&mut cache.timings);
     drop(cache);
     Ok(inputs)
+}
+
+/// The health facilities and culture stations of the config (CSV or
+/// GeoJSON tables, read like the facilities); ids unique across the
+/// inputs of each kind.
+fn load_places(config: &Config, inputs: &mut Inputs) -> Result<()> {
+    let table_of = |spec: &InputSpec, what: &str| -> Result<table::Table> {
+        if is_osm(&spec.path) {
+            return Err(Error::file(
+                &spec.path,
+                format!("{what} are read from a CSV or GeoJSON table, not an OSM file"),
+            ));
+        }
+        table::read_table(spec)
+    };
+    for spec in &config.health {
+        let t = table_of(spec, "health facilities")?;
+        inputs.dropped.extend(t.dropped.iter().cloned());
+        let list = table::health_from_table(spec, &t, &mut inputs.warnings)?;
+        inputs.health.extend(list);
+    }
+    for spec in &config.culture {
+        let t = table_of(spec, "culture stations")?;
+        inputs.dropped.extend(t.dropped.iter().cloned());
+        let list = table::culture_from_table(spec, &t, &mut inputs.warnings)?;
+        inputs.culture.extend(list);
+    }
+    let repeated = |ids: Vec<&str>, what: &str| -> Result<()> {
+        let mut sorted = ids;
+        sorted.sort_unstable();
+        match sorted.windows(2).find(|w| w[0] == w[1]) {
+            Some(w) => Err(Error::config(
+                config.origin.clone(),
+                format!(
+                    "{what} id {:?} is used twice across the inputs; ids must be unique",
+                    w[0]
+                ),
+            )),
+            None => Ok(()),
+        }
+    };
+    repeated(
+        inputs.health.iter().map(|h| h.id.as_str()).collect(),
+        "health facility",
+    )?;
+    repeated(
+        inputs.culture.iter().map(|c| c.id.as_str()).collect(),
+        "culture station",
+    )
 }
 
 /// The records each OSM file left out or changed into `dropped`, files in

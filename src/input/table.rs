@@ -16,8 +16,9 @@ use super::bounds;
 use crate::config::{Columns, InputSpec, PopulationSpec};
 use crate::crs::{DeclaredCrs, ToWgs84};
 use crate::model::{
-    AdminUnit, AreaSource, Category, Community, DropReason, Dropped, Facility, PopulationSource,
-    Status,
+    AdminUnit, AreaSource, Category, Community, CultureStation, DropReason, Dropped, Facility,
+    GroupPopulation, Groups, HealthFacility, HealthKind, Level, PlanAttributes, PopulationSource,
+    Season, Space, Status,
 };
 use crate::{Error, Result};
 
@@ -68,6 +69,64 @@ const YEAR: &[&str] = &[
     "建成年份",
     "建成年代",
 ];
+// Not a bare `level` (nor `seasonal` below): in OpenStreetMap exports
+// `level` is a floor number and `seasonal` may be `yes`; name such a column
+// in the config (`columns = { level = "level" }`) to use it.
+const LEVEL: &[&str] = &[
+    "facility_level",
+    "network_level",
+    "级别",
+    "设施级别",
+    "层级",
+    "设施层级",
+];
+const DISCOUNT: &[&str] = &[
+    "free_or_discount",
+    "discount_for",
+    "free_for",
+    "免费优惠",
+    "优惠对象",
+    "免费或优惠",
+    "免费/优惠",
+];
+const SUITED: &[&str] = &[
+    "suited_for",
+    "suitable_for",
+    "适用人群",
+    "适宜人群",
+    "服务人群",
+];
+const SEASON: &[&str] = &["season", "季节", "开放季节"];
+const SPACE: &[&str] = &["space", "space_type", "设置场所", "空间类型", "场所类型"];
+const ELDERLY: &[&str] = &[
+    "elderly_population",
+    "pop_60plus",
+    "60岁以上人口",
+    "60岁及以上人口",
+    "老年人口",
+    "老年人数",
+];
+const DISABLED: &[&str] = &[
+    "disabled_population",
+    "残疾人数",
+    "残疾人口",
+    "持证残疾人数",
+];
+const YOUTH: &[&str] = &[
+    "youth_population",
+    "pop_0_17",
+    "0-17岁人口",
+    "0-17岁",
+    "青少年人口",
+    "未成年人口",
+];
+const WITH_SPORTS: &[&str] = &[
+    "with_sports",
+    "combined_with_sports",
+    "文体结合",
+    "是否文体站",
+    "文体站",
+];
 const LON: &[&str] = &["lon", "lng", "long", "longitude", "x", "经度"];
 const LAT: &[&str] = &["lat", "latitude", "y", "纬度"];
 const WKT: &[&str] = &["wkt", "geometry", "geom", "the_geom"];
@@ -104,6 +163,15 @@ pub const ACCEPTED_COLUMNS: &[(&str, &[&str])] = &[
     ("subtype", SUBTYPE),
     ("equipment_generation", GENERATION),
     ("build_year", YEAR),
+    ("level", LEVEL),
+    ("free_or_discount", DISCOUNT),
+    ("suited_for", SUITED),
+    ("season", SEASON),
+    ("space", SPACE),
+    ("elderly_population", ELDERLY),
+    ("disabled_population", DISABLED),
+    ("youth_population", YOUTH),
+    ("with_sports", WITH_SPORTS),
     ("lon", LON),
     ("lat", LAT),
     ("wkt", WKT),
@@ -148,6 +216,15 @@ pub fn column_mapping(
         &c.subtype,
         &c.equipment_generation,
         &c.build_year,
+        &c.level,
+        &c.free_or_discount,
+        &c.suited_for,
+        &c.season,
+        &c.space,
+        &c.elderly_population,
+        &c.disabled_population,
+        &c.youth_population,
+        &c.with_sports,
         &c.lon,
         &c.lat,
         &c.wkt,
@@ -908,6 +985,13 @@ struct Resolved {
     year: Option<String>,
     subtype: Option<String>,
     generation: Option<String>,
+    level: Option<String>,
+    discount: Option<String>,
+    suited: Option<String>,
+    season: Option<String>,
+    space: Option<String>,
+    groups: [Option<String>; 3],
+    with_sports: Option<String>,
 }
 
 fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<Resolved> {
@@ -926,6 +1010,17 @@ fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<Resolved> {
         year: f(&c.build_year, YEAR)?,
         subtype: f(&c.subtype, SUBTYPE)?,
         generation: f(&c.equipment_generation, GENERATION)?,
+        level: f(&c.level, LEVEL)?,
+        discount: f(&c.free_or_discount, DISCOUNT)?,
+        suited: f(&c.suited_for, SUITED)?,
+        season: f(&c.season, SEASON)?,
+        space: f(&c.space, SPACE)?,
+        groups: [
+            f(&c.elderly_population, ELDERLY)?,
+            f(&c.disabled_population, DISABLED)?,
+            f(&c.youth_population, YOUTH)?,
+        ],
+        with_sports: f(&c.with_sports, WITH_SPORTS)?,
     })
 }
 
@@ -1234,8 +1329,38 @@ impl FacilityRow {
             note: spec.note.clone(),
             subtype: rec.get(cols.subtype.as_ref()).map(str::to_string),
             equipment_generation,
+            plan: plan_attributes(path, rec, cols)?,
         })
     }
+}
+
+/// The value of column `col` of `rec` parsed by `parse`, `None` when
+/// empty; an error names the file, the row, the column and what to use.
+fn parsed<T>(
+    path: &Path,
+    rec: &Record,
+    col: &Option<String>,
+    parse: impl Fn(&str) -> std::result::Result<T, String>,
+) -> Result<Option<T>> {
+    let Some(v) = rec.get(col.as_ref()) else {
+        return Ok(None);
+    };
+    let name = col.as_deref().unwrap_or("");
+    parse(v)
+        .map(Some)
+        .map_err(|e| Error::record(path, &rec.location, format!("column {name:?}: {e}")))
+}
+
+/// A facility row's attributes for the plan's measures (level, free or
+/// discounted use, groups suited, season, space).
+fn plan_attributes(path: &Path, rec: &Record, cols: &Resolved) -> Result<PlanAttributes> {
+    Ok(PlanAttributes {
+        level: parsed(path, rec, &cols.level, str::parse::<Level>)?,
+        discount_for: parsed(path, rec, &cols.discount, Groups::parse_discount)?,
+        suited_for: parsed(path, rec, &cols.suited, Groups::parse_suited)?,
+        season: parsed(path, rec, &cols.season, str::parse::<Season>)?,
+        space: parsed(path, rec, &cols.space, str::parse::<Space>)?,
+    })
 }
 
 /// Outdoor area, floor area and where they come from: the columns when
@@ -1343,6 +1468,10 @@ pub fn communities_from_table(
             }
         };
         let build_year = bounded(path, rec, &cols.year, &bounds::BUILD_YEAR)?.map(|y| y as i32);
+        let mut groups = GroupPopulation::default();
+        for (g, col) in groups.0.iter_mut().zip(&cols.groups) {
+            *g = bounded(path, rec, col, &bounds::POPULATION)?;
+        }
         out.push(Community {
             id: record_id(path, rec, &cols.id, i),
             name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
@@ -1352,6 +1481,7 @@ pub fn communities_from_table(
             build_year,
             geometry,
             entrances: Vec::new(),
+            groups,
         });
     }
     check_unique(
@@ -1413,10 +1543,124 @@ pub fn units_from_table(
     Ok(out)
 }
 
+/// The point (or shape) of a record of a places input, or an error naming
+/// the record.
+fn place_geometry(path: &Path, rec: &Record) -> Result<Geometry<f64>> {
+    rec.geometry
+        .clone()
+        .ok_or_else(|| Error::record(path, &rec.location, "feature has no geometry"))
+}
+
+/// Build health facilities (measure 35) from a CSV/GeoJSON input: a kind
+/// in the category column (社区卫生服务中心, 医院, 康复中心, 健康促进中心, or
+/// `category` in the config for every row).
+pub fn health_from_table(
+    spec: &InputSpec,
+    table: &Table,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<HealthFacility>> {
+    let path = &spec.path;
+    warnings.extend(table.warnings.iter().cloned());
+    let cols = resolve(path, table, &spec.columns)?;
+    let fixed = match &spec.category {
+        Some(c) => Some(
+            c.parse::<HealthKind>()
+                .map_err(|e| Error::config(path.display().to_string(), e))?,
+        ),
+        None => None,
+    };
+    if fixed.is_none() && cols.category.is_none() {
+        return Err(Error::file(
+            path,
+            format!(
+                "no kind column for the health facilities (tried {}); add one (社区卫生服务中心 / \
+                 医院 / 康复中心 / 健康促进中心) or set `category` for this input in the config",
+                CATEGORY.join(", ")
+            ),
+        ));
+    }
+    let mut out = Vec::with_capacity(table.records.len());
+    for (i, rec) in table.records.iter().enumerate() {
+        let geometry = place_geometry(path, rec)?;
+        let kind =
+            match fixed {
+                Some(k) => k,
+                None => parsed(path, rec, &cols.category, str::parse::<HealthKind>)?.ok_or_else(
+                    || Error::record(path, &rec.location, "empty kind; fill in the kind column"),
+                )?,
+            };
+        out.push(HealthFacility {
+            id: record_id(path, rec, &cols.id, i),
+            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            kind,
+            geometry,
+        });
+    }
+    check_unique(
+        path,
+        out.iter()
+            .zip(&table.records)
+            .map(|(h, r)| (h.id.as_str(), r.location.as_str())),
+    )?;
+    Ok(out)
+}
+
+/// Is a culture station's kind one combined with sports (文体站,
+/// 文体活动室, `culture_sports_station`)?
+fn kind_with_sports(kind: &str) -> bool {
+    let k = kind.trim().to_lowercase();
+    k.contains("文体") || k.contains("culture_sports") || k.contains("culture_and_sports")
+}
+
+/// Build culture stations (measure 36) from a CSV/GeoJSON input: combined
+/// with sports when the `with_sports` column (文体结合 / 是否文体站) says yes,
+/// or when the kind column names a 文体站.
+pub fn culture_from_table(
+    spec: &InputSpec,
+    table: &Table,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<CultureStation>> {
+    let path = &spec.path;
+    warnings.extend(table.warnings.iter().cloned());
+    let cols = resolve(path, table, &spec.columns)?;
+    if cols.with_sports.is_none() && cols.category.is_none() {
+        warnings.push(format!(
+            "{}: no with_sports column (tried {}) and no kind column: no culture station \
+             counts as combined with sports (文体站)",
+            path.display(),
+            WITH_SPORTS.join(", ")
+        ));
+    }
+    let mut out = Vec::with_capacity(table.records.len());
+    for (i, rec) in table.records.iter().enumerate() {
+        let geometry = place_geometry(path, rec)?;
+        let flag = parsed(path, rec, &cols.with_sports, |v| {
+            parse_bool(v).ok_or_else(|| format!("{v:?} is not yes/no (是/否)"))
+        })?;
+        let by_kind = rec
+            .get(cols.category.as_ref())
+            .is_some_and(kind_with_sports);
+        out.push(CultureStation {
+            id: record_id(path, rec, &cols.id, i),
+            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            with_sports: flag.unwrap_or(by_kind),
+            geometry,
+        });
+    }
+    check_unique(
+        path,
+        out.iter()
+            .zip(&table.records)
+            .map(|(c, r)| (c.id.as_str(), r.location.as_str())),
+    )?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Filter;
+    use crate::model::Group;
     use std::path::PathBuf;
 
     fn spec(name: &str) -> InputSpec {
@@ -1454,6 +1698,97 @@ mod tests {
         assert_eq!(r.get(Some(&"状态".to_string())), None);
         assert_eq!(r.geometry, Some(Geometry::Point(Point::new(116.42, 39.92))));
         assert!(t.warnings.is_empty());
+    }
+
+    #[test]
+    fn plan_columns_in_chinese_and_english() {
+        let csv = "编号,名称,类别,级别,优惠对象,适用人群,开放季节,设置场所,经度,纬度\n\
+                   A,冰场,滑冰场,区级,学生优惠、老年人免费,,冬季,自然水域,116.39,39.94\n\
+                   B,健身点,健身器材,社区级,免费,适老;无障碍,,地下空间,116.36,39.91\n\
+                   C,球场,篮球场,,,,,,116.37,39.92\n";
+        let s = spec("plan.csv");
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let f = facilities_from_table(&s, &t, &mut Vec::new()).unwrap();
+        let youth_elderly = Groups::NONE.with(Group::Youth).with(Group::Elderly);
+        assert_eq!(
+            f[0].plan,
+            PlanAttributes {
+                level: Some(Level::District),
+                discount_for: Some(youth_elderly),
+                suited_for: None,
+                season: Some(Season::Winter),
+                space: Some(Space::NaturalWater),
+            }
+        );
+        assert_eq!(f[1].plan.level, Some(Level::Community));
+        assert_eq!(f[1].plan.discount_for, Some(Groups::ALL));
+        assert_eq!(
+            f[1].plan.suited_for,
+            Some(Groups::NONE.with(Group::Elderly).with(Group::Disabled))
+        );
+        assert_eq!(f[1].plan.space, Some(Space::Underground));
+        assert_eq!(f[2].plan, PlanAttributes::default());
+        // English headers, and a bad value named with its column and row.
+        let csv = "id,category,facility_level,suited_for,lon,lat\nX,park,subdistrict,youth,1,2\n\
+                   Y,park,city,,1,2\n";
+        let s = spec("en.csv");
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let m = facilities_from_table(&s, &t, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.starts_with("en.csv, row 3: column \"facility_level\": unknown level \"city\""),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn group_populations_health_and_culture_tables() {
+        let csv = "id,人口,60岁以上人口,残疾人数,0-17岁人口,lon,lat\nC1,1000,250,12,,1,2\n";
+        let mut s = spec("c.csv");
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let c = communities_from_table(&s, &t, 2.31, None, &mut Vec::new()).unwrap();
+        assert_eq!(c[0].groups.0, [Some(250.0), Some(12.0), None]);
+        let csv = "编号,名称,类型,经度,纬度\nH1,月坛社区卫生服务中心,社区卫生服务中心,1,2\n\
+                   H2,某医院,医院,1,2\nH3,健康促进中心,健康促进服务中心,1,2\n";
+        s.path = "h.csv".into();
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let h = health_from_table(&s, &t, &mut Vec::new()).unwrap();
+        let kinds: Vec<HealthKind> = h.iter().map(|x| x.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                HealthKind::CommunityHealth,
+                HealthKind::Hospital,
+                HealthKind::HealthPromotion
+            ]
+        );
+        let bad = "id,type,lon,lat\nH1,pharmacy,1,2\n";
+        let t = read_table_bytes(bad.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let m = health_from_table(&s, &t, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("row 2") && m.contains("pharmacy"), "{m}");
+        let no_kind = "id,lon,lat\nH1,1,2\n";
+        let t = read_table_bytes(no_kind.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let m = health_from_table(&s, &t, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("no kind column"), "{m}");
+        // Culture: the flag column, else a kind naming a 文体站.
+        let csv = "编号,名称,类型,文体结合,经度,纬度\nK1,a,文化站,是,1,2\nK2,b,文化站,否,1,2\n\
+                   K3,c,文体站,,1,2\nK4,d,文化活动室,,1,2\n";
+        s.path = "k.csv".into();
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let mut w = Vec::new();
+        let k = culture_from_table(&s, &t, &mut w).unwrap();
+        let flags: Vec<bool> = k.iter().map(|x| x.with_sports).collect();
+        assert_eq!(flags, [true, false, true, false]);
+        assert!(w.is_empty(), "{w:?}");
+        let t = read_table_bytes(b"id,lon,lat\nK1,1,2\n", TableFormat::Csv, &s).unwrap();
+        let k = culture_from_table(&s, &t, &mut w).unwrap();
+        assert!(!k[0].with_sports);
+        assert!(w[0].contains("no with_sports column"), "{w:?}");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub(crate) mod gpkg;
 pub(crate) mod i18n;
 #[cfg(feature = "report")]
 pub mod map_image;
+pub(crate) mod measures;
 pub(crate) mod out_dir;
 #[cfg(feature = "report")]
 pub mod report;
@@ -44,7 +45,7 @@ use crate::crs::Crs;
 use crate::input::Inputs;
 pub use crate::output::atomic::write_file;
 pub use crate::output::csv_safe::CsvFormulas;
-pub use crate::output::i18n::{Lang, trf};
+pub use crate::output::i18n::{Lang, has_label, trf, warning};
 pub use crate::output::out_dir::{check_apart_from_inputs, config_inputs};
 pub use crate::output::tables::write_dropped;
 use crate::{Error, Result};
@@ -174,6 +175,79 @@ pub fn write_named(dir: &Path, name: &str, fill: &Fill, formats: Formats) -> Res
     Ok(vec![path])
 }
 
+/// A file to write: its name and what fills it.
+type Job<'a> = (&'static str, Box<Fill<'a>>);
+
+/// The files of the assessment: gaps, the scorecard (with its sub-measure
+/// rows) and the measures per area.
+fn assessment_jobs<'a>(
+    title: &'a str,
+    inputs: &'a Inputs,
+    study: &'a Study,
+    assessment: &'a Assessment,
+    options: OutputOptions,
+) -> Vec<Job<'a>> {
+    let cf = options.formats.csv_formulas;
+    let lang = options.lang;
+    vec![
+        (
+            "gaps.geojson",
+            Box::new(|w| scorecard::write_gaps_geojson(w, assessment)),
+        ),
+        (
+            "gaps.csv",
+            Box::new(move |w| scorecard::write_gaps_csv(w, assessment, cf, lang)),
+        ),
+        (
+            "scorecard.csv",
+            Box::new(move |w| scorecard::write_scorecard_csv(w, assessment, cf, lang)),
+        ),
+        (
+            "scorecard_measures.csv",
+            Box::new(move |w| measures::write_scorecard_measures_csv(w, assessment, cf, lang)),
+        ),
+        (
+            "measures.csv",
+            Box::new(move |w| measures::write_measures_csv(w, inputs, study, cf, lang)),
+        ),
+        (
+            "scorecard.md",
+            Box::new(move |w| {
+                scorecard::write_scorecard_md(w, title, inputs, assessment, options.lang)
+            }),
+        ),
+    ]
+}
+
+/// Write each job's file (name, filler) into `dir`, counting them as
+/// progress stage `writing`. The files are independent: written side by
+/// side, one task per file, so a small file never waits behind
+/// communities.geojson. Each is built by one job, so its bytes do not
+/// depend on scheduling; errors are reported for the first failing file in
+/// the list order. Returns the paths written, in order.
+fn write_jobs(
+    dir: &Path,
+    jobs: &[(&'static str, Box<Fill<'_>>)],
+    formats: Formats,
+) -> Result<Vec<PathBuf>> {
+    let progress = crate::progress::Counter::start("writing", jobs.len() as u64);
+    let results: Vec<Result<Vec<PathBuf>>> = jobs
+        .par_iter()
+        .with_max_len(1)
+        .map(|(name, f)| {
+            let r = write_named(dir, name, f.as_ref(), formats);
+            progress.add(1);
+            r
+        })
+        .collect();
+    progress.finish();
+    let mut written = Vec::new();
+    for r in results {
+        written.extend(r?);
+    }
+    Ok(written)
+}
+
 /// Write all outputs of a run into `dir` (created if missing). Returns the
 /// paths written, in order.
 pub fn write_all(
@@ -189,7 +263,7 @@ pub fn write_all(
         source,
     })?;
     let cf = options.formats.csv_formulas;
-    type Job<'a> = (&'static str, Box<Fill<'a>>);
+    let lang = options.lang;
     let mut jobs: Vec<Job> = vec![
         (
             "communities.geojson",
@@ -201,22 +275,22 @@ pub fn write_all(
         ),
         (
             "unreachable.csv",
-            Box::new(|w| tables::write_unreachable(w, inputs, study, cf)),
+            Box::new(|w| tables::write_unreachable(w, inputs, study, cf, lang)),
         ),
         (
             "summary.csv",
-            Box::new(|w| tables::write_summary(w, inputs, study, cf)),
+            Box::new(|w| tables::write_summary(w, inputs, study, cf, lang)),
         ),
         (
             "dropped.csv",
-            Box::new(|w| tables::write_dropped(w, inputs, study, cf)),
+            Box::new(|w| tables::write_dropped(w, inputs, study, cf, lang)),
         ),
     ];
     // Per-unit figures come with the catchments (not in a coverage-only run).
     if study.catchments.is_some() {
         jobs.push((
             "units.csv",
-            Box::new(|w| tables::write_units_csv(w, inputs, study, cf)),
+            Box::new(|w| tables::write_units_csv(w, inputs, study, cf, lang)),
         ));
     }
     if !inputs.units.is_empty() && study.catchments.is_some() {
@@ -229,22 +303,7 @@ pub fn write_all(
         "isochrones.geojson",
         Box::new(|w| geojson::write_isochrones(w, inputs, study)),
     ));
-    jobs.push((
-        "gaps.geojson",
-        Box::new(|w| scorecard::write_gaps_geojson(w, assessment)),
-    ));
-    jobs.push((
-        "gaps.csv",
-        Box::new(|w| scorecard::write_gaps_csv(w, assessment, cf)),
-    ));
-    jobs.push((
-        "scorecard.csv",
-        Box::new(|w| scorecard::write_scorecard_csv(w, assessment, cf)),
-    ));
-    jobs.push((
-        "scorecard.md",
-        Box::new(|w| scorecard::write_scorecard_md(w, title, inputs, assessment, options.lang)),
-    ));
+    jobs.extend(assessment_jobs(title, inputs, study, assessment, options));
     if options.network_geojson {
         jobs.push((
             "network.geojson",
@@ -261,19 +320,7 @@ pub fn write_all(
             Box::new(|w| tables::write_graph_edges(w, study, cf)),
         ));
     }
-    // The files are independent: write them side by side. Each is built
-    // by one job, so its bytes do not depend on scheduling; errors are
-    // reported for the first failing file in the list order. One task per
-    // file, so a small file never waits behind communities.geojson.
-    let results: Vec<Result<Vec<PathBuf>>> = jobs
-        .par_iter()
-        .with_max_len(1)
-        .map(|(name, f)| write_named(dir, name, f.as_ref(), options.formats))
-        .collect();
-    let mut written = Vec::new();
-    for r in results {
-        written.extend(r?);
-    }
+    let mut written = write_jobs(dir, &jobs, options.formats)?;
     written.extend(write_surfaces(dir, study, options.formats)?);
     if options.formats.gpkg {
         let gpkg = write_gpkg_of(dir, "fitcircle.gpkg", &written)?;
