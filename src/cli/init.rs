@@ -227,6 +227,16 @@ household_size = {hh:?}
 detour_factor = {detour:?}
 # Isochrone polygons: buffer around reached street pieces, metres.
 isochrone_buffer_m = {buffer:?}
+# Travel-time surface: side of a grid cell, metres (outlines accurate to about one cell).
+isochrone_cell_m = {cell:?}
+# Walking bands drawn in isochrones.geojson, minutes; empty: the targets'
+# life-circle tiers up to `minutes` (5, 10, 15 with the bundled targets).
+isochrone_bands = []
+# Write the travel-time surface of each target as travel_time_<target>.tif.
+travel_time_tif = {tif}
+# Keep the walking minutes to the nearest facility at both ends of every
+# street (network.geojson, --network-geojson).
+street_minutes = {street}
 # Catchment method for per-capita supply: "2sfca", "e2sfca" or "gaussian".
 method = "{method}"
 # A facility counts in a time window when open at least this long in it, minutes.
@@ -250,6 +260,9 @@ health_walk_m = {health:?}
         hh = d.household_size,
         detour = d.detour_factor,
         buffer = d.isochrone_buffer_m,
+        cell = d.isochrone_cell_m,
+        tif = d.travel_time_tif,
+        street = d.street_minutes,
         method = d.method.as_str(),
         open = d.min_open_minutes,
         community = d.community_level_minutes,
@@ -270,4 +283,37 @@ fn columns_comment() -> String {
         let _ = writeln!(t, "#   {field:<21} {}", names.join(", "));
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every field of [`Settings`], from serde's own list (the error for an
+    /// unknown field names them all), so a new setting cannot be left out.
+    fn settings_fields() -> Vec<String> {
+        let err = toml::from_str::<Settings>("no_such_setting = 1")
+            .expect_err("unknown fields are refused")
+            .to_string();
+        let list = err.split("expected one of").nth(1).expect("the field list");
+        list.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_template_sets_every_setting_to_its_default() {
+        let text = config_text();
+        let fields = settings_fields();
+        assert!(fields.len() >= 16, "{fields:?}");
+        for f in &fields {
+            let line = format!("\n{f} = ");
+            assert!(text.contains(&line), "the template lacks setting {f}");
+        }
+        let table: toml::Table = toml::from_str(&text).expect("the template parses");
+        let settings: Settings = table["settings"].clone().try_into().expect("settings");
+        assert_eq!(settings, Settings::default());
+    }
 }
