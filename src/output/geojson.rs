@@ -4,7 +4,9 @@
 
 use std::io::{self, Write};
 
-use geo::{Coord, Geometry, LineString, Polygon, Winding, winding_order::WindingOrder};
+use geo::{
+    Coord, Geometry, LineString, MultiPolygon, Polygon, Winding, winding_order::WindingOrder,
+};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
@@ -947,8 +949,9 @@ pub(crate) fn write_isochrones(
     let mut fw = FeatureWriter::start(w, &meta(inputs, study, "isochrones"))?;
     let st = &study.settings;
     let mpm = st.metres_per_minute();
-    let props = |kind: &str, target: &str, facility: Value, minutes: f64, poly: &Geometry<f64>| {
-        let area = crate::spatial::geodesic_area_m2(poly).unwrap_or(0.0);
+    let props = |kind: &str, target: &str, facility: Value, minutes: f64, poly: &MultiPolygon| {
+        // Traced outlines: edges about one cell long (see short_edged_area_m2).
+        let area = crate::spatial::short_edged_area_m2(poly);
         let p: Vec<(String, Value)> = vec![
             ("kind".into(), json!(kind)),
             ("target".into(), json!(target)),
@@ -964,7 +967,7 @@ pub(crate) fn write_isochrones(
     for (t, bands) in study.scenarios.now.targets.iter().zip(&study.bands) {
         for (m, poly) in study.band_minutes.iter().zip(bands) {
             let g = Geometry::MultiPolygon(poly.clone());
-            fw.feature(&g, &props("band", t.name(), Value::Null, *m, &g))?;
+            fw.feature(&g, &props("band", t.name(), Value::Null, *m, poly))?;
         }
     }
     for (i, poly) in study.facility_isochrones.iter().enumerate() {
@@ -973,7 +976,13 @@ pub(crate) fn write_isochrones(
         let g = Geometry::MultiPolygon(poly.clone());
         fw.feature(
             &g,
-            &props("facility", f.category.as_str(), json!(f.id), st.minutes, &g),
+            &props(
+                "facility",
+                f.category.as_str(),
+                json!(f.id),
+                st.minutes,
+                poly,
+            ),
         )?;
     }
     fw.finish()
