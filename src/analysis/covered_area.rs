@@ -240,6 +240,7 @@ fn member_slots(targets: &[Target], sources: &[Source]) -> (Vec<Vec<usize>>, Vec
 
 /// One set of facilities traced: a polygon per threshold, and the surface
 /// and the nodes' minutes when kept.
+#[derive(Clone)]
 struct Traced {
     polys: Vec<MultiPolygon<f64>>,
     surface: Option<Arc<Surface>>,
@@ -296,22 +297,45 @@ pub fn bands_per_target(
         },
     );
     progress.finish();
-    let n = b.minutes.len();
-    Banded {
-        limit: slot
-            .iter()
-            .map(|&k| per_set[k].polys[limit_at].clone())
-            .collect(),
-        bands: slot
-            .iter()
-            .map(|&k| per_set[k].polys[..n].to_vec())
-            .collect(),
-        surfaces: slot.iter().map(|&k| per_set[k].surface.clone()).collect(),
-        node_minutes: slot
-            .iter()
-            .map(|&k| per_set[k].node_minutes.clone())
-            .collect(),
+    assemble(per_set, &slot, b.minutes.len(), limit_at)
+}
+
+/// The targets' bands from the traced sets (`slot`: each target's set):
+/// each set's polygons moved to the last target using it, cloned only for
+/// the others (targets with the same facilities), so a metropolis's bands
+/// are not held twice. The limit is taken out of the thresholds after the
+/// `n` bands, or copied from a band equal to it (`limit_at < n`).
+fn assemble(per_set: Vec<Traced>, slot: &[usize], n: usize, limit_at: usize) -> Banded {
+    let mut uses = vec![0usize; per_set.len()];
+    for &k in slot {
+        uses[k] += 1;
     }
+    let mut per_set: Vec<Option<Traced>> = per_set.into_iter().map(Some).collect();
+    let mut out = Banded::default();
+    for &k in slot {
+        uses[k] -= 1;
+        let t = if uses[k] == 0 {
+            per_set[k].take()
+        } else {
+            per_set[k].clone()
+        };
+        let Traced {
+            mut polys,
+            surface,
+            node_minutes,
+        } = t.expect("a set is moved out at its last use only");
+        let limit = if limit_at < n {
+            polys[limit_at].clone()
+        } else {
+            polys.swap_remove(limit_at)
+        };
+        polys.truncate(n);
+        out.limit.push(limit);
+        out.bands.push(polys);
+        out.surfaces.push(surface);
+        out.node_minutes.push(node_minutes);
+    }
+    out
 }
 
 /// The bands of one set of facilities (`members`, indices of `sources`)
