@@ -92,8 +92,9 @@ pub struct UnitStats {
     /// Residents of the unit's communities and the outdoor / indoor area (m2)
     /// of the facilities in the unit that count for per-capita area.
     pub per_capita: PerCapita,
-    /// The per-capita rule is met for the unit's own figures.
-    pub meets_per_capita: bool,
+    /// The per-capita rule is met for the unit's own figures; `None` when
+    /// the unit has no residents (not applicable).
+    pub meets_per_capita: Option<bool>,
     /// Population-weighted means of the 2SFCA access (m2 per person).
     pub sfca_outdoor_mean: f64,
     /// Population-weighted mean of the indoor 2SFCA access, m2 per person.
@@ -151,22 +152,22 @@ fn decay(method: Method, catchment_m: f64) -> Decay {
     }
 }
 
-/// Parse each facility's opening hours; unreadable ones are reported and
-/// treated as unknown.
+/// Parse each facility's opening hours: `None` without stated hours;
+/// unreadable ones are reported and count in no window (a closed
+/// schedule), never as always open.
 fn schedules(facilities: &[Facility]) -> (Vec<Option<Schedule>>, Vec<(String, String)>) {
     let mut problems = Vec::new();
     let s = facilities
         .iter()
-        .map(|f| match f.opening_hours.as_deref() {
-            None => None,
-            Some(text) => match windows::parse_opening_hours(text) {
-                Ok(s) => Some(s),
+        .map(
+            |f| match windows::facility_schedule(f.opening_hours.as_deref()) {
+                Ok(s) => s,
                 Err(e) => {
                     problems.push((f.id.clone(), e));
-                    None
+                    Some(Schedule::closed())
                 }
             },
-        })
+        )
         .collect();
     (s, problems)
 }
@@ -725,10 +726,12 @@ fn group_stats(
     UnitStats {
         unit,
         communities: members.list.len(),
-        meets_per_capita: pc.met(
-            per_capita.outdoor_per_person(),
-            per_capita.indoor_per_person(),
-        ),
+        meets_per_capita: per_capita.applicable().then(|| {
+            pc.met(
+                per_capita.outdoor_per_person(),
+                per_capita.indoor_per_person(),
+            )
+        }),
         per_capita,
         sfca_outdoor_mean: supply::weighted_mean(&members.pick(&figures.sfca_outdoor), w),
         sfca_indoor_mean: supply::weighted_mean(&members.pick(&figures.sfca_indoor), w),
@@ -1033,9 +1036,9 @@ mod tests {
             }
         );
         assert_eq!(u0.per_capita.outdoor_per_person(), 4.5);
-        assert!(u0.meets_per_capita);
+        assert_eq!(u0.meets_per_capita, Some(true));
         // U1: 50 m2 indoor for 600 people, below 0.1 m2.
-        assert!(!u1.meets_per_capita);
+        assert_eq!(u1.meets_per_capita, Some(false));
         // 2SFCA hands out all 1850 m2 in reach: 1.85 m2 per resident.
         assert!((whole.sfca_total_mean - 1.85).abs() < 1e-12);
         // Only C (600 of 1000) is below both per-capita targets.

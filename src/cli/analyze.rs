@@ -54,7 +54,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         mut warnings,
         load_time,
         load_peak,
-    } = prepare(&run, font_warning.into_iter().collect(), true)?;
+    } = prepare(&run, font_warning.into_iter().collect(), true, lang)?;
     let depth = if a.coverage_only {
         Depth::CoverageOnly
     } else if a.skip_isochrones {

@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use fitcircle::config::{Config, InputSpec};
+use fitcircle::input::columns::InputKind;
 use fitcircle::input::{self, Inputs, table};
+use fitcircle::output::Lang;
 use geo::{BoundingRect, Geometry, GeometryCollection, Rect};
 
 use super::args::CheckArgs;
@@ -35,10 +37,13 @@ pub fn run(a: &CheckArgs) -> Result<()> {
     if !config.title.is_empty() {
         writeln!(out, "title: {}", config.title)?;
     }
+    let lang = a
+        .lang
+        .unwrap_or_else(|| Lang::detect(&config.name, &config.title));
     report_network(&mut out, &config, &inputs)?;
-    report_facilities(&mut out, &config, &inputs)?;
-    report_communities(&mut out, &config, &inputs)?;
-    report_units(&mut out, &config, &inputs)?;
+    report_facilities(&mut out, &config, &inputs, lang)?;
+    report_communities(&mut out, &config, &inputs, lang)?;
+    report_units(&mut out, &config, &inputs, lang)?;
     for n in &inputs.notes {
         writeln!(out, "note: {n}")?;
     }
@@ -106,10 +111,15 @@ fn report_network(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Res
     Ok(())
 }
 
-fn report_facilities(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
+fn report_facilities(
+    out: &mut impl Write,
+    config: &Config,
+    inputs: &Inputs,
+    lang: Lang,
+) -> Result<()> {
     writeln!(out, "facilities: {}", inputs.facilities.len())?;
     for spec in &config.facilities {
-        describe_input(out, spec)?;
+        describe_input(out, spec, inputs, InputKind::Facilities, lang)?;
     }
     let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &inputs.facilities {
@@ -125,7 +135,12 @@ fn report_facilities(out: &mut impl Write, config: &Config, inputs: &Inputs) -> 
     Ok(())
 }
 
-fn report_communities(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
+fn report_communities(
+    out: &mut impl Write,
+    config: &Config,
+    inputs: &Inputs,
+    lang: Lang,
+) -> Result<()> {
     let people = inputs.communities.iter().map(|c| c.population).sum::<f64>() + 0.0;
     writeln!(
         out,
@@ -134,7 +149,7 @@ fn report_communities(out: &mut impl Write, config: &Config, inputs: &Inputs) ->
         inputs.community_access.as_str()
     )?;
     if let Some(spec) = &config.communities {
-        describe_input(out, spec)?;
+        describe_input(out, spec, inputs, InputKind::Communities, lang)?;
     }
     if !inputs.communities.is_empty() {
         let b = bbox(inputs.communities.iter().map(|c| c.geometry.clone()));
@@ -143,10 +158,10 @@ fn report_communities(out: &mut impl Write, config: &Config, inputs: &Inputs) ->
     Ok(())
 }
 
-fn report_units(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
+fn report_units(out: &mut impl Write, config: &Config, inputs: &Inputs, lang: Lang) -> Result<()> {
     writeln!(out, "units: {}", inputs.units.len())?;
     if let Some(spec) = &config.units {
-        describe_input(out, spec)?;
+        describe_input(out, spec, inputs, InputKind::Units, lang)?;
     }
     if !inputs.units.is_empty() {
         let b = bbox(
@@ -160,9 +175,15 @@ fn report_units(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Resul
     Ok(())
 }
 
-/// One input file: path, CRS, and for a table which column feeds which
-/// field (read again here: the loader keeps records, not headers).
-fn describe_input(out: &mut impl Write, spec: &InputSpec) -> Result<()> {
+/// One input file: path, CRS, and for a table which header fed which
+/// field (the loader's report), the encoding, and the headers not used.
+fn describe_input(
+    out: &mut impl Write,
+    spec: &InputSpec,
+    inputs: &Inputs,
+    kind: InputKind,
+    lang: Lang,
+) -> Result<()> {
     let is_osm = is_osm(&spec.path);
     writeln!(
         out,
@@ -171,29 +192,14 @@ fn describe_input(out: &mut impl Write, spec: &InputSpec) -> Result<()> {
         spec.crs().as_str(),
         if is_osm { ", OSM tags" } else { "" }
     )?;
-    if is_osm {
-        return Ok(());
-    }
-    let t = table::read_table(spec).with_context(|| format!("reading {}", spec.path.display()))?;
-    let mapping = table::column_mapping(&t.columns, &spec.columns);
-    let used: Vec<String> = mapping
-        .iter()
-        .filter_map(|(field, col)| col.as_ref().map(|c| format!("{field} <- {c:?}")))
-        .collect();
-    writeln!(
-        out,
-        "    {} rows; columns: {}",
-        t.records.len(),
-        used.join(", ")
-    )?;
-    let unused: Vec<&String> = t
+    let report = inputs
         .columns
         .iter()
-        .filter(|c| !mapping.iter().any(|(_, m)| m.as_ref() == Some(*c)))
-        .collect();
-    if !unused.is_empty() {
-        let names: Vec<String> = unused.iter().map(|c| format!("{c:?}")).collect();
-        writeln!(out, "    not used: {}", names.join(", "))?;
+        .find(|r| r.file == spec.path && r.input == kind);
+    if let Some(r) = report {
+        for line in fitcircle::output::columns::table_lines(lang, r) {
+            writeln!(out, "    {line}")?;
+        }
     }
     Ok(())
 }

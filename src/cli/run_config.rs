@@ -126,6 +126,10 @@ pub fn make_config(a: &InputArgs, s: &SettingsArgs, warnings: &mut Vec<String>) 
     if let Some(u) = &a.units {
         cfg.units = Some(spec(u, a.units_crs.or(a.crs)));
     }
+    // The first --column is tried first.
+    for (field, header) in a.column.iter().rev() {
+        cfg.columns.push_first(field, header);
+    }
     let set = &mut cfg.settings;
     if let Some(m) = s.minutes {
         set.minutes = m;

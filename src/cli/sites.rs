@@ -44,7 +44,12 @@ pub fn run(args: SitesArgs) -> Result<()> {
         mut warnings,
         load_time,
         load_peak,
-    } = prepare(&run, Vec::new(), false)?;
+    } = prepare(
+        &run,
+        Vec::new(),
+        false,
+        fitcircle::output::Lang::detect(&run.config.name, &run.config.title),
+    )?;
     if let Some(w) = from_scratch_warning(&inputs) {
         print::warnings(run.quiet, std::slice::from_ref(&w));
         warnings.push(w);
@@ -218,6 +223,12 @@ fn write(
         dir,
         "dropped.csv",
         &|w| output::write_dropped(w, inputs, study, formulas),
+        run.formats,
+    )?);
+    written.extend(output::write_named(
+        dir,
+        "inputs.csv",
+        &|w| output::columns::write_inputs_csv(w, inputs, formulas),
         run.formats,
     )?);
     Ok(staging.commit(&written, "sites")?)

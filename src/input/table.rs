@@ -1,11 +1,13 @@
 //! CSV and GeoJSON readers for facilities, communities and administrative
-//! units. Both formats become [`Record`]s (named fields + WGS-84 geometry),
-//! then one set of builders turns records into model types, so the rules
-//! (column variants, validation, messages) are the same for both formats.
+//! units. Both formats become a [`Table`] of [`Record`]s (named fields +
+//! WGS-84 geometry), then one set of builders turns records into model
+//! types, so the rules (columns, numbers, types, messages) are the same
+//! for every format that yields a `Table`.
 //!
-//! Column names are detected case-insensitively among common variants
-//! (`lon/lng/longitude/x`, `lat/latitude/y`, `经度/纬度`, `人口`, `户数`, ...)
-//! unless the config names them.
+//! Which column feeds which field is decided once per table by the column
+//! table (`seeds/columns.toml`, [`super::columns`]); types and statuses by
+//! `seeds/categories.toml` ([`super::categories`]). Text files are decoded
+//! by [`super::text`] (UTF-8, UTF-16, GB18030/GBK; CRLF and CR line ends).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,7 +15,9 @@ use std::path::Path;
 use geo::{Area, Coord, Geodesic, Geometry, Length, MapCoords, MultiPolygon, Point};
 
 use super::bounds;
-use crate::config::{Columns, InputSpec, PopulationSpec};
+use super::categories;
+use super::columns::{ColumnReport, InputKind, Mapping, field};
+use crate::config::{InputSpec, PopulationSpec};
 use crate::crs::Crs;
 use crate::model::{
     AdminUnit, AreaSource, Category, Community, DropReason, Dropped, Facility, PopulationSource,
@@ -28,12 +32,17 @@ pub struct Record {
     pub location: String,
     /// (column, value) pairs of the record, in column order.
     pub fields: Vec<(String, String)>,
+    /// Per field of [`fields`](Self::fields): true when the source typed
+    /// the value as a number (a GeoJSON number, a numeric attribute), so it
+    /// is read as it is rather than by the rules for numbers written as
+    /// text. May be empty: every value is then text.
+    pub numeric: Vec<bool>,
     /// Its geometry (from lon/lat columns, WKT or GeoJSON), WGS-84.
     pub geometry: Option<Geometry<f64>>,
 }
 
-/// The column names found in a file, for detection.
-#[derive(Debug, Clone)]
+/// The records of a file and its column names.
+#[derive(Debug, Clone, Default)]
 pub struct Table {
     /// The column names found in the file, in file order.
     pub columns: Vec<String>,
@@ -43,119 +52,19 @@ pub struct Table {
     pub warnings: Vec<String>,
     /// The same records one by one, for `dropped.csv`.
     pub dropped: Vec<Dropped>,
+    /// The text encoding the file was read in (`UTF-8`, `GB18030/GBK`,
+    /// ...), `None` for a binary format.
+    pub encoding: Option<&'static str>,
+    /// The geometry comes from columns (lon / lat or WKT, as in a CSV), so
+    /// those columns are fields; `false` when the format carries geometry.
+    pub geometry_from_columns: bool,
 }
 
-const ID: &[&str] = &["id", "fid", "osm_id", "code", "编号", "编码"];
-const NAME: &[&str] = &["name", "名称", "小区名称", "名字"];
-const CATEGORY: &[&str] = &["category", "type", "kind", "类别", "类型"];
-const STATUS: &[&str] = &["status", "状态"];
-const AREA: &[&str] = &["area_m2", "area", "面积", "场地面积"];
-const FLOOR: &[&str] = &["floor_area_m2", "floor_area", "建筑面积"];
-const HOURS: &[&str] = &["opening_hours", "hours", "开放时间"];
-const OPEN: &[&str] = &["open_to_public", "open", "对外开放", "是否开放"];
-const POPULATION: &[&str] = &["population", "pop", "people", "residents", "人口", "人口数"];
-const HOUSEHOLDS: &[&str] = &["households", "hh", "户数"];
-const SUBTYPE: &[&str] = &["subtype", "sport", "项目", "运动项目"];
-const GENERATION: &[&str] = &["equipment_generation", "generation", "器材代际"];
-const YEAR: &[&str] = &[
-    "build_year",
-    "buildtime",
-    "year_built",
-    "year",
-    "建成年份",
-    "建成年代",
-];
-const LON: &[&str] = &["lon", "lng", "long", "longitude", "x", "经度"];
-const LAT: &[&str] = &["lat", "latitude", "y", "纬度"];
-const WKT: &[&str] = &["wkt", "geometry", "geom", "the_geom"];
-
-/// Every field a table can fill, with the column names the readers accept
-/// for it (case-insensitive, first match wins), as `(field, names)`; the
-/// field is also the key under `columns = { ... }` in a config.
-pub const ACCEPTED_COLUMNS: &[(&str, &[&str])] = &[
-    ("id", ID),
-    ("name", NAME),
-    ("category", CATEGORY),
-    ("status", STATUS),
-    ("area_m2", AREA),
-    ("floor_area_m2", FLOOR),
-    ("opening_hours", HOURS),
-    ("open_to_public", OPEN),
-    ("population", POPULATION),
-    ("households", HOUSEHOLDS),
-    ("subtype", SUBTYPE),
-    ("equipment_generation", GENERATION),
-    ("build_year", YEAR),
-    ("lon", LON),
-    ("lat", LAT),
-    ("wkt", WKT),
-];
-
-/// Which column of `headers` feeds each field of [`ACCEPTED_COLUMNS`]:
-/// the configured name when the config names one (`None` when it is
-/// missing from the file), else the first accepted name present. For
-/// `fitcircle check`; the readers decide the same way.
-pub fn column_mapping(
-    headers: &[String],
-    configured: &Columns,
-) -> Vec<(&'static str, Option<String>)> {
-    let c = configured;
-    let set = [
-        &c.id,
-        &c.name,
-        &c.category,
-        &c.status,
-        &c.area_m2,
-        &c.floor_area_m2,
-        &c.opening_hours,
-        &c.open_to_public,
-        &c.population,
-        &c.households,
-        &c.subtype,
-        &c.equipment_generation,
-        &c.build_year,
-        &c.lon,
-        &c.lat,
-        &c.wkt,
-    ];
-    ACCEPTED_COLUMNS
-        .iter()
-        .zip(set)
-        .map(|(&(field, names), conf)| {
-            let found = find_column(Path::new(""), headers, conf.as_ref(), names)
-                .ok()
-                .flatten();
-            (field, found)
-        })
-        .collect()
-}
-
-/// Find a column: the configured name (must exist) or the first variant present.
-fn find_column(
-    path: &Path,
-    columns: &[String],
-    configured: Option<&String>,
-    variants: &[&str],
-) -> Result<Option<String>> {
-    if let Some(name) = configured {
-        return if columns.iter().any(|c| c == name) {
-            Ok(Some(name.clone()))
-        } else {
-            Err(Error::file(
-                path,
-                format!(
-                    "configured column {name:?} is not in the file (columns: {})",
-                    columns.join(", ")
-                ),
-            ))
-        };
-    }
-    for v in variants {
-        if let Some(c) = columns.iter().find(|c| c.trim().eq_ignore_ascii_case(v)) {
-            return Ok(Some(c.clone()));
-        }
-    }
-    Ok(None)
+/// Which header of `table` feeds each field an input of `kind` reads, and
+/// the headers not used, for `fitcircle check`, the terminal and
+/// `inputs.csv`; the builders decide the same way.
+pub fn column_report(spec: &InputSpec, table: &Table, kind: InputKind) -> Result<ColumnReport> {
+    Ok(Mapping::resolve(&spec.path, table, kind, spec)?.report(&spec.path, table))
 }
 
 impl Record {
@@ -169,20 +78,33 @@ impl Record {
             .filter(|v| !v.is_empty())
     }
 
+    /// True when the source typed the value of `column` as a number.
+    pub fn is_numeric(&self, column: &str) -> bool {
+        self.fields
+            .iter()
+            .position(|(k, _)| k == column)
+            .and_then(|i| self.numeric.get(i).copied())
+            .unwrap_or(false)
+    }
+
     /// The record of `reason` for this record in `path`, its id and name
     /// taken from the first column named like an id or a name.
     pub fn dropped(&self, path: &Path, reason: DropReason, detail: String) -> Dropped {
-        let field = |variants: &[&str]| {
-            self.fields
+        let headers: Vec<String> = self.fields.iter().map(|(k, _)| k.clone()).collect();
+        let spec = InputSpec::from_path(path.to_path_buf());
+        let value = |f: &str| {
+            [InputKind::Facilities, InputKind::Communities, InputKind::Units]
                 .iter()
-                .find(|(k, _)| variants.contains(&k.to_lowercase().as_str()))
-                .map(|(_, v)| v.trim().to_string())
+                .find_map(|k| {
+                    let m = Mapping::of_headers(path, &headers, *k, &spec, false).ok()?;
+                    m.text(self, f).map(str::to_string)
+                })
                 .unwrap_or_default()
         };
         Dropped {
             file: path.to_path_buf(),
-            id: field(ID),
-            name: field(NAME),
+            id: value(field::ID),
+            name: value(field::NAME),
             ..Dropped::new(self.location.clone(), reason, detail)
         }
     }
@@ -292,7 +214,7 @@ fn check_not_empty(path: &Path, bytes: &[u8]) -> Result<()> {
 fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) -> Result<Table> {
     let path = &spec.path;
     let mut table = match format {
-        TableFormat::Csv => read_csv(path, bytes, &spec.columns)?,
+        TableFormat::Csv => read_csv(path, bytes)?,
         TableFormat::GeoJson => read_geojson(path, bytes)?,
     };
     if let Some(f) = &spec.filter {
@@ -307,6 +229,9 @@ fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) ->
             .retain(|r| r.get(Some(&f.column)) == Some(f.equals.as_str()));
     }
     drop_exact_duplicates(path, &mut table);
+    if table.geometry_from_columns {
+        geometry_from_columns(path, &mut table, spec)?;
+    }
     let mut repaired = Vec::new();
     for r in table.records.iter_mut() {
         if let Some(g) = r.geometry.take() {
@@ -453,11 +378,12 @@ fn check_geometry(path: &Path, location: &str, g: &Geometry<f64>) -> Result<()> 
     Ok(())
 }
 
-fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
+fn read_csv(path: &Path, bytes: &[u8]) -> Result<Table> {
+    let (text, encoding) = super::text::decode(path, bytes)?;
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
-        .from_reader(bytes);
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
         .map_err(|e| Error::file(path, format!("cannot read the CSV header: {e}")))?
@@ -466,22 +392,6 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
         .collect();
     if headers.iter().all(|h| h.is_empty()) {
         return Err(Error::file(path, "the CSV header row is empty"));
-    }
-    let lon_col = find_column(path, &headers, cols.lon.as_ref(), LON)?;
-    let lat_col = find_column(path, &headers, cols.lat.as_ref(), LAT)?;
-    let wkt_col = find_column(path, &headers, cols.wkt.as_ref(), WKT)?;
-    if wkt_col.is_none() && (lon_col.is_none() || lat_col.is_none()) {
-        return Err(Error::file(
-            path,
-            format!(
-                "no coordinate columns: need lon and lat columns (tried {} / {}) or a WKT \
-                 column (tried {}); found: {}; or set columns.lon / columns.lat in the config",
-                LON.join(", "),
-                LAT.join(", "),
-                WKT.join(", "),
-                headers.join(", ")
-            ),
-        ));
     }
     let mut records = Vec::new();
     for row in rdr.records() {
@@ -494,27 +404,57 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
                     "has {len} fields but the header has {expected_len}; fix the quoting or \
                      the number of commas"
                 ),
-                csv::ErrorKind::Utf8 { .. } => {
-                    "is not valid UTF-8; save the file as UTF-8 (Excel: CSV UTF-8)".to_string()
-                }
                 _ => format!("cannot be read: {e}"),
             };
             Error::record(path, format!("row {line}"), format!("the row {what}"))
         })?;
         let line = row.position().map(|p| p.line()).unwrap_or(0);
-        let location = format!("row {line}");
-        let fields: Vec<(String, String)> = headers
-            .iter()
-            .cloned()
-            .zip(row.iter().map(str::to_string))
-            .collect();
-        let rec = Record {
-            location,
-            fields,
+        records.push(Record {
+            location: format!("row {line}"),
+            fields: headers
+                .iter()
+                .cloned()
+                .zip(row.iter().map(str::to_string))
+                .collect(),
+            numeric: Vec::new(),
             geometry: None,
+        });
+    }
+    Ok(Table {
+        columns: headers,
+        records,
+        encoding: Some(encoding),
+        geometry_from_columns: true,
+        ..Table::default()
+    })
+}
+
+/// The geometry of each row of a table whose geometry is in columns (a
+/// CSV): its WKT, else its lon / lat.
+fn geometry_from_columns(path: &Path, table: &mut Table, spec: &InputSpec) -> Result<()> {
+    let [lon_col, lat_col, wkt_col] = super::columns::geometry_columns(path, &table.columns, spec)?;
+    if wkt_col.is_none() && (lon_col.is_none() || lat_col.is_none()) {
+        let tried = |f: &str| {
+            super::columns::field_def(f)
+                .map(|d| d.all_headers().join(", "))
+                .unwrap_or_default()
         };
+        return Err(Error::file(
+            path,
+            format!(
+                "no coordinate columns: need lon and lat columns (tried {} / {}) or a WKT \
+                 column (tried {}); found: {}; or name them with --column lon=HEADER \
+                 --column lat=HEADER (columns.lon / columns.lat in the config)",
+                tried(field::LON),
+                tried(field::LAT),
+                tried(field::WKT),
+                table.columns.join(", ")
+            ),
+        ));
+    }
+    for rec in table.records.iter_mut() {
         let geometry = if let Some(w) = rec.get(wkt_col.as_ref()) {
-            Some(parse_wkt(path, &rec.location, w)?)
+            parse_wkt(path, &rec.location, w)?
         } else {
             match (rec.get(lon_col.as_ref()), rec.get(lat_col.as_ref())) {
                 (Some(x), Some(y)) => {
@@ -522,7 +462,7 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
                         parse_number(path, &rec.location, lon_col.as_deref().unwrap_or(""), x)?;
                     let lat =
                         parse_number(path, &rec.location, lat_col.as_deref().unwrap_or(""), y)?;
-                    Some(Geometry::Point(Point::new(lon, lat)))
+                    Geometry::Point(Point::new(lon, lat))
                 }
                 _ => {
                     return Err(Error::record(
@@ -533,14 +473,9 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
                 }
             }
         };
-        records.push(Record { geometry, ..rec });
+        rec.geometry = Some(geometry);
     }
-    Ok(Table {
-        columns: headers,
-        records,
-        warnings: Vec::new(),
-        dropped: Vec::new(),
-    })
+    Ok(())
 }
 
 fn parse_wkt(path: &Path, location: &str, text: &str) -> Result<Geometry<f64>> {
@@ -610,10 +545,10 @@ fn check_raw_geometry(path: &Path, location: &str, v: &geojson::GeometryValue) -
 }
 
 fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
-    // A UTF-8 byte order mark (Windows editors write one) is not JSON:
-    // skip it.
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+    // Decoded like a CSV: a byte-order mark (Windows editors write one) is
+    // not JSON, and a GBK file is read as such.
+    let (text, encoding) = super::text::decode(path, bytes)?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         Error::file(
             path,
             format!(
@@ -655,9 +590,11 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
             Error::record(path, &location, format!("not a valid GeoJSON Feature: {e}"))
         })?;
         let mut fields: Vec<(String, String)> = Vec::new();
+        let mut numeric: Vec<bool> = Vec::new();
         if let Some(props) = &feature.properties {
             for (k, v) in props {
                 fields.push((k.clone(), json_to_string(v)));
+                numeric.push(v.is_number());
             }
         }
         if let Some(id) = &feature.id {
@@ -667,6 +604,7 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
             };
             if !fields.iter().any(|(k, _)| k == "id") {
                 fields.push(("id".to_string(), id));
+                numeric.push(false);
             }
         }
         if let Some((_, id)) = fields.iter().find(|(k, _)| k == "id") {
@@ -690,55 +628,22 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
         records.push(Record {
             location,
             fields,
+            numeric,
             geometry,
         });
     }
     Ok(Table {
         columns,
         records,
-        warnings: Vec::new(),
-        dropped: Vec::new(),
+        encoding: Some(encoding),
+        ..Table::default()
     })
 }
 
-/// The columns of a table, resolved once.
-struct Resolved {
-    id: Option<String>,
-    name: Option<String>,
-    category: Option<String>,
-    status: Option<String>,
-    area: Option<String>,
-    floor: Option<String>,
-    hours: Option<String>,
-    open: Option<String>,
-    population: Option<String>,
-    households: Option<String>,
-    year: Option<String>,
-    subtype: Option<String>,
-    generation: Option<String>,
-}
-
-fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<Resolved> {
-    let f = |conf: &Option<String>, v: &[&str]| find_column(path, &table.columns, conf.as_ref(), v);
-    Ok(Resolved {
-        id: f(&c.id, ID)?,
-        name: f(&c.name, NAME)?,
-        category: f(&c.category, CATEGORY)?,
-        status: f(&c.status, STATUS)?,
-        area: f(&c.area_m2, AREA)?,
-        floor: f(&c.floor_area_m2, FLOOR)?,
-        hours: f(&c.opening_hours, HOURS)?,
-        open: f(&c.open_to_public, OPEN)?,
-        population: f(&c.population, POPULATION)?,
-        households: f(&c.households, HOUSEHOLDS)?,
-        year: f(&c.build_year, YEAR)?,
-        subtype: f(&c.subtype, SUBTYPE)?,
-        generation: f(&c.equipment_generation, GENERATION)?,
-    })
-}
-
-fn record_id(path: &Path, rec: &Record, col: &Option<String>, index: usize) -> String {
-    rec.get(col.as_ref())
+/// The id of `rec`: its id column, else `stem:row` (the file's stem and
+/// the record's position, from 1).
+fn record_id(path: &Path, rec: &Record, cols: &Mapping, index: usize) -> String {
+    cols.text(rec, field::ID)
         .map(str::to_string)
         .unwrap_or_else(|| {
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("row");
@@ -793,33 +698,6 @@ fn check_unique<'a>(path: &Path, items: impl Iterator<Item = (&'a str, &'a str)>
     Ok(())
 }
 
-fn parse_bool(v: &str) -> Option<bool> {
-    match v.trim().to_lowercase().as_str() {
-        "yes" | "true" | "1" | "y" | "是" | "开放" => Some(true),
-        "no" | "false" | "0" | "n" | "否" | "不开放" => Some(false),
-        _ => None,
-    }
-}
-
-/// The value of column `col` of `rec` read as the field `bound` (see
-/// [`super::bounds`]), `None` when empty; an error names the file, the
-/// row or feature, the column and what to fix.
-fn bounded(
-    path: &Path,
-    rec: &Record,
-    col: &Option<String>,
-    bound: &bounds::Bound,
-) -> Result<Option<f64>> {
-    let Some(v) = rec.get(col.as_ref()) else {
-        return Ok(None);
-    };
-    let name = col.as_deref().unwrap_or("");
-    bound
-        .parse(v)
-        .map(Some)
-        .map_err(|e| Error::record(path, &rec.location, format!("column {name:?}: {e}")))
-}
-
 fn geometry_area(g: &Geometry<f64>) -> Option<f64> {
     crate::spatial::geodesic_area_m2(g)
 }
@@ -830,8 +708,9 @@ pub fn facilities_from(spec: &InputSpec, warnings: &mut Vec<String>) -> Result<V
 }
 
 /// Build facilities from the records of a table read for `spec` (by
-/// [`read_table`] or [`read_table_bytes`]); the table's warnings are added
-/// to `warnings`.
+/// [`read_table`] or [`read_table_bytes`]); the table's warnings, the
+/// headers not used and the opening hours not understood are added to
+/// `warnings`.
 pub fn facilities_from_table(
     spec: &InputSpec,
     table: &Table,
@@ -839,7 +718,8 @@ pub fn facilities_from_table(
 ) -> Result<Vec<Facility>> {
     let path = &spec.path;
     warnings.extend(table.warnings.iter().cloned());
-    let cols = resolve(path, table, &spec.columns)?;
+    let cols = Mapping::resolve(path, table, InputKind::Facilities, spec)?;
+    warnings.extend(cols.unused_warning(path));
     if table.records.is_empty() && spec.filter.is_none() {
         return Err(Error::file(
             path,
@@ -847,29 +727,47 @@ pub fn facilities_from_table(
              category and a location) or leave the file out",
         ));
     }
-    let fixed_category = fixed_category(spec, &cols)?;
+    let fixed_type = fixed_type(spec, &cols)?;
     let count_col = match &spec.count_column {
-        Some(c) => find_column(path, &table.columns, Some(c), &[])?,
+        Some(c) if table.columns.iter().any(|h| h == c) => Some(c.clone()),
+        Some(c) => {
+            return Err(Error::file(
+                path,
+                format!(
+                    "configured column {c:?} is not in the file (columns: {})",
+                    table.columns.join(", ")
+                ),
+            ));
+        }
         None => None,
     };
     let mut out = Vec::new();
     let mut locations = Vec::new();
+    let mut unread_hours = Vec::new();
     for (i, rec) in table.records.iter().enumerate() {
-        let row = FacilityRow::read(path, rec, &cols, fixed_category)?;
-        let id = record_id(path, rec, &cols.id, i);
+        let row = FacilityRow::read(path, spec, rec, &cols, fixed_type.as_ref())?;
+        let id = record_id(path, rec, &cols, i);
         let copies = match &count_col {
-            Some(_) => copies(path, rec, &count_col)?,
+            Some(c) => copies(path, rec, c)?,
             None => 1,
         };
         if copies == 0 {
             continue;
         }
         let facility = row.facility(path, spec, rec, &cols, id)?;
+        if let Some(e) = facility
+            .opening_hours
+            .as_deref()
+            .and_then(|h| super::hours::parse_opening_hours(h).err())
+        {
+            unread_hours.push(format!("{} ({e})", rec.location));
+        }
         for _ in 0..copies {
             locations.push(rec.location.clone());
         }
         push_copies(&mut out, facility, copies, count_col.is_some());
     }
+    warnings.extend(hours_warning(path, &unread_hours));
     check_unique(
         path,
         out.iter()
@@ -879,23 +777,54 @@ pub fn facilities_from_table(
     Ok(out)
 }
 
-/// The category the config gives every row of `spec`, if any; an error
-/// when it gives none and the file has no category column.
-fn fixed_category(spec: &InputSpec, cols: &Resolved) -> Result<Option<Category>> {
+/// The warning for rows whose opening hours are not understood (the first
+/// ten named), `None` when there are none.
+fn hours_warning(path: &Path, rows: &[String]) -> Option<String> {
+    const SHOWN: usize = 10;
+    if rows.is_empty() {
+        return None;
+    }
+    let more = rows.len().saturating_sub(SHOWN);
+    Some(format!(
+        "{}: the opening hours of {} row{} are not understood, so {} in no time window \
+         (never as always open); write them as in the README (\"Opening hours\"): {}{}",
+        path.display(),
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        if rows.len() == 1 {
+            "that venue counts"
+        } else {
+            "those venues count"
+        },
+        rows[..rows.len().min(SHOWN)].join("; "),
+        if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        }
+    ))
+}
+
+/// The type the config gives every row of `spec`, if any; an error when
+/// it gives none and the file has no category column.
+fn fixed_type(spec: &InputSpec, cols: &Mapping) -> Result<Option<(Category, Option<String>)>> {
     let path = &spec.path;
     let fixed = match &spec.category {
         Some(c) => Some(
-            c.parse::<Category>()
+            categories::facility_type(c, &spec.extra_categories)
                 .map_err(|e| Error::config(path.display().to_string(), e))?,
         ),
         None => None,
     };
-    if fixed.is_none() && cols.category.is_none() {
+    if fixed.is_none() && cols.header(field::CATEGORY).is_none() {
+        let tried = super::columns::field_def(field::CATEGORY)
+            .map(|d| d.accepted(InputKind::Facilities).join(", "))
+            .unwrap_or_default();
         return Err(Error::file(
             path,
             format!(
-                "no category column (tried {}); add one or set `category` for this input in                  the config",
-                CATEGORY.join(", ")
+                "no category column (tried {tried}); add one, name it with --column \
+                 category=HEADER, or set `category` for this input in the config"
             ),
         ));
     }
@@ -904,8 +833,13 @@ fn fixed_category(spec: &InputSpec, cols: &Resolved) -> Result<Option<Category>>
 
 /// The number of facilities a row stands for, from its count column (a
 /// whole number, 0 or more).
-fn copies(path: &Path, rec: &Record, count_col: &Option<String>) -> Result<usize> {
-    let n = bounded(path, rec, count_col, &bounds::COUNT)?.unwrap_or(0.0);
+fn copies(path: &Path, rec: &Record, count_col: &String) -> Result<usize> {
+    let n = match rec.get(Some(count_col)) {
+        Some(v) => bounds::COUNT
+            .parse(v)
+            .map_err(|e| Error::record(path, &rec.location, format!("column {count_col:?}: {e}")))?,
+        None => 0.0,
+    };
     Ok(n as usize)
 }
 
@@ -937,20 +871,24 @@ fn push_copies(out: &mut Vec<Facility>, mut facility: Facility, copies: usize, n
 struct FacilityRow {
     geometry: Geometry<f64>,
     category: Category,
+    subtype: Option<String>,
     status: Status,
     area_m2: f64,
     floor_area_m2: f64,
     area_source: AreaSource,
+    length_m: Option<f64>,
     open_to_public: Option<bool>,
+    fit_to_open: Option<bool>,
     build_year: Option<i32>,
 }
 
 impl FacilityRow {
     fn read(
         path: &Path,
+        spec: &InputSpec,
         rec: &Record,
-        cols: &Resolved,
-        fixed_category: Option<Category>,
+        cols: &Mapping,
+        fixed_type: Option<&(Category, Option<String>)>,
     ) -> Result<Self> {
         let Some(geometry) = rec.geometry.clone() else {
             return Err(Error::record(
@@ -959,49 +897,55 @@ impl FacilityRow {
                 "feature has no geometry",
             ));
         };
-        let category = match (fixed_category, rec.get(cols.category.as_ref())) {
-            (Some(c), _) => c,
-            (None, Some(v)) => v
-                .parse()
-                .map_err(|e: String| Error::record(path, &rec.location, e))?,
+        let (category, type_subtype) = match (fixed_type, cols.text(rec, field::CATEGORY)) {
+            (Some(t), _) => t.clone(),
+            (None, Some(v)) => categories::facility_type(v, &spec.extra_categories)
+                .map_err(|e| Error::record(path, &rec.location, e))?,
             (None, None) => {
                 return Err(Error::record(
                     path,
                     &rec.location,
-                    "empty category; fill in the category column",
+                    format!(
+                        "empty category; fill in the {:?} column",
+                        cols.header(field::CATEGORY).map_or("category", String::as_str)
+                    ),
                 ));
             }
         };
-        let status = match rec.get(cols.status.as_ref()) {
-            Some(v) => v
-                .parse()
-                .map_err(|e: String| Error::record(path, &rec.location, e))?,
-            None => Status::Existing,
-        };
-        let given_area = bounded(path, rec, &cols.area, &bounds::AREA_M2)?;
-        let given_floor = bounded(path, rec, &cols.floor, &bounds::FLOOR_AREA_M2)?;
-        let (area_m2, floor_area_m2, area_source) =
-            facility_areas(category, &geometry, given_area, given_floor);
-        let open_to_public = match rec.get(cols.open.as_ref()) {
-            Some(v) => Some(parse_bool(v).ok_or_else(|| {
+        let status = match cols.text(rec, field::STATUS) {
+            Some(v) => categories::status(v).map_err(|e| {
                 Error::record(
                     path,
                     &rec.location,
-                    format!("open_to_public {v:?} is not yes/no/true/false/1/0"),
+                    format!(
+                        "column {:?}: {e}",
+                        cols.header(field::STATUS).map_or("", String::as_str)
+                    ),
                 )
-            })?),
-            None => None,
+            })?,
+            None => Status::Existing,
         };
-        let build_year = bounded(path, rec, &cols.year, &bounds::BUILD_YEAR)?.map(|y| y as i32);
+        let given_area = cols.number(path, rec, field::AREA, &bounds::AREA_M2)?;
+        let given_floor = cols.number(path, rec, field::FLOOR, &bounds::FLOOR_AREA_M2)?;
+        let length_m = cols.number(path, rec, field::LENGTH, &bounds::LENGTH_M)?;
+        let (area_m2, floor_area_m2, area_source) =
+            facility_areas(category, &geometry, given_area, given_floor, length_m);
+        let subtype = cols
+            .text(rec, field::SUBTYPE)
+            .map(categories::subtype)
+            .or(type_subtype);
         Ok(FacilityRow {
+            subtype: sized_subtype(category, subtype, area_m2, area_source),
             geometry,
             category,
             status,
             area_m2,
             floor_area_m2,
             area_source,
-            open_to_public,
-            build_year,
+            length_m,
+            open_to_public: cols.flag(path, rec, field::OPEN)?,
+            fit_to_open: cols.flag(path, rec, field::FIT_TO_OPEN)?,
+            build_year: cols.year(path, rec, field::YEAR)?,
         })
     }
 
@@ -1012,49 +956,66 @@ impl FacilityRow {
         path: &Path,
         spec: &InputSpec,
         rec: &Record,
-        cols: &Resolved,
+        cols: &Mapping,
         id: String,
     ) -> Result<Facility> {
-        let equipment_generation = match rec.get(cols.generation.as_ref()) {
-            Some(v) => Some(v.trim().parse::<u8>().map_err(|_| {
-                Error::record(
-                    path,
-                    &rec.location,
-                    format!("equipment_generation {v:?} is not a small whole number (e.g. 2)"),
-                )
-            })?),
-            None => None,
-        };
+        let equipment_generation = cols
+            .number(path, rec, field::GENERATION, &bounds::GENERATION)?
+            .map(|g| g as u8);
         Ok(Facility {
             id,
-            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            name: cols.text(rec, field::NAME).unwrap_or("").to_string(),
             category: self.category,
             status: self.status,
             area_m2: self.area_m2,
             floor_area_m2: self.floor_area_m2,
             area_source: self.area_source,
-            opening_hours: rec.get(cols.hours.as_ref()).map(str::to_string),
+            opening_hours: cols.text(rec, field::HOURS).map(str::to_string),
             open_to_public: self.open_to_public,
+            fit_to_open: self.fit_to_open,
+            length_m: self.length_m,
             school_id: None,
             build_year: self.build_year,
             geometry: self.geometry,
             entrances: Vec::new(),
             note: spec.note.clone(),
-            subtype: rec.get(cols.subtype.as_ref()).map(str::to_string),
+            subtype: self.subtype,
             equipment_generation,
         })
     }
 }
 
+/// A football pitch's subtype: its own when it names a size (`cage`,
+/// `5_a_side`, ...), else the size class of its measured area (a column
+/// or the polygon; a category default measures nothing, and the subtype
+/// is then left as it is). Other categories keep theirs.
+pub(crate) fn sized_subtype(
+    category: Category,
+    subtype: Option<String>,
+    area_m2: f64,
+    source: AreaSource,
+) -> Option<String> {
+    let sized = subtype
+        .as_deref()
+        .is_some_and(categories::is_football_size);
+    let measured = matches!(source, AreaSource::Given | AreaSource::Geometry) && area_m2 > 0.0;
+    if category == Category::FootballPitch && !sized && measured {
+        Some(categories::football_size(area_m2).to_string())
+    } else {
+        subtype
+    }
+}
+
 /// Outdoor area, floor area and where they come from: the columns when
 /// either is given, else the footprint of a polygon (floor area for an
-/// indoor category), twice the length of a track drawn as a line (2 m
-/// wide), else the category's default.
+/// indoor category), twice the length of a track drawn as a line or given
+/// in a length column (2 m wide), else the category's default.
 fn facility_areas(
     category: Category,
     geometry: &Geometry<f64>,
     given_area: Option<f64>,
     given_floor: Option<f64>,
+    length_m: Option<f64>,
 ) -> (f64, f64, AreaSource) {
     let (def_out, def_in) = category.default_area();
     if given_area.is_some() || given_floor.is_some() {
@@ -1071,6 +1032,8 @@ fn facility_areas(
         }
     } else if let (Category::Track, Geometry::LineString(l)) = (category, geometry) {
         (Geodesic.length(l) * 2.0, 0.0, AreaSource::Geometry)
+    } else if let (Category::Track, Some(len)) = (category, length_m) {
+        (len * 2.0, 0.0, AreaSource::Length)
     } else {
         (def_out, def_in, AreaSource::Default)
     }
@@ -1100,8 +1063,10 @@ pub fn communities_from_table(
 ) -> Result<Vec<Community>> {
     let path = &spec.path;
     warnings.extend(table.warnings.iter().cloned());
-    let cols = resolve(path, table, &spec.columns)?;
+    let cols = Mapping::resolve(path, table, InputKind::Communities, spec)?;
+    warnings.extend(cols.unused_warning(path));
     let spread = population.and_then(|p| p.spread_total).is_some();
+    let from_units = population.and_then(|p| p.from_units).is_some();
     if table.records.is_empty() {
         return Err(Error::file(
             path,
@@ -1114,15 +1079,22 @@ pub fn communities_from_table(
             },
         ));
     }
-    if cols.population.is_none() && cols.households.is_none() && !spread {
+    let has_population = cols.header(field::POPULATION).is_some();
+    if !has_population && cols.header(field::HOUSEHOLDS).is_none() && !spread && !from_units {
+        let tried = |f: &str| {
+            super::columns::field_def(f)
+                .map(|d| d.accepted(InputKind::Communities).join(", "))
+                .unwrap_or_default()
+        };
         return Err(Error::file(
             path,
             format!(
                 "no population column (tried {}) and no households column (tried {}); add \
-                 one, name it with columns.population in the config, or set \
-                 [population] spread_total to spread a known total",
-                POPULATION.join(", "),
-                HOUSEHOLDS.join(", ")
+                 one, name it with --column population=HEADER, or set [population] \
+                 spread_total to spread a known total (or from_units to spread the units' \
+                 population)",
+                tried(field::POPULATION),
+                tried(field::HOUSEHOLDS)
             ),
         ));
     }
@@ -1135,12 +1107,16 @@ pub fn communities_from_table(
                 "feature has no geometry",
             ));
         };
-        let pop = bounded(path, rec, &cols.population, &bounds::POPULATION)?;
-        let households = bounded(path, rec, &cols.households, &bounds::HOUSEHOLDS)?;
+        let pop = cols.number(path, rec, field::POPULATION, &bounds::POPULATION)?;
+        let households = cols.number(path, rec, field::HOUSEHOLDS, &bounds::HOUSEHOLDS)?;
         let (population, source) = match (pop, households) {
             (Some(p), _) if !spread => (p, PopulationSource::Given),
             (None, Some(h)) if !spread => (h * household_size, PopulationSource::Households),
             _ if spread => (0.0, PopulationSource::Estimate),
+            // Filled in from the units' population when the config says so
+            // (`input::load`); a community outside every unit is an error
+            // there.
+            _ if from_units => (0.0, PopulationSource::UnitSpread),
             _ => {
                 return Err(Error::record(
                     path,
@@ -1150,14 +1126,13 @@ pub fn communities_from_table(
                 ));
             }
         };
-        let build_year = bounded(path, rec, &cols.year, &bounds::BUILD_YEAR)?.map(|y| y as i32);
         out.push(Community {
-            id: record_id(path, rec, &cols.id, i),
-            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            id: record_id(path, rec, &cols, i),
+            name: cols.text(rec, field::NAME).unwrap_or("").to_string(),
             population,
             population_source: source,
             households,
-            build_year,
+            build_year: cols.year(path, rec, field::YEAR)?,
             geometry,
             entrances: Vec::new(),
         });
@@ -1185,7 +1160,8 @@ pub fn units_from_table(
 ) -> Result<Vec<AdminUnit>> {
     let path = &spec.path;
     warnings.extend(table.warnings.iter().cloned());
-    let cols = resolve(path, table, &spec.columns)?;
+    let cols = Mapping::resolve(path, table, InputKind::Units, spec)?;
+    warnings.extend(cols.unused_warning(path));
     let mut out = Vec::new();
     for (i, rec) in table.records.iter().enumerate() {
         let geometry = match &rec.geometry {
@@ -1207,8 +1183,8 @@ pub fn units_from_table(
             ));
         }
         out.push(AdminUnit {
-            id: record_id(path, rec, &cols.id, i),
-            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            id: record_id(path, rec, &cols, i),
+            name: cols.text(rec, field::NAME).unwrap_or("").to_string(),
             geometry,
         });
     }
@@ -1219,6 +1195,36 @@ pub fn units_from_table(
             .map(|(u, r)| (u.id.as_str(), r.location.as_str())),
     )?;
     Ok(out)
+}
+
+/// The population and households of each unit of a table read for `spec`
+/// (its population and households columns; `None` where empty), in the
+/// order of [`units_from_table`], for spreading over the communities.
+pub fn unit_totals(spec: &InputSpec, table: &Table) -> Result<Vec<(Option<f64>, Option<f64>)>> {
+    let path = &spec.path;
+    let cols = Mapping::resolve(path, table, InputKind::Units, spec)?;
+    if cols.header(field::POPULATION).is_none() {
+        let tried = super::columns::field_def(field::POPULATION)
+            .map(|d| d.accepted(InputKind::Units).join(", "))
+            .unwrap_or_default();
+        return Err(Error::file(
+            path,
+            format!(
+                "[population] from_units needs a population column in the units file (tried \
+                 {tried}); add one or name it with --column population=HEADER"
+            ),
+        ));
+    }
+    table
+        .records
+        .iter()
+        .map(|rec| {
+            Ok((
+                cols.number(path, rec, field::POPULATION, &bounds::UNIT_POPULATION)?,
+                cols.number(path, rec, field::HOUSEHOLDS, &bounds::UNIT_POPULATION)?,
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]

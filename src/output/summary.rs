@@ -16,7 +16,6 @@ use crate::analysis::coverage::Target;
 use crate::analysis::gaps::{Assessment, Status4};
 use crate::analysis::study::{AreaSummary, Study};
 use crate::input::Inputs;
-use crate::model::PopulationSource;
 
 /// The scorecard's headline: coverage before / after planned facilities,
 /// per-capita figures, scorecard counts and gaps by kind.
@@ -387,12 +386,8 @@ fn inputs_lines(s: &mut String, inputs: &Inputs, study: &Study, lang: Lang) {
             }
         }
         Lang::Zh => {
-            if inputs
-                .communities
-                .iter()
-                .any(|c| c.population_source == PopulationSource::Estimate)
-            {
-                let _ = writeln!(s, "{}", tr(lang, "t.note_estimate"));
+            for k in crate::output::i18n::estimate_kinds(inputs) {
+                let _ = writeln!(s, "{}", tr(lang, &format!("t.note_{k}")));
             }
             if study.mode().is_approximate() {
                 let _ = writeln!(
