@@ -768,7 +768,7 @@ mod tests {
     //!
     //! A (100 people, built 2020), B (300), C (600, built 2021, a polygon
     //! around F1). Units: U0 = A, B, F0, F2, F3; U1 = C, F1. F1 opens
-    //! Mo-Fr 17:00-21:00; F2's hours do not parse (always open).
+    //! Mo-Fr 17:00-21:00; F2's hours do not parse (it counts in no window).
     use std::sync::Arc;
 
     use geo::{Geometry, MultiPolygon, Point, Rect};
@@ -973,14 +973,20 @@ mod tests {
         assert_eq!(ca.hours_problems[0].0, "F2");
         let day = &ca.windows[0];
         assert_eq!(day.window.name, "weekday_daytime");
-        // F1 opens only in the evening; F2's unreadable hours mean "open".
-        assert_eq!(day.open, [true, false, true, false]);
-        assert_eq!(day.nearest_m, [Some(100.0), Some(400.0), Some(1200.0)]);
-        assert!(close(&day.sfca_total, &[12.0, 2.0, 0.0]));
+        // F1 opens only in the evening; F2's unreadable hours count in no
+        // window (never as always open), so C has nothing open by day and
+        // only F0 supplies A and B: 800 m2 for 400 people.
+        assert_eq!(day.open, [true, false, false, false]);
+        assert_eq!(day.nearest_m, [Some(100.0), Some(400.0), None]);
+        assert!(close(&day.sfca_total, &[2.0, 2.0, 0.0]));
         let evening = &ca.windows[1];
-        assert_eq!(evening.open, [true, true, true, false]);
+        assert_eq!(evening.open, [true, true, false, false]);
         assert_eq!(evening.nearest_m, [Some(100.0), Some(200.0), Some(900.0)]);
-        assert!(close(&evening.sfca_total, &ca.sfca_total));
+        // F0 as by day, plus F1's 50 m2 shared by B and C (900 people).
+        assert!(close(
+            &evening.sfca_total,
+            &[2.0, 2.0 + 50.0 / 900.0, 50.0 / 900.0]
+        ));
         assert_eq!(
             nearest_open(&coverage(), &[false, false, false, true], 3),
             [Some(50.0), None, None]

@@ -1426,6 +1426,7 @@ mod tests {
         f2.open_to_public = Some(false);
         let mut f3 = facility("F3", Category::FootballPitch, 800.0, north(1550.0));
         f3.status = Status::Planned;
+        f3.subtype = Some("cage".into());
         let box_ = Rect::new((-0.01, -0.01), (0.01, 0.03)).to_polygon();
         Inputs {
             communities: vec![
@@ -1635,11 +1636,15 @@ mod tests {
         );
         let r = row("15");
         assert_eq!(r.status, Status4::NotMet);
-        assert!(r.figure.starts_with("cage football courts: 0 built + 1 planned; fitness trails: 0.00 km built + 0.00 km planned; "), "{}", r.figure);
+        assert!(r.figure.starts_with("cage football courts: 0 existing, 0 built + 1 planned; fitness trails: 0.00 km existing, 0.00 km built + 0.00 km planned; "), "{}", r.figure);
         let r = row("16");
         assert_eq!(
             (r.status, r.figure.as_str(), r.note.as_str()),
-            (Status4::NotMet, "0.0 % open (0 of 1)", "")
+            (
+                Status4::NotMet,
+                "0.0 % open (0 of 1 fit to open)",
+                "hours: facility F2 not given"
+            )
         );
         let r = row("17");
         assert_eq!(
@@ -1788,7 +1793,7 @@ mod tests {
         assert_eq!(school_venues(&inputs), [2]);
         assert_eq!(
             school_venues_open_share(&inputs, &[]).figure.en,
-            "0 school venues, openness unknown"
+            "0 school venues fit to open, openness unknown"
         );
     }
 

@@ -199,6 +199,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("cat.park", "公园", "park"),
     ("cat.playground", "儿童游乐场", "playground"),
     ("cat.school_venue", "学校体育场地", "school sports venue"),
+    ("cat.card_room", "棋牌室", "card room"),
     ("cat.chess_garden", "棋苑", "outdoor chess tables"),
     // The report's planning sections.
     ("nav_planned", "规划项目", "Planned projects"),

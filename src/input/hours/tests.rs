@@ -123,15 +123,18 @@ fn booking_is_a_status() {
 fn not_understood_is_an_error() {
     for bad in [
         "周一至周五 看天气",
-        "冬季 9:00-25:00",
+        "冬季 25:00-26:00",
         "Mo-Fr 08:00-12:00 || \"on request\"",
         "2024 Mo-Fr 08:00-12:00",
         "unknown",
     ] {
         assert!(parse_opening_hours(bad).is_err(), "{bad}");
     }
-    let e = parse_opening_hours("周一至周五 9:00-25:00").unwrap_err();
-    assert!(e.contains("\"25:00\"") && e.contains("read \"周一至周五 9:00-25:00\" as"), "{e}");
+    let e = parse_opening_hours("周一至周五 25:00-26:00").unwrap_err();
+    assert!(
+        e.contains("\"25:00\"") && e.contains("read \"周一至周五 25:00-26:00\" as"),
+        "{e}"
+    );
 }
 
 #[test]
