@@ -661,6 +661,36 @@ mod tests {
     }
 
     #[test]
+    fn columns_and_categories_tables() {
+        let cfg = parse(
+            "[columns]\narea_m2 = [\"用地面积\", \"面积（亩）\"]\nname = \"场馆\"\n\
+             [categories]\n\"健身广场\" = \"fitness_station\"\n\
+             [[facilities]]\npath = \"v.csv\"\ncolumns = { lon = \"x\" }\n\
+             [population]\nfrom_units = \"households\"\n",
+        );
+        assert_eq!(cfg.columns.get("area_m2"), ["用地面积", "面积（亩）"]);
+        assert_eq!(cfg.columns.get("name"), ["场馆"]);
+        assert!(cfg.columns.get("id").is_empty());
+        assert_eq!(cfg.categories["健身广场"], "fitness_station");
+        assert_eq!(
+            cfg.facilities[0].columns.get("lon").map(String::as_str),
+            Some("x")
+        );
+        assert_eq!(
+            cfg.population.as_ref().and_then(|p| p.from_units),
+            Some(UnitSpread::Households)
+        );
+        let mut extra = ExtraHeaders::default();
+        extra.push_first("name", "b");
+        extra.push_first("name", "a");
+        assert_eq!(extra.get("name"), ["a", "b"]);
+        let e = toml::from_str::<Config>("[population]\nfrom_units = \"area\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("use \"households\""), "{e}");
+    }
+
+    #[test]
     fn validate_checks_population_and_admin_level() {
         assert!(
             parse("[population]\nspread_total = 1000.0\n")

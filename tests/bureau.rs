@@ -12,7 +12,9 @@ mod common;
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::{features_by_id, fixture, read_csv_rows, read_json, read_text, run_fitcircle, temp_dir};
+use common::{
+    features_by_id, fixture, read_csv_rows, read_json, read_text, run_fitcircle, temp_dir,
+};
 use serde_json::Value;
 
 /// `analyze --config <fixture>` (`--lang en` unless `extra` sets it) into
@@ -106,27 +108,46 @@ fn column_mapping_is_printed_written_and_warned() {
     // Every header not used is a warning; the units' census population is
     // not used without [population] from_units, and says how to use it.
     assert!(
-        stderr.contains("warning: ") && stderr.contains("2 columns not used: \"所属街道\", \"备注\""),
+        stderr.contains("warning: ")
+            && stderr.contains("2 columns not used: \"所属街道\", \"备注\""),
         "{stderr}"
     );
-    assert!(stderr.contains("1 column not used: \"街道名称\""), "{stderr}");
     assert!(
-        stderr.contains("the units' population column \"常住人口\" is not used; set [population] from_units"),
+        stderr.contains("1 column not used: \"街道名称\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "the units' population column \"常住人口\" is not used; set [population] from_units"
+        ),
         "{stderr}"
     );
     // inputs.csv: the same mapping, with the rows that fill each field.
     let rows = read_csv_rows(&out(&dir, "inputs.csv"));
     let r = input_row(&rows, "venues.csv", "area_m2");
     assert_eq!(
-        (r["header"].as_str(), r["unit"].as_str(), r["rows_filled"].as_str()),
+        (
+            r["header"].as_str(),
+            r["unit"].as_str(),
+            r["rows_filled"].as_str()
+        ),
         ("占地面积（㎡）", "㎡ = 1 m2", "10")
     );
     assert_eq!(r["encoding"], "UTF-8 with BOM");
     // 长度: V10 1200 and V11 800; 具备开放条件: the five school rows; the
     // 项目 column is there but empty.
-    assert_eq!(input_row(&rows, "venues.csv", "length_m")["rows_filled"], "2");
-    assert_eq!(input_row(&rows, "venues.csv", "fit_to_open")["rows_filled"], "5");
-    assert_eq!(input_row(&rows, "venues.csv", "subtype")["rows_filled"], "0");
+    assert_eq!(
+        input_row(&rows, "venues.csv", "length_m")["rows_filled"],
+        "2"
+    );
+    assert_eq!(
+        input_row(&rows, "venues.csv", "fit_to_open")["rows_filled"],
+        "5"
+    );
+    assert_eq!(
+        input_row(&rows, "venues.csv", "subtype")["rows_filled"],
+        "0"
+    );
     let g = input_row(&rows, "venues.csv", "equipment_generation");
     assert_eq!(g["header"], "");
     assert!(g["note"].contains("unknown"), "{g:?}");
@@ -265,7 +286,8 @@ fn measures_16_15_4_and_units_without_residents() {
          existing, 0 built + 0 planned"
     );
     assert!(
-        r["note"].contains("fitness trails: 2 given as points, their length from the length column"),
+        r["note"]
+            .contains("fitness trails: 2 given as points, their length from the length column"),
         "{}",
         r["note"]
     );
@@ -287,7 +309,12 @@ fn measures_16_15_4_and_units_without_residents() {
     let units = read_csv_rows(&out(&dir, "units.csv"));
     let empty = units.iter().find(|u| u["name"] == "无居民地块").unwrap();
     assert_eq!(empty["population"], "0.0");
-    for key in ["outdoor_m2pp", "indoor_m2pp", "total_m2pp", "meets_per_capita_target"] {
+    for key in [
+        "outdoor_m2pp",
+        "indoor_m2pp",
+        "total_m2pp",
+        "meets_per_capita_target",
+    ] {
         assert_eq!(empty[key], "", "{key}: not applicable, not 0.00");
     }
     // V19's 150 m2 is still reported as the unit's land.
@@ -372,7 +399,7 @@ fn check_prints_the_table_and_encodings() {
         "venues.csv (facilities, UTF-8 with BOM, 19 rows)",
         "<- \"占地面积（㎡）\" [㎡ = 1 m2] (10 of 19 rows filled)",
         "<- \"长度（米）\" [米 = 1 m] (2 of 19 rows filled)",
-        "equipment_generation  not in the file: equipment generation unknown",
+        "equipment_generation: not in the file; equipment generation unknown",
         "not used: \"所属街道\"",
         "communities.gbk.csv (communities, GB18030/GBK, 5 rows)",
     ] {
@@ -382,8 +409,14 @@ fn check_prints_the_table_and_encodings() {
     let f = fixture("bureau/venues.utf16.csv");
     let (code, stdout, stderr) = check(&["--facilities", f.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stdout.contains("(facilities, UTF-16LE, 2 rows)"), "{stdout}");
-    assert!(stdout.contains("basketball_court   1") && stdout.contains("fitness_station    1"), "{stdout}");
+    assert!(
+        stdout.contains("(facilities, UTF-16LE, 2 rows)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("basketball_court   1") && stdout.contains("fitness_station    1"),
+        "{stdout}"
+    );
     // --column names a header for a field.
     let (code, stdout, stderr) = check(&[
         "--config",
@@ -392,7 +425,7 @@ fn check_prints_the_table_and_encodings() {
         "subtype=备注",
     ]);
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stdout.contains("subtype") && stdout.contains("<- \"备注\""), "{stdout}");
+    assert!(stdout.contains("subtype <- \"备注\""), "{stdout}");
     let (code, _, stderr) = check(&["--config", cfg.to_str().unwrap(), "--column", "areas=x"]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("unknown field \"areas\""), "{stderr}");
@@ -412,7 +445,10 @@ fn bad_bureau_files_name_the_row() {
         ),
         (
             "decimal_comma.csv",
-            vec!["decimal_comma.csv, row 3: column \"占地面积（㎡）\"", "decimal comma"],
+            vec![
+                "decimal_comma.csv, row 3: column \"占地面积（㎡）\"",
+                "decimal comma",
+            ],
         ),
         (
             "ambiguous_point.csv",
@@ -420,7 +456,9 @@ fn bad_bureau_files_name_the_row() {
         ),
         (
             "unknown_unit.csv",
-            vec!["unknown_unit.csv: column \"面积（室外）\" (area_m2): fitcircle does not know the unit \"室外\""],
+            vec![
+                "unknown_unit.csv: column \"面积（室外）\" (area_m2): fitcircle does not know the unit \"室外\"",
+            ],
         ),
         (
             "bad_flag.csv",
@@ -428,10 +466,16 @@ fn bad_bureau_files_name_the_row() {
         ),
         (
             "bad_status.csv",
-            vec!["bad_status.csv, row 3: column \"建设状态\": unknown status \"好\"", "已建成"],
+            vec![
+                "bad_status.csv, row 3: column \"建设状态\": unknown status \"好\"",
+                "已建成",
+            ],
         ),
         // CRLF and CR line ends: the row is the file's line.
-        ("crlf_row4.csv", vec!["crlf_row4.csv, row 4: column \"经度\""]),
+        (
+            "crlf_row4.csv",
+            vec!["crlf_row4.csv, row 4: column \"经度\""],
+        ),
         ("cr_row3.csv", vec!["cr_row3.csv, row 3: column \"经度\""]),
         (
             "latin1.csv",
@@ -482,14 +526,22 @@ fn geojson_numbers_agree_with_csv() {
                 "--quiet",
             ],
         );
-        (r.status.code(), String::from_utf8_lossy(&r.stderr).into_owned(), o)
+        (
+            r.status.code(),
+            String::from_utf8_lossy(&r.stderr).into_owned(),
+            o,
+        )
     };
     // area_m2 is written to 0.1 m2.
     for (area, want) in [("\"1,234\"", 1234.0), ("12.345", 12.3), ("1234", 1234.0)] {
         let (code, stderr, o) = run(&write("n.geojson", area));
         assert_eq!(code, Some(0), "{area}: {stderr}");
         let fc = read_json(&o.join("facilities.geojson"));
-        assert_eq!(prop(&common::features(&fc)[0], "area_m2").as_f64(), Some(want), "{area}");
+        assert_eq!(
+            prop(&common::features(&fc)[0], "area_m2").as_f64(),
+            Some(want),
+            "{area}"
+        );
     }
     for (area, what) in [("\"1,5\"", "decimal comma"), ("\"12.345\"", "ambiguous")] {
         let (code, stderr, _) = run(&write("n.geojson", area));
@@ -499,4 +551,47 @@ fn geojson_numbers_agree_with_csv() {
             "{area}: {stderr}"
         );
     }
+}
+
+/// `[columns]` and `[categories]` in a config: a header added for a
+/// field, a type name added to the table.
+#[test]
+fn config_adds_headers_and_types() {
+    let dir = temp_dir();
+    let venues = fixture("bureau/bad/unknown_type.csv");
+    let cfg = dir.path().join("my.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[[facilities]]\npath = {:?}\n[columns]\nname = [\"场地名称\"]\n\
+             [categories]\n\"蹦床馆\" = \"sports_centre/trampoline\"\n",
+            venues.display().to_string()
+        ),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = check(&["--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("sports_centre      1"), "{stdout}");
+    // An unknown field or category in the config is an error naming it.
+    std::fs::write(&cfg, "[columns]\nnames = \"x\"\n").unwrap();
+    let (code, _, stderr) = check(&["--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("my.toml") && stderr.contains("unknown field \"names\""),
+        "{stderr}"
+    );
+    std::fs::write(
+        &cfg,
+        format!(
+            "[[facilities]]\npath = {:?}\n[categories]\n\"蹦床馆\" = \"trampolines\"\n",
+            venues.display().to_string()
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = check(&["--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("categories.\"蹦床馆\"") && stderr.contains("trampolines"),
+        "{stderr}"
+    );
 }

@@ -239,6 +239,7 @@ fn csv_files_start_with_a_bom_unless_turned_off() {
             "gaps.csv",
             "graph_edges.csv",
             "graph_nodes.csv",
+            "inputs.csv",
             "scorecard.csv",
             "summary.csv",
             "units.csv",
@@ -490,8 +491,8 @@ fn sites_json_matches_sites_csv() {
             assert_eq!(s[c].as_f64().unwrap(), num(r, c), "{c}");
         }
     }
-    // sites.geojson, sites.csv and dropped.csv.
-    assert_eq!(v["files"].as_array().unwrap().len(), 3);
+    // sites.geojson, sites.csv, dropped.csv and inputs.csv.
+    assert_eq!(v["files"].as_array().unwrap().len(), 4);
 }
 
 #[test]
@@ -528,8 +529,14 @@ fn no_progress_output_when_stderr_is_not_a_terminal() {
             "spinner text {stage:?} on stderr: {err}"
         );
     }
-    // Only the warnings are there.
-    assert!(err.lines().all(|l| l.starts_with("warning: ")), "{err}");
+    // Only the column mapping of each table input (a title line, then one
+    // indented line per file) and the warnings are there.
+    assert!(
+        err.lines().all(|l| l.starts_with("warning: ")
+            || l.starts_with("columns of each input")
+            || l.starts_with("  ")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -176,8 +176,7 @@ fn project_matches(p: &PlannedProject, f: &Facility) -> bool {
     let subtypes = p.subtypes();
     p.parsed == Some(f.category)
         && (subtypes.is_empty()
-            || f
-                .subtype
+            || f.subtype
                 .as_deref()
                 .is_some_and(|x| subtypes.iter().any(|s| x.eq_ignore_ascii_case(s))))
 }
@@ -1161,7 +1160,9 @@ fn per_capita_new_communities(study: &Study) -> Verdict {
 /// The school venues indicator 16 asks about: existing ones fit to open
 /// to the public (具备开放条件; unknown counts as fit).
 fn counts_for_16(f: &Facility) -> bool {
-    f.category == Category::SchoolVenue && f.status == Status::Existing && f.fit_to_open != Some(false)
+    f.category == Category::SchoolVenue
+        && f.status == Status::Existing
+        && f.fit_to_open != Some(false)
 }
 
 /// Indicator 16: the share of school venues open to the public among the
@@ -1188,15 +1189,17 @@ fn school_venues_open_share(inputs: &Inputs, schools: &[usize]) -> Verdict {
                 format!("具备开放条件的学校体育场地 {n} 处，开放情况不详"),
                 format!("{n} school venues fit to open, openness unknown"),
             ),
-            join_bi(
-                &[
-                    bi(
-                        "请为学校场地填写是否对外开放（open_to_public）",
-                        "add open_to_public to school venues",
-                    ),
-                    if left_out > 0 { out_note } else { Bi::default() },
-                ],
-            ),
+            join_bi(&[
+                bi(
+                    "请为学校场地填写是否对外开放（open_to_public）",
+                    "add open_to_public to school venues",
+                ),
+                if left_out > 0 {
+                    out_note
+                } else {
+                    Bi::default()
+                },
+            ]),
         );
     }
     let open = known.iter().filter(|x| **x).count();
@@ -1216,7 +1219,10 @@ fn school_venues_open_share(inputs: &Inputs, schools: &[usize]) -> Verdict {
     Verdict::met_if(
         open == n,
         bi(
-            format!("{:.1}% 开放（具备开放条件的 {n} 处中 {open} 处）", 100.0 * share),
+            format!(
+                "{:.1}% 开放（具备开放条件的 {n} 处中 {open} 处）",
+                100.0 * share
+            ),
             format!("{:.1} % open ({open} of {n} fit to open)", 100.0 * share),
         ),
         join_bi(&notes),
@@ -1255,8 +1261,16 @@ fn school_hours(schools: &[&Facility]) -> Bi {
 
 /// Several notes in one, `；` / `; ` between them, empty ones left out.
 fn join_bi(parts: &[Bi]) -> Bi {
-    let zh: Vec<&str> = parts.iter().map(|b| b.zh.as_str()).filter(|t| !t.is_empty()).collect();
-    let en: Vec<&str> = parts.iter().map(|b| b.en.as_str()).filter(|t| !t.is_empty()).collect();
+    let zh: Vec<&str> = parts
+        .iter()
+        .map(|b| b.zh.as_str())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let en: Vec<&str> = parts
+        .iter()
+        .map(|b| b.en.as_str())
+        .filter(|t| !t.is_empty())
+        .collect();
     Bi {
         zh: zh.join("；"),
         en: en.join("; "),

@@ -292,7 +292,6 @@ pub fn counts_in_window(
     open > 0 && open >= min_open_minutes.min(window_len)
 }
 
-
 fn format_hm(min: u32) -> String {
     format!("{:02}:{:02}", min / 60, min % 60)
 }

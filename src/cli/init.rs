@@ -49,10 +49,7 @@ pub fn run(dir: &Path) -> Result<()> {
     let mut files: Vec<(PathBuf, Vec<u8>)> =
         vec![(dir.join("fitcircle.toml"), config_text().into_bytes())];
     for (name, fields) in TEMPLATES {
-        files.push((
-            dir.join(format!("{name}.csv")),
-            header(fields).into_bytes(),
-        ));
+        files.push((dir.join(format!("{name}.csv")), header(fields).into_bytes()));
         if let Some(zh) = chinese_header(fields, kind_of(name)) {
             files.push((dir.join(format!("{name}.zh.csv")), zh.into_bytes()));
         }

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use super::columns::fold;
+use super::text::fold;
 use crate::model::{Category, Status};
 
 /// The type table as shipped (`seeds/categories.toml`).
@@ -171,7 +171,8 @@ fn unknown_type(name: &str) -> String {
         })
         .collect();
     format!(
-        "unknown facility category {name:?}; accepted: {}. To add a name, put it under \
+        "unknown facility category {name:?}; use one of these categories (or a name read as \
+         it, in brackets): {}. To add a name, put it under \
          [categories] in the config (\"{name}\" = \"fitness_station\", or \
          \"category/subtype\") or in seeds/categories.toml",
         lines.join("; ")
@@ -259,7 +260,10 @@ mod tests {
             t("五人制足球场"),
             (Category::FootballPitch, Some("5_a_side".into()))
         );
-        assert_eq!(t("笼式足球场"), (Category::FootballPitch, Some("cage".into())));
+        assert_eq!(
+            t("笼式足球场"),
+            (Category::FootballPitch, Some("cage".into()))
+        );
         assert_eq!(t("足球场"), (Category::FootballPitch, None));
         assert_eq!(
             t("羽毛球馆"),
@@ -271,10 +275,14 @@ mod tests {
         assert_eq!(t("棋苑").0, Category::ChessGarden);
         assert_eq!(t(" Football Pitch ").0, Category::FootballPitch);
         let e = facility_type("蹦床馆", &BTreeMap::new()).unwrap_err();
-        assert!(e.starts_with("unknown facility category \"蹦床馆\"; accepted: "), "{e}");
+        assert!(
+            e.starts_with("unknown facility category \"蹦床馆\"; use one of"),
+            "{e}"
+        );
         assert!(e.contains("school_venue (school, 学校,"), "{e}");
         assert!(e.contains("[categories]"), "{e}");
-        let extra = BTreeMap::from([("蹦床馆".to_string(), "sports_centre/trampoline".to_string())]);
+        let extra =
+            BTreeMap::from([("蹦床馆".to_string(), "sports_centre/trampoline".to_string())]);
         assert_eq!(
             facility_type("蹦床馆", &extra).unwrap(),
             (Category::SportsCentre, Some("trampoline".into()))

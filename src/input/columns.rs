@@ -2,7 +2,7 @@
 //! table feeds which field, for every reader that yields rows of named
 //! values (CSV, GeoJSON properties, other formats' attribute tables). One
 //! [`Mapping`] per table input, resolved once from its headers, then read
-//! through ([`Mapping::text`], [`Mapping::number`], [`Mapping::flag`],
+//! through ([`Mapping::text`], `Mapping::number`, [`Mapping::flag`],
 //! [`Mapping::year`]); [`Mapping::report`] says which header fed which
 //! field and which headers were not used, for the terminal and
 //! `inputs.csv`. The header rules are in the seed file's comments and the
@@ -15,7 +15,8 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 use super::bounds::{self, Bound};
-use super::table::{Record, Table};
+use super::record::{Record, Table};
+use super::text::fold;
 use crate::config::{ExtraHeaders, InputSpec};
 use crate::{Error, Result};
 
@@ -46,8 +47,24 @@ pub(crate) mod field {
     /// Every name above.
     #[cfg(test)]
     pub(crate) const ALL: &[&str] = &[
-        ID, NAME, CATEGORY, SUBTYPE, STATUS, AREA, FLOOR, LENGTH, HOURS, OPEN, FIT_TO_OPEN,
-        GENERATION, POPULATION, HOUSEHOLDS, YEAR, LON, LAT, WKT,
+        ID,
+        NAME,
+        CATEGORY,
+        SUBTYPE,
+        STATUS,
+        AREA,
+        FLOOR,
+        LENGTH,
+        HOURS,
+        OPEN,
+        FIT_TO_OPEN,
+        GENERATION,
+        POPULATION,
+        HOUSEHOLDS,
+        YEAR,
+        LON,
+        LAT,
+        WKT,
     ];
 }
 
@@ -126,6 +143,10 @@ pub struct FieldDef {
     pub missing: String,
     /// [`missing`](Self::missing) in Chinese.
     pub missing_zh: String,
+    /// What happens without the column in an input of one kind, when it
+    /// differs from [`missing`](Self::missing): (English, Chinese).
+    #[serde(default)]
+    pub missing_for: BTreeMap<InputKind, [String; 2]>,
 }
 
 impl FieldDef {
@@ -137,7 +158,10 @@ impl FieldDef {
             InputKind::Communities => &self.communities,
             InputKind::Units => &self.units,
         };
-        own.iter().chain(&self.headers).map(String::as_str).collect()
+        own.iter()
+            .chain(&self.headers)
+            .map(String::as_str)
+            .collect()
     }
 
     /// Every accepted header, any input, without repeats.
@@ -159,6 +183,15 @@ impl FieldDef {
 
     fn reads(&self, kind: InputKind) -> bool {
         self.inputs.contains(&kind)
+    }
+
+    /// What happens without the column in an input of `kind`: (English,
+    /// Chinese).
+    pub fn missing_in(&self, kind: InputKind) -> (&str, &str) {
+        match self.missing_for.get(&kind) {
+            Some([en, zh]) => (en, zh),
+            None => (&self.missing, &self.missing_zh),
+        }
     }
 }
 
@@ -224,22 +257,6 @@ pub fn units_of(dimension: &str) -> Vec<(&'static str, f64)> {
 /// The words a flag column accepts: (yes, no).
 pub fn flag_words() -> (&'static [String], &'static [String]) {
     (&TABLE.flags.yes, &TABLE.flags.no)
-}
-
-/// `s` with full-width ASCII (`Ａ`, `（`, `１`) and the ideographic space
-/// folded to ASCII, `【】` to `[]`, and ASCII letters lower-cased.
-pub(crate) fn fold(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => {
-                char::from_u32(c as u32 - 0xfee0).unwrap_or(c).to_ascii_lowercase()
-            }
-            '\u{3000}' => ' ',
-            '【' => '[',
-            '】' => ']',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
 }
 
 /// A header for matching: folded, without spaces, `_` or `-`, and its
@@ -470,9 +487,12 @@ impl Mapping {
         let Some(v) = rec.get(Some(&col.header)) else {
             return Ok(None);
         };
-        let err = |e: String| Error::record(path, &rec.location, format!("column {:?}: {e}", col.header));
+        let err =
+            |e: String| Error::record(path, &rec.location, format!("column {:?}: {e}", col.header));
         if rec.is_numeric(&col.header) {
-            let x: f64 = v.parse().map_err(|_| err(format!("{v:?} is not a number")))?;
+            let x: f64 = v
+                .parse()
+                .map_err(|_| err(format!("{v:?} is not a number")))?;
             return bound.check(x * col.factor).map(Some).map_err(err);
         }
         let def = field_def(field).expect("a field of the table");
@@ -506,17 +526,17 @@ impl Mapping {
     }
 
     /// The year of `field` in `rec` (`2019`, `2019年`, `2019-05`,
-    /// `2019/5/1`, `2019年5月`), within the build-year bounds; `None`
-    /// when empty.
+    /// `2019/5/1`, `2019年5月`; not `2019.7`, which may be a decimal),
+    /// within the build-year bounds; `None` when empty.
     pub fn year(&self, path: &Path, rec: &Record, field: &str) -> Result<Option<i32>> {
         let Some(v) = self.text(rec, field) else {
             return Ok(None);
         };
         let header = self.header(field).map_or("", String::as_str);
         let numeric = rec.is_numeric(header);
-        parse_year(v, numeric).map(Some).map_err(|e| {
-            Error::record(path, &rec.location, format!("column {header:?}: {e}"))
-        })
+        parse_year(v, numeric)
+            .map(Some)
+            .map_err(|e| Error::record(path, &rec.location, format!("column {header:?}: {e}")))
     }
 
     /// Which header fed which field of `table` (read from `path`), how
@@ -537,8 +557,8 @@ impl Mapping {
                         .filter(|r| r.get(Some(&c.header)).is_some())
                         .count()
                 }),
-                missing: def.missing.as_str(),
-                missing_zh: def.missing_zh.as_str(),
+                missing: def.missing_in(self.kind).0,
+                missing_zh: def.missing_in(self.kind).1,
             })
             .collect();
         let unused = self
@@ -775,15 +795,16 @@ fn parse_year(v: &str, numeric: bool) -> std::result::Result<i32, String> {
     let t = fold(v.trim());
     let digits = t.chars().take_while(char::is_ascii_digit).count();
     let rest = &t[digits..];
+    // A point is not a date separator: `2019.7` could be a decimal.
     let date_like = rest.is_empty()
-        || (rest.starts_with(['年', '-', '/', '.'])
-            && rest.chars().all(|c| {
-                c.is_ascii_digit() || "年月日号-/. ".contains(c)
-            }));
+        || (rest.starts_with(['年', '-', '/'])
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || "年月日号-/ ".contains(c)));
     if digits != 4 || !date_like {
         return Err(format!(
-            "{v:?} is not a year; write a year such as 2019 (2019年, 2019-05 and 2019/5/1 are \
-             read as 2019)"
+            "{v:?} is not a year (a whole number such as 2019); 2019年, 2019-05, 2019/5/1 and \
+             2019年5月 are read as 2019"
         ));
     }
     let year: f64 = t[..4].parse().map_err(|_| format!("{v:?} is not a year"))?;
@@ -871,7 +892,10 @@ mod tests {
     #[test]
     fn headers_are_folded_and_units_split() {
         let h = normalize("占地面积（㎡）");
-        assert_eq!((h.base.as_str(), h.unit.as_deref()), ("占地面积", Some("㎡")));
+        assert_eq!(
+            (h.base.as_str(), h.unit.as_deref()),
+            ("占地面积", Some("㎡"))
+        );
         let h = normalize(" Opening Hours ");
         assert_eq!(h.full, "openinghours");
         let h = normalize("面积【平方米】");
@@ -886,8 +910,18 @@ mod tests {
     fn bureau_headers_resolve() {
         let m = map(
             &[
-                "序号", "场地名称", "场地类型", "占地面积（㎡）", "建筑面积(平方米)", "是否对外开放",
-                "具备开放条件", "开放时间", "长度（公里）", "经度", "纬度", "备注",
+                "序号",
+                "场地名称",
+                "场地类型",
+                "占地面积（㎡）",
+                "建筑面积(平方米)",
+                "是否对外开放",
+                "具备开放条件",
+                "开放时间",
+                "长度（公里）",
+                "经度",
+                "纬度",
+                "备注",
             ],
             InputKind::Facilities,
         );
@@ -902,7 +936,14 @@ mod tests {
         assert_eq!(m.column("length_m").unwrap().factor, 1000.0);
         assert_eq!(m.unused(), ["备注"]);
         let m = map(
-            &["社区名称", "街道名称", "常住人口（万人）", "户数", "经度", "纬度"],
+            &[
+                "社区名称",
+                "街道名称",
+                "常住人口（万人）",
+                "户数",
+                "经度",
+                "纬度",
+            ],
             InputKind::Communities,
         );
         assert_eq!(m.header("name").unwrap(), "社区名称");
@@ -912,7 +953,10 @@ mod tests {
         assert_eq!(m.header("name").unwrap(), "街道名称");
         assert_eq!(m.header("population").unwrap(), "常住人口");
         // A facilities file's population column is not read, and says so.
-        let m = map(&["名称", "类别", "常住人口", "lon", "lat"], InputKind::Facilities);
+        let m = map(
+            &["名称", "类别", "常住人口", "lon", "lat"],
+            InputKind::Facilities,
+        );
         assert_eq!(m.unused(), ["常住人口"]);
         let w = m.unused_warning(Path::new("f.csv")).unwrap();
         assert!(
@@ -936,16 +980,31 @@ mod tests {
         assert!(e.starts_with("t.csv: column \"面积（室外）\" (area_m2): fitcircle does not know the unit \"室外\""), "{e}");
         let mut spec = InputSpec::from_path("t.csv".into());
         spec.columns.0.insert("areas".into(), "x".into());
-        let e = Mapping::of_headers(Path::new("t.csv"), &headers(&["x"]), InputKind::Facilities, &spec, true)
-            .unwrap_err()
-            .to_string();
+        let e = Mapping::of_headers(
+            Path::new("t.csv"),
+            &headers(&["x"]),
+            InputKind::Facilities,
+            &spec,
+            true,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("unknown field \"areas\""), "{e}");
         let mut spec = InputSpec::from_path("t.csv".into());
         spec.columns.0.insert("population".into(), "x".into());
-        let e = Mapping::of_headers(Path::new("t.csv"), &headers(&["x"]), InputKind::Facilities, &spec, true)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("facilities inputs do not read \"population\""), "{e}");
+        let e = Mapping::of_headers(
+            Path::new("t.csv"),
+            &headers(&["x"]),
+            InputKind::Facilities,
+            &spec,
+            true,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("facilities inputs do not read \"population\""),
+            "{e}"
+        );
     }
 
     #[test]
@@ -976,10 +1035,17 @@ mod tests {
         assert_eq!(parse_flag("不开放"), Some(false));
         assert_eq!(parse_flag("１"), Some(true));
         assert_eq!(parse_flag("maybe"), None);
-        for (v, y) in [("2019", 2019), ("2019年", 2019), ("2019-05", 2019), ("2019/5/1", 2019), ("2019年5月", 2019), ("２０１９", 2019)] {
+        for (v, y) in [
+            ("2019", 2019),
+            ("2019年", 2019),
+            ("2019-05", 2019),
+            ("2019/5/1", 2019),
+            ("2019年5月", 2019),
+            ("２０１９", 2019),
+        ] {
             assert_eq!(parse_year(v, false), Ok(y), "{v}");
         }
-        for v in ["19", "2019x", "二〇一九", "1066", "2019.5.1a"] {
+        for v in ["19", "2019x", "二〇一九", "1066", "2019.5.1a", "2019.7"] {
             assert!(parse_year(v, false).is_err(), "{v}");
         }
         assert_eq!(parse_year("2019.0", true), Ok(2019));

@@ -11,6 +11,7 @@ pub(crate) mod osm_pbf;
 pub(crate) mod osm_xml;
 pub(crate) mod overlap;
 mod population;
+pub mod record;
 pub(crate) mod repair;
 pub mod table;
 pub(crate) mod tags;

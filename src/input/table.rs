@@ -7,7 +7,7 @@
 //! Which column feeds which field is decided once per table by the column
 //! table (`seeds/columns.toml`, [`super::columns`]); types and statuses by
 //! `seeds/categories.toml` ([`super::categories`]). Text files are decoded
-//! by [`super::text`] (UTF-8, UTF-16, GB18030/GBK; CRLF and CR line ends).
+//! by `input::text` (UTF-8, UTF-16, GB18030/GBK; CRLF and CR line ends).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,6 +17,7 @@ use geo::{Area, Coord, Geodesic, Geometry, Length, MapCoords, MultiPolygon, Poin
 use super::bounds;
 use super::categories;
 use super::columns::{ColumnReport, InputKind, Mapping, field};
+pub use super::record::{Record, Table};
 use crate::config::{InputSpec, PopulationSpec};
 use crate::crs::Crs;
 use crate::model::{
@@ -24,41 +25,6 @@ use crate::model::{
     Status,
 };
 use crate::{Error, Result};
-
-/// One row or feature: fields by column name, and its geometry (WGS-84).
-#[derive(Debug, Clone)]
-pub struct Record {
-    /// "row 12" or "feature 3 (id \"a\")".
-    pub location: String,
-    /// (column, value) pairs of the record, in column order.
-    pub fields: Vec<(String, String)>,
-    /// Per field of [`fields`](Self::fields): true when the source typed
-    /// the value as a number (a GeoJSON number, a numeric attribute), so it
-    /// is read as it is rather than by the rules for numbers written as
-    /// text. May be empty: every value is then text.
-    pub numeric: Vec<bool>,
-    /// Its geometry (from lon/lat columns, WKT or GeoJSON), WGS-84.
-    pub geometry: Option<Geometry<f64>>,
-}
-
-/// The records of a file and its column names.
-#[derive(Debug, Clone, Default)]
-pub struct Table {
-    /// The column names found in the file, in file order.
-    pub columns: Vec<String>,
-    /// One record per row or feature.
-    pub records: Vec<Record>,
-    /// Repaired or skipped records, for the run's warnings.
-    pub warnings: Vec<String>,
-    /// The same records one by one, for `dropped.csv`.
-    pub dropped: Vec<Dropped>,
-    /// The text encoding the file was read in (`UTF-8`, `GB18030/GBK`,
-    /// ...), `None` for a binary format.
-    pub encoding: Option<&'static str>,
-    /// The geometry comes from columns (lon / lat or WKT, as in a CSV), so
-    /// those columns are fields; `false` when the format carries geometry.
-    pub geometry_from_columns: bool,
-}
 
 /// Which header of `table` feeds each field an input of `kind` reads, and
 /// the headers not used, for `fitcircle check`, the terminal and
@@ -68,38 +34,23 @@ pub fn column_report(spec: &InputSpec, table: &Table, kind: InputKind) -> Result
 }
 
 impl Record {
-    /// The trimmed value of a field, `None` when absent or empty.
-    pub fn get(&self, column: Option<&String>) -> Option<&str> {
-        let col = column?;
-        self.fields
-            .iter()
-            .find(|(k, _)| k == col)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-    }
-
-    /// True when the source typed the value of `column` as a number.
-    pub fn is_numeric(&self, column: &str) -> bool {
-        self.fields
-            .iter()
-            .position(|(k, _)| k == column)
-            .and_then(|i| self.numeric.get(i).copied())
-            .unwrap_or(false)
-    }
-
     /// The record of `reason` for this record in `path`, its id and name
     /// taken from the first column named like an id or a name.
     pub fn dropped(&self, path: &Path, reason: DropReason, detail: String) -> Dropped {
         let headers: Vec<String> = self.fields.iter().map(|(k, _)| k.clone()).collect();
         let spec = InputSpec::from_path(path.to_path_buf());
         let value = |f: &str| {
-            [InputKind::Facilities, InputKind::Communities, InputKind::Units]
-                .iter()
-                .find_map(|k| {
-                    let m = Mapping::of_headers(path, &headers, *k, &spec, false).ok()?;
-                    m.text(self, f).map(str::to_string)
-                })
-                .unwrap_or_default()
+            [
+                InputKind::Facilities,
+                InputKind::Communities,
+                InputKind::Units,
+            ]
+            .iter()
+            .find_map(|k| {
+                let m = Mapping::of_headers(path, &headers, *k, &spec, false).ok()?;
+                m.text(self, f).map(str::to_string)
+            })
+            .unwrap_or_default()
         };
         Dropped {
             file: path.to_path_buf(),
@@ -835,9 +786,9 @@ fn fixed_type(spec: &InputSpec, cols: &Mapping) -> Result<Option<(Category, Opti
 /// whole number, 0 or more).
 fn copies(path: &Path, rec: &Record, count_col: &String) -> Result<usize> {
     let n = match rec.get(Some(count_col)) {
-        Some(v) => bounds::COUNT
-            .parse(v)
-            .map_err(|e| Error::record(path, &rec.location, format!("column {count_col:?}: {e}")))?,
+        Some(v) => bounds::COUNT.parse(v).map_err(|e| {
+            Error::record(path, &rec.location, format!("column {count_col:?}: {e}"))
+        })?,
         None => 0.0,
     };
     Ok(n as usize)
@@ -907,7 +858,8 @@ impl FacilityRow {
                     &rec.location,
                     format!(
                         "empty category; fill in the {:?} column",
-                        cols.header(field::CATEGORY).map_or("category", String::as_str)
+                        cols.header(field::CATEGORY)
+                            .map_or("category", String::as_str)
                     ),
                 ));
             }
@@ -995,9 +947,7 @@ pub(crate) fn sized_subtype(
     area_m2: f64,
     source: AreaSource,
 ) -> Option<String> {
-    let sized = subtype
-        .as_deref()
-        .is_some_and(categories::is_football_size);
+    let sized = subtype.as_deref().is_some_and(categories::is_football_size);
     let measured = matches!(source, AreaSource::Given | AreaSource::Geometry) && area_m2 > 0.0;
     if category == Category::FootballPitch && !sized && measured {
         Some(categories::football_size(area_m2).to_string())

@@ -96,6 +96,22 @@ fn normalize_line_ends(text: Cow<'_, str>) -> Cow<'_, str> {
     Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
+/// `s` with full-width ASCII (`Ａ`, `（`, `１`) and the ideographic space
+/// folded to ASCII, `【】` to `[]`, and ASCII letters lower-cased.
+pub(crate) fn fold(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0)
+                .unwrap_or(c)
+                .to_ascii_lowercase(),
+            '\u{3000}' => ' ',
+            '【' => '[',
+            '】' => ']',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,11 @@ use crate::output::i18n::{Lang, tr, trf};
 /// `inputs.csv`: per table input, one row per field it reads (the header
 /// feeding it, its unit, how many rows fill it, or what happens without
 /// it) and one row per header not used.
-pub fn write_inputs_csv(w: &mut dyn Write, inputs: &Inputs, formulas: CsvFormulas) -> io::Result<()> {
+pub fn write_inputs_csv(
+    w: &mut dyn Write,
+    inputs: &Inputs,
+    formulas: CsvFormulas,
+) -> io::Result<()> {
     let mut c = CsvOut::new(w, formulas);
     c.write_record([
         "file",
@@ -47,8 +51,14 @@ pub fn write_inputs_csv(w: &mut dyn Write, inputs: &Inputs, formulas: CsvFormula
         for u in &r.unused {
             let (en, zh) = match u.looks_like {
                 Some(field) => (
-                    format!("not used (a {field} column, not read for {})", r.input.as_str()),
-                    format!("未使用（{field} 列，{}不读取）", input_label(Lang::Zh, r.input)),
+                    format!(
+                        "not used (a {field} column, not read for {})",
+                        r.input.as_str()
+                    ),
+                    format!(
+                        "未使用（{field} 列，{}不读取）",
+                        input_label(Lang::Zh, r.input)
+                    ),
                 ),
                 None => ("not used".to_string(), "未使用".to_string()),
             };
@@ -131,15 +141,8 @@ pub fn summary_line(lang: Lang, r: &ColumnReport) -> String {
 /// the headers not used.
 pub fn table_lines(lang: Lang, r: &ColumnReport) -> Vec<String> {
     let mut out = vec![file_line(lang, r)];
-    let width = r
-        .fields
-        .iter()
-        .map(|f| unicode_width::UnicodeWidthStr::width(field_label(lang, f)))
-        .max()
-        .unwrap_or(0);
     for f in &r.fields {
         let label = field_label(lang, f);
-        let pad = " ".repeat(width - unicode_width::UnicodeWidthStr::width(label));
         let line = match &f.header {
             Some(h) => trf(
                 lang,
@@ -170,7 +173,9 @@ pub fn table_lines(lang: Lang, r: &ColumnReport) -> Vec<String> {
                 )],
             ),
         };
-        out.push(format!("  {label}{pad}  {line}"));
+        // "field <- header", or "field: not in the file".
+        let gap = if f.header.is_some() { " " } else { "" };
+        out.push(format!("  {label}{gap}{line}"));
     }
     for u in &r.unused {
         let what = match u.looks_like {
@@ -183,7 +188,11 @@ pub fn table_lines(lang: Lang, r: &ColumnReport) -> Vec<String> {
                     ("input", input_label(lang, r.input).to_string()),
                 ],
             ),
-            None => trf(lang, "cols.unused_one", &[("header", format!("{:?}", u.header))]),
+            None => trf(
+                lang,
+                "cols.unused_one",
+                &[("header", format!("{:?}", u.header))],
+            ),
         };
         out.push(format!("  {what}"));
     }

@@ -257,7 +257,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("cols.missing", "；文件中没有：{list}", "; not in the file: {list}"),
     ("cols.unused", "；未使用的列：{list}", "; columns not used: {list}"),
     ("cols.field", "<- {header}{unit}（{rows} 行中 {filled} 行有值）", "<- {header}{unit} ({filled} of {rows} rows filled)"),
-    ("cols.field_missing", "文件中没有此列：{what}", "not in the file: {what}"),
+    ("cols.field_missing", "：文件中没有此列，{what}", ": not in the file; {what}"),
     ("cols.unused_like", "未使用：{header}（{field} 列，{input}不读取）", "not used: {header} (a {field} column, not read for {input})"),
     ("cols.unused_one", "未使用：{header}", "not used: {header}"),
     ("cols.input_facilities", "设施", "facilities"),

@@ -273,7 +273,14 @@ pub fn write_all(
     for r in results {
         written.extend(r?);
     }
-    // Travel-time surfaces (kept with `travel_time_tif`), in target order.
+    written.extend(write_surfaces(dir, study, options.formats)?);
+    Ok(written)
+}
+
+/// The travel-time surfaces kept with `travel_time_tif`, one GeoTIFF per
+/// target, in target order.
+fn write_surfaces(dir: &Path, study: &Study, formats: Formats) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
     let tifs: Vec<(String, &crate::analysis::surface::Surface)> = study
         .scenarios
         .now
@@ -287,7 +294,7 @@ pub fn write_all(
         .with_max_len(1)
         .map(|(name, s)| {
             let fill = |w: &mut dyn std::io::Write| geotiff::write_surface(w, s);
-            write_named(dir, name, &fill, options.formats)
+            write_named(dir, name, &fill, formats)
         })
         .collect();
     for r in results {

@@ -82,7 +82,8 @@ pub(crate) fn declared(name: &str) -> Option<ColumnKind> {
     if LONG.contains(&name) || name.ends_with("_count") {
         return Some(ColumnKind::Long);
     }
-    if BOOL.contains(&name) || name == "fit_to_open"
+    if BOOL.contains(&name)
+        || name == "fit_to_open"
         || name.ends_with("_covered")
         || name.ends_with("_met")
         || name.starts_with("open_")

@@ -4,7 +4,8 @@
 //!
 //! [`parse_opening_hours`] reads the common subset of the OSM
 //! `opening_hours` syntax, and hours as Chinese bureaus write them
-//! (translated to that syntax first by [`zh`], with `seeds/hours.toml`),
+//! (translated to that syntax first by `input::hours::zh`, with
+//! `seeds/hours.toml`),
 //! into a [`Schedule`]: the weekly open intervals, in minutes of the week
 //! (Monday 00:00 = 0, one week = 10080). The subset:
 //!
@@ -197,8 +198,8 @@ impl std::str::FromStr for Schedule {
 
 /// Parse an `opening_hours` value: the OSM subset of the [module
 /// docs](self), or hours as bureaus write them in Chinese (any value with
-/// a character outside ASCII goes through [`zh`] first). Errors quote the
-/// part not understood.
+/// a character outside ASCII is translated first, with
+/// `seeds/hours.toml`). Errors quote the part not understood.
 pub fn parse_opening_hours(s: &str) -> Result<Schedule, String> {
     if s.is_ascii() {
         return evaluate(s, parse_rules(s)?, false, Vec::new());
@@ -270,7 +271,10 @@ fn evaluate(
 /// hours differ between parts. Without month or week selectors, the one
 /// week of the rules.
 fn year_round(rules: &[&Rule]) -> (Vec<(u32, u32)>, bool) {
-    if rules.iter().all(|r| r.months.is_none() && r.weeks.is_none()) {
+    if rules
+        .iter()
+        .all(|r| r.months.is_none() && r.weeks.is_none())
+    {
         return (week_intervals(&week_days(rules)), false);
     }
     // Per weekday: the hours of its first day in the year, and the hours

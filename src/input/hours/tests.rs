@@ -24,7 +24,12 @@ fn p(s: &str) -> Schedule {
 fn each(days: &[usize], s: u32, e: u32) -> Vec<(u32, u32)> {
     let mut v: Vec<(u32, u32)> = days
         .iter()
-        .map(|&d| (d as u32 * MINUTES_PER_DAY + s, d as u32 * MINUTES_PER_DAY + e))
+        .map(|&d| {
+            (
+                d as u32 * MINUTES_PER_DAY + s,
+                d as u32 * MINUTES_PER_DAY + e,
+            )
+        })
         .collect();
     normalize(&mut v);
     v
@@ -39,7 +44,10 @@ fn chinese_forms_read_as_their_osm_equivalents() {
         ("周一至周五 18:00-21:00", "Mo-Fr 18:00-21:00"),
         ("周一至周五18：00－21：00", "Mo-Fr 18:00-21:00"),
         ("星期一到星期五 18:00~21:00", "Mo-Fr 18:00-21:00"),
-        ("工作日18:00-21:00，周末8:00-20:00", "Mo-Fr 18:00-21:00; Sa,Su 08:00-20:00"),
+        (
+            "工作日18:00-21:00，周末8:00-20:00",
+            "Mo-Fr 18:00-21:00; Sa,Su 08:00-20:00",
+        ),
         ("周六、周日 9:00-17:00", "Sa,Su 09:00-17:00"),
         ("全天开放", "24/7"),
         ("24小时开放", "24/7"),
@@ -50,7 +58,10 @@ fn chinese_forms_read_as_their_osm_equivalents() {
         ("早8点至晚9点", "08:00-21:00"),
         ("开放时间：9:00-17:30", "09:00-17:30"),
         ("9点半-11点", "09:30-11:00"),
-        ("周一至周五 18:00-21:00；节假日除外", "Mo-Fr 18:00-21:00; PH off"),
+        (
+            "周一至周五 18:00-21:00；节假日除外",
+            "Mo-Fr 18:00-21:00; PH off",
+        ),
         ("冬季 9:00-18:00", "Nov-Mar 09:00-18:00"),
         ("5-9月 6:00-21:00", "May-Sep 06:00-21:00"),
     ];
@@ -74,13 +85,22 @@ fn months_and_seasons_count_only_the_hours_open_all_year() {
     assert!(s.has_hours());
     assert_eq!(s.notes(), [SEASON_NOTE]);
     // Every month named: the same as no month.
-    assert_eq!(p("Jan-Dec Mo-Fr 10:00-12:00").intervals(), p("Mo-Fr 10:00-12:00").intervals());
+    assert_eq!(
+        p("Jan-Dec Mo-Fr 10:00-12:00").intervals(),
+        p("Mo-Fr 10:00-12:00").intervals()
+    );
     assert!(p("Jan-Dec Mo-Fr 10:00-12:00").notes().is_empty());
     // A wrapping range and a later rule closing winter Sundays.
     let s = p("Mo-Su 08:00-20:00; Dec-Feb Su off");
-    assert_eq!(s.intervals(), each(&[0, 1, 2, 3, 4, 5], hm(8, 0), hm(20, 0)));
+    assert_eq!(
+        s.intervals(),
+        each(&[0, 1, 2, 3, 4, 5], hm(8, 0), hm(20, 0))
+    );
     // Colon after the month selector.
-    assert_eq!(p("Jan-Dec: Mo 10:00-11:00").intervals(), each(&[MO], hm(10, 0), hm(11, 0)));
+    assert_eq!(
+        p("Jan-Dec: Mo 10:00-11:00").intervals(),
+        each(&[MO], hm(10, 0), hm(11, 0))
+    );
 }
 
 #[test]
@@ -163,7 +183,8 @@ fn gen_rule() -> impl Strategy<Value = GenRule> {
     let months = prop::option::weighted(0.4, (0usize..12, 0usize..12));
     let weeks = prop::option::weighted(
         0.25,
-        (1usize..=53, 0usize..53, 1usize..4).prop_map(|(a, len, step)| (a, (a + len).min(53), step)),
+        (1usize..=53, 0usize..53, 1usize..4)
+            .prop_map(|(a, len, step)| (a, (a + len).min(53), step)),
     );
     let days = prop::option::weighted(0.7, prop::collection::vec((0usize..7, 0usize..7), 1..3));
     let spans = prop::collection::vec((0u32..96, 1u32..96), 0..3).prop_map(|v| {
@@ -172,16 +193,22 @@ fn gen_rule() -> impl Strategy<Value = GenRule> {
             .filter(|(s, e)| s < e)
             .collect()
     });
-    (months, weeks, days, spans, prop::bool::weighted(0.2), any::<bool>()).prop_map(
-        |(months, weeks, days, spans, off, additional)| GenRule {
+    (
+        months,
+        weeks,
+        days,
+        spans,
+        prop::bool::weighted(0.2),
+        any::<bool>(),
+    )
+        .prop_map(|(months, weeks, days, spans, off, additional)| GenRule {
             months,
             weeks,
             days,
             spans,
             off,
             additional,
-        },
-    )
+        })
 }
 
 fn hhmm(m: u32) -> String {
@@ -195,7 +222,11 @@ fn render(rules: &[GenRule]) -> String {
     for (i, r) in rules.iter().enumerate() {
         let mut parts: Vec<String> = Vec::new();
         if let Some((a, b)) = r.months {
-            parts.push(format!("{}-{}", parse::MONTH_NAMES[a], parse::MONTH_NAMES[b]));
+            parts.push(format!(
+                "{}-{}",
+                parse::MONTH_NAMES[a],
+                parse::MONTH_NAMES[b]
+            ));
         }
         if let Some((a, b, step)) = r.weeks {
             parts.push(format!("week {a:02}-{b:02}/{step}"));
@@ -289,9 +320,9 @@ fn open_on(rules: &[GenRule], month: usize, week: usize, weekday: usize) -> [boo
         let hit = r.months.is_none_or(|(a, b)| in_range(month, a, b))
             && r.weeks
                 .is_none_or(|(a, b, step)| (a..=b).contains(&week) && (week - a) % step == 0)
-            && r.days.as_ref().is_none_or(|d| {
-                d.iter().any(|&(a, b)| in_range(weekday, a, b))
-            });
+            && r.days
+                .as_ref()
+                .is_none_or(|d| d.iter().any(|&(a, b)| in_range(weekday, a, b)));
         if !hit {
             continue;
         }
@@ -372,8 +403,8 @@ proptest! {
             zh.push_str(&format!("，{}闭馆", ZH[d]));
             osm.push_str(&format!(", {} off", DAY_NAMES[d]));
         }
-        let a = parse_opening_hours(&zh).map_err(|e| TestCaseError::fail(e))?;
-        let b = parse_opening_hours(&osm).map_err(|e| TestCaseError::fail(e))?;
+        let a = parse_opening_hours(&zh).map_err(TestCaseError::fail)?;
+        let b = parse_opening_hours(&osm).map_err(TestCaseError::fail)?;
         prop_assert_eq!(a.intervals(), b.intervals(), "{} / {}", zh, osm);
     }
 

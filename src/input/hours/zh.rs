@@ -58,8 +58,14 @@ enum Period {
     Noon,
 }
 
+/// The words of the table, longest first, and the booking comments.
+struct Words {
+    words: Vec<(Vec<char>, Word)>,
+    comments: Vec<String>,
+}
+
 /// Every word, longest first.
-static WORDS: LazyLock<(Vec<(Vec<char>, Word)>, Vec<String>)> = LazyLock::new(|| {
+static WORDS: LazyLock<Words> = LazyLock::new(|| {
     let seed: Seed = toml::from_str(SEED).expect("seeds/hours.toml is valid");
     let mut words: Vec<(Vec<char>, Word)> = Vec::new();
     let mut add = |w: &str, what: Word| words.push((w.chars().collect(), what));
@@ -79,13 +85,16 @@ static WORDS: LazyLock<(Vec<(Vec<char>, Word)>, Vec<String>)> = LazyLock::new(||
         }
     }
     words.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-    (words, seed.booking.comments)
+    Words {
+        words,
+        comments: seed.booking.comments,
+    }
 });
 
 /// True when an OSM comment says the place opens on booking.
 pub(crate) fn is_booking_comment(comment: &str) -> bool {
     let c = comment.to_lowercase();
-    WORDS.1.iter().any(|w| c.contains(&w.to_lowercase()))
+    WORDS.comments.iter().any(|w| c.contains(&w.to_lowercase()))
 }
 
 /// The OSM text of a Chinese value, whether it says "on booking", and
@@ -184,7 +193,7 @@ impl Translator<'_> {
     fn word(&self) -> Option<(usize, Word)> {
         let rest = &self.chars[self.pos..];
         WORDS
-            .0
+            .words
             .iter()
             .find(|(w, _)| rest.starts_with(w))
             .map(|(w, what)| (w.len(), what.clone()))
@@ -336,10 +345,7 @@ impl Translator<'_> {
 
     /// Month `n` (1 to 12), then a day (`15日`, `15号`) read to the month.
     fn month(&mut self, start: usize, n: u32, with_day: bool) -> Result<(), String> {
-        let Some(name) = (n as usize)
-            .checked_sub(1)
-            .and_then(|i| MONTH_NAMES.get(i))
-        else {
+        let Some(name) = (n as usize).checked_sub(1).and_then(|i| MONTH_NAMES.get(i)) else {
             return Err(self.err(start));
         };
         if with_day && self.peek(0).is_some_and(|c| c.is_ascii_digit()) {
