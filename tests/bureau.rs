@@ -217,8 +217,8 @@ fn bureau_hours_in_time_windows() {
     // V17's hours (看天气) are not understood: a warning naming the file and
     // its row (line 18: the header is line 1, V01 line 2).
     assert!(
-        stderr.contains("venues.csv: the opening hours of 1 row are not understood")
-            && stderr.contains("row 18 (opening_hours \"看天气\""),
+        stderr.contains("venues.csv: the opening hours of 1 record are not understood")
+            && stderr.contains("row 18 \"V17\" (opening_hours \"看天气\""),
         "{stderr}"
     );
     let fc = read_json(&out(&dir, "facilities.geojson"));

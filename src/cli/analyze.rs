@@ -84,10 +84,8 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     }
     let mut times = Times::default();
     let t = Instant::now();
-    if let Some(w) = study.hours_warning() {
-        print::warnings(run.quiet, std::slice::from_ref(&w));
-        warnings.push(w);
-    }
+    // Opening hours not understood were named when the inputs were read
+    // (file and row, or OSM element).
     let indicators = match &a.indicators {
         Some(p) => Indicators::read(p)?,
         None => Indicators::bundled(),

@@ -352,6 +352,7 @@ fn load_facilities(
             // facilities once (and its ids would clash anyway).
             let list = std::mem::take(&mut features.facilities);
             warned.once(inputs, &spec.path, &w);
+            inputs.warnings.extend(osm_hours_warning(&spec.path, &list));
             list
         } else {
             let table = table::read_table(spec)?;
@@ -377,6 +378,20 @@ fn load_facilities(
         }
     }
     Ok(())
+}
+
+/// The warning for OSM facilities whose `opening_hours` are not
+/// understood (they count in no time window), naming them.
+fn osm_hours_warning(path: &Path, facilities: &[Facility]) -> Option<String> {
+    let unread: Vec<String> = facilities
+        .iter()
+        .filter_map(|f| {
+            let e = hours::parse_opening_hours(f.opening_hours.as_deref()?).err()?;
+            let element = f.id.trim_start_matches("osm:").replace('/', " ");
+            Some(format!("{element} ({e})"))
+        })
+        .collect();
+    table::hours_warning(path, &unread)
 }
 
 /// Ids must be unique across all facility inputs. Sorted (in parallel)

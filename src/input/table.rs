@@ -711,7 +711,7 @@ pub fn facilities_from_table(
             .as_deref()
             .and_then(|h| super::hours::parse_opening_hours(h).err())
         {
-            unread_hours.push(format!("{} ({e})", rec.location));
+            unread_hours.push(format!("{} {:?} ({e})", rec.location, facility.id));
         }
         for _ in 0..copies {
             locations.push(rec.location.clone());
@@ -730,14 +730,14 @@ pub fn facilities_from_table(
 
 /// The warning for rows whose opening hours are not understood (the first
 /// ten named), `None` when there are none.
-fn hours_warning(path: &Path, rows: &[String]) -> Option<String> {
+pub(crate) fn hours_warning(path: &Path, rows: &[String]) -> Option<String> {
     const SHOWN: usize = 10;
     if rows.is_empty() {
         return None;
     }
     let more = rows.len().saturating_sub(SHOWN);
     Some(format!(
-        "{}: the opening hours of {} row{} are not understood, so {} in no time window \
+        "{}: the opening hours of {} record{} are not understood, so {} in no time window \
          (never as always open); write them as in the README (\"Opening hours\"): {}{}",
         path.display(),
         rows.len(),
