@@ -557,8 +557,8 @@ impl Mapping {
                         .filter(|r| r.get(Some(&c.header)).is_some())
                         .count()
                 }),
-                missing: def.missing_in(self.kind).0,
-                missing_zh: def.missing_in(self.kind).1,
+                missing: def.missing_in(self.kind).0.to_string(),
+                missing_zh: def.missing_in(self.kind).1.to_string(),
             })
             .collect();
         let unused = self
@@ -843,9 +843,9 @@ pub struct FieldUse {
     /// Rows with a value in the column.
     pub filled: usize,
     /// What happens without the column (English).
-    pub missing: &'static str,
+    pub missing: String,
     /// What happens without the column (Chinese).
-    pub missing_zh: &'static str,
+    pub missing_zh: String,
 }
 
 /// A header that feeds no field.

@@ -30,7 +30,18 @@ use crate::{Error, Result};
 /// the headers not used, for `fitcircle check`, the terminal and
 /// `inputs.csv`; the builders decide the same way.
 pub fn column_report(spec: &InputSpec, table: &Table, kind: InputKind) -> Result<ColumnReport> {
-    Ok(Mapping::resolve(&spec.path, table, kind, spec)?.report(&spec.path, table))
+    let mut report = Mapping::resolve(&spec.path, table, kind, spec)?.report(&spec.path, table);
+    // A category the config gives every row is not a default: say so.
+    if let (Some(c), InputKind::Facilities) = (&spec.category, kind)
+        && let Some(f) = report
+            .fields
+            .iter_mut()
+            .find(|f| f.field == field::CATEGORY && f.header.is_none())
+    {
+        f.missing = format!("every row {c:?} (the config's `category`)");
+        f.missing_zh = format!("所有行均为 {c:?}（配置的 category）");
+    }
+    Ok(report)
 }
 
 impl Record {

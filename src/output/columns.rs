@@ -44,8 +44,12 @@ pub fn write_inputs_csv(
                 f.header.as_deref().unwrap_or(""),
                 f.unit.as_deref().unwrap_or(""),
                 filled.as_deref().unwrap_or(""),
-                if f.header.is_none() { f.missing } else { "" },
-                if f.header.is_none() { f.missing_zh } else { "" },
+                if f.header.is_none() { &f.missing } else { "" },
+                if f.header.is_none() {
+                    &f.missing_zh
+                } else {
+                    ""
+                },
             ])?;
         }
         for u in &r.unused {
@@ -125,7 +129,8 @@ pub fn summary_line(lang: Lang, r: &ColumnReport) -> String {
         .filter(|f| f.header.is_none())
         .map(|f| field_label(lang, f))
         .collect();
-    let mut s = format!("{}: {}", file_line(lang, r), used.join(sep));
+    let colon = if lang == Lang::Zh { "：" } else { ": " };
+    let mut s = format!("{}{colon}{}", file_line(lang, r), used.join(sep));
     if !missing.is_empty() {
         s.push_str(&trf(lang, "cols.missing", &[("list", missing.join(sep))]));
     }
@@ -166,10 +171,10 @@ pub fn table_lines(lang: Lang, r: &ColumnReport) -> Vec<String> {
                 &[(
                     "what",
                     match lang {
-                        Lang::Zh => f.missing_zh,
-                        Lang::En => f.missing,
+                        Lang::Zh => &f.missing_zh,
+                        Lang::En => &f.missing,
                     }
-                    .to_string(),
+                    .clone(),
                 )],
             ),
         };
