@@ -49,8 +49,40 @@ impl Record {
     /// taken from the first column named like an id or a name.
     pub fn dropped(&self, path: &Path, reason: DropReason, detail: String) -> Dropped {
         let headers: Vec<String> = self.fields.iter().map(|(k, _)| k.clone()).collect();
+        self.dropped_as(path, &IdName::of(path, &headers), reason, detail)
+    }
+
+    /// [`Record::dropped`] with the id and name columns found once for the
+    /// whole table.
+    fn dropped_as(
+        &self,
+        path: &Path,
+        cols: &IdName,
+        reason: DropReason,
+        detail: String,
+    ) -> Dropped {
+        let value = |c: &Option<String>| self.get(c.as_ref()).unwrap_or("").to_string();
+        Dropped {
+            file: path.to_path_buf(),
+            id: value(&cols.id),
+            name: value(&cols.name),
+            ..Dropped::new(self.location.clone(), reason, detail)
+        }
+    }
+}
+
+/// The columns naming a record in `dropped.csv`: its id and name, as the
+/// first input kind (facilities, communities, units) that has them finds
+/// them.
+struct IdName {
+    id: Option<String>,
+    name: Option<String>,
+}
+
+impl IdName {
+    fn of(path: &Path, headers: &[String]) -> IdName {
         let spec = InputSpec::from_path(path.to_path_buf());
-        let value = |f: &str| {
+        let find = |f: &str| {
             [
                 InputKind::Facilities,
                 InputKind::Communities,
@@ -58,16 +90,13 @@ impl Record {
             ]
             .iter()
             .find_map(|k| {
-                let m = Mapping::of_headers(path, &headers, *k, &spec, false).ok()?;
-                m.text(self, f).map(str::to_string)
+                let m = Mapping::of_headers(path, headers, *k, &spec, false).ok()?;
+                m.header(f).cloned()
             })
-            .unwrap_or_default()
         };
-        Dropped {
-            file: path.to_path_buf(),
-            id: value(field::ID),
-            name: value(field::NAME),
-            ..Dropped::new(self.location.clone(), reason, detail)
+        IdName {
+            id: find(field::ID),
+            name: find(field::NAME),
         }
     }
 }
@@ -194,6 +223,7 @@ fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) ->
     if table.geometry_from_columns {
         geometry_from_columns(path, &mut table, spec)?;
     }
+    let names = IdName::of(path, &table.columns);
     let mut repaired = Vec::new();
     for r in table.records.iter_mut() {
         if let Some(g) = r.geometry.take() {
@@ -203,7 +233,7 @@ fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) ->
                 let detail = format!("invalid polygon repaired: {note}");
                 table
                     .dropped
-                    .push(r.dropped(path, DropReason::PolygonRepaired, detail));
+                    .push(r.dropped_as(path, &names, DropReason::PolygonRepaired, detail));
                 repaired.push(format!("{} ({note})", r.location));
             }
             r.geometry = Some(to_wgs84(g, crs));
@@ -617,6 +647,7 @@ fn record_id(path: &Path, rec: &Record, cols: &Mapping, index: usize) -> String 
 /// (scraped sources repeat rows); one warning names the rows. Records that
 /// share an id but differ are left for [`check_unique`] to reject.
 fn drop_exact_duplicates(path: &Path, table: &mut Table) {
+    let names = IdName::of(path, &table.columns);
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut dropped = Vec::new();
     let records = &mut table.dropped;
@@ -625,7 +656,7 @@ fn drop_exact_duplicates(path: &Path, table: &mut Table) {
         match seen.get(&key) {
             Some(first) => {
                 let detail = format!("repeats {first} exactly; left out");
-                records.push(r.dropped(path, DropReason::Duplicate, detail));
+                records.push(r.dropped_as(path, &names, DropReason::Duplicate, detail));
                 dropped.push(format!("{} (same as {first})", r.location));
                 false
             }

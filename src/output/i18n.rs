@@ -289,6 +289,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("t.col_population", "人口", "population"),
     ("t.col_covered", "已覆盖", "covered"),
     ("t.col_share", "比例", "share"),
+    ("t.na", "不适用", "n/a"),
     ("t.col_unit", "街道（单元，任一设施）", "unit (any facility)"),
     ("t.outside", "（不在任何单元内）", "(outside every unit)"),
     ("t.pc_title", "人均体育场地面积（现有且向公众开放的设施；公园按 {share}% 计）：", "per-capita sports area (existing facilities open to the public; parks count {share} %):"),

@@ -586,13 +586,18 @@ fn units_table(s: &mut String, inputs: &Inputs, study: &Study, lang: Lang) {
             .map(|u| inputs.units[u.get()].name.as_str())
             .unwrap_or("");
         if let Some(t) = a.targets.first() {
+            // A unit without residents has no share: not applicable, not 0 %.
+            let share = if t.population > 0.0 {
+                format!("{:>8.1}%", 100.0 * t.share())
+            } else {
+                rpad(tr(lang, "t.na"), 9)
+            };
             let _ = writeln!(
                 s,
-                "{} {:>12} {:>12} {:>8.1}%",
+                "{} {:>12} {:>12} {share}",
                 pad(name, 28),
                 thousands(t.population),
                 thousands(t.covered_population),
-                100.0 * t.share()
             );
         }
     }
