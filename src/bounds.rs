@@ -6,8 +6,11 @@
 //! |-----------------------------------------|-------------------------------|----------------------------------------|
 //! | population per community                | CSV/GeoJSON column, OSM tag   | finite, 0 ..= 10,000,000               |
 //! | households per community                | CSV/GeoJSON column, OSM tag   | finite, 0 ..= 10,000,000               |
+//! | population, households per unit         | CSV/GeoJSON column            | finite, 0 ..= 100,000,000              |
 //! | `count_column` value                    | CSV/GeoJSON column            | whole number, 0 ..= 10,000             |
 //! | `area_m2`, `floor_area_m2`              | CSV/GeoJSON column            | finite, 0 ..= 10,000,000 m² (10 km²)   |
+//! | `length_m` (trail length)               | CSV/GeoJSON column            | finite, 0 ..= 1,000,000 m (1,000 km)   |
+//! | `equipment_generation`                  | CSV/GeoJSON column            | whole number, 0 ..= 9                  |
 //! | build year                              | CSV/GeoJSON column            | whole number, 1800 ..= 2100            |
 //! | build year (`start_date`)               | OSM tag                       | 1800 ..= 2100, else left out           |
 //! | node coordinate                         | OSM PBF and XML               | finite, lon -180 ..= 180, lat -90 ..= 90 |
@@ -27,7 +30,11 @@
 //! Anything else with a comma (`1,5`, a decimal comma) is an error, and so
 //! is a quantity written `2.000` or `12.345` (a point followed by exactly
 //! three digits could be a German/Brazilian thousands separator): write
-//! `2000` or `2`. Coordinates take no separators at all.
+//! `2000` or `2`. Full-width digits, commas and points (`１，２００`, typed
+//! with a Chinese input method) are read as their ASCII forms. A number a
+//! format types as a number (a GeoJSON number, a numeric attribute) is read
+//! as it is, without these text rules. Coordinates take no separators at
+//! all.
 
 /// Bounds of one field.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,6 +54,14 @@ pub(crate) const POPULATION: Bound = Bound {
     field: "population",
     min: 0.0,
     max: 10_000_000.0,
+    whole: false,
+};
+
+/// People (or households) of an administrative unit (a census figure).
+pub(crate) const UNIT_POPULATION: Bound = Bound {
+    field: "population",
+    min: 0.0,
+    max: 100_000_000.0,
     whole: false,
 };
 
@@ -78,6 +93,22 @@ pub(crate) const AREA_M2: Bound = Bound {
 pub(crate) const FLOOR_AREA_M2: Bound = Bound {
     field: "floor_area_m2",
     ..AREA_M2
+};
+
+/// The length of a trail given in a column, metres (1,000 km).
+pub(crate) const LENGTH_M: Bound = Bound {
+    field: "length_m",
+    min: 0.0,
+    max: 1_000_000.0,
+    whole: false,
+};
+
+/// The generation of outdoor fitness equipment (2 = second generation).
+pub(crate) const GENERATION: Bound = Bound {
+    field: "equipment_generation",
+    min: 0.0,
+    max: 9.0,
+    whole: true,
 };
 
 /// The year a facility or community was built.
@@ -114,10 +145,26 @@ fn grouped(s: &str, sep: char) -> bool {
     ok && rest > 0
 }
 
+/// `text` with full-width digits, signs, points and commas (`１，２３４．５`,
+/// typed with a Chinese input method) as their ASCII forms.
+fn fold_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{ff10}'..='\u{ff19}' | '\u{ff0b}' | '\u{ff0c}' | '\u{ff0d}' | '\u{ff0e}' => {
+                char::from_u32(c as u32 - 0xfee0).unwrap_or(c)
+            }
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
 /// Read a number as people write it (see the module docs): a point as the
 /// decimal mark, thousands separators (`,` or a space) only in groups of
 /// three. The error says what is wrong and how to write it.
 pub(crate) fn parse_number(text: &str) -> Result<f64, String> {
+    let folded = fold_digits(text);
+    let text = folded.as_str();
     let t = text.trim();
     let (sign, body) = match t.strip_prefix('-') {
         Some(b) => ("-", b),
@@ -201,6 +248,14 @@ impl Bound {
     /// whose point may be a thousands separator (`2.000`), then
     /// [`Bound::check`].
     pub(crate) fn parse(&self, text: &str) -> Result<f64, String> {
+        self.parse_unchecked(text).and_then(|v| self.check(v))
+    }
+
+    /// [`Bound::parse`] without the bounds check (for a value still to be
+    /// converted from another unit).
+    pub(crate) fn parse_unchecked(&self, text: &str) -> Result<f64, String> {
+        let folded = fold_digits(text);
+        let text = folded.as_str();
         let t = text.trim();
         let digits = t.trim_start_matches(['-', '+']);
         let ambiguous = digits.split_once('.').filter(|(int, frac)| {
@@ -216,8 +271,7 @@ impl Bound {
                 frac_value = t.parse::<f64>().unwrap_or(0.0),
             ));
         }
-        let v = parse_number(text).map_err(|e| format!("{}: {e}", self.field))?;
-        self.check(v)
+        parse_number(text).map_err(|e| format!("{}: {e}", self.field))
     }
 }
 
@@ -249,6 +303,8 @@ mod tests {
             assert!(parse_number(bad).is_err(), "{bad}");
         }
         assert!(parse_number("1,5").unwrap_err().contains("decimal comma"));
+        assert_eq!(parse_number("１，２３４．５"), Ok(1234.5));
+        assert!(parse_number("１，５").is_err());
     }
 
     #[test]

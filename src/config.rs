@@ -16,6 +16,7 @@
 //! minutes = 15.0
 //! ```
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -24,75 +25,64 @@ use crate::crs::InputCrs;
 use crate::model::AccessMode;
 use crate::{Error, Result};
 
-/// Column names to use instead of auto-detection. Any left out are detected
-/// among common variants (see `input::table`).
+/// Column names of one input, `field -> header`, instead of detection: the
+/// header must be in the file. The fields are those of the column table
+/// (`seeds/columns.toml`: `id`, `name`, `category`, `area_m2`, `population`,
+/// `lon`, `lat`, ...); an unknown field is an error when the input is read.
+/// In a config: `columns = { lon = "longitude", name = "场地名称" }`.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Columns {
-    /// Column of the unique id.
-    pub id: Option<String>,
-    /// Column of the name.
-    pub name: Option<String>,
-    /// Column of the facility category.
-    pub category: Option<String>,
-    /// Column of the status (`existing` / `planned`).
-    pub status: Option<String>,
-    /// Column of the outdoor sports land, m2.
-    pub area_m2: Option<String>,
-    /// Column of the indoor sports floor area, m2.
-    pub floor_area_m2: Option<String>,
-    /// Column of the opening hours (OSM syntax).
-    pub opening_hours: Option<String>,
-    /// Column saying whether a school venue is open to the public (yes/no).
-    pub open_to_public: Option<String>,
-    /// Column of the population (people).
-    pub population: Option<String>,
-    /// Column of the households.
-    pub households: Option<String>,
-    /// Column of the build year.
-    pub build_year: Option<String>,
-    /// Column of the finer kind within the category (`sport`, `subtype`).
-    pub subtype: Option<String>,
-    /// Column of the outdoor fitness equipment generation (2 = second generation).
-    pub equipment_generation: Option<String>,
-    /// Column of the facility's level (区级 / 街道级 / 社区级).
-    pub level: Option<String>,
-    /// Column of the groups a facility is free or discounted for.
-    pub free_or_discount: Option<String>,
-    /// Column of the groups a facility is suited to (适老 / 无障碍 / 青少年).
-    pub suited_for: Option<String>,
-    /// Column of the season a facility is there (冬季 / 夏季 / 全年).
-    pub season: Option<String>,
-    /// Column of the kind of space (自然水域 / 楼宇 / 小广场 / 地下空间).
-    pub space: Option<String>,
-    /// Column of a community's residents aged 60 and over.
-    pub elderly_population: Option<String>,
-    /// Column of a community's residents with disabilities.
-    pub disabled_population: Option<String>,
-    /// Column of a community's residents aged 0-17.
-    pub youth_population: Option<String>,
-    /// Column saying whether a culture station is combined with sports (文体站).
-    pub with_sports: Option<String>,
-    /// Column of the longitude (degrees, in the input's CRS).
-    pub lon: Option<String>,
-    /// Column of the latitude (degrees, in the input's CRS).
-    pub lat: Option<String>,
-    /// Column of a WKT geometry (polygons, lines).
-    pub wkt: Option<String>,
-    /// Street lines: column of the road class (`motorway`, `高速公路`, ...).
-    pub road_class: Option<String>,
-    /// Street lines: column saying the line is one-way for vehicles
-    /// (ignored for walking, and said so).
-    pub oneway: Option<String>,
-    /// Street lines: column of the vertical level (OSM `layer`: 1 for a
-    /// bridge, -1 for a tunnel).
-    pub layer: Option<String>,
-    /// Street lines: column marking bridges (yes/no).
-    pub bridge: Option<String>,
-    /// Street lines: column marking tunnels (yes/no).
-    pub tunnel: Option<String>,
-    /// Street lines: column saying whether walkers may use the line (yes/no).
-    pub walkable: Option<String>,
+#[serde(transparent)]
+pub struct Columns(pub BTreeMap<String, String>);
+
+impl Columns {
+    /// The header named for `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&String> {
+        self.0.get(field)
+    }
+}
+
+/// Headers the config's `[columns]` table and `--column FIELD=HEADER` add to
+/// the accepted headers of a field, for every table input; tried before the
+/// built-in ones, and unlike [`Columns`] not required to be present. In a
+/// config: `[columns]` then `area_m2 = ["用地面积（㎡）"]` or `name = "场馆"`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(transparent)]
+pub struct ExtraHeaders(pub BTreeMap<String, OneOrMany>);
+
+/// One header or a list of them.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One header.
+    One(String),
+    /// Several headers, tried in order.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The headers, in order.
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            OneOrMany::One(s) => std::slice::from_ref(s),
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+impl ExtraHeaders {
+    /// Add `header` for `field`, before the headers added so far.
+    pub fn push_first(&mut self, field: &str, header: &str) {
+        let mut list = vec![header.to_string()];
+        if let Some(old) = self.0.remove(field) {
+            list.extend(old.as_slice().iter().cloned());
+        }
+        self.0.insert(field.to_string(), OneOrMany::Many(list));
+    }
+
+    /// The headers added for `field`, in order (empty when none).
+    pub fn get(&self, field: &str) -> &[String] {
+        self.0.get(field).map_or(&[], OneOrMany::as_slice)
+    }
 }
 
 /// Keep only rows whose `column` equals `equals`.
@@ -123,6 +113,14 @@ pub struct InputSpec {
     #[serde(default)]
     /// Column names instead of auto-detection.
     pub columns: Columns,
+    /// Headers the config's `[columns]` and `--column` add for every table
+    /// input (copied from [`Config::columns`] when the inputs are read).
+    #[serde(skip)]
+    pub extra_headers: ExtraHeaders,
+    /// Facility type names the config's `[categories]` adds (copied from
+    /// [`Config::categories`] when the inputs are read).
+    #[serde(skip)]
+    pub extra_categories: BTreeMap<String, String>,
     /// Category for every row (when the file has no category column).
     pub category: Option<String>,
     /// Make one facility per unit of this column (e.g. schools per hexagon).
@@ -145,6 +143,8 @@ impl InputSpec {
             crs: None,
             layer: None,
             columns: Columns::default(),
+            extra_headers: ExtraHeaders::default(),
+            extra_categories: BTreeMap::new(),
             category: None,
             count_column: None,
             filter: None,
@@ -229,6 +229,46 @@ pub struct PopulationSpec {
     pub spread: String,
     /// Where the total comes from, shown in outputs.
     pub source: Option<String>,
+    /// Spread each unit's population (the units file's population column,
+    /// e.g. the census 常住人口) over the communities inside the unit:
+    /// `households` (in proportion to their households) or `even`. Unset:
+    /// the units' population is not used.
+    pub from_units: Option<UnitSpread>,
+}
+
+/// How a unit's population is spread over its communities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum UnitSpread {
+    /// In proportion to the communities' households.
+    Households,
+    /// The same number of people in each community of the unit.
+    Even,
+}
+
+impl UnitSpread {
+    /// The name used in configs: `households` or `even`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitSpread::Households => "households",
+            UnitSpread::Even => "even",
+        }
+    }
+}
+
+impl TryFrom<String> for UnitSpread {
+    type Error = String;
+
+    fn try_from(s: String) -> std::result::Result<Self, String> {
+        match s.trim() {
+            "households" => Ok(UnitSpread::Households),
+            "even" => Ok(UnitSpread::Even),
+            other => Err(format!(
+                "population.from_units {other:?}: use \"households\" (in proportion to \
+                 households) or \"even\""
+            )),
+        }
+    }
 }
 
 fn default_spread() -> String {
@@ -568,6 +608,14 @@ pub struct Config {
     pub windows: Vec<WindowSpec>,
     /// Policy targets file; the bundled seeds/targets.toml when unset.
     pub targets: Option<PathBuf>,
+    /// Headers added to the accepted headers of fields, for every table
+    /// input (`[columns]`; `--column FIELD=HEADER` adds more).
+    #[serde(default)]
+    pub columns: ExtraHeaders,
+    /// Facility type names added to `seeds/categories.toml`: name ->
+    /// `category` or `category/subtype` (`"健身广场" = "fitness_station"`).
+    #[serde(default)]
+    pub categories: BTreeMap<String, String>,
     /// Folder the config was read from; relative paths resolve against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -697,6 +745,36 @@ mod tests {
         let mut cfg: Config = toml::from_str(text).unwrap();
         cfg.origin = "t.toml".into();
         cfg
+    }
+
+    #[test]
+    fn columns_and_categories_tables() {
+        let cfg = parse(
+            "[columns]\narea_m2 = [\"用地面积\", \"面积（亩）\"]\nname = \"场馆\"\n\
+             [categories]\n\"健身广场\" = \"fitness_station\"\n\
+             [[facilities]]\npath = \"v.csv\"\ncolumns = { lon = \"x\" }\n\
+             [population]\nfrom_units = \"households\"\n",
+        );
+        assert_eq!(cfg.columns.get("area_m2"), ["用地面积", "面积（亩）"]);
+        assert_eq!(cfg.columns.get("name"), ["场馆"]);
+        assert!(cfg.columns.get("id").is_empty());
+        assert_eq!(cfg.categories["健身广场"], "fitness_station");
+        assert_eq!(
+            cfg.facilities[0].columns.get("lon").map(String::as_str),
+            Some("x")
+        );
+        assert_eq!(
+            cfg.population.as_ref().and_then(|p| p.from_units),
+            Some(UnitSpread::Households)
+        );
+        let mut extra = ExtraHeaders::default();
+        extra.push_first("name", "b");
+        extra.push_first("name", "a");
+        assert_eq!(extra.get("name"), ["a", "b"]);
+        let e = toml::from_str::<Config>("[population]\nfrom_units = \"area\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("use \"households\""), "{e}");
     }
 
     #[test]

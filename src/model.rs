@@ -41,13 +41,15 @@ pub enum Category {
     Playground,
     /// A school's sports venue (`amenity=school|college|university`).
     SchoolVenue,
-    /// Outdoor chess / card tables (棋苑), `sport=chess`.
+    /// Outdoor chess tables (棋苑), `sport=chess`.
     ChessGarden,
+    /// An indoor card and board-game room (棋牌室): not a chess garden.
+    CardRoom,
 }
 
 impl Category {
     /// Every category, in output order.
-    pub const ALL: [Category; 16] = [
+    pub const ALL: [Category; 17] = [
         Category::FootballPitch,
         Category::BasketballCourt,
         Category::TennisCourt,
@@ -64,6 +66,7 @@ impl Category {
         Category::Playground,
         Category::SchoolVenue,
         Category::ChessGarden,
+        Category::CardRoom,
     ];
 
     /// Stable snake_case name used in files and column names.
@@ -85,6 +88,7 @@ impl Category {
             Category::Playground => "playground",
             Category::SchoolVenue => "school_venue",
             Category::ChessGarden => "chess_garden",
+            Category::CardRoom => "card_room",
         }
     }
 
@@ -118,6 +122,7 @@ impl Category {
             Category::Playground => (300.0, 0.0),
             Category::SchoolVenue => (2000.0, 0.0),
             Category::ChessGarden => (100.0, 0.0),
+            Category::CardRoom => (0.0, 60.0),
         }
     }
 
@@ -129,6 +134,7 @@ impl Category {
                 | Category::FitnessCentre
                 | Category::IceRink
                 | Category::SwimmingPool
+                | Category::CardRoom
         )
     }
 }
@@ -142,38 +148,29 @@ impl fmt::Display for Category {
 impl FromStr for Category {
     type Err = String;
 
-    /// Accepts the snake_case names, OSM-like aliases and common Chinese names.
+    /// Accepts the snake_case names and a few English aliases. Table
+    /// inputs read the names bureaus write (Chinese, variants, subtypes)
+    /// through `seeds/categories.toml` (`input::categories`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let k = s.trim().to_lowercase().replace([' ', '-'], "_");
         let c = match k.as_str() {
-            "football_pitch" | "football" | "soccer" | "cage_football" | "足球场"
-            | "笼式足球场" => Category::FootballPitch,
-            "basketball_court" | "basketball" | "篮球场" => Category::BasketballCourt,
-            "tennis_court" | "tennis" | "网球场" => Category::TennisCourt,
-            "table_tennis" | "乒乓球" | "乒乓球台" | "乒乓球长廊" => {
-                Category::TableTennis
-            }
-            "other_pitch" | "pitch" | "multi" | "gateball" | "门球场" | "球场" => {
-                Category::OtherPitch
-            }
-            "sports_centre" | "sports_center" | "sports_hall" | "体育馆" | "体育中心"
-            | "全民健身中心" => Category::SportsCentre,
-            "fitness_centre" | "fitness_center" | "gym" | "健身房" | "健身中心" => {
-                Category::FitnessCentre
-            }
-            "fitness_station" | "outdoor_fitness" | "健身器材" | "健身点" | "室外健身场地" => {
-                Category::FitnessStation
-            }
-            "track" | "fitness_trail" | "running_track" | "健身步道" | "跑道" => {
-                Category::Track
-            }
-            "stadium" | "体育场" => Category::Stadium,
-            "ice_rink" | "滑冰场" | "冰场" => Category::IceRink,
-            "swimming_pool" | "pool" | "游泳池" | "游泳馆" => Category::SwimmingPool,
-            "park" | "公园" => Category::Park,
-            "playground" | "儿童游乐场" => Category::Playground,
-            "school_venue" | "school" | "学校" | "学校体育场地" => Category::SchoolVenue,
-            "chess_garden" | "chess" | "棋苑" | "棋牌" => Category::ChessGarden,
+            "football_pitch" | "football" | "soccer" => Category::FootballPitch,
+            "basketball_court" | "basketball" => Category::BasketballCourt,
+            "tennis_court" | "tennis" => Category::TennisCourt,
+            "table_tennis" => Category::TableTennis,
+            "other_pitch" | "pitch" | "multi" => Category::OtherPitch,
+            "sports_centre" | "sports_center" | "sports_hall" => Category::SportsCentre,
+            "fitness_centre" | "fitness_center" | "gym" => Category::FitnessCentre,
+            "fitness_station" | "outdoor_fitness" => Category::FitnessStation,
+            "track" | "fitness_trail" | "running_track" => Category::Track,
+            "stadium" => Category::Stadium,
+            "ice_rink" => Category::IceRink,
+            "swimming_pool" | "pool" => Category::SwimmingPool,
+            "park" => Category::Park,
+            "playground" => Category::Playground,
+            "school_venue" | "school" => Category::SchoolVenue,
+            "chess_garden" | "chess" => Category::ChessGarden,
+            "card_room" => Category::CardRoom,
             _ => {
                 let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
                 return Err(format!(
@@ -186,7 +183,7 @@ impl FromStr for Category {
     }
 }
 
-/// Whether a facility exists or is planned.
+/// Whether a facility exists, is planned or is closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Status {
     /// Built and in use (the default when no status is given).
@@ -195,26 +192,34 @@ pub enum Status {
     /// Planned, proposed or under construction: counted only in the "after
     /// planned facilities" figures.
     Planned,
+    /// Closed, disused or demolished: counted in no figure, listed in the
+    /// outputs.
+    Closed,
 }
 
 impl Status {
-    /// The status as written in outputs: `existing` or `planned`.
+    /// The status as written in outputs: `existing`, `planned` or `closed`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Existing => "existing",
             Status::Planned => "planned",
+            Status::Closed => "closed",
         }
     }
 }
 
 impl FromStr for Status {
     type Err = String;
+
+    /// `existing`, `planned` or `closed` (and a few English synonyms);
+    /// table inputs read Chinese statuses through `seeds/categories.toml`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_lowercase().as_str() {
-            "" | "existing" | "built" | "open" | "现有" | "已建" => Ok(Status::Existing),
-            "planned" | "proposed" | "规划" | "拟建" | "在建" => Ok(Status::Planned),
+            "" | "existing" | "built" | "open" => Ok(Status::Existing),
+            "planned" | "proposed" | "under_construction" => Ok(Status::Planned),
+            "closed" | "disused" | "demolished" => Ok(Status::Closed),
             other => Err(format!(
-                "unknown status {other:?}; use \"existing\" or \"planned\""
+                "unknown status {other:?}; use \"existing\", \"planned\" or \"closed\""
             )),
         }
     }
@@ -229,16 +234,19 @@ pub enum AreaSource {
     Geometry,
     /// Per-category default for a point (see [`Category::default_area`]).
     Default,
+    /// A trail given as a point with its length: length x 2 m.
+    Length,
 }
 
 impl AreaSource {
-    /// The source as written in outputs: `given`, `geometry` or
-    /// `category_default`.
+    /// The source as written in outputs: `given`, `geometry`,
+    /// `category_default` or `length_x_2m`.
     pub fn as_str(self) -> &'static str {
         match self {
             AreaSource::Given => "given",
             AreaSource::Geometry => "geometry",
             AreaSource::Default => "category_default",
+            AreaSource::Length => "length_x_2m",
         }
     }
 }
@@ -264,6 +272,12 @@ pub struct Facility {
     pub opening_hours: Option<String>,
     /// For school venues: whether the venue is open to the public.
     pub open_to_public: Option<bool>,
+    /// For school venues: whether the venue is fit to open to the public
+    /// (具备开放条件); indicator 16 counts only those that are (unknown
+    /// counts as fit).
+    pub fit_to_open: Option<bool>,
+    /// Length in metres given in a column (a trail drawn as a point), if any.
+    pub length_m: Option<f64>,
     /// For pitches inside a school: the school's id.
     pub school_id: Option<String>,
     /// Year the facility was built or opened, if known; facilities built in or
@@ -292,21 +306,31 @@ pub struct Facility {
 pub enum PopulationSource {
     /// A population column, property or OSM `population` tag.
     Given,
-    /// Households x household size.
+    /// Households x household size: an estimate.
     Households,
     /// A district total spread over the communities: an estimate.
     Estimate,
+    /// A unit's population (a census figure) spread over the unit's
+    /// communities by households or evenly: an estimate.
+    UnitSpread,
 }
 
 impl PopulationSource {
-    /// The source as written in outputs: `given`, `households_x_size` or
-    /// `estimate_spread_total`.
+    /// The source as written in outputs: `given`, `households_x_size`,
+    /// `estimate_spread_total` or `estimate_unit_total`.
     pub fn as_str(self) -> &'static str {
         match self {
             PopulationSource::Given => "given",
             PopulationSource::Households => "households_x_size",
             PopulationSource::Estimate => "estimate_spread_total",
+            PopulationSource::UnitSpread => "estimate_unit_total",
         }
+    }
+
+    /// True for every figure not counted per community (households x size,
+    /// a spread total): the outputs flag these as estimates.
+    pub fn is_estimate(self) -> bool {
+        !matches!(self, PopulationSource::Given)
     }
 }
 

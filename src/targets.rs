@@ -630,6 +630,10 @@ pub struct PlannedProject {
     pub category: String,
     /// Restrict to facilities of this subtype (e.g. `gateball`).
     pub subtype: Option<String>,
+    /// Restrict to facilities of any of these subtypes (e.g. `cage`,
+    /// `5_a_side`); together with [`subtype`](Self::subtype).
+    #[serde(default)]
+    pub subtypes: Vec<String>,
     /// Target number (lower bound for `between`), in [`unit`](Self::unit);
     /// `None` without a figure.
     pub figure: Option<f64>,
@@ -663,6 +667,18 @@ pub struct PlannedProject {
     /// [`category`](Self::category) parsed, filled in by [`Indicators::parse`].
     #[serde(skip)]
     pub parsed: Option<Category>,
+}
+
+impl PlannedProject {
+    /// Every subtype the project accepts ([`subtype`](Self::subtype) and
+    /// [`subtypes`](Self::subtypes)); empty: any.
+    pub fn subtypes(&self) -> Vec<&str> {
+        self.subtype
+            .iter()
+            .chain(&self.subtypes)
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 /// The indicator list.

@@ -30,6 +30,8 @@ pub(crate) fn facility(
         opening_hours: None,
         open_to_public: None,
         school_id: None,
+        fit_to_open: None,
+        length_m: None,
         build_year: None,
         geometry,
         entrances: Vec::new(),

@@ -26,7 +26,7 @@ fn bureau(name: &str) -> PathBuf {
 }
 
 fn config() -> String {
-    bureau("fitcircle.toml").to_string_lossy().into_owned()
+    bureau("fitcircle_gis.toml").to_string_lossy().into_owned()
 }
 
 /// Walking metres to the nearest facility per community id.

@@ -778,7 +778,9 @@ fn tiny_stdout_has_no_negative_zero_shares() {
 //      day yes, evening no, weekend no, any yes
 //   H5 playground Sa 10:00-10:30: 30 min a week < 60: never, not even
 //      any_time (but it counts for the plain coverage, which ignores hours)
-//   H6 tennis_court "by appointment": unreadable, so unknown, so always open
+//   H6 tennis_court "by appointment" (not OSM syntax, not quoted): unreadable,
+//      so it counts in no window (never "always open", issue 15), though it
+//      counts for the plain coverage
 // Positions: H1 node 1, H2 node 7, H3 node 5, H4 0.0002 deg S of node 4,
 // H5 node 6, H6 0.0002 deg S of node 5.
 //   walks   H1     H2     H4     H6
@@ -786,8 +788,9 @@ fn tiny_stdout_has_no_negative_zero_shares() {
 //   C2    111.0  111.4   77.8  133.3
 //   C3    166.7   55.7  133.5  189.0
 //   C4    272.1  272.5  127.8   72.3
-//   covered (<= 120 m):  day: C2 (H4), C4 (H6); evening: C1..C4;
-//   weekend: C1, C2, C4 (C3's nearest is H1 at 166.7); any_time: C1..C4.
+//   covered (<= 120 m):  day: C2 (H4); evening: C1..C3 (C4's nearest open
+//   is H1 at 272.1); weekend: C1, C2 (C3's nearest is H1 at 166.7);
+//   any_time: C1..C3 (C4: H4 at 127.8).
 #[test]
 fn tiny_time_windows_by_hand() {
     let tmp = temp_dir();
@@ -813,7 +816,7 @@ fn tiny_time_windows_by_hand() {
             500.0,
         ),
         ("H5", node(6), true, [false; 4], 300.0, 0.0),
-        ("H6", off_node(5, -0.0002), true, [true; 4], 670.0, 0.0),
+        ("H6", off_node(5, -0.0002), true, [false; 4], 670.0, 0.0),
     ];
     let fac_fc = read_json(&out.join("facilities.geojson"));
     let fac = features_by_id(&fac_fc);
@@ -882,10 +885,10 @@ fn tiny_time_windows_by_hand() {
     assert_eq!(
         covered_ids,
         [
-            vec!["C2", "C4"],
-            vec!["C1", "C2", "C3", "C4"],
-            vec!["C1", "C2", "C4"],
-            vec!["C1", "C2", "C3", "C4"],
+            vec!["C2"],
+            vec!["C1", "C2", "C3"],
+            vec!["C1", "C2"],
+            vec!["C1", "C2", "C3"],
         ]
     );
     let rows = read_csv_rows(&out.join("units.csv"));
@@ -899,7 +902,7 @@ fn tiny_time_windows_by_hand() {
         );
     }
     // Daytime 2SFCA by hand: H4 (500 m2 indoor) reaches only C2 -> 2.5;
-    // H6 (670 m2) only C4 -> 1.675.
+    // H6 (670 m2, reaching only C4) counts in no window: C4 has 0.
     assert_near(
         f64_prop(props(by_id["C2"]), "window_weekday_daytime_sfca_m2pp"),
         2.5,
@@ -908,15 +911,15 @@ fn tiny_time_windows_by_hand() {
     );
     assert_near(
         f64_prop(props(by_id["C4"]), "window_weekday_daytime_sfca_m2pp"),
-        1.675,
+        0.0,
         1e-4,
         "C4 daytime",
     );
 }
 
-/// Opening hours that cannot be read are treated as unknown (always open)
-/// and, per the catchment module, "reported": the run should say which
-/// facility and what text, on stderr or stdout.
+/// Opening hours that cannot be read count in no time window and are
+/// reported: the run says which facility (and row) and what text, on
+/// stderr or stdout.
 #[test]
 fn tiny_unreadable_opening_hours_are_reported() {
     let tmp = temp_dir();

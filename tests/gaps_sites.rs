@@ -851,9 +851,11 @@ fn tiny_planned_projects_before_after() {
     let score = check_scorecard_csv(&out);
     let r15 = &score[&15];
     assert_eq!(r15["status"], "not met", "{r15:?}");
+    // What exists now (any build year), then built since the plan year and
+    // planned; F1, a football pitch of unknown size, is not a cage court.
     for part in [
-        "cage football courts: 0 built + 1 planned",
-        "fitness trails: 0.00 km built + 1.20 km planned",
+        "cage football courts: 0 existing, 0 built + 1 planned",
+        "fitness trails: 0.00 km existing, 0.00 km built + 1.20 km planned",
     ] {
         assert!(
             r15["figure"].contains(part),
@@ -869,11 +871,13 @@ fn tiny_planned_projects_before_after() {
     let md = read_text(&out.join("scorecard.md"));
     assert_eq!(md_indicator_rows(&md).len(), 44);
     assert!(
-        md.contains("| 笼式足球场 (cage football courts) | 0 | 1 | 3-5 courts | not met |"),
+        md.contains("| 笼式足球场 (cage football courts) | 0 | 0 | 1 | 3-5 courts | not met |"),
         "{md}"
     );
     assert!(
-        md.contains("| 健身步道 (fitness trails) | 0.00 km | 1.20 km | at least 5 km | not met |"),
+        md.contains(
+            "| 健身步道 (fitness trails) | 0.00 km | 0.00 km | 1.20 km | at least 5 km | not met |"
+        ),
         "{md}"
     );
 }

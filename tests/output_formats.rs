@@ -239,6 +239,7 @@ fn csv_files_start_with_a_bom_unless_turned_off() {
             "gaps.csv",
             "graph_edges.csv",
             "graph_nodes.csv",
+            "inputs.csv",
             "measures.csv",
             "scorecard.csv",
             "scorecard_measures.csv",
@@ -496,8 +497,9 @@ fn sites_json_matches_sites_csv() {
             assert_eq!(s[c].as_f64().unwrap(), num(r, c), "{c}");
         }
     }
-    // sites.geojson, sites.csv, dropped.csv, sites.html and sites.png.
-    assert_eq!(v["files"].as_array().unwrap().len(), 5);
+    // sites.geojson, sites.csv, dropped.csv, inputs.csv, sites.html and
+    // sites.png.
+    assert_eq!(v["files"].as_array().unwrap().len(), 6);
 }
 
 #[test]
@@ -534,8 +536,14 @@ fn no_progress_output_when_stderr_is_not_a_terminal() {
             "spinner text {stage:?} on stderr: {err}"
         );
     }
-    // Only the warnings are there.
-    assert!(err.lines().all(|l| l.starts_with("warning: ")), "{err}");
+    // Only the column mapping of each table input (a title line, then one
+    // indented line per file) and the warnings are there.
+    assert!(
+        err.lines().all(|l| l.starts_with("warning: ")
+            || l.starts_with("columns of each input")
+            || l.starts_with("  ")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -79,7 +79,7 @@ fn tiny(facilities: &str, extra: &[&str]) -> (tempfile::TempDir, String) {
 
 // Before: 600 of 1500 residents (40.0 %); with P1 on node 5 C4's 400 more:
 // 66.7 %. P1 newly covers 400, the unreachable trail P2 0. Cage football:
-// 0 built, 1 planned; trails 0.00 km built, 1.20 km planned. S1, a school
+// 0 existing, 0 built, 1 planned; trails 0.00 km built, 1.20 km planned. S1, a school
 // field closed to the public.
 #[test]
 fn before_after_projects_planned_facilities_and_school_venues() {
@@ -104,12 +104,17 @@ fn before_after_projects_planned_facilities_and_school_venues() {
         .iter()
         .find(|r| r[0].to_lowercase().contains("cage"))
         .unwrap_or_else(|| panic!("{projects:?}"));
-    assert_eq!((cage[1].as_str(), cage[2].as_str()), ("0", "1"), "{cage:?}");
+    // Columns: project, existing, built since the plan year, planned, ...
+    assert_eq!(
+        (cage[1].as_str(), cage[2].as_str(), cage[3].as_str()),
+        ("0", "0", "1"),
+        "{cage:?}"
+    );
     let trail = projects
         .iter()
-        .find(|r| r[2].contains("1.20"))
+        .find(|r| r[3].contains("1.20"))
         .unwrap_or_else(|| panic!("trails 1.20 km planned: {projects:?}"));
-    assert!(trail[1].contains("0.00"), "{trail:?}");
+    assert!(trail[2].contains("0.00"), "{trail:?}");
     let schools = table_rows(&html, "table-schools");
     assert_eq!(schools.len(), 1);
     assert_eq!(schools[0][0], "School field on junction 3");

@@ -103,7 +103,12 @@ fn city_reads_back_as_promised() {
 
     // Every facility category, schools with pitches inside.
     let counts = category_counts(&f.facilities);
-    for cat in Category::ALL {
+    // Card rooms (棋牌室) come from a bureau's tables only: OpenStreetMap
+    // has no established tag for them.
+    for cat in Category::ALL
+        .into_iter()
+        .filter(|c| *c != Category::CardRoom)
+    {
         assert!(
             counts.get(&cat).copied().unwrap_or(0) > 0,
             "no {cat:?} in {counts:?}"

@@ -7,7 +7,8 @@
 //! scripts, styles and attributes stripped) and every CSV file, headers and
 //! cells. Words from the inputs (the bundle's title and data attributions,
 //! facility, community and unit names) are the user's own and are left
-//! out; so are CSV columns of ids (headed 编号), of stable codes (headed
+//! out, and so are their column headers (quoted on stderr, inputs.csv's
+//! 表头); so are CSV columns of ids (headed 编号), of stable codes (headed
 //! 代码) and the English columns of the bilingual files (headed （英文）).
 //!
 //! Not scanned: the labels drawn into map.png (tests/output_formats.rs
@@ -43,6 +44,8 @@ const ALLOW: &[&str] = &[
     "WGS",
     "GCJ",
     "BD",
+    // Text encodings' names (inputs.csv, the column mapping on stderr).
+    "UTF",
 ];
 
 /// `text` with the allowed parts blanked: `<code>` spans, file names
@@ -171,14 +174,33 @@ fn input_names(out: &Path, title: &str) -> Vec<String> {
             }
         }
     }
+    // The inputs' own headers, quoted as the column mapping and the
+    // warnings quote them (`经度 <- "longitude"`).
+    let mut rdr = csv::Reader::from_path(out.join("inputs.csv")).expect("inputs.csv");
+    let at = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == "表头")
+        .expect("a 表头 column");
+    for row in rdr.records() {
+        let h = row.expect("row")[at].to_string();
+        if !h.is_empty() {
+            names.push(format!("{h:?}"));
+        }
+    }
     // Longest first, so a name containing another is removed whole.
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     names
 }
 
-/// Columns not scanned: ids, codes and the declared English columns.
+/// Columns not scanned: ids, codes, the declared English columns and the
+/// inputs' own headers (inputs.csv's 表头).
 fn skipped_column(header: &str) -> bool {
-    header.contains("编号") || header.ends_with("代码") || header.ends_with("（英文）")
+    header.contains("编号")
+        || header.ends_with("代码")
+        || header.ends_with("（英文）")
+        || header == "表头"
 }
 
 /// Every CSV file in `out`: its header and the cells of the scanned

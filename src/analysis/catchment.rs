@@ -92,8 +92,9 @@ pub struct UnitStats {
     /// Residents of the unit's communities and the outdoor / indoor area (m2)
     /// of the facilities in the unit that count for per-capita area.
     pub per_capita: PerCapita,
-    /// The per-capita rule is met for the unit's own figures.
-    pub meets_per_capita: bool,
+    /// The per-capita rule is met for the unit's own figures; `None` when
+    /// the unit has no residents (not applicable).
+    pub meets_per_capita: Option<bool>,
     /// Population-weighted means of the 2SFCA access (m2 per person).
     pub sfca_outdoor_mean: f64,
     /// Population-weighted mean of the indoor 2SFCA access, m2 per person.
@@ -151,22 +152,22 @@ fn decay(method: Method, catchment_m: f64) -> Decay {
     }
 }
 
-/// Parse each facility's opening hours; unreadable ones are reported and
-/// treated as unknown.
+/// Parse each facility's opening hours: `None` without stated hours;
+/// unreadable ones are reported and count in no window (a closed
+/// schedule), never as always open.
 fn schedules(facilities: &[Facility]) -> (Vec<Option<Schedule>>, Vec<(String, String)>) {
     let mut problems = Vec::new();
     let s = facilities
         .iter()
-        .map(|f| match f.opening_hours.as_deref() {
-            None => None,
-            Some(text) => match windows::parse_opening_hours(text) {
-                Ok(s) => Some(s),
+        .map(
+            |f| match windows::facility_schedule(f.opening_hours.as_deref()) {
+                Ok(s) => s,
                 Err(e) => {
                     problems.push((f.id.clone(), e));
-                    None
+                    Some(Schedule::closed())
                 }
             },
-        })
+        )
         .collect();
     (s, problems)
 }
@@ -742,10 +743,12 @@ fn group_stats(
     UnitStats {
         unit,
         communities: members.list.len(),
-        meets_per_capita: pc.met(
-            per_capita.outdoor_per_person(),
-            per_capita.indoor_per_person(),
-        ),
+        meets_per_capita: per_capita.applicable().then(|| {
+            pc.met(
+                per_capita.outdoor_per_person(),
+                per_capita.indoor_per_person(),
+            )
+        }),
         per_capita,
         sfca_outdoor_mean: supply::weighted_mean(&members.pick(&figures.sfca_outdoor), w),
         sfca_indoor_mean: supply::weighted_mean(&members.pick(&figures.sfca_indoor), w),
@@ -782,7 +785,7 @@ mod tests {
     //!
     //! A (100 people, built 2020), B (300), C (600, built 2021, a polygon
     //! around F1). Units: U0 = A, B, F0, F2, F3; U1 = C, F1. F1 opens
-    //! Mo-Fr 17:00-21:00; F2's hours do not parse (always open).
+    //! Mo-Fr 17:00-21:00; F2's hours do not parse (it counts in no window).
     use std::sync::Arc;
 
     use geo::{Geometry, MultiPolygon, Point, Rect};
@@ -987,14 +990,20 @@ mod tests {
         assert_eq!(ca.hours_problems[0].0, "F2");
         let day = &ca.windows[0];
         assert_eq!(day.window.name, "weekday_daytime");
-        // F1 opens only in the evening; F2's unreadable hours mean "open".
-        assert_eq!(day.open, [true, false, true, false]);
-        assert_eq!(day.nearest_m, [Some(100.0), Some(400.0), Some(1200.0)]);
-        assert!(close(&day.sfca_total, &[12.0, 2.0, 0.0]));
+        // F1 opens only in the evening; F2's unreadable hours count in no
+        // window (never as always open), so C has nothing open by day and
+        // only F0 supplies A and B: 800 m2 for 400 people.
+        assert_eq!(day.open, [true, false, false, false]);
+        assert_eq!(day.nearest_m, [Some(100.0), Some(400.0), None]);
+        assert!(close(&day.sfca_total, &[2.0, 2.0, 0.0]));
         let evening = &ca.windows[1];
-        assert_eq!(evening.open, [true, true, true, false]);
+        assert_eq!(evening.open, [true, true, false, false]);
         assert_eq!(evening.nearest_m, [Some(100.0), Some(200.0), Some(900.0)]);
-        assert!(close(&evening.sfca_total, &ca.sfca_total));
+        // F0 as by day, plus F1's 50 m2 shared by B and C (900 people).
+        assert!(close(
+            &evening.sfca_total,
+            &[2.0, 2.0 + 50.0 / 900.0, 50.0 / 900.0]
+        ));
         assert_eq!(
             nearest_open(&coverage(), &[false, false, false, true], 3),
             [Some(50.0), None, None]
@@ -1050,9 +1059,9 @@ mod tests {
             }
         );
         assert_eq!(u0.per_capita.outdoor_per_person(), 4.5);
-        assert!(u0.meets_per_capita);
+        assert_eq!(u0.meets_per_capita, Some(true));
         // U1: 50 m2 indoor for 600 people, below 0.1 m2.
-        assert!(!u1.meets_per_capita);
+        assert_eq!(u1.meets_per_capita, Some(false));
         // 2SFCA hands out all 1850 m2 in reach: 1.85 m2 per resident.
         assert!((whole.sfca_total_mean - 1.85).abs() < 1e-12);
         // Only C (600 of 1000) is below both per-capita targets.

@@ -49,12 +49,22 @@ pub struct Gap {
 pub struct Progress {
     /// The planned-project type tracked.
     pub project: PlannedProject,
+    /// In use now: every existing member, whatever its build year (a
+    /// trail without a build year is still an existing trail).
+    pub existing: f64,
     /// Built since the plan year (existing, build year >= the new-build year).
     pub done: f64,
     /// Planned (status planned).
     pub planned: f64,
     /// Unit: count, or km for trails.
     pub unit: String,
+    /// Members drawn as points whose length came from a length column
+    /// (counted by that length).
+    pub from_length: usize,
+    /// Facilities of the project's category whose subtype is unknown, so
+    /// that they cannot be counted (a football pitch of unknown size is
+    /// not a cage court).
+    pub unknown_subtype: usize,
     /// The target is met by what was built (`done`); `None` without a target,
     /// or when no facility has a build year or planned status (cannot tell).
     pub met: Option<bool>,
@@ -193,15 +203,22 @@ fn is_new(f: &Facility, year: i32) -> bool {
 }
 
 fn project_matches(p: &PlannedProject, f: &Facility) -> bool {
+    let subtypes = p.subtypes();
     p.parsed == Some(f.category)
-        && p.subtype.as_ref().is_none_or(|s| {
-            f.subtype
+        && (subtypes.is_empty()
+            || f.subtype
                 .as_deref()
-                .is_some_and(|x| x.eq_ignore_ascii_case(s))
-        })
+                .is_some_and(|x| subtypes.iter().any(|s| x.eq_ignore_ascii_case(s))))
 }
 
-/// Length in km of a facility's line geometry (0 for points and polygons).
+/// A facility of the project's category that it cannot place: the project
+/// asks for subtypes and the facility has none.
+fn subtype_unknown(p: &PlannedProject, f: &Facility) -> bool {
+    p.parsed == Some(f.category) && !p.subtypes().is_empty() && f.subtype.is_none()
+}
+
+/// Length in km of a facility's line geometry, else of its length column
+/// (a trail drawn as a point); 0 otherwise.
 fn line_km(f: &Facility) -> f64 {
     use geo::{Geodesic, Length};
     match &f.geometry {
@@ -209,8 +226,16 @@ fn line_km(f: &Facility) -> f64 {
         Geometry::MultiLineString(ml) => {
             ml.iter().map(|l| Geodesic.length(l)).sum::<f64>() / 1000.0
         }
-        _ => 0.0,
+        _ => f.length_m.map_or(0.0, |m| m / 1000.0),
     }
+}
+
+/// The length of `f` comes from its length column (not a line).
+fn km_from_column(f: &Facility) -> bool {
+    !matches!(
+        f.geometry,
+        Geometry::LineString(_) | Geometry::MultiLineString(_)
+    ) && f.length_m.is_some()
 }
 
 fn compare(value: f64, figure: Option<f64>, max: Option<f64>, comparison: &str) -> Option<bool> {
@@ -506,7 +531,7 @@ fn unit_below_per_capita(run: &Run) -> Vec<Gap> {
     let pc = &run.study.targets.per_capita;
     let units = run.study.catchments.iter().flat_map(|ca| &ca.units[1..]);
     units
-        .filter(|u| !u.meets_per_capita)
+        .filter(|u| u.meets_per_capita == Some(false))
         .filter_map(|u| Some((&run.inputs.units[u.unit?.get()], u)))
         .map(|(unit, u)| {
             let (o, i) = (
@@ -594,7 +619,7 @@ fn school_venue_not_open(run: &Run, schools: &[usize]) -> Vec<Gap> {
     let closed = schools
         .iter()
         .map(|&f| (f, &run.inputs.facilities[f]))
-        .filter(|(_, fac)| fac.open_to_public == Some(false));
+        .filter(|(_, fac)| counts_for_16(fac) && fac.open_to_public == Some(false));
     closed
         .map(|(f, fac)| Gap {
             kind: "school_venue_not_open",
@@ -710,7 +735,12 @@ fn planned_projects(
             .iter()
             .filter(|f| project_matches(p, f))
             .collect();
-        let pr = project_progress(p, &members, year, dated);
+        let mut pr = project_progress(p, &members, year, dated);
+        pr.unknown_subtype = inputs
+            .facilities
+            .iter()
+            .filter(|f| f.status != Status::Closed && subtype_unknown(p, f))
+            .count();
         gaps.extend(planned_project_short(&pr, &members, year));
         progress.push(pr);
     }
@@ -735,11 +765,24 @@ fn project_progress(p: &PlannedProject, members: &[&Facility], year: i32, dated:
         .map(|f| amount(f))
         .sum::<f64>()
         + 0.0;
+    let existing: f64 = members
+        .iter()
+        .filter(|f| f.status == Status::Existing)
+        .map(|f| amount(f))
+        .sum::<f64>()
+        + 0.0;
     Progress {
         project: p.clone(),
+        existing,
         done,
         planned,
         unit: if km { "km".into() } else { p.unit.clone() },
+        from_length: if km {
+            members.iter().filter(|f| km_from_column(f)).count()
+        } else {
+            0
+        },
+        unknown_subtype: 0,
         met: if dated {
             compare(done, p.figure, p.figure_max, &p.comparison)
         } else {
@@ -1148,45 +1191,124 @@ fn per_capita_new_communities(study: &Study) -> Verdict {
     )
 }
 
-/// Indicator 16: the share of school venues open to the public (unknown
-/// ones count as not open).
+/// The school venues indicator 16 asks about: existing ones fit to open
+/// to the public (具备开放条件; unknown counts as fit).
+fn counts_for_16(f: &Facility) -> bool {
+    f.category == Category::SchoolVenue
+        && f.status == Status::Existing
+        && f.fit_to_open != Some(false)
+}
+
+/// Indicator 16: the share of school venues open to the public among the
+/// existing ones fit to open (planned, closed and unfit venues are left
+/// out and counted in the note; unknown openness counts as not open). The
+/// note lists each school's opening hours.
 fn school_venues_open_share(inputs: &Inputs, schools: &[usize]) -> Verdict {
-    let known: Vec<bool> = schools
+    let eligible: Vec<&Facility> = schools
         .iter()
-        .filter_map(|&f| inputs.facilities[f].open_to_public)
+        .map(|&f| &inputs.facilities[f])
+        .filter(|f| counts_for_16(f))
         .collect();
-    let n = schools.len();
+    let left_out = schools.len() - eligible.len();
+    let known: Vec<bool> = eligible.iter().filter_map(|f| f.open_to_public).collect();
+    let n = eligible.len();
+    let out_note = bi(
+        format!("未计入{left_out}处（规划、已关闭或不具备开放条件）"),
+        format!("{left_out} left out (planned, closed or not fit to open)"),
+    );
     if known.is_empty() {
         return Verdict::new(
             Status4::NoData,
             bi(
-                format!("学校体育场地 {n} 处，开放情况不详"),
-                format!("{n} school venues, openness unknown"),
+                format!("具备开放条件的学校体育场地 {n} 处，开放情况不详"),
+                format!("{n} school venues fit to open, openness unknown"),
             ),
-            bi(
-                "请为学校场地填写 open_to_public",
-                "add open_to_public to school venues",
-            ),
+            join_bi(&[
+                bi(
+                    "请为学校场地填写是否对外开放（open_to_public）",
+                    "add open_to_public to school venues",
+                ),
+                if left_out > 0 {
+                    out_note
+                } else {
+                    Bi::default()
+                },
+            ]),
         );
     }
     let open = known.iter().filter(|x| **x).count();
     let share = open as f64 / n as f64;
     let unknown = n - known.len();
+    let mut notes = Vec::new();
+    if unknown > 0 {
+        notes.push(bi(
+            format!("{unknown} 处开放情况不详，按未开放计"),
+            format!("{unknown} venues with unknown status count as not open"),
+        ));
+    }
+    if left_out > 0 {
+        notes.push(out_note);
+    }
+    notes.push(school_hours(&eligible));
     Verdict::met_if(
         open == n,
         bi(
-            format!("{:.1}% 开放（{n} 处中 {open} 处）", 100.0 * share),
-            format!("{:.1} % open ({open} of {n})", 100.0 * share),
+            format!(
+                "{:.1}% 开放（具备开放条件的 {n} 处中 {open} 处）",
+                100.0 * share
+            ),
+            format!("{:.1} % open ({open} of {n} fit to open)", 100.0 * share),
         ),
-        if unknown > 0 {
-            bi(
-                format!("{unknown} 处开放情况不详，按未开放计"),
-                format!("{unknown} venues with unknown status count as not open"),
-            )
-        } else {
-            Bi::default()
-        },
+        join_bi(&notes),
     )
+}
+
+/// Each school venue's opening hours, as the note of indicator 16 (the
+/// first 20; the report's school table has them all).
+fn school_hours(schools: &[&Facility]) -> Bi {
+    const SHOWN: usize = 20;
+    let item = |f: &Facility, none: &str, booking: &str| {
+        let name = if f.name.is_empty() { &f.id } else { &f.name };
+        let hours = f.opening_hours.as_deref().unwrap_or(none);
+        let b = f
+            .opening_hours
+            .as_deref()
+            .is_some_and(crate::input::hours::by_booking);
+        format!("{name} {hours}{}", if b { booking } else { "" })
+    };
+    let list = |none: &str, booking: &str, sep: &str| {
+        let mut v: Vec<String> = schools
+            .iter()
+            .take(SHOWN)
+            .map(|f| item(f, none, booking))
+            .collect();
+        if schools.len() > SHOWN {
+            v.push(format!("… {}", schools.len() - SHOWN));
+        }
+        v.join(sep)
+    };
+    bi(
+        format!("开放时间：{}", list("未填", "（预约开放）", "；")),
+        format!("hours: {}", list("not given", " (on booking)", "; ")),
+    )
+}
+
+/// Several notes in one, `；` / `; ` between them, empty ones left out.
+fn join_bi(parts: &[Bi]) -> Bi {
+    let zh: Vec<&str> = parts
+        .iter()
+        .map(|b| b.zh.as_str())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let en: Vec<&str> = parts
+        .iter()
+        .map(|b| b.en.as_str())
+        .filter(|t| !t.is_empty())
+        .collect();
+    Bi {
+        zh: zh.join("；"),
+        en: en.join("; "),
+    }
 }
 
 /// Indicator 17: every resident has second-generation equipment within
@@ -1237,14 +1359,16 @@ fn planned_project_progress(progress: &[Progress]) -> Verdict {
             let km = p.unit == "km";
             (
                 format!(
-                    "{}：已建{}、规划{}",
+                    "{}：现有{}，其中已建{}、规划{}",
                     p.project.name,
+                    amount_zh(p.existing, km, &p.project.unit_zh),
                     amount_zh(p.done, km, &p.project.unit_zh),
                     amount_zh(p.planned, km, &p.project.unit_zh)
                 ),
                 format!(
-                    "{}: {} built + {} planned",
+                    "{}: {} existing, {} built + {} planned",
                     p.project.name_en,
+                    fmt_amount(p.existing, km),
                     fmt_amount(p.done, km),
                     fmt_amount(p.planned, km)
                 ),
@@ -1259,14 +1383,42 @@ fn planned_project_progress(progress: &[Progress]) -> Verdict {
     } else {
         Status4::NotMet
     };
-    Verdict::new(
-        status,
-        bi(zh.join("；"), en.join("; ")),
-        bi(
-            "规划年以来建成的15(4)项目",
-            "measure 15(4) projects built since the plan year",
-        ),
-    )
+    let mut notes = vec![bi(
+        "规划年以来建成的15(4)项目",
+        "measure 15(4) projects built since the plan year",
+    )];
+    notes.extend(progress.iter().filter_map(progress_note));
+    Verdict::new(status, bi(zh.join("；"), en.join("; ")), join_bi(&notes))
+}
+
+/// What a project's figures leave out or take from a column, if anything.
+fn progress_note(p: &Progress) -> Option<Bi> {
+    let mut parts = Vec::new();
+    if p.from_length > 0 {
+        parts.push(bi(
+            format!(
+                "{}：{}处以点表示，长度取自长度列",
+                p.project.name, p.from_length
+            ),
+            format!(
+                "{}: {} given as points, their length from the length column",
+                p.project.name_en, p.from_length
+            ),
+        ));
+    }
+    if p.unknown_subtype > 0 {
+        parts.push(bi(
+            format!(
+                "{}：{}处同类设施细类不详（如足球场大小未知），未计入",
+                p.project.name, p.unknown_subtype
+            ),
+            format!(
+                "{}: {} facilities of the category with no subtype (e.g. a football pitch of unknown size) not counted",
+                p.project.name_en, p.unknown_subtype
+            ),
+        ));
+    }
+    (!parts.is_empty()).then(|| join_bi(&parts))
 }
 
 #[cfg(test)]
@@ -1322,6 +1474,7 @@ mod tests {
         f2.open_to_public = Some(false);
         let mut f3 = facility("F3", Category::FootballPitch, 800.0, north(1550.0));
         f3.status = Status::Planned;
+        f3.subtype = Some("cage".into());
         let box_ = Rect::new((-0.01, -0.01), (0.01, 0.03)).to_polygon();
         Inputs {
             communities: vec![
@@ -1537,11 +1690,15 @@ mod tests {
         );
         let r = row("15");
         assert_eq!(r.status, Status4::NotMet);
-        assert!(r.figure.starts_with("cage football courts: 0 built + 1 planned; fitness trails: 0.00 km built + 0.00 km planned; "), "{}", r.figure);
+        assert!(r.figure.starts_with("cage football courts: 0 existing, 0 built + 1 planned; fitness trails: 0.00 km existing, 0.00 km built + 0.00 km planned; "), "{}", r.figure);
         let r = row("16");
         assert_eq!(
             (r.status, r.figure.as_str(), r.note.as_str()),
-            (Status4::NotMet, "0.0 % open (0 of 1)", "")
+            (
+                Status4::NotMet,
+                "0.0 % open (0 of 1 fit to open)",
+                "hours: facility F2 not given"
+            )
         );
         let r = row("17");
         assert_eq!(
@@ -1693,7 +1850,7 @@ mod tests {
         assert_eq!(school_venues(&inputs), [2]);
         assert_eq!(
             school_venues_open_share(&inputs, &[]).figure.en,
-            "0 school venues, openness unknown"
+            "0 school venues fit to open, openness unknown"
         );
     }
 

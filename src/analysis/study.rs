@@ -104,8 +104,8 @@ impl Study {
             .map(|(id, e)| format!("{id} ({e})"))
             .collect();
         Some(format!(
-            "{} facilities have opening_hours fitcircle cannot read; they are treated \
-             as hours unknown (always open; school venues outside school hours): {}{}",
+            "{} facilities have opening_hours fitcircle cannot read; they count in no \
+             time window (never as always open): {}{}",
             probs.len(),
             shown.join("; "),
             if probs.len() > 5 { "; ..." } else { "" }

@@ -460,6 +460,12 @@ impl PerCapita {
         }
     }
 
+    /// The per-person figures mean something: the area has residents.
+    /// Without any, they are "not applicable" (not 0, and no gap).
+    pub fn applicable(&self) -> bool {
+        self.population > 0.0
+    }
+
     /// Outdoor m2 per person (0 when the population is 0).
     pub fn outdoor_per_person(&self) -> f64 {
         self.per_person(self.outdoor_m2)

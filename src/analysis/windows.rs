@@ -5,48 +5,12 @@
 //!
 //! # Opening hours
 //!
-//! [`parse_opening_hours`] reads the common subset of the OSM
-//! `opening_hours` syntax into a [`Schedule`]: the weekly open intervals, in
-//! minutes of the week (Monday 00:00 = 0, one week = 10080). The subset:
-//!
-//! - rules separated by `;`; a later rule replaces what earlier rules said
-//!   about the days it names (including the spill-over of an earlier
-//!   overnight span into those days), as in the specification;
-//! - additional rules separated by `,` (`Mo-Fr 18:00-21:00, Sa 08:00-12:00`):
-//!   they add to the days they name instead of replacing them;
-//! - day selectors `Mo`..`Su`, ranges (`Mo-Fr`, wrapping `Fr-Mo`) and comma
-//!   lists (`Sa,Su`); a rule without days applies to every day and a rule
-//!   without times to the whole day;
-//! - time spans `HH:MM-HH:MM`, comma separated; an end at or before the start
-//!   (`22:00-02:00`) or past 24:00 (`22:00-26:00`) runs into the next day
-//!   (Sunday into Monday);
-//! - `24/7`, and the modifiers `off` / `closed` (a rule with times closes only
-//!   those times: `Mo-Fr 08:00-18:00; We 12:00-14:00 off`) and `open`;
-//! - `sunrise` / `sunset` are **approximated as 06:00 / 18:00** (no location or
-//!   date is known here); the schedule carries a note saying so;
-//! - public and school holidays (`PH`, `SH`) cannot be placed in a generic
-//!   week: they are dropped from day lists and rules naming only them
-//!   (`PH off`) are ignored, with a note.
-//!
-//! Leniencies seen in real data are accepted: day names and keywords in any
-//! case, one-digit hours (`8:00`), spaces around `-` and `,`, an en dash `–`
-//! for `-`, and empty rules (`Mo-Fr 08:00-12:00;`). `Sa, Su 10:00-12:00` is
-//! read as one day list (the specification would read `Sa, ` as a separate
-//! all-day rule). Anything else (months, weeks, years, `dawn`/`dusk`, sun
-//! offsets, open ends `17:00+`, comments, `||` fallbacks, `unknown`, ...) is
-//! an `Err` quoting the part not understood. Parsing never panics; callers
-//! warn and treat the facility's hours as unknown (pass `None` to
-//! [`counts_in_window`]).
-//!
-//! Checked against the `opening-hours` crate (2.1.4): identical weekly
-//! schedules on 20,000 random rule strings without overnight spans. With
-//! overnight spans the two differ only when rules override each other: here
-//! the spill-over past midnight belongs to the day it starts on and is
-//! replaced only by a *later* rule naming the next day, while that crate
-//! takes it from whichever rule decides the next day. That crate is not used:
-//! it adds about 20 crates (pest, stacker/psm built with a C compiler,
-//! chrono, a compiled-in holiday database), needs Rust 1.88 (this crate
-//! declares 1.85) and evaluates calendar dates rather than a generic week.
+//! Read by [`parse_opening_hours`] into a [`Schedule`] (weekly open
+//! intervals): the OSM `opening_hours` subset and hours as Chinese bureaus
+//! write them, documented in `input::hours` (the loader reads them too, to
+//! warn about the rows it cannot read). Seasonal hours count only where
+//! they hold all year; hours that cannot be read make the facility count
+//! in no window.
 //!
 //! # Windows
 //!
@@ -60,28 +24,19 @@
 //! See [`counts_in_window`].
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::LazyLock;
 
-/// Minutes in a day.
-pub const MINUTES_PER_DAY: u32 = 1440;
-/// Minutes in a week.
-pub const MINUTES_PER_WEEK: u32 = 7 * MINUTES_PER_DAY;
+pub use crate::input::hours::{
+    DAY_NAMES, MINUTES_PER_DAY, MINUTES_PER_WEEK, SUNRISE_MIN, SUNSET_MIN, Schedule,
+    parse_opening_hours,
+};
+use crate::input::hours::{normalize, parse_rules, push_wrapped};
+
 /// Default for `min_open_minutes` in [`counts_in_window`]: a facility must be
 /// open at least one hour (summed over the week) in a window to count in it.
 pub const DEFAULT_MIN_OPEN_MINUTES: u32 = 60;
-/// `sunrise` is approximated as 06:00.
-pub const SUNRISE_MIN: u32 = 6 * 60;
-/// `sunset` is approximated as 18:00.
-pub const SUNSET_MIN: u32 = 18 * 60;
-
-/// Two-letter day names, Monday first.
-pub const DAY_NAMES: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
 
 const ALL_DAYS: [bool; 7] = [true; 7];
-const SUN_NOTE: &str = "sunrise/sunset approximated as 06:00/18:00";
-const PH_NOTE: &str = "public holiday (PH) selectors ignored";
-const SH_NOTE: &str = "school holiday (SH) selectors ignored";
 
 // ---------------------------------------------------------------------------
 // Windows
@@ -228,6 +183,11 @@ pub fn parse_window(name: &str, spec: &str) -> Result<Window, String> {
     if rule.uses_sun {
         return Err(bad("sunrise/sunset cannot be used in a window"));
     }
+    if rule.months.is_some() || rule.weeks.is_some() || rule.comment.is_some() {
+        return Err(bad(
+            "months, weeks and comments cannot be used in a window (it is a weekly span)",
+        ));
+    }
     let (start_min, end_min) = match rule.spans.as_deref() {
         None => (0, MINUTES_PER_DAY),
         Some([span]) => *span,
@@ -247,15 +207,6 @@ pub fn parse_window(name: &str, spec: &str) -> Result<Window, String> {
 // Schedule
 // ---------------------------------------------------------------------------
 
-/// Weekly opening hours: sorted, disjoint, non-adjacent half-open intervals
-/// in minutes of the week (Monday 00:00 = 0, up to 10080), plus notes on
-/// approximations made while parsing (sunrise/sunset, holidays ignored).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Schedule {
-    intervals: Vec<(u32, u32)>,
-    notes: Vec<String>,
-}
-
 /// Public school venues without stated hours: open only outside school hours,
 /// i.e. weekday evenings and weekends (see [`counts_in_window`]).
 static SCHOOL_OUTSIDE_HOURS: LazyLock<Schedule> = LazyLock::new(|| {
@@ -272,19 +223,6 @@ static SCHOOL_OUTSIDE_HOURS: LazyLock<Schedule> = LazyLock::new(|| {
 });
 
 impl Schedule {
-    /// Open all week (`24/7`).
-    pub fn always() -> Schedule {
-        Schedule {
-            intervals: vec![(0, MINUTES_PER_WEEK)],
-            notes: Vec::new(),
-        }
-    }
-
-    /// Never open (`off`).
-    pub fn closed() -> Schedule {
-        Schedule::default()
-    }
-
     /// The assumed schedule of a school venue open to the public with no
     /// stated hours: Mo-Fr 17:00-22:00 and Sa,Su 08:00-20:00, i.e. outside
     /// school hours (evenings and weekends; holidays cannot be placed in a
@@ -293,145 +231,21 @@ impl Schedule {
         SCHOOL_OUTSIDE_HOURS.clone()
     }
 
-    /// A schedule from minute-of-week intervals `(start, end)`; intervals
-    /// are clipped to the week, wrapped past its end, sorted and merged.
-    pub fn from_intervals(intervals: impl IntoIterator<Item = (u32, u32)>) -> Schedule {
-        let mut out = Vec::new();
-        for (s, e) in intervals {
-            if e <= s {
-                continue;
-            }
-            let len = (e - s).min(MINUTES_PER_WEEK);
-            let s = s % MINUTES_PER_WEEK;
-            push_wrapped(&mut out, s, s + len);
-        }
-        normalize(&mut out);
-        Schedule {
-            intervals: out,
-            notes: Vec::new(),
-        }
-    }
-
-    /// Sorted, disjoint open intervals in minutes of the week.
-    pub fn intervals(&self) -> &[(u32, u32)] {
-        &self.intervals
-    }
-
-    /// Approximations made while parsing (e.g. sunrise/sunset as
-    /// 06:00/18:00, holiday rules ignored); empty when exact.
-    pub fn notes(&self) -> &[String] {
-        &self.notes
-    }
-
-    /// Total open minutes per week.
-    pub fn open_minutes_per_week(&self) -> u32 {
-        self.intervals.iter().map(|(s, e)| e - s).sum()
-    }
-
-    /// Whether open on `day` (0 = Monday) at `minute` of that day. Out of
-    /// range arguments are wrapped.
-    pub fn is_open_at(&self, day: usize, minute: u32) -> bool {
-        let t = ((day % 7) as u32 * MINUTES_PER_DAY + minute) % MINUTES_PER_WEEK;
-        self.intervals.iter().any(|&(s, e)| s <= t && t < e)
-    }
-
     /// Minutes open within the window, summed over the week.
     pub fn open_minutes_in(&self, w: &Window) -> u32 {
-        overlap(&self.intervals, &w.intervals())
+        self.open_minutes_within(&w.intervals())
     }
 }
 
-impl FromStr for Schedule {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Schedule, String> {
-        parse_opening_hours(s)
+/// The schedule a facility's stated hours give for the time windows:
+/// `None` when no hours are stated (or they only say "on booking"), the
+/// parsed schedule, or, for hours that cannot be read, the reason (such a
+/// facility counts in no window: pass [`Schedule::closed`]).
+pub fn facility_schedule(hours: Option<&str>) -> Result<Option<Schedule>, String> {
+    match hours {
+        None => Ok(None),
+        Some(text) => parse_opening_hours(text).map(|s| s.has_hours().then_some(s)),
     }
-}
-
-/// Parse an OSM `opening_hours` value (the subset described in the
-/// [module docs](self)). Errors quote the part not understood.
-pub fn parse_opening_hours(s: &str) -> Result<Schedule, String> {
-    let parsed = parse_rules(s)?;
-    if parsed.rules.is_empty() {
-        return Err(format!("opening_hours {s:?}: empty"));
-    }
-    // Per day: open intervals in minutes of that day, within 0..=1440.
-    let mut days: [Vec<(u32, u32)>; 7] = Default::default();
-    let mut notes: Vec<String> = Vec::new();
-    let mut note = |n: &str| {
-        if !notes.iter().any(|x| x == n) {
-            notes.push(n.to_string());
-        }
-    };
-    for rule in &parsed.rules {
-        if rule.uses_sun {
-            note(SUN_NOTE);
-        }
-        if rule.ph {
-            note(PH_NOTE);
-        }
-        if rule.sh {
-            note(SH_NOTE);
-        }
-        let selected = match rule.days {
-            Some(d) => d,
-            // Only holidays were named: nothing to apply in a generic week.
-            None if rule.holiday => continue,
-            None => ALL_DAYS,
-        };
-        let closing = matches!(rule.modifier, Some(Modifier::Closed));
-        match (&rule.spans, closing) {
-            (None, true) => {
-                for (d, on) in selected.iter().enumerate() {
-                    if *on {
-                        days[d].clear();
-                    }
-                }
-            }
-            (Some(spans), true) => {
-                for (d, on) in selected.iter().enumerate() {
-                    if *on {
-                        for &(s, e) in spans {
-                            for (day, ds, de) in split_day_span(d, s, e) {
-                                subtract(&mut days[day], ds, de);
-                            }
-                        }
-                    }
-                }
-            }
-            (spans, false) => {
-                if !rule.additional {
-                    // Clear every named day first, so an overnight span of
-                    // one named day survives into the next named day.
-                    for (d, on) in selected.iter().enumerate() {
-                        if *on {
-                            days[d].clear();
-                        }
-                    }
-                }
-                let whole_day = [(0, MINUTES_PER_DAY)];
-                let spans: &[(u32, u32)] = spans.as_deref().unwrap_or(&whole_day);
-                for (d, on) in selected.iter().enumerate() {
-                    if *on {
-                        for &(s, e) in spans {
-                            for (day, ds, de) in split_day_span(d, s, e) {
-                                days[day].push((ds, de));
-                                normalize(&mut days[day]);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let mut intervals = Vec::new();
-    for (d, list) in days.iter().enumerate() {
-        let base = d as u32 * MINUTES_PER_DAY;
-        intervals.extend(list.iter().map(|&(s, e)| (base + s, base + e)));
-    }
-    normalize(&mut intervals);
-    Ok(Schedule { intervals, notes })
 }
 
 // ---------------------------------------------------------------------------
@@ -447,7 +261,10 @@ pub fn parse_opening_hours(s: &str) -> Result<Schedule, String> {
 ///   ([`DEFAULT_MIN_OPEN_MINUTES`] = 60: at least an hour). When the window
 ///   itself is shorter than that, being open for the whole window suffices.
 ///   A schedule open 0 minutes never counts, even with `min_open_minutes = 0`.
-/// - No stated hours (or hours that could not be parsed; pass `None`):
+/// - Hours that cannot be read: pass [`Schedule::closed`] (the facility
+///   then counts in no window, never as always open; see
+///   [`facility_schedule`]).
+/// - No stated hours (`None`; also hours that only say "on booking"):
 ///   - non-school facility: treated as always open;
 ///   - school venue (`open_to_public` `Some(true)`, or `None` — unknown is
 ///     treated as open, as in the all-day analysis): open only outside school
@@ -473,90 +290,6 @@ pub fn counts_in_window(
         (None, true) => SCHOOL_OUTSIDE_HOURS.open_minutes_in(w),
     };
     open > 0 && open >= min_open_minutes.min(window_len)
-}
-
-// ---------------------------------------------------------------------------
-// Interval helpers
-// ---------------------------------------------------------------------------
-
-/// Push `[s, e)` (minutes of the week, `s` within the week, `e` up to one
-/// week later), wrapping the part past the end of the week to its start.
-fn push_wrapped(out: &mut Vec<(u32, u32)>, s: u32, e: u32) {
-    if e > MINUTES_PER_WEEK {
-        out.push((s, MINUTES_PER_WEEK));
-        out.push((0, (e - MINUTES_PER_WEEK).min(s)));
-    } else {
-        out.push((s, e));
-    }
-}
-
-/// Sort, drop empty intervals and merge overlapping or touching ones.
-fn normalize(v: &mut Vec<(u32, u32)>) {
-    v.retain(|(s, e)| s < e);
-    v.sort_unstable();
-    let mut out: Vec<(u32, u32)> = Vec::with_capacity(v.len());
-    for &(s, e) in v.iter() {
-        match out.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => out.push((s, e)),
-        }
-    }
-    *v = out;
-}
-
-/// Remove `[s, e)` from normalized intervals.
-fn subtract(v: &mut Vec<(u32, u32)>, s: u32, e: u32) {
-    let mut out = Vec::with_capacity(v.len() + 1);
-    for &(a, b) in v.iter() {
-        if b <= s || a >= e {
-            out.push((a, b));
-        } else {
-            if a < s {
-                out.push((a, s));
-            }
-            if b > e {
-                out.push((e, b));
-            }
-        }
-    }
-    *v = out;
-}
-
-/// Total overlap of two normalized interval lists.
-fn overlap(a: &[(u32, u32)], b: &[(u32, u32)]) -> u32 {
-    let (mut i, mut j, mut total) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        let s = a[i].0.max(b[j].0);
-        let e = a[i].1.min(b[j].1);
-        if s < e {
-            total += e - s;
-        }
-        if a[i].1 < b[j].1 {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    total
-}
-
-/// Split a span of day `d` (minutes of that day, end up to 2880) into pieces
-/// `(day, start, end)` within single days; the part past midnight goes to
-/// the next day (Sunday to Monday).
-fn split_day_span(d: usize, s: u32, e: u32) -> Vec<(usize, u32, u32)> {
-    let mut out = Vec::with_capacity(2);
-    if s < MINUTES_PER_DAY {
-        out.push((d, s, e.min(MINUTES_PER_DAY)));
-    }
-    if e > MINUTES_PER_DAY {
-        let next = (d + 1) % 7;
-        out.push((
-            next,
-            s.saturating_sub(MINUTES_PER_DAY),
-            (e - MINUTES_PER_DAY).min(MINUTES_PER_DAY),
-        ));
-    }
-    out
 }
 
 fn format_hm(min: u32) -> String {
@@ -590,359 +323,13 @@ fn format_days(days: &[bool; 7]) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Tokenizer and rule parser
-// ---------------------------------------------------------------------------
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Tok<'a> {
-    Word(&'a str),
-    /// `H:MM` / `HH:MM`: (hours, minutes), minutes < 60, hours unchecked.
-    Time(u32, u32),
-    TwentyFourSeven,
-    Dash,
-    Comma,
-    Semi,
-    /// Anything else: always an error.
-    Other,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Token<'a> {
-    tok: Tok<'a>,
-    text: &'a str,
-}
-
-fn tokenize(s: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
-    let mut it = s.char_indices().peekable();
-    while let Some(&(i, c)) = it.peek() {
-        if c.is_whitespace() {
-            it.next();
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        let tok = if c.is_ascii_alphabetic() {
-            it.next();
-            while let Some(&(j, c2)) = it.peek() {
-                if !c2.is_ascii_alphabetic() {
-                    break;
-                }
-                it.next();
-                end = j + 1;
-            }
-            Tok::Word(&s[i..end])
-        } else if c.is_ascii_digit() {
-            let mut j = i;
-            while j < s.len() && s.as_bytes()[j].is_ascii_digit() {
-                j += 1;
-            }
-            let hours = &s[i..j];
-            let rest = &s[j..];
-            let tok = if rest.starts_with(':')
-                && rest.len() >= 3
-                && rest.as_bytes()[1].is_ascii_digit()
-                && rest.as_bytes()[2].is_ascii_digit()
-                && !rest.as_bytes().get(3).is_some_and(|b| b.is_ascii_digit())
-                && hours.len() <= 2
-            {
-                let h: u32 = hours.parse().unwrap_or(99);
-                let m: u32 = rest[1..3].parse().unwrap_or(99);
-                j += 3;
-                if m < 60 { Tok::Time(h, m) } else { Tok::Other }
-            } else if hours == "24" && rest.starts_with("/7") {
-                j += 2;
-                Tok::TwentyFourSeven
-            } else {
-                Tok::Other
-            };
-            end = j;
-            while it.peek().is_some_and(|&(k, _)| k < end) {
-                it.next();
-            }
-            tok
-        } else {
-            it.next();
-            match c {
-                '-' | '\u{2013}' => Tok::Dash,
-                ',' => Tok::Comma,
-                ';' => Tok::Semi,
-                _ => Tok::Other,
-            }
-        };
-        out.push(Token {
-            tok,
-            text: &s[i..end],
-        });
-    }
-    out
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Modifier {
-    Open,
-    Closed,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct Rule {
-    /// Named weekdays; `None` when no weekday was named (every day, unless
-    /// only holidays were named).
-    days: Option<[bool; 7]>,
-    /// Some holiday (`PH`, `SH`) was named.
-    holiday: bool,
-    ph: bool,
-    sh: bool,
-    /// Spans in minutes of the day, end up to 2880; `None`: whole day.
-    spans: Option<Vec<(u32, u32)>>,
-    modifier: Option<Modifier>,
-    /// Joined to the previous rule with `,` (adds instead of replacing).
-    additional: bool,
-    uses_sun: bool,
-}
-
-struct Parsed {
-    rules: Vec<Rule>,
-}
-
-fn day_index(w: &str) -> Option<usize> {
-    DAY_NAMES.iter().position(|d| d.eq_ignore_ascii_case(w))
-}
-
-fn is_day_word(t: Option<&Token<'_>>) -> bool {
-    match t.map(|t| t.tok) {
-        Some(Tok::Word(w)) => {
-            day_index(w).is_some() || w.eq_ignore_ascii_case("PH") || w.eq_ignore_ascii_case("SH")
-        }
-        _ => false,
-    }
-}
-
-fn is_time_point(t: Option<&Token<'_>>) -> bool {
-    match t.map(|t| t.tok) {
-        Some(Tok::Time(..)) => true,
-        Some(Tok::Word(w)) => w.eq_ignore_ascii_case("sunrise") || w.eq_ignore_ascii_case("sunset"),
-        _ => false,
-    }
-}
-
-struct RuleParser<'a, 'b> {
-    src: &'a str,
-    toks: &'b [Token<'a>],
-    pos: usize,
-}
-
-impl<'a> RuleParser<'a, '_> {
-    fn peek(&self) -> Option<&Token<'a>> {
-        self.toks.get(self.pos)
-    }
-
-    fn peek_at(&self, k: usize) -> Option<&Token<'a>> {
-        self.toks.get(self.pos + k)
-    }
-
-    fn err_here(&self) -> String {
-        match self.peek() {
-            Some(t) => self.err_at(t.text),
-            None => format!("opening_hours {:?}: unexpected end", self.src),
-        }
-    }
-
-    fn err_at(&self, part: &str) -> String {
-        format!("opening_hours {:?}: cannot understand {:?}", self.src, part)
-    }
-
-    /// One rule: `24/7 [modifier]` or `[days] [spans] [modifier]`. Stops at
-    /// the end, at `;`, or at a `,` that starts an additional rule.
-    fn rule(&mut self, additional: bool) -> Result<Rule, String> {
-        let mut rule = Rule {
-            days: None,
-            holiday: false,
-            ph: false,
-            sh: false,
-            spans: None,
-            modifier: None,
-            additional,
-            uses_sun: false,
-        };
-        let start = self.pos;
-        if matches!(self.peek().map(|t| t.tok), Some(Tok::TwentyFourSeven)) {
-            self.pos += 1;
-            rule.days = Some(ALL_DAYS);
-        } else {
-            self.days(&mut rule)?;
-            self.spans(&mut rule)?;
-        }
-        if let Some(Tok::Word(w)) = self.peek().map(|t| t.tok) {
-            if w.eq_ignore_ascii_case("off") || w.eq_ignore_ascii_case("closed") {
-                rule.modifier = Some(Modifier::Closed);
-                self.pos += 1;
-            } else if w.eq_ignore_ascii_case("open") {
-                rule.modifier = Some(Modifier::Open);
-                self.pos += 1;
-            }
-        }
-        if self.pos == start {
-            return Err(self.err_here());
-        }
-        match self.peek().map(|t| t.tok) {
-            None | Some(Tok::Semi) => Ok(rule),
-            Some(Tok::Comma) if is_day_word(self.peek_at(1)) => Ok(rule),
-            _ => Err(self.err_here()),
-        }
-    }
-
-    fn days(&mut self, rule: &mut Rule) -> Result<(), String> {
-        let mut days = [false; 7];
-        let mut any_day = false;
-        while let Some(Tok::Word(w)) = self.peek().map(|t| t.tok) {
-            if w.eq_ignore_ascii_case("PH") || w.eq_ignore_ascii_case("SH") {
-                rule.holiday = true;
-                if w.eq_ignore_ascii_case("PH") {
-                    rule.ph = true;
-                } else {
-                    rule.sh = true;
-                }
-                self.pos += 1;
-            } else if let Some(a) = day_index(w) {
-                self.pos += 1;
-                let mut b = a;
-                if matches!(self.peek().map(|t| t.tok), Some(Tok::Dash)) {
-                    let Some(Tok::Word(w2)) = self.peek_at(1).map(|t| t.tok) else {
-                        return Err(self.err_at(self.peek_at(1).map_or(w, |t| t.text)));
-                    };
-                    let Some(b2) = day_index(w2) else {
-                        return Err(self.err_at(w2));
-                    };
-                    b = b2;
-                    self.pos += 2;
-                }
-                let mut d = a;
-                loop {
-                    days[d] = true;
-                    if d == b {
-                        break;
-                    }
-                    d = (d + 1) % 7;
-                }
-                any_day = true;
-            } else {
-                break;
-            }
-            // A comma continues the day list only when a day follows.
-            if matches!(self.peek().map(|t| t.tok), Some(Tok::Comma))
-                && is_day_word(self.peek_at(1))
-            {
-                self.pos += 1;
-            } else {
-                break;
-            }
-        }
-        if any_day {
-            rule.days = Some(days);
-        }
-        Ok(())
-    }
-
-    fn time_point(&mut self, end: bool, rule: &mut Rule) -> Result<u32, String> {
-        let Some(t) = self.peek().copied() else {
-            return Err(self.err_here());
-        };
-        let min = match t.tok {
-            Tok::Time(h, m) => {
-                let ok = if end {
-                    h < 48 || (h == 48 && m == 0)
-                } else {
-                    h < 24
-                };
-                if !ok {
-                    return Err(self.err_at(t.text));
-                }
-                h * 60 + m
-            }
-            Tok::Word(w) if w.eq_ignore_ascii_case("sunrise") => {
-                rule.uses_sun = true;
-                SUNRISE_MIN
-            }
-            Tok::Word(w) if w.eq_ignore_ascii_case("sunset") => {
-                rule.uses_sun = true;
-                SUNSET_MIN
-            }
-            _ => return Err(self.err_at(t.text)),
-        };
-        self.pos += 1;
-        Ok(min)
-    }
-
-    fn spans(&mut self, rule: &mut Rule) -> Result<(), String> {
-        if !is_time_point(self.peek()) {
-            return Ok(());
-        }
-        let mut spans = Vec::new();
-        loop {
-            let s = self.time_point(false, rule)?;
-            if !matches!(self.peek().map(|t| t.tok), Some(Tok::Dash)) {
-                return Err(self.err_here());
-            }
-            self.pos += 1;
-            let mut e = self.time_point(true, rule)?;
-            if e <= s {
-                // Overnight: 22:00-02:00 ends the next day (s < 24:00, so
-                // e stays within 48:00).
-                e += MINUTES_PER_DAY;
-            }
-            spans.push((s, e));
-            if matches!(self.peek().map(|t| t.tok), Some(Tok::Comma))
-                && is_time_point(self.peek_at(1))
-            {
-                self.pos += 1;
-            } else {
-                break;
-            }
-        }
-        rule.spans = Some(spans);
-        Ok(())
-    }
-}
-
-/// Tokenize and parse into rules, in order. Empty `;` sections are skipped.
-fn parse_rules(s: &str) -> Result<Parsed, String> {
-    let toks = tokenize(s);
-    let mut p = RuleParser {
-        src: s,
-        toks: &toks,
-        pos: 0,
-    };
-    let mut rules = Vec::new();
-    let mut additional = false;
-    while p.pos < toks.len() {
-        match p.peek().map(|t| t.tok) {
-            Some(Tok::Semi) => {
-                p.pos += 1;
-                additional = false;
-                continue;
-            }
-            Some(Tok::Comma) if !rules.is_empty() && additional => {
-                // Comma before an additional rule (checked by `rule`).
-                p.pos += 1;
-            }
-            _ => {}
-        }
-        let rule = p.rule(additional)?;
-        rules.push(rule);
-        // After a rule: `;` (normal rule next), `,` + day (additional next),
-        // or the end.
-        additional = matches!(p.peek().map(|t| t.tok), Some(Tok::Comma));
-    }
-    Ok(Parsed { rules })
-}
-
-// ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::hours::{PH_NOTE, SH_NOTE, SUN_NOTE, overlap, subtract};
 
     const MO: usize = 0;
     const TU: usize = 1;
@@ -1238,11 +625,12 @@ mod tests {
             ("Mo-Fr 24:00-26:00", "\"24:00\""),
             ("Mo 30:00-26:00", "\"30:00\""),
             ("Mo-Fr 08:60-12:00", "\"08:60\""),
-            ("Jan-Mar Mo-Fr 08:00-12:00", "\"Jan\""),
-            ("Mo-Fr 08:00-12:00; week 1-20 Sa 10:00-12:00", "\"week\""),
+            ("Jan 01-Mar 15 Mo-Fr 08:00-12:00", "\"01\""),
+            ("week 0-20 Sa 10:00-12:00", "\"0\""),
+            ("week 20-10 Sa 10:00-12:00", "\"10\""),
             ("2024 Mo-Fr 08:00-12:00", "\"2024\""),
             ("Mo-Fr 17:00+", "\"+\""),
-            ("Mo-Fr 08:00-12:00 \"by appointment\"", "\"\\\"\""),
+            ("Mo-Fr 08:00-12:00 \"by appointment", "\"\\\"\""),
             ("Mo-Fr 08:00-12:00 || \"on request\"", "\"|\""),
             ("Mo-Fr dawn-dusk", "\"dawn\""),
             ("Mo-Fr (sunrise+01:00)-sunset", "\"(\""),

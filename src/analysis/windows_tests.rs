@@ -3,7 +3,7 @@
 
 use crate::analysis::windows::{
     DEFAULT_MIN_OPEN_MINUTES, Schedule, Window, counts_in_window, default_windows,
-    parse_opening_hours, parse_window,
+    facility_schedule, parse_opening_hours, parse_window,
 };
 
 /// Stated hours used in the table: school-day hours plus Saturday morning.
@@ -63,25 +63,22 @@ fn truth_table() {
 }
 
 #[test]
-fn unparsable_hours_are_treated_as_absent() {
-    // Callers warn and pass None when the hours cannot be parsed.
-    let r = parse_opening_hours("Jan-Mar Mo-Fr 08:00-12:00");
+fn unparsable_hours_count_in_no_window() {
+    // Hours that cannot be read are never "always open": the caller passes
+    // a closed schedule (`facility_schedule` gives the reason).
+    let r = facility_schedule(Some("Mo-Fr 08:00-12:00 || \"on request\""));
     let err = r.as_ref().unwrap_err();
-    assert!(err.contains("\"Jan\""), "{err}");
+    assert!(err.contains("\"|\""), "{err}");
+    let closed = Schedule::closed();
     for w in default_windows() {
-        let as_parsed = r.as_ref().ok();
-        assert_eq!(
-            counts_in_window(as_parsed, true, Some(true), &w, 60),
-            counts_in_window(None, true, Some(true), &w, 60),
-            "{}",
-            w.name
-        );
-        assert!(
-            counts_in_window(as_parsed, false, None, &w, 60),
-            "{}",
-            w.name
-        );
+        for school in [false, true] {
+            assert!(!counts_in_window(Some(&closed), school, Some(true), &w, 60));
+        }
     }
+    // No hours, or hours that only say "on booking": the defaults.
+    assert_eq!(facility_schedule(None), Ok(None));
+    assert_eq!(facility_schedule(Some("预约开放")), Ok(None));
+    assert!(facility_schedule(Some("Mo 10:00-12:00")).unwrap().is_some());
 }
 
 #[test]

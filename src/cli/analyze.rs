@@ -33,7 +33,7 @@ struct Times {
 
 pub fn run(a: AnalyzeArgs) -> Result<()> {
     if a.dry_run {
-        return super::check::run(&a.input, &a.settings, a.output.quiet);
+        return super::check::run(&a.input, &a.settings, a.map.lang, a.output.quiet);
     }
     let t0 = Instant::now();
     let run = RunConfig::from_args(&a.input, &a.settings, &a.output)?;
@@ -61,7 +61,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         mut warnings,
         load_time,
         load_peak,
-    } = prepare(&run, font_warning.into_iter().collect(), true)?;
+    } = prepare(&run, font_warning.into_iter().collect(), true, lang)?;
     let depth = if a.coverage_only {
         Depth::CoverageOnly
     } else if a.skip_isochrones {
@@ -92,10 +92,8 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     }
     let mut times = Times::default();
     let t = Instant::now();
-    if let Some(w) = study.hours_warning() {
-        print::warnings(run.quiet, std::slice::from_ref(&w));
-        warnings.push(w);
-    }
+    // Opening hours not understood were named when the inputs were read
+    // (file and row, or OSM element).
     let indicators = match &a.indicators {
         Some(p) => Indicators::read(p)?,
         None => Indicators::bundled(),

@@ -209,6 +209,10 @@ pub struct CheckArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub settings: SettingsArgs,
+    /// Language of the column mapping: zh or en [default: zh for a Chinese
+    /// data set, else en].
+    #[arg(long)]
+    pub lang: Option<Lang>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -318,6 +322,33 @@ pub struct InputArgs {
     /// Category for every row of --facilities when the file has none.
     #[arg(long)]
     pub facilities_category: Option<String>,
+    /// Read HEADER as FIELD in every table input, e.g. --column
+    /// area_m2=用地面积 (repeatable; tried before the built-in headers; the
+    /// fields are listed in the README, "Accepted columns").
+    #[arg(long = "column", value_name = "FIELD=HEADER", value_parser = parse_column)]
+    pub column: Vec<(String, String)>,
+}
+
+/// `FIELD=HEADER` of `--column`.
+fn parse_column(s: &str) -> Result<(String, String), String> {
+    let (field, header) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: write FIELD=HEADER, e.g. area_m2=用地面积"))?;
+    let (field, header) = (field.trim(), header.trim());
+    if field.is_empty() || header.is_empty() {
+        return Err(format!("{s:?}: write FIELD=HEADER, e.g. area_m2=用地面积"));
+    }
+    if fitcircle::input::columns::field_def(field).is_none() {
+        let known: Vec<&str> = fitcircle::input::columns::fields()
+            .iter()
+            .map(|f| f.field.as_str())
+            .collect();
+        return Err(format!(
+            "unknown field {field:?}; the fields are {}",
+            known.join(", ")
+        ));
+    }
+    Ok((field.to_string(), header.to_string()))
 }
 
 /// Settings that override the config's `[settings]`.

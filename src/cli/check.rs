@@ -9,7 +9,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use fitcircle::config::{Config, InputSpec};
+use fitcircle::input::columns::InputKind;
 use fitcircle::input::{self, Inputs, table};
+use fitcircle::output::Lang;
 use geo::{BoundingRect, Geometry, GeometryCollection, Rect};
 
 use super::args::{InputArgs, SettingsArgs};
@@ -18,7 +20,12 @@ use super::run_config::make_config;
 
 /// Check the inputs `input` and `settings` name (`fitcircle check`, and
 /// `analyze --dry-run` with analyze's arguments).
-pub fn run(input_args: &InputArgs, settings: &SettingsArgs, quiet: bool) -> Result<()> {
+pub fn run(
+    input_args: &InputArgs,
+    settings: &SettingsArgs,
+    lang: Option<Lang>,
+    quiet: bool,
+) -> Result<()> {
     let mut warnings = Vec::new();
     let mut config = make_config(input_args, settings, &mut warnings)?;
     let unfilled = set_aside_unfilled(&mut config)?;
@@ -37,11 +44,12 @@ pub fn run(input_args: &InputArgs, settings: &SettingsArgs, quiet: bool) -> Resu
     if !config.title.is_empty() {
         writeln!(out, "title: {}", config.title)?;
     }
+    let lang = lang.unwrap_or_else(|| Lang::detect(&config.name, &config.title));
     report_network(&mut out, &config, &inputs)?;
-    report_facilities(&mut out, &config, &inputs)?;
-    report_communities(&mut out, &config, &inputs)?;
-    report_units(&mut out, &config, &inputs)?;
-    report_places(&mut out, &config, &inputs)?;
+    report_facilities(&mut out, &config, &inputs, lang)?;
+    report_communities(&mut out, &config, &inputs, lang)?;
+    report_units(&mut out, &config, &inputs, lang)?;
+    report_places(&mut out, &config, &inputs, lang)?;
     for n in &inputs.notes {
         writeln!(out, "note: {n}")?;
     }
@@ -124,10 +132,15 @@ fn report_network(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Res
     Ok(())
 }
 
-fn report_facilities(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
+fn report_facilities(
+    out: &mut impl Write,
+    config: &Config,
+    inputs: &Inputs,
+    lang: Lang,
+) -> Result<()> {
     writeln!(out, "facilities: {}", inputs.facilities.len())?;
     for spec in &config.facilities {
-        describe_input(out, spec)?;
+        describe_input(out, spec, inputs, InputKind::Facilities, lang)?;
     }
     let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &inputs.facilities {
@@ -143,7 +156,12 @@ fn report_facilities(out: &mut impl Write, config: &Config, inputs: &Inputs) -> 
     Ok(())
 }
 
-fn report_communities(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
+fn report_communities(
+    out: &mut impl Write,
+    config: &Config,
+    inputs: &Inputs,
+    lang: Lang,
+) -> Result<()> {
     let people = inputs.communities.iter().map(|c| c.population).sum::<f64>() + 0.0;
     writeln!(
         out,
@@ -152,7 +170,7 @@ fn report_communities(out: &mut impl Write, config: &Config, inputs: &Inputs) ->
         inputs.community_access.as_str()
     )?;
     if let Some(spec) = &config.communities {
-        describe_input(out, spec)?;
+        describe_input(out, spec, inputs, InputKind::Communities, lang)?;
     }
     if !inputs.communities.is_empty() {
         let b = bbox(inputs.communities.iter().map(|c| c.geometry.clone()));
@@ -162,11 +180,11 @@ fn report_communities(out: &mut impl Write, config: &Config, inputs: &Inputs) ->
 }
 
 /// Health facilities and culture stations, when given.
-fn report_places(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
+fn report_places(out: &mut impl Write, config: &Config, inputs: &Inputs, lang: Lang) -> Result<()> {
     if !config.health.is_empty() {
         writeln!(out, "health facilities: {}", inputs.health.len())?;
         for spec in &config.health {
-            describe_input(out, spec)?;
+            describe_places(out, spec, InputKind::Health, lang)?;
         }
         let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
         for h in &inputs.health {
@@ -184,16 +202,16 @@ fn report_places(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Resu
             inputs.culture.len()
         )?;
         for spec in &config.culture {
-            describe_input(out, spec)?;
+            describe_places(out, spec, InputKind::Culture, lang)?;
         }
     }
     Ok(())
 }
 
-fn report_units(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
+fn report_units(out: &mut impl Write, config: &Config, inputs: &Inputs, lang: Lang) -> Result<()> {
     writeln!(out, "units: {}", inputs.units.len())?;
     if let Some(spec) = &config.units {
-        describe_input(out, spec)?;
+        describe_input(out, spec, inputs, InputKind::Units, lang)?;
     }
     if !inputs.units.is_empty() {
         let b = bbox(
@@ -207,35 +225,55 @@ fn report_units(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Resul
     Ok(())
 }
 
-/// One input file: path, CRS, and for a table which column feeds which
-/// field (read again here: the loader keeps records, not headers).
-fn describe_input(out: &mut impl Write, spec: &InputSpec) -> Result<()> {
+/// One input file: path, CRS, and for a table which header fed which
+/// field (the loader's report), the encoding, and the headers not used.
+fn describe_input(
+    out: &mut impl Write,
+    spec: &InputSpec,
+    inputs: &Inputs,
+    kind: InputKind,
+    lang: Lang,
+) -> Result<()> {
     let is_osm = is_osm(&spec.path);
-    if is_osm {
-        writeln!(out, "  {}: CRS wgs84, OSM tags", spec.path.display())?;
-        return Ok(());
-    }
-    let t = table::read_table(spec).with_context(|| format!("reading {}", spec.path.display()))?;
-    writeln!(out, "  {}: CRS {}", spec.path.display(), t.crs)?;
-    let mapping = table::column_mapping(&t.columns, &spec.columns);
-    let used: Vec<String> = mapping
-        .iter()
-        .filter_map(|(field, col)| col.as_ref().map(|c| format!("{field} <- {c:?}")))
-        .collect();
-    writeln!(
-        out,
-        "    {} rows; columns: {}",
-        t.records.len(),
-        used.join(", ")
-    )?;
-    let unused: Vec<&String> = t
+    let report = inputs
         .columns
         .iter()
-        .filter(|c| !mapping.iter().any(|(_, m)| m.as_ref() == Some(*c)))
-        .collect();
-    if !unused.is_empty() {
-        let names: Vec<String> = unused.iter().map(|c| format!("{c:?}")).collect();
-        writeln!(out, "    not used: {}", names.join(", "))?;
+        .find(|r| r.file == spec.path && r.input == kind);
+    // A table's CRS as the reader settled it (the file's own or the
+    // config's); OSM is WGS-84.
+    let crs = match report {
+        Some(r) if !is_osm => r.crs.clone(),
+        _ if is_osm => "wgs84".to_string(),
+        _ => spec.crs().to_string(),
+    };
+    writeln!(
+        out,
+        "  {}: CRS {crs}{}",
+        spec.path.display(),
+        if is_osm { ", OSM tags" } else { "" }
+    )?;
+    if let Some(r) = report {
+        for line in fitcircle::output::columns::table_lines(lang, r) {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// A health or culture input: path, the CRS its coordinates were
+/// converted from, and which header fed which field (read again here: the
+/// loader keeps no report for them).
+fn describe_places(
+    out: &mut impl Write,
+    spec: &InputSpec,
+    kind: InputKind,
+    lang: Lang,
+) -> Result<()> {
+    let t = table::read_table(spec).with_context(|| format!("reading {}", spec.path.display()))?;
+    writeln!(out, "  {}: CRS {}", spec.path.display(), t.crs)?;
+    let r = table::column_report(spec, &t, kind)?;
+    for line in fitcircle::output::columns::table_lines(lang, &r) {
+        writeln!(out, "    {line}")?;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use fitcircle::config::Settings;
-use fitcircle::input::table::ACCEPTED_COLUMNS;
+use fitcircle::input::columns::{self, InputKind};
 use fitcircle::model::Category;
 
 /// Each template: file name, then the fields of its header row.
@@ -49,11 +49,8 @@ pub fn run(dir: &Path) -> Result<()> {
     let mut files: Vec<(PathBuf, Vec<u8>)> =
         vec![(dir.join("fitcircle.toml"), config_text().into_bytes())];
     for (name, fields) in TEMPLATES {
-        files.push((
-            dir.join(format!("{name}.csv")),
-            header(fields, 0).into_bytes(),
-        ));
-        if let Some(zh) = chinese_header(fields) {
+        files.push((dir.join(format!("{name}.csv")), header(fields).into_bytes()));
+        if let Some(zh) = chinese_header(fields, kind_of(name)) {
             files.push((dir.join(format!("{name}.zh.csv")), zh.into_bytes()));
         }
     }
@@ -78,30 +75,32 @@ pub fn run(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The accepted names of `field` ([`ACCEPTED_COLUMNS`]).
-fn accepted(field: &str) -> &'static [&'static str] {
-    ACCEPTED_COLUMNS
-        .iter()
-        .find(|(f, _)| *f == field)
-        .map(|(_, names)| *names)
-        .unwrap_or(&[])
+/// The kind of input a template is for.
+fn kind_of(template: &str) -> InputKind {
+    match template {
+        "facilities" => InputKind::Facilities,
+        "communities" => InputKind::Communities,
+        _ => InputKind::Units,
+    }
 }
 
-/// A header row: each field's `which`-th accepted name (the field itself
-/// for 0), comma-separated, with a line end.
-fn header(fields: &[&str], which: usize) -> String {
-    let names: Vec<&str> = fields
-        .iter()
-        .map(|f| if which == 0 { *f } else { accepted(f)[which] })
-        .collect();
-    names.join(",") + "\n"
+/// The accepted headers of `field` in an input of `kind` (the column
+/// table, `seeds/columns.toml`), in the order they are tried.
+fn accepted(field: &str, kind: InputKind) -> Vec<&'static str> {
+    columns::field_def(field).map_or_else(Vec::new, |d| d.accepted(kind))
 }
 
-/// The header row with each field's Chinese name, when every field has one.
-fn chinese_header(fields: &[&str]) -> Option<String> {
+/// A header row: each field's name, comma-separated, with a line end.
+fn header(fields: &[&str]) -> String {
+    fields.join(",") + "\n"
+}
+
+/// The header row with each field's first Chinese header for `kind`, when
+/// every field has one.
+fn chinese_header(fields: &[&str], kind: InputKind) -> Option<String> {
     let names: Option<Vec<&str>> = fields
         .iter()
-        .map(|f| accepted(f).iter().copied().find(|n| !n.is_ascii()))
+        .map(|f| accepted(f, kind).into_iter().find(|n| !n.is_ascii()))
         .collect();
     names.map(|n| n.join(",") + "\n")
 }
@@ -206,6 +205,22 @@ access = "centroid"
 # spread_total = 100000
 # spread = "even"
 # source = "7th national census 2020"
+# Or spread each unit's population (a population column of the units file,
+# e.g. 常住人口) over its communities: "households" (by their households)
+# or "even". Communities with their own population keep it.
+# from_units = "households"
+
+# Headers added to the accepted ones of a field, for every input (tried
+# first; --column FIELD=HEADER on the command line does the same).
+# [columns]
+# area_m2 = ["用地面积（㎡）"]
+# name = "场馆"
+
+# Facility type names added to seeds/categories.toml: category, or
+# category/subtype.
+# [categories]
+# "健身广场" = "fitness_station"
+# "笼式篮球场" = "basketball_court/cage"
 
 # Policy targets; the bundled seeds/targets.toml when unset.
 # targets = "targets.toml"
@@ -275,12 +290,13 @@ health_walk_m = {health:?}
 /// names detected without it.
 fn columns_comment() -> String {
     let mut t = String::from(
-        "# Column names are detected (case-insensitive) among the names below;\n\
+        "# Column names are detected among the names below (case, spaces, full-width\n\
+         # characters and a unit in brackets such as 占地面积（㎡） do not matter);\n\
          # name a column only when yours differs, e.g.\n\
          # columns = { lon = \"longitude\", lat = \"latitude\", id = \"code\" }\n",
     );
-    for (field, names) in ACCEPTED_COLUMNS {
-        let _ = writeln!(t, "#   {field:<21} {}", names.join(", "));
+    for def in columns::fields() {
+        let _ = writeln!(t, "#   {:<21} {}", def.field, def.all_headers().join(", "));
     }
     t
 }

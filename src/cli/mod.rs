@@ -48,7 +48,7 @@ pub fn run(cli: Cli) -> Result<()> {
             None => bundles::list(&b.bundle_dir),
         },
         Command::Init(i) => init::run(&i.dir),
-        Command::Check(c) => check::run(&c.input, &c.settings, c.quiet),
+        Command::Check(c) => check::run(&c.input, &c.settings, c.lang, c.quiet),
         Command::Completions(c) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(c.shell, &mut cmd, "fitcircle", &mut std::io::stdout());
@@ -75,7 +75,12 @@ struct Prepared {
 /// The steps `analyze` and `sites` share: worker threads, loading (under a
 /// spinner), warnings, the check that there are facilities (`analyze`
 /// only), the straight-line note, targets and time windows.
-fn prepare(run: &RunConfig, mut warnings: Vec<String>, need_facilities: bool) -> Result<Prepared> {
+fn prepare(
+    run: &RunConfig,
+    mut warnings: Vec<String>,
+    need_facilities: bool,
+    lang: fitcircle::output::Lang,
+) -> Result<Prepared> {
     warnings.extend(run.warnings.iter().cloned());
     if let Some(n) = run.threads {
         rayon::ThreadPoolBuilder::new()
@@ -90,6 +95,7 @@ fn prepare(run: &RunConfig, mut warnings: Vec<String>, need_facilities: bool) ->
     let load_peak = timing::peak_rss();
     warnings.extend(inputs.warnings.iter().cloned());
     warnings.extend(output_crs_warning(&run.formats, &inputs));
+    print::columns(run.quiet, lang, &inputs.columns);
     print::warnings(run.quiet, &warnings);
     if need_facilities {
         study::require_facilities(&inputs, &run.title())?;

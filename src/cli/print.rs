@@ -1,9 +1,23 @@
 //! What the binary prints on the terminal besides the library's summary:
 //! progress spinners, warnings and stage timings on stderr.
 
+use fitcircle::input::columns::ColumnReport;
+use fitcircle::output::Lang;
 use fitcircle::timing::StageTime;
 
 pub use super::progress::with_stage;
+
+/// Which header fed which field of each table input, one line per file on
+/// stderr, unless quiet.
+pub fn columns(quiet: bool, lang: Lang, reports: &[ColumnReport]) {
+    if quiet || reports.is_empty() {
+        return;
+    }
+    eprintln!("{}", fitcircle::output::trf(lang, "cols.title", &[]));
+    for r in reports {
+        eprintln!("  {}", fitcircle::output::columns::summary_line(lang, r));
+    }
+}
 
 /// Each warning on stderr, unless quiet, in the terminal's language
 /// ([`fitcircle::output::warning`]).

@@ -149,6 +149,10 @@ pub fn make_config(a: &InputArgs, s: &SettingsArgs, warnings: &mut Vec<String>) 
     if !a.culture.is_empty() {
         cfg.culture = a.culture.iter().map(|p| spec(p, places_crs)).collect();
     }
+    // The first --column is tried first.
+    for (field, header) in a.column.iter().rev() {
+        cfg.columns.push_first(field, header);
+    }
     let set = &mut cfg.settings;
     if let Some(m) = s.minutes {
         set.minutes = m;

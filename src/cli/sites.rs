@@ -49,7 +49,7 @@ pub fn run(args: SitesArgs) -> Result<()> {
         mut warnings,
         load_time,
         load_peak,
-    } = prepare(&run, font_warning.into_iter().collect(), false)?;
+    } = prepare(&run, font_warning.into_iter().collect(), false, lang)?;
     if let Some(w) = from_scratch_warning(&inputs, lang) {
         print::warnings(run.quiet, std::slice::from_ref(&w));
         warnings.push(w);
@@ -234,6 +234,12 @@ fn write(
         dir,
         "dropped.csv",
         &|w| output::write_dropped(w, inputs, study, formulas, lang),
+        run.formats,
+    )?);
+    written.extend(output::write_named(
+        dir,
+        "inputs.csv",
+        &|w| output::columns::write_inputs_csv(w, inputs, formulas, lang),
         run.formats,
     )?);
     // sites.html and sites.png: the suggested sites on the report's map.

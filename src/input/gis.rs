@@ -29,6 +29,9 @@ pub(crate) struct RawRecord {
     pub location: String,
     /// (column, value) pairs, in column order.
     pub fields: Vec<(String, String)>,
+    /// Per field: true when the file types the value as a number (read as
+    /// it is, not by the rules for numbers written as text).
+    pub numeric: Vec<bool>,
     /// The geometry, in the file's CRS.
     pub geometry: Option<Geometry<f64>>,
 }
@@ -175,6 +178,16 @@ fn dbf_value(v: &dbase::FieldValue) -> String {
     }
 }
 
+/// True when a `.dbf` value is a number (numeric, float, integer,
+/// currency or double).
+fn dbf_numeric(v: &dbase::FieldValue) -> bool {
+    use dbase::FieldValue as V;
+    matches!(
+        v,
+        V::Numeric(Some(_)) | V::Float(Some(_)) | V::Integer(_) | V::Currency(_) | V::Double(_)
+    )
+}
+
 type DbfRows = (Vec<String>, Vec<(shapefile::Shape, dbase::Record)>);
 
 /// The field names and every (shape, record) of a Shapefile, its text
@@ -258,9 +271,11 @@ pub(crate) fn read_shapefile(path: &Path, shp: &[u8]) -> Result<RawTable> {
     for (i, (shape, record)) in rows.into_iter().enumerate() {
         let location = format!("feature {}", i + 1);
         let mut fields: Vec<(String, String)> = Vec::with_capacity(names.len());
+        let mut numeric = Vec::with_capacity(names.len());
         for n in &names {
-            let v = record.get(n).map(dbf_value).unwrap_or_default();
-            fields.push((n.clone(), v));
+            let value = record.get(n);
+            fields.push((n.clone(), value.map(dbf_value).unwrap_or_default()));
+            numeric.push(value.is_some_and(dbf_numeric));
         }
         let geometry = match shape {
             shapefile::Shape::NullShape => None,
@@ -271,6 +286,7 @@ pub(crate) fn read_shapefile(path: &Path, shp: &[u8]) -> Result<RawTable> {
         records.push(RawRecord {
             location,
             fields,
+            numeric,
             geometry,
         });
     }
@@ -313,6 +329,29 @@ pub(crate) fn read_flatgeobuf(path: &Path, bytes: &[u8]) -> Result<RawTable> {
         .columns()
         .map(|cols| cols.iter().map(|c| c.name().to_string()).collect())
         .unwrap_or_default();
+    let numeric_cols: Vec<bool> = header
+        .columns()
+        .map(|cols| {
+            cols.iter()
+                .map(|c| {
+                    use flatgeobuf::ColumnType as T;
+                    matches!(
+                        c.type_(),
+                        T::Byte
+                            | T::UByte
+                            | T::Short
+                            | T::UShort
+                            | T::Int
+                            | T::UInt
+                            | T::Long
+                            | T::ULong
+                            | T::Float
+                            | T::Double
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let declared = fgb_declared(header.crs());
     let mut features = reader.select_all_seq().map_err(|e| bad(&e))?;
     let mut records = Vec::new();
@@ -334,6 +373,7 @@ pub(crate) fn read_flatgeobuf(path: &Path, bytes: &[u8]) -> Result<RawTable> {
         records.push(RawRecord {
             location,
             fields,
+            numeric: numeric_cols.clone(),
             geometry,
         });
     }

@@ -197,6 +197,7 @@ pub(crate) fn read(path: &Path, bytes: &[u8], wanted: Option<&str>) -> Result<Ra
     while let Some(row) = rows.next().map_err(|e| sql_err(path, e))? {
         let location = format!("layer {:?}, feature {}", layer.name, records.len() + 1);
         let mut fields = Vec::with_capacity(names.len());
+        let mut numeric = Vec::with_capacity(names.len());
         let mut geom = None;
         for (i, n) in names.iter().enumerate() {
             let v = row.get_ref(i).map_err(|e| sql_err(path, e))?;
@@ -206,11 +207,13 @@ pub(crate) fn read(path: &Path, bytes: &[u8], wanted: Option<&str>) -> Result<Ra
                 }
             } else {
                 fields.push((n.clone(), cell(v)));
+                numeric.push(matches!(v, ValueRef::Integer(_) | ValueRef::Real(_)));
             }
         }
         records.push(RawRecord {
             location,
             fields,
+            numeric,
             geometry: geom,
         });
     }

@@ -23,8 +23,9 @@ use std::path::Path;
 use geo::{Coord, Geometry, Line, LineString};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 
-use super::table::{Record, Table, accepted, find_column};
-use crate::config::{Columns, NetworkSpec};
+use super::columns::{InputKind, Mapping, field};
+use super::record::{Record, Table};
+use crate::config::NetworkSpec;
 use crate::graph::Network;
 use crate::graph::build::{WalkWay, WalkWays, build_network};
 use crate::{Error, Result};
@@ -53,7 +54,8 @@ pub(crate) const NOT_WALKABLE: &[&str] = &[
     "规划",
 ];
 
-/// The street-line columns of a table, resolved once.
+/// The street-line columns of a table, resolved once through the column
+/// table (`seeds/columns.toml`, the `network` fields).
 struct LineColumns {
     class: Option<String>,
     oneway: Option<String>,
@@ -63,17 +65,16 @@ struct LineColumns {
     walkable: Option<String>,
 }
 
-fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<LineColumns> {
-    let f = |conf: &Option<String>, field: &str| {
-        find_column(path, &table.columns, conf.as_ref(), accepted(field))
-    };
+fn resolve(spec: &NetworkSpec, table: &Table) -> Result<LineColumns> {
+    let cols = Mapping::resolve(&spec.path, table, InputKind::Network, &spec.as_input())?;
+    let f = |name: &str| cols.header(name).cloned();
     Ok(LineColumns {
-        class: f(&c.road_class, "road_class")?,
-        oneway: f(&c.oneway, "oneway")?,
-        layer: f(&c.layer, "layer")?,
-        bridge: f(&c.bridge, "bridge")?,
-        tunnel: f(&c.tunnel, "tunnel")?,
-        walkable: f(&c.walkable, "walkable")?,
+        class: f(field::ROAD_CLASS),
+        oneway: f(field::ONEWAY),
+        layer: f(field::LAYER),
+        bridge: f(field::BRIDGE),
+        tunnel: f(field::TUNNEL),
+        walkable: f(field::WALKABLE),
     })
 }
 
@@ -197,7 +198,7 @@ fn geometry_name(g: &Geometry<f64>) -> &'static str {
 /// The walkable streets of a table, with what was left out.
 fn streets(spec: &NetworkSpec, table: &Table) -> Result<(Vec<Street>, Vec<String>)> {
     let path = &spec.path;
-    let cols = resolve(path, table, &spec.columns)?;
+    let cols = resolve(spec, table)?;
     let blocked = |class: &str| {
         let c = class.trim();
         NOT_WALKABLE
@@ -449,6 +450,7 @@ mod tests {
                 .map(|(i, (l, bridge))| Record {
                     location: format!("feature {}", i + 1),
                     fields: vec![("bridge".into(), bridge.to_string())],
+                    numeric: Vec::new(),
                     geometry: Some(Geometry::LineString(l.clone())),
                 })
                 .collect(),
@@ -515,6 +517,7 @@ mod tests {
             records: vec![Record {
                 location: "feature 1".into(),
                 fields: vec![("highway".into(), "motorway".into())],
+                numeric: Vec::new(),
                 geometry: Some(Geometry::LineString(
                     line_string![(x: 116.36, y: 39.91), (x: 116.37, y: 39.91)],
                 )),

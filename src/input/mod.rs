@@ -3,18 +3,24 @@
 //! CRS conversion at load. Only this module and `output` touch files.
 
 use crate::bounds;
+pub mod categories;
+pub mod columns;
 pub(crate) mod gis;
 #[cfg(feature = "gpkg")]
 pub(crate) mod gpkg_read;
+pub mod hours;
 pub(crate) mod lines;
 pub mod osm;
 pub mod osm_extract;
 pub(crate) mod osm_pbf;
 pub(crate) mod osm_xml;
 pub(crate) mod overlap;
+mod population;
+pub mod record;
 pub(crate) mod repair;
 pub mod table;
 pub(crate) mod tags;
+pub(crate) mod text;
 
 pub use tags::element_meaning;
 
@@ -65,6 +71,9 @@ pub struct Inputs {
     /// Time spent in each part of loading (decode, extract, network, ...),
     /// for `analyze -v`.
     pub timings: Vec<StageTime>,
+    /// Which header fed which field of each table input (CSV, GeoJSON), in
+    /// the order read: facilities, communities, units.
+    pub columns: Vec<columns::ColumnReport>,
 }
 
 fn is_osm(path: &Path) -> bool {
@@ -182,9 +191,37 @@ impl OsmCache {
     }
 }
 
+/// The config with its `[columns]` and `[categories]` copied into every
+/// input, after checking their names.
+fn with_shared_options(config: &Config) -> Result<std::borrow::Cow<'_, Config>> {
+    if config.columns.0.is_empty() && config.categories.is_empty() {
+        return Ok(std::borrow::Cow::Borrowed(config));
+    }
+    columns::check_field_names(&config.origin, config.columns.0.keys())?;
+    for (name, value) in &config.categories {
+        categories::parse_config_type(value).map_err(|e| {
+            Error::config(config.origin.clone(), format!("categories.{name:?}: {e}"))
+        })?;
+    }
+    let mut c = config.clone();
+    let specs = c
+        .facilities
+        .iter_mut()
+        .chain(c.communities.as_mut())
+        .chain(c.units.as_mut())
+        .chain(c.health.iter_mut())
+        .chain(c.culture.iter_mut());
+    for spec in specs {
+        spec.extra_headers = config.columns.clone();
+        spec.extra_categories = config.categories.clone();
+    }
+    Ok(std::borrow::Cow::Owned(c))
+}
+
 /// Load every input a config names.
 pub fn load(config: &Config) -> Result<Inputs> {
     config.validate()?;
+    let config = &*with_shared_options(config)?;
     let mut cache = OsmCache::default();
     let mut inputs = Inputs {
         notes: config.notes.clone(),
@@ -207,25 +244,36 @@ pub fn load(config: &Config) -> Result<Inputs> {
         } else {
             let table = table::read_table(spec)?;
             inputs.dropped.extend(table.dropped.iter().cloned());
-            table::communities_from_table(
+            let list = table::communities_from_table(
                 spec,
                 &table,
                 config.settings.household_size,
                 config.population.as_ref(),
                 &mut inputs.warnings,
-            )?
+            )?;
+            inputs.columns.push(table::column_report(
+                spec,
+                &table,
+                columns::InputKind::Communities,
+            )?);
+            list
         };
     }
     cache.timings.push(StageTime::since("  communities", t));
     if let Some(pop) = &config.population {
         spread_population(config, pop, &mut inputs)?;
     }
+    let mut unit_totals = None;
     if let Some(spec) = &config.units {
-        inputs.units = load_units(&mut cache, config, spec, &mut inputs)?;
+        (inputs.units, unit_totals) = load_units(&mut cache, config, spec, &mut inputs)?;
         let (overlaps, warning) = overlap::check_overlaps(&spec.path, &inputs.units)?;
         inputs.unit_overlaps = overlaps;
         inputs.warnings.extend(warning);
     }
+    if let Some(pop) = &config.population {
+        population::spread_unit_totals(config, pop, unit_totals.as_deref(), &mut inputs)?;
+    }
+    households_note(&mut inputs, config.settings.household_size);
     load_places(config, &mut inputs)?;
     osm_dropped(&mut cache, config, &mut inputs.dropped);
     inputs.timings = std::mem::take(&mut cache.timings);
@@ -376,11 +424,18 @@ fn load_facilities(
             // facilities once (and its ids would clash anyway).
             let list = std::mem::take(&mut features.facilities);
             warned.once(inputs, &spec.path, &w);
+            inputs.warnings.extend(osm_hours_warning(&spec.path, &list));
             list
         } else {
             let table = table::read_table(spec)?;
             inputs.dropped.extend(table.dropped.iter().cloned());
-            table::facilities_from_table(spec, &table, &mut inputs.warnings)?
+            let list = table::facilities_from_table(spec, &table, &mut inputs.warnings)?;
+            inputs.columns.push(table::column_report(
+                spec,
+                &table,
+                columns::InputKind::Facilities,
+            )?);
+            list
         };
         if let Some(note) = &spec.note {
             for f in list.iter_mut() {
@@ -395,6 +450,20 @@ fn load_facilities(
         }
     }
     Ok(())
+}
+
+/// The warning for OSM facilities whose `opening_hours` are not
+/// understood (they count in no time window), naming them.
+fn osm_hours_warning(path: &Path, facilities: &[Facility]) -> Option<String> {
+    let unread: Vec<String> = facilities
+        .iter()
+        .filter_map(|f| {
+            let e = hours::parse_opening_hours(f.opening_hours.as_deref()?).err()?;
+            let element = f.id.trim_start_matches("osm:").replace('/', " ");
+            Some(format!("{element} ({e})"))
+        })
+        .collect();
+    table::hours_warning(path, &unread)
 }
 
 /// Ids must be unique across all facility inputs. Sorted (in parallel)
@@ -455,18 +524,53 @@ fn spread_population(config: &Config, pop: &PopulationSpec, inputs: &mut Inputs)
     Ok(())
 }
 
+/// The population and households of each unit, when the units file has
+/// them and the config spreads them (`[population] from_units`).
+type UnitTotals = Vec<(Option<f64>, Option<f64>)>;
+
 /// Administrative units from an OSM file (at the configured
-/// `admin_level`) or a CSV/GeoJSON input.
+/// `admin_level`) or a CSV/GeoJSON input, with the units' population when
+/// the config spreads it over the communities.
 fn load_units(
     cache: &mut OsmCache,
     config: &Config,
     spec: &InputSpec,
     inputs: &mut Inputs,
-) -> Result<Vec<AdminUnit>> {
+) -> Result<(Vec<AdminUnit>, Option<UnitTotals>)> {
+    let spread = config.population.as_ref().and_then(|p| p.from_units);
     if !is_osm(&spec.path) {
         let table = table::read_table(spec)?;
         inputs.dropped.extend(table.dropped.iter().cloned());
-        return table::units_from_table(spec, &table, &mut inputs.warnings);
+        let units = table::units_from_table(spec, &table, &mut inputs.warnings)?;
+        let report = table::column_report(spec, &table, columns::InputKind::Units)?;
+        let totals = match spread {
+            Some(_) => Some(table::unit_totals(spec, &table)?),
+            None => {
+                if let Some(h) = report
+                    .fields
+                    .iter()
+                    .find(|f| f.field == columns::field::POPULATION)
+                    .and_then(|f| f.header.as_ref())
+                {
+                    inputs.warnings.push(format!(
+                        "{}: the units' population column {h:?} is not used; set \
+                         [population] from_units = \"households\" (or \"even\") to spread \
+                         each unit's population over its communities",
+                        spec.path.display()
+                    ));
+                }
+                None
+            }
+        };
+        inputs.columns.push(report);
+        return Ok((units, totals));
+    }
+    if spread.is_some() {
+        return Err(Error::config(
+            config.origin.clone(),
+            "[population] from_units needs units from a CSV or GeoJSON file with a population \
+             column; OSM boundaries carry none",
+        ));
     }
     let Some(level) = spec.admin_level else {
         return Err(Error::config(
@@ -488,7 +592,24 @@ fn load_units(
             spec.path.display()
         ));
     }
-    Ok(units)
+    Ok((units, None))
+}
+
+/// A note (for every output) when some population is households x the
+/// household size: an estimate.
+fn households_note(inputs: &mut Inputs, household_size: f64) {
+    let n = inputs
+        .communities
+        .iter()
+        .filter(|c| c.population_source == PopulationSource::Households)
+        .count();
+    if n > 0 {
+        inputs.notes.push(format!(
+            "population is an ESTIMATE for {n} of {} communities: households x {household_size} \
+             people per household (population_source households_x_size)",
+            inputs.communities.len()
+        ));
+    }
 }
 
 fn osm_communities(

@@ -647,13 +647,21 @@ fn make_facility(
         opening_hours,
         open_to_public,
         school_id: None,
+        fit_to_open: None,
+        length_m: None,
         build_year: osm_build_year(tags),
         geometry,
         entrances,
         note: None,
-        subtype: tags
-            .get("sport")
-            .map(|s| s.split(';').next().unwrap_or(s).trim().to_string()),
+        // A football pitch drawn as a polygon gets its size from its area
+        // (as in a table), so a full-size pitch is not a cage court.
+        subtype: super::table::sized_subtype(
+            category,
+            tags.get("sport")
+                .map(|s| s.split(';').next().unwrap_or(s).trim().to_string()),
+            area_m2,
+            area_source,
+        ),
         equipment_generation: tags
             .get("equipment_generation")
             .or_else(|| tags.get("fitness_station:generation"))

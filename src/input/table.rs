@@ -1,11 +1,13 @@
 //! CSV and GeoJSON readers for facilities, communities and administrative
-//! units. Both formats become [`Record`]s (named fields + WGS-84 geometry),
-//! then one set of builders turns records into model types, so the rules
-//! (column variants, validation, messages) are the same for both formats.
+//! units. Both formats become a [`Table`] of [`Record`]s (named fields +
+//! WGS-84 geometry), then one set of builders turns records into model
+//! types, so the rules (columns, numbers, types, messages) are the same
+//! for every format that yields a `Table`.
 //!
-//! Column names are detected case-insensitively among common variants
-//! (`lon/lng/longitude/x`, `lat/latitude/y`, `经度/纬度`, `人口`, `户数`, ...)
-//! unless the config names them.
+//! Which column feeds which field is decided once per table by the column
+//! table (`seeds/columns.toml`, [`super::columns`]); types and statuses by
+//! `seeds/categories.toml` ([`super::categories`]). Text files are decoded
+//! by `input::text` (UTF-8, UTF-16, GB18030/GBK; CRLF and CR line ends).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,7 +15,10 @@ use std::path::Path;
 use geo::{Area, Coord, Geodesic, Geometry, Length, MapCoords, MultiPolygon, Point};
 
 use super::bounds;
-use crate::config::{Columns, InputSpec, PopulationSpec};
+use super::categories;
+use super::columns::{ColumnReport, InputKind, Mapping, field};
+pub use super::record::{Record, Table};
+use crate::config::{InputSpec, PopulationSpec};
 use crate::crs::{DeclaredCrs, ToWgs84};
 use crate::model::{
     AdminUnit, AreaSource, Category, Community, CultureStation, DropReason, Dropped, Facility,
@@ -22,285 +27,77 @@ use crate::model::{
 };
 use crate::{Error, Result};
 
-/// One row or feature: fields by column name, and its geometry (WGS-84).
-#[derive(Debug, Clone)]
-pub struct Record {
-    /// "row 12" or "feature 3 (id \"a\")".
-    pub location: String,
-    /// (column, value) pairs of the record, in column order.
-    pub fields: Vec<(String, String)>,
-    /// Its geometry (from lon/lat columns, WKT or GeoJSON), WGS-84.
-    pub geometry: Option<Geometry<f64>>,
-}
-
-/// The column names found in a file, for detection.
-#[derive(Debug, Clone, Default)]
-pub struct Table {
-    /// The column names found in the file, in file order.
-    pub columns: Vec<String>,
-    /// One record per row or feature.
-    pub records: Vec<Record>,
-    /// Repaired or skipped records, for the run's warnings.
-    pub warnings: Vec<String>,
-    /// The same records one by one, for `dropped.csv`.
-    pub dropped: Vec<Dropped>,
-    /// The CRS the coordinates were converted from (`wgs84`, `gcj02`,
-    /// `EPSG:4527`, a `.prj`'s own name), for messages and `check`.
-    pub crs: String,
-}
-
-const ID: &[&str] = &["id", "fid", "osm_id", "code", "编号", "编码"];
-const NAME: &[&str] = &["name", "名称", "小区名称", "名字"];
-const CATEGORY: &[&str] = &["category", "type", "kind", "类别", "类型"];
-const STATUS: &[&str] = &["status", "状态"];
-const AREA: &[&str] = &["area_m2", "area", "面积", "场地面积"];
-const FLOOR: &[&str] = &["floor_area_m2", "floor_area", "建筑面积"];
-const HOURS: &[&str] = &["opening_hours", "hours", "开放时间"];
-const OPEN: &[&str] = &["open_to_public", "open", "对外开放", "是否开放"];
-const POPULATION: &[&str] = &["population", "pop", "people", "residents", "人口", "人口数"];
-const HOUSEHOLDS: &[&str] = &["households", "hh", "户数"];
-const SUBTYPE: &[&str] = &["subtype", "sport", "项目", "运动项目"];
-const GENERATION: &[&str] = &["equipment_generation", "generation", "器材代际"];
-const YEAR: &[&str] = &[
-    "build_year",
-    "buildtime",
-    "year_built",
-    "year",
-    "建成年份",
-    "建成年代",
-];
-// Not a bare `level` (nor `seasonal` below): in OpenStreetMap exports
-// `level` is a floor number and `seasonal` may be `yes`; name such a column
-// in the config (`columns = { level = "level" }`) to use it.
-const LEVEL: &[&str] = &[
-    "facility_level",
-    "network_level",
-    "级别",
-    "设施级别",
-    "层级",
-    "设施层级",
-];
-const DISCOUNT: &[&str] = &[
-    "free_or_discount",
-    "discount_for",
-    "free_for",
-    "免费优惠",
-    "优惠对象",
-    "免费或优惠",
-    "免费/优惠",
-];
-const SUITED: &[&str] = &[
-    "suited_for",
-    "suitable_for",
-    "适用人群",
-    "适宜人群",
-    "服务人群",
-];
-const SEASON: &[&str] = &["season", "季节", "开放季节"];
-const SPACE: &[&str] = &["space", "space_type", "设置场所", "空间类型", "场所类型"];
-const ELDERLY: &[&str] = &[
-    "elderly_population",
-    "pop_60plus",
-    "60岁以上人口",
-    "60岁及以上人口",
-    "老年人口",
-    "老年人数",
-];
-const DISABLED: &[&str] = &[
-    "disabled_population",
-    "残疾人数",
-    "残疾人口",
-    "持证残疾人数",
-];
-const YOUTH: &[&str] = &[
-    "youth_population",
-    "pop_0_17",
-    "0-17岁人口",
-    "0-17岁",
-    "青少年人口",
-    "未成年人口",
-];
-const WITH_SPORTS: &[&str] = &[
-    "with_sports",
-    "combined_with_sports",
-    "文体结合",
-    "是否文体站",
-    "文体站",
-];
-const LON: &[&str] = &["lon", "lng", "long", "longitude", "x", "经度"];
-const LAT: &[&str] = &["lat", "latitude", "y", "纬度"];
-const WKT: &[&str] = &["wkt", "geometry", "geom", "the_geom"];
-const ROAD_CLASS: &[&str] = &[
-    "road_class",
-    "highway",
-    "fclass",
-    "class",
-    "道路等级",
-    "道路类型",
-    "道路类别",
-    "等级",
-];
-const ONEWAY: &[&str] = &["oneway", "one_way", "单行", "单行道", "是否单行"];
-const LAYER: &[&str] = &["layer", "z_level", "zlevel", "层", "层级", "高程层"];
-const BRIDGE: &[&str] = &["bridge", "is_bridge", "桥梁", "是否桥梁", "桥"];
-const TUNNEL: &[&str] = &["tunnel", "is_tunnel", "隧道", "是否隧道"];
-const WALKABLE: &[&str] = &["walkable", "foot", "pedestrian", "可步行", "步行", "行人"];
-
-/// Every field a table can fill, with the column names the readers accept
-/// for it (case-insensitive, first match wins), as `(field, names)`; the
-/// field is also the key under `columns = { ... }` in a config.
-pub const ACCEPTED_COLUMNS: &[(&str, &[&str])] = &[
-    ("id", ID),
-    ("name", NAME),
-    ("category", CATEGORY),
-    ("status", STATUS),
-    ("area_m2", AREA),
-    ("floor_area_m2", FLOOR),
-    ("opening_hours", HOURS),
-    ("open_to_public", OPEN),
-    ("population", POPULATION),
-    ("households", HOUSEHOLDS),
-    ("subtype", SUBTYPE),
-    ("equipment_generation", GENERATION),
-    ("build_year", YEAR),
-    ("level", LEVEL),
-    ("free_or_discount", DISCOUNT),
-    ("suited_for", SUITED),
-    ("season", SEASON),
-    ("space", SPACE),
-    ("elderly_population", ELDERLY),
-    ("disabled_population", DISABLED),
-    ("youth_population", YOUTH),
-    ("with_sports", WITH_SPORTS),
-    ("lon", LON),
-    ("lat", LAT),
-    ("wkt", WKT),
-    ("road_class", ROAD_CLASS),
-    ("oneway", ONEWAY),
-    ("layer", LAYER),
-    ("bridge", BRIDGE),
-    ("tunnel", TUNNEL),
-    ("walkable", WALKABLE),
-];
-
-/// The accepted column names of `field`, an entry of [`ACCEPTED_COLUMNS`]
-/// (empty for an unknown field).
-pub(crate) fn accepted(field: &str) -> &'static [&'static str] {
-    ACCEPTED_COLUMNS
-        .iter()
-        .find(|(f, _)| *f == field)
-        .map(|(_, names)| *names)
-        .unwrap_or(&[])
-}
-
-/// Which column of `headers` feeds each field of [`ACCEPTED_COLUMNS`]:
-/// the configured name when the config names one (`None` when it is
-/// missing from the file), else the first accepted name present. For
-/// `fitcircle check`; the readers decide the same way.
-pub fn column_mapping(
-    headers: &[String],
-    configured: &Columns,
-) -> Vec<(&'static str, Option<String>)> {
-    let c = configured;
-    let set = [
-        &c.id,
-        &c.name,
-        &c.category,
-        &c.status,
-        &c.area_m2,
-        &c.floor_area_m2,
-        &c.opening_hours,
-        &c.open_to_public,
-        &c.population,
-        &c.households,
-        &c.subtype,
-        &c.equipment_generation,
-        &c.build_year,
-        &c.level,
-        &c.free_or_discount,
-        &c.suited_for,
-        &c.season,
-        &c.space,
-        &c.elderly_population,
-        &c.disabled_population,
-        &c.youth_population,
-        &c.with_sports,
-        &c.lon,
-        &c.lat,
-        &c.wkt,
-        &c.road_class,
-        &c.oneway,
-        &c.layer,
-        &c.bridge,
-        &c.tunnel,
-        &c.walkable,
-    ];
-    ACCEPTED_COLUMNS
-        .iter()
-        .zip(set)
-        .map(|(&(field, names), conf)| {
-            let found = find_column(Path::new(""), headers, conf.as_ref(), names)
-                .ok()
-                .flatten();
-            (field, found)
-        })
-        .collect()
-}
-
-/// Find a column: the configured name (must exist) or the first variant present.
-pub(crate) fn find_column(
-    path: &Path,
-    columns: &[String],
-    configured: Option<&String>,
-    variants: &[&str],
-) -> Result<Option<String>> {
-    if let Some(name) = configured {
-        return if columns.iter().any(|c| c == name) {
-            Ok(Some(name.clone()))
-        } else {
-            Err(Error::file(
-                path,
-                format!(
-                    "configured column {name:?} is not in the file (columns: {})",
-                    columns.join(", ")
-                ),
-            ))
-        };
+/// Which header of `table` feeds each field an input of `kind` reads, and
+/// the headers not used, for `fitcircle check`, the terminal and
+/// `inputs.csv`; the builders decide the same way.
+pub fn column_report(spec: &InputSpec, table: &Table, kind: InputKind) -> Result<ColumnReport> {
+    let mut report = Mapping::resolve(&spec.path, table, kind, spec)?.report(&spec.path, table);
+    // A category the config gives every row is not a default: say so.
+    if let (Some(c), InputKind::Facilities) = (&spec.category, kind)
+        && let Some(f) = report
+            .fields
+            .iter_mut()
+            .find(|f| f.field == field::CATEGORY && f.header.is_none())
+    {
+        f.missing = format!("every row {c:?} (the config's `category`)");
+        f.missing_zh = format!("所有行均为 {c:?}（配置中指定）");
     }
-    for v in variants {
-        if let Some(c) = columns.iter().find(|c| c.trim().eq_ignore_ascii_case(v)) {
-            return Ok(Some(c.clone()));
-        }
-    }
-    Ok(None)
+    Ok(report)
 }
 
 impl Record {
-    /// The trimmed value of a field, `None` when absent or empty.
-    pub fn get(&self, column: Option<&String>) -> Option<&str> {
-        let col = column?;
-        self.fields
-            .iter()
-            .find(|(k, _)| k == col)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-    }
-
     /// The record of `reason` for this record in `path`, its id and name
     /// taken from the first column named like an id or a name.
     pub fn dropped(&self, path: &Path, reason: DropReason, detail: String) -> Dropped {
-        let field = |variants: &[&str]| {
-            self.fields
-                .iter()
-                .find(|(k, _)| variants.contains(&k.to_lowercase().as_str()))
-                .map(|(_, v)| v.trim().to_string())
-                .unwrap_or_default()
-        };
+        let headers: Vec<String> = self.fields.iter().map(|(k, _)| k.clone()).collect();
+        self.dropped_as(path, &IdName::of(path, &headers), reason, detail)
+    }
+
+    /// [`Record::dropped`] with the id and name columns found once for the
+    /// whole table.
+    fn dropped_as(
+        &self,
+        path: &Path,
+        cols: &IdName,
+        reason: DropReason,
+        detail: String,
+    ) -> Dropped {
+        let value = |c: &Option<String>| self.get(c.as_ref()).unwrap_or("").to_string();
         Dropped {
             file: path.to_path_buf(),
-            id: field(ID),
-            name: field(NAME),
+            id: value(&cols.id),
+            name: value(&cols.name),
             ..Dropped::new(self.location.clone(), reason, detail)
+        }
+    }
+}
+
+/// The columns naming a record in `dropped.csv`: its id and name, as the
+/// first input kind (facilities, communities, units) that has them finds
+/// them.
+struct IdName {
+    id: Option<String>,
+    name: Option<String>,
+}
+
+impl IdName {
+    fn of(path: &Path, headers: &[String]) -> IdName {
+        let spec = InputSpec::from_path(path.to_path_buf());
+        let find = |f: &str| {
+            [
+                InputKind::Facilities,
+                InputKind::Communities,
+                InputKind::Units,
+            ]
+            .iter()
+            .find_map(|k| {
+                let m = Mapping::of_headers(path, headers, *k, &spec, false).ok()?;
+                m.header(f).cloned()
+            })
+        };
+        IdName {
+            id: find(field::ID),
+            name: find(field::NAME),
         }
     }
 }
@@ -429,7 +226,7 @@ fn check_not_empty(path: &Path, bytes: &[u8]) -> Result<()> {
 fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec) -> Result<Table> {
     let path = &spec.path;
     let (table, declared) = match format {
-        TableFormat::Csv => (read_csv(path, bytes, &spec.columns)?, None),
+        TableFormat::Csv => (read_csv(path, bytes)?, None),
         TableFormat::GeoJson => read_geojson(path, bytes)?,
         TableFormat::GeoPackage => from_raw(read_geopackage(path, bytes, spec.layer.as_deref())?),
         TableFormat::FlatGeobuf => from_raw(super::gis::read_flatgeobuf(path, bytes)?),
@@ -451,6 +248,7 @@ fn from_raw(raw: super::gis::RawTable) -> (Table, Option<DeclaredCrs>) {
         .map(|r| Record {
             location: r.location,
             fields: r.fields,
+            numeric: r.numeric,
             geometry: r.geometry,
         })
         .collect();
@@ -504,6 +302,10 @@ fn finish_table(
             .retain(|r| r.get(Some(&f.column)) == Some(f.equals.as_str()));
     }
     drop_exact_duplicates(path, &mut table);
+    if table.geometry_from_columns {
+        geometry_from_columns(path, &mut table, spec)?;
+    }
+    let names = IdName::of(path, &table.columns);
     let conv = super::gis::resolve_crs(path, spec.crs, declared.as_ref(), &mut table.warnings)?;
     table.crs = conv.label().to_string();
     let mut repaired = Vec::new();
@@ -522,7 +324,7 @@ fn finish_table(
                 let detail = format!("invalid polygon repaired: {note}");
                 table
                     .dropped
-                    .push(r.dropped(path, DropReason::PolygonRepaired, detail));
+                    .push(r.dropped_as(path, &names, DropReason::PolygonRepaired, detail));
                 repaired.push(format!("{} ({note})", r.location));
             }
             r.geometry = Some(g);
@@ -690,11 +492,12 @@ fn check_geometry(path: &Path, location: &str, g: &Geometry<f64>) -> Result<()> 
     Ok(())
 }
 
-fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
+fn read_csv(path: &Path, bytes: &[u8]) -> Result<Table> {
+    let (text, encoding) = super::text::decode(path, bytes)?;
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
-        .from_reader(bytes);
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
         .map_err(|e| Error::file(path, format!("cannot read the CSV header: {e}")))?
@@ -703,22 +506,6 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
         .collect();
     if headers.iter().all(|h| h.is_empty()) {
         return Err(Error::file(path, "the CSV header row is empty"));
-    }
-    let lon_col = find_column(path, &headers, cols.lon.as_ref(), LON)?;
-    let lat_col = find_column(path, &headers, cols.lat.as_ref(), LAT)?;
-    let wkt_col = find_column(path, &headers, cols.wkt.as_ref(), WKT)?;
-    if wkt_col.is_none() && (lon_col.is_none() || lat_col.is_none()) {
-        return Err(Error::file(
-            path,
-            format!(
-                "no coordinate columns: need lon and lat columns (tried {} / {}) or a WKT \
-                 column (tried {}); found: {}; or set columns.lon / columns.lat in the config",
-                LON.join(", "),
-                LAT.join(", "),
-                WKT.join(", "),
-                headers.join(", ")
-            ),
-        ));
     }
     let mut records = Vec::new();
     for row in rdr.records() {
@@ -731,27 +518,57 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
                     "has {len} fields but the header has {expected_len}; fix the quoting or \
                      the number of commas"
                 ),
-                csv::ErrorKind::Utf8 { .. } => {
-                    "is not valid UTF-8; save the file as UTF-8 (Excel: CSV UTF-8)".to_string()
-                }
                 _ => format!("cannot be read: {e}"),
             };
             Error::record(path, format!("row {line}"), format!("the row {what}"))
         })?;
         let line = row.position().map(|p| p.line()).unwrap_or(0);
-        let location = format!("row {line}");
-        let fields: Vec<(String, String)> = headers
-            .iter()
-            .cloned()
-            .zip(row.iter().map(str::to_string))
-            .collect();
-        let rec = Record {
-            location,
-            fields,
+        records.push(Record {
+            location: format!("row {line}"),
+            fields: headers
+                .iter()
+                .cloned()
+                .zip(row.iter().map(str::to_string))
+                .collect(),
+            numeric: Vec::new(),
             geometry: None,
+        });
+    }
+    Ok(Table {
+        columns: headers,
+        records,
+        encoding: Some(encoding),
+        geometry_from_columns: true,
+        ..Table::default()
+    })
+}
+
+/// The geometry of each row of a table whose geometry is in columns (a
+/// CSV): its WKT, else its lon / lat.
+fn geometry_from_columns(path: &Path, table: &mut Table, spec: &InputSpec) -> Result<()> {
+    let [lon_col, lat_col, wkt_col] = super::columns::geometry_columns(path, &table.columns, spec)?;
+    if wkt_col.is_none() && (lon_col.is_none() || lat_col.is_none()) {
+        let tried = |f: &str| {
+            super::columns::field_def(f)
+                .map(|d| d.all_headers().join(", "))
+                .unwrap_or_default()
         };
+        return Err(Error::file(
+            path,
+            format!(
+                "no coordinate columns: need lon and lat columns (tried {} / {}) or a WKT \
+                 column (tried {}); found: {}; or name them with --column lon=HEADER \
+                 --column lat=HEADER (columns.lon / columns.lat in the config)",
+                tried(field::LON),
+                tried(field::LAT),
+                tried(field::WKT),
+                table.columns.join(", ")
+            ),
+        ));
+    }
+    for rec in table.records.iter_mut() {
         let geometry = if let Some(w) = rec.get(wkt_col.as_ref()) {
-            Some(parse_wkt(path, &rec.location, w)?)
+            parse_wkt(path, &rec.location, w)?
         } else {
             match (rec.get(lon_col.as_ref()), rec.get(lat_col.as_ref())) {
                 (Some(x), Some(y)) => {
@@ -759,7 +576,7 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
                         parse_number(path, &rec.location, lon_col.as_deref().unwrap_or(""), x)?;
                     let lat =
                         parse_number(path, &rec.location, lat_col.as_deref().unwrap_or(""), y)?;
-                    Some(Geometry::Point(Point::new(lon, lat)))
+                    Geometry::Point(Point::new(lon, lat))
                 }
                 _ => {
                     return Err(Error::record(
@@ -770,13 +587,9 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
                 }
             }
         };
-        records.push(Record { geometry, ..rec });
+        rec.geometry = Some(geometry);
     }
-    Ok(Table {
-        columns: headers,
-        records,
-        ..Default::default()
-    })
+    Ok(())
 }
 
 fn parse_wkt(path: &Path, location: &str, text: &str) -> Result<Geometry<f64>> {
@@ -878,10 +691,10 @@ fn geojson_crs(path: &Path, value: &serde_json::Value) -> Result<Option<Declared
 }
 
 fn read_geojson(path: &Path, bytes: &[u8]) -> Result<(Table, Option<DeclaredCrs>)> {
-    // A UTF-8 byte order mark (Windows editors write one) is not JSON:
-    // skip it.
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+    // Decoded like a CSV: a byte-order mark (Windows editors write one) is
+    // not JSON, and a GBK file is read as such.
+    let (text, encoding) = super::text::decode(path, bytes)?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         Error::file(
             path,
             format!(
@@ -924,9 +737,11 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<(Table, Option<DeclaredCrs>
             Error::record(path, &location, format!("not a valid GeoJSON Feature: {e}"))
         })?;
         let mut fields: Vec<(String, String)> = Vec::new();
+        let mut numeric: Vec<bool> = Vec::new();
         if let Some(props) = &feature.properties {
             for (k, v) in props {
                 fields.push((k.clone(), json_to_string(v)));
+                numeric.push(v.is_number());
             }
         }
         if let Some(id) = &feature.id {
@@ -936,6 +751,7 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<(Table, Option<DeclaredCrs>
             };
             if !fields.iter().any(|(k, _)| k == "id") {
                 fields.push(("id".to_string(), id));
+                numeric.push(false);
             }
         }
         if let Some((_, id)) = fields.iter().find(|(k, _)| k == "id") {
@@ -959,73 +775,23 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<(Table, Option<DeclaredCrs>
         records.push(Record {
             location,
             fields,
+            numeric,
             geometry,
         });
     }
     let table = Table {
         columns,
         records,
-        ..Default::default()
+        encoding: Some(encoding),
+        ..Table::default()
     };
     Ok((table, declared))
 }
 
-/// The columns of a table, resolved once.
-struct Resolved {
-    id: Option<String>,
-    name: Option<String>,
-    category: Option<String>,
-    status: Option<String>,
-    area: Option<String>,
-    floor: Option<String>,
-    hours: Option<String>,
-    open: Option<String>,
-    population: Option<String>,
-    households: Option<String>,
-    year: Option<String>,
-    subtype: Option<String>,
-    generation: Option<String>,
-    level: Option<String>,
-    discount: Option<String>,
-    suited: Option<String>,
-    season: Option<String>,
-    space: Option<String>,
-    groups: [Option<String>; 3],
-    with_sports: Option<String>,
-}
-
-fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<Resolved> {
-    let f = |conf: &Option<String>, v: &[&str]| find_column(path, &table.columns, conf.as_ref(), v);
-    Ok(Resolved {
-        id: f(&c.id, ID)?,
-        name: f(&c.name, NAME)?,
-        category: f(&c.category, CATEGORY)?,
-        status: f(&c.status, STATUS)?,
-        area: f(&c.area_m2, AREA)?,
-        floor: f(&c.floor_area_m2, FLOOR)?,
-        hours: f(&c.opening_hours, HOURS)?,
-        open: f(&c.open_to_public, OPEN)?,
-        population: f(&c.population, POPULATION)?,
-        households: f(&c.households, HOUSEHOLDS)?,
-        year: f(&c.build_year, YEAR)?,
-        subtype: f(&c.subtype, SUBTYPE)?,
-        generation: f(&c.equipment_generation, GENERATION)?,
-        level: f(&c.level, LEVEL)?,
-        discount: f(&c.free_or_discount, DISCOUNT)?,
-        suited: f(&c.suited_for, SUITED)?,
-        season: f(&c.season, SEASON)?,
-        space: f(&c.space, SPACE)?,
-        groups: [
-            f(&c.elderly_population, ELDERLY)?,
-            f(&c.disabled_population, DISABLED)?,
-            f(&c.youth_population, YOUTH)?,
-        ],
-        with_sports: f(&c.with_sports, WITH_SPORTS)?,
-    })
-}
-
-fn record_id(path: &Path, rec: &Record, col: &Option<String>, index: usize) -> String {
-    rec.get(col.as_ref())
+/// The id of `rec`: its id column, else `stem:row` (the file's stem and
+/// the record's position, from 1).
+fn record_id(path: &Path, rec: &Record, cols: &Mapping, index: usize) -> String {
+    cols.text(rec, field::ID)
         .map(str::to_string)
         .unwrap_or_else(|| {
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("row");
@@ -1037,6 +803,7 @@ fn record_id(path: &Path, rec: &Record, col: &Option<String>, index: usize) -> S
 /// (scraped sources repeat rows); one warning names the rows. Records that
 /// share an id but differ are left for [`check_unique`] to reject.
 fn drop_exact_duplicates(path: &Path, table: &mut Table) {
+    let names = IdName::of(path, &table.columns);
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut dropped = Vec::new();
     let records = &mut table.dropped;
@@ -1045,7 +812,7 @@ fn drop_exact_duplicates(path: &Path, table: &mut Table) {
         match seen.get(&key) {
             Some(first) => {
                 let detail = format!("repeats {first} exactly; left out");
-                records.push(r.dropped(path, DropReason::Duplicate, detail));
+                records.push(r.dropped_as(path, &names, DropReason::Duplicate, detail));
                 dropped.push(format!("{} (same as {first})", r.location));
                 false
             }
@@ -1080,33 +847,6 @@ fn check_unique<'a>(path: &Path, items: impl Iterator<Item = (&'a str, &'a str)>
     Ok(())
 }
 
-fn parse_bool(v: &str) -> Option<bool> {
-    match v.trim().to_lowercase().as_str() {
-        "yes" | "true" | "1" | "y" | "是" | "开放" => Some(true),
-        "no" | "false" | "0" | "n" | "否" | "不开放" => Some(false),
-        _ => None,
-    }
-}
-
-/// The value of column `col` of `rec` read as the field `bound` (see
-/// [`super::bounds`]), `None` when empty; an error names the file, the
-/// row or feature, the column and what to fix.
-fn bounded(
-    path: &Path,
-    rec: &Record,
-    col: &Option<String>,
-    bound: &bounds::Bound,
-) -> Result<Option<f64>> {
-    let Some(v) = rec.get(col.as_ref()) else {
-        return Ok(None);
-    };
-    let name = col.as_deref().unwrap_or("");
-    bound
-        .parse(v)
-        .map(Some)
-        .map_err(|e| Error::record(path, &rec.location, format!("column {name:?}: {e}")))
-}
-
 fn geometry_area(g: &Geometry<f64>) -> Option<f64> {
     crate::spatial::geodesic_area_m2(g)
 }
@@ -1117,8 +857,9 @@ pub fn facilities_from(spec: &InputSpec, warnings: &mut Vec<String>) -> Result<V
 }
 
 /// Build facilities from the records of a table read for `spec` (by
-/// [`read_table`] or [`read_table_bytes`]); the table's warnings are added
-/// to `warnings`.
+/// [`read_table`] or [`read_table_bytes`]); the table's warnings, the
+/// headers not used and the opening hours not understood are added to
+/// `warnings`.
 pub fn facilities_from_table(
     spec: &InputSpec,
     table: &Table,
@@ -1126,7 +867,8 @@ pub fn facilities_from_table(
 ) -> Result<Vec<Facility>> {
     let path = &spec.path;
     warnings.extend(table.warnings.iter().cloned());
-    let cols = resolve(path, table, &spec.columns)?;
+    let cols = Mapping::resolve(path, table, InputKind::Facilities, spec)?;
+    warnings.extend(cols.unused_warning(path));
     if table.records.is_empty() && spec.filter.is_none() {
         return Err(Error::file(
             path,
@@ -1134,29 +876,47 @@ pub fn facilities_from_table(
              category and a location) or leave the file out",
         ));
     }
-    let fixed_category = fixed_category(spec, &cols)?;
+    let fixed_type = fixed_type(spec, &cols)?;
     let count_col = match &spec.count_column {
-        Some(c) => find_column(path, &table.columns, Some(c), &[])?,
+        Some(c) if table.columns.iter().any(|h| h == c) => Some(c.clone()),
+        Some(c) => {
+            return Err(Error::file(
+                path,
+                format!(
+                    "configured column {c:?} is not in the file (columns: {})",
+                    table.columns.join(", ")
+                ),
+            ));
+        }
         None => None,
     };
     let mut out = Vec::new();
     let mut locations = Vec::new();
+    let mut unread_hours = Vec::new();
     for (i, rec) in table.records.iter().enumerate() {
-        let row = FacilityRow::read(path, rec, &cols, fixed_category)?;
-        let id = record_id(path, rec, &cols.id, i);
+        let row = FacilityRow::read(path, spec, rec, &cols, fixed_type.as_ref())?;
+        let id = record_id(path, rec, &cols, i);
         let copies = match &count_col {
-            Some(_) => copies(path, rec, &count_col)?,
+            Some(c) => copies(path, rec, c)?,
             None => 1,
         };
         if copies == 0 {
             continue;
         }
         let facility = row.facility(path, spec, rec, &cols, id)?;
+        if let Some(e) = facility
+            .opening_hours
+            .as_deref()
+            .and_then(|h| super::hours::parse_opening_hours(h).err())
+        {
+            unread_hours.push(format!("{} {:?} ({e})", rec.location, facility.id));
+        }
         for _ in 0..copies {
             locations.push(rec.location.clone());
         }
         push_copies(&mut out, facility, copies, count_col.is_some());
     }
+    warnings.extend(hours_warning(path, &unread_hours));
     check_unique(
         path,
         out.iter()
@@ -1166,23 +926,54 @@ pub fn facilities_from_table(
     Ok(out)
 }
 
-/// The category the config gives every row of `spec`, if any; an error
-/// when it gives none and the file has no category column.
-fn fixed_category(spec: &InputSpec, cols: &Resolved) -> Result<Option<Category>> {
+/// The warning for rows whose opening hours are not understood (the first
+/// ten named), `None` when there are none.
+pub(crate) fn hours_warning(path: &Path, rows: &[String]) -> Option<String> {
+    const SHOWN: usize = 10;
+    if rows.is_empty() {
+        return None;
+    }
+    let more = rows.len().saturating_sub(SHOWN);
+    Some(format!(
+        "{}: the opening hours of {} record{} are not understood, so {} in no time window \
+         (never as always open); write them as in the README (\"Opening hours\"): {}{}",
+        path.display(),
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        if rows.len() == 1 {
+            "that venue counts"
+        } else {
+            "those venues count"
+        },
+        rows[..rows.len().min(SHOWN)].join("; "),
+        if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        }
+    ))
+}
+
+/// The type the config gives every row of `spec`, if any; an error when
+/// it gives none and the file has no category column.
+fn fixed_type(spec: &InputSpec, cols: &Mapping) -> Result<Option<(Category, Option<String>)>> {
     let path = &spec.path;
     let fixed = match &spec.category {
         Some(c) => Some(
-            c.parse::<Category>()
+            categories::facility_type(c, &spec.extra_categories)
                 .map_err(|e| Error::config(path.display().to_string(), e))?,
         ),
         None => None,
     };
-    if fixed.is_none() && cols.category.is_none() {
+    if fixed.is_none() && cols.header(field::CATEGORY).is_none() {
+        let tried = super::columns::field_def(field::CATEGORY)
+            .map(|d| d.accepted(InputKind::Facilities).join(", "))
+            .unwrap_or_default();
         return Err(Error::file(
             path,
             format!(
-                "no category column (tried {}); add one or set `category` for this input in                  the config",
-                CATEGORY.join(", ")
+                "no category column (tried {tried}); add one, name it with --column \
+                 category=HEADER, or set `category` for this input in the config"
             ),
         ));
     }
@@ -1191,8 +982,13 @@ fn fixed_category(spec: &InputSpec, cols: &Resolved) -> Result<Option<Category>>
 
 /// The number of facilities a row stands for, from its count column (a
 /// whole number, 0 or more).
-fn copies(path: &Path, rec: &Record, count_col: &Option<String>) -> Result<usize> {
-    let n = bounded(path, rec, count_col, &bounds::COUNT)?.unwrap_or(0.0);
+fn copies(path: &Path, rec: &Record, count_col: &String) -> Result<usize> {
+    let n = match rec.get(Some(count_col)) {
+        Some(v) => bounds::COUNT.parse(v).map_err(|e| {
+            Error::record(path, &rec.location, format!("column {count_col:?}: {e}"))
+        })?,
+        None => 0.0,
+    };
     Ok(n as usize)
 }
 
@@ -1224,20 +1020,24 @@ fn push_copies(out: &mut Vec<Facility>, mut facility: Facility, copies: usize, n
 struct FacilityRow {
     geometry: Geometry<f64>,
     category: Category,
+    subtype: Option<String>,
     status: Status,
     area_m2: f64,
     floor_area_m2: f64,
     area_source: AreaSource,
+    length_m: Option<f64>,
     open_to_public: Option<bool>,
+    fit_to_open: Option<bool>,
     build_year: Option<i32>,
 }
 
 impl FacilityRow {
     fn read(
         path: &Path,
+        spec: &InputSpec,
         rec: &Record,
-        cols: &Resolved,
-        fixed_category: Option<Category>,
+        cols: &Mapping,
+        fixed_type: Option<&(Category, Option<String>)>,
     ) -> Result<Self> {
         let Some(geometry) = rec.geometry.clone() else {
             return Err(Error::record(
@@ -1246,49 +1046,56 @@ impl FacilityRow {
                 "feature has no geometry",
             ));
         };
-        let category = match (fixed_category, rec.get(cols.category.as_ref())) {
-            (Some(c), _) => c,
-            (None, Some(v)) => v
-                .parse()
-                .map_err(|e: String| Error::record(path, &rec.location, e))?,
+        let (category, type_subtype) = match (fixed_type, cols.text(rec, field::CATEGORY)) {
+            (Some(t), _) => t.clone(),
+            (None, Some(v)) => categories::facility_type(v, &spec.extra_categories)
+                .map_err(|e| Error::record(path, &rec.location, e))?,
             (None, None) => {
                 return Err(Error::record(
                     path,
                     &rec.location,
-                    "empty category; fill in the category column",
+                    format!(
+                        "empty category; fill in the {:?} column",
+                        cols.header(field::CATEGORY)
+                            .map_or("category", String::as_str)
+                    ),
                 ));
             }
         };
-        let status = match rec.get(cols.status.as_ref()) {
-            Some(v) => v
-                .parse()
-                .map_err(|e: String| Error::record(path, &rec.location, e))?,
-            None => Status::Existing,
-        };
-        let given_area = bounded(path, rec, &cols.area, &bounds::AREA_M2)?;
-        let given_floor = bounded(path, rec, &cols.floor, &bounds::FLOOR_AREA_M2)?;
-        let (area_m2, floor_area_m2, area_source) =
-            facility_areas(category, &geometry, given_area, given_floor);
-        let open_to_public = match rec.get(cols.open.as_ref()) {
-            Some(v) => Some(parse_bool(v).ok_or_else(|| {
+        let status = match cols.text(rec, field::STATUS) {
+            Some(v) => categories::status(v).map_err(|e| {
                 Error::record(
                     path,
                     &rec.location,
-                    format!("open_to_public {v:?} is not yes/no/true/false/1/0"),
+                    format!(
+                        "column {:?}: {e}",
+                        cols.header(field::STATUS).map_or("", String::as_str)
+                    ),
                 )
-            })?),
-            None => None,
+            })?,
+            None => Status::Existing,
         };
-        let build_year = bounded(path, rec, &cols.year, &bounds::BUILD_YEAR)?.map(|y| y as i32);
+        let given_area = cols.number(path, rec, field::AREA, &bounds::AREA_M2)?;
+        let given_floor = cols.number(path, rec, field::FLOOR, &bounds::FLOOR_AREA_M2)?;
+        let length_m = cols.number(path, rec, field::LENGTH, &bounds::LENGTH_M)?;
+        let (area_m2, floor_area_m2, area_source) =
+            facility_areas(category, &geometry, given_area, given_floor, length_m);
+        let subtype = cols
+            .text(rec, field::SUBTYPE)
+            .map(categories::subtype)
+            .or(type_subtype);
         Ok(FacilityRow {
+            subtype: sized_subtype(category, subtype, area_m2, area_source),
             geometry,
             category,
             status,
             area_m2,
             floor_area_m2,
             area_source,
-            open_to_public,
-            build_year,
+            length_m,
+            open_to_public: cols.flag(path, rec, field::OPEN)?,
+            fit_to_open: cols.flag(path, rec, field::FIT_TO_OPEN)?,
+            build_year: cols.year(path, rec, field::YEAR)?,
         })
     }
 
@@ -1299,53 +1106,49 @@ impl FacilityRow {
         path: &Path,
         spec: &InputSpec,
         rec: &Record,
-        cols: &Resolved,
+        cols: &Mapping,
         id: String,
     ) -> Result<Facility> {
-        let equipment_generation = match rec.get(cols.generation.as_ref()) {
-            Some(v) => Some(v.trim().parse::<u8>().map_err(|_| {
-                Error::record(
-                    path,
-                    &rec.location,
-                    format!("equipment_generation {v:?} is not a small whole number (e.g. 2)"),
-                )
-            })?),
-            None => None,
-        };
+        let equipment_generation = cols
+            .number(path, rec, field::GENERATION, &bounds::GENERATION)?
+            .map(|g| g as u8);
         Ok(Facility {
             id,
-            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            name: cols.text(rec, field::NAME).unwrap_or("").to_string(),
             category: self.category,
             status: self.status,
             area_m2: self.area_m2,
             floor_area_m2: self.floor_area_m2,
             area_source: self.area_source,
-            opening_hours: rec.get(cols.hours.as_ref()).map(str::to_string),
+            opening_hours: cols.text(rec, field::HOURS).map(str::to_string),
             open_to_public: self.open_to_public,
+            fit_to_open: self.fit_to_open,
+            length_m: self.length_m,
             school_id: None,
             build_year: self.build_year,
             geometry: self.geometry,
             entrances: Vec::new(),
             note: spec.note.clone(),
-            subtype: rec.get(cols.subtype.as_ref()).map(str::to_string),
+            subtype: self.subtype,
             equipment_generation,
             plan: plan_attributes(path, rec, cols)?,
         })
     }
 }
 
-/// The value of column `col` of `rec` parsed by `parse`, `None` when
-/// empty; an error names the file, the row, the column and what to use.
+/// The value of `field` in `rec` parsed by `parse`, `None` when empty;
+/// an error names the file, the row, the column and what to use.
 fn parsed<T>(
     path: &Path,
     rec: &Record,
-    col: &Option<String>,
+    cols: &Mapping,
+    field: &str,
     parse: impl Fn(&str) -> std::result::Result<T, String>,
 ) -> Result<Option<T>> {
-    let Some(v) = rec.get(col.as_ref()) else {
+    let Some(v) = cols.text(rec, field) else {
         return Ok(None);
     };
-    let name = col.as_deref().unwrap_or("");
+    let name = cols.header(field).map_or("", String::as_str);
     parse(v)
         .map(Some)
         .map_err(|e| Error::record(path, &rec.location, format!("column {name:?}: {e}")))
@@ -1353,25 +1156,45 @@ fn parsed<T>(
 
 /// A facility row's attributes for the plan's measures (level, free or
 /// discounted use, groups suited, season, space).
-fn plan_attributes(path: &Path, rec: &Record, cols: &Resolved) -> Result<PlanAttributes> {
+fn plan_attributes(path: &Path, rec: &Record, cols: &Mapping) -> Result<PlanAttributes> {
     Ok(PlanAttributes {
-        level: parsed(path, rec, &cols.level, str::parse::<Level>)?,
-        discount_for: parsed(path, rec, &cols.discount, Groups::parse_discount)?,
-        suited_for: parsed(path, rec, &cols.suited, Groups::parse_suited)?,
-        season: parsed(path, rec, &cols.season, str::parse::<Season>)?,
-        space: parsed(path, rec, &cols.space, str::parse::<Space>)?,
+        level: parsed(path, rec, cols, field::LEVEL, str::parse::<Level>)?,
+        discount_for: parsed(path, rec, cols, field::DISCOUNT, Groups::parse_discount)?,
+        suited_for: parsed(path, rec, cols, field::SUITED, Groups::parse_suited)?,
+        season: parsed(path, rec, cols, field::SEASON, str::parse::<Season>)?,
+        space: parsed(path, rec, cols, field::SPACE, str::parse::<Space>)?,
     })
+}
+
+/// A football pitch's subtype: its own when it names a size (`cage`,
+/// `5_a_side`, ...), else the size class of its measured area (a column
+/// or the polygon; a category default measures nothing, and the subtype
+/// is then left as it is). Other categories keep theirs.
+pub(crate) fn sized_subtype(
+    category: Category,
+    subtype: Option<String>,
+    area_m2: f64,
+    source: AreaSource,
+) -> Option<String> {
+    let sized = subtype.as_deref().is_some_and(categories::is_football_size);
+    let measured = matches!(source, AreaSource::Given | AreaSource::Geometry) && area_m2 > 0.0;
+    if category == Category::FootballPitch && !sized && measured {
+        Some(categories::football_size(area_m2).to_string())
+    } else {
+        subtype
+    }
 }
 
 /// Outdoor area, floor area and where they come from: the columns when
 /// either is given, else the footprint of a polygon (floor area for an
-/// indoor category), twice the length of a track drawn as a line (2 m
-/// wide), else the category's default.
+/// indoor category), twice the length of a track drawn as a line or given
+/// in a length column (2 m wide), else the category's default.
 fn facility_areas(
     category: Category,
     geometry: &Geometry<f64>,
     given_area: Option<f64>,
     given_floor: Option<f64>,
+    length_m: Option<f64>,
 ) -> (f64, f64, AreaSource) {
     let (def_out, def_in) = category.default_area();
     if given_area.is_some() || given_floor.is_some() {
@@ -1388,6 +1211,8 @@ fn facility_areas(
         }
     } else if let (Category::Track, Geometry::LineString(l)) = (category, geometry) {
         (Geodesic.length(l) * 2.0, 0.0, AreaSource::Geometry)
+    } else if let (Category::Track, Some(len)) = (category, length_m) {
+        (len * 2.0, 0.0, AreaSource::Length)
     } else {
         (def_out, def_in, AreaSource::Default)
     }
@@ -1417,8 +1242,10 @@ pub fn communities_from_table(
 ) -> Result<Vec<Community>> {
     let path = &spec.path;
     warnings.extend(table.warnings.iter().cloned());
-    let cols = resolve(path, table, &spec.columns)?;
+    let cols = Mapping::resolve(path, table, InputKind::Communities, spec)?;
+    warnings.extend(cols.unused_warning(path));
     let spread = population.and_then(|p| p.spread_total).is_some();
+    let from_units = population.and_then(|p| p.from_units).is_some();
     if table.records.is_empty() {
         return Err(Error::file(
             path,
@@ -1431,15 +1258,22 @@ pub fn communities_from_table(
             },
         ));
     }
-    if cols.population.is_none() && cols.households.is_none() && !spread {
+    let has_population = cols.header(field::POPULATION).is_some();
+    if !has_population && cols.header(field::HOUSEHOLDS).is_none() && !spread && !from_units {
+        let tried = |f: &str| {
+            super::columns::field_def(f)
+                .map(|d| d.accepted(InputKind::Communities).join(", "))
+                .unwrap_or_default()
+        };
         return Err(Error::file(
             path,
             format!(
                 "no population column (tried {}) and no households column (tried {}); add \
-                 one, name it with columns.population in the config, or set \
-                 [population] spread_total to spread a known total",
-                POPULATION.join(", "),
-                HOUSEHOLDS.join(", ")
+                 one, name it with --column population=HEADER, or set [population] \
+                 spread_total to spread a known total (or from_units to spread the units' \
+                 population)",
+                tried(field::POPULATION),
+                tried(field::HOUSEHOLDS)
             ),
         ));
     }
@@ -1452,12 +1286,16 @@ pub fn communities_from_table(
                 "feature has no geometry",
             ));
         };
-        let pop = bounded(path, rec, &cols.population, &bounds::POPULATION)?;
-        let households = bounded(path, rec, &cols.households, &bounds::HOUSEHOLDS)?;
+        let pop = cols.number(path, rec, field::POPULATION, &bounds::POPULATION)?;
+        let households = cols.number(path, rec, field::HOUSEHOLDS, &bounds::HOUSEHOLDS)?;
         let (population, source) = match (pop, households) {
             (Some(p), _) if !spread => (p, PopulationSource::Given),
             (None, Some(h)) if !spread => (h * household_size, PopulationSource::Households),
             _ if spread => (0.0, PopulationSource::Estimate),
+            // Filled in from the units' population when the config says so
+            // (`input::load`); a community outside every unit is an error
+            // there.
+            _ if from_units => (0.0, PopulationSource::UnitSpread),
             _ => {
                 return Err(Error::record(
                     path,
@@ -1467,18 +1305,17 @@ pub fn communities_from_table(
                 ));
             }
         };
-        let build_year = bounded(path, rec, &cols.year, &bounds::BUILD_YEAR)?.map(|y| y as i32);
         let mut groups = GroupPopulation::default();
-        for (g, col) in groups.0.iter_mut().zip(&cols.groups) {
-            *g = bounded(path, rec, col, &bounds::POPULATION)?;
+        for (g, f) in groups.0.iter_mut().zip(field::GROUPS) {
+            *g = cols.number(path, rec, f, &bounds::POPULATION)?;
         }
         out.push(Community {
-            id: record_id(path, rec, &cols.id, i),
-            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            id: record_id(path, rec, &cols, i),
+            name: cols.text(rec, field::NAME).unwrap_or("").to_string(),
             population,
             population_source: source,
             households,
-            build_year,
+            build_year: cols.year(path, rec, field::YEAR)?,
             geometry,
             entrances: Vec::new(),
             groups,
@@ -1507,7 +1344,8 @@ pub fn units_from_table(
 ) -> Result<Vec<AdminUnit>> {
     let path = &spec.path;
     warnings.extend(table.warnings.iter().cloned());
-    let cols = resolve(path, table, &spec.columns)?;
+    let cols = Mapping::resolve(path, table, InputKind::Units, spec)?;
+    warnings.extend(cols.unused_warning(path));
     let mut out = Vec::new();
     for (i, rec) in table.records.iter().enumerate() {
         let geometry = match &rec.geometry {
@@ -1529,8 +1367,8 @@ pub fn units_from_table(
             ));
         }
         out.push(AdminUnit {
-            id: record_id(path, rec, &cols.id, i),
-            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            id: record_id(path, rec, &cols, i),
+            name: cols.text(rec, field::NAME).unwrap_or("").to_string(),
             geometry,
         });
     }
@@ -1541,6 +1379,36 @@ pub fn units_from_table(
             .map(|(u, r)| (u.id.as_str(), r.location.as_str())),
     )?;
     Ok(out)
+}
+
+/// The population and households of each unit of a table read for `spec`
+/// (its population and households columns; `None` where empty), in the
+/// order of [`units_from_table`], for spreading over the communities.
+pub fn unit_totals(spec: &InputSpec, table: &Table) -> Result<Vec<(Option<f64>, Option<f64>)>> {
+    let path = &spec.path;
+    let cols = Mapping::resolve(path, table, InputKind::Units, spec)?;
+    if cols.header(field::POPULATION).is_none() {
+        let tried = super::columns::field_def(field::POPULATION)
+            .map(|d| d.accepted(InputKind::Units).join(", "))
+            .unwrap_or_default();
+        return Err(Error::file(
+            path,
+            format!(
+                "[population] from_units needs a population column in the units file (tried \
+                 {tried}); add one or name it with --column population=HEADER"
+            ),
+        ));
+    }
+    table
+        .records
+        .iter()
+        .map(|rec| {
+            Ok((
+                cols.number(path, rec, field::POPULATION, &bounds::UNIT_POPULATION)?,
+                cols.number(path, rec, field::HOUSEHOLDS, &bounds::UNIT_POPULATION)?,
+            ))
+        })
+        .collect()
 }
 
 /// The point (or shape) of a record of a places input, or an error naming
@@ -1561,7 +1429,7 @@ pub fn health_from_table(
 ) -> Result<Vec<HealthFacility>> {
     let path = &spec.path;
     warnings.extend(table.warnings.iter().cloned());
-    let cols = resolve(path, table, &spec.columns)?;
+    let cols = Mapping::resolve(path, table, InputKind::Health, spec)?;
     let fixed = match &spec.category {
         Some(c) => Some(
             c.parse::<HealthKind>()
@@ -1569,29 +1437,29 @@ pub fn health_from_table(
         ),
         None => None,
     };
-    if fixed.is_none() && cols.category.is_none() {
+    if fixed.is_none() && cols.header(field::CATEGORY).is_none() {
         return Err(Error::file(
             path,
             format!(
                 "no kind column for the health facilities (tried {}); add one (社区卫生服务中心 / \
                  医院 / 康复中心 / 健康促进中心) or set `category` for this input in the config",
-                CATEGORY.join(", ")
+                tried(field::CATEGORY, InputKind::Health)
             ),
         ));
     }
     let mut out = Vec::with_capacity(table.records.len());
     for (i, rec) in table.records.iter().enumerate() {
         let geometry = place_geometry(path, rec)?;
-        let kind =
-            match fixed {
-                Some(k) => k,
-                None => parsed(path, rec, &cols.category, str::parse::<HealthKind>)?.ok_or_else(
-                    || Error::record(path, &rec.location, "empty kind; fill in the kind column"),
-                )?,
-            };
+        let kind = match fixed {
+            Some(k) => k,
+            None => parsed(path, rec, &cols, field::CATEGORY, str::parse::<HealthKind>)?
+                .ok_or_else(|| {
+                    Error::record(path, &rec.location, "empty kind; fill in the kind column")
+                })?,
+        };
         out.push(HealthFacility {
-            id: record_id(path, rec, &cols.id, i),
-            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            id: record_id(path, rec, &cols, i),
+            name: cols.text(rec, field::NAME).unwrap_or("").to_string(),
             kind,
             geometry,
         });
@@ -1622,27 +1490,25 @@ pub fn culture_from_table(
 ) -> Result<Vec<CultureStation>> {
     let path = &spec.path;
     warnings.extend(table.warnings.iter().cloned());
-    let cols = resolve(path, table, &spec.columns)?;
-    if cols.with_sports.is_none() && cols.category.is_none() {
+    let cols = Mapping::resolve(path, table, InputKind::Culture, spec)?;
+    if cols.header(field::WITH_SPORTS).is_none() && cols.header(field::CATEGORY).is_none() {
         warnings.push(format!(
             "{}: no with_sports column (tried {}) and no kind column: no culture station \
              counts as combined with sports (文体站)",
             path.display(),
-            WITH_SPORTS.join(", ")
+            tried(field::WITH_SPORTS, InputKind::Culture)
         ));
     }
     let mut out = Vec::with_capacity(table.records.len());
     for (i, rec) in table.records.iter().enumerate() {
         let geometry = place_geometry(path, rec)?;
-        let flag = parsed(path, rec, &cols.with_sports, |v| {
-            parse_bool(v).ok_or_else(|| format!("{v:?} is not yes/no (是/否)"))
-        })?;
-        let by_kind = rec
-            .get(cols.category.as_ref())
+        let flag = cols.flag(path, rec, field::WITH_SPORTS)?;
+        let by_kind = cols
+            .text(rec, field::CATEGORY)
             .is_some_and(kind_with_sports);
         out.push(CultureStation {
-            id: record_id(path, rec, &cols.id, i),
-            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            id: record_id(path, rec, &cols, i),
+            name: cols.text(rec, field::NAME).unwrap_or("").to_string(),
             with_sports: flag.unwrap_or(by_kind),
             geometry,
         });
@@ -1654,6 +1520,13 @@ pub fn culture_from_table(
             .map(|(c, r)| (c.id.as_str(), r.location.as_str())),
     )?;
     Ok(out)
+}
+
+/// The headers accepted for `field` in an input of `kind`, for messages.
+fn tried(field: &str, kind: InputKind) -> String {
+    super::columns::field_def(field)
+        .map(|d| d.accepted(kind).join(", "))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

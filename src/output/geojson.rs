@@ -643,6 +643,10 @@ pub(crate) fn write_communities(
             ("population", Prop::Num(c.population, 2)),
             ("population_source", c.population_source.as_str().into()),
             (
+                "population_estimate",
+                Prop::Bool(c.population_source.is_estimate()),
+            ),
+            (
                 "unit",
                 study.units.community_unit[i].map_or(Prop::Json(Value::Null), |u| {
                     Prop::Str(&inputs.units[u.get()].name)
@@ -813,12 +817,23 @@ pub(crate) fn write_facilities(
             ("id", Prop::Str(&f.id)),
             ("name", Prop::Str(&f.name)),
             ("category", Prop::Str(f.category.as_str())),
+            ("subtype", (&f.subtype).into()),
             ("status", Prop::Str(f.status.as_str())),
             ("area_m2", Prop::Num(f.area_m2, 1)),
             ("floor_area_m2", Prop::Num(f.floor_area_m2, 1)),
             ("area_source", Prop::Str(f.area_source.as_str())),
+            ("length_m", json!(f.length_m).into()),
             ("opening_hours", (&f.opening_hours).into()),
+            (
+                "booking",
+                Prop::Bool(
+                    f.opening_hours
+                        .as_deref()
+                        .is_some_and(crate::input::hours::by_booking),
+                ),
+            ),
             ("open_to_public", json!(f.open_to_public).into()),
+            ("fit_to_open", json!(f.fit_to_open).into()),
             ("school_id", (&f.school_id).into()),
             ("build_year", json!(f.build_year).into()),
             ("counted", Prop::Bool(study.scenarios.counts_now[i])),
@@ -998,6 +1013,15 @@ pub(crate) fn catchments_of(study: &Study) -> io::Result<&Catchments> {
 
 /// Per-unit figures as (column, value) pairs, shared by units.geojson and
 /// units.csv. `unit == None` is the whole area.
+/// A per-person figure of a unit, `null` when the unit has no residents.
+fn per_person(u: &crate::analysis::catchment::UnitStats, value: f64) -> serde_json::Value {
+    if u.per_capita.applicable() {
+        json!(round(value, 4))
+    } else {
+        serde_json::Value::Null
+    }
+}
+
 pub(crate) fn unit_properties(
     inputs: &Inputs,
     study: &Study,
@@ -1032,17 +1056,19 @@ pub(crate) fn unit_properties(
             "indoor_floor_area_m2".into(),
             json!(round(u.per_capita.indoor_m2, 1)),
         ),
+        // Without residents the per-person figures are not applicable:
+        // null, not 0.
         (
             "outdoor_m2pp".into(),
-            json!(round(u.per_capita.outdoor_per_person(), 4)),
+            per_person(u, u.per_capita.outdoor_per_person()),
         ),
         (
             "indoor_m2pp".into(),
-            json!(round(u.per_capita.indoor_per_person(), 4)),
+            per_person(u, u.per_capita.indoor_per_person()),
         ),
         (
             "total_m2pp".into(),
-            json!(round(u.per_capita.total_per_person(), 4)),
+            per_person(u, u.per_capita.total_per_person()),
         ),
         (
             "target_outdoor_m2pp".into(),

@@ -201,6 +201,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("method.2sfca", "两步移动搜索法", "2sfca"),
     ("method.e2sfca", "增强两步移动搜索法", "e2sfca"),
     ("method.gaussian", "高斯衰减两步移动搜索法", "gaussian"),
+    ("map.note_households", "部分人口为估算值：按户数 × 户均人口推算", "population is partly an ESTIMATE: households x household size"),
+    ("map.note_unit", "人口为估算值：街道常住人口按户数分配到各社区", "population is an ESTIMATE: each unit's population spread over its communities"),
     ("map.note_estimate", "人口为估算值：全区人口平均分配到各社区", "population is an ESTIMATE: the district total spread evenly over the communities"),
     ("cat.football_pitch", "足球场", "football pitch"),
     ("cat.basketball_court", "篮球场", "basketball court"),
@@ -217,6 +219,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("cat.park", "公园", "park"),
     ("cat.playground", "儿童游乐场", "playground"),
     ("cat.school_venue", "学校体育场地", "school sports venue"),
+    ("cat.card_room", "棋牌室", "card room"),
     ("cat.chess_garden", "棋苑", "outdoor chess tables"),
     // The report's planning sections.
     ("nav_planned", "规划项目", "Planned projects"),
@@ -260,11 +263,14 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("gap.no_small_space_pilot", "缺少楼宇、小广场或地下空间健身设施试点", "no small-space pilot"),
     ("gap.no_health_promotion_centre", "缺少健康促进服务中心的街道", "subdistricts without a health-promotion centre"),
     ("gap.culture_station_not_combined", "尚未改建为文体站的文化站", "culture stations not combined with sports"),
+    ("banner_households", "部分社区人口为估算值：按户数 × 户均人口推算。", "Population is partly an ESTIMATE: some communities' population is households x household size."),
+    ("banner_unit", "人口为估算值：各街道常住人口按户数（或平均）分配到其社区。", "Population is an ESTIMATE: each unit's population is spread over its communities (by households or evenly)."),
     ("banner_estimate", "人口为估算值：数据源没有各社区人口，全区人口平均分配到各社区。", "Population is an ESTIMATE: the source has no figures per community; the district total is spread evenly over the communities."),
     ("mn.title", "方法与数据说明", "Method and data notes"),
     ("mn.network", "步行距离沿步行路网计算。", "Walking distances are measured along the walking network."),
     ("mn.straight", "近似结果：未提供路网，步行距离按直线距离 × {detour} 估算，通常高估覆盖。", "APPROXIMATE: no street network was given; walking distances are straight lines x {detour}, which usually overstates coverage."),
     ("mn.pop_estimate", "人口为估算值：全区人口按社区平均分配，各社区和街道的人数只能作参考。", "Population is an ESTIMATE: the district total is spread evenly over the communities, so figures per community and unit are indicative only."),
+    ("mn.pop_unit", "各街道常住人口按户数（或平均）分配到其社区，社区人数为估算值。", "Each unit's population is spread over its communities (by households or evenly): figures per community are estimates."),
     ("mn.pop_households", "部分社区人口按户数 × 户均人口推算。", "Some communities' population is households x household size."),
     ("mn.parks", "公园按面积的 {share}% 计入体育用地；只计现有且向公众开放的设施。", "Parks count {share} % of their area as sports land; only existing facilities open to the public count."),
     ("mn.tiers", "各级生活圈要求的设施不同：{tiers}。因此范围更大的生活圈达标比例可能低于较小的生活圈。", "Each life-circle tier asks for its own facilities: {tiers}. A wider tier can therefore have a lower share than a narrower one."),
@@ -273,6 +279,22 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("mn.schools", "学校体育场地一般只在课余时间（晚间、周末、假期）开放，各时段覆盖见图表。", "School venues usually open only outside school hours (evenings, weekends, holidays); see the coverage per time window."),
     ("map_hint_straight", "未提供路网，地图没有底图。点击社区、设施或街道边界查看数据；右上角可切换图层。", "No street network was given, so the map has no base map. Click a community, facility or unit for its figures; toggle layers at the top right."),
     ("row_rule_area", "全区人均对照新建居住区标准（指标 14 只考核新建社区，见评分卡）", "Whole-area per-capita figure against the new-area standard (indicator 14 judges new communities only; see the scorecard)"),
+    ("not_applicable", "不适用（无居民）", "not applicable (no residents)"),
+    ("booking", "（预约开放）", " (open on booking)"),
+    ("cols.title", "各输入文件的列对应（字段 <- 表头）：", "columns of each input (field <- header):"),
+    ("cols.file", "{file}（{input}，编码 {encoding}，{rows} 行）", "{file} ({input}, {encoding}, {rows} rows)"),
+    ("cols.missing", "；文件中没有：{list}", "; not in the file: {list}"),
+    ("cols.unused", "；未使用的列：{list}", "; columns not used: {list}"),
+    ("cols.field", "<- {header}{unit}（{rows} 行中 {filled} 行有值）", "<- {header}{unit} ({filled} of {rows} rows filled)"),
+    ("cols.field_missing", "：文件中没有此列，{what}", ": not in the file; {what}"),
+    ("cols.unused_like", "未使用：{header}（{field}列，{input}不读取）", "not used: {header} (a {field} column, not read for {input})"),
+    ("cols.unused_one", "未使用：{header}", "not used: {header}"),
+    ("cols.input_facilities", "设施", "facilities"),
+    ("cols.input_communities", "社区", "communities"),
+    ("cols.input_units", "街道等统计单元", "units"),
+    ("cols.input_health", "卫生设施", "health facilities"),
+    ("cols.input_culture", "文化站", "culture stations"),
+    ("cols.input_network", "道路中心线", "street lines"),
     ("above_std", "高于标准", "above the standard"),
     ("below_std", "低于标准", "below the standard"),
     // The terminal summary (stdout of `analyze`).
@@ -290,6 +312,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("t.network", "路网：{nodes} 个节点，{edges} 条边，{components} 个连通分量（最大占节点 {largest}%）", "network: {nodes} nodes, {edges} edges, {components} components (largest {largest} % of nodes)"),
     ("t.no_network", "未提供路网：距离按直线 × {detour} 计算（近似）", "NO STREET NETWORK: distances are straight lines x {detour} (APPROXIMATE)"),
     ("t.inputs", "{network}；设施：{facilities} 处（{unreach_f} 处未接入路网）；社区：{communities} 个，{population} 人（{unreach_c} 个未接入路网，{unreach_p} 人）", "{network}; facilities: {facilities} ({unreach_f} unreachable); communities: {communities} with {population} people ({unreach_c} unreachable, {unreach_p} people)"),
+    ("t.note_households", "说明：部分社区人口为估算值（户数 × 户均人口）", "note: population is partly an ESTIMATE (households x household size)"),
+    ("t.note_unit", "说明：人口为估算值（街道常住人口按户数或平均分配到各社区）", "note: population is an ESTIMATE (each unit's population spread over its communities)"),
     ("t.note_estimate", "说明：人口为估算值（全区人口平均分配到各社区）", "note: population is an ESTIMATE (the district total spread evenly over the communities)"),
     ("t.note_approx", "说明：近似结果，未提供路网，步行距离按直线距离 × {detour} 估算", "note: APPROXIMATE: no street network, walking distances are straight lines x {detour}"),
     ("t.col_target", "设施类型", "target"),
@@ -297,6 +321,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("t.col_population", "人口", "population"),
     ("t.col_covered", "已覆盖", "covered"),
     ("t.col_share", "比例", "share"),
+    ("t.na", "不适用", "n/a"),
     ("t.col_unit", "街道（单元，任一设施）", "unit (any facility)"),
     ("t.outside", "（不在任何单元内）", "(outside every unit)"),
     ("t.pc_title", "人均体育场地面积（现有且向公众开放的设施；公园按 {share}% 计）：", "per-capita sports area (existing facilities open to the public; parks count {share} %):"),
@@ -322,6 +347,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("sc.col_note", "说明", "notes"),
     ("sc.projects", "规划项目（措施15(4)）", "Planned projects (measure 15(4))"),
     ("sc.col_project", "项目", "project"),
+    ("sc.col_existing", "现有（不论建成年份）", "existing (any build year)"),
     ("sc.col_built", "规划年以来已建", "built since plan"),
     ("sc.col_planned", "规划中", "planned"),
     ("sc.no_figure", "无目标数", "no figure"),
@@ -604,6 +630,23 @@ pub(crate) fn hours_label(lang: Lang, hours: &str) -> String {
         words.join(" ")
     };
     hours.split(';').map(rule).collect::<Vec<_>>().join("；")
+}
+
+/// The estimates among the communities' population figures, as the
+/// suffixes of their label keys (`estimate`: a total spread evenly, `unit`:
+/// units' totals spread, `households`: households x size), in that order.
+pub(crate) fn estimate_kinds(inputs: &crate::input::Inputs) -> Vec<&'static str> {
+    use crate::model::PopulationSource as P;
+    let has = |s: P| inputs.communities.iter().any(|c| c.population_source == s);
+    [
+        (P::Estimate, "estimate"),
+        (P::UnitSpread, "unit"),
+        (P::Households, "households"),
+    ]
+    .into_iter()
+    .filter(|(s, _)| has(*s))
+    .map(|(_, k)| k)
+    .collect()
 }
 
 /// The label of a 2SFCA method: its id in English, its name in Chinese.

@@ -13,6 +13,7 @@
 pub(crate) mod atomic;
 #[cfg(feature = "report")]
 pub(crate) mod classes;
+pub mod columns;
 pub(crate) mod csv_safe;
 pub mod derived;
 pub(crate) mod format;
@@ -284,6 +285,10 @@ pub fn write_all(
         (
             "dropped.csv",
             Box::new(|w| tables::write_dropped(w, inputs, study, cf, lang)),
+        ),
+        (
+            "inputs.csv",
+            Box::new(|w| columns::write_inputs_csv(w, inputs, cf, lang)),
         ),
     ];
     // Per-unit figures come with the catchments (not in a coverage-only run).

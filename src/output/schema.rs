@@ -49,7 +49,9 @@ const BOOL: &[&str] = &[
     "new_community",
     "new_meets_target",
     "planned_as_built",
+    "population_estimate",
     "reachable",
+    "booking",
 ];
 
 /// Exact names of number columns whose names follow no suffix rule.
@@ -81,6 +83,7 @@ pub(crate) fn declared(name: &str) -> Option<ColumnKind> {
         return Some(ColumnKind::Long);
     }
     if BOOL.contains(&name)
+        || name == "fit_to_open"
         || name.ends_with("_covered")
         || name.ends_with("_met")
         || name.starts_with("open_")

@@ -215,6 +215,7 @@ pub(crate) fn write_scorecard_md(
         writeln!(w)?;
         let heads: Vec<&str> = [
             "sc.col_project",
+            "sc.col_existing",
             "sc.col_built",
             "sc.col_planned",
             "sc.col_target",
@@ -309,9 +310,10 @@ pub(crate) fn scorecard_counts(lang: Lang, a: &Assessment) -> String {
     )
 }
 
-/// One planned-project type as cells: name, built since the plan year,
-/// planned, target (the seed's wording) and status.
-pub(crate) fn project_row(lang: Lang, p: &Progress) -> [String; 5] {
+/// One planned-project type as cells: name, existing (any build year),
+/// built since the plan year, planned, target (the seed's wording) and
+/// status.
+pub(crate) fn project_row(lang: Lang, p: &Progress) -> [String; 6] {
     let km = p.unit == "km";
     let zh = lang == Lang::Zh;
     let f = |x: f64| match (km, zh) {
@@ -344,6 +346,7 @@ pub(crate) fn project_row(lang: Lang, p: &Progress) -> [String; 5] {
         } else {
             format!("{} ({})", pr.name, pr.name_en)
         },
+        f(p.existing),
         f(p.done),
         f(p.planned),
         target,

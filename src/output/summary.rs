@@ -16,7 +16,6 @@ use crate::analysis::coverage::Target;
 use crate::analysis::gaps::{Assessment, Status4};
 use crate::analysis::study::{AreaSummary, Study};
 use crate::input::Inputs;
-use crate::model::PopulationSource;
 
 /// The scorecard's headline: coverage before / after planned facilities,
 /// per-capita figures, scorecard counts and gaps by kind.
@@ -392,12 +391,8 @@ pub fn note_lines(inputs: &Inputs, study: &Study, lang: Lang) -> Vec<String> {
         Lang::En => inputs.notes.iter().map(|n| format!("note: {n}")).collect(),
         Lang::Zh => {
             let mut lines = Vec::new();
-            if inputs
-                .communities
-                .iter()
-                .any(|c| c.population_source == PopulationSource::Estimate)
-            {
-                lines.push(tr(lang, "t.note_estimate").to_string());
+            for k in crate::output::i18n::estimate_kinds(inputs) {
+                lines.push(tr(lang, &format!("t.note_{k}")).to_string());
             }
             if study.mode().is_approximate() {
                 lines.push(trf(
@@ -593,13 +588,18 @@ fn units_table(s: &mut String, inputs: &Inputs, study: &Study, lang: Lang) {
             .map(|u| inputs.units[u.get()].name.as_str())
             .unwrap_or("");
         if let Some(t) = a.targets.first() {
+            // A unit without residents has no share: not applicable, not 0 %.
+            let share = if t.population > 0.0 {
+                format!("{:>8.1}%", 100.0 * t.share())
+            } else {
+                rpad(tr(lang, "t.na"), 9)
+            };
             let _ = writeln!(
                 s,
-                "{} {:>12} {:>12} {:>8.1}%",
+                "{} {:>12} {:>12} {share}",
                 pad(name, 28),
                 thousands(t.population),
                 thousands(t.covered_population),
-                100.0 * t.share()
             );
         }
     }

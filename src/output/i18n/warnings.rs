@@ -24,7 +24,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("no complete administrative boundary with admin_level={0}; results are for the whole area only", "没有完整的 admin_level={0} 行政边界，结果仅针对全区"),
     ("{0} landuse=residential areas without a population tag left out", "{0} 个没有人口标签的 landuse=residential 区域已剔除"),
     ("{0} pairs of units overlap by a sliver (under {1} % of the smaller unit), tolerated: {2}; places inside go to one unit by the overlap rule (see dropped.csv)", "{0} 对单元存在细小重叠（小于较小单元面积的 {1}%），已容许：{2}；重叠处的地点按重叠规则归入其中一个单元（见 dropped.csv）"),
-    ("{0} facilities have opening_hours fitcircle cannot read; they are treated as hours unknown (always open; school venues outside school hours): {1}", "{0} 处设施的开放时间（opening_hours）无法识别，按开放时间未知处理（全天开放；学校场地按课余时间）：{1}"),
+    ("{0} facilities have opening_hours fitcircle cannot read; they count in no time window (never as always open): {1}", "{0} 处设施的开放时间（opening_hours）无法识别，不计入任何时段（不按全天开放计）：{1}"),
+    ("the opening hours of {0} records are not understood, so those venues count in no time window (never as always open); write them as in the README (\"Opening hours\"): {1}", "{0} 条记录的开放时间无法识别，这些场地不计入任何时段（不按全天开放计）；请按 README.md 所述写法填写：{1}"),
+    ("the opening hours of {0} record are not understood, so that venue counts in no time window (never as always open); write them as in the README (\"Opening hours\"): {1}", "{0} 条记录的开放时间无法识别，该场地不计入任何时段（不按全天开放计）；请按 README.md 所述写法填写：{1}"),
     ("figures file: the value for indicator {0} is ignored: no such indicator", "指标数据文件：指标 {0} 的数值被忽略：没有这项指标"),
     ("figures file: the value for indicator {0} is ignored: it is computed from the maps, not read from the file", "指标数据文件：指标 {0} 的数值被忽略：该指标由地图计算，不从文件读取"),
     ("figures file: the value for indicator {0} is ignored: it is an organisational item with no figure to check", "指标数据文件：指标 {0} 的数值被忽略：该项为组织类事项，没有可核查的数值"),
@@ -116,6 +118,58 @@ fn locations_zh(part: &str) -> String {
     out.replace(", ", "、")
 }
 
+/// The warning about a table's headers not used (`input::columns`,
+/// `Mapping::unused_warning`) in Chinese: `path (kind): N columns not
+/// used: "a", "b" (a population column, not read for facilities); ...`;
+/// `None` for any other text.
+fn unused_columns_zh(text: &str) -> Option<String> {
+    let (head, rest) = text.split_once("): ")?;
+    let (path, kind) = head.rsplit_once(" (")?;
+    let kind_zh = input_zh(kind)?;
+    let (count, after) = rest.split_once(" not used: ")?;
+    let n = count
+        .strip_suffix(" columns")
+        .or_else(|| count.strip_suffix(" column"))?;
+    let (list, _) = after.split_once("; if one holds a field fitcircle reads")?;
+    let items: Vec<String> = list
+        .split(", \"")
+        .enumerate()
+        .map(|(i, item)| {
+            let item = if i == 0 {
+                item.to_string()
+            } else {
+                format!("\"{item}")
+            };
+            match item
+                .strip_suffix(')')
+                .and_then(|t| t.rsplit_once("\" (a "))
+                .and_then(|(h, like)| {
+                    let (field, other) = like.split_once(" column, not read for ")?;
+                    let field = crate::input::columns::field_def(field)?;
+                    Some(format!(
+                        "{h}\"（{}列，{}不读取）",
+                        field.label_zh,
+                        input_zh(other)?
+                    ))
+                }) {
+                Some(zh) => zh,
+                None => item,
+            }
+        })
+        .collect();
+    Some(format!(
+        "{path}（{kind_zh}）：{n} 列未使用：{}；如其中有 fitcircle 读取的字段，请用 --column \
+         字段=表头 指定，或写入配置文件（字段及可用表头见 README.md）",
+        items.join("、")
+    ))
+}
+
+/// An input kind (`facilities`, ...) in Chinese.
+fn input_zh(kind: &str) -> Option<&'static str> {
+    let key = format!("cols.input_{kind}");
+    super::has_label(&key).then(|| super::tr(Lang::Zh, &key))
+}
+
 /// `text` in Chinese, by the first template it matches; `None` if none.
 fn to_chinese(text: &str) -> Option<String> {
     for (en, zh) in TEMPLATES {
@@ -136,9 +190,11 @@ fn to_chinese(text: &str) -> Option<String> {
 pub fn warning(lang: Lang, text: &str) -> String {
     let body = match lang {
         Lang::En => text.to_string(),
-        Lang::Zh => text
-            .split_once(": ")
-            .and_then(|(path, rest)| Some(format!("{path}：{}", to_chinese(rest)?)))
+        Lang::Zh => unused_columns_zh(text)
+            .or_else(|| {
+                text.split_once(": ")
+                    .and_then(|(path, rest)| Some(format!("{path}：{}", to_chinese(rest)?)))
+            })
             .or_else(|| to_chinese(text))
             .unwrap_or_else(|| text.to_string()),
     };
@@ -179,6 +235,17 @@ mod tests {
         assert_eq!(
             warning(Lang::Zh, more),
             "警告：f.csv：12 个无效多边形已修复：第 1 行、第 2 行 等，另有 10 个"
+        );
+        let unused = "v.csv (facilities): 2 columns not used: \"备注\", \"常住人口\" (a \
+                      population column, not read for facilities); if one holds a field \
+                      fitcircle reads, name it with --column FIELD=HEADER or [columns] in the \
+                      config (the fields and their headers are listed in the README, \
+                      \"Accepted columns\")";
+        assert_eq!(
+            warning(Lang::Zh, unused),
+            "警告：v.csv（设施）：2 列未使用：\"备注\"、\"常住人口\"（常住人口列，设施不读取）；\
+             如其中有 fitcircle 读取的字段，请用 --column 字段=表头 指定，或写入配置文件（字段及\
+             可用表头见 README.md）"
         );
         // Unknown wordings are kept.
         assert_eq!(warning(Lang::Zh, "something new"), "警告：something new");

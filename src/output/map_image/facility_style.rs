@@ -24,7 +24,7 @@ pub(super) enum State {
     Counted,
     /// Planned or under construction (counted only after planned projects).
     Planned,
-    /// Closed to the public: never counted.
+    /// Closed to the public, or closed down: never counted.
     Closed,
     /// Built and open but not on the walking network (too far to snap).
     OffNetwork,
@@ -33,7 +33,7 @@ pub(super) enum State {
 impl State {
     /// The state of facility `f`, counted now or not, on the network or not.
     pub(super) fn of(f: &Facility, counted: bool, on_network: bool) -> State {
-        if f.open_to_public == Some(false) {
+        if f.open_to_public == Some(false) || f.status == Status::Closed {
             State::Closed
         } else if f.status == Status::Planned {
             State::Planned

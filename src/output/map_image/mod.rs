@@ -187,15 +187,10 @@ fn latin_only(s: &str) -> String {
 fn map_notes(inputs: &Inputs, study: &Study, lang: Lang) -> Vec<String> {
     if lang == Lang::Zh {
         // The run's notes are in English: the Chinese note says the same.
-        let estimated = inputs
-            .communities
-            .iter()
-            .any(|c| c.population_source == crate::model::PopulationSource::Estimate);
-        return if estimated {
-            vec![tr(lang, "map.note_estimate").to_string()]
-        } else {
-            Vec::new()
-        };
+        return crate::output::i18n::estimate_kinds(inputs)
+            .into_iter()
+            .map(|k| tr(lang, &format!("map.note_{k}")).to_string())
+            .collect();
     }
     inputs
         .notes

@@ -264,7 +264,14 @@ pub(super) fn chart_per_capita(cx: &Ctx) -> (String, String) {
     const OUTDOOR: &str = "#41ab5d";
     const INDOOR: &str = "#4292c6";
     let mut bars = Vec::new();
-    for (k, u) in cx.ca.units.iter().enumerate() {
+    // Units without residents have no per-person figures: no bars.
+    for (k, u) in cx
+        .ca
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.per_capita.applicable())
+    {
         let name = cx.area_name(u.unit);
         for (key, colour, value, target) in [
             (

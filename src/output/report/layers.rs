@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::context::Ctx;
 use super::geometry::{collection, feature, geometry_json, push_line, simplified};
 use crate::analysis::study::Study;
-use crate::model::{Category, PopulationSource};
+use crate::model::Category;
 use crate::output::classes::{CLASS_COLOURS, category_colour, hex};
 use crate::output::format::{num, round};
 use crate::output::i18n::{
@@ -116,7 +116,7 @@ pub(super) fn communities_json(cx: &Ctx) -> String {
                 "id": c.id,
                 "name": c.name,
                 "pop": round(c.population, 1),
-                "est": c.population_source == PopulationSource::Estimate,
+                "est": c.population_source.is_estimate(),
                 "unit": cx.unit_name(st.units.community_unit[i]),
                 "reach": st.placement.community_access[i].is_ok(),
                 "why": st.placement.community_access[i].as_ref().err().map(|e| e.reason()),
@@ -230,8 +230,8 @@ pub(super) fn units_json(cx: &Ctx) -> String {
             "name": cx.inputs.units[u.get()].name,
             "pop": round(us.per_capita.population, 0),
             "share": round(share, 4),
-            "out": round(us.per_capita.outdoor_per_person(), 3),
-            "in": round(us.per_capita.indoor_per_person(), 3),
+            "out": us.per_capita.applicable().then(|| round(us.per_capita.outdoor_per_person(), 3)),
+            "in": us.per_capita.applicable().then(|| round(us.per_capita.indoor_per_person(), 3)),
             "meets": us.meets_per_capita,
             "at": at,
         });

@@ -203,16 +203,11 @@ fn header(s: &mut String, cx: &Ctx, title: &str, assessed: bool) {
     }
     if lang == Lang::Zh {
         // The run's notes are in English: the Chinese banner says it.
-        let estimated = cx
-            .inputs
-            .communities
-            .iter()
-            .any(|c| c.population_source == crate::model::PopulationSource::Estimate);
-        if estimated {
+        for k in crate::output::i18n::estimate_kinds(cx.inputs) {
             let _ = write!(
                 s,
                 "<p class=\"banner\">{}</p>",
-                esc(tr(lang, "banner_estimate"))
+                esc(tr(lang, &format!("banner_{k}")))
             );
         }
     } else {

@@ -145,6 +145,7 @@ pub(super) fn planned_section(cx: &Ctx, a: &Assessment) -> String {
             .collect();
         let head: Vec<&str> = [
             "sc.col_project",
+            "sc.col_existing",
             "sc.col_built",
             "sc.col_planned",
             "sc.col_target",
@@ -157,7 +158,7 @@ pub(super) fn planned_section(cx: &Ctx, a: &Assessment) -> String {
             "table-projects",
             tr(lang, "sc.projects"),
             &head,
-            &[1, 2],
+            &[1, 2, 3],
             &rows,
         ));
     }
@@ -307,12 +308,17 @@ pub(super) fn school_venues(cx: &Ctx) -> String {
             vec![
                 esc(if x.name.is_empty() { &x.id } else { &x.name }),
                 esc(&cx.area_name_or_none(cx.study.units.facility_unit[f])),
-                x.opening_hours
-                    .as_deref()
-                    .map_or_else(none, |h| match lang {
+                x.opening_hours.as_deref().map_or_else(none, |h| {
+                    let text = match lang {
                         Lang::En => format!("<code>{}</code>", esc(h)),
                         Lang::Zh => esc(&hours_label(lang, h)),
-                    }),
+                    };
+                    if crate::input::hours::by_booking(h) {
+                        format!("{text}{}", esc(tr(lang, "booking")))
+                    } else {
+                        text
+                    }
+                }),
                 esc(match x.open_to_public {
                     Some(true) => tr(lang, "js.yes"),
                     Some(false) => tr(lang, "js.no"),
@@ -476,6 +482,14 @@ pub(super) fn method_notes(cx: &Ctx) -> String {
         items.push(tr(lang, "mn.pop_estimate").to_string());
     } else if households {
         items.push(tr(lang, "mn.pop_households").to_string());
+    }
+    if cx
+        .inputs
+        .communities
+        .iter()
+        .any(|c| c.population_source == PopulationSource::UnitSpread)
+    {
+        items.push(tr(lang, "mn.pop_unit").to_string());
     }
     items.push(trf(
         lang,

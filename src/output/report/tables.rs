@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 use super::context::Ctx;
 use super::layers::{COMPACT_COMMUNITIES, network_too_large};
 use crate::analysis::catchment::UnitStats;
-use crate::model::PopulationSource;
 use crate::output::classes::target_colour;
 use crate::output::format::{esc, fixed, num, pct, thousands};
 use crate::output::i18n::{
@@ -93,7 +92,7 @@ fn population_rows(cx: &Ctx) -> Vec<Row> {
         .inputs
         .communities
         .iter()
-        .any(|c| c.population_source == PopulationSource::Estimate);
+        .any(|c| c.population_source.is_estimate());
     rows.push((
         tr(lang, "row_population").into(),
         format!(
@@ -147,11 +146,38 @@ fn population_rows(cx: &Ctx) -> Vec<Row> {
     rows
 }
 
+/// The label key of a unit's per-capita verdict: above, below, or not
+/// applicable (no residents).
+fn meets_key(meets: Option<bool>) -> &'static str {
+    match meets {
+        Some(true) => "above_std",
+        Some(false) => "below_std",
+        None => "not_applicable",
+    }
+}
+
+/// A per-person figure in a table cell: two decimals, or "not
+/// applicable" for a unit without residents.
+fn per_person_cell(lang: Lang, u: &UnitStats, v: f64) -> String {
+    if u.per_capita.applicable() {
+        fixed(v, 2)
+    } else {
+        esc(tr(lang, "not_applicable"))
+    }
+}
+
 /// Per-capita sports area against the target, and 2SFCA access.
 fn per_capita_rows(cx: &Ctx, u: &UnitStats) -> Vec<Row> {
     let lang = cx.lang;
     let pc = &cx.study.targets.per_capita;
-    let m2 = |v: f64| esc(&trf(lang, "m2pp", &[("value", fixed(v, 2))]));
+    let na = !u.per_capita.applicable();
+    let m2 = |v: f64| {
+        if na {
+            esc(tr(lang, "not_applicable"))
+        } else {
+            esc(&trf(lang, "m2pp", &[("value", fixed(v, 2))]))
+        }
+    };
     vec![
         (
             tr(lang, "row_outdoor").into(),
@@ -173,14 +199,7 @@ fn per_capita_rows(cx: &Ctx, u: &UnitStats) -> Vec<Row> {
                         ("in", num(pc.indoor_m2_per_person))
                     ]
                 )),
-                esc(tr(
-                    lang,
-                    if u.meets_per_capita {
-                        "above_std"
-                    } else {
-                        "below_std"
-                    }
-                ))
+                esc(tr(lang, meets_key(u.meets_per_capita)))
             ),
         ),
         (
@@ -296,16 +315,9 @@ pub(super) fn units_table(cx: &Ctx) -> String {
             esc(&name),
             thousands(a.population),
             pct(share),
-            fixed(u.per_capita.outdoor_per_person(), 2),
-            fixed(u.per_capita.indoor_per_person(), 2),
-            esc(tr(
-                lang,
-                if u.meets_per_capita {
-                    "above_std"
-                } else {
-                    "below_std"
-                }
-            )),
+            per_person_cell(lang, u, u.per_capita.outdoor_per_person()),
+            per_person_cell(lang, u, u.per_capita.indoor_per_person()),
+            esc(tr(lang, meets_key(u.meets_per_capita))),
             fixed(u.sfca_total_mean, 2),
         );
         for share in &u.tier_share {
