@@ -242,6 +242,7 @@ impl FieldDef {
 #[serde(deny_unknown_fields)]
 struct Dimension {
     unit: String,
+    unit_zh: String,
     units: BTreeMap<String, f64>,
 }
 
@@ -362,6 +363,8 @@ pub struct Column {
     pub header: String,
     /// The unit named in the header's brackets, when the field converts it.
     pub unit: Option<String>,
+    /// The same in Chinese (`万人 = 10000 人`).
+    pub unit_zh: Option<String>,
     /// Factor from the header's unit to the field's unit (1 without one).
     pub factor: f64,
 }
@@ -589,6 +592,7 @@ impl Mapping {
             .columns
             .iter()
             .map(|(def, col)| FieldUse {
+                unit_zh: col.as_ref().and_then(|c| c.unit_zh.clone()),
                 field: def.field.as_str(),
                 label_zh: def.label_zh.as_str(),
                 header: col.as_ref().map(|c| c.header.clone()),
@@ -751,6 +755,7 @@ fn column_of(path: &Path, def: &FieldDef, header: &str, parsed: &Header) -> Resu
         return Ok(Column {
             header: header.to_string(),
             unit: None,
+            unit_zh: None,
             factor: 1.0,
         });
     };
@@ -769,10 +774,11 @@ fn column_of(path: &Path, def: &FieldDef, header: &str, parsed: &Header) -> Resu
             ),
         )
     })?;
-    let base_unit = &TABLE.dimensions[dimension].unit;
+    let base = &TABLE.dimensions[dimension];
     Ok(Column {
         header: header.to_string(),
-        unit: Some(format!("{unit} = {} {base_unit}", short(factor))),
+        unit: Some(format!("{unit} = {} {}", short(factor), base.unit)),
+        unit_zh: Some(format!("{unit} = {} {}", short(factor), base.unit_zh)),
         factor,
     })
 }
@@ -887,6 +893,8 @@ pub struct FieldUse {
     pub header: Option<String>,
     /// The unit the header names, with its factor, when converted.
     pub unit: Option<String>,
+    /// The same in Chinese.
+    pub unit_zh: Option<String>,
     /// Rows with a value in the column.
     pub filled: usize,
     /// What happens without the column (English).
@@ -995,6 +1003,9 @@ mod tests {
         );
         assert_eq!(m.header("name").unwrap(), "社区名称");
         assert_eq!(m.column("population").unwrap().factor, 10_000.0);
+        let pop = m.column("population").unwrap();
+        assert_eq!(pop.unit.as_deref(), Some("万人 = 10000 people"));
+        assert_eq!(pop.unit_zh.as_deref(), Some("万人 = 10000 人"));
         assert_eq!(m.unused(), ["街道名称"]);
         let m = map(&["街道名称", "常住人口", "wkt"], InputKind::Units);
         assert_eq!(m.header("name").unwrap(), "街道名称");

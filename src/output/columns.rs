@@ -53,7 +53,11 @@ pub fn write_inputs_csv(
                 &rows,
                 f.field,
                 f.header.as_deref().unwrap_or(""),
-                f.unit.as_deref().unwrap_or(""),
+                match lang {
+                    Lang::En => f.unit.as_deref(),
+                    Lang::Zh => f.unit_zh.as_deref(),
+                }
+                .unwrap_or(""),
                 filled.as_deref().unwrap_or(""),
                 if f.header.is_none() { &f.missing } else { "" },
                 if f.header.is_none() {
@@ -177,10 +181,12 @@ pub fn table_lines(lang: Lang, r: &ColumnReport) -> Vec<String> {
                     ("header", format!("{h:?}")),
                     (
                         "unit",
-                        f.unit
-                            .as_ref()
-                            .map(|u| format!(" [{u}]"))
-                            .unwrap_or_default(),
+                        match lang {
+                            Lang::En => f.unit.as_ref(),
+                            Lang::Zh => f.unit_zh.as_ref(),
+                        }
+                        .map(|u| format!(" [{u}]"))
+                        .unwrap_or_default(),
                     ),
                     ("filled", f.filled.to_string()),
                     ("rows", r.rows.to_string()),
