@@ -253,7 +253,7 @@ fn describe_input(
         if is_osm { ", OSM tags" } else { "" }
     )?;
     if let Some(r) = report {
-        for line in fitcircle::output::columns::table_lines(lang, r) {
+        for line in fitcircle::output::column_report::table_lines(lang, r) {
             writeln!(out, "    {line}")?;
         }
     }
@@ -272,7 +272,7 @@ fn describe_places(
     let t = table::read_table(spec).with_context(|| format!("reading {}", spec.path.display()))?;
     writeln!(out, "  {}: CRS {}", spec.path.display(), t.crs)?;
     let r = table::column_report(spec, &t, kind)?;
-    for line in fitcircle::output::columns::table_lines(lang, &r) {
+    for line in fitcircle::output::column_report::table_lines(lang, &r) {
         writeln!(out, "    {line}")?;
     }
     Ok(())

@@ -15,7 +15,10 @@ pub fn columns(quiet: bool, lang: Lang, reports: &[ColumnReport]) {
     }
     eprintln!("{}", fitcircle::output::trf(lang, "cols.title", &[]));
     for r in reports {
-        eprintln!("  {}", fitcircle::output::columns::summary_line(lang, r));
+        eprintln!(
+            "  {}",
+            fitcircle::output::column_report::summary_line(lang, r)
+        );
     }
 }
 

@@ -239,7 +239,7 @@ fn write(
     written.extend(output::write_named(
         dir,
         "inputs.csv",
-        &|w| output::columns::write_inputs_csv(w, inputs, formulas, lang),
+        &|w| output::column_report::write_inputs_csv(w, inputs, formulas, lang),
         run.formats,
     )?);
     // sites.html and sites.png: the suggested sites on the report's map.

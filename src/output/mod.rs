@@ -13,7 +13,7 @@
 pub(crate) mod atomic;
 #[cfg(feature = "report")]
 pub(crate) mod classes;
-pub mod columns;
+pub mod column_report;
 pub(crate) mod csv_safe;
 pub mod derived;
 pub(crate) mod format;
@@ -288,7 +288,7 @@ pub fn write_all(
         ),
         (
             "inputs.csv",
-            Box::new(|w| columns::write_inputs_csv(w, inputs, cf, lang)),
+            Box::new(|w| column_report::write_inputs_csv(w, inputs, cf, lang)),
         ),
     ];
     // Per-unit figures come with the catchments (not in a coverage-only run).
