@@ -432,6 +432,41 @@ fn check_prints_the_table_and_encodings() {
 }
 
 #[test]
+fn check_speaks_chinese_under_lang_zh() {
+    let cfg = fixture("bureau/fitcircle.toml");
+    let dir = temp_dir();
+    let run = run_fitcircle(
+        dir.path(),
+        &["check", "--lang", "zh", "--config", cfg.to_str().unwrap()],
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert_eq!(run.status.code(), Some(0), "{stdout}");
+    for part in [
+        "配置：",
+        "体育设施：",
+        "居住社区：",
+        "范围（WGS-84）经度 ",
+        "警告：",
+        "已读取全部输入",
+    ] {
+        assert!(stdout.contains(part), "{part:?} in\n{stdout}");
+    }
+    // The frame of the English run is gone; the inputs' own words (paths,
+    // headers, category codes after their labels) may stay.
+    for english in [
+        "config:",
+        "facilities:",
+        "communities:",
+        "bbox",
+        "warnings:",
+        "residents",
+        "CRS ",
+    ] {
+        assert!(!stdout.contains(english), "{english:?} in\n{stdout}");
+    }
+}
+
+#[test]
 fn bad_bureau_files_name_the_row() {
     let bad = |name: &str| fixture(&format!("bureau/bad/{name}"));
     for (file, parts) in [

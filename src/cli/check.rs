@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use fitcircle::config::{Config, InputSpec};
 use fitcircle::input::columns::InputKind;
 use fitcircle::input::{self, Inputs, table};
-use fitcircle::output::Lang;
+use fitcircle::output::{Lang, trf};
 use geo::{BoundingRect, Geometry, GeometryCollection, Rect};
 
 use super::args::{InputArgs, SettingsArgs};
@@ -35,36 +35,49 @@ pub fn run(
     }
     warnings.extend(inputs.warnings.iter().cloned());
     let mut out = std::io::stdout().lock();
-    let origin = if config.origin.is_empty() {
-        "(defaults)"
-    } else {
-        config.origin.as_str()
-    };
-    writeln!(out, "config: {origin}")?;
-    if !config.title.is_empty() {
-        writeln!(out, "title: {}", config.title)?;
-    }
     let lang = lang.unwrap_or_else(|| Lang::detect(&config.name, &config.title));
-    report_network(&mut out, &config, &inputs)?;
+    let origin = if config.origin.is_empty() {
+        trf(lang, "check.defaults", &[])
+    } else {
+        config.origin.clone()
+    };
+    writeln!(out, "{}", trf(lang, "check.config", &[("origin", origin)]))?;
+    if !config.title.is_empty() {
+        let title = config.title.clone();
+        writeln!(out, "{}", trf(lang, "check.title", &[("title", title)]))?;
+    }
+    report_network(&mut out, &config, &inputs, lang)?;
     report_facilities(&mut out, &config, &inputs, lang)?;
     report_communities(&mut out, &config, &inputs, lang)?;
     report_units(&mut out, &config, &inputs, lang)?;
     report_places(&mut out, &config, &inputs, lang)?;
     for n in &inputs.notes {
-        writeln!(out, "note: {n}")?;
+        let text = in_lang(lang, n);
+        writeln!(out, "{}", trf(lang, "check.note", &[("text", text)]))?;
     }
     for p in &unfilled {
-        warnings.push(format!(
-            "{}: a header but no rows yet (a template to fill in); analyze needs rows",
-            p.display()
-        ));
+        let path = p.display().to_string();
+        warnings.push(trf(lang, "check.unfilled", &[("path", path)]));
     }
-    writeln!(out, "warnings: {}", warnings.len())?;
+    let n = warnings.len().to_string();
+    writeln!(out, "{}", trf(lang, "check.warnings", &[("n", n)]))?;
     for w in &warnings {
-        writeln!(out, "  {w}")?;
+        writeln!(out, "  {}", in_lang(lang, w))?;
     }
-    writeln!(out, "inputs read; nothing analysed or written")?;
+    writeln!(out, "{}", trf(lang, "check.done", &[]))?;
     Ok(())
+}
+
+/// A warning's or note's text in `lang` (the library's known wordings;
+/// as it is otherwise), without the `warning:` prefix.
+fn in_lang(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::En => text.to_string(),
+        Lang::Zh => {
+            let w = fitcircle::output::warning(lang, text);
+            w.strip_prefix("警告：").map_or(w.clone(), str::to_string)
+        }
+    }
 }
 
 /// Take the tables that have a header but no rows (a template from
@@ -98,38 +111,53 @@ fn set_aside_unfilled(config: &mut Config) -> Result<Vec<PathBuf>> {
     Ok(unfilled)
 }
 
-fn report_network(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
-    match (&config.network, &inputs.network) {
-        (Some(spec), Some(net)) => writeln!(
-            out,
-            "network: {} ({}): {} walking nodes, {} edges, bbox {}",
-            spec.path.display(),
-            if is_osm(&spec.path) {
-                "OpenStreetMap, WGS-84".to_string()
+fn report_network(
+    out: &mut impl Write,
+    config: &Config,
+    inputs: &Inputs,
+    lang: Lang,
+) -> Result<()> {
+    let line = match (&config.network, &inputs.network) {
+        (Some(spec), Some(net)) => {
+            let source = if is_osm(&spec.path) {
+                trf(lang, "check.osm", &[])
             } else {
-                format!(
-                    "street lines, CRS {}{}",
-                    spec.crs
-                        .map(|c| c.to_string())
-                        .unwrap_or_else(|| "as stated in the file".into()),
-                    if spec.join_crossings {
-                        ", joined at crossings"
-                    } else {
-                        ""
-                    }
-                )
-            },
-            net.node_count(),
-            net.edges.len(),
-            bbox(net.coords.iter().map(|c| Geometry::Point((*c).into())))
-        )?,
-        _ => writeln!(
-            out,
-            "network: none (distances are straight lines x {})",
-            config.settings.detour_factor
-        )?,
-    }
+                let crs = spec
+                    .crs
+                    .map_or_else(|| trf(lang, "check.crs_in_file", &[]), |c| c.to_string());
+                let joined = if spec.join_crossings {
+                    trf(lang, "check.joined", &[])
+                } else {
+                    String::new()
+                };
+                trf(lang, "check.lines", &[("crs", crs), ("joined", joined)])
+            };
+            let points = net.coords.iter().map(|c| Geometry::Point((*c).into()));
+            trf(
+                lang,
+                "check.network",
+                &[
+                    ("path", spec.path.display().to_string()),
+                    ("source", source),
+                    ("nodes", net.node_count().to_string()),
+                    ("edges", net.edges.len().to_string()),
+                    ("bbox", bbox(lang, points)),
+                ],
+            )
+        }
+        _ => {
+            let detour = config.settings.detour_factor.to_string();
+            trf(lang, "check.no_network", &[("detour", detour)])
+        }
+    };
+    writeln!(out, "{line}")?;
     Ok(())
+}
+
+/// The `bbox (WGS-84) ...` line of an input's items.
+fn bbox_line(lang: Lang, geoms: impl Iterator<Item = Geometry<f64>>) -> String {
+    let b = bbox(lang, geoms);
+    format!("  {}", trf(lang, "check.bbox", &[("bbox", b)]))
 }
 
 fn report_facilities(
@@ -138,7 +166,8 @@ fn report_facilities(
     inputs: &Inputs,
     lang: Lang,
 ) -> Result<()> {
-    writeln!(out, "facilities: {}", inputs.facilities.len())?;
+    let n = inputs.facilities.len().to_string();
+    writeln!(out, "{}", trf(lang, "check.facilities", &[("n", n)]))?;
     for spec in &config.facilities {
         describe_input(out, spec, inputs, InputKind::Facilities, lang)?;
     }
@@ -147,11 +176,14 @@ fn report_facilities(
         *by_category.entry(f.category.as_str()).or_default() += 1;
     }
     for (c, n) in by_category {
-        writeln!(out, "  {c:<18} {n}")?;
+        let label = labelled(lang, "cat", c);
+        let width: usize = if lang == Lang::Zh { 30 } else { 18 };
+        let pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()));
+        writeln!(out, "  {label}{} {n}", " ".repeat(pad))?;
     }
     if !inputs.facilities.is_empty() {
-        let b = bbox(inputs.facilities.iter().map(|f| f.geometry.clone()));
-        writeln!(out, "  bbox (WGS-84) {b}")?;
+        let geoms = inputs.facilities.iter().map(|f| f.geometry.clone());
+        writeln!(out, "{}", bbox_line(lang, geoms))?;
     }
     Ok(())
 }
@@ -163,18 +195,27 @@ fn report_communities(
     lang: Lang,
 ) -> Result<()> {
     let people = inputs.communities.iter().map(|c| c.population).sum::<f64>() + 0.0;
-    writeln!(
-        out,
-        "communities: {} with {people:.0} residents (access: {})",
-        inputs.communities.len(),
-        inputs.community_access.as_str()
-    )?;
+    let access = inputs.community_access.as_str();
+    let access = match lang {
+        Lang::En => access.to_string(),
+        Lang::Zh => trf(lang, &format!("check.access_{access}"), &[]),
+    };
+    let line = trf(
+        lang,
+        "check.communities",
+        &[
+            ("n", inputs.communities.len().to_string()),
+            ("people", format!("{people:.0}")),
+            ("access", access),
+        ],
+    );
+    writeln!(out, "{line}")?;
     if let Some(spec) = &config.communities {
         describe_input(out, spec, inputs, InputKind::Communities, lang)?;
     }
     if !inputs.communities.is_empty() {
-        let b = bbox(inputs.communities.iter().map(|c| c.geometry.clone()));
-        writeln!(out, "  bbox (WGS-84) {b}")?;
+        let geoms = inputs.communities.iter().map(|c| c.geometry.clone());
+        writeln!(out, "{}", bbox_line(lang, geoms))?;
     }
     Ok(())
 }
@@ -182,7 +223,8 @@ fn report_communities(
 /// Health facilities and culture stations, when given.
 fn report_places(out: &mut impl Write, config: &Config, inputs: &Inputs, lang: Lang) -> Result<()> {
     if !config.health.is_empty() {
-        writeln!(out, "health facilities: {}", inputs.health.len())?;
+        let n = inputs.health.len().to_string();
+        writeln!(out, "{}", trf(lang, "check.health", &[("n", n)]))?;
         for spec in &config.health {
             describe_places(out, spec, InputKind::Health, lang)?;
         }
@@ -196,11 +238,15 @@ fn report_places(out: &mut impl Write, config: &Config, inputs: &Inputs, lang: L
     }
     if !config.culture.is_empty() {
         let combined = inputs.culture.iter().filter(|c| c.with_sports).count();
-        writeln!(
-            out,
-            "culture stations: {} ({combined} combined with sports)",
-            inputs.culture.len()
-        )?;
+        let line = trf(
+            lang,
+            "check.culture",
+            &[
+                ("n", inputs.culture.len().to_string()),
+                ("combined", combined.to_string()),
+            ],
+        );
+        writeln!(out, "{line}")?;
         for spec in &config.culture {
             describe_places(out, spec, InputKind::Culture, lang)?;
         }
@@ -209,18 +255,17 @@ fn report_places(out: &mut impl Write, config: &Config, inputs: &Inputs, lang: L
 }
 
 fn report_units(out: &mut impl Write, config: &Config, inputs: &Inputs, lang: Lang) -> Result<()> {
-    writeln!(out, "units: {}", inputs.units.len())?;
+    let n = inputs.units.len().to_string();
+    writeln!(out, "{}", trf(lang, "check.units", &[("n", n)]))?;
     if let Some(spec) = &config.units {
         describe_input(out, spec, inputs, InputKind::Units, lang)?;
     }
     if !inputs.units.is_empty() {
-        let b = bbox(
-            inputs
-                .units
-                .iter()
-                .map(|u| Geometry::MultiPolygon(u.geometry.clone())),
-        );
-        writeln!(out, "  bbox (WGS-84) {b}")?;
+        let geoms = inputs
+            .units
+            .iter()
+            .map(|u| Geometry::MultiPolygon(u.geometry.clone()));
+        writeln!(out, "{}", bbox_line(lang, geoms))?;
     }
     Ok(())
 }
@@ -246,12 +291,12 @@ fn describe_input(
         _ if is_osm => "wgs84".to_string(),
         _ => spec.crs().to_string(),
     };
-    writeln!(
-        out,
-        "  {}: CRS {crs}{}",
-        spec.path.display(),
-        if is_osm { ", OSM tags" } else { "" }
-    )?;
+    let osm = if is_osm {
+        trf(lang, "check.osm_tags", &[])
+    } else {
+        String::new()
+    };
+    writeln!(out, "  {}", file_line(lang, spec, crs, osm))?;
     if let Some(r) = report {
         for line in fitcircle::output::column_report::table_lines(lang, r) {
             writeln!(out, "    {line}")?;
@@ -270,7 +315,11 @@ fn describe_places(
     lang: Lang,
 ) -> Result<()> {
     let t = table::read_table(spec).with_context(|| format!("reading {}", spec.path.display()))?;
-    writeln!(out, "  {}: CRS {}", spec.path.display(), t.crs)?;
+    writeln!(
+        out,
+        "  {}",
+        file_line(lang, spec, t.crs.clone(), String::new())
+    )?;
     let r = table::column_report(spec, &t, kind)?;
     for line in fitcircle::output::column_report::table_lines(lang, &r) {
         writeln!(out, "    {line}")?;
@@ -284,21 +333,47 @@ fn is_osm(path: &std::path::Path) -> bool {
     name.ends_with(".pbf") || name.ends_with(".osm")
 }
 
-/// "lon min..max, lat min..max" of the geometries' bounding box.
-fn bbox(geoms: impl Iterator<Item = Geometry<f64>>) -> String {
-    let gc: GeometryCollection<f64> = geoms.collect();
-    match gc.bounding_rect() {
-        Some(r) => fmt_rect(r),
-        None => "(empty)".into(),
+/// "path: CRS crs" of an input file.
+fn file_line(lang: Lang, spec: &InputSpec, crs: String, osm: String) -> String {
+    let path = spec.path.display().to_string();
+    trf(
+        lang,
+        "check.file",
+        &[("path", path), ("crs", crs), ("osm", osm)],
+    )
+}
+
+/// A code (`football_pitch`, `hospital`) with its label in Chinese
+/// (`足球场 football_pitch`) when the table has one (`prefix.code`).
+fn labelled(lang: Lang, prefix: &str, code: &str) -> String {
+    let key = format!("{prefix}.{code}");
+    match lang {
+        Lang::Zh if fitcircle::output::has_label(&key) => {
+            format!("{} {code}", trf(lang, &key, &[]))
+        }
+        _ => code.to_string(),
     }
 }
 
-fn fmt_rect(r: Rect<f64>) -> String {
-    format!(
-        "lon {:.5}..{:.5}, lat {:.5}..{:.5}",
-        r.min().x,
-        r.max().x,
-        r.min().y,
-        r.max().y
+/// "lon min..max, lat min..max" of the geometries' bounding box.
+fn bbox(lang: Lang, geoms: impl Iterator<Item = Geometry<f64>>) -> String {
+    let gc: GeometryCollection<f64> = geoms.collect();
+    match gc.bounding_rect() {
+        Some(r) => fmt_rect(lang, r),
+        None => trf(lang, "check.empty", &[]),
+    }
+}
+
+fn fmt_rect(lang: Lang, r: Rect<f64>) -> String {
+    let f = |x: f64| format!("{x:.5}");
+    trf(
+        lang,
+        "check.rect",
+        &[
+            ("x0", f(r.min().x)),
+            ("x1", f(r.max().x)),
+            ("y0", f(r.min().y)),
+            ("y1", f(r.max().y)),
+        ],
     )
 }

@@ -13,6 +13,10 @@ use super::{Lang, trf};
 /// order in both. Longer templates of one wording come first.
 #[rustfmt::skip]
 const TEMPLATES: &[(&str, &str)] = &[
+    ("population is an ESTIMATE for {0} of {1} communities: households x {2} people per household (population_source households_x_size)", "人口为估算值：{1} 个社区中有 {0} 个按户数 × 户均 {2} 人推算"),
+    ("the units' population column {0} is not used; set [population] from_units = \"households\" (or \"even\") to spread each unit's population over its communities", "统计单元的人口列 {0} 未使用；如需把各单元人口分配到其社区，请在配置文件中设置 [population] from_units = \"households\"（按户数）或 \"even\"（平均）"),
+    ("population is an ESTIMATE: {0} people ({1}) spread evenly over {2} communities ({3} each); the source has no population figures", "人口为估算值：{0} 人（{1}）平均分配到 {2} 个社区（每个 {3} 人）；数据源没有各社区人口"),
+    ("population is an ESTIMATE: {0} people spread evenly over {1} communities ({2} each); the source has no population figures", "人口为估算值：{0} 人平均分配到 {1} 个社区（每个 {2} 人）；数据源没有各社区人口"),
     ("{0} rows repeat an earlier row exactly and were dropped: {1}", "{0} 行与前面某行完全相同，已剔除：{1}"),
     ("{0} invalid polygons repaired: {1} and {2} more", "{0} 个无效多边形已修复：{1} 等，另有 {2} 个"),
     ("{0} invalid polygons repaired: {1}", "{0} 个无效多边形已修复：{1}"),
