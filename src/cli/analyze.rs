@@ -5,13 +5,13 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use fitcircle::analysis::gaps::{self, Assessment};
-use fitcircle::analysis::study::{self, Depth, Isochrones, Study};
-use fitcircle::input::{self, Inputs};
+use fitcircle::analysis::gaps::Assessment;
+use fitcircle::analysis::study::{Depth, Isochrones, Study};
+use fitcircle::input::Inputs;
 use fitcircle::output::report::Lang;
 use fitcircle::output::trf;
 use fitcircle::output::{self, OutputOptions, map_image};
-use fitcircle::targets::Indicators;
+use fitcircle::pipeline;
 use fitcircle::timing::{self, StageTime};
 use serde_json::json;
 
@@ -23,8 +23,6 @@ use super::{Prepared, check_out_folder, prepare};
 /// Wall times of the steps after the study, for `--verbose`.
 #[derive(Default)]
 struct Times {
-    indicators: Duration,
-    gaps: Duration,
     write: Duration,
     files: Duration,
     report: Duration,
@@ -48,7 +46,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         .unwrap_or_else(|| Lang::detect(&run.config.name, &run.config.title));
     let font_warning = load_map_font(&a, lang)?;
     let Prepared {
-        mut inputs,
+        inputs,
         targets,
         windows,
         mut warnings,
@@ -64,51 +62,37 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     } else {
         Depth::Full(Isochrones::PerTarget)
     };
-    let study = super::progress::with_progress(run.quiet, "analysing", |p| {
-        let mut settings = run.config.settings;
-        settings.travel_time_tif |= a.travel_time_tif;
-        study::run_taking_network_with_progress(
-            &mut inputs,
-            &settings,
-            &targets,
-            &windows,
-            depth,
-            p,
-        )
+    let options = pipeline::Options {
+        depth,
+        travel_time_tif: a.travel_time_tif,
+        indicators: a.indicators.clone(),
+        figures: a.figures.clone(),
+    };
+    let prepared = pipeline::Prepared {
+        inputs,
+        targets,
+        windows,
+    };
+    let analysis = super::progress::with_progress(run.quiet, "analysing", |p| {
+        pipeline::analyze(&run.config, prepared, &options, p)
     })?;
-    // No output is drawn from an infinite total (a chart axis up to
-    // infinity, a share of inf / inf).
-    output::validate::check_figures(&run.config, &inputs, &study)?;
     if let Some(n) = a.check_sample {
-        check_sample(&inputs, &study, n)?;
+        check_sample(&analysis.inputs, &analysis.study, n)?;
     }
+    print::warnings(run.quiet, &analysis.warnings);
+    warnings.extend(analysis.warnings.iter().cloned());
     let mut times = Times::default();
     let t = Instant::now();
-    if let Some(w) = study.hours_warning() {
-        print::warnings(run.quiet, std::slice::from_ref(&w));
-        warnings.push(w);
-    }
-    let indicators = match &a.indicators {
-        Some(p) => Indicators::read(p)?,
-        None => Indicators::bundled(),
-    };
-    let figures = match &a.figures {
-        Some(p) => input::read_figures(p)?,
-        None => Default::default(),
-    };
-    let unused = gaps::unused_figures(&indicators, &figures);
-    print::warnings(run.quiet, &unused);
-    warnings.extend(unused);
-    times.indicators = t.elapsed();
-    let t = Instant::now();
-    let assessment = with_stage(run.quiet, "assessing gaps and the scorecard", || {
-        gaps::assess(&inputs, &study, &indicators, &figures)
-    });
-    times.gaps = t.elapsed();
-    let t = Instant::now();
-    let written = write(&a, &run, &inputs, &study, &assessment, lang, &mut times)?;
+    let written = write(&a, &run, &analysis, lang, &mut times)?;
     times.write = t.elapsed();
     let t = Instant::now();
+    let pipeline::Analysis {
+        inputs,
+        study,
+        assessment,
+        timings: after,
+        ..
+    } = analysis;
     print_summary(
         &run,
         &inputs,
@@ -127,6 +111,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         }];
         stages.extend(inputs.timings.iter().cloned());
         stages.extend(study.timings.iter().cloned());
+        stages.extend(after);
         stages.extend(after_study(&times, t0.elapsed()));
         print::timings(&stages);
     }
@@ -161,50 +146,28 @@ fn check_sample(inputs: &Inputs, study: &Study, n: usize) -> Result<()> {
     Ok(())
 }
 
-/// Write the data files and the report (page + image), which are
-/// independent, side by side, into a staging folder inside `--out`; then
-/// move them into place together, `outputs.json` last
-/// ([`output::staging`]). Returns the final paths.
+/// Write every file into `--out` ([`pipeline::write`]: staged, then
+/// moved into place together). Returns the final paths.
 fn write(
     a: &AnalyzeArgs,
     run: &RunConfig,
-    inputs: &Inputs,
-    study: &Study,
-    assessment: &Assessment,
+    analysis: &pipeline::Analysis,
     lang: Lang,
     times: &mut Times,
 ) -> Result<Vec<PathBuf>> {
     let title = run.title();
-    let staging = output::staging::Staging::begin(&run.out)?;
-    let dir = staging.dir();
-    let (files, report) = with_stage(run.quiet, "writing files", || {
-        rayon::join(
-            || {
-                let t = Instant::now();
-                let options = OutputOptions {
-                    network_geojson: a.network_geojson,
-                    export_graph: a.export_graph,
-                    formats: run.formats,
-                    lang,
-                };
-                let r = output::write_all(dir, &title, inputs, study, assessment, options);
-                (r, t.elapsed())
-            },
-            || {
-                let t = Instant::now();
-                let r =
-                    output::report::write_files(dir, &title, inputs, study, Some(assessment), lang);
-                (r, t.elapsed())
-            },
-        )
-    });
-    let (files, files_time) = files;
-    let (report, report_time) = report;
-    times.files = files_time;
-    times.report = report_time;
-    let mut written = files?;
-    written.extend(report?);
-    Ok(staging.commit(&written, "analyze")?)
+    let options = OutputOptions {
+        network_geojson: a.network_geojson,
+        export_graph: a.export_graph,
+        formats: run.formats,
+        lang,
+    };
+    let written = with_stage(run.quiet, "writing files", || {
+        pipeline::write(&run.out, &title, analysis, options)
+    })?;
+    times.files = written.files;
+    times.report = written.report;
+    Ok(written.paths)
 }
 
 /// The summary on stdout: JSON, or the text summary and the files written.
@@ -244,8 +207,6 @@ fn print_summary(
 /// The `--verbose` rows of the steps after the study.
 fn after_study(times: &Times, total: Duration) -> Vec<StageTime> {
     [
-        ("indicators", times.indicators),
-        ("gaps", times.gaps),
         ("write", times.write),
         ("  files", times.files),
         ("  report", times.report),

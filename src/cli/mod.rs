@@ -19,13 +19,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use fitcircle::analysis::study;
-use fitcircle::analysis::windows::{self, Window};
+use fitcircle::analysis::windows::Window;
 use fitcircle::crs::Crs;
 use fitcircle::input::{self, Inputs};
 use fitcircle::output::Formats;
 use fitcircle::targets::Targets;
-use fitcircle::timing;
+use fitcircle::{pipeline, timing};
 
 use args::SynthArgs;
 pub use args::{Cli, Command};
@@ -85,24 +84,17 @@ fn prepare(run: &RunConfig, mut warnings: Vec<String>, need_facilities: bool) ->
     }
     let t = Instant::now();
     let loaded = print::with_stage(run.quiet, "loading inputs", || input::load(&run.config));
-    let mut inputs = loaded?;
+    let inputs = loaded?;
     let load_time = t.elapsed();
     let load_peak = timing::peak_rss();
     warnings.extend(inputs.warnings.iter().cloned());
     warnings.extend(output_crs_warning(&run.formats, &inputs));
     print::warnings(run.quiet, &warnings);
-    if need_facilities {
-        study::require_facilities(&inputs, &run.title())?;
-    }
-    if inputs.network.is_none() {
-        let detour = run.config.settings.detour_factor;
-        inputs.notes.push(study::straight_line_note(detour));
-    }
-    let targets = match &run.config.targets {
-        Some(p) => Targets::read(p)?,
-        None => Targets::bundled(),
-    };
-    let windows = windows::from_config(&run.config)?;
+    let pipeline::Prepared {
+        inputs,
+        targets,
+        windows,
+    } = pipeline::prepare(&run.config, &run.title(), inputs, need_facilities)?;
     Ok(Prepared {
         inputs,
         targets,

@@ -2,6 +2,7 @@
 //! CRS conversion at load. Only this module and `output` touch files.
 
 use crate::bounds;
+pub mod memory;
 pub mod osm;
 pub mod osm_extract;
 pub(crate) mod osm_pbf;

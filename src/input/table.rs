@@ -291,10 +291,19 @@ fn check_not_empty(path: &Path, bytes: &[u8]) -> Result<()> {
 /// exact repeats, their geometry checked and converted from `crs`.
 fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) -> Result<Table> {
     let path = &spec.path;
-    let mut table = match format {
+    let table = match format {
         TableFormat::Csv => read_csv(path, bytes, &spec.columns)?,
         TableFormat::GeoJson => read_geojson(path, bytes)?,
     };
+    finish_table(table, spec, crs)
+}
+
+/// The steps after reading, the same for every source of records (a file,
+/// or records held in memory, `input::memory`): `spec`'s filter, exact
+/// repeats dropped, each geometry checked, repaired and converted from
+/// `crs` to WGS-84.
+pub(crate) fn finish_table(mut table: Table, spec: &InputSpec, crs: Crs) -> Result<Table> {
+    let path = &spec.path;
     if let Some(f) = &spec.filter {
         if !table.columns.iter().any(|c| c == &f.column) {
             return Err(Error::file(

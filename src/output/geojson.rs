@@ -302,44 +302,80 @@ pub(crate) fn write_geometry<W: Write + ?Sized>(w: &mut W, g: &Geometry<f64>) ->
     w.write_all(b"}")
 }
 
+/// Where a [`FeatureWriter`] puts its features: GeoJSON text, or columns
+/// of values ([`super::columns`], for the Python package's data frames).
+pub(crate) enum Sink<'a> {
+    /// A FeatureCollection written as text.
+    Json(&'a mut dyn Write),
+    /// The same properties and geometries, as columns.
+    Columns(&'a mut super::columns::ColumnSink),
+}
+
+impl<'a> From<&'a mut dyn Write> for Sink<'a> {
+    fn from(w: &'a mut dyn Write) -> Self {
+        Sink::Json(w)
+    }
+}
+
+impl<'a> From<&'a mut super::columns::ColumnSink> for Sink<'a> {
+    fn from(c: &'a mut super::columns::ColumnSink) -> Self {
+        Sink::Columns(c)
+    }
+}
+
 /// Streams features into a FeatureCollection.
 pub(crate) struct FeatureWriter<'a> {
-    w: &'a mut dyn Write,
+    sink: Sink<'a>,
     first: bool,
 }
 
 impl<'a> FeatureWriter<'a> {
     /// Start a collection; `meta` members (name, notes...) go before features.
-    pub(crate) fn start(w: &'a mut dyn Write, meta: &[(&str, Value)]) -> io::Result<Self> {
-        w.write_all(br#"{"type":"FeatureCollection""#)?;
-        for (k, v) in meta {
-            write!(w, ",{}:", Value::String((*k).to_string()))?;
-            serde_json::to_writer(&mut *w, v)?;
+    pub(crate) fn start(w: impl Into<Sink<'a>>, meta: &[(&str, Value)]) -> io::Result<Self> {
+        let sink = w.into();
+        if let Sink::Json(w) = sink {
+            w.write_all(br#"{"type":"FeatureCollection""#)?;
+            for (k, v) in meta {
+                write!(w, ",{}:", Value::String((*k).to_string()))?;
+                serde_json::to_writer(&mut *w, v)?;
+            }
+            w.write_all(br#","features":["#)?;
+            return Ok(FeatureWriter {
+                sink: Sink::Json(w),
+                first: true,
+            });
         }
-        w.write_all(br#","features":["#)?;
-        Ok(FeatureWriter { w, first: true })
+        Ok(FeatureWriter { sink, first: true })
     }
 
     /// Write one feature with properties in the given order.
-    pub(crate) fn feature(
+    pub(crate) fn feature<K: AsRef<str>, V: JsonValue>(
         &mut self,
         geometry: &Geometry<f64>,
-        props: &[(String, Value)],
+        props: &[(K, V)],
     ) -> io::Result<()> {
         self.feature_opt(Some(geometry), props)
     }
 
     /// Write one feature whose geometry may be null (RFC 7946 3.2).
-    pub(crate) fn feature_opt(
+    pub(crate) fn feature_opt<K: AsRef<str>, V: JsonValue>(
         &mut self,
         geometry: Option<&Geometry<f64>>,
-        props: &[(String, Value)],
+        props: &[(K, V)],
     ) -> io::Result<()> {
-        if !self.first {
-            self.w.write_all(b",")?;
+        let first = std::mem::replace(&mut self.first, false);
+        match &mut self.sink {
+            Sink::Json(w) => {
+                if !first {
+                    w.write_all(b",")?;
+                }
+                encode_feature(*w, geometry, props)
+            }
+            Sink::Columns(c) => {
+                c.push(geometry, props);
+                Ok(())
+            }
         }
-        self.first = false;
-        encode_feature(self.w, geometry, props)
     }
 
     /// Write `n` features built by `make(i)` for i in 0..n, encoded in
@@ -356,6 +392,14 @@ impl<'a> FeatureWriter<'a> {
     {
         const BLOCK: usize = 8192;
         const RUN: usize = 256;
+        let w = match &mut self.sink {
+            Sink::Json(w) => &mut **w,
+            Sink::Columns(c) => {
+                c.push_par(n, make);
+                self.first &= n == 0;
+                return Ok(());
+            }
+        };
         let lead = !self.first;
         // Bytes per feature so far, to size each run's buffer once.
         let mut per_feature = 512;
@@ -381,7 +425,7 @@ impl<'a> FeatureWriter<'a> {
             for bytes in runs {
                 let bytes = bytes?;
                 total += bytes.len();
-                self.w.write_all(&bytes)?;
+                w.write_all(&bytes)?;
             }
             per_feature = per_feature.max(total / (end - start) + 1);
         }
@@ -393,7 +437,10 @@ impl<'a> FeatureWriter<'a> {
 
     /// End the collection (close the features array and the object).
     pub(crate) fn finish(self) -> io::Result<()> {
-        self.w.write_all(b"\n]}\n")
+        match self.sink {
+            Sink::Json(w) => w.write_all(b"\n]}\n"),
+            Sink::Columns(_) => Ok(()),
+        }
     }
 }
 
@@ -456,11 +503,16 @@ where
 pub(crate) trait JsonValue {
     /// Write the value as JSON text.
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()>;
+    /// The value the JSON text stands for, as a table cell.
+    fn cell(&self) -> Cell;
 }
 
 impl<T: JsonValue> JsonValue for &T {
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
         (**self).write_json(w)
+    }
+    fn cell(&self) -> Cell {
+        (**self).cell()
     }
 }
 
@@ -468,6 +520,34 @@ impl JsonValue for Value {
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
         Ok(serde_json::to_writer(w, self)?)
     }
+    fn cell(&self) -> Cell {
+        match self {
+            Value::Null => Cell::Null,
+            Value::Bool(b) => Cell::Bool(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Cell::Int(i),
+                None => n.as_f64().map_or(Cell::Null, Cell::Float),
+            },
+            Value::String(s) => Cell::Text(s.clone()),
+            other => Cell::Text(other.to_string()),
+        }
+    }
+}
+
+/// One property value as a table cell: what a reader of the GeoJSON text
+/// gets back (a number written as `12.5` is the f64 nearest 12.5).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number written without a fraction or exponent.
+    Int(i64),
+    /// Any other number.
+    Float(f64),
+    /// A string (or, as its JSON text, an array or object).
+    Text(String),
 }
 
 /// A property value: any JSON value, a string borrowed from the inputs
@@ -513,6 +593,26 @@ impl JsonValue for Prop<'_> {
             Prop::Bool(b) => w.write_all(if b { b"true" } else { b"false" }),
             Prop::Str(t) => Ok(serde_json::to_writer(w, t)?),
             Prop::Json(ref v) => v.write_json(w),
+        }
+    }
+
+    fn cell(&self) -> Cell {
+        match *self {
+            Prop::Num(x, d) => {
+                if d <= 4 {
+                    let scale = [1.0, 10.0, 100.0, 1000.0, 10000.0][d as usize];
+                    let t = x * scale;
+                    if t.abs() < FIXED_MAX {
+                        // The f64 nearest the decimal written: an exact
+                        // integer over a power of ten, divided once.
+                        return Cell::Float(round_to_int(t) as f64 / scale);
+                    }
+                }
+                Value::from(round(x, d as i32)).cell()
+            }
+            Prop::Bool(b) => Cell::Bool(b),
+            Prop::Str(t) => Cell::Text(t.to_string()),
+            Prop::Json(ref v) => v.cell(),
         }
     }
 }
@@ -623,8 +723,8 @@ impl CommunityKeys {
 
 /// `communities.geojson`: per community, population, per-target nearest
 /// distance (m) and time (min), covered flag and reachable count.
-pub(crate) fn write_communities(
-    w: &mut dyn Write,
+pub(crate) fn write_communities<'w>(
+    w: impl Into<Sink<'w>>,
     inputs: &Inputs,
     study: &Study,
 ) -> io::Result<()> {
@@ -739,8 +839,8 @@ fn push_catchment<'a>(
 
 /// `facilities.geojson`: facilities with category, areas, status and
 /// whether they were attached to the network.
-pub(crate) fn write_facilities(
-    w: &mut dyn Write,
+pub(crate) fn write_facilities<'w>(
+    w: impl Into<Sink<'w>>,
     inputs: &Inputs,
     study: &Study,
 ) -> io::Result<()> {
@@ -865,8 +965,8 @@ pub(crate) fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> 
 /// minutes by default) the area within that walk of its facilities
 /// (`kind` `band`), then (with `--isochrones`) one polygon per facility
 /// within the limit (`kind` `facility`).
-pub(crate) fn write_isochrones(
-    w: &mut dyn Write,
+pub(crate) fn write_isochrones<'w>(
+    w: impl Into<Sink<'w>>,
     inputs: &Inputs,
     study: &Study,
 ) -> io::Result<()> {
@@ -1005,7 +1105,11 @@ pub(crate) fn unit_properties(
 }
 
 /// `units.geojson`: administrative units with their figures.
-pub(crate) fn write_units(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+pub(crate) fn write_units<'w>(
+    w: impl Into<Sink<'w>>,
+    inputs: &Inputs,
+    study: &Study,
+) -> io::Result<()> {
     let ca = catchments_of(study)?;
     let mut fw = FeatureWriter::start(w, &meta(inputs, study, "units"))?;
     for k in 1..ca.units.len() {

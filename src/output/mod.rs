@@ -13,6 +13,7 @@
 pub(crate) mod atomic;
 #[cfg(feature = "report")]
 pub(crate) mod classes;
+pub mod columns;
 pub(crate) mod csv_safe;
 pub mod derived;
 pub(crate) mod format;
