@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use fitcircle::analysis::gaps::Assessment;
 use fitcircle::analysis::study::{Depth, Isochrones, Study};
 use fitcircle::input::Inputs;
 use fitcircle::output::report::Lang;
@@ -30,6 +29,56 @@ struct Times {
 }
 
 pub fn run(a: AnalyzeArgs) -> Result<()> {
+    let analysis = execute(a)?;
+    // The process exits next and the system takes its memory back in one
+    // go; freeing millions of small allocations one by one first took
+    // 0.3-0.4 s at 2M nodes (BENCHMARKS.md, fifth session).
+    std::mem::forget(analysis);
+    Ok(())
+}
+
+/// How far the study goes, from the flags.
+pub fn depth_of(a: &AnalyzeArgs) -> Depth {
+    if a.coverage_only {
+        Depth::CoverageOnly
+    } else if a.skip_isochrones {
+        Depth::Full(Isochrones::None)
+    } else if a.isochrones {
+        Depth::Full(Isochrones::PerTargetAndFacility)
+    } else {
+        Depth::Full(Isochrones::PerTarget)
+    }
+}
+
+/// What the analysis computes beyond the settings, from the flags.
+pub fn options_of(a: &AnalyzeArgs) -> pipeline::Options {
+    pipeline::Options {
+        depth: depth_of(a),
+        travel_time_tif: a.travel_time_tif,
+        indicators: a.indicators.clone(),
+        figures: a.figures.clone(),
+    }
+}
+
+/// The language of the report: `--lang`, else the data set's.
+pub fn lang_of(a: &AnalyzeArgs, run: &RunConfig) -> Lang {
+    a.lang
+        .unwrap_or_else(|| Lang::detect(&run.config.name, &run.config.title))
+}
+
+/// The optional files written besides the usual ones, from the flags.
+pub fn output_options(a: &AnalyzeArgs, run: &RunConfig, lang: Lang) -> OutputOptions {
+    OutputOptions {
+        network_geojson: a.network_geojson,
+        export_graph: a.export_graph,
+        formats: run.formats,
+        lang,
+    }
+}
+
+/// `fitcircle analyze` up to the summary printed; returns the analysis
+/// (`run` leaves it to the system, `batch` frees it before the next city).
+pub fn execute(a: AnalyzeArgs) -> Result<pipeline::Analysis> {
     let t0 = Instant::now();
     let run = RunConfig::from_args(&a.input, &a.settings, &a.output)?;
     check_out_folder(
@@ -41,9 +90,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
             ("font", a.font.as_ref()),
         ],
     )?;
-    let lang = a
-        .lang
-        .unwrap_or_else(|| Lang::detect(&run.config.name, &run.config.title));
+    let lang = lang_of(&a, &run);
     let font_warning = load_map_font(&a, lang)?;
     let Prepared {
         inputs,
@@ -53,21 +100,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         load_time,
         load_peak,
     } = prepare(&run, font_warning.into_iter().collect(), true)?;
-    let depth = if a.coverage_only {
-        Depth::CoverageOnly
-    } else if a.skip_isochrones {
-        Depth::Full(Isochrones::None)
-    } else if a.isochrones {
-        Depth::Full(Isochrones::PerTargetAndFacility)
-    } else {
-        Depth::Full(Isochrones::PerTarget)
-    };
-    let options = pipeline::Options {
-        depth,
-        travel_time_tif: a.travel_time_tif,
-        indicators: a.indicators.clone(),
-        figures: a.figures.clone(),
-    };
+    let options = options_of(&a);
     let prepared = pipeline::Prepared {
         inputs,
         targets,
@@ -86,22 +119,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     let written = write(&a, &run, &analysis, lang, &mut times)?;
     times.write = t.elapsed();
     let t = Instant::now();
-    let pipeline::Analysis {
-        inputs,
-        study,
-        assessment,
-        timings: after,
-        ..
-    } = analysis;
-    print_summary(
-        &run,
-        &inputs,
-        &study,
-        &assessment,
-        &written,
-        &warnings,
-        lang,
-    )?;
+    print_summary(&run, &analysis, &written, &warnings, lang)?;
     times.print = t.elapsed();
     if run.verbose {
         let mut stages = vec![StageTime {
@@ -109,17 +127,13 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
             time: load_time,
             peak_rss: load_peak,
         }];
-        stages.extend(inputs.timings.iter().cloned());
-        stages.extend(study.timings.iter().cloned());
-        stages.extend(after);
+        stages.extend(analysis.inputs.timings.iter().cloned());
+        stages.extend(analysis.study.timings.iter().cloned());
+        stages.extend(analysis.timings.iter().cloned());
         stages.extend(after_study(&times, t0.elapsed()));
         print::timings(&stages);
     }
-    // The process exits next and the system takes its memory back in one
-    // go; freeing millions of small allocations one by one first took
-    // 0.3-0.4 s at 2M nodes (BENCHMARKS.md, fifth session).
-    std::mem::forget((inputs, study, assessment));
-    Ok(())
+    Ok(analysis)
 }
 
 /// Recompute the nearest-facility distance of `n` communities with a plain
@@ -156,12 +170,7 @@ fn write(
     times: &mut Times,
 ) -> Result<Vec<PathBuf>> {
     let title = run.title();
-    let options = OutputOptions {
-        network_geojson: a.network_geojson,
-        export_graph: a.export_graph,
-        formats: run.formats,
-        lang,
-    };
+    let options = output_options(a, run, lang);
     let written = with_stage(run.quiet, "writing files", || {
         pipeline::write(&run.out, &title, analysis, options)
     })?;
@@ -173,13 +182,12 @@ fn write(
 /// The summary on stdout: JSON, or the text summary and the files written.
 fn print_summary(
     run: &RunConfig,
-    inputs: &Inputs,
-    study: &Study,
-    assessment: &Assessment,
+    analysis: &pipeline::Analysis,
     written: &[PathBuf],
     warnings: &[String],
     lang: Lang,
 ) -> Result<()> {
+    let (inputs, study, assessment) = (&analysis.inputs, &analysis.study, &analysis.assessment);
     let title = run.title();
     let cfg = &run.config;
     if run.json {
@@ -231,7 +239,7 @@ fn after_study(times: &Times, total: Duration) -> Vec<StageTime> {
 /// when unusable), else for Chinese labels the first system font found.
 /// Returns a warning when Chinese labels were asked for but no font is
 /// available (the map then stays English).
-fn load_map_font(a: &AnalyzeArgs, lang: Lang) -> Result<Option<String>> {
+pub fn load_map_font(a: &AnalyzeArgs, lang: Lang) -> Result<Option<String>> {
     let explicit = a.font.clone().or_else(|| {
         std::env::var_os("FITCIRCLE_FONT")
             .filter(|v| !v.is_empty())

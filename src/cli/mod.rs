@@ -6,6 +6,7 @@
 
 mod analyze;
 mod args;
+mod batch;
 mod bundles;
 mod check;
 mod files;
@@ -28,7 +29,22 @@ use fitcircle::{pipeline, timing};
 
 use args::SynthArgs;
 pub use args::{Cli, Command};
-use run_config::RunConfig;
+pub use run_config::RunConfig;
+
+/// What the Python package (crates/fitcircle-py, which compiles this
+/// module) reuses: the flags and their parsing, the run's config, the
+/// steps of `analyze` and `sites` before and after the library's. The
+/// binary itself does not use these names.
+#[allow(unused_imports)]
+pub mod embed {
+    pub use super::analyze::{lang_of, load_map_font, options_of, output_options};
+    pub use super::args::{AnalyzeArgs, SitesArgs};
+    pub use super::batch::read_manifest;
+    pub use super::check_out_folder;
+    pub use super::sites::{
+        from_scratch_warning, read_candidates, walk_limit, write as write_sites,
+    };
+}
 
 /// Run the CLI.
 pub fn run(cli: Cli) -> Result<()> {
@@ -57,6 +73,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Analyze(a) => analyze::run(a),
         Command::Sites(s) => sites::run(s),
         Command::Synth(a) => synth(&a),
+        Command::Batch(b) => batch::run(&b),
     }
 }
 
@@ -108,7 +125,7 @@ fn prepare(run: &RunConfig, mut warnings: Vec<String>, need_facilities: bool) ->
 /// Refuse an `--out` that is, holds or contains an input (the config's
 /// files, `--config`, and `extra`: the subcommand's own input files), before
 /// anything is read or written.
-fn check_out_folder(
+pub fn check_out_folder(
     run: &RunConfig,
     input: &args::InputArgs,
     extra: &[(&str, Option<&std::path::PathBuf>)],

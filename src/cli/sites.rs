@@ -112,7 +112,7 @@ pub fn run(args: SitesArgs) -> Result<()> {
 /// ([`study::require_facilities`]), but siting from scratch (a new district,
 /// or a bureau that has not yet mapped its venues) is a real question, so
 /// `sites` goes on and says so.
-fn from_scratch_warning(inputs: &input::Inputs) -> Option<String> {
+pub fn from_scratch_warning(inputs: &input::Inputs) -> Option<String> {
     inputs.facilities.is_empty().then(|| {
         "no sports facilities loaded: every resident counts as uncovered, so these sites are \
          chosen from scratch (analyze refuses this input; add --facilities to count the \
@@ -124,7 +124,7 @@ fn from_scratch_warning(inputs: &input::Inputs) -> Option<String> {
 /// The walking distance of the demand: the `--tier`'s, else the limit.
 /// `--tier auto`: the nearest tier (smallest distance) with a requirement
 /// listing the category, else the limit.
-fn walk_limit(args: &SitesArgs, run: &RunConfig, targets: &Targets) -> Result<f64> {
+pub fn walk_limit(args: &SitesArgs, run: &RunConfig, targets: &Targets) -> Result<f64> {
     let Some(name) = &args.tier else {
         return Ok(run.config.settings.limit_m());
     };
@@ -154,7 +154,7 @@ fn walk_limit(args: &SitesArgs, run: &RunConfig, targets: &Targets) -> Result<f6
 
 /// `--candidates`: each located row's id (or `candidate:N`), name (the
 /// `name` or `名称` column) and point.
-fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<Candidate>> {
+pub fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<Candidate>> {
     let mut spec = InputSpec::from_path(path.to_path_buf());
     spec.crs = args.input.crs;
     let table = input::table::read_table(&spec)?;
@@ -193,7 +193,7 @@ fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<Candi
 
 /// sites.geojson and sites.csv (and their companions), through a staging
 /// folder like `analyze` ([`output::staging`]); returns the final paths.
-fn write(
+pub fn write(
     run: &RunConfig,
     plan: &Plan,
     inputs: &input::Inputs,
