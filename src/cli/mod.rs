@@ -40,10 +40,11 @@ pub mod embed {
     pub use super::analyze::{lang_of, load_map_font, options_of, output_options};
     pub use super::args::{AnalyzeArgs, SitesArgs};
     pub use super::batch::read_manifest;
-    pub use super::check_out_folder;
+    pub use super::bundles::find as find_bundle;
     pub use super::sites::{
-        from_scratch_warning, read_candidates, walk_limit, write as write_sites,
+        check_spacing, from_scratch_warning, read_candidates, walk_limit, write as write_sites,
     };
+    pub use super::{check_out_folder, output_crs_warning};
 }
 
 /// Run the CLI.
@@ -143,7 +144,7 @@ pub fn check_out_folder(
 
 /// A warning when `--output-crs gcj02` is asked for data entirely outside
 /// mainland China, where GCJ-02 is WGS-84 unchanged.
-fn output_crs_warning(formats: &Formats, inputs: &Inputs) -> Option<String> {
+pub fn output_crs_warning(formats: &Formats, inputs: &Inputs) -> Option<String> {
     if formats.extra_crs != Some(Crs::Gcj02) {
         return None;
     }

@@ -23,6 +23,16 @@ use super::{Prepared, check_out_folder, prepare};
 /// nothing at walking scale and grow as the inverse square.
 const MIN_SPACING_M: f64 = 10.0;
 
+/// `--spacing`: at least [`MIN_SPACING_M`].
+pub fn check_spacing(spacing: f64) -> Result<()> {
+    if !(spacing.is_finite() && spacing >= MIN_SPACING_M) {
+        bail!(
+            "--spacing {spacing}: give at least {MIN_SPACING_M} metres between generated candidate sites"
+        );
+    }
+    Ok(())
+}
+
 pub fn run(args: SitesArgs) -> Result<()> {
     let run = RunConfig::from_args(&args.input, &args.settings, &args.output)?;
     check_out_folder(
@@ -30,12 +40,7 @@ pub fn run(args: SitesArgs) -> Result<()> {
         &args.input,
         &[("candidates", args.candidates.as_ref())],
     )?;
-    if !(args.spacing.is_finite() && args.spacing >= MIN_SPACING_M) {
-        bail!(
-            "--spacing {}: give at least {MIN_SPACING_M} metres between generated candidate sites",
-            args.spacing
-        );
-    }
+    check_spacing(args.spacing)?;
     let t0 = std::time::Instant::now();
     let Prepared {
         inputs,

@@ -300,6 +300,17 @@ pub fn layer(
     Ok(sink.finish())
 }
 
+/// The features of sites.geojson (the sites, then their isochrones) as
+/// columns.
+pub fn sites_layer(plan: &crate::analysis::siting::SitePlan) -> Result<Layer> {
+    let mut sink = ColumnSink::default();
+    super::sites::sites_features(&mut sink, plan).map_err(|source| Error::Write {
+        path: "sites.geojson (in memory)".into(),
+        source,
+    })?;
+    Ok(sink.finish())
+}
+
 /// An error making `name` in memory, named like its file.
 fn in_memory(name: LayerName, source: io::Error) -> Error {
     let file = match name {
@@ -317,8 +328,9 @@ fn in_memory(name: LayerName, source: io::Error) -> Error {
     }
 }
 
-/// A CSV table as columns: a column whose every filled cell is a number
-/// holds numbers, any other text.
+/// A CSV table as columns: a column whose every filled cell is a whole
+/// number holds whole numbers, else one of numbers holds numbers, any
+/// other text.
 fn csv_layer(name: LayerName, fill: &super::Fill) -> Result<Layer> {
     let mut bytes = Vec::new();
     fill(&mut bytes).map_err(|source| in_memory(name, source))?;
@@ -342,6 +354,19 @@ fn csv_layer(name: LayerName, fill: &super::Fill) -> Result<Layer> {
         .into_iter()
         .zip(cols)
         .map(|(name, v)| {
+            let whole: Option<Vec<Option<i64>>> = v
+                .iter()
+                .map(|x| {
+                    x.as_deref()
+                        .map_or(Some(None), |s| s.parse().ok().map(Some))
+                })
+                .collect();
+            if let Some(w) = whole.filter(|w| w.iter().any(Option::is_some)) {
+                return Column {
+                    name,
+                    values: Values::Int(w),
+                };
+            }
             let numbers: Option<Vec<f64>> = v
                 .iter()
                 .map(|x| x.as_deref().map_or(Some(f64::NAN), |s| s.parse().ok()))
