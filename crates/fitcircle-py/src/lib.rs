@@ -537,6 +537,13 @@ fn main(py: Python<'_>, argv: Vec<String>) -> i32 {
     }
 }
 
+/// The cities of a `fitcircle batch` manifest: (name, analyze flags).
+#[pyfunction]
+fn read_manifest(path: PathBuf) -> PyResult<Vec<(String, Vec<String>)>> {
+    let cities = embed::read_manifest(&path).map_err(py_err)?;
+    Ok(cities.into_iter().map(|c| (c.name, c.args)).collect())
+}
+
 /// Check that a path names a readable file (for the Python layer's
 /// messages about inputs given as paths).
 #[pyfunction]
@@ -556,5 +563,6 @@ fn _fitcircle(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bundle_inputs, m)?)?;
     m.add_function(wrap_pyfunction!(main, m)?)?;
     m.add_function(wrap_pyfunction!(is_readable, m)?)?;
+    m.add_function(wrap_pyfunction!(read_manifest, m)?)?;
     Ok(())
 }
