@@ -33,6 +33,7 @@ __all__ = [
     "SitesResult",
     "analyze",
     "bundle",
+    "check",
     "settings",
     "sites",
 ]
@@ -234,6 +235,22 @@ def analyze(
     native = _fitcircle.analyze(args, tables)
     _warn(native.warnings)
     return Result(native)
+
+
+def check(
+    network: Optional[InputLike] = None,
+    facilities: Union[InputLike, Sequence[InputLike], None] = None,
+    communities: Optional[InputLike] = None,
+    units: Optional[InputLike] = None,
+    **settings: Any,
+) -> Dict[str, Any]:
+    """Load the inputs as :func:`analyze` would, without analysing: counts
+    and warnings (as ``fitcircle check``); raises on what the analysis
+    would refuse."""
+    args, tables = _inputs(network, facilities, communities, units)
+    args += _settings_args("analyze", settings)
+    f, c, u, w = _fitcircle.load_inputs(args, tables)
+    return {"facilities": f, "communities": c, "units": u, "warnings": list(w)}
 
 
 class SitesResult:

@@ -537,6 +537,25 @@ fn main(py: Python<'_>, argv: Vec<String>) -> i32 {
     }
 }
 
+/// Load the inputs of `analyze` arguments and tables, as `fitcircle
+/// check` does, without analysing: (facilities, communities, units,
+/// warnings).
+#[pyfunction]
+fn load_inputs(
+    py: Python<'_>,
+    args: Vec<String>,
+    tables: Vec<TableIn<'_>>,
+) -> PyResult<(usize, usize, usize, Vec<String>)> {
+    let cli::Command::Analyze(a) = parse("analyze", args)? else {
+        unreachable!("parsed as analyze")
+    };
+    let run = cli::RunConfig::from_args(&a.input, &a.settings, &a.output).map_err(py_err)?;
+    let tables = given(&run.config, tables)?;
+    let inputs = py.detach(|| load(&run.config, tables)).map_err(py_err)?;
+    let n = (inputs.facilities.len(), inputs.communities.len(), inputs.units.len());
+    Ok((n.0, n.1, n.2, inputs.warnings))
+}
+
 /// The cities of a `fitcircle batch` manifest: (name, analyze flags).
 #[pyfunction]
 fn read_manifest(path: PathBuf) -> PyResult<Vec<(String, Vec<String>)>> {
@@ -564,5 +583,6 @@ fn _fitcircle(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(main, m)?)?;
     m.add_function(wrap_pyfunction!(is_readable, m)?)?;
     m.add_function(wrap_pyfunction!(read_manifest, m)?)?;
+    m.add_function(wrap_pyfunction!(load_inputs, m)?)?;
     Ok(())
 }
