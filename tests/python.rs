@@ -24,7 +24,10 @@ fn python() -> Result<PathBuf, String> {
         return Err(format!("no Python at {}", py.display()));
     }
     let probe = Command::new(&py)
-        .args(["-c", "import maturin, pytest, geopandas, pyarrow, dask.distributed, duckdb"])
+        .args([
+            "-c",
+            "import maturin, pytest, geopandas, pyarrow, dask.distributed, duckdb",
+        ])
         .output()
         .map_err(|e| format!("{}: {e}", py.display()))?;
     if !probe.status.success() {
@@ -86,13 +89,27 @@ fn python_package() {
     );
     run(
         Command::new(&py)
-            .args(["-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--force-reinstall",
+            ])
             .arg(wheel(&wheels)),
         "pip install the wheel",
     );
     run(
         Command::new(&py)
-            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "python/tests"])
+            .args([
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "python/tests",
+            ])
             .env("FITCIRCLE_BIN", env!("CARGO_BIN_EXE_fitcircle"))
             .current_dir(root()),
         "pytest python/tests",

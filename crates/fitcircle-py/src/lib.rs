@@ -552,7 +552,11 @@ fn load_inputs(
     let run = cli::RunConfig::from_args(&a.input, &a.settings, &a.output).map_err(py_err)?;
     let tables = given(&run.config, tables)?;
     let inputs = py.detach(|| load(&run.config, tables)).map_err(py_err)?;
-    let n = (inputs.facilities.len(), inputs.communities.len(), inputs.units.len());
+    let n = (
+        inputs.facilities.len(),
+        inputs.communities.len(),
+        inputs.units.len(),
+    );
     Ok((n.0, n.1, n.2, inputs.warnings))
 }
 
