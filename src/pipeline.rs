@@ -2,7 +2,7 @@
 //! other than the command line (the Python package, `fitcircle batch`):
 //! [`prepare`] (after loading: facilities required, the straight-line
 //! note, targets, time windows), [`analyze`] (the study, its checks and
-//! the assessment) and [`write`] (every file of `--out`, staged and moved
+//! the assessment) and [`write()`] (every file of `--out`, staged and moved
 //! into place together). The CLI goes through the same functions, so a run
 //! made here writes the CLI's bytes.
 
@@ -72,7 +72,7 @@ pub struct Options {
     pub figures: Option<PathBuf>,
 }
 
-/// A finished analysis: what [`write`] writes.
+/// A finished analysis: what [`write()`] writes.
 #[derive(Debug)]
 pub struct Analysis {
     /// The inputs (the network moved into the study).
@@ -135,7 +135,7 @@ pub fn analyze(
     })
 }
 
-/// The files [`write`] moved into place, and how long each half took.
+/// The files [`write()`] moved into place, and how long each half took.
 #[derive(Debug, Clone)]
 pub struct Written {
     /// The final paths, in order.

@@ -2,7 +2,7 @@
 //! communities.geojson, facilities.geojson, units.geojson,
 //! isochrones.geojson and gaps.geojson, and the rows of summary.csv and
 //! scorecard.csv, for the Python package's data frames. The writers of
-//! the files fill them (a [`super::geojson::Sink`] of columns), so the
+//! the files fill them (a sink of columns in place of the text), so the
 //! columns, their order and every value are those of the files: a number
 //! is the f64 a reader of the file gets, a geometry has the file's 7
 //! decimals and ring orientation, as WKB.
