@@ -166,7 +166,7 @@ mod tests {
             names: vec!["id".into(), "population".into()],
             values: vec![
                 vec![Some("a".into()), Some("b".into())],
-                vec![Some("120".into()), None],
+                vec![Some("120".into()), Some(" 50 ".into())],
             ],
             wkb: vec![
                 wkb(geo::point!(x: 24.9, y: 60.2).into()),
@@ -177,11 +177,19 @@ mod tests {
         let t = table_from_columns(&spec("homes"), cols).unwrap();
         assert_eq!(t.records.len(), 2);
         assert_eq!(t.records[0].get(Some(&"population".into())), Some("120"));
-        assert_eq!(t.records[1].get(Some(&"population".into())), None);
+        assert_eq!(t.records[1].get(Some(&"population".into())), Some("50"));
         assert_eq!(t.records[1].location, "row 1");
         let mut w = Vec::new();
         let homes = table::communities_from_table(&spec("homes"), &t, 2.31, None, &mut w).unwrap();
         assert_eq!(homes[0].population, 120.0);
+        assert_eq!(homes[1].population, 50.0);
+        // A missing value is an empty cell: the CSV reader's message.
+        let mut t = t;
+        t.records[1].fields[1].1 = String::new();
+        let e = table::communities_from_table(&spec("homes"), &t, 2.31, None, &mut w)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("homes, row 1: missing population"), "{e}");
     }
 
     #[test]

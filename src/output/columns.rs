@@ -10,12 +10,8 @@
 use std::collections::HashMap;
 use std::io;
 
-use geo::{Coord, Geometry, LineString, MapCoords, Polygon, Winding, winding_order::WindingOrder};
-use geozero::{CoordDimensions, ToWkb};
-use rayon::prelude::*;
-
 use super::CsvFormulas;
-use super::geojson::{Cell, JsonValue, Precision};
+use super::geojson::{Cell, Rows};
 use super::schema::{ColumnKind, declared};
 use crate::analysis::gaps::Assessment;
 use crate::analysis::study::Study;
@@ -131,53 +127,21 @@ pub(crate) struct ColumnSink {
     index: HashMap<String, usize>,
 }
 
+impl Rows for ColumnSink {
+    /// Add one feature: its cells to their columns (new names make new
+    /// columns, declared types first), its WKB.
+    fn row(&mut self, wkb: Option<Vec<u8>>, cells: Vec<(String, Cell)>) {
+        self.push_cells(wkb, cells);
+    }
+}
+
 impl ColumnSink {
-    /// Add one feature: its properties to their columns (new names make
-    /// new columns, declared types first), its geometry as WKB.
-    pub(crate) fn push<K: AsRef<str>, V: JsonValue>(
-        &mut self,
-        geometry: Option<&Geometry<f64>>,
-        props: &[(K, V)],
-    ) {
-        let cells: Vec<(&str, Cell)> = props.iter().map(|(k, v)| (k.as_ref(), v.cell())).collect();
-        self.push_cells(wkb_of(geometry), cells);
-    }
-
-    /// [`ColumnSink::push`] for `make(i)`, i in 0..n, the cells and WKB
-    /// made in parallel and added in index order.
-    pub(crate) fn push_par<'g, K, V, F>(&mut self, n: usize, make: F)
-    where
-        K: AsRef<str>,
-        V: JsonValue,
-        F: Fn(usize) -> (Option<&'g Geometry<f64>>, Vec<(K, V)>) + Sync,
-    {
-        const BLOCK: usize = 8192;
-        type Row = (Option<Vec<u8>>, Vec<(String, Cell)>);
-        for start in (0..n).step_by(BLOCK) {
-            let rows: Vec<Row> = (start..(start + BLOCK).min(n))
-                .into_par_iter()
-                .map(|i| {
-                    let (g, props) = make(i);
-                    let cells = props
-                        .iter()
-                        .map(|(k, v)| (k.as_ref().to_string(), v.cell()))
-                        .collect();
-                    (wkb_of(g), cells)
-                })
-                .collect();
-            for (wkb, cells) in rows {
-                let cells = cells.iter().map(|(k, c)| (k.as_str(), c.clone())).collect();
-                self.push_cells(wkb, cells);
-            }
-        }
-    }
-
-    fn push_cells(&mut self, wkb: Option<Vec<u8>>, cells: Vec<(&str, Cell)>) {
+    fn push_cells(&mut self, wkb: Option<Vec<u8>>, cells: Vec<(String, Cell)>) {
         let row = self.layer.rows;
         for (pos, (k, cell)) in cells.into_iter().enumerate() {
             let i = match self.layer.columns.get(pos) {
                 Some(c) if c.name == k => pos,
-                _ => self.column(k, &cell),
+                _ => self.column(&k, &cell),
             };
             let values = &mut self.layer.columns[i].values;
             values.pad(row);
@@ -216,39 +180,6 @@ impl ColumnSink {
         }
         self.layer
     }
-}
-
-/// A geometry as the files write it (7 decimals, exterior rings
-/// counter-clockwise, holes clockwise), as WKB.
-fn wkb_of(g: Option<&Geometry<f64>>) -> Option<Vec<u8>> {
-    let p = Precision::FILE;
-    let g = g?.map_coords(|c| Coord {
-        x: p.round(c.x),
-        y: p.round(c.y),
-    });
-    let g = match g {
-        Geometry::Polygon(poly) => Geometry::Polygon(orient(poly)),
-        Geometry::MultiPolygon(mp) => Geometry::MultiPolygon(mp.into_iter().map(orient).collect()),
-        other => other,
-    };
-    g.to_wkb(CoordDimensions::xy()).ok()
-}
-
-fn orient(p: Polygon<f64>) -> Polygon<f64> {
-    let ring = |mut l: LineString<f64>, wrong: WindingOrder| {
-        if l.winding_order() == Some(wrong) {
-            l.0.reverse();
-        }
-        l
-    };
-    let (ext, holes) = p.into_inner();
-    Polygon::new(
-        ring(ext, WindingOrder::Clockwise),
-        holes
-            .into_iter()
-            .map(|h| ring(h, WindingOrder::CounterClockwise))
-            .collect(),
-    )
 }
 
 /// The layers and tables [`layer`] gives.
@@ -387,22 +318,24 @@ fn csv_layer(name: LayerName, fill: &super::Fill) -> Result<Layer> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::geojson::{FeatureWriter, JsonValue};
     use super::*;
+    use geo::Geometry;
     use serde_json::json;
 
     #[test]
     fn cells_are_what_the_text_reads_back() {
         let mut s = ColumnSink::default();
         let g = Geometry::Point(geo::Point::new(24.123456789, 60.5));
-        s.push(
-            Some(&g),
-            &[("id", json!("a")), ("n", json!(3)), ("x", json!(1.5))],
-        );
-        s.push(None, &[("id", json!("b")), ("x", json!(null))]);
-        s.push(
-            None,
-            &[("id", json!("c")), ("n", json!(2.5)), ("y", json!(true))],
-        );
+        let rows = [
+            vec![("id", json!("a")), ("n", json!(3)), ("x", json!(1.5))],
+            vec![("id", json!("b")), ("x", json!(null))],
+            vec![("id", json!("c")), ("n", json!(2.5)), ("y", json!(true))],
+        ];
+        let mut fw = FeatureWriter::start(&mut s, &[]).unwrap();
+        fw.feature(&g, &rows[0]).unwrap();
+        fw.features_par(2, |i| (None, rows[i + 1].clone())).unwrap();
+        fw.finish().unwrap();
         let l = s.finish();
         assert_eq!(l.rows, 3);
         let names: Vec<&str> = l.columns.iter().map(|c| c.name.as_str()).collect();

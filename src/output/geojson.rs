@@ -302,13 +302,20 @@ pub(crate) fn write_geometry<W: Write + ?Sized>(w: &mut W, g: &Geometry<f64>) ->
     w.write_all(b"}")
 }
 
-/// Where a [`FeatureWriter`] puts its features: GeoJSON text, or columns
-/// of values ([`super::columns`], for the Python package's data frames).
+/// Where a [`FeatureWriter`] puts its features: GeoJSON text, or rows of
+/// values (`output::columns`, for the Python package's data frames).
 pub(crate) enum Sink<'a> {
     /// A FeatureCollection written as text.
     Json(&'a mut dyn Write),
-    /// The same properties and geometries, as columns.
-    Columns(&'a mut super::columns::ColumnSink),
+    /// The same properties and geometries, row by row.
+    Rows(&'a mut dyn Rows),
+}
+
+/// Takes features as rows: the geometry as the file writes it (WKB, see
+/// [`file_wkb`]) and the properties as cells, in order.
+pub(crate) trait Rows {
+    /// One feature.
+    fn row(&mut self, wkb: Option<Vec<u8>>, cells: Vec<(String, Cell)>);
 }
 
 impl<'a> From<&'a mut dyn Write> for Sink<'a> {
@@ -317,10 +324,57 @@ impl<'a> From<&'a mut dyn Write> for Sink<'a> {
     }
 }
 
-impl<'a> From<&'a mut super::columns::ColumnSink> for Sink<'a> {
-    fn from(c: &'a mut super::columns::ColumnSink) -> Self {
-        Sink::Columns(c)
+impl<'a, R: Rows> From<&'a mut R> for Sink<'a> {
+    fn from(r: &'a mut R) -> Self {
+        Sink::Rows(r)
     }
+}
+
+/// One feature as a row.
+fn row_of<K: AsRef<str>, V: JsonValue>(
+    geometry: Option<&Geometry<f64>>,
+    props: &[(K, V)],
+) -> (Option<Vec<u8>>, Vec<(String, Cell)>) {
+    let cells = props
+        .iter()
+        .map(|(k, v)| (k.as_ref().to_string(), v.cell()))
+        .collect();
+    (file_wkb(geometry), cells)
+}
+
+/// A geometry as the files write it (7 decimals, exterior rings
+/// counter-clockwise, holes clockwise), as WKB.
+pub(crate) fn file_wkb(g: Option<&Geometry<f64>>) -> Option<Vec<u8>> {
+    use geo::MapCoords;
+    use geozero::{CoordDimensions, ToWkb};
+    let p = Precision::FILE;
+    let g = g?.map_coords(|c| Coord {
+        x: p.round(c.x),
+        y: p.round(c.y),
+    });
+    let g = match g {
+        Geometry::Polygon(poly) => Geometry::Polygon(orient(poly)),
+        Geometry::MultiPolygon(mp) => Geometry::MultiPolygon(mp.into_iter().map(orient).collect()),
+        other => other,
+    };
+    g.to_wkb(CoordDimensions::xy()).ok()
+}
+
+fn orient(p: Polygon<f64>) -> Polygon<f64> {
+    let ring = |mut l: LineString<f64>, wrong: WindingOrder| {
+        if l.winding_order() == Some(wrong) {
+            l.0.reverse();
+        }
+        l
+    };
+    let (ext, holes) = p.into_inner();
+    Polygon::new(
+        ring(ext, WindingOrder::Clockwise),
+        holes
+            .into_iter()
+            .map(|h| ring(h, WindingOrder::CounterClockwise))
+            .collect(),
+    )
 }
 
 /// Streams features into a FeatureCollection.
@@ -371,8 +425,9 @@ impl<'a> FeatureWriter<'a> {
                 }
                 encode_feature(*w, geometry, props)
             }
-            Sink::Columns(c) => {
-                c.push(geometry, props);
+            Sink::Rows(r) => {
+                let (wkb, cells) = row_of(geometry, props);
+                r.row(wkb, cells);
                 Ok(())
             }
         }
@@ -394,8 +449,19 @@ impl<'a> FeatureWriter<'a> {
         const RUN: usize = 256;
         let w = match &mut self.sink {
             Sink::Json(w) => &mut **w,
-            Sink::Columns(c) => {
-                c.push_par(n, make);
+            Sink::Rows(r) => {
+                for start in (0..n).step_by(BLOCK) {
+                    let rows: Vec<_> = (start..(start + BLOCK).min(n))
+                        .into_par_iter()
+                        .map(|i| {
+                            let (g, props) = make(i);
+                            row_of(g, &props)
+                        })
+                        .collect();
+                    for (wkb, cells) in rows {
+                        r.row(wkb, cells);
+                    }
+                }
                 self.first &= n == 0;
                 return Ok(());
             }
@@ -439,7 +505,7 @@ impl<'a> FeatureWriter<'a> {
     pub(crate) fn finish(self) -> io::Result<()> {
         match self.sink {
             Sink::Json(w) => w.write_all(b"\n]}\n"),
-            Sink::Columns(_) => Ok(()),
+            Sink::Rows(_) => Ok(()),
         }
     }
 }
