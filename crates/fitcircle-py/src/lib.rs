@@ -459,7 +459,7 @@ fn sites(py: Python<'_>, args: Vec<String>, tables: Vec<TableIn<'_>>) -> PyResul
             None => None,
         };
         let options = SiteOptions {
-            category: s.category.clone(),
+            category: s.category,
             count: s.count,
             walk_m,
             spacing_m: s.spacing,
@@ -483,10 +483,13 @@ fn sites(py: Python<'_>, args: Vec<String>, tables: Vec<TableIn<'_>>) -> PyResul
     })
 }
 
+/// One setting: (name, takes a value, default, help).
+type Setting = (String, bool, Option<String>, String);
+
 /// The CLI's settings of `command` (`analyze`, `sites`): (name, takes a
 /// value, default or None, help), from its flag definitions.
 #[pyfunction]
-fn settings(command: &str) -> PyResult<Vec<(String, bool, Option<String>, String)>> {
+fn settings(command: &str) -> PyResult<Vec<Setting>> {
     let cmd = <cli::Cli as clap::CommandFactory>::command();
     let sub = cmd
         .find_subcommand(command)
