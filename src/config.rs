@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::crs::Crs;
+use crate::crs::InputCrs;
 use crate::model::AccessMode;
 use crate::{Error, Result};
 
@@ -55,12 +55,44 @@ pub struct Columns {
     pub subtype: Option<String>,
     /// Column of the outdoor fitness equipment generation (2 = second generation).
     pub equipment_generation: Option<String>,
+    /// Column of the facility's level (区级 / 街道级 / 社区级).
+    pub level: Option<String>,
+    /// Column of the groups a facility is free or discounted for.
+    pub free_or_discount: Option<String>,
+    /// Column of the groups a facility is suited to (适老 / 无障碍 / 青少年).
+    pub suited_for: Option<String>,
+    /// Column of the season a facility is there (冬季 / 夏季 / 全年).
+    pub season: Option<String>,
+    /// Column of the kind of space (自然水域 / 楼宇 / 小广场 / 地下空间).
+    pub space: Option<String>,
+    /// Column of a community's residents aged 60 and over.
+    pub elderly_population: Option<String>,
+    /// Column of a community's residents with disabilities.
+    pub disabled_population: Option<String>,
+    /// Column of a community's residents aged 0-17.
+    pub youth_population: Option<String>,
+    /// Column saying whether a culture station is combined with sports (文体站).
+    pub with_sports: Option<String>,
     /// Column of the longitude (degrees, in the input's CRS).
     pub lon: Option<String>,
     /// Column of the latitude (degrees, in the input's CRS).
     pub lat: Option<String>,
     /// Column of a WKT geometry (polygons, lines).
     pub wkt: Option<String>,
+    /// Street lines: column of the road class (`motorway`, `高速公路`, ...).
+    pub road_class: Option<String>,
+    /// Street lines: column saying the line is one-way for vehicles
+    /// (ignored for walking, and said so).
+    pub oneway: Option<String>,
+    /// Street lines: column of the vertical level (OSM `layer`: 1 for a
+    /// bridge, -1 for a tunnel).
+    pub layer: Option<String>,
+    /// Street lines: column marking bridges (yes/no).
+    pub bridge: Option<String>,
+    /// Street lines: column marking tunnels (yes/no).
+    pub tunnel: Option<String>,
+    /// Street lines: column saying whether walkers may use the line (yes/no).
+    pub walkable: Option<String>,
 }
 
 /// Keep only rows whose `column` equals `equals`.
@@ -77,11 +109,17 @@ pub struct Filter {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct InputSpec {
-    /// `.osm.pbf`, `.osm`, `.csv`, `.geojson` / `.json`.
+    /// `.osm.pbf`, `.osm`, `.csv`, `.geojson` / `.json`, `.gpkg`, `.shp`,
+    /// `.fgb`.
     pub path: PathBuf,
-    /// CRS of the coordinates: wgs84 (default), gcj02 or bd09.
+    /// CRS of the coordinates: wgs84 (default), gcj02, bd09 or an EPSG code
+    /// (`EPSG:4527`). A file that states its own CRS (`.prj`, GeoPackage,
+    /// FlatGeobuf, GeoJSON `crs`) needs none.
     #[serde(default)]
-    pub crs: Option<Crs>,
+    pub crs: Option<InputCrs>,
+    /// The layer of a GeoPackage with several (its table name).
+    #[serde(default)]
+    pub layer: Option<String>,
     #[serde(default)]
     /// Column names instead of auto-detection.
     pub columns: Columns,
@@ -105,6 +143,7 @@ impl InputSpec {
         InputSpec {
             path,
             crs: None,
+            layer: None,
             columns: Columns::default(),
             category: None,
             count_column: None,
@@ -116,7 +155,7 @@ impl InputSpec {
     }
 
     /// The CRS (WGS-84 when unset).
-    pub fn crs(&self) -> Crs {
+    pub fn crs(&self) -> InputCrs {
         self.crs.unwrap_or_default()
     }
 
@@ -126,12 +165,57 @@ impl InputSpec {
     }
 }
 
-/// The walking network source.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+/// The walking network source: an OSM file, or street centrelines
+/// (LineStrings in a GeoPackage, Shapefile, FlatGeobuf or GeoJSON).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkSpec {
-    /// The OSM file (.osm.pbf or .osm), relative to the config file.
+    /// The file, relative to the config file.
     pub path: PathBuf,
+    /// Lines: CRS of the coordinates, when the file does not state it.
+    #[serde(default)]
+    pub crs: Option<InputCrs>,
+    /// Lines: the layer of a GeoPackage with several.
+    #[serde(default)]
+    pub layer: Option<String>,
+    /// Lines: column names instead of auto-detection (`road_class`,
+    /// `oneway`, `layer`, `bridge`, `tunnel`, `walkable`).
+    #[serde(default)]
+    pub columns: Columns,
+    /// Lines: keep only the lines that pass this filter.
+    #[serde(default)]
+    pub filter: Option<Filter>,
+    /// Lines: also join lines where they cross without a shared vertex
+    /// (data without junction nodes); never where one of them is a bridge
+    /// or tunnel, or their layers differ. Off by default: lines then meet
+    /// only at shared end points and vertices.
+    #[serde(default)]
+    pub join_crossings: bool,
+    /// Lines: road classes walkers may not use, besides the built-in ones
+    /// (motorway, trunk, 高速公路, 快速路, ...).
+    #[serde(default)]
+    pub not_walkable: Vec<String>,
+}
+
+impl NetworkSpec {
+    /// A network from `path`, every option at its default.
+    pub fn from_path(path: PathBuf) -> Self {
+        NetworkSpec {
+            path,
+            ..Default::default()
+        }
+    }
+
+    /// The spec the table readers take for the lines file.
+    pub fn as_input(&self) -> InputSpec {
+        InputSpec {
+            crs: self.crs,
+            layer: self.layer.clone(),
+            columns: self.columns.clone(),
+            filter: self.filter.clone(),
+            ..InputSpec::from_path(self.path.clone())
+        }
+    }
 }
 
 /// How to fill in population when the source has none.
@@ -184,10 +268,20 @@ pub struct Settings {
     /// Keep the travel-time surfaces and write `travel_time_<target>.tif`
     /// (false): 4 bytes per reached cell and target while the run lasts.
     pub travel_time_tif: bool,
+    /// Keep the walking minutes from every network node to the nearest
+    /// facility of each target (false), for the ends of the edges in
+    /// `network.geojson`: 4 bytes per node and distinct set of facilities.
+    pub street_minutes: bool,
     /// Catchment method: `2sfca` (step), `e2sfca` (stepped decay) or `gaussian`.
     pub method: Method,
     /// A facility counts in a time window when open at least this long in it (60 min).
     pub min_open_minutes: u32,
+    /// Measure 13: every community needs a community-level (or higher)
+    /// facility within this walk, minutes (5: the 5-minute life circle).
+    pub community_level_minutes: f64,
+    /// Measure 35: a sports facility is co-located with a health facility
+    /// within this walk, metres (500).
+    pub health_walk_m: f64,
 }
 
 /// Two-step floating catchment variant; in a config file and on the
@@ -334,13 +428,21 @@ impl Default for Settings {
             isochrone_cell_m: DEFAULT_CELL_M,
             isochrone_bands: Bands::default(),
             travel_time_tif: false,
+            street_minutes: false,
             method: Method::TwoStep,
             min_open_minutes: 60,
+            community_level_minutes: 5.0,
+            health_walk_m: 500.0,
         }
     }
 }
 
 impl Settings {
+    /// The walk of measure 13's community level, metres.
+    pub fn community_level_m(&self) -> f64 {
+        self.community_level_minutes * self.metres_per_minute()
+    }
+
     /// The walking limit in metres.
     pub fn limit_m(&self) -> f64 {
         self.minutes * self.speed_kmh * 1000.0 / 60.0
@@ -380,6 +482,12 @@ impl Settings {
         }
         if self.min_open_minutes > 24 * 60 {
             return bad("min_open_minutes must be at most 1440");
+        }
+        if !(self.community_level_minutes > 0.0 && self.community_level_minutes <= 240.0) {
+            return bad("community_level_minutes must be between 0 and 240 (5 is usual)");
+        }
+        if !(self.health_walk_m > 0.0 && self.health_walk_m <= 10_000.0) {
+            return bad("health_walk_m must be between 0 and 10000 metres (500 is usual)");
         }
         if self.min_component_nodes > 1_000_000 {
             return bad("min_component_nodes must be at most 1000000 (50 is usual)");
@@ -442,6 +550,14 @@ pub struct Config {
     pub communities: Option<InputSpec>,
     /// Administrative units (subdistricts), if any.
     pub units: Option<InputSpec>,
+    /// Health facilities (社区卫生服务中心, hospitals, rehabilitation and
+    /// health-promotion centres), for measure 35; CSV or GeoJSON.
+    #[serde(default)]
+    pub health: Vec<InputSpec>,
+    /// Grassroots culture stations (文化站 / 文化活动室), for measure 36;
+    /// CSV or GeoJSON.
+    #[serde(default)]
+    pub culture: Vec<InputSpec>,
     /// How to fill in population when the communities have none.
     pub population: Option<PopulationSpec>,
     #[serde(default)]
@@ -530,6 +646,9 @@ impl Config {
         }
         if let Some(u) = cfg.units.as_mut() {
             fix(&mut u.path);
+        }
+        for h in cfg.health.iter_mut().chain(cfg.culture.iter_mut()) {
+            fix(&mut h.path);
         }
         if let Some(t) = cfg.targets.as_mut() {
             fix(t);

@@ -21,6 +21,9 @@ use std::f64::consts::PI;
 use std::fmt;
 use std::str::FromStr;
 
+pub mod projected;
+pub use projected::{DeclaredCrs, InputCrs, ToWgs84};
+
 /// Krasovsky 1940 semi-major axis, metres.
 const A: f64 = 6378245.0;
 /// Krasovsky 1940 first eccentricity squared.

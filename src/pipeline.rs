@@ -20,6 +20,15 @@ use crate::progress::Progress;
 use crate::targets::{Indicators, Targets};
 use crate::timing::StageTime;
 
+/// How the report is made: its language, base map and image size.
+#[cfg(feature = "report")]
+pub use crate::output::report::ReportOptions;
+
+/// How the report is made; without the feature `report`, nothing.
+#[cfg(not(feature = "report"))]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportOptions<'a>(std::marker::PhantomData<&'a ()>);
+
 /// Loaded inputs with what a study needs next.
 #[derive(Debug)]
 pub struct Prepared {
@@ -70,6 +79,9 @@ pub struct Options {
     pub indicators: Option<PathBuf>,
     /// Non-spatial indicator figures, CSV `id,value`.
     pub figures: Option<PathBuf>,
+    /// Keep the walking minutes of the street network (for
+    /// `network.geojson`).
+    pub street_minutes: bool,
 }
 
 /// A finished analysis: what [`write()`] writes.
@@ -88,13 +100,35 @@ pub struct Analysis {
     pub timings: Vec<StageTime>,
 }
 
-/// The study, its checks (no infinite totals) and the assessment.
+/// A study made, not yet assessed: what [`assess`] takes.
+#[derive(Debug)]
+pub struct Studied {
+    /// The inputs (the network moved into the study).
+    pub inputs: Inputs,
+    /// The study.
+    pub study: Study,
+    /// Warnings found after loading (opening hours).
+    pub warnings: Vec<String>,
+}
+
+/// The study, its checks (no infinite totals) and the assessment:
+/// [`study()`] then [`assess`].
 pub fn analyze(
     config: &Config,
     prepared: Prepared,
     options: &Options,
     progress: &dyn Progress,
 ) -> Result<Analysis> {
+    assess(study(config, prepared, options, progress)?, options)
+}
+
+/// The study and its checks (no infinite totals).
+pub fn study(
+    config: &Config,
+    prepared: Prepared,
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<Studied> {
     let Prepared {
         mut inputs,
         targets,
@@ -102,6 +136,7 @@ pub fn analyze(
     } = prepared;
     let mut settings = config.settings;
     settings.travel_time_tif |= options.travel_time_tif;
+    settings.street_minutes |= options.street_minutes;
     let study = study::run_taking_network_with_progress(
         &mut inputs,
         &settings,
@@ -111,7 +146,23 @@ pub fn analyze(
         progress,
     )?;
     output::validate::check_figures(config, &inputs, &study)?;
-    let mut warnings: Vec<String> = study.hours_warning().into_iter().collect();
+    let warnings: Vec<String> = study.hours_warning().into_iter().collect();
+    Ok(Studied {
+        inputs,
+        study,
+        warnings,
+    })
+}
+
+/// The gaps and the scorecard of a study (the indicators and figures of
+/// `options` read first); the warnings of `studied` come first in the
+/// result's.
+pub fn assess(studied: Studied, options: &Options) -> Result<Analysis> {
+    let Studied {
+        inputs,
+        study,
+        mut warnings,
+    } = studied;
     let t = Instant::now();
     let indicators = match &options.indicators {
         Some(p) => Indicators::read(p)?,
@@ -150,7 +201,13 @@ pub struct Written {
 /// which are independent, side by side into a staging folder inside
 /// `out`, then move them into place together, `outputs.json` last
 /// ([`output::staging`]).
-pub fn write(out: &Path, title: &str, a: &Analysis, options: OutputOptions) -> Result<Written> {
+pub fn write(
+    out: &Path,
+    title: &str,
+    a: &Analysis,
+    options: OutputOptions,
+    look: &ReportOptions<'_>,
+) -> Result<Written> {
     let staging = output::staging::Staging::begin(out)?;
     let dir = staging.dir();
     let timed = |f: &dyn Fn() -> Result<Vec<PathBuf>>| {
@@ -162,10 +219,13 @@ pub fn write(out: &Path, title: &str, a: &Analysis, options: OutputOptions) -> R
     #[cfg(feature = "report")]
     let report = || {
         let (i, s, asm) = (&a.inputs, &a.study, Some(&a.assessment));
-        output::report::write_files(dir, title, i, s, asm, options.lang)
+        output::report::write_files_with(dir, title, i, s, asm, look)
     };
     #[cfg(not(feature = "report"))]
-    let report = || Ok(Vec::new());
+    let report = || {
+        let _ = look;
+        Ok(Vec::new())
+    };
     let ((files, files_time), (report, report_time)) =
         rayon::join(|| timed(&files), || timed(&report));
     let mut written = files?;

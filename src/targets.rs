@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::model::Category;
+use crate::model::{Category, Level};
 use crate::{Error, Result};
 
 /// Read a whole text file, naming it in the error.
@@ -109,6 +109,70 @@ pub struct Tier {
     pub requirement: Vec<Requirement>,
 }
 
+/// A rule giving a facility its level in the three-level network (measure
+/// 13) when the input has no level column: the first rule that matches a
+/// facility's category and size gives its level.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LevelRule {
+    /// Short name of the rule, written in outputs (`level_source`).
+    pub name: String,
+    /// `district`, `subdistrict`, `community`, or `none` (the facility is
+    /// not part of the network).
+    pub level: String,
+    /// Categories (snake_case) the rule applies to; empty: every category.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// The facility's outdoor land must be at least this, m2.
+    pub min_area_m2: Option<f64>,
+    /// The facility's indoor floor area must be at least this, m2.
+    pub min_floor_area_m2: Option<f64>,
+    /// The rule in Chinese.
+    #[serde(default)]
+    pub zh: String,
+    /// The rule in English.
+    #[serde(default)]
+    pub en: String,
+    /// [`level`](Self::level) parsed (`None` for `none`), filled in by
+    /// [`Targets::parse`].
+    #[serde(skip)]
+    pub parsed_level: Option<Level>,
+    /// [`categories`](Self::categories) parsed, filled in by [`Targets::parse`].
+    #[serde(skip)]
+    pub parsed_categories: Vec<Category>,
+}
+
+impl LevelRule {
+    /// Does the rule apply to a facility of `category` with `area_m2` of
+    /// outdoor land and `floor_area_m2` of indoor floor?
+    pub fn matches(&self, category: Category, area_m2: f64, floor_area_m2: f64) -> bool {
+        (self.parsed_categories.is_empty() || self.parsed_categories.contains(&category))
+            && self.min_area_m2.is_none_or(|m| area_m2 >= m)
+            && self.min_floor_area_m2.is_none_or(|m| floor_area_m2 >= m)
+    }
+
+    /// Parse [`level`](Self::level) and [`categories`](Self::categories).
+    fn parse(&mut self, origin: &str) -> Result<()> {
+        let at = |e: String| Error::config(origin, format!("level_rule {:?}: {e}", self.name));
+        self.parsed_level = match self.level.as_str() {
+            "none" | "无" => None,
+            l => Some(l.parse::<Level>().map_err(at)?),
+        };
+        self.parsed_categories = self
+            .categories
+            .iter()
+            .map(|c| c.parse::<Category>().map_err(at))
+            .collect::<Result<_>>()?;
+        let bad = |x: Option<f64>| x.is_some_and(|v| !(v.is_finite() && v >= 0.0));
+        if bad(self.min_area_m2) || bad(self.min_floor_area_m2) {
+            return Err(at(
+                "min_area_m2 / min_floor_area_m2 must be 0 or more".into()
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// All targets.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Targets {
@@ -120,6 +184,11 @@ pub struct Targets {
     /// file).
     #[serde(default)]
     pub tier: Vec<Tier>,
+    /// Rules giving facilities without a level column their level in the
+    /// three-level network (measure 13), first match wins; empty: levels
+    /// only from the inputs.
+    #[serde(default)]
+    pub level_rule: Vec<LevelRule>,
 }
 
 impl Targets {
@@ -153,6 +222,9 @@ impl Targets {
                     .collect::<Result<_>>()?;
             }
         }
+        for rule in t.level_rule.iter_mut() {
+            rule.parse(origin)?;
+        }
         if !t
             .tier
             .iter()
@@ -184,6 +256,20 @@ impl Targets {
         self.tier.iter().map(|t| t.distance_m).fold(0.0, f64::max)
     }
 
+    /// The first level rule that applies to a facility of `category` with
+    /// these areas (m2), with its index; `None` when none does.
+    pub fn level_rule_for(
+        &self,
+        category: Category,
+        area_m2: f64,
+        floor_area_m2: f64,
+    ) -> Option<(usize, &LevelRule)> {
+        self.level_rule
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.matches(category, area_m2, floor_area_m2))
+    }
+
     /// The tier new communities are checked within.
     pub fn new_community_tier(&self) -> &Tier {
         self.tier
@@ -208,6 +294,50 @@ mod tests {
         assert!(t.per_capita.met(0.0, 0.1));
         assert!(!t.per_capita.met(0.29, 0.09));
         assert_eq!(t.new_community_tier().distance_m, 300.0);
+    }
+
+    #[test]
+    fn level_rules_first_match_wins() {
+        let t = Targets::bundled();
+        let level = |c: Category, area: f64, floor: f64| {
+            t.level_rule_for(c, area, floor)
+                .map(|(_, r)| (r.name.as_str(), r.parsed_level))
+        };
+        assert_eq!(
+            level(Category::Stadium, 10000.0, 0.0),
+            Some(("stadium", Some(Level::District)))
+        );
+        assert_eq!(
+            level(Category::SportsCentre, 0.0, 5000.0),
+            Some(("large_hall", Some(Level::District)))
+        );
+        assert_eq!(
+            level(Category::SportsCentre, 0.0, 4999.0),
+            Some(("fitness_centre_15min", Some(Level::Subdistrict)))
+        );
+        assert_eq!(
+            level(Category::FitnessCentre, 0.0, 500.0),
+            Some(("community_default", Some(Level::Community)))
+        );
+        assert_eq!(
+            level(Category::FootballPitch, 3150.0, 0.0),
+            Some(("large_ground_15min", Some(Level::Subdistrict)))
+        );
+        assert_eq!(
+            level(Category::FootballPitch, 800.0, 0.0),
+            Some(("community_default", Some(Level::Community)))
+        );
+        assert_eq!(
+            level(Category::SchoolVenue, 9000.0, 0.0),
+            Some(("school_venue", None))
+        );
+        // A rule naming an unknown level or category is refused, naming it.
+        let bad = DEFAULT_TARGETS.replace("level = \"district\"", "level = \"city\"");
+        let e = Targets::parse(&bad, "x.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("level_rule \"stadium\"") && e.contains("city"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -257,6 +387,59 @@ pub struct ExtraTarget {
     /// The wording in English (e.g. `more than {}`).
     #[serde(default)]
     pub word_en: String,
+}
+
+/// The computations fitcircle has for a `spatial` indicator or sub-measure
+/// (the `check` of seeds/indicators.toml). A spatial item must name one.
+pub const CHECKS: &[&str] = &[
+    "coverage_15min",
+    "per_capita_new_communities",
+    "planned_cage_football",
+    "new_trail_km",
+    "facility_types_present",
+    "school_venues_open_share",
+    "second_generation_equipment_5min",
+    "three_level_network",
+    "suited_facilities",
+    "winter_natural_ice",
+    "small_space_pilots",
+    "free_or_discount",
+    "health_colocation",
+    "culture_sports_stations",
+];
+
+/// A sub-measure of an indicator that fitcircle checks on its own (e.g.
+/// 15(1), facilities suited to the elderly, the disabled and the young),
+/// with the lead units of that sub-item: a row of the scorecard's
+/// sub-measure table.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SubMeasure {
+    /// The Annex-1 sub-item (`15(1)`), or the indicator's id for a part of
+    /// its heading (`13`: the three-level network).
+    pub id: String,
+    /// Name in Chinese.
+    pub name: String,
+    /// Name in English.
+    #[serde(default)]
+    pub name_en: String,
+    /// Lead unit(s) of the sub-item, in Chinese.
+    #[serde(default)]
+    pub lead: String,
+    /// Lead unit(s) in English.
+    #[serde(default)]
+    pub lead_en: String,
+    /// Co-operating units, in Chinese.
+    #[serde(default)]
+    pub co: String,
+    /// Co-operating units in English.
+    #[serde(default)]
+    pub co_en: String,
+    /// The fitcircle computation that answers it (one of [`CHECKS`]).
+    pub check: String,
+    /// Free note on how the sub-measure is read.
+    #[serde(default)]
+    pub note: String,
 }
 
 /// One of the seed's Annex-2 indicators.
@@ -333,6 +516,10 @@ pub struct Indicator {
     /// Further figures of the same indicator, each with its own check.
     #[serde(default)]
     pub extra_target: Vec<ExtraTarget>,
+    /// Sub-measures checked on their own (`[[indicator.measure]]`), in the
+    /// file's order.
+    #[serde(default)]
+    pub measure: Vec<SubMeasure>,
 }
 
 /// One target figure of an indicator, the main one or an extra one: what
@@ -393,6 +580,40 @@ impl Indicator {
         );
         v
     }
+}
+
+/// Every `spatial` indicator and every sub-measure names a computation of
+/// [`CHECKS`] (no spatial item without a check); an extra target's check,
+/// when given, too.
+fn check_checks(x: &Indicator, origin: &str) -> Result<()> {
+    let known = |c: &str| CHECKS.contains(&c);
+    let err = |what: String, check: &str| {
+        Error::config(
+            origin,
+            format!(
+                "{what}: check {check:?} is not a fitcircle computation; use one of {} (or \
+                 mark a non-map item kind = \"tabular\" or \"not_spatial\")",
+                CHECKS.join(", ")
+            ),
+        )
+    };
+    if x.kind == "spatial" && !known(&x.check) {
+        return Err(err(format!("indicator {} is spatial", x.id), &x.check));
+    }
+    for e in &x.extra_target {
+        if !e.check.is_empty() && e.check != "none" && !known(&e.check) {
+            return Err(err(format!("indicator {}, extra target", x.id), &e.check));
+        }
+    }
+    for m in &x.measure {
+        if !known(&m.check) {
+            return Err(err(
+                format!("indicator {}, measure {}", x.id, m.id),
+                &m.check,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A planned project type of measure 15(4) tracked for progress.
@@ -468,6 +689,9 @@ impl Indicators {
                 Error::config(origin, format!("planned project {:?}: {e}", p.name))
             })?);
         }
+        for x in &ind.indicator {
+            check_checks(x, origin)?;
+        }
         Ok(ind)
     }
 
@@ -539,5 +763,57 @@ mod indicator_tests {
         assert_eq!(new, ["6", "12", "17", "33", "34", "35"]);
         assert_eq!(ind.planned_project.len(), 5);
         assert!(ind.planned_project.iter().all(|p| p.parsed.is_some()));
+    }
+
+    #[test]
+    fn every_spatial_item_has_a_check() {
+        let ind = Indicators::bundled();
+        let spatial: Vec<(&str, &str)> = ind
+            .indicator
+            .iter()
+            .filter(|x| x.kind == "spatial")
+            .map(|x| (x.id.as_str(), x.check.as_str()))
+            .collect();
+        assert_eq!(
+            spatial,
+            [
+                ("13", "coverage_15min"),
+                ("14", "per_capita_new_communities"),
+                ("15", "planned_cage_football"),
+                ("16", "school_venues_open_share"),
+                ("17", "second_generation_equipment_5min"),
+                ("35", "health_colocation"),
+                ("36", "culture_sports_stations"),
+            ]
+        );
+        let measures: Vec<(&str, &str)> = ind
+            .indicator
+            .iter()
+            .flat_map(|x| &x.measure)
+            .map(|m| (m.id.as_str(), m.check.as_str()))
+            .collect();
+        assert_eq!(
+            measures,
+            [
+                ("13", "three_level_network"),
+                ("15(1)", "suited_facilities"),
+                ("15(2)", "winter_natural_ice"),
+                ("15(3)", "small_space_pilots"),
+                ("16(1)", "free_or_discount"),
+            ]
+        );
+        assert!(
+            ind.indicator
+                .iter()
+                .flat_map(|x| &x.measure)
+                .all(|m| { !m.lead.is_empty() && !m.lead_en.is_empty() && !m.name_en.is_empty() })
+        );
+        // A spatial item without a computation is refused, naming it.
+        let text = DEFAULT_INDICATORS.replace("check = \"health_colocation\"", "check = \"none\"");
+        let e = Indicators::parse(&text, "i.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("indicator 35 is spatial: check \"none\" is not a fitcircle computation"),
+            "{e}"
+        );
     }
 }

@@ -36,6 +36,7 @@ pub(crate) fn facility(
         note: None,
         subtype: None,
         equipment_generation: None,
+        plan: Default::default(),
     }
 }
 
@@ -50,6 +51,7 @@ pub(crate) fn community(id: &str, population: f64, geometry: Geometry<f64>) -> C
         build_year: None,
         geometry,
         entrances: Vec::new(),
+        groups: Default::default(),
     }
 }
 

@@ -9,7 +9,13 @@
 //!   features, and a popup opened on the first feature of each layer
 //!   (`#selftest`);
 //! - every SVG chart with its bars;
-//! - a screenshot (1400 x 1000) saved as `target/tmp/browser/<bundle>.png`.
+//! - a screenshot (1400 x 1000) saved as `target/tmp/browser/<name>.png`,
+//!   and one of the page's first 3000 pixels as `<name>-page.png` (the
+//!   README's pictures in docs/ are copies of them).
+//!
+//! The cases: Helsinki (English), Porto Alegre and Xicheng in Chinese (the
+//! Xicheng one without a street network, its uncovered communities summed
+//! in hexagons), and the sites page of `fitcircle sites` on Xicheng.
 //!
 //! Skipped, with a note, when Chromium is not installed (set
 //! `FITCIRCLE_CHROMIUM` to use another binary). CI installs Debian's
@@ -139,11 +145,34 @@ fn file_url(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
-/// Open a report and check everything the module docs list.
-fn check_in_browser(bundle: &str, args: &[&str], communities: u64) {
+/// What a page must show.
+struct Expect {
+    /// Communities drawn.
+    communities: u64,
+    /// A street network drawn (not in a run without one).
+    network: bool,
+    /// Uncovered communities summed in hexagons (else one ring each).
+    hexagons: bool,
+    /// Suggested sites drawn.
+    sites: u64,
+    /// The page: report.html, or sites.html for `fitcircle sites`.
+    page: &'static str,
+}
+
+/// The venue fixture of the Xicheng bundle.
+fn venues() -> String {
+    common::manifest_dir()
+        .join("tests/fixtures/xicheng_venues/venues.csv")
+        .display()
+        .to_string()
+}
+
+/// Open a report and check everything the module docs list. `args` start
+/// with the subcommand (`analyze`, `sites`).
+fn check_in_browser(name: &str, args: &[&str], expect: Expect) {
     let Some(bin) = chromium() else {
         eprintln!(
-            "SKIPPED browser check of the {bundle} report: no Chromium at {} \
+            "SKIPPED browser check of the {name} report: no Chromium at {} \
              (apt-get install chromium, or set FITCIRCLE_CHROMIUM to its path)",
             chromium_path().display()
         );
@@ -152,16 +181,11 @@ fn check_in_browser(bundle: &str, args: &[&str], communities: u64) {
     let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let tmp = temp_dir();
     let out = tmp.path().join("out");
-    let mut all: Vec<String> = vec![
-        "analyze".into(),
-        "--quiet".into(),
-        "--out".into(),
-        out.display().to_string(),
-    ];
-    all.extend(args.iter().map(|s| s.to_string()));
+    let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    all.extend(["--quiet".into(), "--out".into(), out.display().to_string()]);
     let all_ref: Vec<&str> = all.iter().map(|s| s.as_str()).collect();
     run_ok(tmp.path(), &all_ref);
-    let report = out.join("report.html").canonicalize().unwrap();
+    let report = out.join(expect.page).canonicalize().unwrap();
     assert!(read_text(&report).contains("data-state=\"loading\""));
 
     // 1. The DOM after load, with every layer's first popup opened.
@@ -223,11 +247,24 @@ fn check_in_browser(bundle: &str, args: &[&str], communities: u64) {
         &attribute(dom, "id=\"report-status\"", "data-layers").expect("layer counts"),
     )
     .expect("layer counts are JSON");
-    eprintln!("{bundle}: layers drawn {layers}");
-    assert!(layers["network"].as_u64().unwrap() > 1000, "network edges");
-    assert_eq!(layers["communities"].as_u64(), Some(communities));
+    eprintln!("{name}: layers drawn {layers}");
+    if expect.network {
+        assert!(layers["network"].as_u64().unwrap() > 1000, "network edges");
+    } else {
+        assert_eq!(layers["network"].as_u64(), Some(0));
+    }
+    assert_eq!(layers["communities"].as_u64(), Some(expect.communities));
     assert!(layers["facilities"].as_u64().unwrap() > 0);
-    assert_eq!(layers["covered"].as_u64(), Some(1));
+    if expect.page == "report.html" {
+        assert_eq!(layers["covered"].as_u64(), Some(1));
+    }
+    assert_eq!(
+        layers["gap_hexagons"].as_u64().unwrap_or(0) > 0,
+        expect.hexagons,
+        "hexagons"
+    );
+    assert_eq!(layers["sites"].as_u64(), Some(expect.sites));
+    assert!(layers.get("basemap").is_none(), "no online base map");
     assert!(layers["panes"].as_u64().unwrap() >= 5, "Leaflet panes");
     assert!(layers["canvas"].as_u64().unwrap() >= 1, "canvas renderer");
     assert_eq!(
@@ -264,10 +301,25 @@ fn check_in_browser(bundle: &str, args: &[&str], communities: u64) {
         let svg = &dom[start..end];
         assert!(svg.matches("<rect").count() >= 1, "chart {id} has no bars");
     }
-    assert!(dom.contains("<section id=\"scorecard\">"));
+    if expect.page == "report.html" {
+        assert!(dom.contains("<section id=\"scorecard\">"));
+    } else {
+        assert!(dom.contains("<section id=\"sites\">"));
+    }
 
-    // 2. The screenshot.
-    let shot = shots_dir().join(format!("{bundle}.png"));
+    // 2. The screenshots: the map, then the page's top.
+    let page_shot = shots_dir().join(format!("{name}-page.png"));
+    let _ = std::fs::remove_file(&page_shot);
+    run_chromium(
+        &bin,
+        &[
+            "--window-size=1400,3000".into(),
+            format!("--screenshot={}", page_shot.display()),
+            file_url(&report),
+        ],
+    );
+    assert!(page_shot.is_file(), "page screenshot written");
+    let shot = shots_dir().join(format!("{name}.png"));
     let _ = std::fs::remove_file(&shot);
     run_chromium(
         &bin,
@@ -299,19 +351,93 @@ fn check_in_browser(bundle: &str, args: &[&str], communities: u64) {
         "the map area of the screenshot looks blank ({} colours)",
         colours.len()
     );
-    eprintln!("{bundle}: screenshot {}", shot.display());
+    eprintln!(
+        "{name}: screenshots {} and {}",
+        shot.display(),
+        page_shot.display()
+    );
 }
 
 #[test]
 fn helsinki_report_renders_in_chromium() {
-    check_in_browser("helsinki", &[], 36);
+    check_in_browser(
+        "helsinki",
+        &["analyze"],
+        Expect {
+            communities: 36,
+            network: true,
+            hexagons: false,
+            sites: 0,
+            page: "report.html",
+        },
+    );
 }
 
 #[test]
 fn porto_alegre_report_in_chinese_renders_in_chromium() {
     check_in_browser(
-        "porto-alegre",
-        &["--bundle", "porto-alegre", "--lang", "zh"],
-        1227,
+        "porto-alegre-zh",
+        &["analyze", "--bundle", "porto-alegre", "--lang", "zh"],
+        Expect {
+            communities: 1227,
+            network: true,
+            hexagons: false,
+            sites: 0,
+            page: "report.html",
+        },
+    );
+}
+
+#[test]
+fn xicheng_report_in_chinese_renders_in_chromium() {
+    let v = venues();
+    check_in_browser(
+        "xicheng-zh",
+        &[
+            "analyze",
+            "--bundle",
+            "xicheng",
+            "--facilities",
+            &v,
+            "--facilities-crs",
+            "gcj02",
+            "--lang",
+            "zh",
+        ],
+        Expect {
+            communities: 789,
+            network: false,
+            hexagons: true,
+            sites: 0,
+            page: "report.html",
+        },
+    );
+}
+
+#[test]
+fn xicheng_sites_page_renders_in_chromium() {
+    let v = venues();
+    check_in_browser(
+        "xicheng-sites-zh",
+        &[
+            "sites",
+            "--bundle",
+            "xicheng",
+            "--facilities",
+            &v,
+            "--facilities-crs",
+            "gcj02",
+            "--category",
+            "football_pitch",
+            "--count",
+            "5",
+        ],
+        Expect {
+            communities: 789,
+            network: false,
+            hexagons: true,
+            sites: 5,
+            page: "sites.html",
+        },
     );
 }

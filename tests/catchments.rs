@@ -1211,6 +1211,8 @@ fn xicheng_without_network_is_straight_line_x_1_3() {
             venues,
             "--crs",
             "gcj02",
+            "--lang",
+            "en",
             "--quiet",
             "--out",
             out2.to_str().unwrap(),

@@ -170,6 +170,8 @@ fn xicheng_sites_in_gcj02_with_units_and_a_from_scratch_warning() {
             "2",
             "--output-crs",
             "gcj02",
+            "--lang",
+            "en",
             "--out",
             "s",
         ],

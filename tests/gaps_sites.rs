@@ -22,7 +22,7 @@ use common::*;
 use serde_json::Value;
 
 /// The gap kinds src/analysis/gaps.rs can emit.
-const GAP_KINDS: [&str; 8] = [
+const GAP_KINDS: [&str; 17] = [
     "unreachable",
     "uncovered_15min",
     "tier_missing",
@@ -31,6 +31,15 @@ const GAP_KINDS: [&str; 8] = [
     "school_venue_not_open",
     "no_second_generation_equipment",
     "planned_project_short",
+    "no_district_venue",
+    "no_subdistrict_facility",
+    "no_community_facility",
+    "not_suited_for_groups",
+    "no_free_or_discount_for_groups",
+    "no_winter_ground",
+    "no_small_space_pilot",
+    "no_health_promotion_centre",
+    "culture_station_not_combined",
 ];
 
 const STATUSES: [&str; 4] = ["met", "not met", "no data", "not spatial"];
@@ -905,6 +914,8 @@ fn xicheng_sites_straight_line() {
             category,
             "--count",
             "5",
+            "--lang",
+            "en",
             "--out",
             "sites",
         ],
@@ -989,11 +1000,12 @@ fn xicheng_sites_straight_line() {
             "xicheng",
             "--facilities",
             path_str(&new_csv),
+            "--lang",
+            "en",
             "--out",
             "after",
         ],
     );
-    // The Xicheng bundle's summary is in Chinese by default.
-    assert!(stdout.contains("近似"), "{stdout}");
+    assert!(stdout.contains("APPROXIMATE"), "{stdout}");
     check_rerun(&sites, 0.0, &dir.join("after"), category);
 }

@@ -52,11 +52,19 @@ struct OgrLayer {
 }
 
 fn ogrinfo(path: &Path) -> OgrLayer {
-    let out = Command::new("ogrinfo")
-        .args(["-ro", "-al", "-so"])
-        .arg(path)
-        .output()
-        .expect("run ogrinfo");
+    ogrinfo_layer(path, None)
+}
+
+/// What `ogrinfo -ro -so` says about `layer` of `path` (with `-al` for the
+/// only layer when `layer` is `None`).
+fn ogrinfo_layer(path: &Path, layer_name: Option<&str>) -> OgrLayer {
+    let mut cmd = Command::new("ogrinfo");
+    cmd.args(["-ro", "-so"]);
+    match layer_name {
+        Some(l) => cmd.arg(path).arg(l),
+        None => cmd.arg("-al").arg(path),
+    };
+    let out = cmd.output().expect("run ogrinfo");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -65,8 +73,8 @@ fn ogrinfo(path: &Path) -> OgrLayer {
         path.display()
     );
     assert!(
-        !stderr.contains("ERROR"),
-        "ogrinfo {} reported errors:\n{stderr}",
+        !stderr.contains("ERROR") && !stderr.contains("Warning"),
+        "ogrinfo {} reported errors or warnings:\n{stderr}",
         path.display()
     );
     let mut layer = OgrLayer {
@@ -197,6 +205,85 @@ fn check_folder(dir: &Path, fgb: bool) -> BTreeMap<String, OgrLayer> {
     layers
 }
 
+/// Check `dir/name`, the GeoPackage of `--format gpkg`, against the
+/// GeoJSON files of `dir` (the WGS-84 ones: the `.gcj02` copies are not in
+/// it): one layer per file, named by its stem, with every feature (null
+/// geometries too), the field types of the file's `.fgb` (declared by
+/// name), EPSG:4326 and an R-tree spatial index; GDAL reports no error or
+/// warning. Returns the layers by name.
+fn check_gpkg(dir: &Path, name: &str) -> BTreeMap<String, OgrLayer> {
+    let path = dir.join(name);
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-q"])
+        .arg(&path)
+        .output()
+        .expect("run ogrinfo");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stderr.trim().is_empty(),
+        "{stdout}\n{stderr}"
+    );
+    // "1: communities (Point)"
+    let names: Vec<String> = stdout
+        .lines()
+        .filter_map(|l| l.split_once(": ").map(|(_, r)| r))
+        .map(|r| r.split(" (").next().unwrap_or(r).trim().to_string())
+        .collect();
+    let geojsons: Vec<PathBuf> = files_with(dir, "geojson")
+        .into_iter()
+        .filter(|p| !p.file_stem().unwrap().to_string_lossy().contains('.'))
+        .collect();
+    let stems: Vec<String> = geojsons
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    let mut want = stems.clone();
+    want.sort();
+    assert_eq!(
+        sorted,
+        want,
+        "{}: one layer per GeoJSON file",
+        path.display()
+    );
+    let mut layers = BTreeMap::new();
+    for (stem, gj) in stems.iter().zip(&geojsons) {
+        let fc = read_json(gj);
+        let n = fc["features"].as_array().expect("features").len();
+        let layer = ogrinfo_layer(&path, Some(stem));
+        assert_eq!(layer.driver, "GPKG", "{}", path.display());
+        assert_eq!(layer.name, *stem);
+        assert_eq!(layer.count, n, "{}: features of {stem}", path.display());
+        let fgb = gj.with_extension("fgb");
+        if fgb.exists() {
+            let f = ogrinfo(&fgb);
+            for (field, ty) in &f.fields {
+                let got = layer
+                    .fields
+                    .get(field)
+                    .unwrap_or_else(|| panic!("{stem}: no field {field}"));
+                assert_eq!(normalised(got), normalised(ty), "{stem}: type of {field}");
+            }
+        }
+        let sql = format!("SELECT HasSpatialIndex('{stem}', 'geom')");
+        let out = Command::new("ogrinfo")
+            .args(["-ro", "-q"])
+            .arg(&path)
+            .args(["-sql", &sql])
+            .output()
+            .expect("run ogrinfo");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("HasSpatialIndex (Integer) = 1"),
+            "{stem}: no spatial index:\n{text}"
+        );
+        layers.insert(stem.clone(), layer);
+    }
+    layers
+}
+
 fn assert_type(layers: &BTreeMap<String, OgrLayer>, file: &str, field: &str, want: &[&str]) {
     let layer = layers
         .get(file)
@@ -323,6 +410,70 @@ fn xicheng_units_and_gcj02_copies_open_in_gdal() {
     assert_type(&layers, "communities.geojson", "unit", &["String"]);
 }
 
+/// `--format fgb,gpkg` on the Xicheng bundle (units, GCJ-02 copies): one
+/// GeoPackage with a layer per WGS-84 GeoJSON file, typed like the .fgb
+/// files, every feature (gaps.geojson's district-wide rows without a
+/// geometry too), a spatial index each.
+#[test]
+fn gpkg_output_opens_in_gdal() {
+    if !have_ogrinfo("gpkg_output_opens_in_gdal") {
+        return;
+    }
+    let tmp = temp_dir();
+    let venues = manifest_dir().join("tests/fixtures/xicheng_venues/venues.csv");
+    let venues = venues.to_str().unwrap();
+    run_ok(
+        tmp.path(),
+        &[
+            "analyze",
+            "--bundle",
+            "xicheng",
+            "--facilities",
+            venues,
+            "--facilities-crs",
+            "gcj02",
+            "--out",
+            "out",
+            "--quiet",
+            "--format",
+            "fgb,gpkg",
+            "--output-crs",
+            "gcj02",
+        ],
+    );
+    let out = tmp.path().join("out");
+    check_folder(&out, true);
+    let layers = check_gpkg(&out, "fitcircle.gpkg");
+    assert_eq!(layers["communities"].count, 789);
+    assert_eq!(layers["units"].geometry, "Multi Polygon");
+    assert_eq!(
+        layers["communities"].fields["any_covered"],
+        "Integer(Boolean)"
+    );
+    assert_eq!(layers["communities"].fields["population"], "Real");
+    // The same run again gives the same bytes.
+    let first = std::fs::read(out.join("fitcircle.gpkg")).unwrap();
+    run_ok(
+        tmp.path(),
+        &[
+            "analyze",
+            "--bundle",
+            "xicheng",
+            "--facilities",
+            venues,
+            "--facilities-crs",
+            "gcj02",
+            "--out",
+            "out2",
+            "--quiet",
+            "--format",
+            "gpkg",
+        ],
+    );
+    let second = std::fs::read(tmp.path().join("out2/fitcircle.gpkg")).unwrap();
+    assert!(first == second, "fitcircle.gpkg differs between two runs");
+}
+
 #[test]
 fn sites_outputs_open_in_gdal() {
     if !have_ogrinfo("sites_outputs_open_in_gdal") {
@@ -341,11 +492,13 @@ fn sites_outputs_open_in_gdal() {
             "out",
             "--quiet",
             "--format",
-            "fgb",
+            "fgb,gpkg",
         ],
     );
     let out = tmp.path().join("out");
     let layers = check_folder(&out, true);
+    let g = check_gpkg(&out, "sites.gpkg");
+    assert_eq!(g["sites"].count, layers["sites.geojson"].count);
     // Up to three sites (fewer when fewer already cover everyone): a point
     // and an isochrone each.
     let n = layers["sites.geojson"].count;

@@ -239,7 +239,9 @@ fn csv_files_start_with_a_bom_unless_turned_off() {
             "gaps.csv",
             "graph_edges.csv",
             "graph_nodes.csv",
+            "measures.csv",
             "scorecard.csv",
+            "scorecard_measures.csv",
             "summary.csv",
             "units.csv",
             "unreachable.csv"
@@ -422,7 +424,11 @@ fn json_summary_matches_summary_csv() {
 fn json_summary_of_units_without_network() {
     let tmp = temp_dir();
     let v = venues();
-    let stdout = run_ok(tmp.path(), &xicheng_args(&v, "out", &["--json"]));
+    // summary.csv with its English keys (the bundle's default is Chinese).
+    let stdout = run_ok(
+        tmp.path(),
+        &xicheng_args(&v, "out", &["--json", "--lang", "en"]),
+    );
     let j: Value = serde_json::from_str(&stdout).expect("JSON");
     assert_eq!(j["mode"], "straight_line");
     assert_eq!(j["approximate"], true);
@@ -490,8 +496,8 @@ fn sites_json_matches_sites_csv() {
             assert_eq!(s[c].as_f64().unwrap(), num(r, c), "{c}");
         }
     }
-    // sites.geojson, sites.csv and dropped.csv.
-    assert_eq!(v["files"].as_array().unwrap().len(), 3);
+    // sites.geojson, sites.csv, dropped.csv, sites.html and sites.png.
+    assert_eq!(v["files"].as_array().unwrap().len(), 5);
 }
 
 #[test]
@@ -585,7 +591,10 @@ fn chinese_map_labels_with_a_cjk_font() {
     let out = run_fitcircle(tmp.path(), &zh);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!err.contains("map.png labels are in English"), "{err}");
+    assert!(
+        !err.contains("map.png labels are in English") && !err.contains("map.png 的文字为英文"),
+        "{err}"
+    );
     let zh_png = std::fs::read(tmp.path().join("out/map.png")).unwrap();
     let mut en = not_quiet("en");
     en.extend(["--lang", "en"]);

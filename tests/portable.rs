@@ -263,10 +263,77 @@ fn completions_and_man_page() {
         &man[..200]
     );
     assert!(man.contains("analyze"));
+    // One page per subcommand, on stdout or all into a folder.
+    let page = run_ok(tmp.path(), &["man", "analyze"]);
+    assert!(page.contains(".TH fitcircle-analyze"), "{}", &page[..200]);
+    assert!(
+        page.contains("dry\\-run") && page.contains("basemap"),
+        "{page}"
+    );
+    let bad = run_bin(&bin(), tmp.path(), &["man", "nosuch"], &[]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("analyze"));
+    run_ok(tmp.path(), &["man", "--dir", "man1"]);
+    let mut pages: Vec<String> = fs::read_dir(tmp.path().join("man1"))
+        .expect("man1")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    for p in [
+        "fitcircle.1",
+        "fitcircle-analyze.1",
+        "fitcircle-sites.1",
+        "fitcircle-check.1",
+        "fitcircle-init.1",
+        "fitcircle-bundles.1",
+        "fitcircle-man.1",
+    ] {
+        assert!(pages.iter().any(|x| x == p), "{p} not in {pages:?}");
+    }
+    let sites = fs::read_to_string(tmp.path().join("man1/fitcircle-sites.1")).expect("page");
+    assert!(sites.contains("\\-\\-category"), "{sites}");
 }
 
 #[test]
-fn progress_json_lines_parse() {
+fn analyze_dry_run_checks_the_inputs_and_writes_nothing() {
+    let tmp = temp_dir();
+    let out = run_bin(
+        &bin(),
+        tmp.path(),
+        &[
+            "analyze",
+            "--bundle",
+            "porto-alegre",
+            "--out",
+            "o",
+            "--dry-run",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let check = run_bin(
+        &bin(),
+        tmp.path(),
+        &["check", "--bundle", "porto-alegre"],
+        &[],
+    );
+    assert_eq!(stdout, text(&check.stdout), "the same report as check");
+    assert!(stdout.contains("nothing analysed or written"), "{stdout}");
+    assert!(!tmp.path().join("o").exists(), "nothing written");
+    // Bad input: exit 2 with what to fix, as check.
+    let bad = run_bin(
+        &bin(),
+        tmp.path(),
+        &["analyze", "--facilities", "missing.csv", "--dry-run"],
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("missing.csv"));
+}
+
+#[test]
+fn progress_json_lines_parse_are_monotone_and_end_at_their_totals() {
     let tmp = temp_dir();
     let out = run_bin(
         &bin(),
@@ -279,13 +346,71 @@ fn progress_json_lines_parse() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
         .collect();
-    assert!(lines.len() >= 8, "{lines:?}");
+    // Per stage, its runs: each starts at 0, rises strictly and ends at its
+    // total (a stage may run more than once, e.g. coverage now and with
+    // the planned facilities).
+    let mut runs: Vec<(String, Vec<(u64, u64)>)> = Vec::new();
+    let mut last_elapsed = 0.0;
     for v in &lines {
-        let (done, total) = (v["done"].as_u64().unwrap(), v["total"].as_u64().unwrap());
-        assert!(done <= total && v["stage"].is_string() && v["elapsed_s"].is_f64());
+        let stage = v["stage"].as_str().expect("stage").to_string();
+        let done = v["done"].as_u64().expect("done");
+        let total = v["total"].as_u64().expect("total");
+        let elapsed = v["elapsed_s"].as_f64().expect("elapsed_s");
+        assert!(done <= total, "{v}");
+        assert!(elapsed >= last_elapsed, "time runs forward: {v}");
+        last_elapsed = elapsed;
+        match runs.iter_mut().rev().find(|r| r.0 == stage) {
+            Some(r) if done != 0 => {
+                let (prev, prev_total) = *r.1.last().expect("a run has its start");
+                assert!(
+                    done > prev && total == prev_total,
+                    "{stage}: {prev} then {done}"
+                );
+                r.1.push((done, total));
+            }
+            _ => runs.push((stage, vec![(done, total)])),
+        }
     }
-    let stages: Vec<&str> = lines.iter().map(|v| v["stage"].as_str().unwrap()).collect();
-    for s in ["loading inputs", "searching", "isochrones", "writing files"] {
-        assert!(stages.contains(&s), "{stages:?}");
+    for (stage, run) in &runs {
+        assert_eq!(run[0].0, 0, "{stage} starts at 0");
+        let (done, total) = *run.last().expect("one update");
+        assert_eq!(done, total, "{stage} ends at its total: {run:?}");
+    }
+    let stages: Vec<&str> = runs.iter().map(|r| r.0.as_str()).collect();
+    // Helsinki: a PBF network, so every long stage counts.
+    for s in [
+        "loading",
+        "decoding",
+        "analysis",
+        "snapping",
+        "searching",
+        "catchments",
+        "bands",
+        "assessing",
+        "writing",
+        "report",
+    ] {
+        assert!(stages.contains(&s), "{s} missing: {stages:?}");
+    }
+    // The writing stage counts the data files: as many as outputs.json
+    // lists besides the report's two.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&common::read_text(&tmp.path().join("o/outputs.json")))
+            .expect("outputs.json");
+    let files = manifest["files"].as_array().expect("files").len() as u64;
+    let writing = runs.iter().find(|r| r.0 == "writing").expect("writing");
+    assert_eq!(writing.1.last().expect("end").1 + 2, files, "{manifest}");
+}
+
+#[test]
+fn progress_none_and_pipes_print_nothing_on_stderr() {
+    let tmp = temp_dir();
+    for args in [
+        &["analyze", "--out", "o", "-q"][..],
+        &["analyze", "--out", "o", "-q", "--progress", "none"][..],
+    ] {
+        let out = run_bin(&bin(), tmp.path(), args, &[]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stderr), "", "{args:?}");
     }
 }

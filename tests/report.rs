@@ -14,13 +14,15 @@ use serde_json::Value;
 /// reasonable size, under 5 MB for Porto Alegre).
 const MAX_REPORT_BYTES: u64 = 5_000_000;
 
-const DATA_BLOCKS: [&str; 6] = [
+const DATA_BLOCKS: [&str; 8] = [
     "data-meta",
     "data-network",
     "data-covered",
     "data-units",
     "data-communities",
+    "data-gap-hexagons",
     "data-facilities",
+    "data-sites",
 ];
 
 const CHARTS: [&str; 5] = [

@@ -1,22 +1,23 @@
 //! A Chinese run's outputs carry no English (issue 16): `analyze --lang zh`
-//! on the Xicheng bundle with the venue fixture, then every word a reader
-//! sees is scanned for runs of ASCII letters outside an allow-list of ids,
-//! units, file names and proper names: the terminal summary (stdout),
-//! scorecard.md, the visible text of report.html (tags, scripts, styles and
-//! attributes stripped) and the Chinese columns of gaps.csv and
-//! scorecard.csv. Words from the inputs (the bundle's title and data
-//! attributions, facility, community and unit names) are the user's own
-//! and are left out.
+//! and `sites` (Chinese by default for the Xicheng bundle) on the Xicheng
+//! bundle with the venue fixture, then every word a reader sees is scanned
+//! for runs of ASCII letters outside an allow-list of ids, units, file
+//! names and proper names: the terminal (stdout and stderr: the summary,
+//! the warnings), scorecard.md, the visible text of report.html (tags,
+//! scripts, styles and attributes stripped) and every CSV file, headers and
+//! cells. Words from the inputs (the bundle's title and data attributions,
+//! facility, community and unit names) are the user's own and are left
+//! out; so are CSV columns of ids (headed 编号), of stable codes (headed
+//! 代码) and the English columns of the bilingual files (headed （英文）).
 //!
-//! Not yet scanned (see issue 16): the CSV headers and the cells of
-//! summary.csv, units.csv and dropped.csv (ids and English columns), the
-//! warnings on stderr, and the labels drawn into map.png.
+//! Not scanned: the labels drawn into map.png (tests/output_formats.rs
+//! checks that the Chinese map differs from the English one).
 
 mod common;
 
 use std::path::Path;
 
-use common::{read_csv_rows, read_text, run_ok, temp_dir};
+use common::{read_text, run_fitcircle, temp_dir};
 
 /// Words allowed in Chinese outputs: units, proper names, the program's
 /// name and the licences and tools it credits.
@@ -39,13 +40,24 @@ const ALLOW: &[&str] = &[
     "GeoJSON",
     "CSV",
     "AMap",
+    "WGS",
+    "GCJ",
+    "BD",
 ];
 
 /// `text` with the allowed parts blanked: `<code>` spans, file names
-/// (`map.png`), command-line options (`--figures`), snake_case keys
+/// (`map.png`, `bundle:xicheng/x.csv`), command-line options (`--figures`), snake_case keys
 /// (`open_to_public`) and the inputs' own names.
 fn strip_allowed(text: &str, names: &[String]) -> String {
-    let mut t = text.to_string();
+    // Bundled files are named `bundle:<name>/<file>`.
+    let mut t: String = text
+        .split(' ')
+        .map(|w| match w.find("bundle:") {
+            Some(k) => &w[..k],
+            None => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     for n in names {
         if !n.is_empty() {
             t = t.replace(n.as_str(), " ");
@@ -164,20 +176,63 @@ fn input_names(out: &Path, title: &str) -> Vec<String> {
     names
 }
 
+/// Columns not scanned: ids, codes and the declared English columns.
+fn skipped_column(header: &str) -> bool {
+    header.contains("编号") || header.ends_with("代码") || header.ends_with("（英文）")
+}
+
+/// Every CSV file in `out`: its header and the cells of the scanned
+/// columns, each with where it is.
+fn csv_texts(out: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<_> = std::fs::read_dir(out)
+        .expect("out folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    let mut texts = Vec::new();
+    for path in files {
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let mut rdr = csv::Reader::from_path(&path).expect("csv");
+        let headers: Vec<String> = rdr
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_string)
+            .collect();
+        texts.push((format!("{name} header"), headers.join(" | ")));
+        for row in rdr.records() {
+            let row = row.expect("row");
+            for (h, cell) in headers.iter().zip(row.iter()) {
+                if !skipped_column(h) {
+                    texts.push((format!("{name} {h}"), cell.to_string()));
+                }
+            }
+        }
+    }
+    texts
+}
+
 #[test]
 fn chinese_run_has_no_english_outside_the_allow_list() {
     let dir = temp_dir();
     let root = common::manifest_dir();
     let venues = root.join("tests/fixtures/xicheng_venues/venues.csv");
+    let venues = venues.to_str().expect("utf-8 path");
     let out = dir.path().join("out");
-    let stdout = run_ok(
+    let run = run_fitcircle(
         &root,
         &[
             "analyze",
             "--bundle",
             "xicheng",
             "--facilities",
-            venues.to_str().expect("utf-8 path"),
+            venues,
             "--facilities-crs",
             "gcj02",
             "--output-crs",
@@ -188,6 +243,30 @@ fn chinese_run_has_no_english_outside_the_allow_list() {
             out.to_str().expect("utf-8 path"),
         ],
     );
+    assert!(run.status.success());
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    // sites: Chinese by default for this bundle.
+    let sites_out = dir.path().join("sites");
+    let sites = run_fitcircle(
+        &root,
+        &[
+            "sites",
+            "--bundle",
+            "xicheng",
+            "--facilities",
+            venues,
+            "--facilities-crs",
+            "gcj02",
+            "--category",
+            "football_pitch",
+            "--count",
+            "3",
+            "--out",
+            sites_out.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(sites.status.success());
     let title = stdout
         .lines()
         .next()
@@ -202,31 +281,18 @@ fn chinese_run_has_no_english_outside_the_allow_list() {
         }
     };
     check("terminal", &stdout);
+    assert!(stderr.contains("警告"), "the run warns: {stderr}");
+    check("stderr", &stderr);
+    check("sites terminal", &String::from_utf8_lossy(&sites.stdout));
+    check("sites stderr", &String::from_utf8_lossy(&sites.stderr));
     check("scorecard.md", &read_text(&out.join("scorecard.md")));
     check(
         "report.html",
         &visible_text(&read_text(&out.join("report.html"))),
     );
-    for (file, columns) in [
-        ("gaps.csv", &["lead", "name", "unit", "explanation_zh"][..]),
-        (
-            "scorecard.csv",
-            &[
-                "level1",
-                "name",
-                "lead",
-                "co",
-                "status_zh",
-                "figure_zh",
-                "target_zh",
-                "note_zh",
-            ][..],
-        ),
-    ] {
-        for row in read_csv_rows(&out.join(file)) {
-            for c in columns {
-                check(&format!("{file} {c}"), &row[*c]);
-            }
+    for folder in [&out, &sites_out] {
+        for (what, text) in csv_texts(folder) {
+            check(&what, &text);
         }
     }
     problems.dedup();
@@ -243,6 +309,7 @@ fn the_scan_finds_english_and_passes_the_allow_list() {
     let names = vec!["Xicheng District".to_string()];
     assert!(english("步行 15 分钟 = 1000 m，km，map.png，open_to_public", &names).is_empty());
     assert!(english("西城区 Xicheng District 报告", &names).is_empty());
+    assert!(english("警告：bundle:xicheng/a.csv：2 行", &names).is_empty());
     assert_eq!(english("目标3-5 courts", &names).len(), 1);
     assert_eq!(english("状态：not spatial", &names).len(), 2);
     let v = visible_text("<p title=\"x\">中文<script>var a=1;</script><b>b</b></p>");

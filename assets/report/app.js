@@ -5,6 +5,7 @@
   var M = data('data-meta'), T = M.t;
   var net = data('data-network'), com = data('data-communities'), fac = data('data-facilities');
   var cov = data('data-covered'), units = data('data-units');
+  var hexes = data('data-gap-hexagons'), sites = data('data-sites');
   function esc(s) {
     return String(s === null || s === undefined ? '' : s).replace(/[&<>"']/g, function (c) {
       return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
@@ -19,6 +20,7 @@
   function yn(b) { return b === null || b === undefined ? T.unknown : (b ? T.yes : T.no); }
   function sw(colour, kind) { return '<span class="sw ' + (kind || '') + '" style="background:' + colour + '"></span>'; }
   function label(map, key) { return map[key] !== undefined ? map[key] : key; }
+  function fill(text, k, v) { return String(text).replace('{' + k + '}', v); }
 
   function communityPopup(p) {
     var h = '<h4>' + esc(p.name || p.id) + '</h4><table>';
@@ -71,12 +73,39 @@
       row(T.percap, fmt(p.out, 2) + ' / ' + fmt(p.in, 2) + ' ' + esc(T.m2pp)) + '</table>';
   }
 
+  function hexPopup(p) {
+    var names = p.names.map(esc).join('、') + (p.more ? ' ' + esc(fill(T.hex_more, 'n', p.more)) : '');
+    return '<h4>' + esc(T.hex_title) + '</h4><table>' + row(T.hex_communities, fmt(p.n, 0)) +
+      row(T.hex_people, fmt(p.pop, 0)) + row(T.hex_names, names) + '</table>';
+  }
+
+  function sitePopup(p) {
+    var names = p.names.map(esc).join('、') + (p.more ? ' ' + esc(fill(T.hex_more, 'n', p.more)) : '');
+    var h = '<h4>' + esc(fill(T.site_title, 'rank', p.rank)) + (p.name ? ' ' + esc(p.name) : '') + '</h4><table>';
+    if (p.unit) { h += row(T.unit, esc(p.unit)); }
+    h += row(T.site_new, fmt(p.new, 0)) + row(T.site_cumulative, fmt(p.cum, 0)) + row(T.site_share, pct(p.share));
+    if (names) { h += row(T.site_names, names); }
+    return h + '</table>';
+  }
+
   var map = L.map('map', { preferCanvas: true, zoomSnap: 0.25 });
   map.attributionControl.setPrefix('Leaflet');
   M.attribution.forEach(function (a) { map.attributionControl.addAttribution(esc(a)); });
   L.control.scale({ imperial: false }).addTo(map);
   var counts = {};
   var overlays = {};
+
+  // An online base map only when the run asked for one (--basemap): the
+  // page is offline otherwise.
+  if (M.basemap) {
+    var B = M.basemap;
+    var tiles = L.layerGroup([L.tileLayer(B.url, {
+      subdomains: B.subdomains || 'abc', maxZoom: B.max_zoom, attribution: esc(B.attribution)
+    })]);
+    if (B.labels) { tiles.addLayer(L.tileLayer(B.labels, { subdomains: B.subdomains, maxZoom: B.max_zoom })); }
+    overlays[sw('#bbb', 'area') + esc(T.lyr_basemap)] = tiles.addTo(map);
+    counts.basemap = 1;
+  }
 
   var networkLayer = L.geoJSON(net, { style: { color: '#a3a3a3', weight: 1, opacity: 0.9 }, interactive: false });
   counts.network = net.features.length ? net.features[0].properties.edges : 0;
@@ -100,20 +129,57 @@
   counts.communities = com.features.length;
   overlays[sw(M.classes[0].colour) + esc(T.lyr_communities)] = comLayer.addTo(map);
 
-  var gapLayer = L.geoJSON(com, {
-    filter: function (f) { return !f.properties.cov; },
-    style: { color: '#b2182b', weight: 2.5, dashArray: '5 4', fill: false },
-    pointToLayer: function (f, ll) { return L.circleMarker(ll, { radius: 9 }); },
-    onEachFeature: function (f, l) { l.bindPopup(function () { return communityPopup(f.properties); }, popupOptions()); }
-  });
-  counts.gaps = gapLayer.getLayers().length;
-  overlays['<span class="sw gap"></span>' + esc(T.lyr_gaps) + ' (' + counts.gaps + ')'] = gapLayer.addTo(map);
+  // Uncovered communities: a dashed ring each, or above a count the
+  // hexagons summing them (M.hex_m across), darker with more residents.
+  var uncovered = com.features.filter(function (f) { return !f.properties.cov; }).length;
+  var gapLayer;
+  var hexColours = ['#fee5d9', '#fcae91', '#fb6a4a', '#de2d26', '#a50f15'];
+  if (hexes.features.length) {
+    var pops = hexes.features.map(function (f) { return f.properties.pop; }).sort(function (a, b) { return a - b; });
+    var breaks = [0.2, 0.4, 0.6, 0.8].map(function (q) { return pops[Math.floor(q * (pops.length - 1))]; });
+    var hexColour = function (v) {
+      var k = 0;
+      while (k < breaks.length && v > breaks[k]) { k += 1; }
+      return hexColours[k];
+    };
+    gapLayer = L.geoJSON(hexes, {
+      style: function (f) {
+        return { color: '#7f0000', weight: 0.8, opacity: 0.7, fillColor: hexColour(f.properties.pop), fillOpacity: 0.6 };
+      },
+      onEachFeature: function (f, l) { l.bindPopup(function () { return hexPopup(f.properties); }, popupOptions()); }
+    });
+    counts.gap_hexagons = hexes.features.length;
+    overlays[sw('#de2d26', 'hex') + esc(fill(T.lyr_gap_hex, 'n', uncovered))] = gapLayer.addTo(map);
+  } else {
+    gapLayer = L.geoJSON(com, {
+      filter: function (f) { return !f.properties.cov; },
+      style: { color: '#b2182b', weight: 2.5, dashArray: '5 4', fill: false },
+      pointToLayer: function (f, ll) { return L.circleMarker(ll, { radius: 9 }); },
+      onEachFeature: function (f, l) { l.bindPopup(function () { return communityPopup(f.properties); }, popupOptions()); }
+    });
+    overlays['<span class="sw gap"></span>' + esc(T.lyr_gaps) + ' (' + uncovered + ')'] = gapLayer.addTo(map);
+  }
+  counts.gaps = uncovered;
 
   var unitLayer = L.geoJSON(units, {
     style: { color: '#333', weight: 2, dashArray: '8 5', opacity: 0.8 },
     onEachFeature: function (f, l) { l.bindPopup(function () { return unitPopup(f.properties); }, popupOptions()); }
   });
   counts.units = units.features.length;
+  // The units' names, at a point inside each.
+  var labels = 0;
+  if (M.unit_labels) {
+    units.features.forEach(function (f) {
+      var at = f.properties.at;
+      if (!at || !f.properties.name) { return; }
+      unitLayer.addLayer(L.marker([at[1], at[0]], {
+        interactive: false, keyboard: false,
+        icon: L.divIcon({ className: 'unit-label', html: '<span>' + esc(f.properties.name) + '</span>', iconSize: null })
+      }));
+      labels += 1;
+    });
+  }
+  counts.unit_labels = labels;
   if (counts.units) { overlays[sw('#333', 'line') + esc(T.lyr_units)] = unitLayer.addTo(map); }
 
   var facilityLayers = [];
@@ -153,6 +219,31 @@
     overlays[sw(c.colour, 'dot') + esc(T.lyr_facilities) + ': ' + esc(c.label) + ' (' + list.length + ')'] = layer.addTo(map);
   });
 
+  // Suggested sites (fitcircle sites): a numbered disc each, and its walk.
+  var siteLayer = L.featureGroup();
+  var sitePoints = 0;
+  sites.features.forEach(function (f) {
+    var p = f.properties;
+    if (p.area) {
+      siteLayer.addLayer(L.geoJSON(f, {
+        style: { color: M.site_colour, weight: 2, dashArray: '6 4', fillColor: M.site_colour, fillOpacity: 0.07 },
+        interactive: false
+      }));
+      return;
+    }
+    var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+    var marker = L.marker(ll, {
+      icon: L.divIcon({ className: 'site-icon', html: '<span>' + esc(p.rank) + '</span>', iconSize: null })
+    });
+    marker.bindPopup(function () { return sitePopup(p); }, popupOptions());
+    siteLayer.addLayer(marker);
+    sitePoints += 1;
+  });
+  counts.sites = sitePoints;
+  if (sitePoints) {
+    overlays['<span class="sw dot" style="background:' + M.site_colour + '"></span>' + esc(fill(T.lyr_sites, 'n', sitePoints))] = siteLayer.addTo(map);
+  }
+
   L.control.layers(null, overlays, { collapsed: false, position: 'topright' }).addTo(map);
 
   var legend = L.control({ position: 'bottomright' });
@@ -170,13 +261,19 @@
     if (states.planned) { h += '<div>' + ring('#e67800', '#fff', false) + esc(T.fac_planned) + '</div>'; }
     if (states.closed) { h += '<div>' + ring('#a01e28', '#ddd', true) + esc(T.fac_closed) + '</div>'; }
     if (states.off) { h += '<div>' + ring('#888', '#ddd', true) + esc(T.fac_off) + '</div>'; }
+    if (counts.gap_hexagons) {
+      h += '<div>' + esc(fill(T.hex_legend, 'd', fmt(M.hex_m, 0))) + '<br>' + hexColours.map(function (c) {
+        return sw(c, 'hex');
+      }).join('') + '</div>';
+    }
+    if (counts.sites) { h += '<div>' + sw(M.site_colour, 'dot') + esc(fill(T.lyr_sites, 'n', counts.sites)) + '</div>'; }
     d.innerHTML = h;
     return d;
   };
   legend.addTo(map);
 
   var bounds = L.latLngBounds([]);
-  [networkLayer, comLayer, allFacilities].forEach(function (l) {
+  [networkLayer, comLayer, allFacilities, siteLayer].forEach(function (l) {
     var b = l.getBounds();
     if (b.isValid()) { bounds.extend(b); }
   });
@@ -186,8 +283,11 @@
   // (tests/browser.rs checks that each one renders a table).
   if (location.hash === '#selftest') {
     var opened = 0;
-    [comLayer, gapLayer, unitLayer].concat(facilityLayers).forEach(function (g) {
-      var first = g.getLayers()[0];
+    var withPopups = function (g) {
+      return g.getLayers().filter(function (l) { return l.getPopup && l.getPopup(); });
+    };
+    [comLayer, gapLayer, unitLayer, siteLayer].concat(facilityLayers).forEach(function (g) {
+      var first = withPopups(g)[0];
       if (!first) { return; }
       first.openPopup();
       var c = document.querySelector('#map .leaflet-popup-content');
@@ -195,8 +295,8 @@
     });
     map.closePopup();
     counts.popups = opened;
-    counts.popup_layers = [comLayer, gapLayer, unitLayer].concat(facilityLayers)
-      .filter(function (g) { return g.getLayers().length > 0; }).length;
+    counts.popup_layers = [comLayer, gapLayer, unitLayer, siteLayer].concat(facilityLayers)
+      .filter(function (g) { return withPopups(g).length > 0; }).length;
   }
   counts.panes = document.querySelectorAll('#map .leaflet-pane').length;
   counts.canvas = document.querySelectorAll('#map .leaflet-overlay-pane canvas').length;

@@ -42,7 +42,7 @@ __all__ = [
 # on a terminal.
 _NOT_SETTINGS = {
     "out", "quiet", "verbose", "json", "progress", "check_sample",
-    "network", "facilities", "communities", "units", "help",
+    "network", "facilities", "communities", "units", "help", "dry_run",
 }
 
 

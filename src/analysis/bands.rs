@@ -86,14 +86,18 @@ impl Tracer<'_> {
 
     /// Segments (from side, to side) of the squares whose south-west
     /// sample is in row `j`, columns `i0..i1`, for each band.
-    fn squares(&self, j: i64, i0: i64, i1: i64, bands: &[f32], out: &mut [Vec<(EdgeId, EdgeId)>]) {
+    /// `rows` holds rows `j` and `j + 1`, columns `i0..=i1` (see
+    /// [`Surface::row_into`]).
+    fn squares(
+        &self,
+        (j, i0, i1): (i64, i64, i64),
+        rows: [&[f32]; 2],
+        bands: &[f32],
+        out: &mut [Vec<(EdgeId, EdgeId)>],
+    ) {
         for i in i0..i1 {
-            let v = [
-                self.s.get(i, j),
-                self.s.get(i + 1, j),
-                self.s.get(i + 1, j + 1),
-                self.s.get(i, j + 1),
-            ];
+            let k = (i - i0) as usize;
+            let v = [rows[0][k], rows[0][k + 1], rows[1][k + 1], rows[1][k]];
             if v.iter().all(|x| x.is_nan()) {
                 continue;
             }
@@ -164,8 +168,16 @@ pub fn trace(surface: &Surface, bands: &[f64]) -> Vec<MultiPolygon<f64>> {
                     continue;
                 }
                 let (i0, i1) = ((tx * t - 1).max(-1), ((tx + 1) * t - 1).min(w));
+                if i1 <= i0 || j1 <= j0 {
+                    continue;
+                }
+                let n = (i1 - i0 + 1) as usize;
+                let (mut below, mut above) = (vec![f32::NAN; n], vec![f32::NAN; n]);
+                surface.row_into(j0, i0, &mut above);
                 for j in j0..j1 {
-                    tr.squares(j, i0, i1, &b32, &mut out);
+                    std::mem::swap(&mut below, &mut above);
+                    surface.row_into(j + 1, i0, &mut above);
+                    tr.squares((j, i0, i1), [&below, &above], &b32, &mut out);
                 }
             }
             out

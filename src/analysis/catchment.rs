@@ -220,13 +220,29 @@ pub fn evaluate(
     targets: &Targets,
     window_list: &[Window],
 ) -> Catchments {
+    // Steps: hours, windows, 2SFCA, each tier, window results, new
+    // communities, units.
+    let progress = crate::progress::Counter::start("catchments", 6 + targets.tier.len() as u64);
     let areas = FacilityAreas::of(input.facilities());
     let (sched, hours_problems) = schedules(input.facilities());
+    progress.add(1);
     let open_in = open_in_windows(input, &sched, window_list, settings.min_open_minutes);
+    progress.add(1);
     let sfca = two_step_access(input, &areas, &open_in, settings.method);
-    let tiers = targets.tier.iter().map(|t| tier_result(input, t)).collect();
+    progress.add(1);
+    let tiers = targets
+        .tier
+        .iter()
+        .map(|t| {
+            let r = tier_result(input, t);
+            progress.add(1);
+            r
+        })
+        .collect();
     let windows = window_results(input, window_list, open_in, sfca.windows);
+    progress.add(1);
     let new_check = new_communities(input, &areas, targets);
+    progress.add(1);
     let mut catchments = Catchments {
         method: settings.method,
         catchment_m: input.limit_m(),
@@ -240,6 +256,7 @@ pub fn evaluate(
         hours_problems,
     };
     catchments.units = unit_stats(input, &areas, &targets.per_capita, &catchments);
+    progress.finish();
     catchments
 }
 

@@ -280,6 +280,7 @@ fn nearest_table(
     // Every sweep runs over the graph with its pass-through chains
     // contracted (sources inside a chain start at its ends).
     let core = Contracted::new(graph, Direction::Inbound);
+    let progress = crate::progress::Counter::start("nearest", (targets.len() - 1) as u64);
 
     // Nearest distance per category: one multi-source search each. `Any`
     // needs no search of its own: its sources are those of all the
@@ -296,7 +297,7 @@ fn nearest_table(
                 .filter(|s| s.counts && matches_target(t, s.category))
                 .flat_map(|s| s.access.iter().copied());
             let inside = sweep_contracted(&core, sources, report, scratch);
-            communities
+            let column: DistColumn = communities
                 .iter()
                 .map(|acc| {
                     acc.iter()
@@ -306,9 +307,12 @@ fn nearest_table(
                         .min_by(f64::total_cmp)
                         .filter(|d| *d <= report)
                 })
-                .collect()
+                .collect();
+            progress.add(1);
+            column
         },
     );
+    progress.finish();
     let any: DistColumn = (0..communities.len())
         .into_par_iter()
         .map(|i| {
@@ -335,7 +339,8 @@ pub fn facility_pairs(
     // Pairs and reachable counts: one bounded search per counted facility.
     let pair_m = settings.pair_m.max(settings.limit_m);
     let index = NodeIndex::new(n, communities);
-    par_map_chunked(
+    let progress = crate::progress::Counter::start("searching", sources.len() as u64);
+    let pairs = par_map_chunked(
         sources,
         || (Scratch::new(n), vec![f64::INFINITY; communities.len()]),
         |(scratch, best), s| {
@@ -343,6 +348,7 @@ pub fn facility_pairs(
             // closed school's gap reports who could use it); counts and
             // nearest distances use counted ones only.
             if s.access.is_empty() {
+                progress.add(1);
                 return Vec::new();
             }
             bounded_multi_source(
@@ -366,15 +372,20 @@ pub fn facility_pairs(
                 }
             }
             hit.sort_unstable();
-            hit.iter()
+            let pairs = hit
+                .iter()
                 .map(|&c| {
                     let d = best[c as usize];
                     best[c as usize] = f64::INFINITY;
                     (c, d)
                 })
-                .collect()
+                .collect();
+            progress.add(1);
+            pairs
         },
-    )
+    );
+    progress.finish();
+    pairs
 }
 
 /// Per target and community: counted facilities within `limit_m`, from the

@@ -111,16 +111,18 @@ pub fn per_facility(
 ) -> Vec<Option<MultiPolygon<f64>>> {
     let proj = &placement.proj;
     let graph = placement.graph();
-    (0..sources.len())
+    let progress = crate::progress::Counter::start("isochrones", sources.len() as u64);
+    let polygons = (0..sources.len())
         .into_par_iter()
         .map_init(
             || graph.map(|g| Scratch::new(g.node_count())),
             |scratch, i| {
                 let s = &sources[i];
                 if !s.counts {
+                    progress.add(1);
                     return None;
                 }
-                match (&placement.distances, scratch) {
+                let polygon = match (&placement.distances, scratch) {
                     (Distances::Network { graph, .. }, Some(sc)) if !s.access.is_empty() => {
                         Some(isochrone::facility_isochrone(
                             graph,
@@ -137,10 +139,14 @@ pub fn per_facility(
                         })
                     }
                     _ => None,
-                }
+                };
+                progress.add(1);
+                polygon
             },
         )
-        .collect()
+        .collect();
+    progress.finish();
+    polygons
 }
 
 /// How the walking bands are drawn.
@@ -156,6 +162,8 @@ pub struct Banding {
     pub metres_per_minute: f64,
     /// Keep the surfaces (for `travel_time_<target>.tif`).
     pub keep_surfaces: bool,
+    /// Keep the walking minutes of every node (for `network.geojson`).
+    pub keep_node_minutes: bool,
 }
 
 /// Walking bands per target, from travel-time surfaces.
@@ -168,6 +176,22 @@ pub struct Banded {
     /// Per target: its surface, when kept and on a network (targets with
     /// the same facilities share one).
     pub surfaces: Vec<Option<Arc<Surface>>>,
+    /// Per target: walking minutes from each network node to its nearest
+    /// facility (`NaN` beyond the largest band), when kept and on a
+    /// network (targets with the same facilities share one).
+    pub node_minutes: Vec<Option<Arc<[f32]>>>,
+}
+
+impl Banded {
+    /// No bands drawn: an empty outline per target and nothing kept.
+    pub fn empty(targets: &[Target]) -> Banded {
+        Banded {
+            limit: none(targets),
+            bands: vec![Vec::new(); targets.len()],
+            surfaces: vec![None; targets.len()],
+            node_minutes: vec![None; targets.len()],
+        }
+    }
 }
 
 /// Bands, minutes: `given` when not empty, else the tiers' minutes up to
@@ -215,8 +239,22 @@ fn member_slots(targets: &[Target], sources: &[Source]) -> (Vec<Vec<usize>>, Vec
 }
 
 /// One set of facilities traced: a polygon per threshold, and the surface
-/// when kept.
-type Traced = (Vec<MultiPolygon<f64>>, Option<Arc<Surface>>);
+/// and the nodes' minutes when kept.
+struct Traced {
+    polys: Vec<MultiPolygon<f64>>,
+    surface: Option<Arc<Surface>>,
+    node_minutes: Option<Arc<[f32]>>,
+}
+
+/// Minutes from every node, `NaN` when not reached within `reach_m`.
+fn node_minutes(n_nodes: usize, sc: &Scratch, reach_m: f64, mpm: f64) -> Arc<[f32]> {
+    (0..n_nodes as u32)
+        .map(|v| match sc.dist(v) {
+            Some(d) if d <= reach_m => (d / mpm) as f32,
+            _ => f32::NAN,
+        })
+        .collect()
+}
 
 /// The walking bands of each target (in the order of `targets`): on the
 /// network from a travel-time surface ([`surface`], [`bands`]) per distinct
@@ -242,59 +280,100 @@ pub fn bands_per_target(
         }
     };
     let reach_min = thresholds.iter().copied().fold(0.0, f64::max);
-    let proj = &placement.proj;
     // One set per task, at most one per thread at a time (each task's
     // fill and trace are parallel too): the serial parts of one (the
     // search, linking rings) overlap with another's parallel ones, and at
     // most a thread's count of surfaces is in memory unless they are kept.
     let n_nodes = placement.graph().map_or(0, |g| g.node_count());
+    let progress = crate::progress::Counter::start("bands", distinct.len() as u64);
     let per_set: Vec<Traced> = par_map_pooled(
         &distinct,
         || Scratch::new(n_nodes),
-        |sc, members| match &placement.distances {
-            Distances::Network { graph, .. } => {
-                let seeds: Vec<(u32, f64)> = members
-                    .iter()
-                    .flat_map(|&i| sources[i].access.iter().copied())
-                    .collect();
-                let reach_m = reach_min * mpm;
-                bounded_multi_source(graph, Direction::Inbound, seeds, reach_m, sc);
-                let sc = &*sc;
-                let settings = SurfaceSettings {
-                    limit_m: reach_m,
-                    radius_m: b.outline.buffer_m,
-                    cell_m: b.cell_m,
-                    metres_per_minute: mpm,
-                };
-                match surface::fill(graph, proj, &|v| sc.dist(v), &settings) {
-                    Some(s) => {
-                        let polys = bands::trace(&s, &thresholds);
-                        (polys, b.keep_surfaces.then(|| Arc::new(s)))
-                    }
-                    None => (vec![MultiPolygon::new(vec![]); thresholds.len()], None),
-                }
-            }
-            Distances::StraightLine { detour } => {
-                let discs: Vec<Vec<[f64; 2]>> = members
-                    .iter()
-                    .filter_map(|&i| placement.facility_points[i])
-                    .map(|p| vec![p])
-                    .collect();
-                let polys = thresholds
-                    .par_iter()
-                    .map(|m| isochrone::isochrone_polygon(&discs, proj, m * mpm / detour))
-                    .collect();
-                (polys, None)
-            }
+        |sc, members| {
+            let traced = trace_set(placement, sources, b, &thresholds, reach_min, sc, members);
+            progress.add(1);
+            traced
         },
     );
+    progress.finish();
     let n = b.minutes.len();
     Banded {
         limit: slot
             .iter()
-            .map(|&k| per_set[k].0[limit_at].clone())
+            .map(|&k| per_set[k].polys[limit_at].clone())
             .collect(),
-        bands: slot.iter().map(|&k| per_set[k].0[..n].to_vec()).collect(),
-        surfaces: slot.iter().map(|&k| per_set[k].1.clone()).collect(),
+        bands: slot
+            .iter()
+            .map(|&k| per_set[k].polys[..n].to_vec())
+            .collect(),
+        surfaces: slot.iter().map(|&k| per_set[k].surface.clone()).collect(),
+        node_minutes: slot
+            .iter()
+            .map(|&k| per_set[k].node_minutes.clone())
+            .collect(),
+    }
+}
+
+/// The bands of one set of facilities (`members`, indices of `sources`)
+/// at each of `thresholds` minutes: a travel-time surface traced on the
+/// network, discs without one.
+fn trace_set(
+    placement: &Placement,
+    sources: &[Source],
+    b: &Banding,
+    thresholds: &[f64],
+    reach_min: f64,
+    sc: &mut Scratch,
+    members: &[usize],
+) -> Traced {
+    let mpm = b.metres_per_minute;
+    let proj = &placement.proj;
+    match &placement.distances {
+        Distances::Network { graph, .. } => {
+            let seeds: Vec<(u32, f64)> = members
+                .iter()
+                .flat_map(|&i| sources[i].access.iter().copied())
+                .collect();
+            let reach_m = reach_min * mpm;
+            bounded_multi_source(graph, Direction::Inbound, seeds, reach_m, sc);
+            let sc = &*sc;
+            let settings = SurfaceSettings {
+                limit_m: reach_m,
+                radius_m: b.outline.buffer_m,
+                cell_m: b.cell_m,
+                metres_per_minute: mpm,
+            };
+            let node_minutes = b
+                .keep_node_minutes
+                .then(|| node_minutes(graph.node_count(), sc, reach_m, mpm));
+            match surface::fill(graph, proj, &|v| sc.dist(v), &settings) {
+                Some(s) => Traced {
+                    polys: bands::trace(&s, thresholds),
+                    surface: b.keep_surfaces.then(|| Arc::new(s)),
+                    node_minutes,
+                },
+                None => Traced {
+                    polys: vec![MultiPolygon::new(vec![]); thresholds.len()],
+                    surface: None,
+                    node_minutes,
+                },
+            }
+        }
+        Distances::StraightLine { detour } => {
+            let discs: Vec<Vec<[f64; 2]>> = members
+                .iter()
+                .filter_map(|&i| placement.facility_points[i])
+                .map(|p| vec![p])
+                .collect();
+            let polys = thresholds
+                .par_iter()
+                .map(|m| isochrone::isochrone_polygon(&discs, proj, m * mpm / detour))
+                .collect();
+            Traced {
+                polys,
+                surface: None,
+                node_minutes: None,
+            }
+        }
     }
 }

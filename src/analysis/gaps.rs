@@ -2,6 +2,8 @@
 //! model-district scorecard. Built from a finished [`Study`]; pure data, no
 //! files (see `output` for gaps.geojson / gaps.csv / scorecard.*).
 
+mod measures;
+
 use std::collections::HashMap;
 
 use geo::{Geometry, MultiPoint, Point};
@@ -116,6 +118,31 @@ pub struct ScoreRow {
     pub note_zh: String,
 }
 
+/// One scorecard row of a sub-measure (`[[indicator.measure]]`, e.g.
+/// 15(1)), with the lead units of that sub-item.
+#[derive(Debug, Clone)]
+pub struct MeasureRow {
+    /// Id of the indicator the sub-measure belongs to (e.g. `15`).
+    pub indicator: String,
+    /// The sub-measure, as in the indicator list.
+    pub measure: crate::targets::SubMeasure,
+    /// Met, not met or no data.
+    pub status: Status4,
+    /// The computed figure (English).
+    pub figure: String,
+    /// [`figure`](Self::figure) in Chinese.
+    pub figure_zh: String,
+    /// The target in fitcircle's reading (English; the seed gives no figure).
+    pub target: String,
+    /// [`target`](Self::target) in Chinese.
+    pub target_zh: String,
+    /// Why the status is what it is, or which input would make it
+    /// computable (English).
+    pub note: String,
+    /// [`note`](Self::note) in Chinese.
+    pub note_zh: String,
+}
+
 /// Non-spatial figures supplied by the user: indicator id -> value; the
 /// second and further target figures of an indicator under `id#2`, `id#3`
 /// (see [`figure_key`]).
@@ -144,6 +171,9 @@ pub struct Assessment {
     pub per_capita_after: Option<(f64, f64)>,
     /// One row per indicator, in the indicator list's order.
     pub scorecard: Vec<ScoreRow>,
+    /// One row per sub-measure (13's three-level network, 15(1)-(3),
+    /// 16(1)), in the indicator list's order.
+    pub measures: Vec<MeasureRow>,
 }
 
 fn covered_share(inputs: &Inputs, cov: &Coverage) -> f64 {
@@ -274,6 +304,7 @@ pub fn assess(
     gaps.extend(school_venue_not_open(&run, &schools));
     gaps.extend(no_second_generation_equipment(&run, &gen2));
     gaps.extend(project_gaps);
+    gaps.extend(measures::gaps(&run));
     let covered_before = covered_share(inputs, &study.scenarios.now);
     let scorecard = scorecard(
         indicators,
@@ -304,6 +335,7 @@ pub fn assess(
             .then(|| per_person(inputs, |f| Scenario::AfterPlanned.counts(f))),
         progress,
         scorecard,
+        measures: measures::measure_rows(indicators, study),
     }
 }
 
@@ -914,10 +946,12 @@ fn score(ind: &Indicator, s: &ScoreInputs) -> ScoreRow {
             "planned_cage_football" | "new_trail_km" | "facility_types_present" => {
                 planned_project_progress(s.progress)
             }
-            _ => Verdict::no_data(bi(
-                "fitcircle 暂无此项的计算",
-                "no fitcircle computation for this item yet",
-            )),
+            other => measures::verdict(other, s.study).unwrap_or_else(|| {
+                Verdict::no_data(bi(
+                    "fitcircle 暂无此项的计算",
+                    "no fitcircle computation for this item yet",
+                ))
+            }),
         },
     };
     let (target_zh, target) = goals_text(ind);
@@ -1341,6 +1375,12 @@ mod tests {
                 ("no_second_generation_equipment", "B"),
                 ("planned_project_short", "cage_football_courts"),
                 ("planned_project_short", "fitness_trails"),
+                // Measure 13's network: no district venue, no facility of
+                // subdistrict level in U (F0, F1 are community level by
+                // rule), and B has none within its 333 m walk.
+                ("no_district_venue", "all"),
+                ("no_subdistrict_facility", "U"),
+                ("no_community_facility", "B"),
             ]
         );
     }
@@ -1544,6 +1584,9 @@ mod tests {
                 ("no_second_generation_equipment", "B"),
                 ("planned_project_short", "cage_football_courts"),
                 ("planned_project_short", "fitness_trails"),
+                ("no_district_venue", "all"),
+                ("no_subdistrict_facility", "U"),
+                ("no_community_facility", "B"),
             ]
         );
         assert_eq!(a.gaps[2].people, 2500.0);

@@ -12,7 +12,9 @@ pub mod gaps;
 pub(crate) mod isochrone;
 #[cfg(test)]
 mod isochrone_tests;
+pub mod measures;
 pub mod placement;
+pub(crate) mod reach;
 pub mod scenario;
 pub(crate) mod search;
 #[cfg(test)]

@@ -61,6 +61,12 @@ pub struct Placement {
     pub facility_points: Vec<Option<[f64; 2]>>,
     /// Representative point (lon/lat) of each community, if it has one.
     pub community_points: Vec<Option<[f64; 2]>>,
+    /// Per health facility, then per culture station (input order): how
+    /// it meets the network, as for facilities (measures 35 and 36).
+    pub place_access: Vec<Result<Access, Unreachable>>,
+    /// Representative point (lon/lat) of each health facility, then of each
+    /// culture station.
+    pub place_points: Vec<Option<[f64; 2]>>,
     /// Stage timings (`index`, `snap` and its parts, `graph`).
     pub timings: Vec<StageTime>,
 }
@@ -100,10 +106,29 @@ pub fn place(
     }
     let facility_points = points(inputs.facilities.par_iter().map(|f| &f.geometry));
     let community_points = points(inputs.communities.par_iter().map(|c| &c.geometry));
-    match network {
+    let mut placement = match network {
         Some(net) => on_network(inputs, net, settings, facility_points, community_points, t),
         None => straight_line(inputs, settings, facility_points, community_points, t),
+    }?;
+    placement.place_points = points(place_geometries(inputs).collect::<Vec<_>>().into_par_iter());
+    if placement.graph().is_none() {
+        placement.place_access = located(&placement.place_points);
     }
+    Ok(placement)
+}
+
+/// The geometries of the health facilities, then of the culture stations.
+fn place_geometries(inputs: &Inputs) -> impl Iterator<Item = &geo::Geometry<f64>> {
+    let health = inputs.health.iter().map(|h| &h.geometry);
+    health.chain(inputs.culture.iter().map(|c| &c.geometry))
+}
+
+/// Straight-line "access": every item with a point is located (no access
+/// nodes), the others have no geometry.
+fn located(v: &[Option<[f64; 2]>]) -> Vec<Result<Access, Unreachable>> {
+    v.iter()
+        .map(|p| p.map(|_| Vec::new()).ok_or(Unreachable::NoGeometry))
+        .collect()
 }
 
 /// Placement without a network: every located item is "attached" with no
@@ -123,11 +148,6 @@ fn straight_line(
             .copied(),
     )
     .ok_or(Error::NoLocations)?;
-    let located = |v: &[Option<[f64; 2]>]| -> Vec<Result<Access, Unreachable>> {
-        v.iter()
-            .map(|p| p.map(|_| Vec::new()).ok_or(Unreachable::NoGeometry))
-            .collect()
-    };
     debug_assert_eq!(facility_points.len(), inputs.facilities.len());
     Ok(Placement {
         proj,
@@ -138,6 +158,8 @@ fn straight_line(
         community_access: located(&community_points),
         facility_points,
         community_points,
+        place_access: Vec::new(),
+        place_points: Vec::new(),
         timings: vec![StageTime::since("index", t)],
     })
 }
@@ -227,17 +249,35 @@ fn snap_all(
     inputs: &Inputs,
     snapper: Snapper,
     all_hits: &mut Vec<SnapHit>,
-) -> (HitRanges, HitRanges) {
+) -> (HitRanges, HitRanges, HitRanges) {
+    let progress = crate::progress::Counter::start(
+        "snapping",
+        (inputs.facilities.len() + inputs.communities.len()) as u64,
+    );
     let fac_hits: Vec<Result<Vec<SnapHit>, Unreachable>> = inputs
         .facilities
         .par_iter()
-        .map(|f| snapper.access_points(&f.geometry, &f.entrances, AccessMode::Boundary))
+        .map(|f| {
+            let hits = snapper.access_points(&f.geometry, &f.entrances, AccessMode::Boundary);
+            progress.add(1);
+            hits
+        })
         .collect();
     let com_hits: Vec<Result<Vec<SnapHit>, Unreachable>> = inputs
         .communities
         .par_iter()
-        .map(|c| snapper.access_points(&c.geometry, &c.entrances, inputs.community_access))
+        .map(|c| {
+            let hits = snapper.access_points(&c.geometry, &c.entrances, inputs.community_access);
+            progress.add(1);
+            hits
+        })
         .collect();
+    let place_hits: Vec<Result<Vec<SnapHit>, Unreachable>> = place_geometries(inputs)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|g| snapper.access_points(g, &[], AccessMode::Boundary))
+        .collect();
+    progress.finish();
     // The segment R-tree is the largest structure of the run: free it
     // before the graph is built.
     drop(snapper);
@@ -255,7 +295,8 @@ fn snap_all(
     };
     let fac = flatten(fac_hits);
     let com = flatten(com_hits);
-    (fac, com)
+    let places = flatten(place_hits);
+    (fac, com, places)
 }
 
 /// Placement on the street network (see [`place`]).
@@ -280,7 +321,7 @@ fn on_network(
 
     let t = Instant::now();
     let mut all_hits = Vec::new();
-    let (fac_ranges, com_ranges) = snap_all(inputs, snapper, &mut all_hits);
+    let (fac_ranges, com_ranges, place_ranges) = snap_all(inputs, snapper, &mut all_hits);
     let queries = StageTime::since("  queries", t);
     let t_attach = Instant::now();
     let (net, hit_nodes) = attach(base, &all_hits);
@@ -299,7 +340,15 @@ fn on_network(
     };
     let facility_access: Vec<_> = fac_ranges.iter().map(to_access).collect();
     let community_access: Vec<_> = com_ranges.iter().map(to_access).collect();
-    drop((fac_ranges, com_ranges, hit_nodes, all_hits, new_of_old));
+    let place_access: Vec<_> = place_ranges.iter().map(to_access).collect();
+    drop((
+        fac_ranges,
+        com_ranges,
+        place_ranges,
+        hit_nodes,
+        all_hits,
+        new_of_old,
+    ));
     timings.push(StageTime::since("snap", t));
     timings.push(queries);
     timings.push(StageTime::since("  attach", t_attach));
@@ -318,6 +367,8 @@ fn on_network(
         community_access,
         facility_points,
         community_points,
+        place_access,
+        place_points: Vec::new(),
         timings,
     })
 }

@@ -10,7 +10,7 @@ use super::placement::{Distances, Placement};
 use super::straight;
 use crate::graph::snap::Unreachable;
 use crate::input::Inputs;
-use crate::model::{Facility, Status};
+use crate::model::{Facility, Season, Status};
 
 /// Which facilities a figure counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,14 +22,27 @@ pub enum Scenario {
 }
 
 impl Scenario {
-    /// Does `f` count in this scenario (before asking whether it is
-    /// reachable)?
+    /// Does `f` count in this scenario all year (before asking whether it
+    /// is reachable)? A seasonal facility (a winter ice ground on a lake)
+    /// counts only in its season ([`Scenario::counts_in`]).
     pub fn counts(self, f: &Facility) -> bool {
+        self.counts_in(f, Season::AllYear)
+    }
+
+    /// Does `f` count in this scenario in `season`: open to the public,
+    /// existing (or planned, after the planned projects), and there all
+    /// year or in that season.
+    pub fn counts_in(self, f: &Facility, season: Season) -> bool {
         let open = f.open_to_public != Some(false);
-        match self {
-            Scenario::Now => open && f.status == Status::Existing,
-            Scenario::AfterPlanned => open,
-        }
+        let there = match f.plan.season_of(f.category) {
+            Season::AllYear => true,
+            s => s == season,
+        };
+        let built = match self {
+            Scenario::Now => f.status == Status::Existing,
+            Scenario::AfterPlanned => true,
+        };
+        open && there && built
     }
 
     /// [`Scenario::counts`] for every facility, in input order.
@@ -185,5 +198,26 @@ mod tests {
         let all = [existing, planned, closed];
         assert_eq!(Scenario::Now.counted(&all), [true, false, false]);
         assert_eq!(Scenario::AfterPlanned.counted(&all), [true, true, false]);
+    }
+
+    #[test]
+    fn seasonal_facilities_count_only_in_their_season() {
+        let mut ice = facility(Status::Existing, None);
+        ice.category = Category::IceRink;
+        ice.plan.space = Some(crate::model::Space::NaturalWater);
+        // An ice rink on natural waters is there in winter only.
+        assert!(!Scenario::Now.counts(&ice));
+        assert!(Scenario::Now.counts_in(&ice, Season::Winter));
+        assert!(!Scenario::Now.counts_in(&ice, Season::Summer));
+        // Unless its season says otherwise (a rink with its own plant).
+        ice.plan.season = Some(Season::AllYear);
+        assert!(Scenario::Now.counts(&ice));
+        let mut pool = facility(Status::Existing, None);
+        pool.plan.season = Some(Season::Summer);
+        assert!(!Scenario::Now.counts(&pool));
+        assert!(Scenario::Now.counts_in(&pool, Season::Summer));
+        // A year-round facility counts in every season.
+        let pitch = facility(Status::Existing, None);
+        assert!(Scenario::Now.counts_in(&pitch, Season::Winter));
     }
 }

@@ -22,6 +22,7 @@ use geo::MultiPolygon;
 use super::catchment::{self, Catchments};
 use super::coverage::{Coverage, CoverageSettings};
 use super::covered_area::{self, Outline};
+use super::measures::{self, Measures};
 use super::placement::{self, Distances, Placement};
 use super::scenario::{self, Scenarios, Search};
 use super::units::{self, UnitAssignment};
@@ -182,6 +183,10 @@ pub struct Study {
     pub units: UnitAssignment,
     /// Stage 3: the whole area first, then one summary per unit.
     pub areas: Vec<AreaSummary>,
+    /// Stage 3: the plan's other measures (the three-level network,
+    /// inclusive access, health and culture co-location, winter grounds
+    /// and small-space pilots).
+    pub measures: Measures,
     /// Stage 4: tiers, windows, 2SFCA, per-capita figures; `None` in a
     /// coverage-only run ([`Depth::CoverageOnly`]).
     pub catchments: Option<Catchments>,
@@ -196,6 +201,10 @@ pub struct Study {
     /// Stage 5: per coverage target, its travel-time surface when
     /// `travel_time_tif` is set and distances are walked on a network.
     pub surfaces: Vec<Option<std::sync::Arc<super::surface::Surface>>>,
+    /// Stage 5: per coverage target, the walking minutes from each network
+    /// node to its nearest facility (`NaN` beyond the largest band), when
+    /// `street_minutes` is set and distances are walked on a network.
+    pub node_minutes: Vec<Option<std::sync::Arc<[f32]>>>,
     /// Stage 5: per facility (with [`Isochrones::PerTargetAndFacility`]),
     /// else empty.
     pub facility_isochrones: Vec<Option<MultiPolygon<f64>>>,
@@ -325,7 +334,9 @@ pub fn run_taking_network(
 
 /// [`run_taking_network`] that reports each stage (placing, searching,
 /// summarising, catchments, isochrones) to `progress` as it starts, as
-/// `done` stages of the total, and once more when all are done.
+/// stage `analysis` with `done` stages of the total, and once more when all
+/// are done. The counts inside the stages (snapping, searches, catchments,
+/// bands) go to the process's sink ([`crate::progress::set_sink`]).
 pub fn run_taking_network_with_progress(
     inputs: &mut Inputs,
     settings: &Settings,
@@ -347,28 +358,57 @@ pub fn run_taking_network_with_progress(
     )
 }
 
-/// The stages [`run_with_network`] reports, in order.
-const STAGES: [&str; 5] = [
-    "placing",
-    "searching",
-    "summarising",
-    "catchments",
-    "isochrones",
-];
+/// The stages [`run_with_network`] reports: placing, searching,
+/// summarising, catchments, isochrones.
+const STAGES: u64 = 5;
 
-/// Reports the start of stage `i` of [`STAGES`] (and the end of all).
+/// Reports the start of stage `i` (and the end of all) as stage
+/// `analysis`, `i` of [`STAGES`] done; the counts inside the stages go to
+/// the process's sink ([`crate::progress`]).
 #[derive(Clone, Copy)]
 struct Stages<'a>(&'a dyn Progress);
 
 impl Stages<'_> {
-    fn start(self, i: usize) {
-        self.0.update(STAGES[i], i as u64, STAGES.len() as u64);
+    fn start(self, i: u64) {
+        self.0.update("analysis", i, STAGES);
     }
 
     fn done(self) {
-        let n = STAGES.len() as u64;
-        self.0.update("analysis", n, n);
+        self.0.update("analysis", STAGES, STAGES);
     }
+}
+
+/// The coverage's walking limit, report range (`report_factor` x the
+/// limit) and pair range (the limit or the largest tier, whichever is
+/// larger).
+fn coverage_settings(settings: &Settings, targets: &Targets) -> CoverageSettings {
+    let limit_m = settings.limit_m();
+    CoverageSettings {
+        limit_m,
+        report_m: limit_m * settings.report_factor,
+        pair_m: limit_m.max(targets.max_tier_m()),
+    }
+}
+
+/// The plan's other measures over the placed items ([`measures::compute`]).
+fn measures_of(
+    inputs: &Inputs,
+    placement: &Placement,
+    scenarios: &Scenarios,
+    assignment: &UnitAssignment,
+    settings: &Settings,
+    targets: &Targets,
+) -> Measures {
+    measures::compute(&measures::MeasureInput {
+        inputs,
+        placement,
+        counts_now: &scenarios.counts_now,
+        coverage: &scenarios.now,
+        community_unit: &assignment.community_unit,
+        facility_unit: &assignment.facility_unit,
+        settings,
+        targets,
+    })
 }
 
 fn run_with_network(
@@ -381,11 +421,7 @@ fn run_with_network(
     stages: Stages<'_>,
 ) -> Result<Study> {
     let limit_m = settings.limit_m();
-    let cov_settings = CoverageSettings {
-        limit_m,
-        report_m: limit_m * settings.report_factor,
-        pair_m: limit_m.max(targets.max_tier_m()),
-    };
+    let cov_settings = coverage_settings(settings, targets);
     stages.start(0);
     let mut placement = placement::place(inputs, network, settings)?;
     let mut timings = std::mem::take(&mut placement.timings);
@@ -412,6 +448,16 @@ fn run_with_network(
         &sources,
     );
     timings.push(StageTime::since("summary", t));
+    let t = Instant::now();
+    let m = measures_of(
+        inputs,
+        &placement,
+        &scenarios,
+        &assignment,
+        settings,
+        targets,
+    );
+    timings.push(StageTime::since("measures", t));
 
     stages.start(3);
     let t = Instant::now();
@@ -443,11 +489,7 @@ fn run_with_network(
         settings.minutes,
     );
     let banded = if drawn == Isochrones::None {
-        covered_area::Banded {
-            limit: covered_area::none(&scenarios.now.targets),
-            bands: vec![Vec::new(); scenarios.now.targets.len()],
-            surfaces: vec![None; scenarios.now.targets.len()],
-        }
+        covered_area::Banded::empty(&scenarios.now.targets)
     } else {
         let banding = covered_area::Banding {
             outline,
@@ -455,6 +497,7 @@ fn run_with_network(
             cell_m: settings.isochrone_cell_m,
             metres_per_minute: settings.metres_per_minute(),
             keep_surfaces: settings.travel_time_tif,
+            keep_node_minutes: settings.street_minutes,
         };
         covered_area::bands_per_target(&placement, &scenarios.now.targets, &sources, &banding)
     };
@@ -471,11 +514,13 @@ fn run_with_network(
         scenarios,
         units: assignment,
         areas,
+        measures: m,
         catchments,
         isochrones: banded.limit,
         band_minutes,
         bands: banded.bands,
         surfaces: banded.surfaces,
+        node_minutes: banded.node_minutes,
         facility_isochrones,
         targets: targets.clone(),
         timings,

@@ -4,12 +4,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use fitcircle::analysis::study::{Depth, Isochrones, Study};
 use fitcircle::input::Inputs;
-use fitcircle::output::report::Lang;
+use fitcircle::output::report::{Lang, ReportOptions};
 use fitcircle::output::trf;
-use fitcircle::output::{self, OutputOptions, map_image};
+use fitcircle::output::{self, OutputOptions};
 use fitcircle::pipeline;
 use fitcircle::timing::{self, StageTime};
 use serde_json::json;
@@ -29,6 +29,9 @@ struct Times {
 }
 
 pub fn run(a: AnalyzeArgs) -> Result<()> {
+    if a.dry_run {
+        return super::check::run(&a.input, &a.settings, a.output.quiet);
+    }
     let analysis = execute(a)?;
     // The process exits next and the system takes its memory back in one
     // go; freeing millions of small allocations one by one first took
@@ -57,13 +60,8 @@ pub fn options_of(a: &AnalyzeArgs) -> pipeline::Options {
         travel_time_tif: a.travel_time_tif,
         indicators: a.indicators.clone(),
         figures: a.figures.clone(),
+        street_minutes: a.network_geojson,
     }
-}
-
-/// The language of the report: `--lang`, else the data set's.
-pub fn lang_of(a: &AnalyzeArgs, run: &RunConfig) -> Lang {
-    a.lang
-        .unwrap_or_else(|| Lang::detect(&run.config.name, &run.config.title))
 }
 
 /// The optional files written besides the usual ones, from the flags.
@@ -87,11 +85,17 @@ pub fn execute(a: AnalyzeArgs) -> Result<pipeline::Analysis> {
         &[
             ("indicators", a.indicators.as_ref()),
             ("figures", a.figures.as_ref()),
-            ("font", a.font.as_ref()),
+            ("font", a.map.font.as_ref()),
         ],
     )?;
-    let lang = lang_of(&a, &run);
-    let font_warning = load_map_font(&a, lang)?;
+    let (lang, font_warning) = super::language_and_font(&run, &a.map)?;
+    let (basemap, map_size) = super::map_look(&a.map)?;
+    let report_options = ReportOptions {
+        lang,
+        basemap: basemap.as_ref(),
+        map_size,
+        sites: None,
+    };
     let Prepared {
         inputs,
         targets,
@@ -106,17 +110,22 @@ pub fn execute(a: AnalyzeArgs) -> Result<pipeline::Analysis> {
         targets,
         windows,
     };
-    let analysis = super::progress::with_progress(run.quiet, "analysing", |p| {
-        pipeline::analyze(&run.config, prepared, &options, p)
+    let studied = super::progress::with_progress("analysing", |p| {
+        pipeline::study(&run.config, prepared, &options, p)
     })?;
     if let Some(n) = a.check_sample {
-        check_sample(&analysis.inputs, &analysis.study, n)?;
+        check_sample(&studied.inputs, &studied.study, n)?;
     }
-    print::warnings(run.quiet, &analysis.warnings);
-    warnings.extend(analysis.warnings.iter().cloned());
+    print::warnings(run.quiet, &studied.warnings);
+    warnings.extend(studied.warnings.iter().cloned());
     let mut times = Times::default();
+    let seen = studied.warnings.len();
+    let analysis = with_stage("assessing", || pipeline::assess(studied, &options))?;
+    print::warnings(run.quiet, &analysis.warnings[seen..]);
+    warnings.extend(analysis.warnings[seen..].iter().cloned());
     let t = Instant::now();
-    let written = write(&a, &run, &analysis, lang, &mut times)?;
+    let options = output_options(&a, &run, lang);
+    let written = write(&run, &analysis, &report_options, options, &mut times)?;
     times.write = t.elapsed();
     let t = Instant::now();
     print_summary(&run, &analysis, &written, &warnings, lang)?;
@@ -163,16 +172,15 @@ fn check_sample(inputs: &Inputs, study: &Study, n: usize) -> Result<()> {
 /// Write every file into `--out` ([`pipeline::write`]: staged, then
 /// moved into place together). Returns the final paths.
 fn write(
-    a: &AnalyzeArgs,
     run: &RunConfig,
     analysis: &pipeline::Analysis,
-    lang: Lang,
+    report_options: &ReportOptions<'_>,
+    options: OutputOptions,
     times: &mut Times,
 ) -> Result<Vec<PathBuf>> {
     let title = run.title();
-    let options = output_options(a, run, lang);
-    let written = with_stage(run.quiet, "writing files", || {
-        pipeline::write(&run.out, &title, analysis, options)
+    let written = with_stage("output", || {
+        pipeline::write(&run.out, &title, analysis, options, report_options)
     })?;
     times.files = written.files;
     times.report = written.report;
@@ -233,37 +241,4 @@ fn after_study(times: &Times, total: Duration) -> Vec<StageTime> {
         },
     })
     .collect()
-}
-
-/// Load the CJK font for map.png: `--font` / `FITCIRCLE_FONT` (an error
-/// when unusable), else for Chinese labels the first system font found.
-/// Returns a warning when Chinese labels were asked for but no font is
-/// available (the map then stays English).
-pub fn load_map_font(a: &AnalyzeArgs, lang: Lang) -> Result<Option<String>> {
-    let explicit = a.font.clone().or_else(|| {
-        std::env::var_os("FITCIRCLE_FONT")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    });
-    if let Some(p) = explicit {
-        map_image::load_cjk_font(&p).context("--font / FITCIRCLE_FONT")?;
-        return Ok(None);
-    }
-    if lang != Lang::Zh {
-        return Ok(None);
-    }
-    let found = map_image::find_cjk_font();
-    let problem = match &found {
-        Some(p) => map_image::load_cjk_font(p).err().map(|e| e.to_string()),
-        None => Some(format!(
-            "no font with Chinese glyphs among the system's fonts (looked for {} first)",
-            map_image::CJK_FAMILIES.join(", ")
-        )),
-    };
-    Ok(problem.map(|why| {
-        format!(
-            "map.png labels are in English: {why}; install fonts-wqy-microhei or pass \
-             --font FILE (or set FITCIRCLE_FONT)"
-        )
-    }))
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use fitcircle::config::{Bands, Method};
-use fitcircle::crs::Crs;
+use fitcircle::crs::{Crs, InputCrs};
 use fitcircle::model::{AccessMode, Category};
 use fitcircle::output::CsvFormulas;
 use fitcircle::output::report::Lang;
@@ -162,7 +162,8 @@ pub enum Command {
     ///
     /// Prints the column mapping, counts, CRS and bounding box of each
     /// input and every warning; writes nothing. Exit 0 when the inputs
-    /// load, 2 otherwise.
+    /// load, 2 otherwise. `fitcircle analyze --dry-run` does the same with
+    /// analyze's arguments.
     Check(CheckArgs),
     /// Analyse many cities, one after another, from a manifest CSV.
     ///
@@ -177,10 +178,30 @@ pub enum Command {
     /// Print a shell completion script on stdout.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
-    /// Print the man page (roff) on stdout.
+    /// Print a man page (roff) on stdout, or write them all into a folder.
     ///
     /// fitcircle man > fitcircle.1 && man ./fitcircle.1
-    Man,
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+/// Worked examples under `fitcircle man --help`.
+const MAN_EXAMPLES: &str = "\
+Examples:
+  fitcircle man | man -l -                  # the overview page
+  fitcircle man analyze | man -l -          # the page of one subcommand
+  fitcircle man --dir ~/.local/share/man/man1   # fitcircle.1, fitcircle-analyze.1, ...";
+
+/// Options of `fitcircle man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (analyze, sites, check, ...);
+    /// without one, the overview page (fitcircle.1).
+    pub command: Option<String>,
+    /// Write every page into folder DIR instead (fitcircle.1 and
+    /// fitcircle-<subcommand>.1 for each subcommand), replacing older ones.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Options of `fitcircle bundles`.
@@ -230,6 +251,9 @@ pub enum Format {
     Geojson,
     /// GeoJSON and, next to each, FlatGeobuf (`communities.fgb`, ...).
     Fgb,
+    /// GeoJSON and one GeoPackage, `fitcircle.gpkg` (`sites.gpkg` for
+    /// `sites`), with a layer per GeoJSON file.
+    Gpkg,
 }
 
 /// Most worker threads `--threads` accepts.
@@ -261,9 +285,14 @@ pub struct InputArgs {
     /// A config file (TOML) naming inputs, CRSs and settings.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// OpenStreetMap street network (.osm.pbf or .osm).
+    /// Street network: OpenStreetMap (.osm.pbf, .osm) or street centrelines
+    /// (LineStrings in .gpkg, .shp, .fgb or .geojson; any CRS, see --crs).
     #[arg(long)]
     pub network: Option<PathBuf>,
+    /// Centreline --network: also join lines where they cross without a
+    /// shared vertex (never bridges or tunnels, or lines on other layers).
+    #[arg(long)]
+    pub join_crossings: bool,
     /// Facilities: CSV, GeoJSON or OSM (repeatable). Replaces the config's.
     #[arg(long)]
     pub facilities: Vec<PathBuf>,
@@ -273,18 +302,38 @@ pub struct InputArgs {
     /// Administrative units (polygons): CSV with WKT or GeoJSON.
     #[arg(long)]
     pub units: Option<PathBuf>,
-    /// CRS of every file given on the command line: wgs84, gcj02 or bd09.
-    #[arg(long)]
-    pub crs: Option<Crs>,
+    /// Health facilities (社区卫生服务中心, hospitals, rehabilitation and
+    /// health-promotion centres) for measure 35: CSV or GeoJSON with a kind
+    /// column (repeatable). Replaces the config's.
+    #[arg(long, value_name = "FILE")]
+    pub health: Vec<PathBuf>,
+    /// Culture stations (文化站 / 文化活动室) for measure 36: CSV or GeoJSON
+    /// with a with_sports (文体结合) column (repeatable). Replaces the
+    /// config's.
+    #[arg(long, value_name = "FILE")]
+    pub culture: Vec<PathBuf>,
+    /// CRS of every file given on the command line that does not state its
+    /// own: wgs84, gcj02, bd09 or an EPSG code (EPSG:4527 for CGCS2000
+    /// 3-degree Gauss-Kruger zone 39, EPSG:32650, EPSG:3857, ...). A .prj,
+    /// GeoPackage, FlatGeobuf or GeoJSON `crs` states its own; gcj02 and
+    /// bd09 still apply to files stated as WGS-84.
+    #[arg(long, value_name = "CRS")]
+    pub crs: Option<InputCrs>,
     /// CRS of --communities (overrides --crs).
-    #[arg(long)]
-    pub communities_crs: Option<Crs>,
+    #[arg(long, value_name = "CRS")]
+    pub communities_crs: Option<InputCrs>,
     /// CRS of --facilities (overrides --crs).
-    #[arg(long)]
-    pub facilities_crs: Option<Crs>,
+    #[arg(long, value_name = "CRS")]
+    pub facilities_crs: Option<InputCrs>,
     /// CRS of --units (overrides --crs).
-    #[arg(long)]
-    pub units_crs: Option<Crs>,
+    #[arg(long, value_name = "CRS")]
+    pub units_crs: Option<InputCrs>,
+    /// CRS of a centreline --network (overrides --crs).
+    #[arg(long, value_name = "CRS")]
+    pub network_crs: Option<InputCrs>,
+    /// CRS of --health and --culture (overrides --crs).
+    #[arg(long, value_name = "CRS")]
+    pub places_crs: Option<InputCrs>,
     /// How communities meet the network: centroid or boundary (entrances).
     #[arg(long)]
     pub access: Option<AccessMode>,
@@ -335,10 +384,12 @@ pub struct OutputArgs {
     /// Output folder.
     #[arg(long, default_value = "out")]
     pub out: PathBuf,
-    /// Also write FlatGeobuf: `fgb` writes `<name>.fgb` next to each
-    /// `<name>.geojson` (same features, same order; for QGIS and GDAL).
-    #[arg(long, value_enum, default_value_t = Format::Geojson)]
-    pub format: Format,
+    /// Also write FlatGeobuf or a GeoPackage (comma-separated, e.g.
+    /// `fgb,gpkg`): `fgb` writes `<name>.fgb` next to each `<name>.geojson`
+    /// (same features, same order); `gpkg` writes one `fitcircle.gpkg` with
+    /// a layer per GeoJSON file (typed columns, spatial index).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "geojson")]
+    pub format: Vec<Format>,
     /// Also write every GeoJSON (and .fgb) with coordinates in this CRS,
     /// named `<name>.<crs>.geojson`, for overlay on Chinese web maps:
     /// gcj02 (AMap/Gaode, Tencent) or bd09 (Baidu). The WGS-84 files are
@@ -418,15 +469,49 @@ pub struct AnalyzeArgs {
     /// Non-spatial indicator figures, CSV with columns id,value (e.g. 29,5.3).
     #[arg(long)]
     pub figures: Option<PathBuf>,
-    /// Language of report.html: zh or en [default: zh for a Chinese data set
-    /// (the xicheng bundle or a title in Chinese), else en].
+    #[command(flatten)]
+    pub map: MapArgs,
+    /// Check the inputs only, as `fitcircle check` with these arguments:
+    /// read every input, print what was found, compute and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Language, maps and their font (`analyze` and `sites`).
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// Language of everything a reader sees (terminal, CSV headers, the
+    /// report, the maps): zh or en [default: zh for a Chinese data set (the
+    /// xicheng bundle or a title in Chinese), else en].
     #[arg(long)]
     pub lang: Option<Lang>,
-    /// A font with Chinese glyphs (.ttf, .otf or .ttc) for map.png's labels
-    /// with --lang zh [default: $FITCIRCLE_FONT, else the first of the
-    /// usual system paths, e.g. /usr/share/fonts/truetype/wqy/wqy-microhei.ttc].
+    /// A font with Chinese glyphs (.ttf, .otf or .ttc) for the map images'
+    /// labels with --lang zh [default: $FITCIRCLE_FONT, else a system font
+    /// with Chinese glyphs, e.g. WenQuanYi Micro Hei].
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
+    /// An online base map under the report's map: osm, tianditu (key in
+    /// FITCIRCLE_TIANDITU_KEY), amap (GCJ-02: the page's data are shifted to
+    /// match) or a tile URL template with {z}/{x}/{y} [default: none, so the
+    /// report works offline].
+    #[arg(long, value_name = "osm|tianditu|amap|URL")]
+    pub basemap: Option<String>,
+    /// Size of the map images: screen (1600 x 1200 pixels), a4 or a3
+    /// (landscape, 300 dpi, for print).
+    #[arg(long, value_enum, default_value_t = MapSize::Screen)]
+    pub map_size: MapSize,
+}
+
+/// `--map-size`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum MapSize {
+    /// 1600 x 1200 pixels.
+    #[default]
+    Screen,
+    /// A4 landscape at 300 dpi (3508 x 2480 pixels).
+    A4,
+    /// A3 landscape at 300 dpi (4961 x 3508 pixels).
+    A3,
 }
 
 /// Options of `fitcircle sites`.
@@ -460,6 +545,8 @@ pub struct SitesArgs {
     pub settings: SettingsArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub map: MapArgs,
 }
 
 /// Options of `fitcircle batch`.

@@ -12,16 +12,18 @@ use fitcircle::config::{Config, InputSpec};
 use fitcircle::input::{self, Inputs, table};
 use geo::{BoundingRect, Geometry, GeometryCollection, Rect};
 
-use super::args::CheckArgs;
+use super::args::{InputArgs, SettingsArgs};
 use super::print;
 use super::run_config::make_config;
 
-pub fn run(a: &CheckArgs) -> Result<()> {
+/// Check the inputs `input` and `settings` name (`fitcircle check`, and
+/// `analyze --dry-run` with analyze's arguments).
+pub fn run(input_args: &InputArgs, settings: &SettingsArgs, quiet: bool) -> Result<()> {
     let mut warnings = Vec::new();
-    let mut config = make_config(&a.input, &a.settings, &mut warnings)?;
+    let mut config = make_config(input_args, settings, &mut warnings)?;
     let unfilled = set_aside_unfilled(&mut config)?;
-    let inputs = print::with_stage(a.quiet, "reading inputs", || input::load(&config))?;
-    if a.quiet {
+    let inputs = print::with_stage("reading", || input::load(&config))?;
+    if quiet {
         return Ok(());
     }
     warnings.extend(inputs.warnings.iter().cloned());
@@ -39,6 +41,7 @@ pub fn run(a: &CheckArgs) -> Result<()> {
     report_facilities(&mut out, &config, &inputs)?;
     report_communities(&mut out, &config, &inputs)?;
     report_units(&mut out, &config, &inputs)?;
+    report_places(&mut out, &config, &inputs)?;
     for n in &inputs.notes {
         writeln!(out, "note: {n}")?;
     }
@@ -91,8 +94,23 @@ fn report_network(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Res
     match (&config.network, &inputs.network) {
         (Some(spec), Some(net)) => writeln!(
             out,
-            "network: {} (OpenStreetMap, WGS-84): {} walking nodes, {} edges, bbox {}",
+            "network: {} ({}): {} walking nodes, {} edges, bbox {}",
             spec.path.display(),
+            if is_osm(&spec.path) {
+                "OpenStreetMap, WGS-84".to_string()
+            } else {
+                format!(
+                    "street lines, CRS {}{}",
+                    spec.crs
+                        .map(|c| c.to_string())
+                        .unwrap_or_else(|| "as stated in the file".into()),
+                    if spec.join_crossings {
+                        ", joined at crossings"
+                    } else {
+                        ""
+                    }
+                )
+            },
             net.node_count(),
             net.edges.len(),
             bbox(net.coords.iter().map(|c| Geometry::Point((*c).into())))
@@ -143,6 +161,35 @@ fn report_communities(out: &mut impl Write, config: &Config, inputs: &Inputs) ->
     Ok(())
 }
 
+/// Health facilities and culture stations, when given.
+fn report_places(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
+    if !config.health.is_empty() {
+        writeln!(out, "health facilities: {}", inputs.health.len())?;
+        for spec in &config.health {
+            describe_input(out, spec)?;
+        }
+        let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+        for h in &inputs.health {
+            *by_kind.entry(h.kind.as_str()).or_default() += 1;
+        }
+        for (k, n) in by_kind {
+            writeln!(out, "  {k:<18} {n}")?;
+        }
+    }
+    if !config.culture.is_empty() {
+        let combined = inputs.culture.iter().filter(|c| c.with_sports).count();
+        writeln!(
+            out,
+            "culture stations: {} ({combined} combined with sports)",
+            inputs.culture.len()
+        )?;
+        for spec in &config.culture {
+            describe_input(out, spec)?;
+        }
+    }
+    Ok(())
+}
+
 fn report_units(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Result<()> {
     writeln!(out, "units: {}", inputs.units.len())?;
     if let Some(spec) = &config.units {
@@ -164,17 +211,12 @@ fn report_units(out: &mut impl Write, config: &Config, inputs: &Inputs) -> Resul
 /// field (read again here: the loader keeps records, not headers).
 fn describe_input(out: &mut impl Write, spec: &InputSpec) -> Result<()> {
     let is_osm = is_osm(&spec.path);
-    writeln!(
-        out,
-        "  {}: CRS {}{}",
-        spec.path.display(),
-        spec.crs().as_str(),
-        if is_osm { ", OSM tags" } else { "" }
-    )?;
     if is_osm {
+        writeln!(out, "  {}: CRS wgs84, OSM tags", spec.path.display())?;
         return Ok(());
     }
     let t = table::read_table(spec).with_context(|| format!("reading {}", spec.path.display()))?;
+    writeln!(out, "  {}: CRS {}", spec.path.display(), t.crs)?;
     let mapping = table::column_mapping(&t.columns, &spec.columns);
     let used: Vec<String> = mapping
         .iter()

@@ -130,17 +130,27 @@ attribution = ["Facilities and communities: <your bureau>, <year>"]
 # Notes printed with every run.
 notes = []
 
-# The street network (OpenStreetMap .osm.pbf or .osm). Without one,
+# The street network: OpenStreetMap (.osm.pbf or .osm), or street
+# centrelines (LineStrings in .gpkg, .shp, .fgb or .geojson). Without one,
 # distances are straight lines x settings.detour_factor (approximate).
 # [network]
 # path = "city.osm.pbf"
+# For centrelines: their CRS when the file does not state it, the layer of
+# a GeoPackage with several, joining lines where they cross without a
+# shared vertex (never bridges or tunnels), more not-walkable road classes.
+# crs = "gcj02"
+# layer = "roads"
+# join_crossings = false
+# not_walkable = ["城市快速路主路"]
 
 # Facilities: any number of [[facilities]] blocks (CSV, GeoJSON, or an
 # OSM file whose sports facilities are read from their tags).
 [[facilities]]
 path = "facilities.csv"
 # CRS of the coordinates: "wgs84" (GPS, OSM), "gcj02" (AMap/Gaode,
-# Tencent) or "bd09" (Baidu).
+# Tencent), "bd09" (Baidu) or an EPSG code ("EPSG:4527": CGCS2000
+# Gauss-Kruger zone 39; "EPSG:4490", "EPSG:32650", "EPSG:3857", ...).
+# A .gpkg, .shp (.prj), .fgb or GeoJSON with a "crs" member states its own.
 crs = "wgs84"
 # Values: category one of {categories};
 # status "existing" (default) or "planned"; area_m2 / floor_area_m2 in m2;
@@ -178,6 +188,19 @@ access = "centroid"
 # crs = "wgs84"
 # admin_level = 8
 
+# Health facilities for measure 35 (CSV or GeoJSON, any number of blocks):
+# a kind column (category / 类别: 社区卫生服务中心, 医院, 康复中心,
+# 健康促进中心) and a location.
+# [[health]]
+# path = "health.csv"
+# crs = "wgs84"
+
+# Culture stations for measure 36 (CSV or GeoJSON): a with_sports column
+# (文体结合: yes/no, or a kind 文体站) and a location.
+# [[culture]]
+# path = "culture.csv"
+# crs = "wgs84"
+
 # When the communities have no population: spread a total evenly.
 # [population]
 # spread_total = 100000
@@ -208,6 +231,10 @@ isochrone_buffer_m = {buffer:?}
 method = "{method}"
 # A facility counts in a time window when open at least this long in it, minutes.
 min_open_minutes = {open}
+# Measure 13: every community needs a community-level facility within this walk, minutes.
+community_level_minutes = {community:?}
+# Measure 35: a sports facility within this walk of a health facility is co-located, metres.
+health_walk_m = {health:?}
 
 # Time windows (opening_hours syntax); without any, the defaults are
 # weekday daytime, weekday evening and weekend.
@@ -225,6 +252,8 @@ min_open_minutes = {open}
         buffer = d.isochrone_buffer_m,
         method = d.method.as_str(),
         open = d.min_open_minutes,
+        community = d.community_level_minutes,
+        health = d.health_walk_m,
     );
     t
 }

@@ -16,7 +16,7 @@ mod progress;
 mod run_config;
 mod sites;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -24,6 +24,8 @@ use fitcircle::analysis::windows::Window;
 use fitcircle::crs::Crs;
 use fitcircle::input::{self, Inputs};
 use fitcircle::output::Formats;
+use fitcircle::output::map_image::{self, PageSize};
+use fitcircle::output::report::{Basemap, Lang, TIANDITU_KEY_VAR};
 use fitcircle::targets::Targets;
 use fitcircle::{pipeline, timing};
 
@@ -37,22 +39,24 @@ pub use run_config::RunConfig;
 /// binary itself does not use these names.
 #[allow(unused_imports)]
 pub mod embed {
-    pub use super::analyze::{lang_of, load_map_font, options_of, output_options};
+    pub use super::analyze::{options_of, output_options};
     pub use super::args::{AnalyzeArgs, SitesArgs};
     pub use super::batch::read_manifest;
     pub use super::bundles::find as find_bundle;
     pub use super::sites::{
         check_spacing, from_scratch_warning, read_candidates, walk_limit, write as write_sites,
     };
-    pub use super::{check_out_folder, output_crs_warning};
+    pub use super::{check_out_folder, language_and_font, map_look, output_crs_warning};
 }
 
 /// Run the CLI.
 pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
-        Command::Analyze(a) => progress::set_mode(a.output.progress),
-        Command::Sites(s) => progress::set_mode(s.output.progress),
-        _ => {}
+        Command::Analyze(a) if a.dry_run => progress::init(progress::Mode::Auto, a.output.quiet),
+        Command::Analyze(a) => progress::init(a.output.progress, a.output.quiet),
+        Command::Sites(s) => progress::init(s.output.progress, s.output.quiet),
+        Command::Check(c) => progress::init(progress::Mode::Auto, c.quiet),
+        _ => progress::init(progress::Mode::None, true),
     }
     match cli.command {
         Command::Bundles(b) => match &b.extract {
@@ -60,17 +64,13 @@ pub fn run(cli: Cli) -> Result<()> {
             None => bundles::list(&b.bundle_dir),
         },
         Command::Init(i) => init::run(&i.dir),
-        Command::Check(c) => check::run(&c),
+        Command::Check(c) => check::run(&c.input, &c.settings, c.quiet),
         Command::Completions(c) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(c.shell, &mut cmd, "fitcircle", &mut std::io::stdout());
             Ok(())
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
-            Ok(())
-        }
+        Command::Man(m) => man(&m),
         Command::Analyze(a) => analyze::run(a),
         Command::Sites(s) => sites::run(s),
         Command::Synth(a) => synth(&a),
@@ -101,7 +101,7 @@ fn prepare(run: &RunConfig, mut warnings: Vec<String>, need_facilities: bool) ->
             .context("setting up worker threads")?;
     }
     let t = Instant::now();
-    let loaded = print::with_stage(run.quiet, "loading inputs", || input::load(&run.config));
+    let loaded = print::with_stage("loading", || input::load(&run.config));
     let inputs = loaded?;
     let load_time = t.elapsed();
     let load_peak = timing::peak_rss();
@@ -121,6 +121,69 @@ fn prepare(run: &RunConfig, mut warnings: Vec<String>, need_facilities: bool) ->
         load_time,
         load_peak,
     })
+}
+
+/// The online base map (`--basemap`; a Tianditu key from
+/// FITCIRCLE_TIANDITU_KEY) and the map images' size (`--map-size`).
+pub fn map_look(map: &args::MapArgs) -> Result<(Option<Basemap>, PageSize)> {
+    let basemap = match &map.basemap {
+        None => None,
+        Some(spec) => {
+            let key = std::env::var(TIANDITU_KEY_VAR).ok();
+            Some(Basemap::parse(spec, key.as_deref())?)
+        }
+    };
+    let size = match map.map_size {
+        args::MapSize::Screen => PageSize::Screen,
+        args::MapSize::A4 => PageSize::A4,
+        args::MapSize::A3 => PageSize::A3,
+    };
+    Ok((basemap, size))
+}
+
+/// The language of the run (`--lang`, else detected from the data set's
+/// name and title; the terminal's progress follows it) and the CJK font of
+/// the map images; with a warning when Chinese labels were asked for but
+/// no font is available.
+pub fn language_and_font(run: &RunConfig, map: &args::MapArgs) -> Result<(Lang, Option<String>)> {
+    let lang = map
+        .lang
+        .unwrap_or_else(|| Lang::detect(&run.config.name, &run.config.title));
+    progress::set_lang(lang);
+    Ok((lang, load_map_font(map, lang)?))
+}
+
+/// Load the CJK font for map.png: `--font` / `FITCIRCLE_FONT` (an error
+/// when unusable), else for Chinese labels the first system font found.
+/// Returns a warning when Chinese labels were asked for but no font is
+/// available (the map then stays English).
+fn load_map_font(map: &args::MapArgs, lang: Lang) -> Result<Option<String>> {
+    let explicit = map.font.clone().or_else(|| {
+        std::env::var_os("FITCIRCLE_FONT")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    if let Some(p) = explicit {
+        map_image::load_cjk_font(&p).context("--font / FITCIRCLE_FONT")?;
+        return Ok(None);
+    }
+    if lang != Lang::Zh {
+        return Ok(None);
+    }
+    let found = map_image::find_cjk_font();
+    let problem = match &found {
+        Some(p) => map_image::load_cjk_font(p).err().map(|e| e.to_string()),
+        None => Some(format!(
+            "no font with Chinese glyphs among the system's fonts (looked for {} first)",
+            map_image::CJK_FAMILIES.join(", ")
+        )),
+    };
+    Ok(problem.map(|why| {
+        format!(
+            "map.png labels are in English: {why}; install fonts-wqy-microhei or pass \
+             --font FILE (or set FITCIRCLE_FONT)"
+        )
+    }))
 }
 
 /// Refuse an `--out` that is, holds or contains an input (the config's
@@ -160,6 +223,41 @@ pub fn output_crs_warning(formats: &Formats, inputs: &Inputs) -> Option<String> 
          unchanged, so the .gcj02 files repeat the WGS-84 coordinates"
             .to_string()
     })
+}
+
+/// `fitcircle man`: the overview page or one subcommand's on stdout, or
+/// every page into `--dir` (fitcircle.1, fitcircle-analyze.1, ...).
+fn man(m: &args::ManArgs) -> Result<()> {
+    let mut cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    // Building names each subcommand "fitcircle-<name>" for its page.
+    cmd.build();
+    if let Some(dir) = &m.dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut pages = vec![cmd.clone()];
+        pages.extend(cmd.get_subcommands().cloned());
+        for page in pages {
+            let man = clap_mangen::Man::new(page);
+            let path = dir.join(man.get_filename());
+            fitcircle::output::write_file(&path, &|w| man.render(w))?;
+            println!("wrote {}", path.display());
+        }
+        return Ok(());
+    }
+    let page = match &m.command {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+                anyhow::bail!(
+                    "no subcommand {name:?}; pages: {} (or none for the overview)",
+                    names.join(", ")
+                )
+            }
+        },
+    };
+    clap_mangen::Man::new(page).render(&mut std::io::stdout())?;
+    Ok(())
 }
 
 /// `fitcircle synth`: write the city and say what it holds.

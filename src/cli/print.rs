@@ -5,11 +5,13 @@ use fitcircle::timing::StageTime;
 
 pub use super::progress::with_stage;
 
-/// Each warning on stderr, unless quiet.
+/// Each warning on stderr, unless quiet, in the terminal's language
+/// ([`fitcircle::output::warning`]).
 pub fn warnings(quiet: bool, warnings: &[String]) {
     if !quiet {
+        let lang = super::progress::lang();
         for w in warnings {
-            eprintln!("warning: {w}");
+            eprintln!("{}", fitcircle::output::warning(lang, w));
         }
     }
 }

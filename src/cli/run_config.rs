@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use fitcircle::config::{Config, InputSpec, NetworkSpec};
-use fitcircle::crs::Crs;
+use fitcircle::crs::{Crs, InputCrs};
 use fitcircle::output::Formats;
 
 use super::args::{Format, InputArgs, OutputArgs, SettingsArgs};
@@ -47,7 +47,8 @@ impl RunConfig {
             config: make_config(input, settings, &mut warnings)?,
             formats: Formats {
                 csv_bom: output.csv_bom,
-                fgb: output.format == Format::Fgb,
+                fgb: output.format.contains(&Format::Fgb),
+                gpkg: output.format.contains(&Format::Gpkg),
                 extra_crs: (crs != Crs::Wgs84).then_some(crs),
                 csv_formulas: output.csv_formulas,
             },
@@ -70,7 +71,7 @@ impl RunConfig {
     }
 }
 
-fn spec(path: &Path, crs: Option<Crs>) -> InputSpec {
+fn spec(path: &Path, crs: Option<InputCrs>) -> InputSpec {
     let mut s = InputSpec::from_path(path.to_path_buf());
     s.crs = crs;
     s
@@ -101,7 +102,22 @@ fn base_config(a: &InputArgs, warnings: &mut Vec<String>) -> Result<Config> {
 pub fn make_config(a: &InputArgs, s: &SettingsArgs, warnings: &mut Vec<String>) -> Result<Config> {
     let mut cfg = base_config(a, warnings)?;
     if let Some(n) = &a.network {
-        cfg.network = Some(NetworkSpec { path: n.clone() });
+        cfg.network = Some(NetworkSpec {
+            crs: a.network_crs.or(a.crs),
+            ..NetworkSpec::from_path(n.clone())
+        });
+    }
+    if a.join_crossings {
+        match cfg.network.as_mut() {
+            Some(n) => n.join_crossings = true,
+            None => {
+                return Err(fitcircle::Error::config(
+                    "command line",
+                    "--join-crossings needs a street network (--network roads.gpkg)",
+                )
+                .into());
+            }
+        }
     }
     if !a.facilities.is_empty() {
         let crs = a.facilities_crs.or(a.crs);
@@ -125,6 +141,13 @@ pub fn make_config(a: &InputArgs, s: &SettingsArgs, warnings: &mut Vec<String>) 
     }
     if let Some(u) = &a.units {
         cfg.units = Some(spec(u, a.units_crs.or(a.crs)));
+    }
+    let places_crs = a.places_crs.or(a.crs);
+    if !a.health.is_empty() {
+        cfg.health = a.health.iter().map(|p| spec(p, places_crs)).collect();
+    }
+    if !a.culture.is_empty() {
+        cfg.culture = a.culture.iter().map(|p| spec(p, places_crs)).collect();
     }
     let set = &mut cfg.settings;
     if let Some(m) = s.minutes {

@@ -38,10 +38,15 @@ pub fn run(args: SitesArgs) -> Result<()> {
     check_out_folder(
         &run,
         &args.input,
-        &[("candidates", args.candidates.as_ref())],
+        &[
+            ("candidates", args.candidates.as_ref()),
+            ("font", args.map.font.as_ref()),
+        ],
     )?;
     check_spacing(args.spacing)?;
     let t0 = std::time::Instant::now();
+    let (lang, font_warning) = super::language_and_font(&run, &args.map)?;
+    let (basemap, map_size) = super::map_look(&args.map)?;
     let Prepared {
         inputs,
         targets,
@@ -49,14 +54,14 @@ pub fn run(args: SitesArgs) -> Result<()> {
         mut warnings,
         load_time,
         load_peak,
-    } = prepare(&run, Vec::new(), false)?;
-    if let Some(w) = from_scratch_warning(&inputs) {
+    } = prepare(&run, font_warning.into_iter().collect(), false)?;
+    if let Some(w) = from_scratch_warning(&inputs, lang) {
         print::warnings(run.quiet, std::slice::from_ref(&w));
         warnings.push(w);
     }
     let walk_m = walk_limit(&args, &run, &targets)?;
     let depth = Depth::Full(Isochrones::None);
-    let study = with_stage(run.quiet, "analysing: walking network and coverage", || {
+    let study = with_stage("analysing", || {
         study::run(&inputs, &run.config.settings, &targets, &windows, depth)
     })?;
     output::validate::check_figures(&run.config, &inputs, &study)?;
@@ -74,12 +79,16 @@ pub fn run(args: SitesArgs) -> Result<()> {
         planned_as_built: args.planned_as_built,
     };
     let t = std::time::Instant::now();
-    let plan = with_stage(run.quiet, "choosing sites", || {
-        siting::plan(&inputs, &study, &site_options)
-    })?;
+    let plan = with_stage("siting", || siting::plan(&inputs, &study, &site_options))?;
     let siting_time = t.elapsed();
-    let written = with_stage(run.quiet, "writing files", || {
-        write(&run, &plan, &inputs, &study)
+    let report_options = output::report::ReportOptions {
+        lang,
+        basemap: basemap.as_ref(),
+        map_size,
+        sites: Some(&plan),
+    };
+    let written = with_stage("output", || {
+        write(&run, &plan, &inputs, &study, &report_options)
     })?;
     if run.json {
         let mut v = output::sites::json(&plan, &written);
@@ -91,7 +100,14 @@ pub fn run(args: SitesArgs) -> Result<()> {
         serde_json::to_writer_pretty(&mut out, &v)?;
         writeln!(out)?;
     } else if !run.quiet {
-        print_text(&args, walk_m, &plan, &inputs.notes, &written)?;
+        let notes = output::summary::note_lines(&inputs, &study, lang);
+        let cx = output::sites::TextContext {
+            notes: &notes,
+            asked: args.count,
+            written: &written,
+        };
+        let text = output::sites::render_text(&plan, cx, lang);
+        std::io::stdout().lock().write_all(text.as_bytes())?;
     }
     if run.verbose {
         let mut stages = vec![StageTime {
@@ -117,13 +133,11 @@ pub fn run(args: SitesArgs) -> Result<()> {
 /// ([`study::require_facilities`]), but siting from scratch (a new district,
 /// or a bureau that has not yet mapped its venues) is a real question, so
 /// `sites` goes on and says so.
-pub fn from_scratch_warning(inputs: &input::Inputs) -> Option<String> {
-    inputs.facilities.is_empty().then(|| {
-        "no sports facilities loaded: every resident counts as uncovered, so these sites are \
-         chosen from scratch (analyze refuses this input; add --facilities to count the \
-         existing venues)"
-            .to_string()
-    })
+pub fn from_scratch_warning(inputs: &input::Inputs, lang: output::Lang) -> Option<String> {
+    inputs
+        .facilities
+        .is_empty()
+        .then(|| output::trf(lang, "sites.from_scratch", &[]))
 }
 
 /// The walking distance of the demand: the `--tier`'s, else the limit.
@@ -203,7 +217,9 @@ pub fn write(
     plan: &Plan,
     inputs: &input::Inputs,
     study: &study::Study,
+    report_options: &output::report::ReportOptions<'_>,
 ) -> Result<Vec<PathBuf>> {
+    let lang = report_options.lang;
     let staging = output::staging::Staging::begin(&run.out)?;
     let dir = staging.dir();
     let mut written = output::write_named(
@@ -216,100 +232,27 @@ pub fn write(
     written.extend(output::write_named(
         dir,
         "sites.csv",
-        &|w| output::sites::write_sites_csv(w, plan, formulas, run.formats.extra_crs),
+        &|w| output::sites::write_sites_csv(w, plan, formulas, run.formats.extra_crs, lang),
         run.formats,
     )?);
     written.extend(output::write_named(
         dir,
         "dropped.csv",
-        &|w| output::write_dropped(w, inputs, study, formulas),
+        &|w| output::write_dropped(w, inputs, study, formulas, lang),
         run.formats,
     )?);
+    // sites.html and sites.png: the suggested sites on the report's map.
+    written.extend(output::report::write_files_with(
+        dir,
+        &run.title(),
+        inputs,
+        study,
+        None,
+        report_options,
+    )?);
+    if run.formats.gpkg {
+        let gpkg = output::write_gpkg_of(dir, "sites.gpkg", &written)?;
+        written.push(gpkg);
+    }
     Ok(staging.commit(&written, "sites")?)
-}
-
-/// The text summary: the demand, the method, one row per site.
-fn print_text(
-    args: &SitesArgs,
-    walk_m: f64,
-    plan: &Plan,
-    notes: &[String],
-    written: &[PathBuf],
-) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "sites for {} within {:.0} m ({} candidates); covered now{}: {:.0} of {:.0} people",
-        args.category,
-        walk_m,
-        plan.candidates,
-        if plan.planned_as_built {
-            " (planned counted as built)"
-        } else {
-            ""
-        },
-        plan.covered_before,
-        plan.total_population
-    )?;
-    for n in notes {
-        writeln!(out, "note: {n}")?;
-    }
-    writeln!(
-        out,
-        "method: lazy greedy maximal covering (within 1 - 1/e of the best k sites)"
-    )?;
-    writeln!(
-        out,
-        "{:>4} {:<16} {:>12} {:>12} {:>8}  unit",
-        "rank", "site", "new people", "cumulative", "share"
-    )?;
-    for s in &plan.sites {
-        let after = plan.covered_before + s.pick.cumulative_population;
-        let label = if s.name.is_empty() {
-            s.id.clone()
-        } else {
-            format!("{} {}", s.id, s.name)
-        };
-        writeln!(
-            out,
-            "{:>4} {:<16} {:>12.0} {:>12.0} {:>7.1}%  {}",
-            s.pick.rank,
-            label,
-            s.pick.newly_covered_population,
-            s.pick.cumulative_population,
-            if plan.total_population > 0.0 {
-                100.0 * after / plan.total_population
-            } else {
-                0.0
-            },
-            s.unit
-        )?;
-    }
-    if plan.sites.len() < args.count {
-        writeln!(out, "{}", stopped_early(plan))?;
-    }
-    for p in written {
-        writeln!(out, "wrote {}", p.display())?;
-    }
-    Ok(())
-}
-
-/// Why fewer sites than asked: everyone is covered, or the residents left
-/// are off the network or out of reach of every candidate.
-fn stopped_early(plan: &Plan) -> String {
-    let added = plan
-        .sites
-        .last()
-        .map_or(0.0, |s| s.pick.cumulative_population);
-    let left = (plan.total_population - plan.covered_before - added).max(0.0);
-    let n = plan.sites.len();
-    if left < 0.5 {
-        return format!("(only {n} sites add anyone: every resident is covered)");
-    }
-    let off = plan.unreachable_population.min(left);
-    format!(
-        "(only {n} sites add anyone: {left:.0} people remain uncovered, {off:.0} of them off the \
-         walking network; no other candidate is within {:.0} m of the rest)",
-        plan.walk_m
-    )
 }

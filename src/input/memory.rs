@@ -79,10 +79,9 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
     let raw = Table {
         columns: names,
         records,
-        warnings: Vec::new(),
-        dropped: Vec::new(),
+        ..Default::default()
     };
-    table::finish_table(raw, spec, spec.crs())
+    table::finish_table(raw, None, spec)
 }
 
 fn decode(path: &Path, location: &str, bytes: &[u8]) -> Result<Geometry<f64>> {

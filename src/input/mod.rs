@@ -1,7 +1,12 @@
-//! Readers: OSM (PBF and XML), CSV and GeoJSON, plus tag interpretation and
+//! Readers: OSM (PBF and XML), CSV, GeoJSON, GeoPackage, Shapefile and
+//! FlatGeobuf, street centrelines as a network, plus tag interpretation and
 //! CRS conversion at load. Only this module and `output` touch files.
 
 use crate::bounds;
+pub(crate) mod gis;
+#[cfg(feature = "gpkg")]
+pub(crate) mod gpkg_read;
+pub(crate) mod lines;
 pub mod memory;
 pub mod osm;
 pub mod osm_extract;
@@ -18,10 +23,13 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, InputSpec, PopulationSpec};
+use crate::config::{Config, InputSpec, NetworkSpec, PopulationSpec};
 use crate::graph::{Network, build::build_network};
 use crate::model::AccessMode;
-use crate::model::{AdminUnit, Community, DropReason, Dropped, Facility, PopulationSource};
+use crate::model::{
+    AdminUnit, Community, CultureStation, DropReason, Dropped, Facility, HealthFacility,
+    PopulationSource,
+};
 use crate::timing::StageTime;
 use crate::{Error, Result};
 
@@ -42,6 +50,10 @@ pub struct Inputs {
     pub community_path: Option<PathBuf>,
     /// Administrative units (subdistricts), in input order.
     pub units: Vec<AdminUnit>,
+    /// Health facilities of every health input, in input order (measure 35).
+    pub health: Vec<HealthFacility>,
+    /// Culture stations of every culture input, in input order (measure 36).
+    pub culture: Vec<CultureStation>,
     /// Notes every output should repeat (estimates, approximations, sources).
     pub notes: Vec<String>,
     /// Skipped or repaired records, one line per kind.
@@ -181,7 +193,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
     };
     let mut warned = WarnedFiles::default();
     if let Some(net) = &config.network {
-        load_network(&mut cache, &net.path, &mut inputs, &mut warned)?;
+        load_network(&mut cache, net, &mut inputs, &mut warned)?;
     }
     let t = std::time::Instant::now();
     load_facilities(&mut cache, config, &mut inputs, &mut warned)?;
@@ -215,10 +227,60 @@ pub fn load(config: &Config) -> Result<Inputs> {
         inputs.unit_overlaps = overlaps;
         inputs.warnings.extend(warning);
     }
+    load_places(config, &mut inputs)?;
     osm_dropped(&mut cache, config, &mut inputs.dropped);
     inputs.timings = std::mem::take(&mut cache.timings);
     drop(cache);
     Ok(inputs)
+}
+
+/// The health facilities and culture stations of the config (CSV or
+/// GeoJSON tables, read like the facilities); ids unique across the
+/// inputs of each kind.
+fn load_places(config: &Config, inputs: &mut Inputs) -> Result<()> {
+    let table_of = |spec: &InputSpec, what: &str| -> Result<table::Table> {
+        if is_osm(&spec.path) {
+            return Err(Error::file(
+                &spec.path,
+                format!("{what} are read from a CSV or GeoJSON table, not an OSM file"),
+            ));
+        }
+        table::read_table(spec)
+    };
+    for spec in &config.health {
+        let t = table_of(spec, "health facilities")?;
+        inputs.dropped.extend(t.dropped.iter().cloned());
+        let list = table::health_from_table(spec, &t, &mut inputs.warnings)?;
+        inputs.health.extend(list);
+    }
+    for spec in &config.culture {
+        let t = table_of(spec, "culture stations")?;
+        inputs.dropped.extend(t.dropped.iter().cloned());
+        let list = table::culture_from_table(spec, &t, &mut inputs.warnings)?;
+        inputs.culture.extend(list);
+    }
+    let repeated = |ids: Vec<&str>, what: &str| -> Result<()> {
+        let mut sorted = ids;
+        sorted.sort_unstable();
+        match sorted.windows(2).find(|w| w[0] == w[1]) {
+            Some(w) => Err(Error::config(
+                config.origin.clone(),
+                format!(
+                    "{what} id {:?} is used twice across the inputs; ids must be unique",
+                    w[0]
+                ),
+            )),
+            None => Ok(()),
+        }
+    };
+    repeated(
+        inputs.health.iter().map(|h| h.id.as_str()).collect(),
+        "health facility",
+    )?;
+    repeated(
+        inputs.culture.iter().map(|c| c.id.as_str()).collect(),
+        "culture station",
+    )
 }
 
 /// The records each OSM file left out or changed into `dropped`, files in
@@ -263,18 +325,26 @@ impl WarnedFiles {
     }
 }
 
-/// The walking network from the OSM file `path`.
+/// The walking network of `spec`: from an OSM file, or from street
+/// centrelines in any table format (see [`lines`]).
 fn load_network(
     cache: &mut OsmCache,
-    path: &Path,
+    spec: &NetworkSpec,
     inputs: &mut Inputs,
     warned: &mut WarnedFiles,
 ) -> Result<()> {
+    let path = &spec.path;
     if !is_osm(path) {
-        return Err(Error::file(
-            path,
-            "the walking network must be an OpenStreetMap file (.osm.pbf or .osm)",
-        ));
+        let t = std::time::Instant::now();
+        let table = table::read_table(&spec.as_input())?;
+        inputs.warnings.extend(table.warnings.iter().cloned());
+        inputs.dropped.extend(table.dropped.iter().cloned());
+        let (network, warnings) = lines::network_from_lines(spec, &table)?;
+        inputs.warnings.extend(warnings);
+        cache.timings.push(StageTime::since("  network", t));
+        inputs.network = Some(network);
+        inputs.network_path = Some(path.to_path_buf());
+        return Ok(());
     }
     let (network, features) = cache.network(path)?;
     let w = features.warnings.clone();

@@ -658,6 +658,7 @@ fn make_facility(
             .get("equipment_generation")
             .or_else(|| tags.get("fitness_station:generation"))
             .and_then(|v| v.trim().parse().ok()),
+        plan: tags::plan_attributes(tags),
     }
 }
 
@@ -697,6 +698,7 @@ fn make_residential(
             build_year: osm_build_year(tags),
             geometry,
             entrances,
+            groups: Default::default(),
         },
         population,
         problem,

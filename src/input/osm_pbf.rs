@@ -164,18 +164,21 @@ fn decode_blobs<R: Read + Send>(reader: R, path: &Path) -> Result<RawOsm> {
     let mut raw = RawOsm::default();
     let any_block = !blobs.is_empty();
     let data_blocks = std::sync::atomic::AtomicUsize::new(0);
+    let progress = crate::progress::Counter::start("decoding", blobs.len() as u64);
     let decode = |batch: &[osmpbf::Blob]| -> Vec<Result<RawOsm>> {
         batch
             .par_iter()
-            .map(
-                |blob| match blob.decode().map_err(|e| pbf_error(path, e))? {
+            .map(|blob| {
+                let part = match blob.decode().map_err(|e| pbf_error(path, e))? {
                     BlobDecode::OsmData(block) => {
                         data_blocks.fetch_add(1, Ordering::Relaxed);
                         decode_block(&block, path)
                     }
                     _ => Ok(RawOsm::default()),
-                },
-            )
+                };
+                progress.add(1);
+                part
+            })
             .collect()
     };
     let mut batches = blobs.chunks(BATCH);
@@ -194,6 +197,7 @@ fn decode_blobs<R: Read + Send>(reader: R, path: &Path) -> Result<RawOsm> {
         );
         appended?;
     }
+    progress.finish();
     drop(blobs);
     if !any_block {
         return Err(Error::file(

@@ -14,10 +14,11 @@ use geo::{Area, Coord, Geodesic, Geometry, Length, MapCoords, MultiPolygon, Poin
 
 use super::bounds;
 use crate::config::{Columns, InputSpec, PopulationSpec};
-use crate::crs::Crs;
+use crate::crs::{DeclaredCrs, ToWgs84};
 use crate::model::{
-    AdminUnit, AreaSource, Category, Community, DropReason, Dropped, Facility, PopulationSource,
-    Status,
+    AdminUnit, AreaSource, Category, Community, CultureStation, DropReason, Dropped, Facility,
+    GroupPopulation, Groups, HealthFacility, HealthKind, Level, PlanAttributes, PopulationSource,
+    Season, Space, Status,
 };
 use crate::{Error, Result};
 
@@ -33,7 +34,7 @@ pub struct Record {
 }
 
 /// The column names found in a file, for detection.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Table {
     /// The column names found in the file, in file order.
     pub columns: Vec<String>,
@@ -43,6 +44,9 @@ pub struct Table {
     pub warnings: Vec<String>,
     /// The same records one by one, for `dropped.csv`.
     pub dropped: Vec<Dropped>,
+    /// The CRS the coordinates were converted from (`wgs84`, `gcj02`,
+    /// `EPSG:4527`, a `.prj`'s own name), for messages and `check`.
+    pub crs: String,
 }
 
 const ID: &[&str] = &["id", "fid", "osm_id", "code", "编号", "编码"];
@@ -65,9 +69,82 @@ const YEAR: &[&str] = &[
     "建成年份",
     "建成年代",
 ];
+// Not a bare `level` (nor `seasonal` below): in OpenStreetMap exports
+// `level` is a floor number and `seasonal` may be `yes`; name such a column
+// in the config (`columns = { level = "level" }`) to use it.
+const LEVEL: &[&str] = &[
+    "facility_level",
+    "network_level",
+    "级别",
+    "设施级别",
+    "层级",
+    "设施层级",
+];
+const DISCOUNT: &[&str] = &[
+    "free_or_discount",
+    "discount_for",
+    "free_for",
+    "免费优惠",
+    "优惠对象",
+    "免费或优惠",
+    "免费/优惠",
+];
+const SUITED: &[&str] = &[
+    "suited_for",
+    "suitable_for",
+    "适用人群",
+    "适宜人群",
+    "服务人群",
+];
+const SEASON: &[&str] = &["season", "季节", "开放季节"];
+const SPACE: &[&str] = &["space", "space_type", "设置场所", "空间类型", "场所类型"];
+const ELDERLY: &[&str] = &[
+    "elderly_population",
+    "pop_60plus",
+    "60岁以上人口",
+    "60岁及以上人口",
+    "老年人口",
+    "老年人数",
+];
+const DISABLED: &[&str] = &[
+    "disabled_population",
+    "残疾人数",
+    "残疾人口",
+    "持证残疾人数",
+];
+const YOUTH: &[&str] = &[
+    "youth_population",
+    "pop_0_17",
+    "0-17岁人口",
+    "0-17岁",
+    "青少年人口",
+    "未成年人口",
+];
+const WITH_SPORTS: &[&str] = &[
+    "with_sports",
+    "combined_with_sports",
+    "文体结合",
+    "是否文体站",
+    "文体站",
+];
 const LON: &[&str] = &["lon", "lng", "long", "longitude", "x", "经度"];
 const LAT: &[&str] = &["lat", "latitude", "y", "纬度"];
 const WKT: &[&str] = &["wkt", "geometry", "geom", "the_geom"];
+const ROAD_CLASS: &[&str] = &[
+    "road_class",
+    "highway",
+    "fclass",
+    "class",
+    "道路等级",
+    "道路类型",
+    "道路类别",
+    "等级",
+];
+const ONEWAY: &[&str] = &["oneway", "one_way", "单行", "单行道", "是否单行"];
+const LAYER: &[&str] = &["layer", "z_level", "zlevel", "层", "层级", "高程层"];
+const BRIDGE: &[&str] = &["bridge", "is_bridge", "桥梁", "是否桥梁", "桥"];
+const TUNNEL: &[&str] = &["tunnel", "is_tunnel", "隧道", "是否隧道"];
+const WALKABLE: &[&str] = &["walkable", "foot", "pedestrian", "可步行", "步行", "行人"];
 
 /// Every field a table can fill, with the column names the readers accept
 /// for it (case-insensitive, first match wins), as `(field, names)`; the
@@ -86,10 +163,35 @@ pub const ACCEPTED_COLUMNS: &[(&str, &[&str])] = &[
     ("subtype", SUBTYPE),
     ("equipment_generation", GENERATION),
     ("build_year", YEAR),
+    ("level", LEVEL),
+    ("free_or_discount", DISCOUNT),
+    ("suited_for", SUITED),
+    ("season", SEASON),
+    ("space", SPACE),
+    ("elderly_population", ELDERLY),
+    ("disabled_population", DISABLED),
+    ("youth_population", YOUTH),
+    ("with_sports", WITH_SPORTS),
     ("lon", LON),
     ("lat", LAT),
     ("wkt", WKT),
+    ("road_class", ROAD_CLASS),
+    ("oneway", ONEWAY),
+    ("layer", LAYER),
+    ("bridge", BRIDGE),
+    ("tunnel", TUNNEL),
+    ("walkable", WALKABLE),
 ];
+
+/// The accepted column names of `field`, an entry of [`ACCEPTED_COLUMNS`]
+/// (empty for an unknown field).
+pub(crate) fn accepted(field: &str) -> &'static [&'static str] {
+    ACCEPTED_COLUMNS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, names)| *names)
+        .unwrap_or(&[])
+}
 
 /// Which column of `headers` feeds each field of [`ACCEPTED_COLUMNS`]:
 /// the configured name when the config names one (`None` when it is
@@ -114,9 +216,24 @@ pub fn column_mapping(
         &c.subtype,
         &c.equipment_generation,
         &c.build_year,
+        &c.level,
+        &c.free_or_discount,
+        &c.suited_for,
+        &c.season,
+        &c.space,
+        &c.elderly_population,
+        &c.disabled_population,
+        &c.youth_population,
+        &c.with_sports,
         &c.lon,
         &c.lat,
         &c.wkt,
+        &c.road_class,
+        &c.oneway,
+        &c.layer,
+        &c.bridge,
+        &c.tunnel,
+        &c.walkable,
     ];
     ACCEPTED_COLUMNS
         .iter()
@@ -131,7 +248,7 @@ pub fn column_mapping(
 }
 
 /// Find a column: the configured name (must exist) or the first variant present.
-fn find_column(
+pub(crate) fn find_column(
     path: &Path,
     columns: &[String],
     configured: Option<&String>,
@@ -214,13 +331,19 @@ pub(crate) fn read_error(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
-/// The two table formats.
+/// The table formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableFormat {
     /// Comma-separated values with a header row (`.csv`, `.txt`, `.tsv`).
     Csv,
     /// A GeoJSON FeatureCollection (`.geojson`, `.json`).
     GeoJson,
+    /// A GeoPackage (`.gpkg`): one layer of features.
+    GeoPackage,
+    /// An ESRI Shapefile (`.shp` with its `.dbf`, `.prj` and `.cpg`).
+    Shapefile,
+    /// FlatGeobuf (`.fgb`), as fitcircle writes it with `--format fgb`.
+    FlatGeobuf,
 }
 
 impl TableFormat {
@@ -235,32 +358,46 @@ impl TableFormat {
         match ext.as_str() {
             "csv" | "txt" | "tsv" => Ok(TableFormat::Csv),
             "geojson" | "json" => Ok(TableFormat::GeoJson),
+            "gpkg" => Ok(TableFormat::GeoPackage),
+            "shp" => Ok(TableFormat::Shapefile),
+            "fgb" => Ok(TableFormat::FlatGeobuf),
+            "dbf" | "shx" | "prj" | "cpg" => Err(Error::file(
+                path,
+                "this is one of a Shapefile's companion files; give the .shp file (its .dbf, \
+                 .prj and .cpg are read from beside it)",
+            )),
             other => Err(Error::file(
                 path,
-                format!("unknown file type {other:?}; use .csv, .geojson/.json, .osm.pbf or .osm"),
+                format!(
+                    "unknown file type {other:?}; use .csv, .geojson/.json, .gpkg, .shp, .fgb, \
+                     .osm.pbf or .osm"
+                ),
             )),
         }
     }
 }
 
-/// Read a CSV or GeoJSON file into records (geometry converted to WGS-84).
+/// Read a table file into records (geometry converted to WGS-84).
 pub fn read_table(spec: &InputSpec) -> Result<Table> {
     let path = &spec.path;
-    let crs = spec.crs();
-    let text = crate::bundled::read(path).map_err(|source| read_error(path, source))?;
-    check_not_empty(path, &text)?;
     let format = TableFormat::of_path(path)?;
-    parse_table(&text, format, spec, crs)
+    let text = crate::bundled::read(path).map_err(|source| read_error(path, source))?;
+    if format == TableFormat::Shapefile {
+        let (table, declared) = from_raw(super::gis::read_shapefile(path, &text)?);
+        return finish_table(table, declared, spec);
+    }
+    check_not_empty(path, &text)?;
+    parse_table(&text, format, spec)
 }
 
-/// Read a CSV or GeoJSON table held in memory into records (geometry
-/// converted to WGS-84). `spec` gives the options (CRS, columns, filter);
-/// its `path` only names the data, in error messages and in the ids made
-/// up for rows without one (`stem:row`): it is not opened.
+/// Read a table held in memory into records (geometry converted to
+/// WGS-84). `spec` gives the options (CRS, columns, filter, layer); its
+/// `path` only names the data, in error messages and in the ids made up
+/// for rows without one (`stem:row`): it is not opened. A Shapefile is
+/// several files and is read by [`read_table`] only.
 pub fn read_table_bytes(bytes: &[u8], format: TableFormat, spec: &InputSpec) -> Result<Table> {
-    let crs = spec.crs();
     check_not_empty(&spec.path, bytes)?;
-    parse_table(bytes, format, spec, crs)
+    parse_table(bytes, format, spec)
 }
 
 /// [`read_table_bytes`] over everything `reader` gives (a pipe, a
@@ -288,21 +425,74 @@ fn check_not_empty(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// The records of a table (not empty) of `format`, filtered, without
-/// exact repeats, their geometry checked and converted from `crs`.
-fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec, crs: Crs) -> Result<Table> {
+/// exact repeats, their geometry checked and converted to WGS-84.
+fn parse_table(bytes: &[u8], format: TableFormat, spec: &InputSpec) -> Result<Table> {
     let path = &spec.path;
-    let table = match format {
-        TableFormat::Csv => read_csv(path, bytes, &spec.columns)?,
+    let (table, declared) = match format {
+        TableFormat::Csv => (read_csv(path, bytes, &spec.columns)?, None),
         TableFormat::GeoJson => read_geojson(path, bytes)?,
+        TableFormat::GeoPackage => from_raw(read_geopackage(path, bytes, spec.layer.as_deref())?),
+        TableFormat::FlatGeobuf => from_raw(super::gis::read_flatgeobuf(path, bytes)?),
+        TableFormat::Shapefile => {
+            return Err(Error::file(
+                path,
+                "a Shapefile is several files (.shp, .dbf, .prj, .cpg); read it by its path",
+            ));
+        }
     };
-    finish_table(table, spec, crs)
+    finish_table(table, declared, spec)
 }
 
-/// The steps after reading, the same for every source of records (a file,
-/// or records held in memory, `input::memory`): `spec`'s filter, exact
-/// repeats dropped, each geometry checked, repaired and converted from
-/// `crs` to WGS-84.
-pub(crate) fn finish_table(mut table: Table, spec: &InputSpec, crs: Crs) -> Result<Table> {
+/// A GIS reader's table as records, and the CRS the file states.
+fn from_raw(raw: super::gis::RawTable) -> (Table, Option<DeclaredCrs>) {
+    let records = raw
+        .records
+        .into_iter()
+        .map(|r| Record {
+            location: r.location,
+            fields: r.fields,
+            geometry: r.geometry,
+        })
+        .collect();
+    let table = Table {
+        columns: raw.columns,
+        records,
+        warnings: raw.warnings,
+        ..Default::default()
+    };
+    (table, raw.declared)
+}
+
+/// One layer of a GeoPackage held in memory: `layer`, or the only one.
+#[cfg(feature = "gpkg")]
+fn read_geopackage(path: &Path, bytes: &[u8], layer: Option<&str>) -> Result<super::gis::RawTable> {
+    super::gpkg_read::read(path, bytes, layer)
+}
+
+/// Without the `gpkg` feature: an error saying how to convert the file.
+#[cfg(not(feature = "gpkg"))]
+fn read_geopackage(
+    path: &Path,
+    _bytes: &[u8],
+    _layer: Option<&str>,
+) -> Result<super::gis::RawTable> {
+    Err(Error::file(
+        path,
+        "this build of fitcircle reads no GeoPackage (built without the `gpkg` feature); \
+         convert the layer with `ogr2ogr -f FlatGeobuf out.fgb in.gpkg LAYER`",
+    ))
+}
+
+/// Filter, drop exact repeats, and check, repair and convert each
+/// record's geometry to WGS-84 from the CRS `spec` and the file's own
+/// declaration settle on (see [`super::gis::resolve_crs`]). The same for
+/// every source of records (a file, or records held in memory,
+/// `input::memory`).
+pub(crate) fn finish_table(
+    mut table: Table,
+    declared: Option<DeclaredCrs>,
+    spec: &InputSpec,
+) -> Result<Table> {
     let path = &spec.path;
     if let Some(f) = &spec.filter {
         if !table.columns.iter().any(|c| c == &f.column) {
@@ -316,10 +506,19 @@ pub(crate) fn finish_table(mut table: Table, spec: &InputSpec, crs: Crs) -> Resu
             .retain(|r| r.get(Some(&f.column)) == Some(f.equals.as_str()));
     }
     drop_exact_duplicates(path, &mut table);
+    let conv = super::gis::resolve_crs(path, spec.crs, declared.as_ref(), &mut table.warnings)?;
+    table.crs = conv.label().to_string();
     let mut repaired = Vec::new();
     for r in table.records.iter_mut() {
         if let Some(g) = r.geometry.take() {
-            check_geometry(path, &r.location, &g)?;
+            let g = if conv.is_lonlat() {
+                check_geometry(path, &r.location, &g)?;
+                to_wgs84(path, &r.location, g, &conv)?
+            } else {
+                let g = to_wgs84(path, &r.location, g, &conv)?;
+                check_geometry(path, &r.location, &g)?;
+                g
+            };
             let (g, note) = super::repair::repair_geometry(g);
             if let Some(note) = note {
                 let detail = format!("invalid polygon repaired: {note}");
@@ -328,7 +527,7 @@ pub(crate) fn finish_table(mut table: Table, spec: &InputSpec, crs: Crs) -> Resu
                     .push(r.dropped(path, DropReason::PolygonRepaired, detail));
                 repaired.push(format!("{} ({note})", r.location));
             }
-            r.geometry = Some(to_wgs84(g, crs));
+            r.geometry = Some(g);
         }
     }
     if !repaired.is_empty() {
@@ -350,14 +549,42 @@ pub(crate) fn finish_table(mut table: Table, spec: &InputSpec, crs: Crs) -> Resu
     Ok(table)
 }
 
-fn to_wgs84(g: Geometry<f64>, crs: Crs) -> Geometry<f64> {
-    if crs == Crs::Wgs84 {
-        return g;
+/// `g` converted to WGS-84; a point outside the CRS's domain is an error
+/// naming the record, the CRS and what to check.
+fn to_wgs84(
+    path: &Path,
+    location: &str,
+    g: Geometry<f64>,
+    conv: &ToWgs84,
+) -> Result<Geometry<f64>> {
+    if conv.is_identity() {
+        return Ok(g);
     }
-    g.map_coords(|c| {
-        let (x, y) = crs.to_wgs84(c.x, c.y);
-        Coord { x, y }
-    })
+    let bad = std::cell::Cell::new(None);
+    let out = g.map_coords(|c| match conv.convert(c.x, c.y) {
+        Some((x, y)) => Coord { x, y },
+        None => {
+            if bad.get().is_none() {
+                bad.set(Some((c.x, c.y)));
+            }
+            Coord {
+                x: f64::NAN,
+                y: f64::NAN,
+            }
+        }
+    });
+    if let Some((x, y)) = bad.get() {
+        return Err(Error::record(
+            path,
+            location,
+            format!(
+                "coordinate ({x}, {y}) cannot be converted from {}: it lies outside that \
+                 CRS; check the CRS (--crs, `crs` in the config, or the file's .prj)",
+                conv.label()
+            ),
+        ));
+    }
+    Ok(out)
 }
 
 /// A coordinate (decimal degrees, or metres for projected data): a plain
@@ -414,7 +641,10 @@ fn check_lonlat(path: &Path, location: &str, lon: f64, lat: f64) -> Result<()> {
         location,
         format!(
             "coordinate ({lon}, {lat}) is out of range (longitude -180..180, latitude -90..90); \
-             are the coordinates projected (metres)? fitcircle reads lon/lat in wgs84, gcj02 or bd09"
+             are the coordinates projected (metres)? Give their CRS: --crs EPSG:xxxx (e.g. \
+             EPSG:4527 for CGCS2000 3-degree Gauss-Kruger zone 39, EPSG:4548 for its central \
+             meridian 117E without the zone number, EPSG:32650 for UTM 50N), `crs = \"EPSG:xxxx\"` \
+             in the config, or the Shapefile's .prj beside the .shp"
         ),
     ))
 }
@@ -547,8 +777,7 @@ fn read_csv(path: &Path, bytes: &[u8], cols: &Columns) -> Result<Table> {
     Ok(Table {
         columns: headers,
         records,
-        warnings: Vec::new(),
-        dropped: Vec::new(),
+        ..Default::default()
     })
 }
 
@@ -618,7 +847,39 @@ fn check_raw_geometry(path: &Path, location: &str, v: &geojson::GeometryValue) -
     }
 }
 
-fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
+/// The CRS a GeoJSON's `crs` member names (GeoJSON 2008; RFC 7946 dropped
+/// it, but GDAL still writes it for projected data): `{"type": "name",
+/// "properties": {"name": "urn:ogc:def:crs:EPSG::4527"}}` or the older
+/// `{"type": "EPSG", "properties": {"code": 4527}}`.
+fn geojson_crs(path: &Path, value: &serde_json::Value) -> Result<Option<DeclaredCrs>> {
+    let Some(crs) = value.get("crs").filter(|c| !c.is_null()) else {
+        return Ok(None);
+    };
+    let props = crs.get("properties");
+    let name = props.and_then(|p| p.get("name")).and_then(|n| n.as_str());
+    let code = props.and_then(|p| p.get("code"));
+    let found = match (name, code) {
+        (Some(n), _) => crate::crs::projected::epsg_code_of(n),
+        (None, Some(c)) => c
+            .as_u64()
+            .and_then(|c| u32::try_from(c).ok())
+            .or_else(|| c.as_str().and_then(crate::crs::projected::epsg_code_of)),
+        (None, None) => None,
+    };
+    match found {
+        Some(code) => Ok(Some(DeclaredCrs::Epsg(code))),
+        None => Err(Error::file(
+            path,
+            format!(
+                "the \"crs\" member {crs} names no EPSG code fitcircle can read; write it as \
+                 {{\"type\": \"name\", \"properties\": {{\"name\": \"EPSG:4527\"}}}}, or remove it \
+                 and pass --crs EPSG:xxxx"
+            ),
+        )),
+    }
+}
+
+fn read_geojson(path: &Path, bytes: &[u8]) -> Result<(Table, Option<DeclaredCrs>)> {
     // A UTF-8 byte order mark (Windows editors write one) is not JSON:
     // skip it.
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -653,6 +914,7 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
             "the FeatureCollection has no \"features\" array",
         ));
     };
+    let declared = geojson_crs(path, &value)?;
     // Columns in order of first use, with a set to find them: a file whose
     // every feature has its own property key stays linear.
     let mut columns: Vec<String> = Vec::new();
@@ -702,12 +964,12 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<Table> {
             geometry,
         });
     }
-    Ok(Table {
+    let table = Table {
         columns,
         records,
-        warnings: Vec::new(),
-        dropped: Vec::new(),
-    })
+        ..Default::default()
+    };
+    Ok((table, declared))
 }
 
 /// The columns of a table, resolved once.
@@ -725,6 +987,13 @@ struct Resolved {
     year: Option<String>,
     subtype: Option<String>,
     generation: Option<String>,
+    level: Option<String>,
+    discount: Option<String>,
+    suited: Option<String>,
+    season: Option<String>,
+    space: Option<String>,
+    groups: [Option<String>; 3],
+    with_sports: Option<String>,
 }
 
 fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<Resolved> {
@@ -743,6 +1012,17 @@ fn resolve(path: &Path, table: &Table, c: &Columns) -> Result<Resolved> {
         year: f(&c.build_year, YEAR)?,
         subtype: f(&c.subtype, SUBTYPE)?,
         generation: f(&c.equipment_generation, GENERATION)?,
+        level: f(&c.level, LEVEL)?,
+        discount: f(&c.free_or_discount, DISCOUNT)?,
+        suited: f(&c.suited_for, SUITED)?,
+        season: f(&c.season, SEASON)?,
+        space: f(&c.space, SPACE)?,
+        groups: [
+            f(&c.elderly_population, ELDERLY)?,
+            f(&c.disabled_population, DISABLED)?,
+            f(&c.youth_population, YOUTH)?,
+        ],
+        with_sports: f(&c.with_sports, WITH_SPORTS)?,
     })
 }
 
@@ -1051,8 +1331,38 @@ impl FacilityRow {
             note: spec.note.clone(),
             subtype: rec.get(cols.subtype.as_ref()).map(str::to_string),
             equipment_generation,
+            plan: plan_attributes(path, rec, cols)?,
         })
     }
+}
+
+/// The value of column `col` of `rec` parsed by `parse`, `None` when
+/// empty; an error names the file, the row, the column and what to use.
+fn parsed<T>(
+    path: &Path,
+    rec: &Record,
+    col: &Option<String>,
+    parse: impl Fn(&str) -> std::result::Result<T, String>,
+) -> Result<Option<T>> {
+    let Some(v) = rec.get(col.as_ref()) else {
+        return Ok(None);
+    };
+    let name = col.as_deref().unwrap_or("");
+    parse(v)
+        .map(Some)
+        .map_err(|e| Error::record(path, &rec.location, format!("column {name:?}: {e}")))
+}
+
+/// A facility row's attributes for the plan's measures (level, free or
+/// discounted use, groups suited, season, space).
+fn plan_attributes(path: &Path, rec: &Record, cols: &Resolved) -> Result<PlanAttributes> {
+    Ok(PlanAttributes {
+        level: parsed(path, rec, &cols.level, str::parse::<Level>)?,
+        discount_for: parsed(path, rec, &cols.discount, Groups::parse_discount)?,
+        suited_for: parsed(path, rec, &cols.suited, Groups::parse_suited)?,
+        season: parsed(path, rec, &cols.season, str::parse::<Season>)?,
+        space: parsed(path, rec, &cols.space, str::parse::<Space>)?,
+    })
 }
 
 /// Outdoor area, floor area and where they come from: the columns when
@@ -1160,6 +1470,10 @@ pub fn communities_from_table(
             }
         };
         let build_year = bounded(path, rec, &cols.year, &bounds::BUILD_YEAR)?.map(|y| y as i32);
+        let mut groups = GroupPopulation::default();
+        for (g, col) in groups.0.iter_mut().zip(&cols.groups) {
+            *g = bounded(path, rec, col, &bounds::POPULATION)?;
+        }
         out.push(Community {
             id: record_id(path, rec, &cols.id, i),
             name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
@@ -1169,6 +1483,7 @@ pub fn communities_from_table(
             build_year,
             geometry,
             entrances: Vec::new(),
+            groups,
         });
     }
     check_unique(
@@ -1230,10 +1545,124 @@ pub fn units_from_table(
     Ok(out)
 }
 
+/// The point (or shape) of a record of a places input, or an error naming
+/// the record.
+fn place_geometry(path: &Path, rec: &Record) -> Result<Geometry<f64>> {
+    rec.geometry
+        .clone()
+        .ok_or_else(|| Error::record(path, &rec.location, "feature has no geometry"))
+}
+
+/// Build health facilities (measure 35) from a CSV/GeoJSON input: a kind
+/// in the category column (社区卫生服务中心, 医院, 康复中心, 健康促进中心, or
+/// `category` in the config for every row).
+pub fn health_from_table(
+    spec: &InputSpec,
+    table: &Table,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<HealthFacility>> {
+    let path = &spec.path;
+    warnings.extend(table.warnings.iter().cloned());
+    let cols = resolve(path, table, &spec.columns)?;
+    let fixed = match &spec.category {
+        Some(c) => Some(
+            c.parse::<HealthKind>()
+                .map_err(|e| Error::config(path.display().to_string(), e))?,
+        ),
+        None => None,
+    };
+    if fixed.is_none() && cols.category.is_none() {
+        return Err(Error::file(
+            path,
+            format!(
+                "no kind column for the health facilities (tried {}); add one (社区卫生服务中心 / \
+                 医院 / 康复中心 / 健康促进中心) or set `category` for this input in the config",
+                CATEGORY.join(", ")
+            ),
+        ));
+    }
+    let mut out = Vec::with_capacity(table.records.len());
+    for (i, rec) in table.records.iter().enumerate() {
+        let geometry = place_geometry(path, rec)?;
+        let kind =
+            match fixed {
+                Some(k) => k,
+                None => parsed(path, rec, &cols.category, str::parse::<HealthKind>)?.ok_or_else(
+                    || Error::record(path, &rec.location, "empty kind; fill in the kind column"),
+                )?,
+            };
+        out.push(HealthFacility {
+            id: record_id(path, rec, &cols.id, i),
+            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            kind,
+            geometry,
+        });
+    }
+    check_unique(
+        path,
+        out.iter()
+            .zip(&table.records)
+            .map(|(h, r)| (h.id.as_str(), r.location.as_str())),
+    )?;
+    Ok(out)
+}
+
+/// Is a culture station's kind one combined with sports (文体站,
+/// 文体活动室, `culture_sports_station`)?
+fn kind_with_sports(kind: &str) -> bool {
+    let k = kind.trim().to_lowercase();
+    k.contains("文体") || k.contains("culture_sports") || k.contains("culture_and_sports")
+}
+
+/// Build culture stations (measure 36) from a CSV/GeoJSON input: combined
+/// with sports when the `with_sports` column (文体结合 / 是否文体站) says yes,
+/// or when the kind column names a 文体站.
+pub fn culture_from_table(
+    spec: &InputSpec,
+    table: &Table,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<CultureStation>> {
+    let path = &spec.path;
+    warnings.extend(table.warnings.iter().cloned());
+    let cols = resolve(path, table, &spec.columns)?;
+    if cols.with_sports.is_none() && cols.category.is_none() {
+        warnings.push(format!(
+            "{}: no with_sports column (tried {}) and no kind column: no culture station \
+             counts as combined with sports (文体站)",
+            path.display(),
+            WITH_SPORTS.join(", ")
+        ));
+    }
+    let mut out = Vec::with_capacity(table.records.len());
+    for (i, rec) in table.records.iter().enumerate() {
+        let geometry = place_geometry(path, rec)?;
+        let flag = parsed(path, rec, &cols.with_sports, |v| {
+            parse_bool(v).ok_or_else(|| format!("{v:?} is not yes/no (是/否)"))
+        })?;
+        let by_kind = rec
+            .get(cols.category.as_ref())
+            .is_some_and(kind_with_sports);
+        out.push(CultureStation {
+            id: record_id(path, rec, &cols.id, i),
+            name: rec.get(cols.name.as_ref()).unwrap_or("").to_string(),
+            with_sports: flag.unwrap_or(by_kind),
+            geometry,
+        });
+    }
+    check_unique(
+        path,
+        out.iter()
+            .zip(&table.records)
+            .map(|(c, r)| (c.id.as_str(), r.location.as_str())),
+    )?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Filter;
+    use crate::model::Group;
     use std::path::PathBuf;
 
     fn spec(name: &str) -> InputSpec {
@@ -1271,6 +1700,97 @@ mod tests {
         assert_eq!(r.get(Some(&"状态".to_string())), None);
         assert_eq!(r.geometry, Some(Geometry::Point(Point::new(116.42, 39.92))));
         assert!(t.warnings.is_empty());
+    }
+
+    #[test]
+    fn plan_columns_in_chinese_and_english() {
+        let csv = "编号,名称,类别,级别,优惠对象,适用人群,开放季节,设置场所,经度,纬度\n\
+                   A,冰场,滑冰场,区级,学生优惠、老年人免费,,冬季,自然水域,116.39,39.94\n\
+                   B,健身点,健身器材,社区级,免费,适老;无障碍,,地下空间,116.36,39.91\n\
+                   C,球场,篮球场,,,,,,116.37,39.92\n";
+        let s = spec("plan.csv");
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let f = facilities_from_table(&s, &t, &mut Vec::new()).unwrap();
+        let youth_elderly = Groups::NONE.with(Group::Youth).with(Group::Elderly);
+        assert_eq!(
+            f[0].plan,
+            PlanAttributes {
+                level: Some(Level::District),
+                discount_for: Some(youth_elderly),
+                suited_for: None,
+                season: Some(Season::Winter),
+                space: Some(Space::NaturalWater),
+            }
+        );
+        assert_eq!(f[1].plan.level, Some(Level::Community));
+        assert_eq!(f[1].plan.discount_for, Some(Groups::ALL));
+        assert_eq!(
+            f[1].plan.suited_for,
+            Some(Groups::NONE.with(Group::Elderly).with(Group::Disabled))
+        );
+        assert_eq!(f[1].plan.space, Some(Space::Underground));
+        assert_eq!(f[2].plan, PlanAttributes::default());
+        // English headers, and a bad value named with its column and row.
+        let csv = "id,category,facility_level,suited_for,lon,lat\nX,park,subdistrict,youth,1,2\n\
+                   Y,park,city,,1,2\n";
+        let s = spec("en.csv");
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let m = facilities_from_table(&s, &t, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.starts_with("en.csv, row 3: column \"facility_level\": unknown level \"city\""),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn group_populations_health_and_culture_tables() {
+        let csv = "id,人口,60岁以上人口,残疾人数,0-17岁人口,lon,lat\nC1,1000,250,12,,1,2\n";
+        let mut s = spec("c.csv");
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let c = communities_from_table(&s, &t, 2.31, None, &mut Vec::new()).unwrap();
+        assert_eq!(c[0].groups.0, [Some(250.0), Some(12.0), None]);
+        let csv = "编号,名称,类型,经度,纬度\nH1,月坛社区卫生服务中心,社区卫生服务中心,1,2\n\
+                   H2,某医院,医院,1,2\nH3,健康促进中心,健康促进服务中心,1,2\n";
+        s.path = "h.csv".into();
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let h = health_from_table(&s, &t, &mut Vec::new()).unwrap();
+        let kinds: Vec<HealthKind> = h.iter().map(|x| x.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                HealthKind::CommunityHealth,
+                HealthKind::Hospital,
+                HealthKind::HealthPromotion
+            ]
+        );
+        let bad = "id,type,lon,lat\nH1,pharmacy,1,2\n";
+        let t = read_table_bytes(bad.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let m = health_from_table(&s, &t, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("row 2") && m.contains("pharmacy"), "{m}");
+        let no_kind = "id,lon,lat\nH1,1,2\n";
+        let t = read_table_bytes(no_kind.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let m = health_from_table(&s, &t, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("no kind column"), "{m}");
+        // Culture: the flag column, else a kind naming a 文体站.
+        let csv = "编号,名称,类型,文体结合,经度,纬度\nK1,a,文化站,是,1,2\nK2,b,文化站,否,1,2\n\
+                   K3,c,文体站,,1,2\nK4,d,文化活动室,,1,2\n";
+        s.path = "k.csv".into();
+        let t = read_table_bytes(csv.as_bytes(), TableFormat::Csv, &s).unwrap();
+        let mut w = Vec::new();
+        let k = culture_from_table(&s, &t, &mut w).unwrap();
+        let flags: Vec<bool> = k.iter().map(|x| x.with_sports).collect();
+        assert_eq!(flags, [true, false, true, false]);
+        assert!(w.is_empty(), "{w:?}");
+        let t = read_table_bytes(b"id,lon,lat\nK1,1,2\n", TableFormat::Csv, &s).unwrap();
+        let k = culture_from_table(&s, &t, &mut w).unwrap();
+        assert!(!k[0].with_sports);
+        assert!(w[0].contains("no with_sports column"), "{w:?}");
     }
 
     #[test]

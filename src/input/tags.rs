@@ -3,7 +3,7 @@
 //! belongs to.
 
 use super::osm::Tags;
-use crate::model::Category;
+use crate::model::{Category, Group, Groups, PlanAttributes, Season, Space};
 
 /// Walking permission of a way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +117,28 @@ pub(crate) fn school_open_to_public(tags: &Tags) -> Option<bool> {
     }
 }
 
+/// The plan's attributes a facility's OSM tags state: `fee=no` (free for
+/// everyone), `wheelchair=yes|designated` (suited to the disabled),
+/// `seasonal=winter|summer|no` and `location=underground`. No tag gives a
+/// level in the three-level network.
+pub(crate) fn plan_attributes(tags: &Tags) -> PlanAttributes {
+    PlanAttributes {
+        level: None,
+        discount_for: tags.is("fee", "no").then_some(Groups::ALL),
+        suited_for: matches!(tags.get("wheelchair"), Some("yes" | "designated"))
+            .then(|| Groups::NONE.with(Group::Disabled)),
+        season: match tags.get("seasonal") {
+            Some("winter") => Some(Season::Winter),
+            Some("summer") => Some(Season::Summer),
+            Some("no") => Some(Season::AllYear),
+            _ => None,
+        },
+        space: tags
+            .is("location", "underground")
+            .then_some(Space::Underground),
+    }
+}
+
 /// True for an entrance node (`entrance=*` or `barrier=gate`).
 pub(crate) fn is_entrance(tags: &Tags) -> bool {
     tags.has("entrance") || tags.is("barrier", "gate")
@@ -211,5 +233,22 @@ mod tests {
         assert_eq!(c(&[("amenity", "school")]), Some(Category::SchoolVenue));
         assert_eq!(c(&[("leisure", "garden")]), None);
         assert_eq!(c(&[("highway", "footway")]), None);
+    }
+
+    #[test]
+    fn plan_attributes_from_tags() {
+        let p = plan_attributes(&t(&[
+            ("leisure", "ice_rink"),
+            ("fee", "no"),
+            ("wheelchair", "yes"),
+            ("seasonal", "winter"),
+            ("location", "underground"),
+        ]));
+        assert_eq!(p.discount_for, Some(Groups::ALL));
+        assert_eq!(p.suited_for, Some(Groups::NONE.with(Group::Disabled)));
+        assert_eq!(p.season, Some(Season::Winter));
+        assert_eq!(p.space, Some(Space::Underground));
+        let none = plan_attributes(&t(&[("leisure", "pitch"), ("fee", "yes")]));
+        assert_eq!(none, PlanAttributes::default());
     }
 }

@@ -10,9 +10,9 @@
 use std::collections::HashMap;
 use std::io;
 
-use super::CsvFormulas;
 use super::geojson::{Cell, Rows};
 use super::schema::{ColumnKind, declared};
+use super::{CsvFormulas, Lang};
 use crate::analysis::gaps::Assessment;
 use crate::analysis::study::Study;
 use crate::input::Inputs;
@@ -201,12 +201,14 @@ pub enum LayerName {
     Scorecard,
 }
 
-/// One output of a run as columns, filled by the writer of its file.
+/// One output of a run as columns, filled by the writer of its file (the
+/// tables' headers and words in `lang`, as the CSV files have them).
 pub fn layer(
     name: LayerName,
     inputs: &Inputs,
     study: &Study,
     assessment: &Assessment,
+    lang: Lang,
 ) -> Result<Layer> {
     use super::{geojson, scorecard, tables};
     let mut sink = ColumnSink::default();
@@ -219,11 +221,13 @@ pub fn layer(
         LayerName::Isochrones => geojson::write_isochrones(&mut sink, inputs, study),
         LayerName::Gaps => scorecard::write_gaps_geojson(&mut sink, assessment),
         LayerName::Summary => {
-            return csv_layer(name, &|w| tables::write_summary(w, inputs, study, keep));
+            return csv_layer(name, &|w| {
+                tables::write_summary(w, inputs, study, keep, lang)
+            });
         }
         LayerName::Scorecard => {
             return csv_layer(name, &|w| {
-                scorecard::write_scorecard_csv(w, assessment, keep)
+                scorecard::write_scorecard_csv(w, assessment, keep, lang)
             });
         }
     };

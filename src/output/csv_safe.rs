@@ -106,6 +106,21 @@ impl<'a> CsvOut<'a> {
             .map_err(io::Error::other)
     }
 
+    /// Write the header row: each column `key` named in `lang`
+    /// ([`crate::output::i18n::csv_header`]; `study` names the tiers).
+    pub(crate) fn write_header(
+        &mut self,
+        keys: &[&str],
+        lang: crate::output::i18n::Lang,
+        study: Option<&crate::analysis::study::Study>,
+    ) -> io::Result<()> {
+        let names: Vec<String> = keys
+            .iter()
+            .map(|k| crate::output::i18n::csv_header(lang, k, study))
+            .collect();
+        self.write_record(&names)
+    }
+
     /// Flush to the underlying writer.
     pub(crate) fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()

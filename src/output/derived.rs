@@ -313,7 +313,7 @@ pub fn write_fgb(w: &mut dyn Write, c: &Collection, layer: &str, crs: Crs) -> io
 /// The columns: every property name in the order first seen, typed as
 /// [`super::schema::declared`] says (from all its values only for a name
 /// no rule covers).
-fn columns(c: &Collection) -> (Vec<&str>, Vec<ColumnType>) {
+pub(crate) fn columns(c: &Collection) -> (Vec<&str>, Vec<ColumnType>) {
     let mut names: Vec<&str> = Vec::new();
     for f in &c.features {
         for (k, _) in &f.properties {

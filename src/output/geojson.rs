@@ -13,6 +13,7 @@ use crate::analysis::catchment::Catchments;
 use crate::analysis::coverage::Target;
 use crate::analysis::study::Study;
 use crate::input::Inputs;
+use crate::model::Facility;
 
 /// Round to 7 decimals (RFC 7946 recommends no more than needed), as
 /// [`Precision::FILE`] writes coordinates.
@@ -825,9 +826,32 @@ pub(crate) fn write_communities<'w>(
             );
         }
         props.push(("build_year", json!(c.build_year).into()));
+        push_measures(&mut props, study, i);
         (Some(&c.geometry), props)
     })?;
     fw.finish()
+}
+
+/// Measure 13's walk to the nearest facility of the network (within the
+/// community walk, else null), and with culture stations measure 36's walk
+/// to the nearest culture-and-sports station and their count within the
+/// limit.
+fn push_measures(props: &mut Props, study: &Study, i: usize) {
+    let m = &study.measures;
+    props.push((
+        "community_level_m",
+        Prop::num(m.levels.community_nearest[i], 1),
+    ));
+    if m.culture.given {
+        props.push((
+            "culture_sports_m",
+            Prop::num(m.culture.community_nearest[i], 1),
+        ));
+        props.push((
+            "culture_sports_count",
+            json!(m.culture.community_count[i]).into(),
+        ));
+    }
 }
 
 /// Whether community `i` is on the network, and how it was attached.
@@ -979,6 +1003,7 @@ pub(crate) fn write_facilities<'w>(
             ),
             ("note", (&f.note).into()),
         ]);
+        push_plan(&mut props, study, f, i);
         for (wr, key) in study
             .catchments
             .iter()
@@ -992,7 +1017,44 @@ pub(crate) fn write_facilities<'w>(
     fw.finish()
 }
 
-/// `network.geojson`: every edge of the walking graph as a LineString.
+/// A facility's attributes for the plan's measures: its level and where it
+/// came from (`given`, or the name of the level rule), the groups it is
+/// free or discounted for and suited to, its season and space, and with
+/// health facilities the walk to the nearest one (within the walk).
+fn push_plan<'a>(props: &mut Props<'a>, study: &'a Study, f: &'a Facility, i: usize) {
+    use crate::analysis::measures::levels::LevelSource;
+    let net = &study.measures.levels;
+    let source = match net.source[i] {
+        LevelSource::Given => Prop::Str("given"),
+        LevelSource::Rule(k) => Prop::Str(&study.targets.level_rule[k].name),
+        LevelSource::NoRule => Prop::Json(Value::Null),
+    };
+    let text = |s: Option<String>| s.map_or(Prop::Json(Value::Null), |s| json!(s).into());
+    let p = &f.plan;
+    props.extend([
+        (
+            "level",
+            net.level[i].map_or(Prop::Json(Value::Null), |l| Prop::Str(l.as_str())),
+        ),
+        ("level_source", source),
+        ("free_or_discount", text(p.discount_for.map(|g| g.codes()))),
+        ("suited_for", text(p.suited_for.map(|g| g.codes()))),
+        ("season", Prop::Str(p.season_of(f.category).as_str())),
+        (
+            "space",
+            p.space
+                .map_or(Prop::Json(Value::Null), |s| Prop::Str(s.as_str())),
+        ),
+    ]);
+    if study.measures.health.given {
+        props.push(("health_m", Prop::num(study.measures.health.nearest_m[i], 1)));
+    }
+}
+
+/// `network.geojson`: every edge of the walking graph as a LineString, with
+/// the walking minutes to the nearest facility of each target at both ends
+/// (`minutes_<target>_from`, `_to`; null beyond the largest band) when the
+/// study kept them (`street_minutes`).
 pub(crate) fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
     let Some(graph) = study.graph() else {
         let fw = FeatureWriter::start(w, &[("name", json!("network"))])?;
@@ -1008,7 +1070,7 @@ pub(crate) fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> 
                 .collect::<Vec<_>>(),
         );
         let comp = graph.component[edge.from as usize];
-        let props: Vec<(String, Value)> = vec![
+        let mut props: Vec<(String, Value)> = vec![
             ("edge".into(), json!(e)),
             ("from".into(), json!(edge.from)),
             ("to".into(), json!(edge.to)),
@@ -1022,6 +1084,18 @@ pub(crate) fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> 
                 json!(graph.component_sizes[comp as usize]),
             ),
         ];
+        for (t, minutes) in study.scenarios.now.targets.iter().zip(&study.node_minutes) {
+            let Some(m) = minutes else { continue };
+            for (end, v) in [("from", edge.from), ("to", edge.to)] {
+                let x = m[v as usize];
+                let value = if x.is_nan() {
+                    Value::Null
+                } else {
+                    json!(round(f64::from(x), 2))
+                };
+                props.push((format!("minutes_{}_{end}", t.name()), value));
+            }
+        }
         fw.feature(&Geometry::LineString(line), &props)?;
     }
     fw.finish()

@@ -63,6 +63,26 @@ impl FromStr for Lang {
     }
 }
 
+mod csv;
+mod maps;
+mod terminal;
+mod warnings;
+
+pub(crate) use self::csv::{
+    csv_header, csv_word, dropped_detail, record_label, unreachable_reason,
+};
+pub use self::warnings::warning;
+
+/// Every table of labels: the report's and the maps' ([`STRINGS`]), the
+/// CSV files' headers and words, the maps' later additions, the
+/// terminal's.
+const TABLES: &[&[(&str, &str, &str)]] = &[STRINGS, csv::STRINGS, maps::STRINGS, terminal::STRINGS];
+
+/// The entries of every table.
+fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    TABLES.iter().flat_map(|t| t.iter())
+}
+
 /// Every label of the report: (key, Chinese, English). Keys starting with
 /// `js.` are also handed to the page's script.
 #[rustfmt::skip]
@@ -231,6 +251,15 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("gap.school_venue_not_open", "未开放的学校场地", "school venues not open"),
     ("gap.no_second_generation_equipment", "缺少二代健身器材的社区", "communities without second-generation equipment"),
     ("gap.planned_project_short", "未完成的规划项目", "planned projects short of target"),
+    ("gap.no_district_venue", "缺少区级场馆", "no district venue"),
+    ("gap.no_subdistrict_facility", "缺少街道级设施的街道", "subdistricts without a subdistrict-level facility"),
+    ("gap.no_community_facility", "附近缺少社区级设施的社区", "communities without a community-level facility near"),
+    ("gap.not_suited_for_groups", "缺少适老、无障碍或青少年设施的社区", "communities without facilities suited to the elderly, disabled or young"),
+    ("gap.no_free_or_discount_for_groups", "缺少免费或优惠场馆的社区", "communities without free or discounted venues"),
+    ("gap.no_winter_ground", "缺少自然水域冬季冰雪场地", "no winter ground on natural waters"),
+    ("gap.no_small_space_pilot", "缺少楼宇、小广场或地下空间健身设施试点", "no small-space pilot"),
+    ("gap.no_health_promotion_centre", "缺少健康促进服务中心的街道", "subdistricts without a health-promotion centre"),
+    ("gap.culture_station_not_combined", "尚未改建为文体站的文化站", "culture stations not combined with sports"),
     ("banner_estimate", "人口为估算值：数据源没有各社区人口，全区人口平均分配到各社区。", "Population is an ESTIMATE: the source has no figures per community; the district total is spread evenly over the communities."),
     ("mn.title", "方法与数据说明", "Method and data notes"),
     ("mn.network", "步行距离沿步行路网计算。", "Walking distances are measured along the walking network."),
@@ -297,6 +326,48 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("sc.col_planned", "规划中", "planned"),
     ("sc.no_figure", "无目标数", "no figure"),
     ("sc.tracked", "跟踪中", "tracked"),
+    ("sc.measures", "分项措施", "Sub-measures"),
+    ("nav_measures", "规划措施", "Measures"),
+    ("m.title", "规划措施核查", "The plan's measures beyond the 15-minute circle"),
+    ("m.intro", "三级设施网络（措施13）、适老无障碍设施与优惠开放（措施15(1)、16(1)）、冬季冰雪场地与小空间试点（措施15(2)、15(3)）、体医结合（措施35）与文体站（措施36）；结论见评分卡的分项措施。", "The three-level facility network (measure 13), facilities for the elderly, the disabled and young people and free or discounted use (15(1), 16(1)), winter grounds and small-space pilots (15(2), 15(3)), health co-location (35) and culture-and-sports stations (36); the verdicts are in the scorecard's sub-measures."),
+    ("m.level_district", "区级", "district"),
+    ("m.level_subdistrict", "街道级", "subdistrict"),
+    ("m.level_community", "社区级", "community"),
+    ("m.tbl_levels", "三级设施网络（措施13）", "Three-level facility network (measure 13)"),
+    ("m.col_has_subdistrict", "有街道级设施", "has a subdistrict-level facility"),
+    ("m.col_community_walk", "{minutes}分钟内有社区级设施的居民", "residents within {minutes} min of a community-level facility"),
+    ("m.col_communities_walk", "{minutes}分钟内有社区级设施的社区", "communities within {minutes} min of one"),
+    ("m.tbl_rules", "设施级别的来源：数据中的级别列，或 seeds/targets.toml 的推定规则（依次匹配）", "Where the levels come from: the input's level column, else the first matching rule of seeds/targets.toml"),
+    ("m.rule_given", "数据中的级别列", "the input's level column"),
+    ("m.rule_none", "无适用规则（无级别）", "no rule applies (no level)"),
+    ("m.col_rule", "来源或规则", "source or rule"),
+    ("m.col_level", "级别", "level"),
+    ("m.tbl_inclusive", "适老、无障碍、青少年设施与优惠开放（措施15(1)、16(1)）", "Facilities for the elderly, the disabled and young people; free or discounted use (measures 15(1), 16(1))"),
+    ("m.offer_suited", "适合该人群的场地设施", "facilities suited to the group"),
+    ("m.offer_free_or_discount", "免费或优惠开放", "free or discounted use"),
+    ("m.missing_suited", "设施数据没有“适用人群”列（适老、无障碍、青少年），措施15(1)无法计算。", "The facilities carry no suited_for column (elderly, disabled, youth): measure 15(1) is not computed."),
+    ("m.missing_free_or_discount", "设施数据没有“优惠对象”列（学生、老年人、残疾人，或免费），措施16(1)无法计算。", "The facilities carry no free_or_discount column (students, elderly, disabled, or free): measure 16(1) is not computed."),
+    ("m.col_offer", "措施", "offer"),
+    ("m.col_group", "人群", "group"),
+    ("m.col_within", "{minutes}分钟步行可达比例", "share within {minutes} min"),
+    ("m.col_weight", "计算口径", "weighting"),
+    ("m.weight_group", "按该人群人数加权", "by the group's residents"),
+    ("m.weight_all", "未提供该人群人数，按全部居民", "all residents (no group figures)"),
+    ("m.group_elderly", "老年人", "the elderly"),
+    ("m.group_disabled", "残疾人", "the disabled"),
+    ("m.group_youth", "青少年", "young people"),
+    ("m.tbl_places", "冬季冰雪场地、小空间试点、体医结合与文体站（措施15(2)、15(3)、35、36）", "Winter grounds, small-space pilots, health co-location and culture-and-sports stations (measures 15(2), 15(3), 35, 36)"),
+    ("m.col_winter", "自然水域冰雪场地", "winter grounds"),
+    ("m.col_pilots", "小空间试点", "small-space pilots"),
+    ("m.col_promotion", "健康促进中心", "health-promotion centres"),
+    ("m.col_facilities", "设施数", "facilities"),
+    ("m.col_colocated", "{walk}米内有卫生设施的体育设施", "sports facilities within {walk} m of health care"),
+    ("m.col_culture", "文体站 / 文化站", "culture-and-sports / culture stations"),
+    ("m.col_culture_walk", "{minutes}分钟内有文体站的居民", "residents within {minutes} min of a culture-and-sports station"),
+    ("m.missing_space", "设施数据没有“设置场所”或“开放季节”列：冬季冰雪场地和小空间试点无法计算。", "The facilities carry no space or season column: winter grounds and small-space pilots are not computed."),
+    ("m.missing_health", "未提供卫生设施数据（用 --health 文件，或在配置文件中加卫生设施输入）：体医结合无法计算。", "No health-facility input ([[health]] in the config or --health FILE): health co-location is not computed."),
+    ("m.missing_culture", "未提供文化站数据（用 --culture 文件，或在配置文件中加文化站输入）：文体站无法计算。", "No culture-station input ([[culture]] in the config or --culture FILE): culture-and-sports stations are not computed."),
+    ("sc.col_measure", "措施", "measure"),
     ("status.met", "达标", "met"),
     ("status.not_met", "未达标", "not met"),
     ("status.no_data", "无数据", "no data"),
@@ -358,7 +429,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
 
 /// The label for `key` in `lang`; the key itself when the table lacks it.
 pub(crate) fn tr(lang: Lang, key: &str) -> &'static str {
-    match STRINGS.iter().find(|s| s.0 == key) {
+    match entries().find(|s| s.0 == key) {
         Some((_, zh, en)) => match lang {
             Lang::Zh => zh,
             Lang::En => en,
@@ -368,6 +439,11 @@ pub(crate) fn tr(lang: Lang, key: &str) -> &'static str {
             ""
         }
     }
+}
+
+/// Whether the table has a label for `key`.
+pub fn has_label(key: &str) -> bool {
+    entries().any(|s| s.0 == key)
 }
 
 /// `tr` with `{name}` placeholders filled in.
@@ -381,14 +457,14 @@ pub fn trf(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
 
 /// Every label key, in table order.
 pub(crate) fn keys() -> impl Iterator<Item = &'static str> {
-    STRINGS.iter().map(|s| s.0)
+    entries().map(|s| s.0)
 }
 
 /// The label of a kind of gap (`uncovered_15min` -> "communities outside
 /// the walk"); the kind itself when the table lacks one.
 pub(crate) fn gap_label(lang: Lang, kind: &str) -> String {
     let key = format!("gap.{kind}");
-    if STRINGS.iter().any(|s| s.0 == key) {
+    if has_label(&key) {
         tr(lang, &key).to_string()
     } else {
         kind.replace('_', " ")
@@ -410,7 +486,7 @@ pub(crate) fn status_label(lang: Lang, s: Status4) -> &'static str {
 /// `plan_measure`); the status itself when the table lacks it.
 pub(crate) fn seed_label(lang: Lang, s: &str) -> String {
     let key = format!("seed.{s}");
-    if STRINGS.iter().any(|x| x.0 == key) {
+    if has_label(&key) {
         tr(lang, &key).to_string()
     } else {
         s.replace('_', " ")
@@ -420,7 +496,7 @@ pub(crate) fn seed_label(lang: Lang, s: &str) -> String {
 /// The label of a facility category.
 pub(crate) fn category_label(lang: Lang, c: Category) -> String {
     let key = format!("cat.{}", c.as_str());
-    if STRINGS.iter().any(|s| s.0 == key) {
+    if has_label(&key) {
         tr(lang, &key).to_string()
     } else {
         // A category added without a label (the unit test below asks for
@@ -440,7 +516,7 @@ pub(crate) fn target_label(lang: Lang, t: Target) -> String {
 /// The label of a time window (its name when the table lacks one).
 pub(crate) fn window_label(lang: Lang, name: &str) -> String {
     let key = format!("win.{name}");
-    if STRINGS.iter().any(|s| s.0 == key) {
+    if has_label(&key) {
         tr(lang, &key).to_string()
     } else {
         name.replace('_', " ")
@@ -534,7 +610,7 @@ pub(crate) fn hours_label(lang: Lang, hours: &str) -> String {
 pub(crate) fn method_label(lang: Lang, method: &str) -> String {
     let key = format!("method.{method}");
     match lang {
-        Lang::Zh if STRINGS.iter().any(|s| s.0 == key) => tr(lang, &key).to_string(),
+        Lang::Zh if has_label(&key) => tr(lang, &key).to_string(),
         _ => method.to_string(),
     }
 }
@@ -572,12 +648,12 @@ mod tests {
 
     #[test]
     fn string_table_is_complete() {
-        let mut keys: Vec<&str> = STRINGS.iter().map(|s| s.0).collect();
+        let mut keys: Vec<&str> = entries().map(|s| s.0).collect();
         let n = keys.len();
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(keys.len(), n, "duplicate label keys");
-        for (k, zh, en) in STRINGS {
+        for (k, zh, en) in entries() {
             assert!(!zh.is_empty() && !en.is_empty(), "empty label {k}");
             // Placeholders match between the languages.
             let holes = |s: &str| {
@@ -605,6 +681,15 @@ mod tests {
             "school_venue_not_open",
             "no_second_generation_equipment",
             "planned_project_short",
+            "no_district_venue",
+            "no_subdistrict_facility",
+            "no_community_facility",
+            "not_suited_for_groups",
+            "no_free_or_discount_for_groups",
+            "no_winter_ground",
+            "no_small_space_pilot",
+            "no_health_promotion_centre",
+            "culture_station_not_combined",
         ] {
             assert!(super::keys().any(|k| k == format!("gap.{kind}")), "{kind}");
         }

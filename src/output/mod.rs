@@ -19,9 +19,12 @@ pub mod derived;
 pub(crate) mod format;
 pub(crate) mod geojson;
 pub(crate) mod geotiff;
+#[cfg(feature = "gpkg")]
+pub(crate) mod gpkg;
 pub(crate) mod i18n;
 #[cfg(feature = "report")]
 pub mod map_image;
+pub(crate) mod measures;
 pub(crate) mod out_dir;
 #[cfg(feature = "report")]
 pub mod report;
@@ -43,7 +46,7 @@ use crate::crs::Crs;
 use crate::input::Inputs;
 pub use crate::output::atomic::write_file;
 pub use crate::output::csv_safe::CsvFormulas;
-pub use crate::output::i18n::{Lang, trf};
+pub use crate::output::i18n::{Lang, has_label, trf, warning};
 pub use crate::output::out_dir::{check_apart_from_inputs, config_inputs};
 pub use crate::output::tables::write_dropped;
 use crate::{Error, Result};
@@ -58,6 +61,9 @@ pub struct Formats {
     pub csv_bom: bool,
     /// Also write `<name>.fgb` (FlatGeobuf) next to each `<name>.geojson`.
     pub fgb: bool,
+    /// Also write one GeoPackage with a layer per GeoJSON file
+    /// (`fitcircle.gpkg`; `sites.gpkg` for `sites`; feature `gpkg`).
+    pub gpkg: bool,
     /// Also write `<name>.<crs>.geojson` with coordinates in this CRS
     /// (GCJ-02 or BD-09; `None` or WGS-84: no extra files).
     pub extra_crs: Option<Crs>,
@@ -71,6 +77,7 @@ impl Default for Formats {
         Formats {
             csv_bom: true,
             fgb: false,
+            gpkg: false,
             extra_crs: None,
             csv_formulas: CsvFormulas::Neutralise,
         }
@@ -169,6 +176,79 @@ pub fn write_named(dir: &Path, name: &str, fill: &Fill, formats: Formats) -> Res
     Ok(vec![path])
 }
 
+/// A file to write: its name and what fills it.
+type Job<'a> = (&'static str, Box<Fill<'a>>);
+
+/// The files of the assessment: gaps, the scorecard (with its sub-measure
+/// rows) and the measures per area.
+fn assessment_jobs<'a>(
+    title: &'a str,
+    inputs: &'a Inputs,
+    study: &'a Study,
+    assessment: &'a Assessment,
+    options: OutputOptions,
+) -> Vec<Job<'a>> {
+    let cf = options.formats.csv_formulas;
+    let lang = options.lang;
+    vec![
+        (
+            "gaps.geojson",
+            Box::new(|w| scorecard::write_gaps_geojson(w, assessment)),
+        ),
+        (
+            "gaps.csv",
+            Box::new(move |w| scorecard::write_gaps_csv(w, assessment, cf, lang)),
+        ),
+        (
+            "scorecard.csv",
+            Box::new(move |w| scorecard::write_scorecard_csv(w, assessment, cf, lang)),
+        ),
+        (
+            "scorecard_measures.csv",
+            Box::new(move |w| measures::write_scorecard_measures_csv(w, assessment, cf, lang)),
+        ),
+        (
+            "measures.csv",
+            Box::new(move |w| measures::write_measures_csv(w, inputs, study, cf, lang)),
+        ),
+        (
+            "scorecard.md",
+            Box::new(move |w| {
+                scorecard::write_scorecard_md(w, title, inputs, assessment, options.lang)
+            }),
+        ),
+    ]
+}
+
+/// Write each job's file (name, filler) into `dir`, counting them as
+/// progress stage `writing`. The files are independent: written side by
+/// side, one task per file, so a small file never waits behind
+/// communities.geojson. Each is built by one job, so its bytes do not
+/// depend on scheduling; errors are reported for the first failing file in
+/// the list order. Returns the paths written, in order.
+fn write_jobs(
+    dir: &Path,
+    jobs: &[(&'static str, Box<Fill<'_>>)],
+    formats: Formats,
+) -> Result<Vec<PathBuf>> {
+    let progress = crate::progress::Counter::start("writing", jobs.len() as u64);
+    let results: Vec<Result<Vec<PathBuf>>> = jobs
+        .par_iter()
+        .with_max_len(1)
+        .map(|(name, f)| {
+            let r = write_named(dir, name, f.as_ref(), formats);
+            progress.add(1);
+            r
+        })
+        .collect();
+    progress.finish();
+    let mut written = Vec::new();
+    for r in results {
+        written.extend(r?);
+    }
+    Ok(written)
+}
+
 /// Write all outputs of a run into `dir` (created if missing). Returns the
 /// paths written, in order.
 pub fn write_all(
@@ -184,7 +264,7 @@ pub fn write_all(
         source,
     })?;
     let cf = options.formats.csv_formulas;
-    type Job<'a> = (&'static str, Box<Fill<'a>>);
+    let lang = options.lang;
     let mut jobs: Vec<Job> = vec![
         (
             "communities.geojson",
@@ -196,22 +276,22 @@ pub fn write_all(
         ),
         (
             "unreachable.csv",
-            Box::new(|w| tables::write_unreachable(w, inputs, study, cf)),
+            Box::new(|w| tables::write_unreachable(w, inputs, study, cf, lang)),
         ),
         (
             "summary.csv",
-            Box::new(|w| tables::write_summary(w, inputs, study, cf)),
+            Box::new(|w| tables::write_summary(w, inputs, study, cf, lang)),
         ),
         (
             "dropped.csv",
-            Box::new(|w| tables::write_dropped(w, inputs, study, cf)),
+            Box::new(|w| tables::write_dropped(w, inputs, study, cf, lang)),
         ),
     ];
     // Per-unit figures come with the catchments (not in a coverage-only run).
     if study.catchments.is_some() {
         jobs.push((
             "units.csv",
-            Box::new(|w| tables::write_units_csv(w, inputs, study, cf)),
+            Box::new(|w| tables::write_units_csv(w, inputs, study, cf, lang)),
         ));
     }
     if !inputs.units.is_empty() && study.catchments.is_some() {
@@ -224,22 +304,7 @@ pub fn write_all(
         "isochrones.geojson",
         Box::new(|w| geojson::write_isochrones(w, inputs, study)),
     ));
-    jobs.push((
-        "gaps.geojson",
-        Box::new(|w| scorecard::write_gaps_geojson(w, assessment)),
-    ));
-    jobs.push((
-        "gaps.csv",
-        Box::new(|w| scorecard::write_gaps_csv(w, assessment, cf)),
-    ));
-    jobs.push((
-        "scorecard.csv",
-        Box::new(|w| scorecard::write_scorecard_csv(w, assessment, cf)),
-    ));
-    jobs.push((
-        "scorecard.md",
-        Box::new(|w| scorecard::write_scorecard_md(w, title, inputs, assessment, options.lang)),
-    ));
+    jobs.extend(assessment_jobs(title, inputs, study, assessment, options));
     if options.network_geojson {
         jobs.push((
             "network.geojson",
@@ -256,19 +321,19 @@ pub fn write_all(
             Box::new(|w| tables::write_graph_edges(w, study, cf)),
         ));
     }
-    // The files are independent: write them side by side. Each is built
-    // by one job, so its bytes do not depend on scheduling; errors are
-    // reported for the first failing file in the list order. One task per
-    // file, so a small file never waits behind communities.geojson.
-    let results: Vec<Result<Vec<PathBuf>>> = jobs
-        .par_iter()
-        .with_max_len(1)
-        .map(|(name, f)| write_named(dir, name, f.as_ref(), options.formats))
-        .collect();
-    let mut written = Vec::new();
-    for r in results {
-        written.extend(r?);
+    let mut written = write_jobs(dir, &jobs, options.formats)?;
+    written.extend(write_surfaces(dir, study, options.formats)?);
+    if options.formats.gpkg {
+        let gpkg = write_gpkg_of(dir, "fitcircle.gpkg", &written)?;
+        written.push(gpkg);
     }
+    Ok(written)
+}
+
+/// The travel-time surfaces kept with `travel_time_tif`, one GeoTIFF per
+/// target, in target order.
+fn write_surfaces(dir: &Path, study: &Study, formats: Formats) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
     // Travel-time surfaces (kept with `travel_time_tif`), in target order.
     let tifs: Vec<(String, &crate::analysis::surface::Surface)> = study
         .scenarios
@@ -283,11 +348,53 @@ pub fn write_all(
         .with_max_len(1)
         .map(|(name, s)| {
             let fill = |w: &mut dyn std::io::Write| geotiff::write_surface(w, s);
-            write_named(dir, name, &fill, options.formats)
+            write_named(dir, name, &fill, formats)
         })
         .collect();
     for r in results {
         written.extend(r?);
     }
     Ok(written)
+}
+
+/// Write `dir/name`, a GeoPackage with one layer per WGS-84 GeoJSON file
+/// of `written` (in that order; the `.gcj02` / `.bd09` copies are left
+/// out), each layer named by its file's stem. The GeoJSON files are read
+/// back, so the layers hold exactly their features.
+pub fn write_gpkg_of(dir: &Path, name: &str, written: &[PathBuf]) -> Result<PathBuf> {
+    let path = dir.join(name);
+    #[cfg(feature = "gpkg")]
+    {
+        let mut layers = Vec::new();
+        for p in written {
+            let Some(file) = p.file_name().and_then(|f| f.to_str()) else {
+                continue;
+            };
+            let Some(stem) = file.strip_suffix(".geojson") else {
+                continue;
+            };
+            if stem.contains('.') {
+                continue;
+            }
+            let bytes = std::fs::read(p).map_err(|source| Error::Read {
+                path: p.clone(),
+                source,
+            })?;
+            let c = derived::parse(&bytes).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+            layers.push((stem.to_string(), c));
+        }
+        atomic::write_file(&path, &|w| gpkg::write_gpkg(w, &layers))?;
+        Ok(path)
+    }
+    #[cfg(not(feature = "gpkg"))]
+    {
+        let _ = written;
+        Err(Error::file(
+            &path,
+            "this build of fitcircle writes no GeoPackage (built without the `gpkg` feature)",
+        ))
+    }
 }

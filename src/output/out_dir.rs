@@ -25,6 +25,12 @@ pub fn config_inputs(config: &Config) -> Vec<(String, PathBuf)> {
     if let Some(u) = &config.units {
         v.push(("units".to_string(), u.path.clone()));
     }
+    for h in &config.health {
+        v.push(("health".to_string(), h.path.clone()));
+    }
+    for c in &config.culture {
+        v.push(("culture".to_string(), c.path.clone()));
+    }
     if let Some(t) = &config.targets {
         v.push(("targets".to_string(), t.clone()));
     }

@@ -103,6 +103,7 @@ pub(crate) fn declared(name: &str) -> Option<ColumnKind> {
         || name.starts_with("population_")
         || name.starts_with("gini_")
         || name.starts_with("share_")
+        || name.starts_with("minutes_")
     {
         return Some(ColumnKind::Double);
     }
@@ -112,15 +113,21 @@ pub(crate) fn declared(name: &str) -> Option<ColumnKind> {
         "category",
         "community_names",
         "distance_method",
+        "free_or_discount",
         "indicator",
         "kind",
+        "level",
+        "level_source",
         "name",
         "note",
         "opening_hours",
         "school_id",
+        "season",
         "site_name",
+        "space",
         "status",
         "subtype",
+        "suited_for",
         "target",
         "unreachable_reason",
     ];
@@ -138,6 +145,7 @@ mod tests {
     #[test]
     fn suffix_rules() {
         assert_eq!(declared("football_pitch_m"), Some(ColumnKind::Double));
+        assert_eq!(declared("minutes_any_from"), Some(ColumnKind::Double));
         assert_eq!(declared("football_pitch_min"), Some(ColumnKind::Double));
         assert_eq!(declared("football_pitch_covered"), Some(ColumnKind::Bool));
         assert_eq!(declared("football_pitch_count"), Some(ColumnKind::Long));

@@ -43,20 +43,25 @@ pub(crate) fn write_gaps_csv(
     w: &mut dyn Write,
     a: &Assessment,
     formulas: CsvFormulas,
+    lang: Lang,
 ) -> io::Result<()> {
     let mut c = CsvOut::new(w, formulas);
-    c.write_record([
-        "kind",
-        "indicator",
-        "lead",
-        "lead_en",
-        "subject_id",
-        "name",
-        "unit",
-        "people",
-        "explanation_zh",
-        "explanation_en",
-    ])?;
+    c.write_header(
+        &[
+            "kind",
+            "indicator",
+            "lead",
+            "lead_en",
+            "subject_id",
+            "name",
+            "unit",
+            "people",
+            "explanation_zh",
+            "explanation_en",
+        ],
+        lang,
+        None,
+    )?;
     for g in &a.gaps {
         c.write_record([
             g.kind,
@@ -80,28 +85,33 @@ pub(crate) fn write_scorecard_csv(
     w: &mut dyn Write,
     a: &Assessment,
     formulas: CsvFormulas,
+    lang: Lang,
 ) -> io::Result<()> {
     let mut c = CsvOut::new(w, formulas);
-    c.write_record([
-        "id",
-        "level1",
-        "name",
-        "name_en",
-        "kind",
-        "status",
-        "figure",
-        "target",
-        "lead",
-        "lead_en",
-        "seed_status",
-        "note",
-        "co",
-        "co_en",
-        "status_zh",
-        "figure_zh",
-        "target_zh",
-        "note_zh",
-    ])?;
+    c.write_header(
+        &[
+            "id",
+            "level1",
+            "name",
+            "name_en",
+            "kind",
+            "status",
+            "figure",
+            "target_en",
+            "lead",
+            "lead_en",
+            "seed_status",
+            "note",
+            "co",
+            "co_en",
+            "status_zh",
+            "figure_zh",
+            "target_zh",
+            "note_zh",
+        ],
+        lang,
+        None,
+    )?;
     for r in &a.scorecard {
         let i = &r.indicator;
         c.write_record([
@@ -201,6 +211,7 @@ pub(crate) fn write_scorecard_md(
             pick(&r.note_zh, &r.note),
         )?;
     }
+    write_measures_md(w, a, lang)?;
     if !a.progress.is_empty() {
         writeln!(w)?;
         writeln!(w, "## {}", tr(lang, "sc.projects"))?;
@@ -221,6 +232,66 @@ pub(crate) fn write_scorecard_md(
             let row = project_row(lang, p);
             writeln!(w, "| {} |", row.map(|c| md_cell(&c)).join(" | "))?;
         }
+    }
+    Ok(())
+}
+
+/// The string-table keys of the sub-measure table's columns, in order:
+/// one list for scorecard.md and the report.
+pub(crate) const MEASURE_COLUMNS: [&str; 8] = [
+    "sc.col_id",
+    "sc.col_measure",
+    "sc.col_status",
+    "sc.col_figure",
+    "sc.col_target",
+    "sc.col_lead",
+    "sc.col_co",
+    "sc.col_note",
+];
+
+/// The cells of every sub-measure row in `lang` (names: Chinese only, or
+/// the Chinese with the English in brackets), not escaped.
+pub(crate) fn measure_cells(lang: Lang, a: &Assessment) -> Vec<[String; 8]> {
+    let zh = lang == Lang::Zh;
+    let pick = |z: &str, e: &str| if zh { z.to_string() } else { e.to_string() };
+    let both = |z: &str, e: &str| {
+        if zh || z.is_empty() {
+            z.to_string()
+        } else {
+            format!("{z} ({e})")
+        }
+    };
+    a.measures
+        .iter()
+        .map(|r| {
+            let m = &r.measure;
+            [
+                m.id.clone(),
+                both(&m.name, &m.name_en),
+                status_label(lang, r.status).to_string(),
+                pick(&r.figure_zh, &r.figure),
+                pick(&r.target_zh, &r.target),
+                both(&m.lead, &m.lead_en),
+                both(&m.co, &m.co_en),
+                pick(&r.note_zh, &r.note),
+            ]
+        })
+        .collect()
+}
+
+/// The sub-measures table of scorecard.md (nothing without sub-measures).
+fn write_measures_md(w: &mut dyn Write, a: &Assessment, lang: Lang) -> io::Result<()> {
+    if a.measures.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    writeln!(w, "## {}", tr(lang, "sc.measures"))?;
+    writeln!(w)?;
+    let heads: Vec<&str> = MEASURE_COLUMNS.iter().map(|k| tr(lang, k)).collect();
+    writeln!(w, "| {} |", heads.join(" | "))?;
+    writeln!(w, "|{}", "---|".repeat(heads.len()))?;
+    for cells in measure_cells(lang, a) {
+        writeln!(w, "| {} |", cells.map(|c| md_cell(&c)).join(" | "))?;
     }
     Ok(())
 }

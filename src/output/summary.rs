@@ -129,13 +129,13 @@ fn headline(s: &mut String, inputs: &Inputs, study: &Study, a: &Assessment, lang
 
 /// `s` padded with spaces on the right to `width` terminal columns (CJK
 /// characters take two).
-fn pad(s: &str, width: usize) -> String {
+pub(crate) fn pad(s: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(s);
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 /// `s` padded with spaces on the left to `width` terminal columns.
-fn rpad(s: &str, width: usize) -> String {
+pub(crate) fn rpad(s: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(s);
     format!("{}{s}", " ".repeat(width.saturating_sub(w)))
 }
@@ -380,31 +380,33 @@ fn inputs_lines(s: &mut String, inputs: &Inputs, study: &Study, lang: Lang) {
             ]
         )
     );
+    for line in note_lines(inputs, study, lang) {
+        let _ = writeln!(s, "{line}");
+    }
+}
+
+/// The run's notes as terminal lines: in English each note; in Chinese the
+/// approximations and estimates they state.
+pub fn note_lines(inputs: &Inputs, study: &Study, lang: Lang) -> Vec<String> {
     match lang {
-        Lang::En => {
-            for n in &inputs.notes {
-                let _ = writeln!(s, "note: {n}");
-            }
-        }
+        Lang::En => inputs.notes.iter().map(|n| format!("note: {n}")).collect(),
         Lang::Zh => {
+            let mut lines = Vec::new();
             if inputs
                 .communities
                 .iter()
                 .any(|c| c.population_source == PopulationSource::Estimate)
             {
-                let _ = writeln!(s, "{}", tr(lang, "t.note_estimate"));
+                lines.push(tr(lang, "t.note_estimate").to_string());
             }
             if study.mode().is_approximate() {
-                let _ = writeln!(
-                    s,
-                    "{}",
-                    trf(
-                        lang,
-                        "t.note_approx",
-                        &[("detour", study.settings.detour_factor.to_string())]
-                    )
-                );
+                lines.push(trf(
+                    lang,
+                    "t.note_approx",
+                    &[("detour", study.settings.detour_factor.to_string())],
+                ));
             }
+            lines
         }
     }
 }

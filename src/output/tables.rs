@@ -6,32 +6,57 @@ use crate::analysis::study::Study;
 use crate::input::Inputs;
 use crate::output::csv_safe::{CsvFormulas, CsvOut};
 use crate::output::format::round;
+use crate::output::i18n::{
+    Lang, csv_word, dropped_detail, record_label, target_label, unreachable_reason,
+};
 
 /// `unreachable.csv`: every community and facility that could not be
-/// attached to the network, with the reason. Never silently dropped.
+/// attached to the network, with the reason (a code, and a sentence in
+/// `lang`). Never silently dropped.
 pub(crate) fn write_unreachable(
     w: &mut dyn Write,
     inputs: &Inputs,
     study: &Study,
     formulas: CsvFormulas,
+    lang: Lang,
 ) -> io::Result<()> {
     let mut c = CsvOut::new(w, formulas);
-    c.write_record(["kind", "id", "name", "population", "reason_code", "reason"])?;
+    c.write_header(
+        &[
+            "item_kind",
+            "id",
+            "name",
+            "population",
+            "reason_code",
+            "reason_text",
+        ],
+        lang,
+        None,
+    )?;
+    let community = csv_word(lang, "community");
     for (i, com) in inputs.communities.iter().enumerate() {
         if let Err(e) = &study.placement.community_access[i] {
             c.write_record([
-                "community",
+                community.as_str(),
                 &com.id,
                 &com.name,
                 &round(com.population, 2).to_string(),
                 e.code(),
-                &e.reason(),
+                &unreachable_reason(lang, e),
             ])?;
         }
     }
+    let facility = csv_word(lang, "facility");
     for (i, f) in inputs.facilities.iter().enumerate() {
         if let Err(e) = &study.placement.facility_access[i] {
-            c.write_record(["facility", &f.id, &f.name, "", e.code(), &e.reason()])?;
+            c.write_record([
+                facility.as_str(),
+                &f.id,
+                &f.name,
+                "",
+                e.code(),
+                &unreachable_reason(lang, e),
+            ])?;
         }
     }
     c.flush()
@@ -44,34 +69,43 @@ pub(crate) fn write_summary(
     inputs: &Inputs,
     study: &Study,
     formulas: CsvFormulas,
+    lang: Lang,
 ) -> io::Result<()> {
     let mut c = CsvOut::new(w, formulas);
-    c.write_record([
-        "area",
-        "unit_id",
-        "target",
-        "facilities",
-        "communities",
-        "population",
-        "covered_population",
-        "coverage_share",
-        "unreachable_population",
-        "walk_minutes",
-        "limit_m",
-    ])?;
+    c.write_header(
+        &[
+            "area",
+            "unit_id",
+            "target",
+            "facilities",
+            "communities",
+            "population",
+            "covered_population",
+            "coverage_share",
+            "unreachable_population",
+            "walk_minutes",
+            "limit_m",
+        ],
+        lang,
+        None,
+    )?;
     for a in &study.areas {
         let (name, id) = match a.unit {
-            None => ("all".to_string(), String::new()),
+            None => (csv_word(lang, "all"), String::new()),
             Some(u) => (
                 inputs.units[u.get()].name.clone(),
                 inputs.units[u.get()].id.clone(),
             ),
         };
         for t in &a.targets {
+            let target = match lang {
+                Lang::En => t.target.name().to_string(),
+                Lang::Zh => target_label(lang, t.target),
+            };
             c.write_record([
                 name.as_str(),
                 id.as_str(),
-                t.target.name(),
+                &target,
                 &t.facilities.to_string(),
                 &a.communities.to_string(),
                 &round(t.population, 1).to_string(),
@@ -145,21 +179,34 @@ pub(crate) fn write_units_csv(
     inputs: &Inputs,
     study: &Study,
     formulas: CsvFormulas,
+    lang: Lang,
 ) -> io::Result<()> {
     let ca = crate::output::geojson::catchments_of(study)?;
     let mut c = CsvOut::new(w, formulas);
     for k in 0..ca.units.len() {
         let props = crate::output::geojson::unit_properties(inputs, study, ca, k);
         if k == 0 {
-            c.write_record(props.iter().map(|(name, _)| name.as_str()))?;
+            let keys: Vec<&str> = props.iter().map(|(name, _)| name.as_str()).collect();
+            c.write_header(&keys, lang, Some(study))?;
         }
-        c.write_record(props.iter().map(|(_, v)| match v {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Null => String::new(),
-            other => other.to_string(),
-        }))?;
+        c.write_record(props.iter().map(|(key, v)| unit_cell(lang, key, v)))?;
     }
     c.flush()
+}
+
+/// A cell of units.csv: the whole area's name, yes / no and the methods in
+/// `lang`; numbers as they are.
+fn unit_cell(lang: Lang, key: &str, v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match (key, v) {
+        ("name", Value::String(s)) if s == "all" => csv_word(lang, s),
+        ("distance_method", Value::String(s)) => csv_word(lang, s),
+        ("sfca_method", Value::String(s)) => crate::output::i18n::method_label(lang, s),
+        (_, Value::Bool(b)) if lang == Lang::Zh => csv_word(lang, if *b { "yes" } else { "no" }),
+        (_, Value::String(s)) => s.clone(),
+        (_, Value::Null) => String::new(),
+        (_, other) => other.to_string(),
+    }
 }
 
 /// `dropped.csv`: every input record left out or changed on the way in
@@ -172,20 +219,41 @@ pub fn write_dropped(
     inputs: &Inputs,
     study: &Study,
     formulas: CsvFormulas,
+    lang: Lang,
 ) -> io::Result<()> {
     let mut c = CsvOut::new(w, formulas);
-    c.write_record(["file", "record", "id", "name", "reason", "kept", "detail"])?;
+    c.write_header(
+        &["file", "record", "id", "name", "reason", "kept", "detail"],
+        lang,
+        None,
+    )?;
     for d in inputs.dropped.iter().chain(&study.units.by_overlap_rule) {
         let file = d.file.display().to_string();
+        let unit = (d.reason == crate::model::DropReason::UnitOverlap)
+            .then(|| overlap_unit(inputs, study, &d.record))
+            .flatten();
         c.write_record([
             file.as_str(),
-            &d.record,
+            &record_label(lang, &d.record),
             &d.id,
             &d.name,
             d.reason.code(),
-            if d.reason.kept() { "yes" } else { "no" },
-            &d.detail,
+            &csv_word(lang, if d.reason.kept() { "yes" } else { "no" }),
+            &dropped_detail(lang, d, unit),
         ])?;
     }
     c.flush()
+}
+
+/// The name of the unit a record placed by the overlap rule went to
+/// (`community 3`, `facility 12`: 1-based positions in the inputs).
+fn overlap_unit<'a>(inputs: &'a Inputs, study: &Study, record: &str) -> Option<&'a str> {
+    let (kind, n) = record.split_once(' ')?;
+    let i = n.parse::<usize>().ok()?.checked_sub(1)?;
+    let unit = match kind {
+        "community" => *study.units.community_unit.get(i)?,
+        "facility" => *study.units.facility_unit.get(i)?,
+        _ => None,
+    }?;
+    Some(inputs.units.get(unit.get())?.name.as_str())
 }

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use fitcircle::input::memory::{self, Columns};
 use fitcircle::output::columns::{Layer, LayerName, Values};
-use fitcircle::output::report::Lang;
+use fitcircle::output::map_image::PageSize;
+use fitcircle::output::report::{Basemap, Lang, ReportOptions};
 use fitcircle::pipeline;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -203,6 +204,8 @@ struct Analysis {
     args: embed::AnalyzeArgs,
     run: cli::RunConfig,
     lang: Lang,
+    basemap: Option<Basemap>,
+    map_size: PageSize,
     inner: pipeline::Analysis,
     warnings: Vec<String>,
 }
@@ -223,7 +226,15 @@ impl Analysis {
         };
         let a = &self.inner;
         let layer = py
-            .detach(|| fitcircle::output::columns::layer(which, &a.inputs, &a.study, &a.assessment))
+            .detach(|| {
+                fitcircle::output::columns::layer(
+                    which,
+                    &a.inputs,
+                    &a.study,
+                    &a.assessment,
+                    self.lang,
+                )
+            })
             .map_err(py_err)?;
         let geo = !matches!(which, LayerName::Summary | LayerName::Scorecard);
         to_python(py, &layer, geo)
@@ -241,13 +252,19 @@ impl Analysis {
         let extra = [
             ("indicators", self.args.indicators.as_ref()),
             ("figures", self.args.figures.as_ref()),
-            ("font", self.args.font.as_ref()),
+            ("font", self.args.map.font.as_ref()),
         ];
         embed::check_out_folder(&run, &self.args.input, &extra).map_err(py_err)?;
         let title = run.title();
         let options = embed::output_options(&self.args, &run, self.lang);
+        let look = ReportOptions {
+            lang: self.lang,
+            basemap: self.basemap.as_ref(),
+            map_size: self.map_size,
+            sites: None,
+        };
         let written = py
-            .detach(|| pipeline::write(&run.out, &title, &self.inner, options))
+            .detach(|| pipeline::write(&run.out, &title, &self.inner, options, &look))
             .map_err(py_err)?;
         run.out = PathBuf::new();
         Ok(written.paths)
@@ -344,8 +361,8 @@ fn analyze(py: Python<'_>, args: Vec<String>, tables: Vec<TableIn<'_>>) -> PyRes
         unreachable!("parsed as analyze")
     };
     let run = cli::RunConfig::from_args(&a.input, &a.settings, &a.output).map_err(py_err)?;
-    let lang = embed::lang_of(&a, &run);
-    let font_warning = embed::load_map_font(&a, lang).map_err(py_err)?;
+    let (lang, font_warning) = embed::language_and_font(&run, &a.map).map_err(py_err)?;
+    let (basemap, map_size) = embed::map_look(&a.map).map_err(py_err)?;
     let tables = given(&run.config, tables)?;
     let options = embed::options_of(&a);
     let title = run.title();
@@ -369,6 +386,8 @@ fn analyze(py: Python<'_>, args: Vec<String>, tables: Vec<TableIn<'_>>) -> PyRes
         args: a,
         run,
         lang,
+        basemap,
+        map_size,
         inner,
         warnings,
     })
@@ -380,6 +399,9 @@ fn analyze(py: Python<'_>, args: Vec<String>, tables: Vec<TableIn<'_>>) -> PyRes
 struct Sites {
     args: embed::SitesArgs,
     run: cli::RunConfig,
+    lang: Lang,
+    basemap: Option<Basemap>,
+    map_size: PageSize,
     plan: fitcircle::analysis::siting::SitePlan,
     inputs: fitcircle::Inputs,
     study: fitcircle::Study,
@@ -403,9 +425,18 @@ impl Sites {
             warnings: Vec::new(),
             ..self.run
         };
-        let extra = [("candidates", self.args.candidates.as_ref())];
+        let extra = [
+            ("candidates", self.args.candidates.as_ref()),
+            ("font", self.args.map.font.as_ref()),
+        ];
         embed::check_out_folder(&run, &self.args.input, &extra).map_err(py_err)?;
-        py.detach(|| embed::write_sites(&run, &self.plan, &self.inputs, &self.study))
+        let look = ReportOptions {
+            lang: self.lang,
+            basemap: self.basemap.as_ref(),
+            map_size: self.map_size,
+            sites: Some(&self.plan),
+        };
+        py.detach(|| embed::write_sites(&run, &self.plan, &self.inputs, &self.study, &look))
             .map_err(py_err)
     }
 
@@ -435,6 +466,8 @@ fn sites(py: Python<'_>, args: Vec<String>, tables: Vec<TableIn<'_>>) -> PyResul
     };
     let run = cli::RunConfig::from_args(&s.input, &s.settings, &s.output).map_err(py_err)?;
     embed::check_spacing(s.spacing).map_err(py_err)?;
+    let (lang, font_warning) = embed::language_and_font(&run, &s.map).map_err(py_err)?;
+    let (basemap, map_size) = embed::map_look(&s.map).map_err(py_err)?;
     let tables = given(&run.config, tables)?;
     let title = run.title();
     type Planned = (
@@ -446,9 +479,11 @@ fn sites(py: Python<'_>, args: Vec<String>, tables: Vec<TableIn<'_>>) -> PyResul
     let work = || -> anyhow::Result<Planned> {
         let inputs = load(&run.config, tables)?;
         let mut warnings: Vec<String> = run.warnings.clone();
+        warnings.extend(font_warning);
         warnings.extend(inputs.warnings.iter().cloned());
+        warnings.extend(embed::output_crs_warning(&run.formats, &inputs));
         let p = pipeline::prepare(&run.config, &title, inputs, false)?;
-        warnings.extend(embed::from_scratch_warning(&p.inputs));
+        warnings.extend(embed::from_scratch_warning(&p.inputs, lang));
         let walk_m = embed::walk_limit(&s, &run, &p.targets)?;
         let depth = Depth::Full(Isochrones::None);
         let settings = &run.config.settings;
@@ -476,6 +511,9 @@ fn sites(py: Python<'_>, args: Vec<String>, tables: Vec<TableIn<'_>>) -> PyResul
     Ok(Sites {
         args: s,
         run,
+        lang,
+        basemap,
+        map_size,
         plan,
         inputs,
         study,

@@ -7,7 +7,7 @@ use geo::Geometry;
 use plotters::prelude::*;
 
 use super::frame::Frame;
-use super::{Area, FACILITY, GREY, draw_err};
+use super::{Area, FACILITY, GREY, Sheet, draw_err};
 use crate::model::{Facility, Status};
 use std::io;
 
@@ -56,7 +56,7 @@ impl State {
 }
 
 /// Draw the marker of `state` centred at `at`.
-pub(super) fn marker(root: &Area, state: State, at: (i32, i32)) -> io::Result<()> {
+pub(super) fn marker(root: &Area, sheet: &Sheet, state: State, at: (i32, i32)) -> io::Result<()> {
     match state {
         State::Counted | State::OffNetwork => {
             let colour = if state == State::Counted {
@@ -64,23 +64,26 @@ pub(super) fn marker(root: &Area, state: State, at: (i32, i32)) -> io::Result<()
             } else {
                 GREY
             };
-            root.draw(&Circle::new(at, 5, colour.filled()))
+            let r = sheet.px(5.0);
+            root.draw(&Circle::new(at, r, colour.filled()))
                 .map_err(draw_err)?;
-            root.draw(&Circle::new(at, 5, WHITE.stroke_width(1)))
+            root.draw(&Circle::new(at, r, WHITE.stroke_width(sheet.stroke(1.0))))
                 .map_err(draw_err)
         }
         State::Planned => {
-            root.draw(&Circle::new(at, 6, WHITE.filled()))
+            let r = sheet.px(6.0);
+            root.draw(&Circle::new(at, r, WHITE.filled()))
                 .map_err(draw_err)?;
-            root.draw(&Circle::new(at, 6, PLANNED.stroke_width(3)))
+            root.draw(&Circle::new(at, r, PLANNED.stroke_width(sheet.stroke(3.0))))
                 .map_err(draw_err)
         }
         State::Closed => {
             let (x, y) = at;
-            for d in [[(-5, -5), (5, 5)], [(-5, 5), (5, -5)]] {
+            let d = sheet.px(5.0);
+            for e in [[(-d, -d), (d, d)], [(-d, d), (d, -d)]] {
                 root.draw(&PathElement::new(
-                    vec![(x + d[0].0, y + d[0].1), (x + d[1].0, y + d[1].1)],
-                    CLOSED.stroke_width(3),
+                    vec![(x + e[0].0, y + e[0].1), (x + e[1].0, y + e[1].1)],
+                    CLOSED.stroke_width(sheet.stroke(3.0)),
                 ))
                 .map_err(draw_err)?;
             }
@@ -104,6 +107,7 @@ fn line_colour(state: State) -> RGBColor {
 pub(super) fn draw_line(
     root: &Area,
     frame: &Frame,
+    sheet: &Sheet,
     g: &Geometry<f64>,
     state: State,
 ) -> io::Result<bool> {
@@ -112,7 +116,7 @@ pub(super) fn draw_line(
         Geometry::MultiLineString(m) => m.0.iter().collect(),
         _ => return Ok(false),
     };
-    let style = line_colour(state).stroke_width(4);
+    let style = line_colour(state).stroke_width(sheet.stroke(4.0));
     for l in lines {
         let px = frame.ring(l);
         if px.len() >= 2 {

@@ -39,6 +39,13 @@ const CJK_PROBE: char = '\u{5065}';
 
 /// The CJK font registered for this process, if any.
 static CJK_LOADED: OnceLock<PathBuf> = OnceLock::new();
+/// Its bytes (kept for the life of the process).
+static CJK_BYTES: OnceLock<&'static [u8]> = OnceLock::new();
+
+/// The bytes of the CJK font loaded by [`load_cjk_font`], if any.
+pub(super) fn cjk_bytes() -> Option<&'static [u8]> {
+    CJK_BYTES.get().copied()
+}
 
 /// A font file with Chinese glyphs among the system's fonts: the first
 /// face of a file (map.png draws with a file's first face) of the first
@@ -100,6 +107,7 @@ pub fn load_cjk_font(path: &Path) -> Result<()> {
     let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
     plotters::style::register_font(CJK_FONT, FontStyle::Normal, bytes)
         .map_err(|_| Error::file(path, "the font could not be registered for drawing"))?;
+    let _ = CJK_BYTES.set(bytes);
     let _ = CJK_LOADED.set(path.to_path_buf());
     Ok(())
 }

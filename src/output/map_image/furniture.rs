@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{Area, draw_err};
+use super::{Area, Sheet, draw_err};
 use std::io;
 
 /// The longest round length (1, 2 or 5 x a power of ten, metres) that is at
@@ -35,15 +35,16 @@ pub(super) fn length_label(m: f64) -> String {
     }
 }
 
-/// A north arrow with an `N` above it, its tip at `(x, y)`, `h` pixels
-/// tall. The map is a local projection with north up.
+/// A north arrow with an `N` above it, its tip at `(x, y)`, 48 layout
+/// pixels tall. The map is a local projection with north up.
 pub(super) fn draw_north_arrow(
     root: &Area,
+    sheet: &Sheet,
     font: &'static str,
     x: i32,
     y: i32,
-    h: i32,
 ) -> io::Result<()> {
+    let h = sheet.px(48.0);
     let w = h / 3;
     let dark = RGBColor(40, 40, 40);
     root.draw(&Polygon::new(
@@ -64,24 +65,25 @@ pub(super) fn draw_north_arrow(
             (x - w, y + h),
             (x, y),
         ],
-        dark.stroke_width(2),
+        dark.stroke_width(sheet.stroke(2.0)),
     ))
     .map_err(draw_err)?;
-    let style = (font, 20)
-        .into_font()
-        .color(&dark)
-        .pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Center,
-            plotters::style::text_anchor::VPos::Bottom,
-        ));
-    root.draw(&Text::new("N", (x, y - 4), style))
-        .map_err(draw_err)
+    let style =
+        (font, sheet.f(20.0))
+            .into_font()
+            .color(&dark)
+            .pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Bottom,
+            ));
+    super::text::draw(root, "N", (x, y - sheet.px(4.0)), style)
 }
 
 /// A scale bar of at most `max_px` pixels starting at `(x, y)` (its top
 /// left): two alternating halves and the length under it.
 pub(super) fn draw_scale_bar(
     root: &Area,
+    sheet: &Sheet,
     font: &'static str,
     px_per_m: f64,
     (x, y): (i32, i32),
@@ -94,27 +96,31 @@ pub(super) fn draw_scale_bar(
     let len = px.round() as i32;
     let half = len / 2;
     let dark = RGBColor(40, 40, 40);
-    root.draw(&Rectangle::new([(x, y), (x + half, y + 8)], dark.filled()))
-        .map_err(draw_err)?;
+    let bar = sheet.px(8.0);
     root.draw(&Rectangle::new(
-        [(x + half, y), (x + len, y + 8)],
+        [(x, y), (x + half, y + bar)],
+        dark.filled(),
+    ))
+    .map_err(draw_err)?;
+    root.draw(&Rectangle::new(
+        [(x + half, y), (x + len, y + bar)],
         WHITE.filled(),
     ))
     .map_err(draw_err)?;
     root.draw(&Rectangle::new(
-        [(x, y), (x + len, y + 8)],
-        dark.stroke_width(1),
+        [(x, y), (x + len, y + bar)],
+        dark.stroke_width(sheet.stroke(1.0)),
     ))
     .map_err(draw_err)?;
-    let font_style = (font, 16).into_font().color(&dark);
-    root.draw(&Text::new("0", (x - 4, y + 12), font_style.clone()))
-        .map_err(draw_err)?;
-    root.draw(&Text::new(
+    let font_style = (font, sheet.f(16.0)).into_font().color(&dark);
+    let below = y + sheet.px(12.0);
+    super::text::draw(root, "0", (x - sheet.px(4.0), below), font_style.clone())?;
+    super::text::draw(
+        root,
         length_label(m),
-        (x + len - 10, y + 12),
+        (x + len - sheet.px(10.0), below),
         font_style,
-    ))
-    .map_err(draw_err)
+    )
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use super::context::Ctx;
 use crate::analysis::coverage::Target;
 use crate::output::classes::{CLASS_COLOURS, hex, minute_class, target_colour};
 use crate::output::format::{esc, fixed, num, pct, thousands};
-use crate::output::i18n::{target_label, tier_label, tr, trf, window_label, window_spec};
+use crate::output::i18n::{Lang, target_label, tier_label, tr, trf, window_label, window_spec};
 
 /// A "nice" tick step for an axis from 0 to `max` with about `n` ticks.
 fn nice_step(max: f64, n: f64) -> f64 {
@@ -423,21 +423,36 @@ impl Histogram {
 
     /// Horizontal grid lines with the residents on the left.
     fn y_axis(&self, s: &mut String, cx: &Ctx) {
+        // In Chinese, people count in 万 (ten thousand): 40万, not 400,000.
+        let wan = cx.lang == Lang::Zh && self.step >= 1e4 && (self.step / 1e4).fract() == 0.0;
         for v in ticks(self.ymax, self.step) {
             let yv = self.y(v);
+            let label = if wan && v > 0.0 {
+                format!("{}万", num(v / 1e4))
+            } else {
+                thousands(v)
+            };
             let _ = write!(
                 s,
                 r##"<line x1="{H_LEFT}" y1="{yv:.1}" x2="{:.1}" y2="{yv:.1}" stroke="#e3e3e3"/><text x="{:.1}" y="{:.1}" text-anchor="end" class="tick">{}</text>"##,
                 H_WIDTH - H_RIGHT,
                 H_LEFT - 6.0,
                 yv + 4.0,
-                thousands(v)
+                label
             );
         }
+        // Chinese stands upright, one character under the other; Latin
+        // script turns to run up the axis.
+        let turn = match cx.lang {
+            Lang::Zh => {
+                r#"x="9" y="{y}" writing-mode="vertical-rl" style="text-orientation:upright""#
+            }
+            Lang::En => r#"transform="translate(14 {y}) rotate(-90)""#,
+        };
         let _ = write!(
             s,
-            r#"<text transform="translate(14 {:.1}) rotate(-90)" text-anchor="middle" class="axis">{}</text>"#,
-            H_TOP + H_PLOT_H / 2.0,
+            r#"<text {} text-anchor="middle" class="axis">{}</text>"#,
+            turn.replace("{y}", &format!("{:.1}", H_TOP + H_PLOT_H / 2.0)),
             esc(tr(cx.lang, "ax_people"))
         );
     }

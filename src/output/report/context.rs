@@ -3,9 +3,14 @@
 
 use serde_json::{Value, json};
 
+use super::ReportOptions;
+use super::basemap::Basemap;
+use super::geometry::Coords;
 use crate::analysis::catchment::Catchments;
 use crate::analysis::coverage::Target;
+use crate::analysis::siting::SitePlan;
 use crate::analysis::study::{Full, Study};
+use crate::crs::Crs;
 use crate::input::Inputs;
 use crate::model::UnitIx;
 use crate::output::classes::minute_class;
@@ -23,16 +28,22 @@ pub(super) struct Ctx<'a> {
     /// The walking limit and the report range, in minutes.
     pub limit_min: f64,
     pub report_min: f64,
+    /// The online base map, if any.
+    pub basemap: Option<&'a Basemap>,
+    /// Suggested sites drawn on the map and listed.
+    pub sites: Option<&'a SitePlan>,
 }
 
 impl<'a> Ctx<'a> {
     /// The context of a full run (a coverage-only one has no catchment
     /// figures, and no [`Full`] view).
-    pub(super) fn new(lang: Lang, inputs: &'a Inputs, full: Full<'a>) -> Ctx<'a> {
+    pub(super) fn new(inputs: &'a Inputs, full: Full<'a>, options: &ReportOptions<'a>) -> Ctx<'a> {
         let (study, ca) = (full.study, full.catchments);
         let mpm = study.settings.metres_per_minute();
         Ctx {
-            lang,
+            lang: options.lang,
+            basemap: options.basemap,
+            sites: options.sites,
             inputs,
             study,
             ca,
@@ -40,6 +51,14 @@ impl<'a> Ctx<'a> {
             mpm,
             limit_min: study.scenarios.now.settings.limit_m / mpm,
             report_min: study.scenarios.now.settings.report_m / mpm,
+        }
+    }
+
+    /// How the page's positions are written: in the base map's CRS.
+    pub(super) fn coords(&self) -> Coords<'a> {
+        Coords {
+            proj: &self.study.placement.proj,
+            crs: self.basemap.map_or(Crs::Wgs84, Basemap::crs),
         }
     }
 

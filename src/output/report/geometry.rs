@@ -2,15 +2,33 @@
 //! lines and rings simplified in metres (Douglas-Peucker on the local
 //! projection), written as GeoJSON text by the output files' encoder
 //! (`output::geojson`: the same positions, feature and property writing,
-//! at [`Precision::MAP`]).
+//! at [`Precision::MAP`]). Positions are WGS-84, or GCJ-02 under a GCJ-02
+//! base map ([`Coords::crs`]): simplified in WGS-84, converted as written.
 
 use std::io::Write as _;
 
 use geo::{Geometry, LineString, Polygon};
 use serde_json::Value;
 
+use crate::crs::Crs;
 use crate::output::geojson::{Precision, encode_feature_with, write_pos_in, write_positions};
 use crate::spatial::LocalProjection;
+
+/// How the page's positions are made: the run's projection (to simplify in
+/// metres) and the CRS they are written in.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Coords<'a> {
+    pub proj: &'a LocalProjection,
+    pub crs: Crs,
+}
+
+impl Coords<'_> {
+    /// A WGS-84 position in the page's CRS, rounded as the map writes it.
+    fn out(&self, p: [f64; 2]) -> [f64; 2] {
+        let (x, y) = self.crs.from_wgs84(p[0], p[1]);
+        [r5(x), r5(y)]
+    }
+}
 use crate::spatial::representative_point;
 
 /// Rounded as the map writes it (1e-5 degree, about 1 m; never -0).
@@ -78,11 +96,11 @@ fn simplify_indices(pts: &[[f64; 2]], eps: f64) -> Vec<usize> {
 
 /// A lon/lat line simplified in metres and rounded; consecutive repeats
 /// after rounding are dropped.
-pub(super) fn simplified(proj: &LocalProjection, line: &[[f64; 2]], eps: f64) -> Vec<[f64; 2]> {
-    let projected: Vec<[f64; 2]> = line.iter().map(|p| proj.project(*p)).collect();
+pub(super) fn simplified(c: Coords<'_>, line: &[[f64; 2]], eps: f64) -> Vec<[f64; 2]> {
+    let projected: Vec<[f64; 2]> = line.iter().map(|p| c.proj.project(*p)).collect();
     let mut out: Vec<[f64; 2]> = Vec::new();
     for i in simplify_indices(&projected, eps) {
-        let p = [r5(line[i][0]), r5(line[i][1])];
+        let p = c.out(line[i]);
         if out.last() != Some(&p) {
             out.push(p);
         }
@@ -99,15 +117,15 @@ fn ring_coords(l: &LineString<f64>) -> Vec<[f64; 2]> {
 }
 
 /// Polygon rings, simplified; `None` when the exterior collapses.
-fn push_polygon(out: &mut String, proj: &LocalProjection, p: &Polygon<f64>, eps: f64) -> bool {
-    let ext = simplified(proj, &ring_coords(p.exterior()), eps);
+fn push_polygon(out: &mut String, c: Coords<'_>, p: &Polygon<f64>, eps: f64) -> bool {
+    let ext = simplified(c, &ring_coords(p.exterior()), eps);
     if ext.len() < 4 {
         return false;
     }
     out.push('[');
     push_line(out, &ext);
     for hole in p.interiors() {
-        let h = simplified(proj, &ring_coords(hole), eps);
+        let h = simplified(c, &ring_coords(hole), eps);
         if h.len() >= 4 {
             out.push(',');
             push_line(out, &h);
@@ -119,17 +137,18 @@ fn push_polygon(out: &mut String, proj: &LocalProjection, p: &Polygon<f64>, eps:
 
 /// A GeoJSON geometry for the map: points stay points, lines and polygons
 /// are simplified by `eps` metres; `null` when nothing is left.
-pub(super) fn geometry_json(proj: &LocalProjection, g: &Geometry<f64>, eps: f64) -> String {
+pub(super) fn geometry_json(c: Coords<'_>, g: &Geometry<f64>, eps: f64) -> String {
     let mut s = String::new();
     match g {
         Geometry::Point(p) => {
+            let (x, y) = c.crs.from_wgs84(p.x(), p.y());
             s.push_str(r#"{"type":"Point","coordinates":"#);
-            s.push_str(&text(|w| write_pos_in(w, p.x(), p.y(), Precision::MAP)));
+            s.push_str(&text(|w| write_pos_in(w, x, y, Precision::MAP)));
             s.push('}');
         }
         Geometry::Polygon(p) => {
             let mut body = String::new();
-            if push_polygon(&mut body, proj, p, eps) {
+            if push_polygon(&mut body, c, p, eps) {
                 s = format!(r#"{{"type":"Polygon","coordinates":{body}}}"#);
             }
         }
@@ -137,7 +156,7 @@ pub(super) fn geometry_json(proj: &LocalProjection, g: &Geometry<f64>, eps: f64)
             let mut parts = Vec::new();
             for p in &mp.0 {
                 let mut body = String::new();
-                if push_polygon(&mut body, proj, p, eps) {
+                if push_polygon(&mut body, c, p, eps) {
                     parts.push(body);
                 }
             }
@@ -149,7 +168,7 @@ pub(super) fn geometry_json(proj: &LocalProjection, g: &Geometry<f64>, eps: f64)
             }
         }
         Geometry::LineString(l) => {
-            let line = simplified(proj, &ring_coords(l), eps);
+            let line = simplified(c, &ring_coords(l), eps);
             if line.len() >= 2 {
                 s.push_str(r#"{"type":"LineString","coordinates":"#);
                 push_line(&mut s, &line);
@@ -159,7 +178,7 @@ pub(super) fn geometry_json(proj: &LocalProjection, g: &Geometry<f64>, eps: f64)
         Geometry::MultiLineString(ml) => {
             let lines: Vec<Vec<[f64; 2]>> =
                 ml.0.iter()
-                    .map(|l| simplified(proj, &ring_coords(l), eps))
+                    .map(|l| simplified(c, &ring_coords(l), eps))
                     .filter(|l| l.len() >= 2)
                     .collect();
             if !lines.is_empty() {
@@ -173,13 +192,13 @@ pub(super) fn geometry_json(proj: &LocalProjection, g: &Geometry<f64>, eps: f64)
                 s.push_str("]}");
             }
         }
-        Geometry::Rect(r) => return geometry_json(proj, &Geometry::Polygon(r.to_polygon()), eps),
+        Geometry::Rect(r) => return geometry_json(c, &Geometry::Polygon(r.to_polygon()), eps),
         Geometry::Triangle(t) => {
-            return geometry_json(proj, &Geometry::Polygon(t.to_polygon()), eps);
+            return geometry_json(c, &Geometry::Polygon(t.to_polygon()), eps);
         }
         other => {
             if let Some(p) = representative_point(other) {
-                return geometry_json(proj, &Geometry::Point(p), eps);
+                return geometry_json(c, &Geometry::Point(p), eps);
             }
         }
     }

@@ -16,6 +16,7 @@ use crate::output::format::{num, round};
 use crate::output::i18n::{
     self, category_label, requirement_label, target_label, tier_label, tr, trf, window_label,
 };
+use crate::output::map_image;
 use crate::spatial::representative_point;
 
 /// Most vertices of the walking network drawn in the report; the network is
@@ -37,7 +38,9 @@ pub(super) fn network_too_large(study: &Study) -> bool {
 /// The walking network as one MultiLineString, simplified until it has at
 /// most [`MAX_NETWORK_POINTS`] vertices; left out (empty collection, and a
 /// note in the report) when it cannot fit.
-pub(super) fn network_json(study: &Study) -> String {
+pub(super) fn network_json(cx: &Ctx) -> String {
+    let study = cx.study;
+    let coords = cx.coords();
     let Some(g) = study.graph() else {
         return collection(&[]);
     };
@@ -49,7 +52,7 @@ pub(super) fn network_json(study: &Study) -> String {
     let mut lines: Vec<Vec<[f64; 2]>>;
     loop {
         lines = (0..net.edges.len())
-            .map(|e| simplified(&study.placement.proj, net.edge_geom(e), eps))
+            .map(|e| simplified(coords, net.edge_geom(e), eps))
             .filter(|l| l.len() >= 2)
             .collect();
         let points: usize = lines.iter().map(|l| l.len()).sum();
@@ -133,8 +136,8 @@ pub(super) fn communities_json(cx: &Ctx) -> String {
                 .flatten()
                 .map(Geometry::Point);
             match point {
-                Some(g) => feature(&geometry_json(&st.placement.proj, &g, 0.0), &props),
-                None => feature(&geometry_json(&st.placement.proj, &c.geometry, 1.0), &props),
+                Some(g) => feature(&geometry_json(cx.coords(), &g, 0.0), &props),
+                None => feature(&geometry_json(cx.coords(), &c.geometry, 1.0), &props),
             }
         })
         .collect();
@@ -185,7 +188,7 @@ pub(super) fn facilities_json(cx: &Ctx) -> String {
                 "open": open,
             });
             Some(feature(
-                &geometry_json(&st.placement.proj, &Geometry::Point(p), 0.0),
+                &geometry_json(cx.coords(), &Geometry::Point(p), 0.0),
                 &props,
             ))
         })
@@ -201,11 +204,7 @@ pub(super) fn covered_json(cx: &Ctx) -> String {
     let Some(mp) = cx.study.isochrones.get(t) else {
         return collection(&[]);
     };
-    let g = geometry_json(
-        &cx.study.placement.proj,
-        &Geometry::MultiPolygon(mp.clone()),
-        3.0,
-    );
+    let g = geometry_json(cx.coords(), &Geometry::MultiPolygon(mp.clone()), 3.0);
     if g == "null" {
         return collection(&[]);
     }
@@ -222,6 +221,11 @@ pub(super) fn units_json(cx: &Ctx) -> String {
         let Some(u) = ca.units[k].unit else { continue };
         let us = &ca.units[k];
         let share = cx.any_share(k);
+        // Where the unit's name is shown on the map.
+        let at = map_image::label_point(&cx.inputs.units[u.get()].geometry).map(|p| {
+            let (x, y) = cx.coords().crs.from_wgs84(p.x(), p.y());
+            [round(x, 5), round(y, 5)]
+        });
         let props = json!({
             "name": cx.inputs.units[u.get()].name,
             "pop": round(us.per_capita.population, 0),
@@ -229,6 +233,7 @@ pub(super) fn units_json(cx: &Ctx) -> String {
             "out": round(us.per_capita.outdoor_per_person(), 3),
             "in": round(us.per_capita.indoor_per_person(), 3),
             "meets": us.meets_per_capita,
+            "at": at,
         });
         // Boundaries are drawn as lines (so they never catch clicks meant
         // for the communities inside).
@@ -241,7 +246,7 @@ pub(super) fn units_json(cx: &Ctx) -> String {
             })
             .collect();
         let g = geometry_json(
-            &st.placement.proj,
+            cx.coords(),
             &Geometry::MultiLineString(geo::MultiLineString::new(lines)),
             2.0,
         );
@@ -318,6 +323,7 @@ pub(super) fn meta_json(cx: &Ctx) -> String {
     if cx.study.graph().is_some() {
         attribution.push(tr(lang, "attr_osm").to_string());
     }
+    let basemap = cx.basemap.map(|b| b.json(lang));
     json!({
         "locale": lang.code(),
         "t": t,
@@ -330,6 +336,213 @@ pub(super) fn meta_json(cx: &Ctx) -> String {
         "requirements": reqs,
         "windows": windows,
         "attribution": attribution,
+        "basemap": basemap,
+        "hex_m": gap_hexagon_m(cx),
+        "site_colour": SITE_COLOUR,
+        "unit_labels": cx.inputs.units.len() <= MAX_UNIT_LABELS,
     })
     .to_string()
+}
+
+/// The map draws each uncovered community as a ring up to this many; above
+/// it, when they lie close together (on average at least two to a
+/// hexagon), they are summed in hexagons half a walk across, as hundreds of
+/// rings pile up into one red blot.
+pub const GAP_HEXAGONS_ABOVE: usize = 200;
+/// Communities per hexagon, on average, for hexagons to be worth drawing
+/// (spread-out gaps, one to a hexagon, stay rings).
+const GAP_HEXAGON_MEAN: usize = 2;
+/// Units are labelled on the map when there are at most this many.
+const MAX_UNIT_LABELS: usize = 80;
+/// Suggested sites' colour (map.png's too).
+const SITE_COLOUR: &str = "#762a83";
+
+/// Uncovered communities on the network: the map's gap layer.
+fn uncovered(cx: &Ctx) -> Vec<usize> {
+    (0..cx.inputs.communities.len())
+        .filter(|&i| !cx.covered_any(i))
+        .collect()
+}
+
+/// The hexagons' width (vertex to vertex) when the uncovered communities
+/// are summed in hexagons: half the walking limit rounded to 50 m, at
+/// least 200 m; `None` when they are drawn one by one ([`hex_bins`]).
+pub(super) fn gap_hexagon_m(cx: &Ctx) -> Option<f64> {
+    hex_bins(cx).map(|(width, _)| width)
+}
+
+/// Uncovered communities (with a location) per hexagon, with the
+/// hexagons' width; `None` when there are at most [`GAP_HEXAGONS_ABOVE`]
+/// or fewer than [`GAP_HEXAGON_MEAN`] to a hexagon.
+fn hex_bins(cx: &Ctx) -> Option<(f64, HexBins)> {
+    let gaps = uncovered(cx);
+    if gaps.len() <= GAP_HEXAGONS_ABOVE {
+        return None;
+    }
+    let limit = cx.study.scenarios.now.settings.limit_m;
+    let width = ((limit / 2.0 / 50.0).round() * 50.0).max(200.0);
+    let proj = &cx.study.placement.proj;
+    let mut bins = HexBins::new();
+    let mut placed = 0;
+    for i in gaps {
+        let c = &cx.inputs.communities[i];
+        if let Some(p) = representative_point(&c.geometry) {
+            bins.entry(hex_of(proj.project([p.x(), p.y()]), width / 2.0))
+                .or_default()
+                .push(i);
+            placed += 1;
+        }
+    }
+    (placed >= GAP_HEXAGON_MEAN * bins.len()).then_some((width, bins))
+}
+
+/// Communities per hexagon (axial coordinates), in a fixed order.
+type HexBins = std::collections::BTreeMap<(i64, i64), Vec<usize>>;
+
+/// The hexagon of a pointy-top grid of circumradius `r` holding projected
+/// point `p`, as axial coordinates (q, r).
+fn hex_of(p: [f64; 2], r: f64) -> (i64, i64) {
+    let q = (3f64.sqrt() / 3.0 * p[0] - p[1] / 3.0) / r;
+    let s = (2.0 / 3.0 * p[1]) / r;
+    // Cube rounding.
+    let (x, z) = (q, s);
+    let y = -x - z;
+    let (mut rx, ry, mut rz) = (x.round(), y.round(), z.round());
+    let (dx, dy, dz) = ((rx - x).abs(), (ry - y).abs(), (rz - z).abs());
+    if dx > dy && dx > dz {
+        rx = -ry - rz;
+    } else if dy <= dz {
+        rz = -rx - ry;
+    }
+    (rx as i64, rz as i64)
+}
+
+/// The corners of hexagon (q, r) of circumradius `r`, projected, closed.
+fn hex_ring((q, s): (i64, i64), r: f64) -> Vec<[f64; 2]> {
+    let cx = r * 3f64.sqrt() * (q as f64 + s as f64 / 2.0);
+    let cy = r * 1.5 * s as f64;
+    let mut ring: Vec<[f64; 2]> = (0..6)
+        .map(|k| {
+            let a = (60.0 * k as f64 - 30.0).to_radians();
+            [cx + r * a.cos(), cy + r * a.sin()]
+        })
+        .collect();
+    ring.push(ring[0]);
+    ring
+}
+
+/// Uncovered communities summed per hexagon ([`gap_hexagon_m`]): each
+/// hexagon with the number of uncovered communities whose point lies in
+/// it, their residents and the names of the five largest; empty when they
+/// are drawn one by one.
+pub(super) fn gap_hexagons_json(cx: &Ctx) -> String {
+    let Some((width, bins)) = hex_bins(cx) else {
+        return collection(&[]);
+    };
+    let r = width / 2.0;
+    let proj = &cx.study.placement.proj;
+    let feats: Vec<String> = bins
+        .into_iter()
+        .map(|(hex, mut members)| {
+            let communities = &cx.inputs.communities;
+            members.sort_by(|&a, &b| {
+                communities[b]
+                    .population
+                    .total_cmp(&communities[a].population)
+                    .then(a.cmp(&b))
+            });
+            let people: f64 = members.iter().map(|&i| communities[i].population).sum();
+            let names: Vec<&str> = members
+                .iter()
+                .take(5)
+                .map(|&i| {
+                    let c = &communities[i];
+                    if c.name.is_empty() {
+                        c.id.as_str()
+                    } else {
+                        c.name.as_str()
+                    }
+                })
+                .collect();
+            let ring: Vec<[f64; 2]> = hex_ring(hex, r)
+                .into_iter()
+                .map(|q| proj.unproject(q))
+                .collect();
+            let polygon = Geometry::Polygon(geo::Polygon::new(
+                LineString::from(ring.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>()),
+                vec![],
+            ));
+            let props = json!({
+                "n": members.len(),
+                "pop": round(people, 0),
+                "names": names,
+                "more": members.len().saturating_sub(5),
+            });
+            feature(&geometry_json(cx.coords(), &polygon, 0.0), &props)
+        })
+        .collect();
+    collection(&feats)
+}
+
+/// The suggested sites: a point each with its rank and figures, then each
+/// one's walking area.
+pub(super) fn sites_json(cx: &Ctx) -> String {
+    let Some(plan) = cx.sites else {
+        return collection(&[]);
+    };
+    let total = plan.total_population;
+    let mut feats = Vec::new();
+    for s in &plan.sites {
+        let after = plan.covered_before + s.pick.cumulative_population;
+        let shown = 12;
+        let props = json!({
+            "rank": s.pick.rank,
+            "id": s.id,
+            "name": s.name,
+            "unit": s.unit,
+            "new": round(s.pick.newly_covered_population, 0),
+            "cum": round(s.pick.cumulative_population, 0),
+            "share": round(if total > 0.0 { after / total } else { 0.0 }, 4),
+            "names": s.newly_covered_names.iter().take(shown).collect::<Vec<_>>(),
+            "more": s.newly_covered_names.len().saturating_sub(shown),
+        });
+        let point = Geometry::Point(geo::Point::new(s.lonlat[0], s.lonlat[1]));
+        feats.push(feature(&geometry_json(cx.coords(), &point, 0.0), &props));
+    }
+    for s in &plan.sites {
+        let g = geometry_json(
+            cx.coords(),
+            &Geometry::MultiPolygon(s.isochrone.clone()),
+            3.0,
+        );
+        if g != "null" {
+            feats.push(feature(&g, &json!({"rank": s.pick.rank, "area": true})));
+        }
+    }
+    collection(&feats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hexagons_hold_their_points() {
+        let r = 250.0;
+        for p in [[0.0, 0.0], [430.0, 10.0], [-1234.5, 987.6], [216.0, 374.0]] {
+            let h = hex_of(p, r);
+            let ring = hex_ring(h, r);
+            let poly = geo::Polygon::new(
+                LineString::from(ring.iter().map(|q| (q[0], q[1])).collect::<Vec<_>>()),
+                vec![],
+            );
+            use geo::Contains;
+            assert!(
+                poly.contains(&geo::Point::new(p[0], p[1])),
+                "{p:?} in {h:?}"
+            );
+        }
+        // Neighbours are distinct hexagons.
+        assert_ne!(hex_of([0.0, 0.0], r), hex_of([440.0, 0.0], r));
+    }
 }

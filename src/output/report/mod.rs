@@ -23,10 +23,12 @@
 //! `crate::output::i18n`, numbers from `crate::output::format`.
 
 mod assets;
+mod basemap;
 mod charts;
 mod context;
 mod geometry;
 mod layers;
+mod measures;
 mod sections;
 mod tables;
 
@@ -37,17 +39,34 @@ use std::path::{Path, PathBuf};
 use self::assets::{
     APP_JS, ERROR_HOOK, LEAFLET_LICENSE, STYLE, leaflet_css, leaflet_js, script_json,
 };
+pub use self::basemap::{Basemap, TIANDITU_KEY_VAR};
 use self::context::Ctx;
-pub use self::layers::COMPACT_COMMUNITIES;
+pub use self::layers::{COMPACT_COMMUNITIES, GAP_HEXAGONS_ABOVE};
 use super::atomic;
-use super::map_image;
+use super::map_image::{self, MapOptions, PageSize};
 use crate::analysis::gaps::Assessment;
+use crate::analysis::siting::SitePlan;
 use crate::analysis::study::{Full, Study};
 use crate::input::Inputs;
 use crate::output::format::{esc, fixed, num, pct, thousands};
 pub use crate::output::i18n::Lang;
 use crate::output::i18n::{tr, trf};
 use crate::{Error, Result};
+
+/// How the report is made besides the run: its language, an online base
+/// map (none: the page works offline), the size of the map image, and
+/// suggested sites to show.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportOptions<'a> {
+    /// Language of every label.
+    pub lang: Lang,
+    /// An online base map under the page's map.
+    pub basemap: Option<&'a Basemap>,
+    /// Size of the map image (map.png, sites.png).
+    pub map_size: PageSize,
+    /// Suggested sites (`fitcircle sites`): on the map, in a table.
+    pub sites: Option<&'a SitePlan>,
+}
 
 /// Write the whole report page.
 pub fn write_report(
@@ -71,18 +90,40 @@ pub fn write_report_with(
     assessment: Option<&Assessment>,
     lang: Lang,
 ) -> io::Result<()> {
-    let cx = Ctx::new(lang, inputs, full);
+    let options = ReportOptions {
+        lang,
+        ..ReportOptions::default()
+    };
+    write_page(w, title, inputs, full, assessment, &options)
+}
+
+/// [`write_report_with`] with the [`ReportOptions`]: a base map, and the
+/// suggested sites on the map and in a section after it.
+pub fn write_page(
+    w: &mut dyn io::Write,
+    title: &str,
+    inputs: &Inputs,
+    full: Full<'_>,
+    assessment: Option<&Assessment>,
+    options: &ReportOptions<'_>,
+) -> io::Result<()> {
+    let cx = Ctx::new(inputs, full, options);
+    let lang = cx.lang;
     let mut s = String::with_capacity(1 << 20);
-    head(&mut s, lang, title);
+    head(&mut s, &cx, title);
     header(&mut s, &cx, title, assessment.is_some());
     s.push_str(&sections::headline(&cx, assessment));
     key_figures(&mut s, &cx);
     map_section(&mut s, &cx);
+    if cx.sites.is_some() {
+        s.push_str(&sections::sites_section(&cx));
+    }
     charts_section(&mut s, &cx);
     if let Some(a) = assessment {
         s.push_str(&sections::planned_section(&cx, a));
     }
     tables_section(&mut s, &cx, title, assessment);
+    s.push_str(&measures::measures_section(&cx));
     sections::scorecard_section(&mut s, lang, assessment);
     notes_and_footer(&mut s, &cx);
     w.write_all(s.as_bytes())?;
@@ -97,7 +138,8 @@ pub fn write_report_with(
 
 /// From `<!DOCTYPE html>` to `<body>`: Leaflet's styles, the page's, and
 /// the error hook (installed before any other script).
-fn head(s: &mut String, lang: Lang, title: &str) {
+fn head(s: &mut String, cx: &Ctx, title: &str) {
+    let lang = cx.lang;
     let _ = writeln!(
         s,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -106,7 +148,7 @@ fn head(s: &mut String, lang: Lang, title: &str) {
         lang.code(),
         env!("CARGO_PKG_VERSION"),
         esc(title),
-        esc(tr(lang, "report"))
+        esc(tr(lang, page_title_key(cx)))
     );
     s.push_str(
         "<style id=\"leaflet-css\">\n/* Leaflet 1.9.4 (BSD 2-Clause), assets/leaflet/leaflet.css */\n",
@@ -117,6 +159,15 @@ fn head(s: &mut String, lang: Lang, title: &str) {
     s.push_str("</style>\n<script>\n");
     s.push_str(ERROR_HOOK);
     s.push_str("</script>\n</head>\n<body>\n");
+}
+
+/// The page's heading: the coverage report, or the suggested sites.
+fn page_title_key(cx: &Ctx) -> &'static str {
+    if cx.sites.is_some() {
+        "sites.report"
+    } else {
+        "report"
+    }
 }
 
 /// The heading, the method, banners for approximate distances and
@@ -139,7 +190,7 @@ fn header(s: &mut String, cx: &Ctx, title: &str, assessed: bool) {
     let _ = write!(
         s,
         "<header class=\"top\"><h1>{}</h1><p class=\"subtitle\">{}</p><p class=\"area\">{}</p>",
-        esc(tr(lang, "report")),
+        esc(tr(lang, page_title_key(cx))),
         esc(&subtitle),
         esc(title)
     );
@@ -173,15 +224,16 @@ fn header(s: &mut String, cx: &Ctx, title: &str, assessed: bool) {
             }
         }
     }
-    let mut nav = vec![
-        ("summary", "nav_summary"),
-        ("map-section", "nav_map"),
-        ("charts", "nav_charts"),
-    ];
+    let mut nav = vec![("summary", "nav_summary"), ("map-section", "nav_map")];
+    if cx.sites.is_some() {
+        nav.push(("sites", "sites.sec"));
+    }
+    nav.push(("charts", "nav_charts"));
     if assessed {
         nav.push(("planned", "nav_planned"));
     }
     nav.push(("tables", "nav_tables"));
+    nav.push(("measures", "nav_measures"));
     if assessed {
         nav.push(("scorecard", "nav_scorecard"));
     }
@@ -236,21 +288,37 @@ fn key_figures(s: &mut String, cx: &Ctx) {
     );
 }
 
-/// The map's element (drawn by the page's script) and a hint.
+/// The map's element (drawn by the page's script) and hints: what the
+/// base map is, and how uncovered communities are drawn when they are many.
 fn map_section(s: &mut String, cx: &Ctx) {
     let lang = cx.lang;
-    let hint = if cx.study.graph().is_some() {
-        "map_hint"
-    } else {
-        "map_hint_straight"
+    let hint = match cx.basemap {
+        Some(b) => trf(lang, "map_hint_basemap", &[("name", b.name(lang))]),
+        None if cx.study.graph().is_some() => tr(lang, "map_hint").to_string(),
+        None => tr(lang, "map_hint_straight").to_string(),
     };
+    let hex = layers::gap_hexagon_m(cx)
+        .map(|d| {
+            format!(
+                "<p class=\"hint\">{}</p>",
+                esc(&trf(
+                    lang,
+                    "hex_note",
+                    &[
+                        ("max", GAP_HEXAGONS_ABOVE.to_string()),
+                        ("d", format!("{d:.0}")),
+                    ]
+                ))
+            )
+        })
+        .unwrap_or_default();
     let _ = writeln!(
         s,
         "<section id=\"map-section\"><h2>{}</h2><div id=\"map\" role=\"region\" aria-label=\"{}\"></div>\
-         <p class=\"hint\">{}</p></section>",
+         <p class=\"hint\">{}</p>{hex}</section>",
         esc(tr(lang, "sec_map")),
         esc(tr(lang, "sec_map")),
-        esc(tr(lang, hint))
+        esc(&hint)
     );
 }
 
@@ -331,14 +399,16 @@ fn write_leaflet(w: &mut dyn io::Write) -> io::Result<()> {
 
 /// The map data, one `<script type="application/json">` block per layer.
 fn write_data(w: &mut dyn io::Write, cx: &Ctx) -> io::Result<()> {
-    let network = layers::network_json(cx.study);
+    let network = layers::network_json(cx);
     for (id, body) in [
         ("data-meta", layers::meta_json(cx)),
         ("data-network", network),
         ("data-covered", layers::covered_json(cx)),
         ("data-units", layers::units_json(cx)),
         ("data-communities", layers::communities_json(cx)),
+        ("data-gap-hexagons", layers::gap_hexagons_json(cx)),
         ("data-facilities", layers::facilities_json(cx)),
+        ("data-sites", layers::sites_json(cx)),
     ] {
         write!(w, "<script type=\"application/json\" id=\"{id}\">")?;
         w.write_all(script_json(&body).as_bytes())?;
@@ -357,28 +427,63 @@ pub fn write_files(
     assessment: Option<&Assessment>,
     lang: Lang,
 ) -> Result<Vec<PathBuf>> {
+    let options = ReportOptions {
+        lang,
+        ..ReportOptions::default()
+    };
+    write_files_with(dir, title, inputs, study, assessment, &options)
+}
+
+/// [`write_files`] with a base map and the map image's size. With
+/// suggested sites ([`ReportOptions::sites`]) the files are `sites.html`
+/// and `sites.png` instead (`fitcircle sites`).
+pub fn write_files_with(
+    dir: &Path,
+    title: &str,
+    inputs: &Inputs,
+    study: &Study,
+    assessment: Option<&Assessment>,
+    options: &ReportOptions<'_>,
+) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: dir.to_path_buf(),
         source,
     })?;
-    let html = dir.join("report.html");
-    let png = dir.join("map.png");
+    let (html, png) = match options.sites {
+        None => (dir.join("report.html"), dir.join("map.png")),
+        Some(_) => (dir.join("sites.html"), dir.join("sites.png")),
+    };
+    let map_options = MapOptions {
+        lang: options.lang,
+        size: options.map_size,
+        sites: options.sites,
+    };
     let Some(full) = study.full() else {
         // A coverage-only run has no catchment figures for the page: the
         // map image only.
-        map_image::write_map_png(&png, inputs, study, lang)?;
+        let progress = crate::progress::Counter::start("report", 1);
+        map_image::write_map_png_with(&png, inputs, study, &map_options)?;
+        progress.finish();
         return Ok(vec![png]);
     };
     // The page and the image are independent: draw them side by side.
+    let progress = crate::progress::Counter::start("report", 2);
     let (a, b) = rayon::join(
         || {
-            atomic::write_file(&html, &|w| {
-                write_report_with(w, title, inputs, full, assessment, lang)
-            })
+            let r = atomic::write_file(&html, &|w| {
+                write_page(w, title, inputs, full, assessment, options)
+            });
+            progress.add(1);
+            r
         },
-        || map_image::write_map_png(&png, inputs, study, lang),
+        || {
+            let r = map_image::write_map_png_with(&png, inputs, study, &map_options);
+            progress.add(1);
+            r
+        },
     );
     a?;
     b?;
+    progress.finish();
     Ok(vec![html, png])
 }

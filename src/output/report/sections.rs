@@ -13,11 +13,13 @@ use crate::output::i18n::{
     Lang, category_label, gap_label, hours_label, requirement_label, seed_label, status_label,
     tier_label, tr, trf, window_label,
 };
-use crate::output::scorecard::{self, project_row, scorecard_counts};
+use crate::output::scorecard::{
+    self, MEASURE_COLUMNS, measure_cells, project_row, scorecard_counts,
+};
 
 /// A table: its id, caption, header cells and rows of HTML cells (the
 /// first column text, the others numbers when `num` says so).
-fn table(
+pub(super) fn table(
     id: &str,
     caption: &str,
     head: &[&str],
@@ -387,11 +389,44 @@ pub(super) fn scorecard_section(s: &mut String, lang: Lang, assessment: Option<&
     let _ = writeln!(
         s,
         "<section id=\"scorecard\"><h2>{}</h2><p class=\"hint\">{}</p><p class=\"hint\">{}</p>\
-         <table class=\"scorecard\"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>",
+         <table class=\"scorecard\"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{}</section>",
         esc(tr(lang, "sec_scorecard")),
         esc(&scorecard_counts(lang, a)),
         esc(&gap_counts(lang, a)),
+        scorecard_measures(lang, a),
     );
+}
+
+/// The sub-measure table of the scorecard section (empty without rows).
+pub(super) fn scorecard_measures(lang: Lang, a: &Assessment) -> String {
+    if a.measures.is_empty() {
+        return String::new();
+    }
+    let head: String = MEASURE_COLUMNS
+        .iter()
+        .map(|k| format!("<th>{}</th>", esc(tr(lang, k))))
+        .collect();
+    let mut rows = String::new();
+    for (r, cells) in a.measures.iter().zip(measure_cells(lang, a)) {
+        let [id, name, status, figure, target, lead, co, note] = cells;
+        let _ = write!(
+            rows,
+            "<tr><td>{}</td><td>{}</td><td class=\"st-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"note\">{}</td></tr>",
+            esc(&id),
+            esc(&name),
+            r.status.as_str().replace(' ', "-"),
+            esc(&status),
+            esc(&figure),
+            esc(&target),
+            esc(&lead),
+            esc(&co),
+            esc(&note),
+        );
+    }
+    format!(
+        "<h3>{}</h3><table class=\"scorecard\" id=\"scorecard-measures\"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
+        esc(tr(lang, "sc.measures"))
+    )
 }
 
 /// "Gaps found: n communities outside the walk, ..." per kind of gap, in
@@ -490,5 +525,89 @@ pub(super) fn tiers_note(cx: &Ctx) -> String {
         lang,
         "mn.tiers",
         &[("tiers", tiers.join(tr(lang, "mn.tier_sep")))],
+    )
+}
+
+/// The suggested sites (`fitcircle sites`): what they add, then one row
+/// each with its unit, the residents it newly covers, the covered share
+/// after it and the communities it reaches.
+pub(super) fn sites_section(cx: &Ctx) -> String {
+    let Some(plan) = cx.sites else {
+        return String::new();
+    };
+    let lang = cx.lang;
+    let total = plan.total_population;
+    let added = plan
+        .sites
+        .last()
+        .map_or(0.0, |s| s.pick.cumulative_population);
+    let after = plan.covered_before + added;
+    let share = |x: f64| if total > 0.0 { x / total } else { 0.0 };
+    let intro = trf(
+        lang,
+        "sites.intro",
+        &[
+            ("category", category_label(lang, plan.category)),
+            ("n", plan.sites.len().to_string()),
+            ("walk", format!("{:.0}", plan.walk_m)),
+            ("before", thousands(plan.covered_before)),
+            ("after", thousands(after)),
+            ("share", fixed(100.0 * share(after), 1)),
+        ],
+    );
+    let rows: Vec<Vec<String>> = plan
+        .sites
+        .iter()
+        .map(|s| {
+            let label = match (s.name.is_empty(), s.id.strip_prefix("grid:")) {
+                (false, _) => s.name.clone(),
+                (true, Some(n)) if lang == Lang::Zh => {
+                    trf(lang, "sites.grid_point", &[("n", n.to_string())])
+                }
+                _ => s.id.clone(),
+            };
+            let mut names: Vec<&str> = s
+                .newly_covered_names
+                .iter()
+                .take(8)
+                .map(String::as_str)
+                .collect();
+            let more = s.newly_covered_names.len().saturating_sub(names.len());
+            let more_text = trf(lang, "js.hex_more", &[("n", more.to_string())]);
+            if more > 0 {
+                names.push(&more_text);
+            }
+            vec![
+                s.pick.rank.to_string(),
+                esc(&label),
+                esc(if s.unit.is_empty() {
+                    tr(lang, "js.none")
+                } else {
+                    &s.unit
+                }),
+                thousands(s.pick.newly_covered_population),
+                pct(share(plan.covered_before + s.pick.cumulative_population)),
+                esc(&names.join(sep(lang))),
+            ]
+        })
+        .collect();
+    let t = table(
+        "table-sites",
+        tr(lang, "sites.sec"),
+        &[
+            tr(lang, "sites.th_rank"),
+            tr(lang, "sites.th_site"),
+            tr(lang, "sites.th_unit"),
+            tr(lang, "sites.th_new"),
+            tr(lang, "sites.th_share"),
+            tr(lang, "sites.th_names"),
+        ],
+        &[0, 3, 4],
+        &rows,
+    );
+    format!(
+        "<section id=\"sites\"><h2>{}</h2><p>{}</p>{t}</section>\n",
+        esc(tr(lang, "sites.sec")),
+        esc(&intro)
     )
 }
