@@ -125,6 +125,11 @@ def test_errors_carry_the_cli_message(tmp_path, run_cli):
     bad.loc[1, "population"] = "many"
     with pytest.raises(fitcircle.FitcircleError, match=r"<communities>.*row 1"):
         fitcircle.analyze(facilities=fac, communities=bad)
+    # A missing geometry (an empty slice of the WKB buffer) is named too.
+    hole = homes.to_crs(4326)
+    hole.loc[2, "geometry"] = None
+    with pytest.raises(fitcircle.FitcircleError, match=r"<communities>.*row 2: missing geometry"):
+        fitcircle.analyze(facilities=fac, communities=hole)
     with pytest.raises(TypeError, match="unexpected setting 'minutez'"):
         fitcircle.analyze(**fitcircle.bundle("porto-alegre"), minutez=10)
     with pytest.raises(ValueError, match="no CRS"):
@@ -181,3 +186,25 @@ def test_bundle_names_its_files():
     b = fitcircle.bundle("helsinki")
     assert b == {"bundle": "helsinki"}
     assert any(p.startswith("bundle:helsinki/") for p in b.files["network"])
+
+
+def test_layers_without_pyarrow_are_the_same(monkeypatch):
+    # Text and WKB come back as buffers with offsets; without pyarrow they
+    # are split in Python: the same frames (missing text and null
+    # geometries included: gaps of the whole area have neither).
+    from fitcircle import _convert
+
+    res = fitcircle.analyze(**fitcircle.bundle("porto-alegre"), coverage_only=True)
+    for name in ["communities", "gaps"]:
+        fast = getattr(res, name)
+        monkeypatch.setattr(_convert, "_pyarrow", lambda: None)
+        slow = _convert.geoframe(res._native.layer(name))
+        monkeypatch.undo()
+        assert list(fast.columns) == list(slow.columns)
+        a, b = fast.geometry.values, slow.geometry.values
+        assert (a.isna() == b.isna()).all()
+        assert (a.isna() | shapely.equals_exact(a, b, 0)).all()
+        for col in fast.columns.drop("geometry"):
+            x, y = fast[col], slow[col]
+            assert (x.isna() == y.isna()).all(), (name, col)
+            assert (x[x.notna()].astype(object) == y[y.notna()].astype(object)).all(), (name, col)

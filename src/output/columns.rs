@@ -129,19 +129,15 @@ pub(crate) struct ColumnSink {
 
 impl Rows for ColumnSink {
     /// Add one feature: its cells to their columns (new names make new
-    /// columns, declared types first), its WKB.
-    fn row(&mut self, wkb: Option<Vec<u8>>, cells: Vec<(String, Cell)>) {
-        self.push_cells(wkb, cells);
-    }
-}
-
-impl ColumnSink {
-    fn push_cells(&mut self, wkb: Option<Vec<u8>>, cells: Vec<(String, Cell)>) {
+    /// columns, declared types first), its WKB. A column is found by the
+    /// cell's position when the name there matches (the usual case: every
+    /// feature has the same properties in the same order), else by name.
+    fn row(&mut self, wkb: Option<Vec<u8>>, names: &[&str], cells: Vec<Cell>) {
         let row = self.layer.rows;
-        for (pos, (k, cell)) in cells.into_iter().enumerate() {
+        for (pos, (k, cell)) in names.iter().zip(cells).enumerate() {
             let i = match self.layer.columns.get(pos) {
-                Some(c) if c.name == k => pos,
-                _ => self.column(&k, &cell),
+                Some(c) if c.name == *k => pos,
+                _ => self.column(k, &cell),
             };
             let values = &mut self.layer.columns[i].values;
             values.pad(row);
@@ -150,7 +146,9 @@ impl ColumnSink {
         self.layer.wkb.push(wkb);
         self.layer.rows += 1;
     }
+}
 
+impl ColumnSink {
     /// The index of column `name`, made (typed as declared, else by its
     /// first value) if new.
     fn column(&mut self, name: &str, first: &Cell) -> usize {

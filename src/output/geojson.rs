@@ -315,8 +315,9 @@ pub(crate) enum Sink<'a> {
 /// Takes features as rows: the geometry as the file writes it (WKB, see
 /// [`file_wkb`]) and the properties as cells, in order.
 pub(crate) trait Rows {
-    /// One feature.
-    fn row(&mut self, wkb: Option<Vec<u8>>, cells: Vec<(String, Cell)>);
+    /// One feature: `names[i]` is the property of `cells[i]` (borrowed,
+    /// so that a column's name is not copied for every row).
+    fn row(&mut self, wkb: Option<Vec<u8>>, names: &[&str], cells: Vec<Cell>);
 }
 
 impl<'a> From<&'a mut dyn Write> for Sink<'a> {
@@ -331,15 +332,13 @@ impl<'a, R: Rows> From<&'a mut R> for Sink<'a> {
     }
 }
 
-/// One feature as a row.
-fn row_of<K: AsRef<str>, V: JsonValue>(
+/// One feature as a row: its WKB and its cells (the names are the
+/// properties' keys).
+fn row_of<K, V: JsonValue>(
     geometry: Option<&Geometry<f64>>,
     props: &[(K, V)],
-) -> (Option<Vec<u8>>, Vec<(String, Cell)>) {
-    let cells = props
-        .iter()
-        .map(|(k, v)| (k.as_ref().to_string(), v.cell()))
-        .collect();
+) -> (Option<Vec<u8>>, Vec<Cell>) {
+    let cells = props.iter().map(|(_, v)| v.cell()).collect();
     (file_wkb(geometry), cells)
 }
 
@@ -428,7 +427,8 @@ impl<'a> FeatureWriter<'a> {
             }
             Sink::Rows(r) => {
                 let (wkb, cells) = row_of(geometry, props);
-                r.row(wkb, cells);
+                let names: Vec<&str> = props.iter().map(|(k, _)| k.as_ref()).collect();
+                r.row(wkb, &names, cells);
                 Ok(())
             }
         }
@@ -442,7 +442,7 @@ impl<'a> FeatureWriter<'a> {
     /// feature.
     pub(crate) fn features_par<'g, K, V, F>(&mut self, n: usize, make: F) -> io::Result<()>
     where
-        K: AsRef<str>,
+        K: AsRef<str> + Send,
         V: JsonValue,
         F: Fn(usize) -> (Option<&'g Geometry<f64>>, Vec<(K, V)>) + Sync,
     {
@@ -456,11 +456,14 @@ impl<'a> FeatureWriter<'a> {
                         .into_par_iter()
                         .map(|i| {
                             let (g, props) = make(i);
-                            row_of(g, &props)
+                            let (wkb, cells) = row_of(g, &props);
+                            let keys: Vec<K> = props.into_iter().map(|(k, _)| k).collect();
+                            (wkb, keys, cells)
                         })
                         .collect();
-                    for (wkb, cells) in rows {
-                        r.row(wkb, cells);
+                    for (wkb, keys, cells) in rows {
+                        let names: Vec<&str> = keys.iter().map(|k| k.as_ref()).collect();
+                        r.row(wkb, &names, cells);
                     }
                 }
                 self.first &= n == 0;

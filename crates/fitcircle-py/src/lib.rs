@@ -68,28 +68,56 @@ fn parse(command: &str, args: Vec<String>) -> PyResult<cli::Command> {
 }
 
 /// One table from Python: (name its spec's path gives, column names,
-/// columns, WKB per row, row label).
+/// columns, the WKB of every row end to end, and the `rows + 1` offsets
+/// into it as little-endian i64: row `i` is `wkb[offsets[i]..offsets[i +
+/// 1]]`, empty for a missing geometry). Two buffers rather than one
+/// Python object per geometry.
 type TableIn<'py> = (
     String,
     Vec<String>,
     Vec<Bound<'py, PyAny>>,
-    Vec<Option<Vec<u8>>>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
 );
+
+/// Little-endian i64 values from a buffer.
+fn i64s(buf: &[u8]) -> impl Iterator<Item = i64> + '_ {
+    buf.chunks_exact(8)
+        .map(|b| i64::from_le_bytes(b.try_into().expect("8 bytes")))
+}
+
+/// The rows of a WKB buffer and its offsets (see [`TableIn`]).
+fn wkb_rows(data: &[u8], offsets: &[u8]) -> PyResult<Vec<Option<Vec<u8>>>> {
+    let bad = || PyValueError::new_err("WKB offsets out of order or past the data");
+    let ends: Vec<i64> = i64s(offsets).collect();
+    if offsets.len() % 8 != 0 || ends.is_empty() || ends[0] != 0 {
+        return Err(bad());
+    }
+    ends.windows(2)
+        .map(|w| {
+            let (a, b) = (usize::try_from(w[0]), usize::try_from(w[1]));
+            let (Ok(a), Ok(b)) = (a, b) else {
+                return Err(bad());
+            };
+            let bytes = data.get(a..b).ok_or_else(bad)?;
+            Ok((!bytes.is_empty()).then(|| bytes.to_vec()))
+        })
+        .collect()
+}
 
 /// A column from Python: a list of str / None (other objects through
 /// `str()`), or a `(dtype, buffer)` pair of NumPy bytes (`f8`, `i8`,
-/// `b1`), missing numbers as NaN.
+/// `b1`), missing numbers as NaN. The buffer is read in place (not turned
+/// into a list of ints).
 fn column(obj: &Bound<'_, PyAny>, rows: usize) -> PyResult<Vec<Option<String>>> {
-    if let Ok((kind, buf)) = obj.extract::<(String, Vec<u8>)>() {
+    if let Ok((kind, buf)) = obj.extract::<(String, Bound<'_, PyBytes>)>() {
+        let buf = buf.as_bytes();
         let out: Vec<Option<String>> = match kind.as_str() {
             "f8" => buf
                 .chunks_exact(8)
                 .map(|b| number_text(f64::from_le_bytes(b.try_into().expect("8 bytes"))))
                 .collect(),
-            "i8" => buf
-                .chunks_exact(8)
-                .map(|b| Some(i64::from_le_bytes(b.try_into().expect("8 bytes")).to_string()))
-                .collect(),
+            "i8" => i64s(buf).map(|i| Some(i.to_string())).collect(),
             "b1" => buf
                 .iter()
                 .map(|&b| Some(if b != 0 { "true" } else { "false" }.to_string()))
@@ -135,7 +163,8 @@ fn given(
     tables: Vec<TableIn<'_>>,
 ) -> PyResult<Vec<(PathBuf, Columns)>> {
     let mut out = Vec::new();
-    for (name, names, cols, wkb) in tables {
+    for (name, names, cols, wkb, offsets) in tables {
+        let wkb = wkb_rows(wkb.as_bytes(), offsets.as_bytes())?;
         let path = PathBuf::from(&name);
         let known = config
             .facilities
@@ -305,9 +334,10 @@ impl Analysis {
     }
 }
 
-/// A layer for Python: (rows, [(name, kind, data...)], wkb or None).
-/// Numbers as little-endian buffers (with a mask of missing values for
-/// whole numbers and flags), text as a list.
+/// A layer for Python: (rows, [(name, kind, data, mask)], (wkb, offsets)
+/// or None). Numbers as little-endian buffers (with a mask of missing
+/// values for whole numbers and flags), text as UTF-8 with offsets and a
+/// mask.
 fn to_python<'py>(py: Python<'py>, layer: &Layer, geo: bool) -> PyResult<Bound<'py, PyTuple>> {
     let cols = PyList::empty(py);
     for c in &layer.columns {
@@ -332,8 +362,20 @@ fn to_python<'py>(py: Python<'py>, layer: &Layer, geo: bool) -> PyResult<Bound<'
                 (c.name.as_str(), "b1", PyBytes::new(py, &bytes), mask).into_pyobject(py)?
             }
             Values::Text(v) => {
-                let list = PyList::new(py, v.iter().map(|s| s.as_deref()))?;
-                (c.name.as_str(), "str", list, py.None()).into_pyobject(py)?
+                // UTF-8 end to end with offsets, and the missing mask:
+                // three objects, not one str per cell.
+                let size: usize = v.iter().flatten().map(String::len).sum();
+                let mut data = Vec::with_capacity(size);
+                let mut offsets = Vec::with_capacity(8 * (v.len() + 1));
+                offsets.extend_from_slice(&0i64.to_le_bytes());
+                for s in v {
+                    data.extend_from_slice(s.as_deref().unwrap_or_default().as_bytes());
+                    offsets.extend_from_slice(&(data.len() as i64).to_le_bytes());
+                }
+                let mask: Vec<u8> = v.iter().map(|x| u8::from(x.is_none())).collect();
+                let mask = PyBytes::new(py, &mask).into_any().unbind();
+                let text = (PyBytes::new(py, &data), PyBytes::new(py, &offsets));
+                (c.name.as_str(), "str", text, mask).into_pyobject(py)?
             }
         };
         cols.append(item)?;
@@ -341,14 +383,19 @@ fn to_python<'py>(py: Python<'py>, layer: &Layer, geo: bool) -> PyResult<Bound<'
     let wkb = if !geo {
         py.None().into_bound(py)
     } else {
-        let list = PyList::empty(py);
+        // Every geometry end to end and the offsets (see `TableIn`):
+        // two objects rather than one per row.
+        let size: usize = layer.wkb.iter().flatten().map(Vec::len).sum();
+        let mut data = Vec::with_capacity(size);
+        let mut offsets = Vec::with_capacity(8 * (layer.wkb.len() + 1));
+        offsets.extend_from_slice(&0i64.to_le_bytes());
         for g in &layer.wkb {
-            match g {
-                Some(b) => list.append(PyBytes::new(py, b))?,
-                None => list.append(py.None())?,
-            }
+            data.extend_from_slice(g.as_deref().unwrap_or_default());
+            offsets.extend_from_slice(&(data.len() as i64).to_le_bytes());
         }
-        list.into_any()
+        (PyBytes::new(py, &data), PyBytes::new(py, &offsets))
+            .into_pyobject(py)?
+            .into_any()
     };
     (layer.rows, cols, wkb).into_pyobject(py)
 }
