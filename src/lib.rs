@@ -63,6 +63,7 @@ pub mod graph;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod progress;
 mod spatial;
 pub mod targets;

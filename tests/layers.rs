@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 /// the library and is left out.
 const LAYERS: &[&str] = &[
     "error", "bundled", "progress", "timing", "crs", "model", "bounds", "targets", "config",
-    "spatial", "graph", "input", "analysis", "output",
+    "spatial", "graph", "input", "analysis", "output", "pipeline",
 ];
 
 /// A library function longer than this needs a comment saying why.

@@ -5,13 +5,12 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
-use fitcircle::analysis::gaps::{self, Assessment};
-use fitcircle::analysis::study::{self, Depth, Isochrones, Study};
-use fitcircle::input::{self, Inputs};
+use fitcircle::analysis::study::{Depth, Isochrones, Study};
+use fitcircle::input::Inputs;
 use fitcircle::output::report::{Lang, ReportOptions};
 use fitcircle::output::trf;
 use fitcircle::output::{self, OutputOptions};
-use fitcircle::targets::Indicators;
+use fitcircle::pipeline;
 use fitcircle::timing::{self, StageTime};
 use serde_json::json;
 
@@ -23,8 +22,6 @@ use super::{Prepared, check_out_folder, prepare};
 /// Wall times of the steps after the study, for `--verbose`.
 #[derive(Default)]
 struct Times {
-    indicators: Duration,
-    gaps: Duration,
     write: Duration,
     files: Duration,
     report: Duration,
@@ -35,6 +32,51 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     if a.dry_run {
         return super::check::run(&a.input, &a.settings, a.map.lang, a.output.quiet);
     }
+    let analysis = execute(a)?;
+    // The process exits next and the system takes its memory back in one
+    // go; freeing millions of small allocations one by one first took
+    // 0.3-0.4 s at 2M nodes (BENCHMARKS.md, fifth session).
+    std::mem::forget(analysis);
+    Ok(())
+}
+
+/// How far the study goes, from the flags.
+pub fn depth_of(a: &AnalyzeArgs) -> Depth {
+    if a.coverage_only {
+        Depth::CoverageOnly
+    } else if a.skip_isochrones {
+        Depth::Full(Isochrones::None)
+    } else if a.isochrones {
+        Depth::Full(Isochrones::PerTargetAndFacility)
+    } else {
+        Depth::Full(Isochrones::PerTarget)
+    }
+}
+
+/// What the analysis computes beyond the settings, from the flags.
+pub fn options_of(a: &AnalyzeArgs) -> pipeline::Options {
+    pipeline::Options {
+        depth: depth_of(a),
+        travel_time_tif: a.travel_time_tif,
+        indicators: a.indicators.clone(),
+        figures: a.figures.clone(),
+        street_minutes: a.network_geojson,
+    }
+}
+
+/// The optional files written besides the usual ones, from the flags.
+pub fn output_options(a: &AnalyzeArgs, run: &RunConfig, lang: Lang) -> OutputOptions {
+    OutputOptions {
+        network_geojson: a.network_geojson,
+        export_graph: a.export_graph,
+        formats: run.formats,
+        lang,
+    }
+}
+
+/// `fitcircle analyze` up to the summary printed; returns the analysis
+/// (`run` leaves it to the system, `batch` frees it before the next city).
+pub fn execute(a: AnalyzeArgs) -> Result<pipeline::Analysis> {
     let t0 = Instant::now();
     let run = RunConfig::from_args(&a.input, &a.settings, &a.output)?;
     check_out_folder(
@@ -55,81 +97,38 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         sites: None,
     };
     let Prepared {
-        mut inputs,
+        inputs,
         targets,
         windows,
         mut warnings,
         load_time,
         load_peak,
     } = prepare(&run, font_warning.into_iter().collect(), true, lang)?;
-    let depth = if a.coverage_only {
-        Depth::CoverageOnly
-    } else if a.skip_isochrones {
-        Depth::Full(Isochrones::None)
-    } else if a.isochrones {
-        Depth::Full(Isochrones::PerTargetAndFacility)
-    } else {
-        Depth::Full(Isochrones::PerTarget)
+    let options = options_of(&a);
+    let prepared = pipeline::Prepared {
+        inputs,
+        targets,
+        windows,
     };
-    let study = super::progress::with_progress("analysing", |p| {
-        let mut settings = run.config.settings;
-        settings.travel_time_tif |= a.travel_time_tif;
-        settings.street_minutes |= a.network_geojson;
-        study::run_taking_network_with_progress(
-            &mut inputs,
-            &settings,
-            &targets,
-            &windows,
-            depth,
-            p,
-        )
+    let studied = super::progress::with_progress("analysing", |p| {
+        pipeline::study(&run.config, prepared, &options, p)
     })?;
-    // No output is drawn from an infinite total (a chart axis up to
-    // infinity, a share of inf / inf).
-    output::validate::check_figures(&run.config, &inputs, &study)?;
     if let Some(n) = a.check_sample {
-        check_sample(&inputs, &study, n)?;
+        check_sample(&studied.inputs, &studied.study, n)?;
     }
+    print::warnings(run.quiet, &studied.warnings);
+    warnings.extend(studied.warnings.iter().cloned());
     let mut times = Times::default();
+    let seen = studied.warnings.len();
+    let analysis = with_stage("assessing", || pipeline::assess(studied, &options))?;
+    print::warnings(run.quiet, &analysis.warnings[seen..]);
+    warnings.extend(analysis.warnings[seen..].iter().cloned());
     let t = Instant::now();
-    // Opening hours not understood were named when the inputs were read
-    // (file and row, or OSM element).
-    let indicators = match &a.indicators {
-        Some(p) => Indicators::read(p)?,
-        None => Indicators::bundled(),
-    };
-    let figures = match &a.figures {
-        Some(p) => input::read_figures(p)?,
-        None => Default::default(),
-    };
-    let unused = gaps::unused_figures(&indicators, &figures);
-    print::warnings(run.quiet, &unused);
-    warnings.extend(unused);
-    times.indicators = t.elapsed();
-    let t = Instant::now();
-    let assessment = with_stage("assessing", || {
-        gaps::assess(&inputs, &study, &indicators, &figures)
-    });
-    times.gaps = t.elapsed();
-    let t = Instant::now();
-    let written = write(
-        &a,
-        &run,
-        (&inputs, &study, &assessment),
-        &report_options,
-        &mut times,
-    )?;
+    let options = output_options(&a, &run, lang);
+    let written = write(&run, &analysis, &report_options, options, &mut times)?;
     times.write = t.elapsed();
     let t = Instant::now();
-    print_summary(
-        &run,
-        &inputs,
-        &study,
-        &assessment,
-        &written,
-        &warnings,
-        lang,
-    )?;
+    print_summary(&run, &analysis, &written, &warnings, lang)?;
     times.print = t.elapsed();
     if run.verbose {
         let mut stages = vec![StageTime {
@@ -137,16 +136,13 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
             time: load_time,
             peak_rss: load_peak,
         }];
-        stages.extend(inputs.timings.iter().cloned());
-        stages.extend(study.timings.iter().cloned());
+        stages.extend(analysis.inputs.timings.iter().cloned());
+        stages.extend(analysis.study.timings.iter().cloned());
+        stages.extend(analysis.timings.iter().cloned());
         stages.extend(after_study(&times, t0.elapsed()));
         print::timings(&stages);
     }
-    // The process exits next and the system takes its memory back in one
-    // go; freeing millions of small allocations one by one first took
-    // 0.3-0.4 s at 2M nodes (BENCHMARKS.md, fifth session).
-    std::mem::forget((inputs, study, assessment));
-    Ok(())
+    Ok(analysis)
 }
 
 /// Recompute the nearest-facility distance of `n` communities with a plain
@@ -173,67 +169,33 @@ fn check_sample(inputs: &Inputs, study: &Study, n: usize) -> Result<()> {
     Ok(())
 }
 
-/// Write the data files and the report (page + image), which are
-/// independent, side by side, into a staging folder inside `--out`; then
-/// move them into place together, `outputs.json` last
-/// ([`output::staging`]). Returns the final paths.
+/// Write every file into `--out` ([`pipeline::write`]: staged, then
+/// moved into place together). Returns the final paths.
 fn write(
-    a: &AnalyzeArgs,
     run: &RunConfig,
-    (inputs, study, assessment): (&Inputs, &Study, &Assessment),
+    analysis: &pipeline::Analysis,
     report_options: &ReportOptions<'_>,
+    options: OutputOptions,
     times: &mut Times,
 ) -> Result<Vec<PathBuf>> {
-    let lang = report_options.lang;
     let title = run.title();
-    let staging = output::staging::Staging::begin(&run.out)?;
-    let dir = staging.dir();
-    let (files, report) = with_stage("output", || {
-        rayon::join(
-            || {
-                let t = Instant::now();
-                let options = OutputOptions {
-                    network_geojson: a.network_geojson,
-                    export_graph: a.export_graph,
-                    formats: run.formats,
-                    lang,
-                };
-                let r = output::write_all(dir, &title, inputs, study, assessment, options);
-                (r, t.elapsed())
-            },
-            || {
-                let t = Instant::now();
-                let r = output::report::write_files_with(
-                    dir,
-                    &title,
-                    inputs,
-                    study,
-                    Some(assessment),
-                    report_options,
-                );
-                (r, t.elapsed())
-            },
-        )
-    });
-    let (files, files_time) = files;
-    let (report, report_time) = report;
-    times.files = files_time;
-    times.report = report_time;
-    let mut written = files?;
-    written.extend(report?);
-    Ok(staging.commit(&written, "analyze")?)
+    let written = with_stage("output", || {
+        pipeline::write(&run.out, &title, analysis, options, report_options)
+    })?;
+    times.files = written.files;
+    times.report = written.report;
+    Ok(written.paths)
 }
 
 /// The summary on stdout: JSON, or the text summary and the files written.
 fn print_summary(
     run: &RunConfig,
-    inputs: &Inputs,
-    study: &Study,
-    assessment: &Assessment,
+    analysis: &pipeline::Analysis,
     written: &[PathBuf],
     warnings: &[String],
     lang: Lang,
 ) -> Result<()> {
+    let (inputs, study, assessment) = (&analysis.inputs, &analysis.study, &analysis.assessment);
     let title = run.title();
     let cfg = &run.config;
     if run.json {
@@ -261,8 +223,6 @@ fn print_summary(
 /// The `--verbose` rows of the steps after the study.
 fn after_study(times: &Times, total: Duration) -> Vec<StageTime> {
     [
-        ("indicators", times.indicators),
-        ("gaps", times.gaps),
         ("write", times.write),
         ("  files", times.files),
         ("  report", times.report),

@@ -105,6 +105,18 @@ Examples:
   fitcircle check --config study/fitcircle.toml
   fitcircle analyze --config study/fitcircle.toml --out study/out";
 
+/// Worked examples under `fitcircle batch --help`.
+const BATCH_EXAMPLES: &str = "\
+Examples:
+  # cities.csv:
+  #   name,network,facilities,communities,units,settings
+  #   north,north.osm.pbf,north.osm.pbf,north.osm.pbf,,
+  #   south,south.osm.pbf,gyms.csv;parks.geojson,homes.csv,districts.geojson,--minutes 10
+  fitcircle batch cities.csv --out provinces
+
+  # Again after a change: complete cities with unchanged inputs are skipped
+  fitcircle batch cities.csv --out provinces";
+
 /// Worked examples under `fitcircle completions --help`.
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
@@ -153,6 +165,16 @@ pub enum Command {
     /// load, 2 otherwise. `fitcircle analyze --dry-run` does the same with
     /// analyze's arguments.
     Check(CheckArgs),
+    /// Analyse many cities, one after another, from a manifest CSV.
+    ///
+    /// One row per city: name, network, facilities (several separated by
+    /// ;), communities, units, and optionally settings (more analyze
+    /// flags). Each city's files go into DIR/<city>/, DIR/summary.csv has
+    /// one row per city and target. A failing city is reported and the rest
+    /// go on (exit 2 at the end); complete cities whose inputs are
+    /// unchanged are skipped on a rerun.
+    #[command(after_help = BATCH_EXAMPLES)]
+    Batch(BatchArgs),
     /// Print a shell completion script on stdout.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
@@ -556,6 +578,26 @@ pub struct SitesArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub map: MapArgs,
+}
+
+/// Options of `fitcircle batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The manifest: a CSV with columns name, network, facilities,
+    /// communities, units and optionally settings.
+    pub manifest: PathBuf,
+    /// Output folder: one folder per city and summary.csv.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Worker threads for every city, 1 to 1024 (default: all cores).
+    #[arg(long, value_parser = parse_threads)]
+    pub threads: Option<usize>,
+    /// Start summary.csv with a UTF-8 byte-order mark (for Excel).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "true|false")]
+    pub csv_bom: bool,
+    /// Print nothing but errors and failed cities.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Options of `fitcircle synth`.

@@ -6,6 +6,7 @@
 
 mod analyze;
 mod args;
+mod batch;
 mod bundles;
 mod check;
 mod files;
@@ -19,19 +20,34 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use fitcircle::analysis::study;
-use fitcircle::analysis::windows::{self, Window};
+use fitcircle::analysis::windows::Window;
 use fitcircle::crs::Crs;
 use fitcircle::input::{self, Inputs};
 use fitcircle::output::Formats;
 use fitcircle::output::map_image::{self, PageSize};
 use fitcircle::output::report::{Basemap, Lang, TIANDITU_KEY_VAR};
 use fitcircle::targets::Targets;
-use fitcircle::timing;
+use fitcircle::{pipeline, timing};
 
 use args::SynthArgs;
 pub use args::{Cli, Command};
-use run_config::RunConfig;
+pub use run_config::RunConfig;
+
+/// What the Python package (crates/fitcircle-py, which compiles this
+/// module) reuses: the flags and their parsing, the run's config, the
+/// steps of `analyze` and `sites` before and after the library's. The
+/// binary itself does not use these names.
+#[allow(unused_imports)]
+pub mod embed {
+    pub use super::analyze::{options_of, output_options};
+    pub use super::args::{AnalyzeArgs, SitesArgs};
+    pub use super::batch::read_manifest;
+    pub use super::bundles::find as find_bundle;
+    pub use super::sites::{
+        check_spacing, from_scratch_warning, read_candidates, walk_limit, write as write_sites,
+    };
+    pub use super::{check_out_folder, language_and_font, map_look, output_crs_warning};
+}
 
 /// Run the CLI.
 pub fn run(cli: Cli) -> Result<()> {
@@ -58,6 +74,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Analyze(a) => analyze::run(a),
         Command::Sites(s) => sites::run(s),
         Command::Synth(a) => synth(&a),
+        Command::Batch(b) => batch::run(&b),
     }
 }
 
@@ -90,25 +107,18 @@ fn prepare(
     }
     let t = Instant::now();
     let loaded = print::with_stage("loading", || input::load(&run.config));
-    let mut inputs = loaded?;
+    let inputs = loaded?;
     let load_time = t.elapsed();
     let load_peak = timing::peak_rss();
     warnings.extend(inputs.warnings.iter().cloned());
     warnings.extend(output_crs_warning(&run.formats, &inputs));
     print::columns(run.quiet, lang, &inputs.columns);
     print::warnings(run.quiet, &warnings);
-    if need_facilities {
-        study::require_facilities(&inputs, &run.title())?;
-    }
-    if inputs.network.is_none() {
-        let detour = run.config.settings.detour_factor;
-        inputs.notes.push(study::straight_line_note(detour));
-    }
-    let targets = match &run.config.targets {
-        Some(p) => Targets::read(p)?,
-        None => Targets::bundled(),
-    };
-    let windows = windows::from_config(&run.config)?;
+    let pipeline::Prepared {
+        inputs,
+        targets,
+        windows,
+    } = pipeline::prepare(&run.config, &run.title(), inputs, need_facilities)?;
     Ok(Prepared {
         inputs,
         targets,
@@ -121,7 +131,7 @@ fn prepare(
 
 /// The online base map (`--basemap`; a Tianditu key from
 /// FITCIRCLE_TIANDITU_KEY) and the map images' size (`--map-size`).
-fn map_look(map: &args::MapArgs) -> Result<(Option<Basemap>, PageSize)> {
+pub fn map_look(map: &args::MapArgs) -> Result<(Option<Basemap>, PageSize)> {
     let basemap = match &map.basemap {
         None => None,
         Some(spec) => {
@@ -141,7 +151,7 @@ fn map_look(map: &args::MapArgs) -> Result<(Option<Basemap>, PageSize)> {
 /// name and title; the terminal's progress follows it) and the CJK font of
 /// the map images; with a warning when Chinese labels were asked for but
 /// no font is available.
-fn language_and_font(run: &RunConfig, map: &args::MapArgs) -> Result<(Lang, Option<String>)> {
+pub fn language_and_font(run: &RunConfig, map: &args::MapArgs) -> Result<(Lang, Option<String>)> {
     let lang = map
         .lang
         .unwrap_or_else(|| Lang::detect(&run.config.name, &run.config.title));
@@ -185,7 +195,7 @@ fn load_map_font(map: &args::MapArgs, lang: Lang) -> Result<Option<String>> {
 /// Refuse an `--out` that is, holds or contains an input (the config's
 /// files, `--config`, and `extra`: the subcommand's own input files), before
 /// anything is read or written.
-fn check_out_folder(
+pub fn check_out_folder(
     run: &RunConfig,
     input: &args::InputArgs,
     extra: &[(&str, Option<&std::path::PathBuf>)],
@@ -203,7 +213,7 @@ fn check_out_folder(
 
 /// A warning when `--output-crs gcj02` is asked for data entirely outside
 /// mainland China, where GCJ-02 is WGS-84 unchanged.
-fn output_crs_warning(formats: &Formats, inputs: &Inputs) -> Option<String> {
+pub fn output_crs_warning(formats: &Formats, inputs: &Inputs) -> Option<String> {
     if formats.extra_crs != Some(Crs::Gcj02) {
         return None;
     }

@@ -88,11 +88,14 @@ pub fn init(mode: Mode, quiet: bool) {
     }
 }
 
+/// The display [`init`] set up, else a silent one (the Python package
+/// never calls `init`). Not `get_or_init(|| init(..))`: initialising the
+/// cell again from inside its own initialiser deadlocks.
 fn display() -> &'static Arc<Display> {
-    DISPLAY.get_or_init(|| {
+    if DISPLAY.get().is_none() {
         init(Mode::None, true);
-        DISPLAY.get().expect("initialised").clone()
-    })
+    }
+    DISPLAY.get().expect("initialised")
 }
 
 /// The language of the terminal (stage labels, warnings) from now on.

@@ -23,6 +23,16 @@ use super::{Prepared, check_out_folder, prepare};
 /// nothing at walking scale and grow as the inverse square.
 const MIN_SPACING_M: f64 = 10.0;
 
+/// `--spacing`: at least [`MIN_SPACING_M`].
+pub fn check_spacing(spacing: f64) -> Result<()> {
+    if !(spacing.is_finite() && spacing >= MIN_SPACING_M) {
+        bail!(
+            "--spacing {spacing}: give at least {MIN_SPACING_M} metres between generated candidate sites"
+        );
+    }
+    Ok(())
+}
+
 pub fn run(args: SitesArgs) -> Result<()> {
     let run = RunConfig::from_args(&args.input, &args.settings, &args.output)?;
     check_out_folder(
@@ -33,12 +43,7 @@ pub fn run(args: SitesArgs) -> Result<()> {
             ("font", args.map.font.as_ref()),
         ],
     )?;
-    if !(args.spacing.is_finite() && args.spacing >= MIN_SPACING_M) {
-        bail!(
-            "--spacing {}: give at least {MIN_SPACING_M} metres between generated candidate sites",
-            args.spacing
-        );
-    }
+    check_spacing(args.spacing)?;
     let t0 = std::time::Instant::now();
     let (lang, font_warning) = super::language_and_font(&run, &args.map)?;
     let (basemap, map_size) = super::map_look(&args.map)?;
@@ -128,7 +133,7 @@ pub fn run(args: SitesArgs) -> Result<()> {
 /// ([`study::require_facilities`]), but siting from scratch (a new district,
 /// or a bureau that has not yet mapped its venues) is a real question, so
 /// `sites` goes on and says so.
-fn from_scratch_warning(inputs: &input::Inputs, lang: output::Lang) -> Option<String> {
+pub fn from_scratch_warning(inputs: &input::Inputs, lang: output::Lang) -> Option<String> {
     inputs
         .facilities
         .is_empty()
@@ -138,7 +143,7 @@ fn from_scratch_warning(inputs: &input::Inputs, lang: output::Lang) -> Option<St
 /// The walking distance of the demand: the `--tier`'s, else the limit.
 /// `--tier auto`: the nearest tier (smallest distance) with a requirement
 /// listing the category, else the limit.
-fn walk_limit(args: &SitesArgs, run: &RunConfig, targets: &Targets) -> Result<f64> {
+pub fn walk_limit(args: &SitesArgs, run: &RunConfig, targets: &Targets) -> Result<f64> {
     let Some(name) = &args.tier else {
         return Ok(run.config.settings.limit_m());
     };
@@ -168,7 +173,7 @@ fn walk_limit(args: &SitesArgs, run: &RunConfig, targets: &Targets) -> Result<f6
 
 /// `--candidates`: each located row's id (or `candidate:N`), name (the
 /// `name` or `名称` column) and point.
-fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<Candidate>> {
+pub fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<Candidate>> {
     let mut spec = InputSpec::from_path(path.to_path_buf());
     spec.crs = args.input.crs;
     let table = input::table::read_table(&spec)?;
@@ -207,7 +212,7 @@ fn read_candidates(path: &std::path::Path, args: &SitesArgs) -> Result<Vec<Candi
 
 /// sites.geojson and sites.csv (and their companions), through a staging
 /// folder like `analyze` ([`output::staging`]); returns the final paths.
-fn write(
+pub fn write(
     run: &RunConfig,
     plan: &Plan,
     inputs: &input::Inputs,

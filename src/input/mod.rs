@@ -10,6 +10,7 @@ pub(crate) mod gis;
 pub(crate) mod gpkg_read;
 pub mod hours;
 pub(crate) mod lines;
+pub mod memory;
 pub mod osm;
 pub mod osm_extract;
 pub(crate) mod osm_pbf;

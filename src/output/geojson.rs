@@ -305,44 +305,135 @@ pub(crate) fn write_geometry<W: Write + ?Sized>(w: &mut W, g: &Geometry<f64>) ->
     w.write_all(b"}")
 }
 
+/// Where a [`FeatureWriter`] puts its features: GeoJSON text, or rows of
+/// values (`output::columns`, for the Python package's data frames).
+pub(crate) enum Sink<'a> {
+    /// A FeatureCollection written as text.
+    Json(&'a mut dyn Write),
+    /// The same properties and geometries, row by row.
+    Rows(&'a mut dyn Rows),
+}
+
+/// Takes features as rows: the geometry as the file writes it (WKB, see
+/// [`file_wkb`]) and the properties as cells, in order.
+pub(crate) trait Rows {
+    /// One feature: `names[i]` is the property of `cells[i]` (borrowed,
+    /// so that a column's name is not copied for every row).
+    fn row(&mut self, wkb: Option<Vec<u8>>, names: &[&str], cells: Vec<Cell>);
+}
+
+impl<'a> From<&'a mut dyn Write> for Sink<'a> {
+    fn from(w: &'a mut dyn Write) -> Self {
+        Sink::Json(w)
+    }
+}
+
+impl<'a, R: Rows> From<&'a mut R> for Sink<'a> {
+    fn from(r: &'a mut R) -> Self {
+        Sink::Rows(r)
+    }
+}
+
+/// One feature as a row: its WKB and its cells (the names are the
+/// properties' keys).
+fn row_of<K, V: JsonValue>(
+    geometry: Option<&Geometry<f64>>,
+    props: &[(K, V)],
+) -> (Option<Vec<u8>>, Vec<Cell>) {
+    let cells = props.iter().map(|(_, v)| v.cell()).collect();
+    (file_wkb(geometry), cells)
+}
+
+/// A geometry as the files write it (7 decimals, exterior rings
+/// counter-clockwise, holes clockwise), as WKB.
+pub(crate) fn file_wkb(g: Option<&Geometry<f64>>) -> Option<Vec<u8>> {
+    use geo::MapCoords;
+    use geozero::{CoordDimensions, ToWkb};
+    let p = Precision::FILE;
+    let g = g?.map_coords(|c| Coord {
+        x: p.round(c.x),
+        y: p.round(c.y),
+    });
+    let g = match g {
+        Geometry::Polygon(poly) => Geometry::Polygon(orient(poly)),
+        Geometry::MultiPolygon(mp) => Geometry::MultiPolygon(mp.into_iter().map(orient).collect()),
+        other => other,
+    };
+    g.to_wkb(CoordDimensions::xy()).ok()
+}
+
+fn orient(p: Polygon<f64>) -> Polygon<f64> {
+    let ring = |mut l: LineString<f64>, wrong: WindingOrder| {
+        if l.winding_order() == Some(wrong) {
+            l.0.reverse();
+        }
+        l
+    };
+    let (ext, holes) = p.into_inner();
+    Polygon::new(
+        ring(ext, WindingOrder::Clockwise),
+        holes
+            .into_iter()
+            .map(|h| ring(h, WindingOrder::CounterClockwise))
+            .collect(),
+    )
+}
+
 /// Streams features into a FeatureCollection.
 pub(crate) struct FeatureWriter<'a> {
-    w: &'a mut dyn Write,
+    sink: Sink<'a>,
     first: bool,
 }
 
 impl<'a> FeatureWriter<'a> {
     /// Start a collection; `meta` members (name, notes...) go before features.
-    pub(crate) fn start(w: &'a mut dyn Write, meta: &[(&str, Value)]) -> io::Result<Self> {
-        w.write_all(br#"{"type":"FeatureCollection""#)?;
-        for (k, v) in meta {
-            write!(w, ",{}:", Value::String((*k).to_string()))?;
-            serde_json::to_writer(&mut *w, v)?;
+    pub(crate) fn start(w: impl Into<Sink<'a>>, meta: &[(&str, Value)]) -> io::Result<Self> {
+        let sink = w.into();
+        if let Sink::Json(w) = sink {
+            w.write_all(br#"{"type":"FeatureCollection""#)?;
+            for (k, v) in meta {
+                write!(w, ",{}:", Value::String((*k).to_string()))?;
+                serde_json::to_writer(&mut *w, v)?;
+            }
+            w.write_all(br#","features":["#)?;
+            return Ok(FeatureWriter {
+                sink: Sink::Json(w),
+                first: true,
+            });
         }
-        w.write_all(br#","features":["#)?;
-        Ok(FeatureWriter { w, first: true })
+        Ok(FeatureWriter { sink, first: true })
     }
 
     /// Write one feature with properties in the given order.
-    pub(crate) fn feature(
+    pub(crate) fn feature<K: AsRef<str>, V: JsonValue>(
         &mut self,
         geometry: &Geometry<f64>,
-        props: &[(String, Value)],
+        props: &[(K, V)],
     ) -> io::Result<()> {
         self.feature_opt(Some(geometry), props)
     }
 
     /// Write one feature whose geometry may be null (RFC 7946 3.2).
-    pub(crate) fn feature_opt(
+    pub(crate) fn feature_opt<K: AsRef<str>, V: JsonValue>(
         &mut self,
         geometry: Option<&Geometry<f64>>,
-        props: &[(String, Value)],
+        props: &[(K, V)],
     ) -> io::Result<()> {
-        if !self.first {
-            self.w.write_all(b",")?;
+        let first = std::mem::replace(&mut self.first, false);
+        match &mut self.sink {
+            Sink::Json(w) => {
+                if !first {
+                    w.write_all(b",")?;
+                }
+                encode_feature(*w, geometry, props)
+            }
+            Sink::Rows(r) => {
+                let (wkb, cells) = row_of(geometry, props);
+                let names: Vec<&str> = props.iter().map(|(k, _)| k.as_ref()).collect();
+                r.row(wkb, &names, cells);
+                Ok(())
+            }
         }
-        self.first = false;
-        encode_feature(self.w, geometry, props)
     }
 
     /// Write `n` features built by `make(i)` for i in 0..n, encoded in
@@ -353,12 +444,34 @@ impl<'a> FeatureWriter<'a> {
     /// feature.
     pub(crate) fn features_par<'g, K, V, F>(&mut self, n: usize, make: F) -> io::Result<()>
     where
-        K: AsRef<str>,
+        K: AsRef<str> + Send,
         V: JsonValue,
         F: Fn(usize) -> (Option<&'g Geometry<f64>>, Vec<(K, V)>) + Sync,
     {
         const BLOCK: usize = 8192;
         const RUN: usize = 256;
+        let w = match &mut self.sink {
+            Sink::Json(w) => &mut **w,
+            Sink::Rows(r) => {
+                for start in (0..n).step_by(BLOCK) {
+                    let rows: Vec<_> = (start..(start + BLOCK).min(n))
+                        .into_par_iter()
+                        .map(|i| {
+                            let (g, props) = make(i);
+                            let (wkb, cells) = row_of(g, &props);
+                            let keys: Vec<K> = props.into_iter().map(|(k, _)| k).collect();
+                            (wkb, keys, cells)
+                        })
+                        .collect();
+                    for (wkb, keys, cells) in rows {
+                        let names: Vec<&str> = keys.iter().map(|k| k.as_ref()).collect();
+                        r.row(wkb, &names, cells);
+                    }
+                }
+                self.first &= n == 0;
+                return Ok(());
+            }
+        };
         let lead = !self.first;
         // Bytes per feature so far, to size each run's buffer once.
         let mut per_feature = 512;
@@ -384,7 +497,7 @@ impl<'a> FeatureWriter<'a> {
             for bytes in runs {
                 let bytes = bytes?;
                 total += bytes.len();
-                self.w.write_all(&bytes)?;
+                w.write_all(&bytes)?;
             }
             per_feature = per_feature.max(total / (end - start) + 1);
         }
@@ -396,7 +509,10 @@ impl<'a> FeatureWriter<'a> {
 
     /// End the collection (close the features array and the object).
     pub(crate) fn finish(self) -> io::Result<()> {
-        self.w.write_all(b"\n]}\n")
+        match self.sink {
+            Sink::Json(w) => w.write_all(b"\n]}\n"),
+            Sink::Rows(_) => Ok(()),
+        }
     }
 }
 
@@ -459,11 +575,16 @@ where
 pub(crate) trait JsonValue {
     /// Write the value as JSON text.
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()>;
+    /// The value the JSON text stands for, as a table cell.
+    fn cell(&self) -> Cell;
 }
 
 impl<T: JsonValue> JsonValue for &T {
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
         (**self).write_json(w)
+    }
+    fn cell(&self) -> Cell {
+        (**self).cell()
     }
 }
 
@@ -471,6 +592,34 @@ impl JsonValue for Value {
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
         Ok(serde_json::to_writer(w, self)?)
     }
+    fn cell(&self) -> Cell {
+        match self {
+            Value::Null => Cell::Null,
+            Value::Bool(b) => Cell::Bool(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Cell::Int(i),
+                None => n.as_f64().map_or(Cell::Null, Cell::Float),
+            },
+            Value::String(s) => Cell::Text(s.clone()),
+            other => Cell::Text(other.to_string()),
+        }
+    }
+}
+
+/// One property value as a table cell: what a reader of the GeoJSON text
+/// gets back (a number written as `12.5` is the f64 nearest 12.5).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number written without a fraction or exponent.
+    Int(i64),
+    /// Any other number.
+    Float(f64),
+    /// A string (or, as its JSON text, an array or object).
+    Text(String),
 }
 
 /// A property value: any JSON value, a string borrowed from the inputs
@@ -516,6 +665,26 @@ impl JsonValue for Prop<'_> {
             Prop::Bool(b) => w.write_all(if b { b"true" } else { b"false" }),
             Prop::Str(t) => Ok(serde_json::to_writer(w, t)?),
             Prop::Json(ref v) => v.write_json(w),
+        }
+    }
+
+    fn cell(&self) -> Cell {
+        match *self {
+            Prop::Num(x, d) => {
+                if d <= 4 {
+                    let scale = [1.0, 10.0, 100.0, 1000.0, 10000.0][d as usize];
+                    let t = x * scale;
+                    if t.abs() < FIXED_MAX {
+                        // The f64 nearest the decimal written: an exact
+                        // integer over a power of ten, divided once.
+                        return Cell::Float(round_to_int(t) as f64 / scale);
+                    }
+                }
+                Value::from(round(x, d as i32)).cell()
+            }
+            Prop::Bool(b) => Cell::Bool(b),
+            Prop::Str(t) => Cell::Text(t.to_string()),
+            Prop::Json(ref v) => v.cell(),
         }
     }
 }
@@ -626,8 +795,8 @@ impl CommunityKeys {
 
 /// `communities.geojson`: per community, population, per-target nearest
 /// distance (m) and time (min), covered flag and reachable count.
-pub(crate) fn write_communities(
-    w: &mut dyn Write,
+pub(crate) fn write_communities<'w>(
+    w: impl Into<Sink<'w>>,
     inputs: &Inputs,
     study: &Study,
 ) -> io::Result<()> {
@@ -769,8 +938,8 @@ fn push_catchment<'a>(
 
 /// `facilities.geojson`: facilities with category, areas, status and
 /// whether they were attached to the network.
-pub(crate) fn write_facilities(
-    w: &mut dyn Write,
+pub(crate) fn write_facilities<'w>(
+    w: impl Into<Sink<'w>>,
     inputs: &Inputs,
     study: &Study,
 ) -> io::Result<()> {
@@ -956,8 +1125,8 @@ pub(crate) fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> 
 /// minutes by default) the area within that walk of its facilities
 /// (`kind` `band`), then (with `--isochrones`) one polygon per facility
 /// within the limit (`kind` `facility`).
-pub(crate) fn write_isochrones(
-    w: &mut dyn Write,
+pub(crate) fn write_isochrones<'w>(
+    w: impl Into<Sink<'w>>,
     inputs: &Inputs,
     study: &Study,
 ) -> io::Result<()> {
@@ -1114,7 +1283,11 @@ pub(crate) fn unit_properties(
 }
 
 /// `units.geojson`: administrative units with their figures.
-pub(crate) fn write_units(w: &mut dyn Write, inputs: &Inputs, study: &Study) -> io::Result<()> {
+pub(crate) fn write_units<'w>(
+    w: impl Into<Sink<'w>>,
+    inputs: &Inputs,
+    study: &Study,
+) -> io::Result<()> {
     let ca = catchments_of(study)?;
     let mut fw = FeatureWriter::start(w, &meta(inputs, study, "units"))?;
     for k in 1..ca.units.len() {

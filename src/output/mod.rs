@@ -14,6 +14,7 @@ pub(crate) mod atomic;
 #[cfg(feature = "report")]
 pub(crate) mod classes;
 pub mod column_report;
+pub mod columns;
 pub(crate) mod csv_safe;
 pub mod derived;
 pub(crate) mod format;

@@ -14,7 +14,10 @@ use crate::input::Inputs;
 
 /// `gaps.geojson`: one feature per gap (district-wide items without a
 /// location have a null geometry, which RFC 7946 allows).
-pub(crate) fn write_gaps_geojson(w: &mut dyn Write, a: &Assessment) -> io::Result<()> {
+pub(crate) fn write_gaps_geojson<'w>(
+    w: impl Into<super::geojson::Sink<'w>>,
+    a: &Assessment,
+) -> io::Result<()> {
     let mut fw = FeatureWriter::start(w, &[("name", json!("gaps"))])?;
     fw.features_par(a.gaps.len(), |i| {
         let g = &a.gaps[i];

@@ -62,6 +62,14 @@ fn props(plan: &SitePlan, k: usize, kind: &str) -> Vec<(String, Value)> {
 
 /// Points (`kind=site`) then isochrones (`kind=isochrone`).
 pub fn write_sites_geojson(w: &mut dyn Write, plan: &SitePlan) -> io::Result<()> {
+    sites_features(w, plan)
+}
+
+/// [`write_sites_geojson`] into any sink (text or columns).
+pub(crate) fn sites_features<'w>(
+    w: impl Into<super::geojson::Sink<'w>>,
+    plan: &SitePlan,
+) -> io::Result<()> {
     let mut fw = FeatureWriter::start(
         w,
         &[

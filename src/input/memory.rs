@@ -1,0 +1,233 @@
+//! Inputs held in memory rather than in files: tables of named columns and
+//! WKB geometries (a GeoDataFrame handed over by the Python package, rows
+//! of a database). They go through the same steps as a CSV or GeoJSON file
+//! (filter, exact repeats, geometry checks and repair, CRS conversion,
+//! column detection, the record builders), so the rules and messages are
+//! those of the files.
+
+use std::path::{Path, PathBuf};
+
+use geo::Geometry;
+use geozero::ToGeo;
+
+use super::table::{self, Record, Table};
+use super::{Inputs, overlap};
+use crate::config::{Config, InputSpec};
+use crate::{Error, Result};
+
+/// A table of `rows` records: named text columns and one WKB geometry per
+/// row. A missing value is `None` (an empty CSV cell).
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    /// Column names, in order.
+    pub names: Vec<String>,
+    /// One vector per column, `rows` values each.
+    pub values: Vec<Vec<Option<String>>>,
+    /// Per column: its values are numbers written by the caller (a float or
+    /// integer column), read as they are rather than by the rules for
+    /// numbers typed as text (`1.234` is then one and a quarter, not
+    /// ambiguous). Empty: every column is text.
+    pub numeric: Vec<bool>,
+    /// One well-known-binary geometry per row (`None`: no geometry, an error).
+    pub wkb: Vec<Option<Vec<u8>>>,
+    /// How a row is named in messages, for row `i` (0-based) of the table:
+    /// `{row_label} {i}`; "row" when empty.
+    pub row_label: String,
+}
+
+/// Records from `columns`, checked and converted as a file's are: the
+/// table `spec` names (its `path` names the data in messages; nothing is
+/// opened).
+pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
+    let path = &spec.path;
+    let Columns {
+        names,
+        values,
+        numeric,
+        wkb,
+        row_label,
+    } = columns;
+    let label = if row_label.is_empty() {
+        "row"
+    } else {
+        &row_label
+    };
+    if values.len() != names.len()
+        || values.iter().any(|v| v.len() != wkb.len())
+        || !(numeric.is_empty() || numeric.len() == names.len())
+    {
+        return Err(Error::file(
+            path,
+            "every column needs one value per geometry (the table's columns differ in length)",
+        ));
+    }
+    let mut records = Vec::with_capacity(wkb.len());
+    for (i, g) in wkb.iter().enumerate() {
+        let location = format!("{label} {i}");
+        let geometry = match g {
+            Some(bytes) => decode(path, &location, bytes)?,
+            None => {
+                return Err(Error::record(
+                    path,
+                    &location,
+                    "missing geometry: every row needs a point or polygon",
+                ));
+            }
+        };
+        let fields = names
+            .iter()
+            .zip(&values)
+            .map(|(n, col)| (n.clone(), col[i].clone().unwrap_or_default()))
+            .collect();
+        records.push(Record {
+            location,
+            fields,
+            numeric: numeric.clone(),
+            geometry: Some(geometry),
+        });
+    }
+    let raw = Table {
+        columns: names,
+        records,
+        ..Default::default()
+    };
+    table::finish_table(raw, None, spec)
+}
+
+fn decode(path: &Path, location: &str, bytes: &[u8]) -> Result<Geometry<f64>> {
+    geozero::wkb::Wkb(bytes)
+        .to_geo()
+        .map_err(|e| Error::record(path, location, format!("invalid WKB geometry: {e}")))
+}
+
+/// Load every input `config` names, taking the tables of `given` (each
+/// under the path its spec in `config` names) instead of reading those
+/// files. Facilities held in memory come after those read from files.
+pub fn load_given(config: &Config, given: Vec<(PathBuf, Table)>) -> Result<Inputs> {
+    let is_given = |spec: &InputSpec| given.iter().any(|(p, _)| p == &spec.path);
+    let mut files = config.clone();
+    files.facilities.retain(|s| !is_given(s));
+    let communities = config.communities.clone().filter(|s| is_given(s));
+    if communities.is_some() {
+        files.communities = None;
+    }
+    let units = config.units.clone().filter(|s| is_given(s));
+    if units.is_some() {
+        files.units = None;
+    }
+    let mut inputs = super::load(&files)?;
+    let mut tables = given;
+    let mut take = |spec: &InputSpec| {
+        let i = tables.iter().position(|(p, _)| p == &spec.path);
+        i.map(|i| tables.swap_remove(i).1)
+    };
+    let mut added = false;
+    for spec in config.facilities.iter() {
+        let Some(t) = take(spec) else { continue };
+        inputs.dropped.extend(t.dropped.iter().cloned());
+        let list = table::facilities_from_table(spec, &t, &mut inputs.warnings)?;
+        inputs.facilities.extend(list);
+        added = true;
+    }
+    if added {
+        super::check_facility_ids(&inputs.facilities)?;
+    }
+    if let Some(spec) = &communities {
+        let t = take(spec).expect("a given table");
+        inputs.community_access = spec.access_mode();
+        inputs.community_path = Some(spec.path.clone());
+        inputs.dropped.extend(t.dropped.iter().cloned());
+        inputs.communities = table::communities_from_table(
+            spec,
+            &t,
+            config.settings.household_size,
+            config.population.as_ref(),
+            &mut inputs.warnings,
+        )?;
+    }
+    if let Some(spec) = &units {
+        let t = take(spec).expect("a given table");
+        inputs.dropped.extend(t.dropped.iter().cloned());
+        inputs.units = table::units_from_table(spec, &t, &mut inputs.warnings)?;
+        let (overlaps, warning) = overlap::check_overlaps(&spec.path, &inputs.units)?;
+        inputs.unit_overlaps = overlaps;
+        inputs.warnings.extend(warning);
+    }
+    Ok(inputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geozero::{CoordDimensions, ToWkb};
+
+    fn wkb(g: Geometry<f64>) -> Option<Vec<u8>> {
+        Some(g.to_wkb(CoordDimensions::xy()).unwrap())
+    }
+
+    fn spec(name: &str) -> InputSpec {
+        InputSpec::from_path(PathBuf::from(name))
+    }
+
+    #[test]
+    fn rows_become_the_records_a_csv_gives() {
+        let cols = Columns {
+            names: vec!["id".into(), "population".into()],
+            numeric: Vec::new(),
+            values: vec![
+                vec![Some("a".into()), Some("b".into())],
+                vec![Some("120".into()), Some(" 50 ".into())],
+            ],
+            wkb: vec![
+                wkb(geo::point!(x: 24.9, y: 60.2).into()),
+                wkb(geo::point!(x: 25.0, y: 60.1).into()),
+            ],
+            row_label: String::new(),
+        };
+        let t = table_from_columns(&spec("homes"), cols).unwrap();
+        assert_eq!(t.records.len(), 2);
+        assert_eq!(t.records[0].get(Some(&"population".into())), Some("120"));
+        assert_eq!(t.records[1].get(Some(&"population".into())), Some("50"));
+        assert_eq!(t.records[1].location, "row 1");
+        let mut w = Vec::new();
+        let homes = table::communities_from_table(&spec("homes"), &t, 2.31, None, &mut w).unwrap();
+        assert_eq!(homes[0].population, 120.0);
+        assert_eq!(homes[1].population, 50.0);
+        // A missing value is an empty cell: the CSV reader's message.
+        let mut t = t;
+        t.records[1].fields[1].1 = String::new();
+        let e = table::communities_from_table(&spec("homes"), &t, 2.31, None, &mut w)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("homes, row 1: missing population"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_row_is_named() {
+        let cols = Columns {
+            names: vec!["id".into()],
+            numeric: Vec::new(),
+            values: vec![vec![Some("a".into()), Some("b".into())]],
+            wkb: vec![wkb(geo::point!(x: 24.9, y: 60.2).into()), Some(vec![1, 2])],
+            row_label: String::new(),
+        };
+        let e = table_from_columns(&spec("homes"), cols)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("homes") && e.contains("row 1") && e.contains("WKB"),
+            "{e}"
+        );
+        let cols = Columns {
+            names: vec!["id".into()],
+            numeric: Vec::new(),
+            values: vec![vec![Some("a".into())]],
+            wkb: vec![wkb(geo::point!(x: 240.9, y: 60.2).into())],
+            row_label: String::new(),
+        };
+        let e = table_from_columns(&spec("homes"), cols)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("row 0"), "{e}");
+    }
+}

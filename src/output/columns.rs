@@ -1,0 +1,380 @@
+//! The output layers as columns rather than text: the features of
+//! communities.geojson, facilities.geojson, units.geojson,
+//! isochrones.geojson and gaps.geojson, and the rows of summary.csv and
+//! scorecard.csv, for the Python package's data frames. The writers of
+//! the files fill them (a sink of columns in place of the text), so the
+//! columns, their order and every value are those of the files: a number
+//! is the f64 a reader of the file gets, a geometry has the file's 7
+//! decimals and ring orientation, as WKB.
+
+use std::collections::HashMap;
+use std::io;
+
+use super::geojson::{Cell, Rows};
+use super::schema::{ColumnKind, declared};
+use super::{CsvFormulas, Lang};
+use crate::analysis::gaps::Assessment;
+use crate::analysis::study::Study;
+use crate::input::Inputs;
+use crate::{Error, Result};
+
+/// The values of one column; a missing value is `None` (NaN for numbers).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// Flags.
+    Bool(Vec<Option<bool>>),
+    /// Whole numbers (counts, ids of graph items, years).
+    Int(Vec<Option<i64>>),
+    /// Numbers; NaN where missing.
+    Float(Vec<f64>),
+    /// Text.
+    Text(Vec<Option<String>>),
+}
+
+impl Values {
+    fn empty(kind: ColumnKind) -> Values {
+        match kind {
+            ColumnKind::Bool => Values::Bool(Vec::new()),
+            ColumnKind::Long => Values::Int(Vec::new()),
+            ColumnKind::Double => Values::Float(Vec::new()),
+            ColumnKind::Text => Values::Text(Vec::new()),
+        }
+    }
+
+    /// Pad with missing values up to `n` rows.
+    fn pad(&mut self, n: usize) {
+        match self {
+            Values::Bool(v) => v.resize(n, None),
+            Values::Int(v) => v.resize(n, None),
+            Values::Float(v) => v.resize(n, f64::NAN),
+            Values::Text(v) => v.resize(n, None),
+        }
+    }
+
+    /// Append `cell`, widening the column when it does not fit (whole
+    /// numbers to numbers, anything to text).
+    fn push(&mut self, cell: Cell) {
+        match (&mut *self, cell) {
+            (Values::Bool(v), Cell::Null) => v.push(None),
+            (Values::Int(v), Cell::Null) => v.push(None),
+            (Values::Float(v), Cell::Null) => v.push(f64::NAN),
+            (Values::Text(v), Cell::Null) => v.push(None),
+            (Values::Bool(v), Cell::Bool(b)) => v.push(Some(b)),
+            (Values::Int(v), Cell::Int(i)) => v.push(Some(i)),
+            (Values::Float(v), Cell::Int(i)) => v.push(i as f64),
+            (Values::Float(v), Cell::Float(x)) => v.push(x),
+            (Values::Text(v), Cell::Text(t)) => v.push(Some(t)),
+            (Values::Text(v), other) => v.push(Some(text_of(&other))),
+            (Values::Int(v), Cell::Float(x)) => {
+                let mut f: Vec<f64> = v.iter().map(|i| i.map_or(f64::NAN, |i| i as f64)).collect();
+                f.push(x);
+                *self = Values::Float(f);
+            }
+            (_, other) => {
+                let mut t = self.texts();
+                t.push(Some(text_of(&other)));
+                *self = Values::Text(t);
+            }
+        }
+    }
+
+    fn texts(&self) -> Vec<Option<String>> {
+        let n = |x: f64| (!x.is_nan()).then(|| text_of(&Cell::Float(x)));
+        match self {
+            Values::Bool(v) => v.iter().map(|b| b.map(|b| b.to_string())).collect(),
+            Values::Int(v) => v.iter().map(|i| i.map(|i| i.to_string())).collect(),
+            Values::Float(v) => v.iter().map(|&x| n(x)).collect(),
+            Values::Text(v) => v.clone(),
+        }
+    }
+}
+
+fn text_of(c: &Cell) -> String {
+    match c {
+        Cell::Null => String::new(),
+        Cell::Bool(b) => b.to_string(),
+        Cell::Int(i) => i.to_string(),
+        Cell::Float(x) => serde_json::Value::from(*x).to_string(),
+        Cell::Text(t) => t.clone(),
+    }
+}
+
+/// One named column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The property or CSV column name.
+    pub name: String,
+    /// One value per row.
+    pub values: Values,
+}
+
+/// A layer or table of a run's outputs, as columns.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Layer {
+    /// Rows (features).
+    pub rows: usize,
+    /// The columns, in the file's order.
+    pub columns: Vec<Column>,
+    /// One WKB geometry (WGS-84, the file's 7 decimals) per row, `None`
+    /// for a null geometry; empty for a table without geometry.
+    pub wkb: Vec<Option<Vec<u8>>>,
+}
+
+/// Collects the features a writer emits into columns.
+#[derive(Default)]
+pub(crate) struct ColumnSink {
+    layer: Layer,
+    index: HashMap<String, usize>,
+}
+
+impl Rows for ColumnSink {
+    /// Add one feature: its cells to their columns (new names make new
+    /// columns, declared types first), its WKB. A column is found by the
+    /// cell's position when the name there matches (the usual case: every
+    /// feature has the same properties in the same order), else by name.
+    fn row(&mut self, wkb: Option<Vec<u8>>, names: &[&str], cells: Vec<Cell>) {
+        let row = self.layer.rows;
+        for (pos, (k, cell)) in names.iter().zip(cells).enumerate() {
+            let i = match self.layer.columns.get(pos) {
+                Some(c) if c.name == *k => pos,
+                _ => self.column(k, &cell),
+            };
+            let values = &mut self.layer.columns[i].values;
+            values.pad(row);
+            values.push(cell);
+        }
+        self.layer.wkb.push(wkb);
+        self.layer.rows += 1;
+    }
+}
+
+impl ColumnSink {
+    /// The index of column `name`, made (typed as declared, else by its
+    /// first value) if new.
+    fn column(&mut self, name: &str, first: &Cell) -> usize {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let kind = declared(name).unwrap_or(match first {
+            Cell::Bool(_) => ColumnKind::Bool,
+            Cell::Int(_) => ColumnKind::Long,
+            Cell::Float(_) => ColumnKind::Double,
+            Cell::Null | Cell::Text(_) => ColumnKind::Text,
+        });
+        self.layer.columns.push(Column {
+            name: name.to_string(),
+            values: Values::empty(kind),
+        });
+        let i = self.layer.columns.len() - 1;
+        self.index.insert(name.to_string(), i);
+        i
+    }
+
+    /// The layer, every column `rows` long.
+    pub(crate) fn finish(mut self) -> Layer {
+        let rows = self.layer.rows;
+        for c in &mut self.layer.columns {
+            c.values.pad(rows);
+        }
+        self.layer
+    }
+}
+
+/// The layers and tables [`layer`] gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerName {
+    /// communities.geojson.
+    Communities,
+    /// facilities.geojson.
+    Facilities,
+    /// units.geojson (no rows without units or in a coverage-only run).
+    Units,
+    /// isochrones.geojson.
+    Isochrones,
+    /// gaps.geojson.
+    Gaps,
+    /// summary.csv (no geometry).
+    Summary,
+    /// scorecard.csv (no geometry).
+    Scorecard,
+}
+
+/// One output of a run as columns, filled by the writer of its file (the
+/// tables' headers and words in `lang`, as the CSV files have them).
+pub fn layer(
+    name: LayerName,
+    inputs: &Inputs,
+    study: &Study,
+    assessment: &Assessment,
+    lang: Lang,
+) -> Result<Layer> {
+    use super::{geojson, scorecard, tables};
+    let mut sink = ColumnSink::default();
+    let keep = CsvFormulas::Keep;
+    let done = match name {
+        LayerName::Communities => geojson::write_communities(&mut sink, inputs, study),
+        LayerName::Facilities => geojson::write_facilities(&mut sink, inputs, study),
+        LayerName::Units if inputs.units.is_empty() || study.catchments.is_none() => Ok(()),
+        LayerName::Units => geojson::write_units(&mut sink, inputs, study),
+        LayerName::Isochrones => geojson::write_isochrones(&mut sink, inputs, study),
+        LayerName::Gaps => scorecard::write_gaps_geojson(&mut sink, assessment),
+        LayerName::Summary => {
+            return csv_layer(name, &|w| {
+                tables::write_summary(w, inputs, study, keep, lang)
+            });
+        }
+        LayerName::Scorecard => {
+            return csv_layer(name, &|w| {
+                scorecard::write_scorecard_csv(w, assessment, keep, lang)
+            });
+        }
+    };
+    done.map_err(|source| in_memory(name, source))?;
+    Ok(sink.finish())
+}
+
+/// The features of sites.geojson (the sites, then their isochrones) as
+/// columns.
+pub fn sites_layer(plan: &crate::analysis::siting::SitePlan) -> Result<Layer> {
+    let mut sink = ColumnSink::default();
+    super::sites::sites_features(&mut sink, plan).map_err(|source| Error::Write {
+        path: "sites.geojson (in memory)".into(),
+        source,
+    })?;
+    Ok(sink.finish())
+}
+
+/// An error making `name` in memory, named like its file.
+fn in_memory(name: LayerName, source: io::Error) -> Error {
+    let file = match name {
+        LayerName::Communities => "communities.geojson",
+        LayerName::Facilities => "facilities.geojson",
+        LayerName::Units => "units.geojson",
+        LayerName::Isochrones => "isochrones.geojson",
+        LayerName::Gaps => "gaps.geojson",
+        LayerName::Summary => "summary.csv",
+        LayerName::Scorecard => "scorecard.csv",
+    };
+    Error::Write {
+        path: format!("{file} (in memory)").into(),
+        source,
+    }
+}
+
+/// A CSV table as columns: a column whose every filled cell is a whole
+/// number holds whole numbers, else one of numbers holds numbers, any
+/// other text.
+fn csv_layer(name: LayerName, fill: &super::Fill) -> Result<Layer> {
+    let mut bytes = Vec::new();
+    fill(&mut bytes).map_err(|source| in_memory(name, source))?;
+    let mut rdr = csv::Reader::from_reader(bytes.as_slice());
+    let bad = |e: csv::Error| in_memory(name, io::Error::other(e));
+    let names: Vec<String> = rdr
+        .headers()
+        .map_err(bad)?
+        .iter()
+        .map(String::from)
+        .collect();
+    let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); names.len()];
+    for rec in rdr.records() {
+        let rec = rec.map_err(bad)?;
+        for (c, v) in cols.iter_mut().zip(rec.iter()) {
+            c.push((!v.is_empty()).then(|| v.to_string()));
+        }
+    }
+    let rows = cols.first().map_or(0, Vec::len);
+    let columns = names
+        .into_iter()
+        .zip(cols)
+        .map(|(name, v)| {
+            let whole: Option<Vec<Option<i64>>> = v
+                .iter()
+                .map(|x| {
+                    x.as_deref()
+                        .map_or(Some(None), |s| s.parse().ok().map(Some))
+                })
+                .collect();
+            if let Some(w) = whole.filter(|w| w.iter().any(Option::is_some)) {
+                return Column {
+                    name,
+                    values: Values::Int(w),
+                };
+            }
+            let numbers: Option<Vec<f64>> = v
+                .iter()
+                .map(|x| x.as_deref().map_or(Some(f64::NAN), |s| s.parse().ok()))
+                .collect();
+            let values = match numbers {
+                Some(n) if v.iter().any(Option::is_some) => Values::Float(n),
+                _ => Values::Text(v),
+            };
+            Column { name, values }
+        })
+        .collect();
+    Ok(Layer {
+        rows,
+        columns,
+        wkb: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::geojson::{FeatureWriter, JsonValue};
+    use super::*;
+    use geo::Geometry;
+    use serde_json::json;
+
+    #[test]
+    fn cells_are_what_the_text_reads_back() {
+        let mut s = ColumnSink::default();
+        let g = Geometry::Point(geo::Point::new(24.123456789, 60.5));
+        let rows = [
+            vec![("id", json!("a")), ("n", json!(3)), ("x", json!(1.5))],
+            vec![("id", json!("b")), ("x", json!(null))],
+            vec![("id", json!("c")), ("n", json!(2.5)), ("y", json!(true))],
+        ];
+        let mut fw = FeatureWriter::start(&mut s, &[]).unwrap();
+        fw.feature(&g, &rows[0]).unwrap();
+        fw.features_par(2, |i| (None, rows[i + 1].clone())).unwrap();
+        fw.finish().unwrap();
+        let l = s.finish();
+        assert_eq!(l.rows, 3);
+        let names: Vec<&str> = l.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "n", "x", "y"]);
+        // `id` is declared text; `n` widened from whole numbers to numbers.
+        match &l.columns[1].values {
+            Values::Float(v) => {
+                assert_eq!(v[0], 3.0);
+                assert!(v[1].is_nan());
+                assert_eq!(v[2], 2.5);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            l.columns[3].values,
+            Values::Bool(vec![None, None, Some(true)])
+        );
+        assert_eq!(l.wkb[1], None);
+        // The point at 7 decimals.
+        let wkb = l.wkb[0].as_ref().unwrap();
+        let x = f64::from_le_bytes(wkb[5..13].try_into().unwrap());
+        assert_eq!(x, 24.1234568);
+    }
+
+    #[test]
+    fn rounded_numbers_equal_their_decimal_text() {
+        use super::super::geojson::Prop;
+        for x in [0.1 + 0.2, 1234.56789, -0.00005, 17.125, 2.675] {
+            for d in 0..=4u32 {
+                let Cell::Float(c) = Prop::Num(x, d).cell() else {
+                    panic!()
+                };
+                let mut text = Vec::new();
+                Prop::Num(x, d).write_json(&mut text).unwrap();
+                let back: f64 = String::from_utf8(text).unwrap().parse().unwrap();
+                assert_eq!(c, back, "{x} to {d} places");
+            }
+        }
+    }
+}
