@@ -178,7 +178,12 @@ fn report_facilities(
     for (c, n) in by_category {
         let label = labelled(lang, "cat", c);
         let width: usize = if lang == Lang::Zh { 30 } else { 18 };
-        let pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()));
+        // Display width: a Chinese character takes two columns.
+        let shown: usize = label
+            .chars()
+            .map(|c| if c.is_ascii() { 1 } else { 2 })
+            .sum();
+        let pad = width.saturating_sub(shown);
         writeln!(out, "  {label}{} {n}", " ".repeat(pad))?;
     }
     if !inputs.facilities.is_empty() {
