@@ -592,11 +592,11 @@ pub struct Config {
     pub units: Option<InputSpec>,
     /// Health facilities (社区卫生服务中心, hospitals, rehabilitation and
     /// health-promotion centres), for measure 35; CSV or GeoJSON.
-    #[serde(default)]
+    #[serde(default, alias = "health_facilities")]
     pub health: Vec<InputSpec>,
     /// Grassroots culture stations (文化站 / 文化活动室), for measure 36;
     /// CSV or GeoJSON.
-    #[serde(default)]
+    #[serde(default, alias = "culture_stations")]
     pub culture: Vec<InputSpec>,
     /// How to fill in population when the communities have none.
     pub population: Option<PopulationSpec>,

@@ -584,9 +584,13 @@ impl FromStr for Level {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_lowercase().as_str() {
             "district" | "区级" | "区" | "区属" | "区级设施" => Ok(Level::District),
-            "subdistrict" | "street" | "jiedao" | "街道级" | "街道" | "街级" | "街乡级"
-            | "街道级设施" => Ok(Level::Subdistrict),
-            "community" | "社区级" | "社区" | "社区级设施" => Ok(Level::Community),
+            "subdistrict" | "street" | "jiedao" | "town" | "township" | "街道级" | "街道"
+            | "街级" | "街乡级" | "乡镇级" | "乡镇" | "街道级设施" => {
+                Ok(Level::Subdistrict)
+            }
+            "community" | "village" | "社区级" | "社区" | "村级" | "社区级设施" => {
+                Ok(Level::Community)
+            }
             other => Err(format!(
                 "unknown level {other:?}; use 区级 / 街道级 / 社区级 (district / subdistrict / \
                  community)"
@@ -909,8 +913,12 @@ impl FromStr for HealthKind {
             "community_health"
             | "community_health_centre"
             | "community_health_center"
+            | "health_centre"
+            | "health_center"
             | "clinic"
             | "doctors"
+            | "社区医院"
+            | "卫生院"
             | "社区卫生服务中心"
             | "社区卫生服务站"
             | "社区卫生"

@@ -309,12 +309,12 @@ pub struct InputArgs {
     /// Health facilities (社区卫生服务中心, hospitals, rehabilitation and
     /// health-promotion centres) for measure 35: CSV or GeoJSON with a kind
     /// column (repeatable). Replaces the config's.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", alias = "health-facilities")]
     pub health: Vec<PathBuf>,
     /// Culture stations (文化站 / 文化活动室) for measure 36: CSV or GeoJSON
     /// with a with_sports (文体结合) column (repeatable). Replaces the
     /// config's.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", alias = "culture-stations")]
     pub culture: Vec<PathBuf>,
     /// CRS of every file given on the command line that does not state its
     /// own: wgs84, gcj02, bd09 or an EPSG code (EPSG:4527 for CGCS2000
