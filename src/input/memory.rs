@@ -170,6 +170,30 @@ mod tests {
     }
 
     #[test]
+    fn number_columns_are_read_as_numbers_not_as_typed_text() {
+        let cols = |numeric: Vec<bool>| Columns {
+            names: vec!["id".into(), "population".into()],
+            numeric,
+            values: vec![vec![Some("a".into())], vec![Some("1.234".into())]],
+            wkb: vec![wkb(geo::point!(x: 24.9, y: 60.2).into())],
+            row_label: String::new(),
+        };
+        let mut w = Vec::new();
+        let t = table_from_columns(&spec("homes"), cols(vec![false, true])).unwrap();
+        let homes = table::communities_from_table(&spec("homes"), &t, 2.31, None, &mut w).unwrap();
+        assert_eq!(homes[0].population, 1.234);
+        // The same text typed in a file's cell is ambiguous (1.234 or
+        // 1,234 people?): refused with the row named, not guessed.
+        let t = table_from_columns(&spec("homes"), cols(Vec::new())).unwrap();
+        let e = table::communities_from_table(&spec("homes"), &t, 2.31, None, &mut w)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("row 0"), "{e}");
+        // One flag per column, or none.
+        assert!(table_from_columns(&spec("homes"), cols(vec![true])).is_err());
+    }
+
+    #[test]
     fn rows_become_the_records_a_csv_gives() {
         let cols = Columns {
             names: vec!["id".into(), "population".into()],
