@@ -11,10 +11,12 @@ use rayon::prelude::*;
 
 use super::coverage::{self, Source, Target};
 use super::placement::{Distances, Placement};
-use super::search::{Scratch, bounded_multi_source, par_map_pooled};
-use super::surface::{self, Surface, SurfaceSettings};
+use super::search::{Scratch, bounded_multi_source};
+use super::surface::{self, Surface, SurfaceSettings, Walks};
 use super::{bands, isochrone};
+use crate::graph::WalkGraph;
 use crate::graph::csr::Direction;
+use crate::spatial::LocalProjection;
 
 /// The walking limit and the off-street buffer of the polygons.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -259,9 +261,9 @@ fn node_minutes(n_nodes: usize, sc: &Scratch, reach_m: f64, mpm: f64) -> Arc<[f3
 
 /// The walking bands of each target (in the order of `targets`): on the
 /// network from a travel-time surface ([`surface`], [`bands`]) per distinct
-/// set of facilities, at most one per thread in memory at a time unless
-/// they are kept; without a network, discs of each band's distance /
-/// detour.
+/// set of facilities, a batch of sets filled together and in memory at a
+/// time unless they are kept; without a network, discs of each band's
+/// distance / detour.
 pub fn bands_per_target(
     placement: &Placement,
     targets: &[Target],
@@ -281,23 +283,148 @@ pub fn bands_per_target(
         }
     };
     let reach_min = thresholds.iter().copied().fold(0.0, f64::max);
-    // One set per task, at most one per thread at a time (each task's
-    // fill and trace are parallel too): the serial parts of one (the
-    // search, linking rings) overlap with another's parallel ones, and at
-    // most a thread's count of surfaces is in memory unless they are kept.
-    let n_nodes = placement.graph().map_or(0, |g| g.node_count());
     let progress = crate::progress::Counter::start("bands", distinct.len() as u64);
-    let per_set: Vec<Traced> = par_map_pooled(
-        &distinct,
-        || Scratch::new(n_nodes),
-        |sc, members| {
-            let traced = trace_set(placement, sources, b, &thresholds, reach_min, sc, members);
-            progress.add(1);
-            traced
-        },
-    );
+    let per_set: Vec<Traced> = match &placement.distances {
+        Distances::Network { graph, .. } => {
+            let walk = Walk {
+                graph,
+                proj: &placement.proj,
+                sources,
+                b,
+                reach_m: reach_min * mpm,
+            };
+            trace_on_network(&walk, &thresholds, &distinct, &progress)
+        }
+        Distances::StraightLine { detour } => distinct
+            .par_iter()
+            .map(|members| {
+                let traced = trace_discs(placement, members, *detour, mpm, &thresholds);
+                progress.add(1);
+                traced
+            })
+            .collect(),
+    };
     progress.finish();
     assemble(per_set, &slot, b.minutes.len(), limit_at)
+}
+
+/// Most bytes of surfaces filled together ([`surface::fill_many`]): the
+/// more sets of facilities share a fill, the less each costs, but all
+/// their surfaces are in memory at once.
+const SURFACES_BYTES: f64 = 384.0 * 1024.0 * 1024.0;
+
+/// How many sets of facilities to fill together: as many as fit
+/// [`SURFACES_BYTES`] if each reached the whole network's extent (at
+/// least one). Depends on the network only, never on the threads.
+fn sets_per_fill(graph: &WalkGraph, proj: &LocalProjection, s: &SurfaceSettings) -> usize {
+    let mut lo = [f64::INFINITY; 2];
+    let mut hi = [f64::NEG_INFINITY; 2];
+    for c in &graph.net.coords {
+        let p = proj.project(*c);
+        for k in 0..2 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    let side = |k: usize| ((hi[k] - lo[k]).max(0.0) + 2.0 * s.radius_m) / s.cell_m + 3.0;
+    let bytes = side(0) * side(1) * 4.0;
+    (SURFACES_BYTES / bytes).floor().max(1.0) as usize
+}
+
+/// What the network's bands are drawn from.
+struct Walk<'a> {
+    graph: &'a WalkGraph,
+    proj: &'a LocalProjection,
+    sources: &'a [Source],
+    b: &'a Banding,
+    /// The largest band, metres.
+    reach_m: f64,
+}
+
+/// The bands of each set of facilities (`distinct`, indices of
+/// `sources`) on the network at each of `thresholds` minutes: the sets
+/// searched, filled and traced a batch at a time ([`sets_per_fill`]), the
+/// batch's surfaces filled together.
+fn trace_on_network(
+    w: &Walk<'_>,
+    thresholds: &[f64],
+    distinct: &[Vec<usize>],
+    progress: &crate::progress::Counter,
+) -> Vec<Traced> {
+    let (graph, b) = (w.graph, w.b);
+    let mpm = b.metres_per_minute;
+    let settings = SurfaceSettings {
+        limit_m: w.reach_m,
+        radius_m: b.outline.buffer_m,
+        cell_m: b.cell_m,
+        metres_per_minute: mpm,
+    };
+    let n = graph.node_count();
+    let per_fill = sets_per_fill(graph, w.proj, &settings);
+    let mut scratches: Vec<Scratch> = Vec::new();
+    let mut out = Vec::with_capacity(distinct.len());
+    for batch in distinct.chunks(per_fill) {
+        scratches.resize_with(batch.len().max(scratches.len()), || Scratch::new(n));
+        let scratches = &mut scratches[..batch.len()];
+        scratches
+            .par_iter_mut()
+            .zip(batch)
+            .for_each(|(sc, members)| {
+                let seeds = members
+                    .iter()
+                    .flat_map(|&i| w.sources[i].access.iter().copied());
+                bounded_multi_source(graph, Direction::Inbound, seeds, w.reach_m, sc);
+            });
+        let dists: Vec<_> = scratches.iter().map(|sc| move |v| sc.dist(v)).collect();
+        let walks: Vec<Walks<'_>> = dists.iter().map(|d| d as Walks<'_>).collect();
+        let surfaces = surface::fill_many(graph, w.proj, &walks, &settings);
+        let traced: Vec<Traced> = surfaces
+            .into_par_iter()
+            .zip(&*scratches)
+            .map(|(surface, sc)| {
+                let node_minutes = b
+                    .keep_node_minutes
+                    .then(|| node_minutes(n, sc, w.reach_m, mpm));
+                let polys = match &surface {
+                    Some(s) => bands::trace(s, thresholds),
+                    None => vec![MultiPolygon::new(vec![]); thresholds.len()],
+                };
+                Traced {
+                    polys,
+                    surface: surface.filter(|_| b.keep_surfaces).map(Arc::new),
+                    node_minutes,
+                }
+            })
+            .collect();
+        progress.add(batch.len() as u64);
+        out.extend(traced);
+    }
+    out
+}
+
+/// The bands of one set of facilities without a network: discs of each
+/// threshold's distance / `detour` around its facilities.
+fn trace_discs(
+    placement: &Placement,
+    members: &[usize],
+    detour: f64,
+    mpm: f64,
+    thresholds: &[f64],
+) -> Traced {
+    let discs: Vec<Vec<[f64; 2]>> = members
+        .iter()
+        .filter_map(|&i| placement.facility_points[i])
+        .map(|p| vec![p])
+        .collect();
+    let polys = thresholds
+        .par_iter()
+        .map(|m| isochrone::isochrone_polygon(&discs, &placement.proj, m * mpm / detour))
+        .collect();
+    Traced {
+        polys,
+        surface: None,
+        node_minutes: None,
+    }
 }
 
 /// The targets' bands from the traced sets (`slot`: each target's set):
@@ -336,68 +463,4 @@ fn assemble(per_set: Vec<Traced>, slot: &[usize], n: usize, limit_at: usize) -> 
         out.node_minutes.push(node_minutes);
     }
     out
-}
-
-/// The bands of one set of facilities (`members`, indices of `sources`)
-/// at each of `thresholds` minutes: a travel-time surface traced on the
-/// network, discs without one.
-fn trace_set(
-    placement: &Placement,
-    sources: &[Source],
-    b: &Banding,
-    thresholds: &[f64],
-    reach_min: f64,
-    sc: &mut Scratch,
-    members: &[usize],
-) -> Traced {
-    let mpm = b.metres_per_minute;
-    let proj = &placement.proj;
-    match &placement.distances {
-        Distances::Network { graph, .. } => {
-            let seeds: Vec<(u32, f64)> = members
-                .iter()
-                .flat_map(|&i| sources[i].access.iter().copied())
-                .collect();
-            let reach_m = reach_min * mpm;
-            bounded_multi_source(graph, Direction::Inbound, seeds, reach_m, sc);
-            let sc = &*sc;
-            let settings = SurfaceSettings {
-                limit_m: reach_m,
-                radius_m: b.outline.buffer_m,
-                cell_m: b.cell_m,
-                metres_per_minute: mpm,
-            };
-            let node_minutes = b
-                .keep_node_minutes
-                .then(|| node_minutes(graph.node_count(), sc, reach_m, mpm));
-            match surface::fill(graph, proj, &|v| sc.dist(v), &settings) {
-                Some(s) => Traced {
-                    polys: bands::trace(&s, thresholds),
-                    surface: b.keep_surfaces.then(|| Arc::new(s)),
-                    node_minutes,
-                },
-                None => Traced {
-                    polys: vec![MultiPolygon::new(vec![]); thresholds.len()],
-                    surface: None,
-                    node_minutes,
-                },
-            }
-        }
-        Distances::StraightLine { detour } => {
-            let discs: Vec<Vec<[f64; 2]>> = members
-                .iter()
-                .filter_map(|&i| placement.facility_points[i])
-                .map(|p| vec![p])
-                .collect();
-            let polys = thresholds
-                .par_iter()
-                .map(|m| isochrone::isochrone_polygon(&discs, proj, m * mpm / detour))
-                .collect();
-            Traced {
-                polys,
-                surface: None,
-                node_minutes: None,
-            }
-        }
-    }
 }

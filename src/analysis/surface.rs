@@ -135,6 +135,42 @@ impl Surface {
         }
     }
 
+    /// This surface cut (or padded with nodata) to `grid`, a grid on the
+    /// same lattice of cells: the same values at the same places, tiled
+    /// from `grid`'s origin.
+    fn window(self, grid: Grid) -> Surface {
+        if grid == self.grid {
+            return self;
+        }
+        let c = grid.cell_m;
+        let dx = ((grid.origin[0] - self.grid.origin[0]) / c).round() as i64;
+        let dy = ((grid.origin[1] - self.grid.origin[1]) / c).round() as i64;
+        let t = self.tile;
+        let (tiles_x, tiles_y) = (grid.width.div_ceil(t), grid.height.div_ceil(t));
+        let tiles = (0..tiles_x * tiles_y)
+            .into_par_iter()
+            .map(|k| {
+                let (i0, j0) = ((k % tiles_x) * t, (k / tiles_x) * t);
+                let w = t.min(grid.width - i0);
+                let mut cells = vec![f32::NAN; t * t];
+                for (r, row) in cells.chunks_mut(t).take(grid.height - j0).enumerate() {
+                    self.row_into((j0 + r) as i64 + dy, i0 as i64 + dx, &mut row[..w]);
+                }
+                cells
+                    .iter()
+                    .any(|v| !v.is_nan())
+                    .then(|| cells.into_boxed_slice())
+            })
+            .collect();
+        Surface {
+            grid,
+            tiles_x,
+            tiles_y,
+            tiles,
+            ..self
+        }
+    }
+
     /// Whether tile `(tx, ty)` holds any value (false outside the grid).
     pub fn tile_filled(&self, tx: i64, ty: i64) -> bool {
         tx >= 0
@@ -159,87 +195,138 @@ impl Surface {
     }
 }
 
-/// An edge (or a lone reached node) as the surface sees it: a projected
-/// polyline and the walk beyond each end.
+/// No node: that end of an item cannot be walked on from.
+const CLOSED: u32 = u32::MAX;
+
+/// The walks of one surface: metres from node `v` to the nearest source,
+/// `None` when not reached.
+pub type Walks<'a> = &'a (dyn Fn(u32) -> Option<f64> + Sync);
+
+/// An edge (or a lone reached node) as the surfaces see it: a projected
+/// polyline and the nodes the walk goes on through from each end.
 struct Item {
     /// Range in the flat point list.
     start: u32,
     end: u32,
-    /// Walk from the first point on (metres), infinite when that way is
-    /// closed.
-    d_first: f64,
-    /// Walk from the last point on, likewise.
-    d_last: f64,
+    /// Node walked on through from the first point, [`CLOSED`] when that
+    /// way is closed (a lone node: the node itself, at both ends).
+    first: u32,
+    /// Node walked on through from the last point, likewise.
+    last: u32,
     /// Metres along the network per projected metre.
     scale: f64,
 }
 
-/// The reached network in local metres: items and their points.
+/// The walk on from node `v` within `limit_m` (metres), infinite when
+/// there is none.
+#[inline]
+fn walk_on(walks: Walks<'_>, v: u32, limit_m: f64) -> f64 {
+    if v == CLOSED {
+        return f64::INFINITY;
+    }
+    match walks(v) {
+        Some(d) if d <= limit_m => d,
+        _ => f64::INFINITY,
+    }
+}
+
+/// The network reached by any of several surfaces, in local metres:
+/// items, their points, and per surface the bounds (south-west,
+/// north-east) of the points of the items it reaches (infinite when
+/// none).
 struct Reached {
     items: Vec<Item>,
     points: Vec<[f64; 2]>,
+    bounds: Vec<[[f64; 2]; 2]>,
 }
 
-/// Edges with a reached end, projected; reached nodes no usable edge
-/// starts from, as one-point items.
+/// Grow `b` to hold `g`'s points.
+fn extend_bounds(b: &mut [[f64; 2]; 2], g: &[[f64; 2]]) {
+    for p in g {
+        for k in 0..2 {
+            b[0][k] = b[0][k].min(p[k]);
+            b[1][k] = b[1][k].max(p[k]);
+        }
+    }
+}
+
+/// Edges with an end some surface reaches, projected; reached nodes no
+/// edge may be walked towards, as one-point items.
 fn reached_items(
     graph: &WalkGraph,
     proj: &LocalProjection,
-    dist: &(dyn Fn(u32) -> Option<f64> + Sync),
+    walks: &[Walks<'_>],
     limit_m: f64,
 ) -> Reached {
     let net = &graph.net;
-    let within = |v: u32| dist(v).filter(|d| *d <= limit_m);
-    let mut used = vec![false; net.node_count()];
-    let mut items = Vec::new();
-    let mut points = Vec::new();
-    for (e, edge) in net.edges.iter().enumerate() {
-        let d_first = if edge.backward {
-            within(edge.from)
-        } else {
-            None
-        };
-        let d_last = if edge.forward { within(edge.to) } else { None };
-        if d_first.is_none() && d_last.is_none() {
-            continue;
-        }
-        if d_first.is_some() {
-            used[edge.from as usize] = true;
-        }
-        if d_last.is_some() {
-            used[edge.to as usize] = true;
-        }
-        let start = points.len() as u32;
-        points.extend(net.edge_geom(e).iter().map(|p| proj.project(*p)));
-        let g = &points[start as usize..];
+    // Nodes some edge may be walked towards: a reached one is an end of
+    // that edge's item, never a lone point.
+    let mut towards = vec![false; net.node_count()];
+    for edge in &net.edges {
+        towards[edge.from as usize] |= edge.backward;
+        towards[edge.to as usize] |= edge.forward;
+    }
+    let empty = [[f64::INFINITY; 2], [f64::NEG_INFINITY; 2]];
+    let mut r = Reached {
+        items: Vec::new(),
+        points: Vec::new(),
+        bounds: vec![empty; walks.len()],
+    };
+    let mut reaches = vec![false; walks.len()];
+    let add = |r: &mut Reached, reaches: &[bool], mut item: Item, geom: &[[f64; 2]]| {
+        item.start = r.points.len() as u32;
+        r.points.extend(geom.iter().map(|p| proj.project(*p)));
+        item.end = r.points.len() as u32;
+        let g = &r.points[item.start as usize..];
         let projected: f64 = g.windows(2).map(|w| crate::spatial::dist(w[0], w[1])).sum();
-        let scale = if projected > 0.0 {
-            edge.length_m.max(0.0) / projected
+        item.scale = if projected > 0.0 {
+            item.scale.max(0.0) / projected
         } else {
             1.0
         };
-        items.push(Item {
-            start,
-            end: points.len() as u32,
-            d_first: d_first.unwrap_or(f64::INFINITY),
-            d_last: d_last.unwrap_or(f64::INFINITY),
-            scale,
-        });
-    }
-    for (v, c) in net.coords.iter().enumerate() {
-        if let Some(d) = within(v as u32).filter(|_| !used[v]) {
-            let start = points.len() as u32;
-            points.push(proj.project(*c));
-            items.push(Item {
-                start,
-                end: start + 1,
-                d_first: d,
-                d_last: d,
-                scale: 1.0,
-            });
+        for (b, _) in r.bounds.iter_mut().zip(reaches).filter(|(_, on)| **on) {
+            extend_bounds(b, g);
+        }
+        r.items.push(item);
+    };
+    for (e, edge) in net.edges.iter().enumerate() {
+        let first = if edge.backward { edge.from } else { CLOSED };
+        let last = if edge.forward { edge.to } else { CLOSED };
+        for (on, w) in reaches.iter_mut().zip(walks) {
+            *on = walk_on(*w, first, limit_m).is_finite() || walk_on(*w, last, limit_m).is_finite();
+        }
+        if reaches.contains(&true) {
+            // `scale` holds the network length until `add` divides it.
+            let item = Item {
+                start: 0,
+                end: 0,
+                first,
+                last,
+                scale: edge.length_m,
+            };
+            add(&mut r, &reaches, item, net.edge_geom(e));
         }
     }
-    Reached { items, points }
+    for (v, c) in net.coords.iter().enumerate() {
+        if towards[v] {
+            continue;
+        }
+        for (on, w) in reaches.iter_mut().zip(walks) {
+            *on = walk_on(*w, v as u32, limit_m).is_finite();
+        }
+        if reaches.contains(&true) {
+            let v = v as u32;
+            let item = Item {
+                start: 0,
+                end: 0,
+                first: v,
+                last: v,
+                scale: 1.0,
+            };
+            add(&mut r, &reaches, item, std::slice::from_ref(c));
+        }
+    }
+    r
 }
 
 /// Where segment `a + t (b - a)`, `t` in [0, 1], is within `r` of `c`:
@@ -268,34 +355,31 @@ fn disc_range(a: [f64; 2], b: [f64; 2], c: [f64; 2], r: f64) -> Option<(f64, f64
 /// of `c`, along it and on from its end. Infinite when the item does not
 /// come within `r`. The definition [`fill_tile`] computes faster.
 #[cfg(test)]
-fn item_value(item: &Item, pts: &[[f64; 2]], c: [f64; 2], r: f64) -> f64 {
+fn item_value(item: &Item, pts: &[[f64; 2]], ends: (f64, f64), c: [f64; 2], r: f64) -> f64 {
+    let (d_first, d_last) = ends;
     let g = &pts[item.start as usize..item.end as usize];
     if g.len() == 1 {
         let d = crate::spatial::dist(g[0], c);
-        return if d <= r {
-            item.d_first + d
-        } else {
-            f64::INFINITY
-        };
+        return if d <= r { d_first + d } else { f64::INFINITY };
     }
     let mut best = f64::INFINITY;
-    if item.d_first.is_finite() {
+    if d_first.is_finite() {
         let mut acc = 0.0;
         for w in g.windows(2) {
             let len = crate::spatial::dist(w[0], w[1]);
             if let Some((t, _)) = disc_range(w[0], w[1], c, r) {
-                best = item.d_first + (acc + t * len) * item.scale;
+                best = d_first + (acc + t * len) * item.scale;
                 break;
             }
             acc += len;
         }
     }
-    if item.d_last.is_finite() {
+    if d_last.is_finite() {
         let mut acc = 0.0;
         for w in g.windows(2).rev() {
             let len = crate::spatial::dist(w[0], w[1]);
             if let Some((_, t)) = disc_range(w[0], w[1], c, r) {
-                best = best.min(item.d_last + (acc + (1.0 - t) * len) * item.scale);
+                best = best.min(d_last + (acc + (1.0 - t) * len) * item.scale);
                 break;
             }
             acc += len;
@@ -368,78 +452,80 @@ fn finish(lo: f64, hi: f64) -> Option<(f64, f64)> {
 pub fn fill(
     graph: &WalkGraph,
     proj: &LocalProjection,
-    dist: &(dyn Fn(u32) -> Option<f64> + Sync),
+    dist: Walks<'_>,
     s: &SurfaceSettings,
 ) -> Option<Surface> {
     fill_tiled(graph, proj, dist, s, TILE)
+}
+
+/// [`fill`] for several walks at once: each surface is exactly the one
+/// [`fill`] gives for its walks (same grid, same values, bit for bit,
+/// when the cell is a whole number of metres or a half: the cell centres
+/// are then exact on any grid), but each cell is measured against each
+/// street segment once for all of them, not once each.
+pub fn fill_many(
+    graph: &WalkGraph,
+    proj: &LocalProjection,
+    walks: &[Walks<'_>],
+    s: &SurfaceSettings,
+) -> Vec<Option<Surface>> {
+    fill_tiled_many(graph, proj, walks, s, TILE)
 }
 
 /// [`fill`] with tiles of `tile` cells a side (tests vary it).
 pub(crate) fn fill_tiled(
     graph: &WalkGraph,
     proj: &LocalProjection,
-    dist: &(dyn Fn(u32) -> Option<f64> + Sync),
+    dist: Walks<'_>,
     s: &SurfaceSettings,
     tile: usize,
 ) -> Option<Surface> {
-    let r = s.radius_m.max(0.0);
-    let c = s.cell_m;
-    if c.is_nan() || c <= 0.0 || s.limit_m.is_nan() || s.limit_m < 0.0 {
-        return None;
-    }
-    let reached = reached_items(graph, proj, dist, s.limit_m);
-    if reached.items.is_empty() {
-        return None;
-    }
-    let mut min = [f64::INFINITY; 2];
-    let mut max = [f64::NEG_INFINITY; 2];
-    for p in &reached.points {
-        for k in 0..2 {
-            min[k] = min[k].min(p[k]);
-            max[k] = max[k].max(p[k]);
-        }
-    }
-    // Aligned on multiples of the cell in the projection, one empty cell
-    // beyond the radius on every side.
+    fill_tiled_many(graph, proj, &[dist], s, tile)
+        .pop()
+        .flatten()
+}
+
+/// The grid around points within `bounds`: aligned on multiples of the
+/// cell in the projection, one empty cell beyond the radius `r` on every
+/// side.
+fn grid_around(bounds: &[[f64; 2]; 2], r: f64, c: f64) -> Grid {
+    let [min, max] = bounds;
     let o = [
         ((min[0] - r) / c).floor() * c - c,
         ((min[1] - r) / c).floor() * c - c,
     ];
     let width = (((max[0] + r - o[0]) / c).ceil() as usize + 1).max(1);
     let height = (((max[1] + r - o[1]) / c).ceil() as usize + 1).max(1);
-    let grid = Grid {
+    Grid {
         origin: o,
         cell_m: c,
         width,
         height,
-    };
-    let tile = tile.max(1);
+    }
+}
+
+/// (tile, item) pairs for every tile an item's radius touches, sorted by
+/// tile.
+fn tile_pairs(grid: &Grid, tile: usize, reached: &Reached, r: f64) -> Vec<(u32, u32)> {
+    let (o, c) = (grid.origin, grid.cell_m);
+    let (width, height) = (grid.width, grid.height);
     let tiles_x = width.div_ceil(tile);
-    let tiles_y = height.div_ceil(tile);
     // Cells whose centre lies in [lo, hi] along an axis.
     let cells = |lo: f64, hi: f64, k: usize, n: usize| -> (usize, usize) {
         let a = ((lo - o[k]) / c - 0.5).ceil().max(0.0) as usize;
         let b = (((hi - o[k]) / c - 0.5).floor().max(-1.0) + 1.0) as usize;
         (a.min(n), b.min(n))
     };
-    // (tile, item) pairs, sorted by tile.
-    let items = &reached.items;
     let pts = &reached.points;
-    let mut pairs: Vec<(u32, u32)> = items
+    let mut pairs: Vec<(u32, u32)> = reached
+        .items
         .par_iter()
         .enumerate()
         .flat_map_iter(|(k, it)| {
-            let g = &pts[it.start as usize..it.end as usize];
-            let mut lo = [f64::INFINITY; 2];
-            let mut hi = [f64::NEG_INFINITY; 2];
-            for p in g {
-                for a in 0..2 {
-                    lo[a] = lo[a].min(p[a] - r);
-                    hi[a] = hi[a].max(p[a] + r);
-                }
-            }
-            let (i0, i1) = cells(lo[0], hi[0], 0, width);
-            let (j0, j1) = cells(lo[1], hi[1], 1, height);
+            let mut b = [[f64::INFINITY; 2], [f64::NEG_INFINITY; 2]];
+            extend_bounds(&mut b, &pts[it.start as usize..it.end as usize]);
+            let (i0, i1) = cells(b[0][0] - r, b[1][0] + r, 0, width);
+            let (j0, j1) = cells(b[0][1] - r, b[1][1] + r, 1, height);
             let (tx0, tx1) = (i0 / tile, i1.saturating_sub(1) / tile);
             let (ty0, ty1) = (j0 / tile, j1.saturating_sub(1) / tile);
             let empty = i0 >= i1 || j0 >= j1;
@@ -450,6 +536,40 @@ pub(crate) fn fill_tiled(
         })
         .collect();
     pairs.par_sort_unstable();
+    pairs
+}
+
+/// [`fill_many`] with tiles of `tile` cells a side. The tiles are filled
+/// on one grid around everything reached, then each surface is cut to
+/// the grid around what its own walks reach.
+pub(crate) fn fill_tiled_many(
+    graph: &WalkGraph,
+    proj: &LocalProjection,
+    walks: &[Walks<'_>],
+    s: &SurfaceSettings,
+    tile: usize,
+) -> Vec<Option<Surface>> {
+    let r = s.radius_m.max(0.0);
+    let c = s.cell_m;
+    let none = || (0..walks.len()).map(|_| None).collect();
+    if c.is_nan() || c <= 0.0 || s.limit_m.is_nan() || s.limit_m < 0.0 {
+        return none();
+    }
+    let reached = reached_items(graph, proj, walks, s.limit_m);
+    if reached.items.is_empty() {
+        return none();
+    }
+    let mut all = [[f64::INFINITY; 2], [f64::NEG_INFINITY; 2]];
+    for b in &reached.bounds {
+        for k in 0..2 {
+            all[0][k] = all[0][k].min(b[0][k]);
+            all[1][k] = all[1][k].max(b[1][k]);
+        }
+    }
+    let grid = grid_around(&all, r, c);
+    let tile = tile.max(1);
+    let (tiles_x, tiles_y) = (grid.width.div_ceil(tile), grid.height.div_ceil(tile));
+    let pairs = tile_pairs(&grid, tile, &reached, r);
     let mut runs: Vec<(u32, usize, usize)> = Vec::new();
     let mut at = 0;
     while at < pairs.len() {
@@ -459,99 +579,152 @@ pub(crate) fn fill_tiled(
         at = end;
     }
     let limit_min = s.limit_m / s.metres_per_minute;
-    let filled: Vec<(u32, Option<Box<[f32]>>)> = runs
+    let filled: Vec<(u32, Vec<Option<Box<[f32]>>>)> = runs
         .par_iter()
         .map(|&(t, a, b)| {
             let (tx, ty) = (t as usize % tiles_x, t as usize / tiles_x);
-            let cells = fill_tile(&grid, tile, tx, ty, &pairs[a..b], items, pts, r);
-            let mut any = false;
-            let out: Box<[f32]> = cells
-                .iter()
-                .map(|&v| {
-                    if v <= s.limit_m {
-                        any = true;
-                        (v / s.metres_per_minute) as f32
-                    } else {
-                        f32::NAN
-                    }
-                })
+            let cells = fill_tile(&grid, tile, (tx, ty), &pairs[a..b], &reached, walks, s);
+            let per_walk = cells
+                .chunks(tile * tile)
+                .map(|cells| in_minutes(cells, s))
                 .collect();
-            (t, any.then_some(out))
+            (t, per_walk)
         })
         .collect();
-    let mut tiles: Vec<Option<Box<[f32]>>> = vec![None; tiles_x * tiles_y];
-    for (t, cells) in filled {
-        tiles[t as usize] = cells;
+    let mut tiles: Vec<Vec<Option<Box<[f32]>>>> = vec![vec![None; tiles_x * tiles_y]; walks.len()];
+    for (t, per_walk) in filled {
+        for (k, cells) in per_walk.into_iter().enumerate() {
+            tiles[k][t as usize] = cells;
+        }
     }
-    Some(Surface {
-        grid,
-        proj: *proj,
-        limit_minutes: limit_min,
-        tiles_x,
-        tiles_y,
-        tile,
-        tiles,
-    })
+    tiles
+        .into_iter()
+        .zip(&reached.bounds)
+        .map(|(tiles, bounds)| {
+            if bounds[0][0] > bounds[1][0] {
+                return None;
+            }
+            let whole = Surface {
+                grid,
+                proj: *proj,
+                limit_minutes: limit_min,
+                tiles_x,
+                tiles_y,
+                tile,
+                tiles,
+            };
+            Some(whole.window(grid_around(bounds, r, c)))
+        })
+        .collect()
 }
 
-/// The walks (metres, infinite when none) of the cells of tile `(tx,
-/// ty)` from the items of `pairs`, segment by segment: a cell takes, from
-/// each segment within `r` of it, the first point of the segment within
-/// `r` walked on through the first end and the last one walked on through
-/// the last end. Values grow along an item in each direction, so the least
-/// over its segments is the first (last) point of the whole item within
-/// `r`: the value [`item_value`] gives, at a cost per cell of one segment
-/// instead of all of them.
-#[allow(clippy::too_many_arguments)]
+/// A tile's walks (metres) as minutes, `NaN` beyond the limit; `None`
+/// when no cell is within it.
+fn in_minutes(cells: &[f64], s: &SurfaceSettings) -> Option<Box<[f32]>> {
+    let mut any = false;
+    let out: Box<[f32]> = cells
+        .iter()
+        .map(|&v| {
+            if v <= s.limit_m {
+                any = true;
+                (v / s.metres_per_minute) as f32
+            } else {
+                f32::NAN
+            }
+        })
+        .collect();
+    any.then_some(out)
+}
+
+/// The walks (metres, infinite when none) of the cells of tile `at` for
+/// each of `walks` (one run of `tile * tile` cells each) from the items
+/// of `pairs`, segment by segment: a cell takes, from each segment within
+/// `r` of it, the first point of the segment within `r` walked on through
+/// the first end and the last one walked on through the last end. Values
+/// grow along an item in each direction, so the least over its segments
+/// is the first (last) point of the whole item within `r`: the value
+/// [`item_value`] gives, at a cost per cell of one segment instead of all
+/// of them. Where a segment meets a cell is worked out once for all the
+/// walks.
 fn fill_tile(
     grid: &Grid,
     tile: usize,
-    tx: usize,
-    ty: usize,
+    at: (usize, usize),
     pairs: &[(u32, u32)],
-    items: &[Item],
-    pts: &[[f64; 2]],
-    r: f64,
+    reached: &Reached,
+    walks: &[Walks<'_>],
+    s: &SurfaceSettings,
 ) -> Vec<f64> {
-    let mut cells = vec![f64::INFINITY; tile * tile];
-    let window = TileWindow::new(grid, tile, tx, ty);
+    let n = tile * tile;
+    let r = s.radius_m.max(0.0);
+    let mut cells = vec![f64::INFINITY; n * walks.len()];
+    let window = TileWindow::new(grid, tile, at.0, at.1);
     let mut back = Vec::new();
-    for &(_, k) in pairs {
-        let it = &items[k as usize];
-        let g = &pts[it.start as usize..it.end as usize];
+    // Per walk: the walks on from the item's first and last points.
+    let mut ends = vec![(f64::INFINITY, f64::INFINITY); walks.len()];
+    for &(_, idx) in pairs {
+        let it = &reached.items[idx as usize];
+        for (e, w) in ends.iter_mut().zip(walks) {
+            *e = (
+                walk_on(*w, it.first, s.limit_m),
+                walk_on(*w, it.last, s.limit_m),
+            );
+        }
+        let g = &reached.points[it.start as usize..it.end as usize];
         if g.len() == 1 {
-            window.stamp(&mut cells, g[0], g[0], r, |c| {
+            window.stamp(g[0], g[0], r, |cell, c| {
                 let d = crate::spatial::dist(g[0], c);
                 if d <= r {
-                    it.d_first + d
-                } else {
-                    f64::INFINITY
+                    lower(&mut cells, n, &ends, cell, |first, _| first + d);
                 }
             });
             continue;
         }
         suffix_lengths(g, &mut back);
         let mut acc = 0.0;
-        for (s, w) in g.windows(2).enumerate() {
+        for (k, w) in g.windows(2).enumerate() {
             let len = crate::spatial::dist(w[0], w[1]);
-            let ahead = back[s];
-            window.stamp(&mut cells, w[0], w[1], r, |c| {
+            let ahead = back[k];
+            window.stamp(w[0], w[1], r, |cell, c| {
                 let Some((t0, t1)) = disc_range(w[0], w[1], c, r) else {
-                    return f64::INFINITY;
+                    return;
                 };
-                let mut best = f64::INFINITY;
-                if it.d_first.is_finite() {
-                    best = it.d_first + (acc + t0 * len) * it.scale;
-                }
-                if it.d_last.is_finite() {
-                    best = best.min(it.d_last + (ahead + (1.0 - t1) * len) * it.scale);
-                }
-                best
+                let on_first = (acc + t0 * len) * it.scale;
+                let on_last = (ahead + (1.0 - t1) * len) * it.scale;
+                lower(&mut cells, n, &ends, cell, |first, last| {
+                    let mut best = f64::INFINITY;
+                    if first.is_finite() {
+                        best = first + on_first;
+                    }
+                    if last.is_finite() {
+                        best = best.min(last + on_last);
+                    }
+                    best
+                });
             });
             acc += len;
         }
     }
     cells
+}
+
+/// Lower cell `cell` of each walk's run of `n` cells to `value(first,
+/// last)` of that walk's `ends`.
+#[inline]
+fn lower(
+    cells: &mut [f64],
+    n: usize,
+    ends: &[(f64, f64)],
+    cell: usize,
+    value: impl Fn(f64, f64) -> f64,
+) {
+    for (k, &(first, last)) in ends.iter().enumerate() {
+        let v = value(first, last);
+        let slot = &mut cells[k * n + cell];
+        if v < *slot {
+            *slot = v;
+        }
+    }
 }
 
 /// `out[s]`: the length of the segments after segment `s` of `g`, summed
@@ -590,17 +763,10 @@ impl<'a> TileWindow<'a> {
         }
     }
 
-    /// Lower the cells of this tile whose centres lie within `r` of
-    /// segment `a`-`b` (slightly more: the exact test is `value`'s) to
-    /// `value(centre)`.
-    fn stamp(
-        &self,
-        cells: &mut [f64],
-        a: [f64; 2],
-        b: [f64; 2],
-        r: f64,
-        value: impl Fn([f64; 2]) -> f64,
-    ) {
+    /// Call `visit(cell, centre)` for the cells of this tile whose
+    /// centres lie within `r` of segment `a`-`b` (slightly more: the
+    /// caller makes the exact test), `cell` indexing the tile's cells.
+    fn stamp(&self, a: [f64; 2], b: [f64; 2], r: f64, mut visit: impl FnMut(usize, [f64; 2])) {
         let grid = self.grid;
         let c = grid.cell_m;
         // A margin far below a cell and far above rounding, so that no cell
@@ -629,11 +795,10 @@ impl<'a> TileWindow<'a> {
             let ib = (ib as usize + 1).min(self.i_end);
             let row = (j - self.j0) * self.tile;
             for i in ia..ib {
-                let v = value([grid.origin[0] + (i as f64 + 0.5) * c, y]);
-                let cell = &mut cells[row + (i - self.i0)];
-                if v < *cell {
-                    *cell = v;
-                }
+                visit(
+                    row + (i - self.i0),
+                    [grid.origin[0] + (i as f64 + 0.5) * c, y],
+                );
             }
         }
     }
@@ -706,7 +871,7 @@ mod tests {
             };
             let d = |v: u32| dist[v as usize];
             let sf = fill_tiled(&g, &proj, &d, &s, 16).unwrap();
-            let reached = reached_items(&g, &proj, &d, s.limit_m);
+            let reached = reached_items(&g, &proj, &[&d], s.limit_m);
             let mut checked = 0;
             for j in 0..sf.grid.height as i64 {
                 for i in 0..sf.grid.width as i64 {
@@ -714,7 +879,13 @@ mod tests {
                     let best = reached
                         .items
                         .iter()
-                        .map(|it| item_value(it, &reached.points, c, s.radius_m))
+                        .map(|it| {
+                            let ends = (
+                                walk_on(&d, it.first, s.limit_m),
+                                walk_on(&d, it.last, s.limit_m),
+                            );
+                            item_value(it, &reached.points, ends, c, s.radius_m)
+                        })
                         .fold(f64::INFINITY, f64::min);
                     let want = if best <= s.limit_m {
                         (best / s.metres_per_minute) as f32
@@ -730,6 +901,71 @@ mod tests {
                 }
             }
             assert!(checked > 1000, "seed {seed}: only {checked} cells reached");
+        }
+    }
+
+    /// Every cell and every tile's presence of `a` and `b`, bit for bit.
+    fn assert_same(a: &Surface, b: &Surface, what: &str) {
+        assert_eq!(a.grid, b.grid, "{what}: grid");
+        assert_eq!(a.tiling(), b.tiling(), "{what}: tiling");
+        for j in -1..=a.grid.height as i64 {
+            for i in -1..=a.grid.width as i64 {
+                let (u, v) = (a.get(i, j), b.get(i, j));
+                assert!(
+                    u.to_bits() == v.to_bits(),
+                    "{what}: cell ({i}, {j}): {u} != {v}"
+                );
+            }
+        }
+        let (_, tx, ty) = a.tiling();
+        for y in 0..ty as i64 {
+            for x in 0..tx as i64 {
+                assert_eq!(
+                    a.tile_filled(x, y),
+                    b.tile_filled(x, y),
+                    "{what}: tile {x},{y}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn surfaces_filled_together_equal_those_filled_one_by_one() {
+        for seed in 1..=6 {
+            let (g, proj, first) = wiggly(seed);
+            let mut rng = Rng::new(seed + 100);
+            // Walks reaching different parts: some all, some a corner, one
+            // nothing at all.
+            let mut walks: Vec<Vec<Option<f64>>> = vec![first];
+            for k in 0..4 {
+                let share = [0.9, 0.4, 0.1, 0.0][k];
+                walks.push(
+                    (0..g.node_count())
+                        .map(|_| rng.chance(share).then(|| rng.uniform(0.0, 900.0)))
+                        .collect(),
+                );
+            }
+            let fns: Vec<_> = walks.iter().map(|w| move |v: u32| w[v as usize]).collect();
+            let dyns: Vec<Walks<'_>> = fns.iter().map(|f| f as Walks<'_>).collect();
+            for (tile, cell) in [(5, 7.0), (16, 7.5), (64, 20.0)] {
+                let s = SurfaceSettings {
+                    limit_m: 800.0,
+                    radius_m: 35.0,
+                    cell_m: cell,
+                    metres_per_minute: 80.0,
+                };
+                let together = fill_tiled_many(&g, &proj, &dyns, &s, tile);
+                assert_eq!(together.len(), dyns.len());
+                for (k, (t, w)) in together.iter().zip(&dyns).enumerate() {
+                    let alone = fill_tiled(&g, &proj, *w, &s, tile);
+                    let what = format!("seed {seed}, tile {tile}, walk {k}");
+                    match (t, &alone) {
+                        (Some(t), Some(a)) => assert_same(t, a, &what),
+                        (None, None) => assert!(k > 0, "{what}: the first walk reaches"),
+                        _ => panic!("{what}: one surface is missing"),
+                    }
+                }
+            }
         }
     }
 
