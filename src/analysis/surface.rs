@@ -76,6 +76,9 @@ impl Grid {
     }
 }
 
+/// The cells of one tile, row by row; `None` when none has a value.
+type Tile = Option<Box<[f32]>>;
+
 /// Walking minutes to the nearest source per grid cell; `NaN` (nodata)
 /// beyond the limit. Stored as tiles of [`TILE`] x [`TILE`] cells, only
 /// those with a value allocated.
@@ -90,7 +93,7 @@ pub struct Surface {
     tiles_x: usize,
     tiles_y: usize,
     tile: usize,
-    tiles: Vec<Option<Box<[f32]>>>,
+    tiles: Vec<Tile>,
 }
 
 impl Surface {
@@ -579,7 +582,7 @@ pub(crate) fn fill_tiled_many(
         at = end;
     }
     let limit_min = s.limit_m / s.metres_per_minute;
-    let filled: Vec<(u32, Vec<Option<Box<[f32]>>>)> = runs
+    let filled: Vec<(u32, Vec<Tile>)> = runs
         .par_iter()
         .map(|&(t, a, b)| {
             let (tx, ty) = (t as usize % tiles_x, t as usize / tiles_x);
@@ -591,7 +594,7 @@ pub(crate) fn fill_tiled_many(
             (t, per_walk)
         })
         .collect();
-    let mut tiles: Vec<Vec<Option<Box<[f32]>>>> = vec![vec![None; tiles_x * tiles_y]; walks.len()];
+    let mut tiles: Vec<Vec<Tile>> = vec![vec![None; tiles_x * tiles_y]; walks.len()];
     for (t, per_walk) in filled {
         for (k, cells) in per_walk.into_iter().enumerate() {
             tiles[k][t as usize] = cells;
@@ -620,7 +623,7 @@ pub(crate) fn fill_tiled_many(
 
 /// A tile's walks (metres) as minutes, `NaN` beyond the limit; `None`
 /// when no cell is within it.
-fn in_minutes(cells: &[f64], s: &SurfaceSettings) -> Option<Box<[f32]>> {
+fn in_minutes(cells: &[f64], s: &SurfaceSettings) -> Tile {
     let mut any = false;
     let out: Box<[f32]> = cells
         .iter()
