@@ -254,9 +254,37 @@ fn simplify_ring(r: &[[f64; 2]], eps: f64) -> Vec<[f64; 2]> {
     if out.len() < 4 { r.to_vec() } else { out }
 }
 
+/// No segment starts where this one ends.
+const NO_NEXT: u32 = u32::MAX;
+
+/// For each segment of `segs` (sorted, each side starting one segment at
+/// most), the index of the segment starting at the side it ends on, or
+/// [`NO_NEXT`]: the segments' ends sorted and merged with their starts,
+/// one pass each instead of a binary search per segment.
+fn successors(segs: &[(EdgeId, EdgeId)]) -> Vec<u32> {
+    let mut ends: Vec<(EdgeId, u32)> = segs
+        .par_iter()
+        .enumerate()
+        .map(|(k, s)| (s.1, k as u32))
+        .collect();
+    ends.par_sort_unstable();
+    let mut next = vec![NO_NEXT; segs.len()];
+    let mut at = 0;
+    for (to, k) in ends {
+        while at < segs.len() && segs[at].0 < to {
+            at += 1;
+        }
+        if at < segs.len() && segs[at].0 == to {
+            next[k as usize] = at as u32;
+        }
+    }
+    next
+}
+
 /// Link the segments of one band into rings, and the rings into polygons.
 fn polygons(tr: &Tracer<'_>, mut segs: Vec<(EdgeId, EdgeId)>, b: f32) -> MultiPolygon<f64> {
-    segs.sort_unstable();
+    segs.par_sort_unstable();
+    let next = successors(&segs);
     let mut seen = vec![false; segs.len()];
     // Rings as (side ids), in order of their smallest side.
     let mut rings: Vec<Vec<EdgeId>> = Vec::new();
@@ -269,9 +297,8 @@ fn polygons(tr: &Tracer<'_>, mut segs: Vec<(EdgeId, EdgeId)>, b: f32) -> MultiPo
         loop {
             seen[at] = true;
             ring.push(segs[at].0);
-            let next = segs[at].1;
-            match segs.binary_search_by_key(&next, |s| s.0) {
-                Ok(n) if !seen[n] => at = n,
+            match next[at] {
+                n if n != NO_NEXT && !seen[n as usize] => at = n as usize,
                 _ => break,
             }
         }
