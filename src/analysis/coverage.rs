@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::search::{
-    Scratch, bounded_multi_source, par_map_chunked, par_map_pooled, sweep_contracted,
+    Scratch, bounded_contracted, par_map_chunked, par_map_pooled, sweep_contracted,
 };
 use crate::graph::WalkGraph;
 use crate::graph::contract::Contracted;
@@ -220,8 +220,10 @@ pub fn compute(
     communities: &[Access],
     settings: CoverageSettings,
 ) -> Coverage {
-    let hits = Arc::new(facility_pairs(graph, sources, communities, settings));
-    compute_with_pairs(graph, sources, communities, settings, hits)
+    let core = Contracted::new(graph, Direction::Inbound);
+    let hits = Arc::new(pairs_over(graph, &core, sources, communities, settings));
+    let (targets, nearest_m) = nearest_table(&core, sources, communities, settings);
+    Coverage::from_pairs(settings, targets, nearest_m, sources, hits)
 }
 
 /// Nearest distances only: no per-facility searches, so no counts or
@@ -233,7 +235,8 @@ pub fn compute_nearest_only(
     communities: &[Access],
     settings: CoverageSettings,
 ) -> Coverage {
-    let (targets, nearest_m) = nearest_table(graph, sources, communities, settings);
+    let core = Contracted::new(graph, Direction::Inbound);
+    let (targets, nearest_m) = nearest_table(&core, sources, communities, settings);
     Coverage {
         settings,
         targets,
@@ -254,7 +257,8 @@ pub fn compute_with_pairs(
     settings: CoverageSettings,
     per_facility: Arc<Vec<Vec<(u32, f64)>>>,
 ) -> Coverage {
-    let (targets, nearest_m) = nearest_table(graph, sources, communities, settings);
+    let core = Contracted::new(graph, Direction::Inbound);
+    let (targets, nearest_m) = nearest_table(&core, sources, communities, settings);
     Coverage::from_pairs(settings, targets, nearest_m, sources, per_facility)
 }
 
@@ -262,7 +266,7 @@ pub fn compute_with_pairs(
 /// target and community, the nearest distance within `report_m`: one
 /// multi-source search per target.
 fn nearest_table(
-    graph: &WalkGraph,
+    core: &Contracted,
     sources: &[Source],
     communities: &[Access],
     settings: CoverageSettings,
@@ -279,7 +283,6 @@ fn nearest_table(
     let report = settings.report_m.max(settings.limit_m);
     // Every sweep runs over the graph with its pass-through chains
     // contracted (sources inside a chain start at its ends).
-    let core = Contracted::new(graph, Direction::Inbound);
     let progress = crate::progress::Counter::start("nearest", (targets.len() - 1) as u64);
 
     // Nearest distance per category: one multi-source search each. `Any`
@@ -296,13 +299,13 @@ fn nearest_table(
                 .iter()
                 .filter(|s| s.counts && matches_target(t, s.category))
                 .flat_map(|s| s.access.iter().copied());
-            let inside = sweep_contracted(&core, sources, report, scratch);
+            let inside = sweep_contracted(core, sources, report, scratch);
             let column: DistColumn = communities
                 .iter()
                 .map(|acc| {
                     acc.iter()
                         .filter_map(|&(v, extra)| {
-                            scratch.dist_through(&core, &inside, v).map(|d| d + extra)
+                            scratch.dist_through(core, &inside, v).map(|d| d + extra)
                         })
                         .min_by(f64::total_cmp)
                         .filter(|d| *d <= report)
@@ -328,21 +331,41 @@ fn nearest_table(
 
 /// Per source (input order): (community, walking metres) for every
 /// community within `pair_m`, sorted by community; one bounded search per
-/// attached facility (rayon over facilities, per-thread scratch).
+/// attached facility over the graph's core (chains contracted: the
+/// distances are those of a search over every node, exactly), rayon over
+/// facilities, per-thread scratch.
 pub fn facility_pairs(
     graph: &WalkGraph,
     sources: &[Source],
     communities: &[Access],
     settings: CoverageSettings,
 ) -> Vec<Vec<(u32, f64)>> {
-    let n = graph.node_count();
+    let core = Contracted::new(graph, Direction::Inbound);
+    pairs_over(graph, &core, sources, communities, settings)
+}
+
+/// [`facility_pairs`] over `core`, the contraction of `graph` searched
+/// inbound.
+fn pairs_over(
+    graph: &WalkGraph,
+    core: &Contracted,
+    sources: &[Source],
+    communities: &[Access],
+    settings: CoverageSettings,
+) -> Vec<Vec<(u32, f64)>> {
     // Pairs and reachable counts: one bounded search per counted facility.
     let pair_m = settings.pair_m.max(settings.limit_m);
-    let index = NodeIndex::new(n, communities);
+    let index = NodeIndex::new(graph.node_count(), communities);
+    let found = Findable::new(core, &index);
     let progress = crate::progress::Counter::start("searching", sources.len() as u64);
     let pairs = par_map_chunked(
         sources,
-        || (Scratch::new(n), vec![f64::INFINITY; communities.len()]),
+        || {
+            (
+                Scratch::new(core.core_count()),
+                vec![f64::INFINITY; communities.len()],
+            )
+        },
         |(scratch, best), s| {
             // Pairs for every attached facility, counted or not (a
             // closed school's gap reports who could use it); counts and
@@ -351,16 +374,12 @@ pub fn facility_pairs(
                 progress.add(1);
                 return Vec::new();
             }
-            bounded_multi_source(
-                graph,
-                Direction::Inbound,
-                s.access.iter().copied(),
-                pair_m,
-                scratch,
-            );
+            let inside = bounded_contracted(core, s.access.iter().copied(), pair_m, scratch);
             let mut hit: Vec<u32> = Vec::new();
-            for &v in &scratch.reached {
-                let d = scratch.dist(v).unwrap_or(f64::INFINITY);
+            let mut visit = |v: u32| {
+                let Some(d) = scratch.dist_through(core, &inside, v) else {
+                    return;
+                };
                 for &(c, extra) in index.at(v) {
                     let total = d + extra;
                     if total <= pair_m {
@@ -370,6 +389,12 @@ pub fn facility_pairs(
                         best[c as usize] = best[c as usize].min(total);
                     }
                 }
+            };
+            for &k in &scratch.reached {
+                found.at_core(k).iter().for_each(|&v| visit(v));
+            }
+            for chain in inside.chains() {
+                found.on_chain(chain).iter().for_each(|&v| visit(v));
             }
             hit.sort_unstable();
             let pairs = hit
@@ -386,6 +411,68 @@ pub fn facility_pairs(
     );
     progress.finish();
     pairs
+}
+
+/// The nodes holding communities, by where a search over the core finds
+/// them: under each core node, itself when it holds one and the nodes
+/// inside the chains ending at it; under each chain, the nodes inside it
+/// (for searches that start inside and reach neither end).
+struct Findable {
+    core_first: Vec<u32>,
+    core_nodes: Vec<u32>,
+    chain_first: Vec<u32>,
+    chain_nodes: Vec<u32>,
+}
+
+impl Findable {
+    fn new(core: &Contracted, index: &NodeIndex) -> Self {
+        let held = (0..index.first.len() as u32 - 1).filter(|&v| !index.at(v).is_empty());
+        let mut under_core: Vec<(u32, u32)> = Vec::new();
+        let mut under_chain: Vec<(u32, u32)> = Vec::new();
+        for v in held {
+            match core.place(v) {
+                Ok(k) => under_core.push((k, v)),
+                Err((chain, ends)) => {
+                    under_chain.push((chain, v));
+                    under_core.push((ends[0], v));
+                    if ends[1] != ends[0] {
+                        under_core.push((ends[1], v));
+                    }
+                }
+            }
+        }
+        let (core_first, core_nodes) = csr(core.core_count(), under_core);
+        let (chain_first, chain_nodes) = csr(core.arc_count(), under_chain);
+        Findable {
+            core_first,
+            core_nodes,
+            chain_first,
+            chain_nodes,
+        }
+    }
+
+    fn at_core(&self, k: u32) -> &[u32] {
+        &self.core_nodes
+            [self.core_first[k as usize] as usize..self.core_first[k as usize + 1] as usize]
+    }
+
+    fn on_chain(&self, chain: u32) -> &[u32] {
+        let c = chain as usize;
+        &self.chain_nodes[self.chain_first[c] as usize..self.chain_first[c + 1] as usize]
+    }
+}
+
+/// (key, value) pairs with keys below `n` as CSR: starts and values.
+fn csr(n: usize, mut pairs: Vec<(u32, u32)>) -> (Vec<u32>, Vec<u32>) {
+    pairs.sort_unstable();
+    let mut first = vec![0u32; n + 1];
+    for p in &pairs {
+        first[p.0 as usize + 1] += 1;
+    }
+    for i in 0..n {
+        first[i + 1] += first[i];
+    }
+    (first, pairs.into_iter().map(|p| p.1).collect())
 }
 
 /// Per target and community: counted facilities within `limit_m`, from the

@@ -186,6 +186,33 @@ pub(crate) fn bounded_multi_source(
     limit_m: f64,
     scratch: &mut Scratch,
 ) {
+    bounded_mm(graph.adjacency(dir), in_mm(sources), limit_m, scratch);
+}
+
+/// [`bounded_multi_source`] over the core of `c`, the sources being nodes
+/// of the full graph (those inside chains start at both chain ends):
+/// `scratch.reached` lists the core nodes settled. Returns the sources
+/// inside chains, for [`Scratch::dist_through`]; `scratch` is for the
+/// core's node count.
+pub(crate) fn bounded_contracted(
+    c: &Contracted,
+    sources: impl IntoIterator<Item = (u32, f64)>,
+    limit_m: f64,
+    scratch: &mut Scratch,
+) -> ChainSeeds {
+    let (seeds, inside) = c.seeds(in_mm(sources), limit_mm(limit_m).unwrap_or(0));
+    bounded_mm(c.adjacency(), seeds, limit_m, scratch);
+    inside
+}
+
+/// Dijkstra over `graph` from sources whose starting distances are
+/// already whole millimetres.
+fn bounded_mm(
+    graph: Adjacency<'_>,
+    sources: impl IntoIterator<Item = (u32, u32)>,
+    limit_m: f64,
+    scratch: &mut Scratch,
+) {
     scratch.reset();
     let Some(limit) = limit_mm(limit_m) else {
         return;
@@ -197,13 +224,13 @@ pub(crate) fn bounded_multi_source(
         reached,
         ..
     } = scratch;
-    seed(slot, in_mm(sources), limit, |v, d| heap.push(Reverse(d), v));
+    seed(slot, sources, limit, |v, d| heap.push(Reverse(d), v));
     while let Some((Reverse(dist), node)) = heap.pop() {
         if dist > slot[node as usize] {
             continue;
         }
         reached.push(node);
-        for &(w, len) in graph.arcs_mm(node, dir) {
+        for &(w, len) in graph.of(node) {
             let nd = dist.saturating_add(len);
             if nd <= limit && nd < slot[w as usize] {
                 slot[w as usize] = nd;

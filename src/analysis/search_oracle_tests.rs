@@ -592,3 +592,96 @@ fn coverage_matches_brute_force() {
     assert!(covered_some > 20, "too few covered pairs: {covered_some}");
     assert!(counted_some > 20, "too few reachable pairs: {counted_some}");
 }
+
+/// `net` with every edge cut into 1 to 6 pieces at new nodes (the
+/// snap points of a real run): long chains of pass-through nodes.
+fn subdivided(net: &Network, rng: &mut Rng) -> Network {
+    let mut out = Network {
+        coords: net.coords.clone(),
+        osm_ids: net.osm_ids.clone(),
+        edges: Vec::new(),
+        geom: Vec::new(),
+    };
+    for e in &net.edges {
+        let pieces = rng.range(1, 7);
+        let mut from = e.from;
+        for p in 0..pieces {
+            let to = if p + 1 == pieces {
+                e.to
+            } else {
+                out.coords.push(net.coords[e.from as usize]);
+                out.osm_ids.push(-(out.coords.len() as i64));
+                out.coords.len() as u32 - 1
+            };
+            let g = out.geom.len() as u32;
+            out.geom
+                .extend([out.coords[from as usize], out.coords[to as usize]]);
+            out.edges.push(Edge {
+                from,
+                to,
+                length_m: e.length_m / pieces as f64,
+                geom_start: g,
+                geom_end: out.geom.len() as u32,
+                ..*e
+            });
+            from = to;
+        }
+    }
+    out
+}
+
+/// The facility-community pairs over the core (`facility_pairs`) against
+/// the same pairs from a plain search over every node, on networks of
+/// long chains, with limits shorter than the chains (a facility inside a
+/// chain reaching neither end) and longer.
+#[test]
+fn pairs_over_the_core_equal_pairs_over_every_node() {
+    let mut rng = Rng(0x9A1E_5EED);
+    let mut pairs_seen = 0usize;
+    for graph_no in 0..60 {
+        let net = subdivided(&random_network(&mut rng), &mut rng);
+        let g = WalkGraph::new(net);
+        let n = g.node_count();
+        let sources: Vec<Source> = (0..rng.range(0, 10))
+            .map(|_| Source {
+                category: CATS[rng.range(0, 3)],
+                counts: true,
+                access: random_access(&mut rng, n, 3),
+            })
+            .collect();
+        let communities: Vec<Access> = (0..rng.range(1, 20))
+            .map(|_| random_access(&mut rng, n, 3))
+            .collect();
+        let limit_m = [rng.uniform(5.0, 60.0), rng.uniform(100.0, 1500.0)][graph_no % 2];
+        let settings = CoverageSettings {
+            limit_m,
+            report_m: limit_m,
+            pair_m: limit_m,
+        };
+        let got = crate::analysis::coverage::facility_pairs(&g, &sources, &communities, settings);
+        let mut scratch = Scratch::new(n);
+        for (s, got) in sources.iter().zip(&got) {
+            bounded_multi_source(
+                &g,
+                Direction::Inbound,
+                s.access.iter().copied(),
+                limit_m,
+                &mut scratch,
+            );
+            let mut want: Vec<(u32, f64)> = Vec::new();
+            for (c, acc) in communities.iter().enumerate() {
+                let best = acc
+                    .iter()
+                    .filter_map(|&(v, extra)| scratch.dist(v).map(|d| d + extra))
+                    .filter(|&t| t <= limit_m)
+                    .min_by(f64::total_cmp);
+                if let Some(d) = best.filter(|_| !s.access.is_empty()) {
+                    want.push((c as u32, d));
+                }
+            }
+            assert_eq!(got, &want, "graph {graph_no} (n={n}), limit {limit_m}");
+            pairs_seen += want.len();
+        }
+    }
+    assert!(pairs_seen > 200, "only {pairs_seen} pairs");
+}

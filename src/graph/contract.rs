@@ -66,6 +66,16 @@ pub(crate) struct ChainSeeds {
 }
 
 impl ChainSeeds {
+    /// The chains holding a source, ascending, each once.
+    pub(crate) fn chains(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut last = None;
+        self.seeds.iter().filter_map(move |s| {
+            let new = last != Some(s.0);
+            last = Some(s.0);
+            new.then_some(s.0)
+        })
+    }
+
     fn on(&self, chain: u32) -> &[(u32, u32, u32)] {
         if self.has[chain as usize >> 6] & (1 << (chain & 63)) == 0 {
             return &[];
@@ -281,6 +291,22 @@ impl Contracted {
     /// Number of core nodes (the size of a search over this graph).
     pub(crate) fn core_count(&self) -> usize {
         self.first.len() - 1
+    }
+
+    /// Number of core arcs (chains are named by one of them).
+    pub(crate) fn arc_count(&self) -> usize {
+        self.arcs.len()
+    }
+
+    /// Where node `v` of the full graph lies: `Ok(its core index)`, or
+    /// inside a chain, `Err((the chain, the core nodes at its two ends))`.
+    pub(crate) fn place(&self, v: u32) -> Result<u32, (u32, [u32; 2])> {
+        let k = self.index[v as usize];
+        if k & INNER == 0 {
+            return Ok(k);
+        }
+        let sides = self.sides((k & !INNER) as usize);
+        Err((Self::chain_of(&sides).0, [sides[0].end, sides[1].end]))
     }
 
     /// The core arcs, for a search.
