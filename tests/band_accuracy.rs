@@ -84,7 +84,7 @@ fn compare(bundle: &str, cell_m: f64) {
         t.elapsed().as_secs_f64()
     );
     for (k, target) in st.scenarios.now.targets.iter().enumerate().take(3) {
-        let band = projected(&st.isochrones[k], p);
+        let band = projected(st.isochrone(k).expect("a target"), p);
         let ex = projected(&exact[k], p);
         let (a, b) = (band.unsigned_area(), ex.unsigned_area());
         if b == 0.0 {

@@ -171,8 +171,12 @@ pub struct Banding {
 /// Walking bands per target, from travel-time surfaces.
 #[derive(Debug, Clone, Default)]
 pub struct Banded {
-    /// Per target: the area within the walking limit.
+    /// Per target: the area within the walking limit; empty polygons
+    /// when the limit is one of the bands ([`Banded::limit_band`]).
     pub limit: Vec<MultiPolygon<f64>>,
+    /// The band (index in [`Banded::bands`]) that is the limit, if any:
+    /// its polygons are not held twice.
+    pub limit_band: Option<usize>,
     /// Per target, per band of [`Banding::minutes`]: the area within it.
     pub bands: Vec<Vec<MultiPolygon<f64>>>,
     /// Per target: its surface, when kept and on a network (targets with
@@ -189,6 +193,7 @@ impl Banded {
     pub fn empty(targets: &[Target]) -> Banded {
         Banded {
             limit: none(targets),
+            limit_band: None,
             bands: vec![Vec::new(); targets.len()],
             surfaces: vec![None; targets.len()],
             node_minutes: vec![None; targets.len()],
@@ -452,7 +457,8 @@ fn assemble(per_set: Vec<Traced>, slot: &[usize], n: usize, limit_at: usize) -> 
             node_minutes,
         } = t.expect("a set is moved out at its last use only");
         let limit = if limit_at < n {
-            polys[limit_at].clone()
+            out.limit_band = Some(limit_at);
+            MultiPolygon::new(vec![])
         } else {
             polys.swap_remove(limit_at)
         };

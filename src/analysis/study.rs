@@ -78,6 +78,16 @@ impl Study {
         }
     }
 
+    /// The area within the walking limit of target `t`'s facilities
+    /// (`t` in the order of the coverage's targets), lon/lat; `None` for
+    /// an unknown target.
+    pub fn isochrone(&self, t: usize) -> Option<&MultiPolygon<f64>> {
+        match self.limit_band {
+            Some(k) => self.bands.get(t)?.get(k),
+            None => self.isochrones.get(t),
+        }
+    }
+
     /// The coverage now (existing facilities).
     pub fn coverage(&self) -> &Coverage {
         &self.scenarios.now
@@ -191,8 +201,12 @@ pub struct Study {
     /// coverage-only run ([`Depth::CoverageOnly`]).
     pub catchments: Option<Catchments>,
     /// Stage 5: union of the walking catchments per coverage target (same
-    /// order as the coverage's targets), lon/lat.
-    pub isochrones: Vec<MultiPolygon<f64>>,
+    /// order as the coverage's targets), lon/lat, when the limit is not
+    /// one of the bands (else empty polygons): read with
+    /// [`Study::isochrone`].
+    isochrones: Vec<MultiPolygon<f64>>,
+    /// Stage 5: which of `band_minutes` is the walking limit, if one is.
+    limit_band: Option<usize>,
     /// Stage 5: the walking bands drawn, minutes, ascending.
     pub band_minutes: Vec<f64>,
     /// Stage 5: per coverage target, per band of `band_minutes`: the area
@@ -517,6 +531,7 @@ fn run_with_network(
         measures: m,
         catchments,
         isochrones: banded.limit,
+        limit_band: banded.limit_band,
         band_minutes,
         bands: banded.bands,
         surfaces: banded.surfaces,

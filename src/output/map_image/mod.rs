@@ -292,7 +292,7 @@ impl<'a> Map<'a> {
             font,
             frame,
             any,
-            covered: any.and_then(|t| study.isochrones.get(t)),
+            covered: any.and_then(|t| study.isochrone(t)),
             mpm,
             limit_min: study.scenarios.now.settings.limit_m / mpm,
             report_min: study.scenarios.now.settings.report_m / mpm,

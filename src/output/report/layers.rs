@@ -201,7 +201,7 @@ pub(super) fn covered_json(cx: &Ctx) -> String {
     let Some(t) = cx.any else {
         return collection(&[]);
     };
-    let Some(mp) = cx.study.isochrones.get(t) else {
+    let Some(mp) = cx.study.isochrone(t) else {
         return collection(&[]);
     };
     let g = geometry_json(cx.coords(), &Geometry::MultiPolygon(mp.clone()), 3.0);
