@@ -28,11 +28,44 @@ pub struct Columns {
     /// numbers typed as text (`1.234` is then one and a quarter, not
     /// ambiguous). Empty: every column is text.
     pub numeric: Vec<bool>,
-    /// One well-known-binary geometry per row (`None`: no geometry, an error).
-    pub wkb: Vec<Option<Vec<u8>>>,
+    /// One geometry per row, as WKB or already decoded.
+    pub geometry: Geometries,
     /// How a row is named in messages, for row `i` (0-based) of the table:
     /// `{row_label} {i}`; "row" when empty.
     pub row_label: String,
+}
+
+/// The geometries of a [`Columns`] table, one per row; `None` is no
+/// geometry (an error naming the row).
+#[derive(Debug, Clone)]
+pub enum Geometries {
+    /// Well-known binary, decoded here (a bad one is an error naming the
+    /// row).
+    Wkb(Vec<Option<Vec<u8>>>),
+    /// Geometries the caller built from coordinates (the Python package's
+    /// points and polygons without holes, from NumPy arrays).
+    Decoded(Vec<Option<Geometry<f64>>>),
+}
+
+impl Default for Geometries {
+    fn default() -> Self {
+        Geometries::Wkb(Vec::new())
+    }
+}
+
+impl Geometries {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Geometries::Wkb(v) => v.len(),
+            Geometries::Decoded(v) => v.len(),
+        }
+    }
+
+    /// No rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Records from `columns`, checked and converted as a file's are: the
@@ -44,7 +77,7 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
         names,
         values,
         numeric,
-        wkb,
+        geometry,
         row_label,
     } = columns;
     let label = if row_label.is_empty() {
@@ -52,8 +85,9 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
     } else {
         &row_label
     };
+    let rows = geometry.len();
     if values.len() != names.len()
-        || values.iter().any(|v| v.len() != wkb.len())
+        || values.iter().any(|v| v.len() != rows)
         || !(numeric.is_empty() || numeric.len() == names.len())
     {
         return Err(Error::file(
@@ -61,12 +95,20 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
             "every column needs one value per geometry (the table's columns differ in length)",
         ));
     }
-    let mut records = Vec::with_capacity(wkb.len());
-    for (i, g) in wkb.iter().enumerate() {
+    // Each value moves into its record (no copy); only the names are
+    // repeated per row, as a file reader's records have them.
+    let mut cells: Vec<_> = values.into_iter().map(Vec::into_iter).collect();
+    let mut records = Vec::with_capacity(rows);
+    let geometries: Box<dyn Iterator<Item = Row>> = match geometry {
+        Geometries::Wkb(v) => Box::new(v.into_iter().map(|g| g.map_or(Row::Missing, Row::Wkb))),
+        Geometries::Decoded(v) => Box::new(v.into_iter().map(|g| g.map_or(Row::Missing, Row::Geo))),
+    };
+    for (i, g) in geometries.enumerate() {
         let location = format!("{label} {i}");
         let geometry = match g {
-            Some(bytes) => decode(path, &location, bytes)?,
-            None => {
+            Row::Wkb(bytes) => decode(path, &location, &bytes)?,
+            Row::Geo(g) => g,
+            Row::Missing => {
                 return Err(Error::record(
                     path,
                     &location,
@@ -76,8 +118,11 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
         };
         let fields = names
             .iter()
-            .zip(&values)
-            .map(|(n, col)| (n.clone(), col[i].clone().unwrap_or_default()))
+            .zip(cells.iter_mut())
+            .map(|(n, col)| {
+                let v = col.next().expect("one value per row (checked)");
+                (n.clone(), v.unwrap_or_default())
+            })
             .collect();
         records.push(Record {
             location,
@@ -92,6 +137,13 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
         ..Default::default()
     };
     table::finish_table(raw, None, spec)
+}
+
+/// One row's geometry in [`table_from_columns`].
+enum Row {
+    Wkb(Vec<u8>),
+    Geo(Geometry<f64>),
+    Missing,
 }
 
 fn decode(path: &Path, location: &str, bytes: &[u8]) -> Result<Geometry<f64>> {
@@ -175,7 +227,7 @@ mod tests {
             names: vec!["id".into(), "population".into()],
             numeric,
             values: vec![vec![Some("a".into())], vec![Some("1.234".into())]],
-            wkb: vec![wkb(geo::point!(x: 24.9, y: 60.2).into())],
+            geometry: Geometries::Wkb(vec![wkb(geo::point!(x: 24.9, y: 60.2).into())]),
             row_label: String::new(),
         };
         let mut w = Vec::new();
@@ -202,10 +254,10 @@ mod tests {
                 vec![Some("a".into()), Some("b".into())],
                 vec![Some("120".into()), Some(" 50 ".into())],
             ],
-            wkb: vec![
+            geometry: Geometries::Wkb(vec![
                 wkb(geo::point!(x: 24.9, y: 60.2).into()),
                 wkb(geo::point!(x: 25.0, y: 60.1).into()),
-            ],
+            ]),
             row_label: String::new(),
         };
         let t = table_from_columns(&spec("homes"), cols).unwrap();
@@ -232,7 +284,10 @@ mod tests {
             names: vec!["id".into()],
             numeric: Vec::new(),
             values: vec![vec![Some("a".into()), Some("b".into())]],
-            wkb: vec![wkb(geo::point!(x: 24.9, y: 60.2).into()), Some(vec![1, 2])],
+            geometry: Geometries::Wkb(vec![
+                wkb(geo::point!(x: 24.9, y: 60.2).into()),
+                Some(vec![1, 2]),
+            ]),
             row_label: String::new(),
         };
         let e = table_from_columns(&spec("homes"), cols)
@@ -246,7 +301,7 @@ mod tests {
             names: vec!["id".into()],
             numeric: Vec::new(),
             values: vec![vec![Some("a".into())]],
-            wkb: vec![wkb(geo::point!(x: 240.9, y: 60.2).into())],
+            geometry: Geometries::Wkb(vec![wkb(geo::point!(x: 240.9, y: 60.2).into())]),
             row_label: String::new(),
         };
         let e = table_from_columns(&spec("homes"), cols)
