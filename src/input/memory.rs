@@ -211,6 +211,7 @@ pub fn load_given(config: &Config, given: Vec<(PathBuf, Table)>) -> Result<Input
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::polygon;
     use geozero::{CoordDimensions, ToWkb};
 
     fn wkb(g: Geometry<f64>) -> Option<Vec<u8>> {
@@ -276,6 +277,42 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("homes, row 1: missing population"), "{e}");
+    }
+
+    #[test]
+    fn decoded_geometries_give_the_records_of_their_wkb() {
+        let square: Geometry<f64> =
+            polygon![(x: 24.9, y: 60.2), (x: 25.0, y: 60.2), (x: 25.0, y: 60.3), (x: 24.9, y: 60.2)]
+                .into();
+        let point: Geometry<f64> = geo::point!(x: 24.9, y: 60.2).into();
+        let cols = |geometry| Columns {
+            names: vec!["id".into(), "population".into()],
+            numeric: vec![false, true],
+            values: vec![
+                vec![Some("a".into()), Some("b".into())],
+                vec![Some("1".into()), Some("2".into())],
+            ],
+            geometry,
+            row_label: String::new(),
+        };
+        let wkb_rows = vec![wkb(square.clone()), wkb(point.clone())];
+        let from_wkb = table_from_columns(&spec("homes"), cols(Geometries::Wkb(wkb_rows))).unwrap();
+        let decoded = Geometries::Decoded(vec![Some(square), Some(point.clone())]);
+        let from_geo = table_from_columns(&spec("homes"), cols(decoded)).unwrap();
+        assert_eq!(format!("{from_wkb:?}"), format!("{from_geo:?}"));
+        // A missing one is the same error either way.
+        let e = |g| {
+            table_from_columns(&spec("homes"), cols(g))
+                .unwrap_err()
+                .to_string()
+        };
+        let missing_wkb = e(Geometries::Wkb(vec![wkb(point.clone()), None]));
+        let missing_geo = e(Geometries::Decoded(vec![Some(point), None]));
+        assert_eq!(missing_wkb, missing_geo);
+        assert!(
+            missing_geo.contains("row 1: missing geometry"),
+            "{missing_geo}"
+        );
     }
 
     #[test]

@@ -349,8 +349,12 @@ fn row_of<K, V: JsonValue>(
 pub(crate) fn file_wkb(g: Option<&Geometry<f64>>) -> Option<Vec<u8>> {
     use geo::MapCoords;
     use geozero::{CoordDimensions, ToWkb};
+    let g = g?;
+    if let Some(wkb) = super::wkb::file_wkb(g) {
+        return Some(wkb);
+    }
     let p = Precision::FILE;
-    let g = g?.map_coords(|c| Coord {
+    let g = g.map_coords(|c| Coord {
         x: p.round(c.x),
         y: p.round(c.y),
     });

@@ -477,17 +477,10 @@ fn to_python<'py>(py: Python<'py>, layer: &Layer, geo: bool) -> PyResult<Bound<'
             Values::Text(v) => {
                 // UTF-8 end to end with offsets, and the missing mask:
                 // three objects, not one str per cell.
-                let size: usize = v.iter().flatten().map(String::len).sum();
-                let mut data = Vec::with_capacity(size);
-                let mut offsets = Vec::with_capacity(8 * (v.len() + 1));
-                offsets.extend_from_slice(&0i64.to_le_bytes());
-                for s in v {
-                    data.extend_from_slice(s.as_deref().unwrap_or_default().as_bytes());
-                    offsets.extend_from_slice(&(data.len() as i64).to_le_bytes());
-                }
-                let mask: Vec<u8> = v.iter().map(|x| u8::from(x.is_none())).collect();
+                let mask: Vec<u8> = v.missing().iter().map(|&m| u8::from(m)).collect();
                 let mask = PyBytes::new(py, &mask).into_any().unbind();
-                let text = (PyBytes::new(py, &data), PyBytes::new(py, &offsets));
+                let data = PyBytes::new(py, v.data().as_bytes());
+                let text = (data, PyBytes::new(py, &le_bytes(v.ends())));
                 (c.name.as_str(), "str", text, mask).into_pyobject(py)?
             }
         };
@@ -498,19 +491,17 @@ fn to_python<'py>(py: Python<'py>, layer: &Layer, geo: bool) -> PyResult<Bound<'
     } else {
         // Every geometry end to end and the offsets (see `TableIn`):
         // two objects rather than one per row.
-        let size: usize = layer.wkb.iter().flatten().map(Vec::len).sum();
-        let mut data = Vec::with_capacity(size);
-        let mut offsets = Vec::with_capacity(8 * (layer.wkb.len() + 1));
-        offsets.extend_from_slice(&0i64.to_le_bytes());
-        for g in &layer.wkb {
-            data.extend_from_slice(g.as_deref().unwrap_or_default());
-            offsets.extend_from_slice(&(data.len() as i64).to_le_bytes());
-        }
-        (PyBytes::new(py, &data), PyBytes::new(py, &offsets))
+        let (data, ends) = (layer.wkb.data(), layer.wkb.ends());
+        (PyBytes::new(py, data), PyBytes::new(py, &le_bytes(ends)))
             .into_pyobject(py)?
             .into_any()
     };
     (layer.rows, cols, wkb).into_pyobject(py)
+}
+
+/// Little-endian bytes of i64 values.
+fn le_bytes(values: &[i64]) -> Vec<u8> {
+    values.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
 /// `fitcircle.analyze`: the CLI's `analyze` arguments (without `--out`)
