@@ -458,7 +458,7 @@ impl<'a> FeatureWriter<'a> {
             Sink::Json(w) => &mut **w,
             Sink::Rows(r) => {
                 for start in (0..n).step_by(BLOCK) {
-                    let rows: Vec<_> = (start..(start + BLOCK).min(n))
+                    let mut rows: Vec<_> = (start..(start + BLOCK).min(n))
                         .into_par_iter()
                         .map(|i| {
                             let (g, props) = make(i);
@@ -467,9 +467,11 @@ impl<'a> FeatureWriter<'a> {
                             (wkb, keys, cells)
                         })
                         .collect();
-                    for (wkb, keys, cells) in rows {
-                        let names: Vec<&str> = keys.iter().map(|k| k.as_ref()).collect();
-                        r.row(wkb, &names, cells);
+                    let mut names: Vec<&str> = Vec::new();
+                    for (wkb, keys, cells) in &mut rows {
+                        names.clear();
+                        names.extend(keys.iter().map(|k| k.as_ref()));
+                        r.row(wkb.take(), &names, std::mem::take(cells));
                     }
                 }
                 self.first &= n == 0;
@@ -814,7 +816,7 @@ pub(crate) fn write_communities<'w>(
             ("id", Prop::Str(&c.id)),
             ("name", Prop::Str(&c.name)),
             ("population", Prop::Num(c.population, 2)),
-            ("population_source", c.population_source.as_str().into()),
+            ("population_source", Prop::Str(c.population_source.as_str())),
             (
                 "population_estimate",
                 Prop::Bool(c.population_source.is_estimate()),

@@ -14,9 +14,12 @@ use super::geojson::Precision;
 
 /// `g` as the files write it, as WKB.
 pub(crate) fn file_wkb(g: &Geometry<f64>) -> Option<Vec<u8>> {
+    thread_local! {
+        /// A ring rounded, reused from feature to feature.
+        static RING: std::cell::RefCell<Vec<Coord<f64>>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
     let mut out = Vec::with_capacity(size(g)?);
-    let mut ring = Vec::new();
-    write(&mut out, g, &mut ring);
+    RING.with_borrow_mut(|ring| write(&mut out, g, ring));
     Some(out)
 }
 
