@@ -350,7 +350,7 @@ pub(crate) fn file_wkb(g: Option<&Geometry<f64>>) -> Option<Vec<u8>> {
     use geo::MapCoords;
     use geozero::{CoordDimensions, ToWkb};
     let g = g?;
-    if let Some(wkb) = super::wkb::file_wkb(g) {
+    if let Some(wkb) = super::wkb::file_wkb(g, |x| Precision::FILE.round(x)) {
         return Some(wkb);
     }
     let p = Precision::FILE;

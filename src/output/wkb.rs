@@ -10,16 +10,18 @@ use geo::{
     Coord, Geometry, LineString, MultiPolygon, Polygon, Winding, winding_order::WindingOrder,
 };
 
-use super::geojson::Precision;
+/// How a coordinate is rounded (the files' 7 decimals, given by the
+/// GeoJSON writer).
+pub(crate) type Round = fn(f64) -> f64;
 
-/// `g` as the files write it, as WKB.
-pub(crate) fn file_wkb(g: &Geometry<f64>) -> Option<Vec<u8>> {
+/// `g` as the files write it, its coordinates rounded by `round`, as WKB.
+pub(crate) fn file_wkb(g: &Geometry<f64>, round: Round) -> Option<Vec<u8>> {
     thread_local! {
         /// A ring rounded, reused from feature to feature.
         static RING: std::cell::RefCell<Vec<Coord<f64>>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let mut out = Vec::with_capacity(size(g)?);
-    RING.with_borrow_mut(|ring| write(&mut out, g, ring));
+    RING.with_borrow_mut(|ring| write(&mut out, g, &mut Scratch { ring, round }));
     Some(out)
 }
 
@@ -54,30 +56,31 @@ fn count(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(&(n as u32).to_le_bytes());
 }
 
-fn coord(out: &mut Vec<u8>, c: &Coord<f64>) {
-    let p = Precision::FILE;
-    out.extend_from_slice(&p.round(c.x).to_le_bytes());
-    out.extend_from_slice(&p.round(c.y).to_le_bytes());
+/// The rounding and the buffer of a rounded ring.
+struct Scratch<'a> {
+    ring: &'a mut Vec<Coord<f64>>,
+    round: Round,
 }
 
-fn line(out: &mut Vec<u8>, l: &LineString<f64>) {
+fn coord(out: &mut Vec<u8>, c: &Coord<f64>, round: Round) {
+    out.extend_from_slice(&round(c.x).to_le_bytes());
+    out.extend_from_slice(&round(c.y).to_le_bytes());
+}
+
+fn line(out: &mut Vec<u8>, l: &LineString<f64>, round: Round) {
     count(out, l.0.len());
-    l.0.iter().for_each(|c| coord(out, c));
+    l.0.iter().for_each(|c| coord(out, c, round));
 }
 
 /// A ring rounded, then reversed when wound `wrong` (as `orient` on the
-/// rounded copy does); `scratch` holds the rounded ring.
-fn ring(
-    out: &mut Vec<u8>,
-    l: &LineString<f64>,
-    wrong: WindingOrder,
-    scratch: &mut Vec<Coord<f64>>,
-) {
-    let p = Precision::FILE;
+/// rounded copy does); `s.ring` holds the rounded ring.
+fn ring(out: &mut Vec<u8>, l: &LineString<f64>, wrong: WindingOrder, s: &mut Scratch) {
+    let round = s.round;
+    let scratch = &mut *s.ring;
     scratch.clear();
     scratch.extend(l.0.iter().map(|c| Coord {
-        x: p.round(c.x),
-        y: p.round(c.y),
+        x: round(c.x),
+        y: round(c.y),
     }));
     let rounded = LineString(std::mem::take(scratch));
     let reverse = rounded.winding_order() == Some(wrong);
@@ -94,7 +97,7 @@ fn ring(
     }
 }
 
-fn polygon(out: &mut Vec<u8>, p: &Polygon<f64>, scratch: &mut Vec<Coord<f64>>) {
+fn polygon(out: &mut Vec<u8>, p: &Polygon<f64>, scratch: &mut Scratch) {
     header(out, 3);
     count(out, 1 + p.interiors().len());
     ring(out, p.exterior(), WindingOrder::Clockwise, scratch);
@@ -103,22 +106,23 @@ fn polygon(out: &mut Vec<u8>, p: &Polygon<f64>, scratch: &mut Vec<Coord<f64>>) {
     }
 }
 
-fn multi_polygon(out: &mut Vec<u8>, mp: &MultiPolygon<f64>, scratch: &mut Vec<Coord<f64>>) {
+fn multi_polygon(out: &mut Vec<u8>, mp: &MultiPolygon<f64>, scratch: &mut Scratch) {
     header(out, 6);
     count(out, mp.0.len());
     mp.0.iter().for_each(|p| polygon(out, p, scratch));
 }
 
 /// Write `g`, of a kind [`size`] knows.
-fn write(out: &mut Vec<u8>, g: &Geometry<f64>, scratch: &mut Vec<Coord<f64>>) {
+fn write(out: &mut Vec<u8>, g: &Geometry<f64>, scratch: &mut Scratch) {
+    let round = scratch.round;
     match g {
         Geometry::Point(p) => {
             header(out, 1);
-            coord(out, &p.0);
+            coord(out, &p.0, round);
         }
         Geometry::LineString(l) => {
             header(out, 2);
-            line(out, l);
+            line(out, l, round);
         }
         Geometry::Polygon(p) => polygon(out, p, scratch),
         Geometry::MultiPoint(mp) => {
@@ -126,7 +130,7 @@ fn write(out: &mut Vec<u8>, g: &Geometry<f64>, scratch: &mut Vec<Coord<f64>>) {
             count(out, mp.0.len());
             for p in &mp.0 {
                 header(out, 1);
-                coord(out, &p.0);
+                coord(out, &p.0, round);
             }
         }
         Geometry::MultiLineString(ml) => {
@@ -134,7 +138,7 @@ fn write(out: &mut Vec<u8>, g: &Geometry<f64>, scratch: &mut Vec<Coord<f64>>) {
             count(out, ml.0.len());
             for l in &ml.0 {
                 header(out, 2);
-                line(out, l);
+                line(out, l, round);
             }
         }
         Geometry::MultiPolygon(mp) => multi_polygon(out, mp, scratch),
@@ -147,14 +151,18 @@ mod tests {
     use super::*;
     use geo::{MultiLineString, MultiPoint, Point, line_string, polygon};
 
+    /// The files' rounding (`Precision::FILE` of the GeoJSON writer).
+    fn round7(x: f64) -> f64 {
+        (x * 1e7).round() / 1e7
+    }
+
     /// The bytes of rounding and orienting a copy, encoded by geozero.
     fn by_geozero(g: &Geometry<f64>) -> Vec<u8> {
         use geo::MapCoords;
         use geozero::{CoordDimensions, ToWkb};
-        let p = Precision::FILE;
         let g = g.map_coords(|c| Coord {
-            x: p.round(c.x),
-            y: p.round(c.y),
+            x: round7(c.x),
+            y: round7(c.y),
         });
         let orient = |p: Polygon<f64>| {
             let ring = |mut l: LineString<f64>, wrong| {
@@ -204,11 +212,11 @@ mod tests {
             MultiLineString(vec![line_string![(x: 1.0, y: 2.0), (x: 3.0, y: 4.0)]]).into(),
         ];
         for g in &geoms {
-            assert_eq!(file_wkb(g).unwrap(), by_geozero(g), "{g:?}");
+            assert_eq!(file_wkb(g, round7).unwrap(), by_geozero(g), "{g:?}");
         }
         // Left to geozero.
-        assert!(file_wkb(&geo::Rect::new((0.0, 0.0), (1.0, 1.0)).into()).is_none());
+        assert!(file_wkb(&geo::Rect::new((0.0, 0.0), (1.0, 1.0)).into(), round7).is_none());
         let empty = Polygon::new(LineString::<f64>(vec![]), vec![]);
-        assert!(file_wkb(&empty.into()).is_none());
+        assert!(file_wkb(&empty.into(), round7).is_none());
     }
 }
