@@ -1,6 +1,6 @@
 //! Inputs held in memory rather than in files: tables of named columns and
-//! WKB geometries (a GeoDataFrame handed over by the Python package, rows
-//! of a database). They go through the same steps as a CSV or GeoJSON file
+//! geometries, as WKB or already built from coordinates (a GeoDataFrame
+//! handed over by the Python package, rows of a database). They go through the same steps as a CSV or GeoJSON file
 //! (filter, exact repeats, geometry checks and repair, CRS conversion,
 //! column detection, the record builders), so the rules and messages are
 //! those of the files.
