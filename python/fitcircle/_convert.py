@@ -1,8 +1,9 @@
 """Tables across the boundary: GeoDataFrames to columns and WKB for the
 native module, its columns and WKB back to (Geo)DataFrames. Numbers cross
-as NumPy buffers, text as lists of str, geometry as WKB (shapely) in one
-buffer with offsets each way (two objects, not one per geometry); never as
-GeoJSON text."""
+as NumPy buffers, text as lists of str, geometry as coordinates (points
+and polygons without holes, into the module) or WKB (shapely) in one
+buffer with offsets each way (a few objects, not one per geometry); never
+as GeoJSON text."""
 
 from __future__ import annotations
 
@@ -15,11 +16,9 @@ import shapely
 WGS84 = "EPSG:4326"
 
 
-def table(name: str, gdf: Any) -> Tuple[str, List[str], List[Any], bytes, bytes]:
-    """``(name, column names, columns, WKB, offsets)`` of a GeoDataFrame,
-    its geometry converted to WGS-84 by its ``crs``: every row's WKB end to
-    end, and ``rows + 1`` little-endian int64 offsets into it (an empty
-    slice for a missing geometry)."""
+def table(name: str, gdf: Any) -> Tuple[str, List[str], List[Any], tuple]:
+    """``(name, column names, columns, geometry)`` of a GeoDataFrame, its
+    geometry converted to WGS-84 by its ``crs`` (see :func:`_geometry`)."""
     if gdf.crs is None:
         raise ValueError(
             f"{name}: the GeoDataFrame has no CRS; set it (e.g. gdf.set_crs(4326)) so "
@@ -28,7 +27,7 @@ def table(name: str, gdf: Any) -> Tuple[str, List[str], List[Any], bytes, bytes]
     if not gdf.crs.equals(WGS84):
         gdf = gdf.to_crs(WGS84)
     geom_name = gdf.geometry.name
-    wkb, offsets = _wkb_buffer(np.asarray(gdf.geometry.array))
+    geometry = _geometry(np.asarray(gdf.geometry.array))
     names: List[str] = []
     columns: List[Any] = []
     for col in gdf.columns:
@@ -36,7 +35,38 @@ def table(name: str, gdf: Any) -> Tuple[str, List[str], List[Any], bytes, bytes]
             continue
         names.append(str(col))
         columns.append(_column(gdf[col]))
-    return name, names, columns, wkb, offsets
+    return name, names, columns, geometry
+
+
+# shapely's type ids of the geometries sent as coordinates.
+_MISSING, _POINT, _POLYGON = -1, 0, 3
+
+
+def _geometry(geoms: np.ndarray) -> tuple:
+    """The geometries for the native module: ``("xy", kinds, counts,
+    coords)`` when every one is a point, a polygon without holes or missing
+    (per row a kind as int8, -1 for missing, the number of positions as
+    int64, and every x, y as float64 end to end: a few vectorised calls),
+    else ``("wkb", data, offsets)`` (see :func:`_wkb_buffer`). Both give
+    the same geometries; coordinates skip writing and parsing WKB."""
+    kinds = shapely.get_type_id(geoms)
+    if np.isin(kinds, (_MISSING, _POINT, _POLYGON)).all():
+        polygons = kinds == _POLYGON
+        counts = shapely.get_num_coordinates(geoms).astype("<i8")
+        simple = (
+            not shapely.get_num_interior_rings(geoms[polygons]).any()
+            and (counts[kinds == _POINT] == 1).all()
+            and (counts[polygons] > 0).all()
+        )
+        if simple:
+            coords = shapely.get_coordinates(geoms)
+            return (
+                "xy",
+                kinds.astype(np.int8).tobytes(),
+                counts.tobytes(),
+                np.ascontiguousarray(coords, dtype="<f8").tobytes(),
+            )
+    return ("wkb",) + _wkb_buffer(geoms)
 
 
 def _wkb_buffer(geoms: np.ndarray) -> Tuple[bytes, bytes]:
@@ -76,12 +106,42 @@ def _column(s: pd.Series) -> Any:
         return ("i8", s.to_numpy(dtype="<i8").tobytes())
     if pd.api.types.is_float_dtype(dtype):
         return ("f8", s.to_numpy(dtype="<f8", na_value=np.nan).tobytes())
+    text = _arrow_text(s)
+    if text is not None:
+        return text
     values = s.to_numpy(dtype=object)
     missing = pd.isna(values)
     if missing.any():
         values = values.copy()
         values[missing] = None
     return values.tolist()
+
+
+def _arrow_text(s: pd.Series) -> Any:
+    """A column of text through pyarrow when installed, as ``("str",
+    UTF-8 end to end, int64 offsets, missing mask)``: no Python object per
+    cell on either side. None when pyarrow is missing or the column is not
+    all text (then it goes as a list, each value through ``str()``)."""
+    if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
+        return None
+    pa = _pyarrow()
+    if pa is None:
+        return None
+    try:
+        arr = pa.array(s, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    elif not pa.types.is_large_string(arr.type):
+        return None
+    _, offsets, data = arr.buffers()
+    ends = np.frombuffer(offsets, dtype="<i8")[arr.offset : arr.offset + len(arr) + 1]
+    missing = arr.is_null().to_numpy(zero_copy_only=False)
+    body = data.to_pybytes() if data is not None else b""
+    return ("str", body, ends.tobytes(), missing.astype(np.uint8).tobytes())
 
 
 def frame(raw: Tuple[int, list, Any]) -> pd.DataFrame:

@@ -208,3 +208,115 @@ def test_layers_without_pyarrow_are_the_same(monkeypatch):
             x, y = fast[col], slow[col]
             assert (x.isna() == y.isna()).all(), (name, col)
             assert (x[x.notna()].astype(object) == y[y.notna()].astype(object)).all(), (name, col)
+
+
+def _shapes(kinds):
+    """Homes of the given kinds around the toy facility (UTM 33N), one
+    row per kind: a point, a square, a square with a hole, two squares as
+    one multipolygon."""
+    fac, _, _ = _toy()
+    x0, y0 = 500000.0, 6650000.0
+
+    def square(x, y, d=40.0):
+        return shapely.box(x, y, x + d, y + d)
+
+    make = {
+        "point": lambda i: shapely.Point(x0 + 100 * i, y0 + 50),
+        "square": lambda i: square(x0 + 100 * i, y0),
+        "hole": lambda i: shapely.Polygon(
+            square(x0 + 100 * i, y0).exterior.coords,
+            [square(x0 + 100 * i + 10, y0 + 10, 10).exterior.coords[::-1]],
+        ),
+        "multi": lambda i: shapely.MultiPolygon(
+            [square(x0 + 100 * i, y0), square(x0 + 100 * i, y0 + 200)]
+        ),
+    }
+    homes = geopandas.GeoDataFrame(
+        {
+            "id": [f"h{i}" for i in range(len(kinds))],
+            "name": [None if i == 1 else f"home {i}" for i in range(len(kinds))],
+            "population": [10 + i for i in range(len(kinds))],
+        },
+        geometry=[make[k](i) for i, k in enumerate(kinds)],
+        crs=32633,
+    )
+    return fac, homes
+
+
+def _same_frames(a, b):
+    assert list(a.columns) == list(b.columns)
+    assert list(a.dtypes) == list(b.dtypes)
+    assert a.crs == b.crs
+    ga, gb = a.geometry.values, b.geometry.values
+    assert (ga.isna() == gb.isna()).all()
+    assert (ga.isna() | shapely.equals_exact(ga, gb, 0)).all()
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry"))
+    )
+
+
+@pytest.mark.parametrize(
+    "kinds,sent",
+    [
+        (["point", "point", "point"], "xy"),
+        (["square", "square"], "xy"),
+        (["point", "square", "point"], "xy"),
+        (["square", "hole"], "wkb"),
+        (["multi", "square"], "wkb"),
+        (["point", "multi", "hole"], "wkb"),
+    ],
+)
+def test_coordinates_and_wkb_give_the_same_frames(monkeypatch, kinds, sent):
+    # Points and polygons without holes go in as coordinates, anything else
+    # as WKB (both converted to WGS-84 first); either way, and with text
+    # sent as a list rather than through pyarrow, the same analysis.
+    from fitcircle import _convert
+
+    fac, homes = _shapes(kinds)
+    assert _convert._geometry(np.asarray(homes.to_crs(4326).geometry.array))[0] == sent
+    ours = fitcircle.analyze(facilities=fac, communities=homes, coverage_only=True).communities
+    monkeypatch.setattr(_convert, "_geometry", lambda g: ("wkb",) + _convert._wkb_buffer(g))
+    monkeypatch.setattr(_convert, "_pyarrow", lambda: None)
+    res = fitcircle.analyze(facilities=fac, communities=homes, coverage_only=True)
+    monkeypatch.undo()
+    # The layer made after (lazily): only its input went the other way.
+    theirs = res.communities
+    _same_frames(ours, theirs)
+    # A missing name is an empty one, as an empty cell of a file.
+    assert list(ours["name"]) == [("" if i == 1 else f"home {i}") for i in range(len(kinds))]
+    assert (ours.geometry.geom_type == homes.geometry.geom_type).all()
+
+
+def test_a_missing_or_empty_geometry_is_named_either_way(monkeypatch):
+    from fitcircle import _convert
+
+    fac, homes = _shapes(["square", "point", "square"])
+    homes.loc[1, "geometry"] = None
+    assert _convert._geometry(np.asarray(homes.to_crs(4326).geometry.array))[0] == "xy"
+    with pytest.raises(fitcircle.FitcircleError, match=r"<communities>, row 1: missing geometry"):
+        fitcircle.check(facilities=fac, communities=homes)
+    monkeypatch.setattr(_convert, "_geometry", lambda g: ("wkb",) + _convert._wkb_buffer(g))
+    with pytest.raises(fitcircle.FitcircleError, match=r"<communities>, row 1: missing geometry"):
+        fitcircle.check(facilities=fac, communities=homes)
+    monkeypatch.undo()
+    # An empty polygon is not sent as coordinates: WKB, checked as before.
+    homes.loc[1, "geometry"] = shapely.Polygon()
+    assert _convert._geometry(np.asarray(homes.geometry.array))[0] == "wkb"
+
+
+def test_text_columns_through_pyarrow_or_as_lists():
+    from fitcircle import _convert
+
+    s = pd.Series(["a", None, "ç中", ""], dtype="str")
+    kind, data, offsets, missing = _convert._column(s)
+    assert kind == "str"
+    assert data.decode("utf-8") == "aç中"
+    assert list(np.frombuffer(offsets, dtype="<i8")) == [0, 1, 1, 6, 6]
+    assert list(np.frombuffer(missing, dtype=np.uint8)) == [0, 1, 0, 0]
+    # A slice (an offset into pyarrow's buffers) and an object column of
+    # text.
+    kind, data, offsets, _ = _convert._column(s.iloc[2:])
+    assert list(np.frombuffer(offsets, dtype="<i8")) == [1, 6, 6]
+    assert _convert._column(pd.Series(["x", float("nan")], dtype=object))[0] == "str"
+    # Not all text: a list, each value through str() by the module.
+    assert _convert._column(pd.Series([1, "many"], dtype=object)) == [1, "many"]

@@ -1,6 +1,6 @@
 //! Inputs held in memory rather than in files: tables of named columns and
-//! WKB geometries (a GeoDataFrame handed over by the Python package, rows
-//! of a database). They go through the same steps as a CSV or GeoJSON file
+//! geometries, as WKB or already built from coordinates (a GeoDataFrame
+//! handed over by the Python package, rows of a database). They go through the same steps as a CSV or GeoJSON file
 //! (filter, exact repeats, geometry checks and repair, CRS conversion,
 //! column detection, the record builders), so the rules and messages are
 //! those of the files.
@@ -28,11 +28,44 @@ pub struct Columns {
     /// numbers typed as text (`1.234` is then one and a quarter, not
     /// ambiguous). Empty: every column is text.
     pub numeric: Vec<bool>,
-    /// One well-known-binary geometry per row (`None`: no geometry, an error).
-    pub wkb: Vec<Option<Vec<u8>>>,
+    /// One geometry per row, as WKB or already decoded.
+    pub geometry: Geometries,
     /// How a row is named in messages, for row `i` (0-based) of the table:
     /// `{row_label} {i}`; "row" when empty.
     pub row_label: String,
+}
+
+/// The geometries of a [`Columns`] table, one per row; `None` is no
+/// geometry (an error naming the row).
+#[derive(Debug, Clone)]
+pub enum Geometries {
+    /// Well-known binary, decoded here (a bad one is an error naming the
+    /// row).
+    Wkb(Vec<Option<Vec<u8>>>),
+    /// Geometries the caller built from coordinates (the Python package's
+    /// points and polygons without holes, from NumPy arrays).
+    Decoded(Vec<Option<Geometry<f64>>>),
+}
+
+impl Default for Geometries {
+    fn default() -> Self {
+        Geometries::Wkb(Vec::new())
+    }
+}
+
+impl Geometries {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Geometries::Wkb(v) => v.len(),
+            Geometries::Decoded(v) => v.len(),
+        }
+    }
+
+    /// No rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Records from `columns`, checked and converted as a file's are: the
@@ -44,7 +77,7 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
         names,
         values,
         numeric,
-        wkb,
+        geometry,
         row_label,
     } = columns;
     let label = if row_label.is_empty() {
@@ -52,8 +85,9 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
     } else {
         &row_label
     };
+    let rows = geometry.len();
     if values.len() != names.len()
-        || values.iter().any(|v| v.len() != wkb.len())
+        || values.iter().any(|v| v.len() != rows)
         || !(numeric.is_empty() || numeric.len() == names.len())
     {
         return Err(Error::file(
@@ -61,12 +95,20 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
             "every column needs one value per geometry (the table's columns differ in length)",
         ));
     }
-    let mut records = Vec::with_capacity(wkb.len());
-    for (i, g) in wkb.iter().enumerate() {
+    // Each value moves into its record (no copy); only the names are
+    // repeated per row, as a file reader's records have them.
+    let mut cells: Vec<_> = values.into_iter().map(Vec::into_iter).collect();
+    let mut records = Vec::with_capacity(rows);
+    let geometries: Box<dyn Iterator<Item = Row>> = match geometry {
+        Geometries::Wkb(v) => Box::new(v.into_iter().map(|g| g.map_or(Row::Missing, Row::Wkb))),
+        Geometries::Decoded(v) => Box::new(v.into_iter().map(|g| g.map_or(Row::Missing, Row::Geo))),
+    };
+    for (i, g) in geometries.enumerate() {
         let location = format!("{label} {i}");
         let geometry = match g {
-            Some(bytes) => decode(path, &location, bytes)?,
-            None => {
+            Row::Wkb(bytes) => decode(path, &location, &bytes)?,
+            Row::Geo(g) => g,
+            Row::Missing => {
                 return Err(Error::record(
                     path,
                     &location,
@@ -76,8 +118,11 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
         };
         let fields = names
             .iter()
-            .zip(&values)
-            .map(|(n, col)| (n.clone(), col[i].clone().unwrap_or_default()))
+            .zip(cells.iter_mut())
+            .map(|(n, col)| {
+                let v = col.next().expect("one value per row (checked)");
+                (n.clone(), v.unwrap_or_default())
+            })
             .collect();
         records.push(Record {
             location,
@@ -92,6 +137,13 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
         ..Default::default()
     };
     table::finish_table(raw, None, spec)
+}
+
+/// One row's geometry in [`table_from_columns`].
+enum Row {
+    Wkb(Vec<u8>),
+    Geo(Geometry<f64>),
+    Missing,
 }
 
 fn decode(path: &Path, location: &str, bytes: &[u8]) -> Result<Geometry<f64>> {
@@ -159,6 +211,7 @@ pub fn load_given(config: &Config, given: Vec<(PathBuf, Table)>) -> Result<Input
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::polygon;
     use geozero::{CoordDimensions, ToWkb};
 
     fn wkb(g: Geometry<f64>) -> Option<Vec<u8>> {
@@ -175,7 +228,7 @@ mod tests {
             names: vec!["id".into(), "population".into()],
             numeric,
             values: vec![vec![Some("a".into())], vec![Some("1.234".into())]],
-            wkb: vec![wkb(geo::point!(x: 24.9, y: 60.2).into())],
+            geometry: Geometries::Wkb(vec![wkb(geo::point!(x: 24.9, y: 60.2).into())]),
             row_label: String::new(),
         };
         let mut w = Vec::new();
@@ -202,10 +255,10 @@ mod tests {
                 vec![Some("a".into()), Some("b".into())],
                 vec![Some("120".into()), Some(" 50 ".into())],
             ],
-            wkb: vec![
+            geometry: Geometries::Wkb(vec![
                 wkb(geo::point!(x: 24.9, y: 60.2).into()),
                 wkb(geo::point!(x: 25.0, y: 60.1).into()),
-            ],
+            ]),
             row_label: String::new(),
         };
         let t = table_from_columns(&spec("homes"), cols).unwrap();
@@ -227,12 +280,51 @@ mod tests {
     }
 
     #[test]
+    fn decoded_geometries_give_the_records_of_their_wkb() {
+        let square: Geometry<f64> =
+            polygon![(x: 24.9, y: 60.2), (x: 25.0, y: 60.2), (x: 25.0, y: 60.3), (x: 24.9, y: 60.2)]
+                .into();
+        let point: Geometry<f64> = geo::point!(x: 24.9, y: 60.2).into();
+        let cols = |geometry| Columns {
+            names: vec!["id".into(), "population".into()],
+            numeric: vec![false, true],
+            values: vec![
+                vec![Some("a".into()), Some("b".into())],
+                vec![Some("1".into()), Some("2".into())],
+            ],
+            geometry,
+            row_label: String::new(),
+        };
+        let wkb_rows = vec![wkb(square.clone()), wkb(point.clone())];
+        let from_wkb = table_from_columns(&spec("homes"), cols(Geometries::Wkb(wkb_rows))).unwrap();
+        let decoded = Geometries::Decoded(vec![Some(square), Some(point.clone())]);
+        let from_geo = table_from_columns(&spec("homes"), cols(decoded)).unwrap();
+        assert_eq!(format!("{from_wkb:?}"), format!("{from_geo:?}"));
+        // A missing one is the same error either way.
+        let e = |g| {
+            table_from_columns(&spec("homes"), cols(g))
+                .unwrap_err()
+                .to_string()
+        };
+        let missing_wkb = e(Geometries::Wkb(vec![wkb(point.clone()), None]));
+        let missing_geo = e(Geometries::Decoded(vec![Some(point), None]));
+        assert_eq!(missing_wkb, missing_geo);
+        assert!(
+            missing_geo.contains("row 1: missing geometry"),
+            "{missing_geo}"
+        );
+    }
+
+    #[test]
     fn a_bad_row_is_named() {
         let cols = Columns {
             names: vec!["id".into()],
             numeric: Vec::new(),
             values: vec![vec![Some("a".into()), Some("b".into())]],
-            wkb: vec![wkb(geo::point!(x: 24.9, y: 60.2).into()), Some(vec![1, 2])],
+            geometry: Geometries::Wkb(vec![
+                wkb(geo::point!(x: 24.9, y: 60.2).into()),
+                Some(vec![1, 2]),
+            ]),
             row_label: String::new(),
         };
         let e = table_from_columns(&spec("homes"), cols)
@@ -246,7 +338,7 @@ mod tests {
             names: vec!["id".into()],
             numeric: Vec::new(),
             values: vec![vec![Some("a".into())]],
-            wkb: vec![wkb(geo::point!(x: 240.9, y: 60.2).into())],
+            geometry: Geometries::Wkb(vec![wkb(geo::point!(x: 240.9, y: 60.2).into())]),
             row_label: String::new(),
         };
         let e = table_from_columns(&spec("homes"), cols)

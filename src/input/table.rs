@@ -811,26 +811,36 @@ fn drop_exact_duplicates(path: &Path, table: &mut Table) {
     // before: the same structure and every coordinate's bits). Formatting
     // every record's geometry to text as the key took most of the time
     // of loading 500,000 polygons held in memory.
-    let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
+    // The first record of each hash, and the later ones whose hash it
+    // shares without being the same (rare): no list per record.
+    let mut seen: HashMap<u64, usize> = HashMap::with_capacity(table.records.len());
+    let mut more: HashMap<u64, Vec<usize>> = HashMap::new();
     let mut dropped = Vec::new();
     let mut keep = vec![true; table.records.len()];
+    let mut buf = Vec::new();
     for (i, r) in table.records.iter().enumerate() {
-        let bucket = seen.entry(record_hash(r)).or_default();
-        let first = bucket
-            .iter()
-            .copied()
-            .find(|&j| same_record(&table.records[j], r));
-        match first {
-            Some(j) => {
-                let first = &table.records[j].location;
-                let detail = format!("repeats {first} exactly; left out");
-                table
-                    .dropped
-                    .push(r.dropped_as(path, &names, DropReason::Duplicate, detail));
-                dropped.push(format!("{} (same as {first})", r.location));
-                keep[i] = false;
+        let h = record_hash(r, &mut buf);
+        let j = *seen.entry(h).or_insert(i);
+        let first = if j == i {
+            None
+        } else {
+            let bucket = more.entry(h).or_default();
+            let same = std::iter::once(j)
+                .chain(bucket.iter().copied())
+                .find(|&j| same_record(&table.records[j], r));
+            if same.is_none() {
+                bucket.push(i);
             }
-            None => bucket.push(i),
+            same
+        };
+        if let Some(j) = first {
+            let first = &table.records[j].location;
+            let detail = format!("repeats {first} exactly; left out");
+            table
+                .dropped
+                .push(r.dropped_as(path, &names, DropReason::Duplicate, detail));
+            dropped.push(format!("{} (same as {first})", r.location));
+            keep[i] = false;
         }
     }
     if !dropped.is_empty() {
@@ -850,23 +860,65 @@ fn drop_exact_duplicates(path: &Path, table: &mut Table) {
 }
 
 /// A hash of a record's fields and geometry (its kind and every
-/// coordinate's bits) for [`drop_exact_duplicates`].
-fn record_hash(r: &Record) -> u64 {
+/// coordinate's bits) for [`drop_exact_duplicates`]: the bytes end to end
+/// (each field's name and value ended by a 0xff, which UTF-8 never holds)
+/// through xxh3 at once, rather than a streaming hasher per value.
+fn record_hash(r: &Record, buf: &mut Vec<u8>) -> u64 {
     use geo::CoordsIter;
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    r.fields.hash(&mut h);
+    buf.clear();
+    for (k, v) in &r.fields {
+        buf.extend_from_slice(k.as_bytes());
+        buf.push(0xff);
+        buf.extend_from_slice(v.as_bytes());
+        buf.push(0xff);
+    }
     match &r.geometry {
-        None => 0u8.hash(&mut h),
+        None => buf.push(0),
         Some(g) => {
-            std::mem::discriminant(g).hash(&mut h);
+            buf.push(1);
+            buf.extend_from_slice(&geometry_kind(g).to_le_bytes());
             for c in g.coords_iter() {
-                c.x.to_bits().hash(&mut h);
-                c.y.to_bits().hash(&mut h);
+                buf.extend_from_slice(&c.x.to_bits().to_le_bytes());
+                buf.extend_from_slice(&c.y.to_bits().to_le_bytes());
             }
         }
     }
-    h.finish()
+    xxhash_rust::xxh3::xxh3_64(buf)
+}
+
+/// A number per kind of geometry, for [`record_hash`].
+fn geometry_kind(g: &Geometry<f64>) -> u32 {
+    match g {
+        Geometry::Point(_) => 0,
+        Geometry::Line(_) => 1,
+        Geometry::LineString(_) => 2,
+        Geometry::Polygon(_) => 3,
+        Geometry::MultiPoint(_) => 4,
+        Geometry::MultiLineString(_) => 5,
+        Geometry::MultiPolygon(_) => 6,
+        Geometry::GeometryCollection(_) => 7,
+        Geometry::Rect(_) => 8,
+        Geometry::Triangle(_) => 9,
+    }
+}
+
+/// A hasher for [`check_unique`]'s ids: xxh3 of each write (an id is one
+/// write and its end marker), seeded by what came before.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0 ^ u64::from(i)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Two records the same in every field and in geometry.
@@ -876,7 +928,8 @@ fn same_record(a: &Record, b: &Record) -> bool {
 
 /// Fail on the first repeated id, naming both places.
 fn check_unique<'a>(path: &Path, items: impl Iterator<Item = (&'a str, &'a str)>) -> Result<()> {
-    let mut seen: HashMap<&str, &str> = HashMap::new();
+    type Ids<'a> = HashMap<&'a str, &'a str, std::hash::BuildHasherDefault<IdHasher>>;
+    let mut seen: Ids = HashMap::with_capacity_and_hasher(items.size_hint().0, Default::default());
     for (id, location) in items {
         if let Some(first) = seen.insert(id, location) {
             return Err(Error::record(

@@ -28,7 +28,132 @@ pub enum Values {
     /// Numbers; NaN where missing.
     Float(Vec<f64>),
     /// Text.
-    Text(Vec<Option<String>>),
+    Text(Texts),
+}
+
+/// A column of text as one UTF-8 buffer with the end of every value, and
+/// which values are missing (Arrow's layout): no allocation per value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Texts {
+    data: String,
+    /// `rows + 1` offsets into `data`, from 0: value `i` is
+    /// `data[ends[i]..ends[i + 1]]`.
+    ends: Vec<i64>,
+    missing: Vec<bool>,
+}
+
+impl Default for Texts {
+    fn default() -> Self {
+        Texts {
+            data: String::new(),
+            ends: vec![0],
+            missing: Vec::new(),
+        }
+    }
+}
+
+impl Texts {
+    /// Add a value (`None`: missing, as an empty slice).
+    pub fn push(&mut self, value: Option<&str>) {
+        self.data.push_str(value.unwrap_or_default());
+        self.ends.push(self.data.len() as i64);
+        self.missing.push(value.is_none());
+    }
+
+    /// The number of values.
+    pub fn len(&self) -> usize {
+        self.missing.len()
+    }
+
+    /// No values.
+    pub fn is_empty(&self) -> bool {
+        self.missing.is_empty()
+    }
+
+    /// Value `i`, `None` when missing.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        if self.missing[i] {
+            return None;
+        }
+        Some(&self.data[self.ends[i] as usize..self.ends[i + 1] as usize])
+    }
+
+    /// Every value in order.
+    pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// The values end to end, as UTF-8.
+    pub fn data(&self) -> &str {
+        &self.data
+    }
+
+    /// The `len() + 1` offsets into [`data`](Self::data), from 0.
+    pub fn ends(&self) -> &[i64] {
+        &self.ends
+    }
+
+    /// Per value: missing.
+    pub fn missing(&self) -> &[bool] {
+        &self.missing
+    }
+}
+
+impl<'a> FromIterator<Option<&'a str>> for Texts {
+    fn from_iter<I: IntoIterator<Item = Option<&'a str>>>(iter: I) -> Self {
+        let mut t = Texts::default();
+        iter.into_iter().for_each(|v| t.push(v));
+        t
+    }
+}
+
+/// One WKB geometry per row end to end (an empty slice: no geometry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wkb {
+    data: Vec<u8>,
+    ends: Vec<i64>,
+}
+
+impl Default for Wkb {
+    fn default() -> Self {
+        Wkb {
+            data: Vec::new(),
+            ends: vec![0],
+        }
+    }
+}
+
+impl Wkb {
+    fn push(&mut self, wkb: Option<&[u8]>) {
+        self.data.extend_from_slice(wkb.unwrap_or_default());
+        self.ends.push(self.data.len() as i64);
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.ends.len() - 1
+    }
+
+    /// No rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row `i`'s WKB, `None` for no geometry.
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        let (a, b) = (self.ends[i] as usize, self.ends[i + 1] as usize);
+        (b > a).then(|| &self.data[a..b])
+    }
+
+    /// Every geometry end to end.
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// The `len() + 1` offsets into [`data`](Self::data), from 0.
+    pub fn ends(&self) -> &[i64] {
+        &self.ends
+    }
 }
 
 impl Values {
@@ -37,17 +162,29 @@ impl Values {
             ColumnKind::Bool => Values::Bool(Vec::new()),
             ColumnKind::Long => Values::Int(Vec::new()),
             ColumnKind::Double => Values::Float(Vec::new()),
-            ColumnKind::Text => Values::Text(Vec::new()),
+            ColumnKind::Text => Values::Text(Texts::default()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Values::Bool(v) => v.len(),
+            Values::Int(v) => v.len(),
+            Values::Float(v) => v.len(),
+            Values::Text(v) => v.len(),
         }
     }
 
     /// Pad with missing values up to `n` rows.
     fn pad(&mut self, n: usize) {
+        if self.len() >= n {
+            return;
+        }
         match self {
             Values::Bool(v) => v.resize(n, None),
             Values::Int(v) => v.resize(n, None),
             Values::Float(v) => v.resize(n, f64::NAN),
-            Values::Text(v) => v.resize(n, None),
+            Values::Text(v) => (v.len()..n).for_each(|_| v.push(None)),
         }
     }
 
@@ -63,8 +200,8 @@ impl Values {
             (Values::Int(v), Cell::Int(i)) => v.push(Some(i)),
             (Values::Float(v), Cell::Int(i)) => v.push(i as f64),
             (Values::Float(v), Cell::Float(x)) => v.push(x),
-            (Values::Text(v), Cell::Text(t)) => v.push(Some(t)),
-            (Values::Text(v), other) => v.push(Some(text_of(&other))),
+            (Values::Text(v), Cell::Text(t)) => v.push(Some(&t)),
+            (Values::Text(v), other) => v.push(Some(&text_of(&other))),
             (Values::Int(v), Cell::Float(x)) => {
                 let mut f: Vec<f64> = v.iter().map(|i| i.map_or(f64::NAN, |i| i as f64)).collect();
                 f.push(x);
@@ -72,20 +209,21 @@ impl Values {
             }
             (_, other) => {
                 let mut t = self.texts();
-                t.push(Some(text_of(&other)));
+                t.push(Some(&text_of(&other)));
                 *self = Values::Text(t);
             }
         }
     }
 
-    fn texts(&self) -> Vec<Option<String>> {
+    fn texts(&self) -> Texts {
         let n = |x: f64| (!x.is_nan()).then(|| text_of(&Cell::Float(x)));
-        match self {
+        let owned: Vec<Option<String>> = match self {
             Values::Bool(v) => v.iter().map(|b| b.map(|b| b.to_string())).collect(),
             Values::Int(v) => v.iter().map(|i| i.map(|i| i.to_string())).collect(),
             Values::Float(v) => v.iter().map(|&x| n(x)).collect(),
-            Values::Text(v) => v.clone(),
-        }
+            Values::Text(v) => return v.clone(),
+        };
+        owned.iter().map(Option::as_deref).collect()
     }
 }
 
@@ -115,9 +253,9 @@ pub struct Layer {
     pub rows: usize,
     /// The columns, in the file's order.
     pub columns: Vec<Column>,
-    /// One WKB geometry (WGS-84, the file's 7 decimals) per row, `None`
-    /// for a null geometry; empty for a table without geometry.
-    pub wkb: Vec<Option<Vec<u8>>>,
+    /// One WKB geometry (WGS-84, the file's 7 decimals) per row, none
+    /// for a null geometry; no rows for a table without geometry.
+    pub wkb: Wkb,
 }
 
 /// Collects the features a writer emits into columns.
@@ -143,7 +281,7 @@ impl Rows for ColumnSink {
             values.pad(row);
             values.push(cell);
         }
-        self.layer.wkb.push(wkb);
+        self.layer.wkb.push(wkb.as_deref());
         self.layer.rows += 1;
     }
 }
@@ -306,7 +444,7 @@ fn csv_layer(name: LayerName, fill: &super::Fill) -> Result<Layer> {
                 .collect();
             let values = match numbers {
                 Some(n) if v.iter().any(Option::is_some) => Values::Float(n),
-                _ => Values::Text(v),
+                _ => Values::Text(v.iter().map(Option::as_deref).collect()),
             };
             Column { name, values }
         })
@@ -314,7 +452,7 @@ fn csv_layer(name: LayerName, fill: &super::Fill) -> Result<Layer> {
     Ok(Layer {
         rows,
         columns,
-        wkb: Vec::new(),
+        wkb: Wkb::default(),
     })
 }
 
@@ -355,9 +493,9 @@ mod tests {
             l.columns[3].values,
             Values::Bool(vec![None, None, Some(true)])
         );
-        assert_eq!(l.wkb[1], None);
+        assert_eq!(l.wkb.get(1), None);
         // The point at 7 decimals.
-        let wkb = l.wkb[0].as_ref().unwrap();
+        let wkb = l.wkb.get(0).unwrap();
         let x = f64::from_le_bytes(wkb[5..13].try_into().unwrap());
         assert_eq!(x, 24.1234568);
     }

@@ -349,8 +349,12 @@ fn row_of<K, V: JsonValue>(
 pub(crate) fn file_wkb(g: Option<&Geometry<f64>>) -> Option<Vec<u8>> {
     use geo::MapCoords;
     use geozero::{CoordDimensions, ToWkb};
+    let g = g?;
+    if let Some(wkb) = super::wkb::file_wkb(g, |x| Precision::FILE.round(x)) {
+        return Some(wkb);
+    }
     let p = Precision::FILE;
-    let g = g?.map_coords(|c| Coord {
+    let g = g.map_coords(|c| Coord {
         x: p.round(c.x),
         y: p.round(c.y),
     });
@@ -454,7 +458,7 @@ impl<'a> FeatureWriter<'a> {
             Sink::Json(w) => &mut **w,
             Sink::Rows(r) => {
                 for start in (0..n).step_by(BLOCK) {
-                    let rows: Vec<_> = (start..(start + BLOCK).min(n))
+                    let mut rows: Vec<_> = (start..(start + BLOCK).min(n))
                         .into_par_iter()
                         .map(|i| {
                             let (g, props) = make(i);
@@ -463,9 +467,11 @@ impl<'a> FeatureWriter<'a> {
                             (wkb, keys, cells)
                         })
                         .collect();
-                    for (wkb, keys, cells) in rows {
-                        let names: Vec<&str> = keys.iter().map(|k| k.as_ref()).collect();
-                        r.row(wkb, &names, cells);
+                    let mut names: Vec<&str> = Vec::new();
+                    for (wkb, keys, cells) in &mut rows {
+                        names.clear();
+                        names.extend(keys.iter().map(|k| k.as_ref()));
+                        r.row(wkb.take(), &names, std::mem::take(cells));
                     }
                 }
                 self.first &= n == 0;
@@ -810,7 +816,7 @@ pub(crate) fn write_communities<'w>(
             ("id", Prop::Str(&c.id)),
             ("name", Prop::Str(&c.name)),
             ("population", Prop::Num(c.population, 2)),
-            ("population_source", c.population_source.as_str().into()),
+            ("population_source", Prop::Str(c.population_source.as_str())),
             (
                 "population_estimate",
                 Prop::Bool(c.population_source.is_estimate()),

@@ -36,6 +36,7 @@ pub mod staging;
 pub mod summary;
 pub(crate) mod tables;
 pub mod validate;
+pub(crate) mod wkb;
 
 use std::path::{Path, PathBuf};
 

@@ -12,11 +12,12 @@
 
 use std::path::{Path, PathBuf};
 
-use fitcircle::input::memory::{self, Columns};
+use fitcircle::input::memory::{self, Columns, Geometries};
 use fitcircle::output::columns::{Layer, LayerName, Values};
 use fitcircle::output::map_image::PageSize;
 use fitcircle::output::report::{Basemap, Lang, ReportOptions};
 use fitcircle::pipeline;
+use geo::{Coord, Geometry, LineString, Point, Polygon};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
@@ -68,16 +69,22 @@ fn parse(command: &str, args: Vec<String>) -> PyResult<cli::Command> {
 }
 
 /// One table from Python: (name its spec's path gives, column names,
-/// columns, the WKB of every row end to end, and the `rows + 1` offsets
-/// into it as little-endian i64: row `i` is `wkb[offsets[i]..offsets[i +
-/// 1]]`, empty for a missing geometry). Two buffers rather than one
-/// Python object per geometry.
+/// columns, geometry). The geometry is one of
+/// - `("wkb", data, offsets)`: the WKB of every row end to end, and the
+///   `rows + 1` offsets into it as little-endian i64: row `i` is
+///   `data[offsets[i]..offsets[i + 1]]`, empty for a missing geometry;
+/// - `("xy", kinds, counts, coords)`: points and polygons without holes as
+///   coordinates, for tables of nothing else: per row a kind (i8: -1
+///   missing, 0 point, 3 polygon) and a number of positions (i64; a
+///   polygon's exterior ring, closed), and every position's x and y (f64)
+///   end to end.
+///
+/// A few buffers rather than one Python object per geometry.
 type TableIn<'py> = (
     String,
     Vec<String>,
     Vec<Bound<'py, PyAny>>,
-    Bound<'py, PyBytes>,
-    Bound<'py, PyBytes>,
+    Bound<'py, PyTuple>,
 );
 
 /// Little-endian i64 values from a buffer.
@@ -105,6 +112,62 @@ fn wkb_rows(data: &[u8], offsets: &[u8]) -> PyResult<Vec<Option<Vec<u8>>>> {
         .collect()
 }
 
+/// The geometries of a table from Python (see [`TableIn`]).
+fn geometries(obj: &Bound<'_, PyTuple>) -> PyResult<Geometries> {
+    let kind: String = obj.get_item(0)?.extract()?;
+    let buf = |i: usize| -> PyResult<Bound<'_, PyBytes>> { Ok(obj.get_item(i)?.cast_into()?) };
+    match kind.as_str() {
+        "wkb" => Ok(Geometries::Wkb(wkb_rows(
+            buf(1)?.as_bytes(),
+            buf(2)?.as_bytes(),
+        )?)),
+        "xy" => Ok(Geometries::Decoded(xy_rows(
+            buf(1)?.as_bytes(),
+            buf(2)?.as_bytes(),
+            buf(3)?.as_bytes(),
+        )?)),
+        other => Err(PyTypeError::new_err(format!("geometry kind {other:?}"))),
+    }
+}
+
+/// Points and polygons without holes from their kinds, position counts
+/// and coordinates (see [`TableIn`]).
+fn xy_rows(kinds: &[u8], counts: &[u8], coords: &[u8]) -> PyResult<Vec<Option<Geometry<f64>>>> {
+    let bad = |what: &str| PyValueError::new_err(format!("coordinates: {what}"));
+    if counts.len() != 8 * kinds.len() || coords.len() % 16 != 0 {
+        return Err(bad("one kind and one count per row, x and y per position"));
+    }
+    let xy: Vec<Coord<f64>> = coords
+        .chunks_exact(16)
+        .map(|b| Coord {
+            x: f64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
+            y: f64::from_le_bytes(b[8..].try_into().expect("8 bytes")),
+        })
+        .collect();
+    let mut at = 0usize;
+    let mut out = Vec::with_capacity(kinds.len());
+    for (&kind, n) in kinds.iter().zip(i64s(counts)) {
+        let n = usize::try_from(n).map_err(|_| bad("a negative count"))?;
+        let part = xy
+            .get(at..at + n)
+            .ok_or_else(|| bad("counts past the positions"))?;
+        at += n;
+        out.push(match (kind as i8, part) {
+            (-1, []) => None,
+            (0, [c]) => Some(Geometry::Point(Point(*c))),
+            (3, ring) if !ring.is_empty() => Some(Geometry::Polygon(Polygon::new(
+                LineString(ring.to_vec()),
+                Vec::new(),
+            ))),
+            _ => return Err(bad("a kind other than a point or polygon, or no positions")),
+        });
+    }
+    if at != xy.len() {
+        return Err(bad("positions left over"));
+    }
+    Ok(out)
+}
+
 /// A column of NumPy numbers (`f8`, `i8`): its values are numbers, not
 /// text to read by the rules for numbers typed in a file.
 fn is_number_column(obj: &Bound<'_, PyAny>) -> bool {
@@ -113,7 +176,8 @@ fn is_number_column(obj: &Bound<'_, PyAny>) -> bool {
 }
 
 /// A column from Python: a list of str / None (other objects through
-/// `str()`), or a `(dtype, buffer)` pair of NumPy bytes (`f8`, `i8`,
+/// `str()`), text as `("str", data, offsets, mask)` (see [`text_column`]),
+/// or a `(dtype, buffer)` pair of NumPy bytes (`f8`, `i8`,
 /// `b1`), missing numbers as NaN. The buffer is read in place (not turned
 /// into a list of ints).
 fn column(obj: &Bound<'_, PyAny>, rows: usize) -> PyResult<Vec<Option<String>>> {
@@ -138,6 +202,14 @@ fn column(obj: &Bound<'_, PyAny>, rows: usize) -> PyResult<Vec<Option<String>>> 
         }
         return Ok(out);
     }
+    if let Ok((_, data, offsets, mask)) = obj.extract::<(
+        String,
+        Bound<'_, PyBytes>,
+        Bound<'_, PyBytes>,
+        Bound<'_, PyBytes>,
+    )>() {
+        return text_column(data.as_bytes(), offsets.as_bytes(), mask.as_bytes(), rows);
+    }
     let list = obj.cast::<PyList>()?;
     let mut out = Vec::with_capacity(list.len());
     for v in list.iter() {
@@ -150,6 +222,38 @@ fn column(obj: &Bound<'_, PyAny>, rows: usize) -> PyResult<Vec<Option<String>>> 
         });
     }
     Ok(out)
+}
+
+/// A text column sent as UTF-8 end to end, `rows + 1` offsets (i64) and
+/// a missing mask (a byte per row): what a list of str / None gives.
+fn text_column(
+    data: &[u8],
+    offsets: &[u8],
+    mask: &[u8],
+    rows: usize,
+) -> PyResult<Vec<Option<String>>> {
+    let bad = || PyValueError::new_err("text offsets out of order or past the data");
+    let ends: Vec<i64> = i64s(offsets).collect();
+    if ends.len() != rows + 1 || mask.len() != rows {
+        return Err(PyValueError::new_err(
+            "a column's length differs from the rows'",
+        ));
+    }
+    ends.windows(2)
+        .zip(mask)
+        .map(|(w, &missing)| {
+            if missing != 0 {
+                return Ok(None);
+            }
+            let (Ok(a), Ok(b)) = (usize::try_from(w[0]), usize::try_from(w[1])) else {
+                return Err(bad());
+            };
+            let bytes = data.get(a..b).ok_or_else(bad)?;
+            let text =
+                std::str::from_utf8(bytes).map_err(|e| PyValueError::new_err(e.to_string()))?;
+            Ok(Some(text.to_string()))
+        })
+        .collect()
 }
 
 /// A number as the CSV readers would see it typed: whole numbers without a
@@ -170,8 +274,8 @@ fn given(
     tables: Vec<TableIn<'_>>,
 ) -> PyResult<Vec<(PathBuf, Columns)>> {
     let mut out = Vec::new();
-    for (name, names, cols, wkb, offsets) in tables {
-        let wkb = wkb_rows(wkb.as_bytes(), offsets.as_bytes())?;
+    for (name, names, cols, geometry) in tables {
+        let geometry = geometries(&geometry)?;
         let path = PathBuf::from(&name);
         let known = config
             .facilities
@@ -184,7 +288,7 @@ fn given(
         }
         let values = cols
             .iter()
-            .map(|c| column(c, wkb.len()))
+            .map(|c| column(c, geometry.len()))
             .collect::<PyResult<Vec<_>>>()?;
         let numeric = cols.iter().map(is_number_column).collect();
         out.push((
@@ -193,7 +297,7 @@ fn given(
                 names,
                 values,
                 numeric,
-                wkb,
+                geometry,
                 row_label: "row".into(),
             },
         ));
@@ -373,17 +477,10 @@ fn to_python<'py>(py: Python<'py>, layer: &Layer, geo: bool) -> PyResult<Bound<'
             Values::Text(v) => {
                 // UTF-8 end to end with offsets, and the missing mask:
                 // three objects, not one str per cell.
-                let size: usize = v.iter().flatten().map(String::len).sum();
-                let mut data = Vec::with_capacity(size);
-                let mut offsets = Vec::with_capacity(8 * (v.len() + 1));
-                offsets.extend_from_slice(&0i64.to_le_bytes());
-                for s in v {
-                    data.extend_from_slice(s.as_deref().unwrap_or_default().as_bytes());
-                    offsets.extend_from_slice(&(data.len() as i64).to_le_bytes());
-                }
-                let mask: Vec<u8> = v.iter().map(|x| u8::from(x.is_none())).collect();
+                let mask: Vec<u8> = v.missing().iter().map(|&m| u8::from(m)).collect();
                 let mask = PyBytes::new(py, &mask).into_any().unbind();
-                let text = (PyBytes::new(py, &data), PyBytes::new(py, &offsets));
+                let data = PyBytes::new(py, v.data().as_bytes());
+                let text = (data, PyBytes::new(py, &le_bytes(v.ends())));
                 (c.name.as_str(), "str", text, mask).into_pyobject(py)?
             }
         };
@@ -394,19 +491,17 @@ fn to_python<'py>(py: Python<'py>, layer: &Layer, geo: bool) -> PyResult<Bound<'
     } else {
         // Every geometry end to end and the offsets (see `TableIn`):
         // two objects rather than one per row.
-        let size: usize = layer.wkb.iter().flatten().map(Vec::len).sum();
-        let mut data = Vec::with_capacity(size);
-        let mut offsets = Vec::with_capacity(8 * (layer.wkb.len() + 1));
-        offsets.extend_from_slice(&0i64.to_le_bytes());
-        for g in &layer.wkb {
-            data.extend_from_slice(g.as_deref().unwrap_or_default());
-            offsets.extend_from_slice(&(data.len() as i64).to_le_bytes());
-        }
-        (PyBytes::new(py, &data), PyBytes::new(py, &offsets))
+        let (data, ends) = (layer.wkb.data(), layer.wkb.ends());
+        (PyBytes::new(py, data), PyBytes::new(py, &le_bytes(ends)))
             .into_pyobject(py)?
             .into_any()
     };
     (layer.rows, cols, wkb).into_pyobject(py)
+}
+
+/// Little-endian bytes of i64 values.
+fn le_bytes(values: &[i64]) -> Vec<u8> {
+    values.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
 /// `fitcircle.analyze`: the CLI's `analyze` arguments (without `--out`)
