@@ -200,8 +200,21 @@ pub(crate) fn bounded_contracted(
     limit_m: f64,
     scratch: &mut Scratch,
 ) -> ChainSeeds {
+    on_core(c, sources, limit_m, scratch, bounded_mm)
+}
+
+/// `search` over the core of `c` from sources that are nodes of the full
+/// graph (those inside chains seed both chain ends); returns the sources
+/// inside chains.
+fn on_core(
+    c: &Contracted,
+    sources: impl IntoIterator<Item = (u32, f64)>,
+    limit_m: f64,
+    scratch: &mut Scratch,
+    search: fn(Adjacency<'_>, Vec<(u32, u32)>, f64, &mut Scratch),
+) -> ChainSeeds {
     let (seeds, inside) = c.seeds(in_mm(sources), limit_mm(limit_m).unwrap_or(0));
-    bounded_mm(c.adjacency(), seeds, limit_m, scratch);
+    search(c.adjacency(), seeds, limit_m, scratch);
     inside
 }
 
@@ -274,9 +287,7 @@ pub(crate) fn sweep_contracted(
     limit_m: f64,
     scratch: &mut Scratch,
 ) -> ChainSeeds {
-    let (seeds, inside) = c.seeds(in_mm(sources), limit_mm(limit_m).unwrap_or(0));
-    sweep_mm(c.adjacency(), seeds, limit_m, scratch);
-    inside
+    on_core(c, sources, limit_m, scratch, sweep_mm)
 }
 
 /// `sweep` from sources whose starting distances are already whole
