@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use fitcircle::config::{Config, InputSpec};
 use fitcircle::input::columns::InputKind;
 use fitcircle::input::{self, Inputs, table};
+use fitcircle::output::summary::pad;
 use fitcircle::output::{Lang, trf};
 use geo::{BoundingRect, Geometry, GeometryCollection, Rect};
 
@@ -178,13 +179,7 @@ fn report_facilities(
     for (c, n) in by_category {
         let label = labelled(lang, "cat", c);
         let width: usize = if lang == Lang::Zh { 30 } else { 18 };
-        // Display width: a Chinese character takes two columns.
-        let shown: usize = label
-            .chars()
-            .map(|c| if c.is_ascii() { 1 } else { 2 })
-            .sum();
-        let pad = width.saturating_sub(shown);
-        writeln!(out, "  {label}{} {n}", " ".repeat(pad))?;
+        writeln!(out, "  {} {n}", pad(&label, width))?;
     }
     if !inputs.facilities.is_empty() {
         let geoms = inputs.facilities.iter().map(|f| f.geometry.clone());

@@ -128,7 +128,7 @@ fn headline(s: &mut String, inputs: &Inputs, study: &Study, a: &Assessment, lang
 
 /// `s` padded with spaces on the right to `width` terminal columns (CJK
 /// characters take two).
-pub(crate) fn pad(s: &str, width: usize) -> String {
+pub fn pad(s: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(s);
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
