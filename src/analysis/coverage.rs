@@ -195,17 +195,8 @@ impl NodeIndex {
             }
         }
         pairs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.total_cmp(&b.2)));
-        let mut first = vec![0u32; n + 1];
-        for p in &pairs {
-            first[p.0 as usize + 1] += 1;
-        }
-        for i in 0..n {
-            first[i + 1] += first[i];
-        }
-        NodeIndex {
-            first,
-            items: pairs.into_iter().map(|p| (p.1, p.2)).collect(),
-        }
+        let (first, items) = csr(n, pairs.into_iter().map(|p| (p.0, (p.1, p.2))).collect());
+        NodeIndex { first, items }
     }
 
     fn at(&self, v: u32) -> &[(u32, f64)] {
@@ -441,6 +432,8 @@ impl Findable {
                 }
             }
         }
+        under_core.sort_unstable();
+        under_chain.sort_unstable();
         let (core_first, core_nodes) = csr(core.core_count(), under_core);
         let (chain_first, chain_nodes) = csr(core.arc_count(), under_chain);
         Findable {
@@ -462,9 +455,9 @@ impl Findable {
     }
 }
 
-/// (key, value) pairs with keys below `n` as CSR: starts and values.
-fn csr(n: usize, mut pairs: Vec<(u32, u32)>) -> (Vec<u32>, Vec<u32>) {
-    pairs.sort_unstable();
+/// (key, value) pairs sorted by key, keys below `n`, as CSR: starts and
+/// values.
+fn csr<T>(n: usize, pairs: Vec<(u32, T)>) -> (Vec<u32>, Vec<T>) {
     let mut first = vec![0u32; n + 1];
     for p in &pairs {
         first[p.0 as usize + 1] += 1;

@@ -1023,42 +1023,31 @@ mod tests {
         );
     }
 
+    /// The error of mapping a facilities table with `hs` as headers.
+    fn facilities_error(hs: &[&str], spec: &InputSpec) -> String {
+        Mapping::of_headers(
+            Path::new("t.csv"),
+            &headers(hs),
+            InputKind::Facilities,
+            spec,
+            true,
+        )
+        .unwrap_err()
+        .to_string()
+    }
+
     #[test]
     fn unknown_units_and_fields_are_errors() {
         let spec = InputSpec::from_path("t.csv".into());
-        let e = Mapping::of_headers(
-            Path::new("t.csv"),
-            &headers(&["面积（室外）", "lon", "lat"]),
-            InputKind::Facilities,
-            &spec,
-            true,
-        )
-        .unwrap_err()
-        .to_string();
+        let e = facilities_error(&["面积（室外）", "lon", "lat"], &spec);
         assert!(e.starts_with("t.csv: column \"面积（室外）\" (area_m2): fitcircle does not know the unit \"室外\""), "{e}");
         let mut spec = InputSpec::from_path("t.csv".into());
         spec.columns.0.insert("areas".into(), "x".into());
-        let e = Mapping::of_headers(
-            Path::new("t.csv"),
-            &headers(&["x"]),
-            InputKind::Facilities,
-            &spec,
-            true,
-        )
-        .unwrap_err()
-        .to_string();
+        let e = facilities_error(&["x"], &spec);
         assert!(e.contains("unknown field \"areas\""), "{e}");
         let mut spec = InputSpec::from_path("t.csv".into());
         spec.columns.0.insert("population".into(), "x".into());
-        let e = Mapping::of_headers(
-            Path::new("t.csv"),
-            &headers(&["x"]),
-            InputKind::Facilities,
-            &spec,
-            true,
-        )
-        .unwrap_err()
-        .to_string();
+        let e = facilities_error(&["x"], &spec);
         assert!(
             e.contains("facilities inputs do not read \"population\""),
             "{e}"
