@@ -307,7 +307,7 @@ fn counted_pairs(coverage: &Coverage, counted: &[bool], max_m: f64) -> Vec<Pair>
         if !counted[f] {
             continue;
         }
-        for &(c, d) in hits {
+        for (c, d) in hits {
             if d <= max_m {
                 out.push(Pair {
                     facility: f as u32,
@@ -450,7 +450,7 @@ fn community_requirements(
         if fb.iter().all(|b| *b == 0) {
             continue;
         }
-        for &(c, d) in hits {
+        for (c, d) in hits {
             if d <= distance_m {
                 let cb = &mut bits[c as usize * words..(c as usize + 1) * words];
                 for (x, y) in cb.iter_mut().zip(fb) {
@@ -492,7 +492,7 @@ fn nearest_open(coverage: &Coverage, open: &[bool], n_communities: usize) -> Vec
         if !open[f] {
             continue;
         }
-        for &(c, d) in hits {
+        for (c, d) in hits {
             let slot = &mut nearest_m[c as usize];
             if slot.is_none_or(|x| d < x) {
                 *slot = Some(d);
@@ -540,7 +540,7 @@ fn area_within(input: &CatchmentInput, areas: &FacilityAreas, max_m: f64) -> Are
         if !counts_for_area(&input.facilities()[f]) {
             continue;
         }
-        for &(c, d) in hits {
+        for (c, d) in hits {
             if d <= max_m {
                 area[c as usize].0 += areas.outdoor[f];
                 area[c as usize].1 += areas.indoor[f];
@@ -860,7 +860,7 @@ mod tests {
             targets: vec![Target::Any],
             nearest_m: vec![DistColumn::from_iter([None, None, None])],
             reachable: Vec::new(),
-            facility_hits: Arc::new(hits),
+            facility_hits: Arc::new(super::super::coverage::Pairs::from_lists(hits)),
             has_pairs: true,
         }
     }

@@ -675,7 +675,7 @@ impl SecondGeneration {
             .fold(f64::INFINITY, f64::min);
         let mut within = vec![false; inputs.communities.len()];
         for f in gen2 {
-            for &(c, d) in &study.scenarios.now.facility_hits[f] {
+            for (c, d) in study.scenarios.now.facility_hits.of(f) {
                 if d <= tier_m {
                     within[c as usize] = true;
                 }
@@ -856,10 +856,12 @@ fn planned_gains(inputs: &Inputs, study: &Study) -> Vec<PlannedGain> {
         .filter(|&f| inputs.facilities[f].status == Status::Planned)
         .map(|f| PlannedGain {
             facility: FacilityIx::new(f),
-            newly_covered_people: after.facility_hits[f]
+            newly_covered_people: after
+                .facility_hits
+                .of(f)
                 .iter()
-                .filter(|(c, d)| *d <= limit && !cov.covered(t, *c as usize))
-                .map(|(c, _)| inputs.communities[*c as usize].population)
+                .filter(|&(c, d)| d <= limit && !cov.covered(t, c as usize))
+                .map(|(c, _)| inputs.communities[c as usize].population)
                 .sum::<f64>()
                 + 0.0,
         })
@@ -1763,7 +1765,8 @@ mod tests {
         // On a network a coverage-only run has no pairs (nor any "after").
         let mut study = study;
         study.scenarios.now.has_pairs = false;
-        study.scenarios.now.facility_hits = std::sync::Arc::new(vec![Vec::new(); 4]);
+        study.scenarios.now.facility_hits =
+            std::sync::Arc::new(crate::analysis::coverage::Pairs::empty(4));
         study.scenarios.after = None;
         let a = assess(&inputs, &study, &Indicators::bundled(), &Figures::new());
         let kinds: Vec<&str> = a.gaps.iter().map(|g| g.kind).collect();

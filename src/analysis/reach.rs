@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use super::coverage::{self, Access, CoverageSettings, Source};
+use super::coverage::{self, Access, CoverageSettings, Pairs, Source};
 use super::placement::{Distances, Placement};
 use super::search::{Scratch, bounded_multi_source};
 use crate::graph::csr::Direction;
@@ -111,7 +111,7 @@ pub(crate) fn pairs(
     sources: &[Option<Spot>],
     targets: &[Option<Spot>],
     max_m: f64,
-) -> Vec<Vec<(u32, f64)>> {
+) -> Pairs {
     match &placement.distances {
         Distances::Network { graph, .. } => {
             let access = |s: &Option<Spot>| match s {
@@ -137,7 +137,7 @@ pub(crate) fn pairs(
         Distances::StraightLine { detour } => {
             let tree = point_tree(targets);
             let radius = max_m / detour;
-            sources
+            let lists: Vec<Vec<(u32, f64)>> = sources
                 .par_iter()
                 .map(|s| {
                     let Some(Spot::Point(p)) = s else {
@@ -155,7 +155,8 @@ pub(crate) fn pairs(
                     hits.sort_by_key(|h| h.0);
                     hits
                 })
-                .collect()
+                .collect();
+            Pairs::from_lists(lists)
         }
     }
 }
@@ -230,7 +231,7 @@ mod tests {
             (got[0].unwrap() - (3.0 * edge + 5.0)).abs() < 0.01,
             "{got:?}"
         );
-        let pr = pairs(&p, &sources, &targets, 250.0);
+        let pr = pairs(&p, &sources, &targets, 250.0).to_lists();
         assert_eq!(pr.len(), 2);
         assert_eq!(pr[0].len(), 1);
         assert_eq!(pr[0][0].0, 1);
@@ -253,7 +254,7 @@ mod tests {
         ];
         let got = nearest(&p, &sources, &targets, 700.0);
         assert_eq!(got, vec![Some(650.0), Some(130.0), None]);
-        let pr = pairs(&p, &sources, &targets, 700.0);
+        let pr = pairs(&p, &sources, &targets, 700.0).to_lists();
         assert_eq!(pr, vec![vec![(0, 650.0)], vec![(1, 130.0)]]);
     }
 }

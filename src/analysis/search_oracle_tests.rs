@@ -658,7 +658,8 @@ fn pairs_over_the_core_equal_pairs_over_every_node() {
             report_m: limit_m,
             pair_m: limit_m,
         };
-        let got = crate::analysis::coverage::facility_pairs(&g, &sources, &communities, settings);
+        let got = crate::analysis::coverage::facility_pairs(&g, &sources, &communities, settings)
+            .to_lists();
         let mut scratch = Scratch::new(n);
         for (s, got) in sources.iter().zip(&got) {
             bounded_multi_source(

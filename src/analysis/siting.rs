@@ -194,7 +194,7 @@ fn covered_by_existing(
         {
             continue;
         }
-        for &(c, d) in hits {
+        for (c, d) in hits {
             if d <= walk {
                 covered[c as usize] = true;
             }

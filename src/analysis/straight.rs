@@ -8,7 +8,9 @@ use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use super::coverage::{Coverage, CoverageSettings, DistColumn, Source, Target, matches_target};
+use super::coverage::{
+    Coverage, CoverageSettings, DistColumn, Pairs, Source, Target, matches_target,
+};
 use crate::model::Category;
 use crate::spatial::LocalProjection;
 
@@ -90,7 +92,7 @@ pub(crate) fn compute(
         targets,
         nearest_m,
         sources,
-        std::sync::Arc::new(facility_hits),
+        std::sync::Arc::new(Pairs::from_lists(facility_hits)),
     )
 }
 
@@ -146,9 +148,10 @@ mod tests {
         assert_eq!(cov.nearest_m[0].get(1), None);
         assert_eq!(cov.nearest_m[0].get(2), None);
         assert_eq!(cov.reachable[0][0], 1); // the pitch is 1048 m away after the detour
-        assert_eq!(cov.facility_hits[0], vec![(0, 650.0)]);
+        let hits = |f: usize| cov.facility_hits.of(f).iter().collect::<Vec<_>>();
+        assert_eq!(hits(0), vec![(0, 650.0)]);
         // Pairs are kept for facilities that do not count too (never counted).
-        assert_eq!(cov.facility_hits[2], vec![(0, 520.0)]);
+        assert_eq!(hits(2), vec![(0, 520.0)]);
         assert_eq!(cov.reachable[1][0], 0);
     }
 }

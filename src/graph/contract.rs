@@ -61,7 +61,11 @@ pub(crate) struct Contracted {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ChainSeeds {
     seeds: Vec<(u32, u32, u32)>,
-    /// One bit per core arc: does the chain it names hold a source?
+    /// One bit per core arc: does the chain it names hold a source? Only
+    /// for searches with more than [`ChainSeeds::SCAN`] such sources (the
+    /// category sweeps); a facility's few are scanned instead, since
+    /// zeroing a bit per arc for each of hundreds of thousands of
+    /// facility searches cost more than the searches.
     has: Vec<u64>,
 }
 
@@ -76,8 +80,16 @@ impl ChainSeeds {
         })
     }
 
+    /// Sources inside chains up to which [`ChainSeeds::on`] scans them
+    /// rather than keeping a bitmap.
+    const SCAN: usize = 16;
+
     fn on(&self, chain: u32) -> &[(u32, u32, u32)] {
-        if self.has[chain as usize >> 6] & (1 << (chain & 63)) == 0 {
+        if self.has.is_empty() {
+            if !self.seeds.iter().any(|s| s.0 == chain) {
+                return &[];
+            }
+        } else if self.has[chain as usize >> 6] & (1 << (chain & 63)) == 0 {
             return &[];
         }
         let a = self.seeds.partition_point(|s| s.0 < chain);
@@ -362,9 +374,12 @@ impl Contracted {
             inside.push((chain, mm, d));
         }
         inside.sort_unstable();
-        let mut has = vec![0u64; self.arcs.len().div_ceil(64)];
-        for &(chain, ..) in &inside {
-            has[chain as usize >> 6] |= 1 << (chain & 63);
+        let mut has = Vec::new();
+        if inside.len() > ChainSeeds::SCAN {
+            has = vec![0u64; self.arcs.len().div_ceil(64)];
+            for &(chain, ..) in &inside {
+                has[chain as usize >> 6] |= 1 << (chain & 63);
+            }
         }
         (core, ChainSeeds { seeds: inside, has })
     }

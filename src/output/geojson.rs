@@ -976,7 +976,7 @@ pub(crate) fn write_facilities<'w>(
                     && study.scenarios.counts_now[i]
                     && study.placement.facility_access[i].is_ok() =>
             {
-                let hits = &study.scenarios.now.facility_hits[i];
+                let hits = study.scenarios.now.facility_hits.of(i);
                 let limit = study.scenarios.now.settings.limit_m;
                 let within: Vec<u32> = hits.iter().filter(|h| h.1 <= limit).map(|h| h.0).collect();
                 let pop: f64 = within

@@ -167,7 +167,7 @@ pub(crate) fn culture(cx: &Ctx) -> CultureStations {
         let all = &cx.places[n_health..];
         let pairs = reach::pairs(m.placement, all, &cx.communities, limit_m);
         for (s, hits) in pairs.iter().enumerate() {
-            for &(c, _) in hits {
+            for (c, _) in hits {
                 station_people[s] += m.inputs.communities[c as usize].population;
                 if stations[s].with_sports {
                     community_count[c as usize] += 1;

@@ -64,11 +64,19 @@ pub(super) fn leaflet_js() -> &'static str {
     }
 }
 
-/// JSON for a `<script type="application/json">` block: no `<` at all
-/// (JSON has it only inside strings, where `\u003c` means the same), so
-/// text from the data can never end or disturb the element.
-pub(super) fn script_json(v: &str) -> String {
-    v.replace('<', "\\u003c")
+/// Write JSON `v` for a `<script type="application/json">` block: no `<`
+/// at all (JSON has it only inside strings, where `\u003c` means the
+/// same), so text from the data can never end or disturb the element.
+/// Written piece by piece, not as an escaped copy (a layer of a
+/// metropolis is hundreds of megabytes).
+pub(super) fn write_script_json(w: &mut dyn std::io::Write, v: &str) -> std::io::Result<()> {
+    let mut parts = v.split('<');
+    w.write_all(parts.next().unwrap_or_default().as_bytes())?;
+    for part in parts {
+        w.write_all(b"\\u003c")?;
+        w.write_all(part.as_bytes())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -85,12 +93,20 @@ mod tests {
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
     }
 
+    fn script_json(v: &str) -> String {
+        let mut out = Vec::new();
+        write_script_json(&mut out, v).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn json_blocks_cannot_close_the_script() {
         assert_eq!(
             script_json(r#"{"a":"</script><!--"}"#),
             r#"{"a":"\u003c/script>\u003c!--"}"#
         );
+        assert_eq!(script_json("<<"), r#"\u003c\u003c"#);
+        assert_eq!(script_json("[1,2]"), "[1,2]");
         let v: Value = serde_json::from_str(&script_json(r#"{"a":"</script><!--"}"#)).unwrap();
         assert_eq!(v["a"], "</script><!--");
     }

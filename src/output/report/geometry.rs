@@ -217,7 +217,10 @@ pub(super) fn feature(geometry: &str, props: &Value) -> String {
 
 /// A FeatureCollection, one feature a line.
 pub(super) fn collection(features: &[String]) -> String {
-    let mut s = String::from(r#"{"type":"FeatureCollection","features":["#);
+    const HEAD: &str = r#"{"type":"FeatureCollection","features":["#;
+    let len = features.iter().map(|f| f.len() + 2).sum::<usize>();
+    let mut s = String::with_capacity(HEAD.len() + len + 2);
+    s.push_str(HEAD);
     for (i, f) in features.iter().enumerate() {
         if i > 0 {
             s.push_str(",\n");

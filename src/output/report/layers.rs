@@ -158,7 +158,10 @@ pub(super) fn facilities_json(cx: &Ctx) -> String {
             let p = representative_point(&f.geometry)?;
             let counted = st.scenarios.counts_now[i] && st.placement.facility_access[i].is_ok();
             let within: Option<f64> = counted.then(|| {
-                st.scenarios.now.facility_hits[i]
+                st.scenarios
+                    .now
+                    .facility_hits
+                    .of(i)
                     .iter()
                     .filter(|h| h.1 <= limit)
                     .map(|h| cx.inputs.communities[h.0 as usize].population)

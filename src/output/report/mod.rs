@@ -37,7 +37,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use self::assets::{
-    APP_JS, ERROR_HOOK, LEAFLET_LICENSE, STYLE, leaflet_css, leaflet_js, script_json,
+    APP_JS, ERROR_HOOK, LEAFLET_LICENSE, STYLE, leaflet_css, leaflet_js, write_script_json,
 };
 pub use self::basemap::{Basemap, TIANDITU_KEY_VAR};
 use self::context::Ctx;
@@ -393,20 +393,25 @@ fn write_leaflet(w: &mut dyn io::Write) -> io::Result<()> {
 }
 
 /// The map data, one `<script type="application/json">` block per layer.
+/// Each layer is built just before it is written and dropped after, so
+/// only one is held at a time (a metropolis' layers are hundreds of
+/// megabytes each).
 fn write_data(w: &mut dyn io::Write, cx: &Ctx) -> io::Result<()> {
-    let network = layers::network_json(cx);
-    for (id, body) in [
-        ("data-meta", layers::meta_json(cx)),
-        ("data-network", network),
-        ("data-covered", layers::covered_json(cx)),
-        ("data-units", layers::units_json(cx)),
-        ("data-communities", layers::communities_json(cx)),
-        ("data-gap-hexagons", layers::gap_hexagons_json(cx)),
-        ("data-facilities", layers::facilities_json(cx)),
-        ("data-sites", layers::sites_json(cx)),
-    ] {
+    type Layer = fn(&Ctx) -> String;
+    let blocks: [(&str, Layer); 8] = [
+        ("data-meta", layers::meta_json),
+        ("data-network", layers::network_json),
+        ("data-covered", layers::covered_json),
+        ("data-units", layers::units_json),
+        ("data-communities", layers::communities_json),
+        ("data-gap-hexagons", layers::gap_hexagons_json),
+        ("data-facilities", layers::facilities_json),
+        ("data-sites", layers::sites_json),
+    ];
+    for (id, layer) in blocks {
+        let body = layer(cx);
         write!(w, "<script type=\"application/json\" id=\"{id}\">")?;
-        w.write_all(script_json(&body).as_bytes())?;
+        write_script_json(w, &body)?;
         w.write_all(b"</script>\n")?;
     }
     Ok(())
