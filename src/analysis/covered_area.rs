@@ -11,10 +11,11 @@ use rayon::prelude::*;
 
 use super::coverage::{self, Source, Target};
 use super::placement::{Distances, Placement};
-use super::search::{Scratch, bounded_multi_source};
+use super::search::{NodeDistances, Scratch, every_node_swept};
 use super::surface::{self, Surface, SurfaceSettings, Walks};
 use super::{bands, isochrone};
 use crate::graph::WalkGraph;
+use crate::graph::contract::Contracted;
 use crate::graph::csr::Direction;
 use crate::spatial::LocalProjection;
 
@@ -255,9 +256,9 @@ struct Traced {
 }
 
 /// Minutes from every node, `NaN` when not reached within `reach_m`.
-fn node_minutes(n_nodes: usize, sc: &Scratch, reach_m: f64, mpm: f64) -> Arc<[f32]> {
-    (0..n_nodes as u32)
-        .map(|v| match sc.dist(v) {
+fn node_minutes(d: &NodeDistances, reach_m: f64, mpm: f64) -> Arc<[f32]> {
+    (0..d.len() as u32)
+        .map(|v| match d.get(v) {
             Some(d) if d <= reach_m => (d / mpm) as f32,
             _ => f32::NAN,
         })
@@ -364,32 +365,34 @@ fn trace_on_network(
         cell_m: b.cell_m,
         metres_per_minute: mpm,
     };
-    let n = graph.node_count();
     let per_fill = sets_per_fill(graph, w.proj, &settings);
+    // Each set's walks: a sweep over the contracted core (a set's search
+    // reaches much of the city), read out for every node.
+    let core = Contracted::new(graph, Direction::Inbound);
     let mut scratches: Vec<Scratch> = Vec::new();
     let mut out = Vec::with_capacity(distinct.len());
     for batch in distinct.chunks(per_fill) {
-        scratches.resize_with(batch.len().max(scratches.len()), || Scratch::new(n));
-        let scratches = &mut scratches[..batch.len()];
-        scratches
+        scratches.resize_with(batch.len().max(scratches.len()), || {
+            Scratch::new(core.core_count())
+        });
+        let dists: Vec<NodeDistances> = scratches[..batch.len()]
             .par_iter_mut()
             .zip(batch)
-            .for_each(|(sc, members)| {
+            .map(|(sc, members)| {
                 let seeds = members
                     .iter()
                     .flat_map(|&i| w.sources[i].access.iter().copied());
-                bounded_multi_source(graph, Direction::Inbound, seeds, w.reach_m, sc);
-            });
-        let dists: Vec<_> = scratches.iter().map(|sc| move |v| sc.dist(v)).collect();
-        let walks: Vec<Walks<'_>> = dists.iter().map(|d| d as Walks<'_>).collect();
+                every_node_swept(&core, seeds, w.reach_m, sc)
+            })
+            .collect();
+        let reads: Vec<_> = dists.iter().map(|d| move |v| d.get(v)).collect();
+        let walks: Vec<Walks<'_>> = reads.iter().map(|d| d as Walks<'_>).collect();
         let surfaces = surface::fill_many(graph, w.proj, &walks, &settings);
         let traced: Vec<Traced> = surfaces
             .into_par_iter()
-            .zip(&*scratches)
-            .map(|(surface, sc)| {
-                let node_minutes = b
-                    .keep_node_minutes
-                    .then(|| node_minutes(n, sc, w.reach_m, mpm));
+            .zip(&dists)
+            .map(|(surface, d)| {
+                let node_minutes = b.keep_node_minutes.then(|| node_minutes(d, w.reach_m, mpm));
                 let polys = match &surface {
                     Some(s) => bands::trace(s, thresholds),
                     None => vec![MultiPolygon::new(vec![]); thresholds.len()],

@@ -127,13 +127,61 @@ impl Scratch {
     /// beyond the limit.
     #[inline]
     pub(crate) fn dist_through(&self, c: &Contracted, inside: &ChainSeeds, v: u32) -> Option<f64> {
+        self.mm_through(c, inside, v).map(from_mm)
+    }
+
+    /// [`Scratch::dist_through`] in whole millimetres.
+    #[inline]
+    fn mm_through(&self, c: &Contracted, inside: &ChainSeeds, v: u32) -> Option<u32> {
         c.dist_mm(v, inside, |k| {
             let d = self.slot[k as usize];
             (d != UNREACHED).then_some(d)
         })
         .filter(|&d| d <= self.limit)
-        .map(from_mm)
     }
+}
+
+/// The distance of every node of a graph from one search, whole
+/// millimetres, [`UNREACHED`] beyond its limit: 4 bytes a node, read in
+/// any order.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeDistances(Vec<u32>);
+
+impl NodeDistances {
+    /// Distance (metres) of node `v`, if reached within the limit.
+    #[inline]
+    pub(crate) fn get(&self, v: u32) -> Option<f64> {
+        let d = self.0[v as usize];
+        (d != UNREACHED).then(|| from_mm(d))
+    }
+
+    /// Number of nodes.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Every node's distance (of the full graph) from `sources` within
+/// `limit_m`: a [`sweep_contracted`] over `c`'s core, then each node's
+/// distance through its chain ([`Scratch::dist_through`]), in parallel.
+/// Exactly the distances of a [`bounded_multi_source`] over every node,
+/// for searches that reach much of a large graph (a set of facilities'
+/// walking bands), at a fraction of the cost. `scratch` is for the core's
+/// node count.
+pub(crate) fn every_node_swept(
+    c: &Contracted,
+    sources: impl IntoIterator<Item = (u32, f64)>,
+    limit_m: f64,
+    scratch: &mut Scratch,
+) -> NodeDistances {
+    let inside = sweep_contracted(c, sources, limit_m, scratch);
+    let sc = &*scratch;
+    NodeDistances(
+        (0..c.node_count() as u32)
+            .into_par_iter()
+            .map(|v| sc.mm_through(c, &inside, v).unwrap_or(UNREACHED))
+            .collect(),
+    )
 }
 
 /// The limit in millimetres (rounded like every length), below

@@ -9,7 +9,9 @@
 //! distances must equal it exactly, with no tolerance band at the limit.
 
 use crate::analysis::coverage::{Access, CoverageSettings, Source, Target, compute};
-use crate::analysis::search::{Scratch, bounded_multi_source, sweep, sweep_contracted};
+use crate::analysis::search::{
+    Scratch, bounded_multi_source, every_node_swept, sweep, sweep_contracted,
+};
 use crate::graph::contract::Contracted;
 use crate::graph::csr::Direction;
 use crate::graph::{Edge, Network, WalkGraph};
@@ -410,11 +412,17 @@ fn sweep_matches_floyd_warshall() {
                 let mut core_scratch = Scratch::new(core.core_count());
                 let inside =
                     sweep_contracted(&core, sources.iter().copied(), limit, &mut core_scratch);
+                // And every node's distance read out of such a sweep.
+                let mut every_scratch = Scratch::new(core.core_count());
+                let every =
+                    every_node_swept(&core, sources.iter().copied(), limit, &mut every_scratch);
+                assert_eq!(every.len(), n, "{ctx}");
                 let limit_mm = mm(limit);
                 for v in 0..n {
                     let want = reference(&d, dir, &sources, v);
                     let got = scratch.dist(v as u32);
                     let through = core_scratch.dist_through(&core, &inside, v as u32);
+                    assert_eq!(every.get(v as u32), through, "{ctx}: read out, node {v}");
                     if want.is_finite() && want <= limit_mm {
                         assert_eq!(got, Some(want / 1000.0), "{ctx}: node {v}");
                         assert_eq!(through, got, "{ctx}: contracted, node {v}");

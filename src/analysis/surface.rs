@@ -207,6 +207,7 @@ pub type Walks<'a> = &'a (dyn Fn(u32) -> Option<f64> + Sync);
 
 /// An edge (or a lone reached node) as the surfaces see it: a projected
 /// polyline and the nodes the walk goes on through from each end.
+#[derive(Debug, Clone, Copy, Default)]
 struct Item {
     /// Range in the flat point list.
     start: u32,
@@ -253,8 +254,17 @@ fn extend_bounds(b: &mut [[f64; 2]; 2], g: &[[f64; 2]]) {
     }
 }
 
+/// No point yet: bounds that any point grows.
+const NO_BOUNDS: [[f64; 2]; 2] = [[f64::INFINITY; 2], [f64::NEG_INFINITY; 2]];
+
+/// Edges and nodes taken a block at a time by [`reached_items`].
+const BLOCK: usize = 1 << 14;
+
 /// Edges with an end some surface reaches, projected; reached nodes no
-/// edge may be walked towards, as one-point items.
+/// edge may be walked towards, as one-point items. In parallel, a block
+/// of edges or nodes at a time, in two passes: one counts each block's
+/// items and points, the next writes them in place, so the items are
+/// those of one pass in edge and node order and no block is copied.
 fn reached_items(
     graph: &WalkGraph,
     proj: &LocalProjection,
@@ -269,67 +279,146 @@ fn reached_items(
         towards[edge.from as usize] |= edge.backward;
         towards[edge.to as usize] |= edge.forward;
     }
-    let empty = [[f64::INFINITY; 2], [f64::NEG_INFINITY; 2]];
-    let mut r = Reached {
-        items: Vec::new(),
-        points: Vec::new(),
-        bounds: vec![empty; walks.len()],
+    let find = Candidates {
+        graph,
+        walks,
+        limit_m,
+        towards: &towards,
+        edge_blocks: net.edges.len().div_ceil(BLOCK),
     };
-    let mut reaches = vec![false; walks.len()];
-    let add = |r: &mut Reached, reaches: &[bool], mut item: Item, geom: &[[f64; 2]]| {
-        item.start = r.points.len() as u32;
-        r.points.extend(geom.iter().map(|p| proj.project(*p)));
-        item.end = r.points.len() as u32;
-        let g = &r.points[item.start as usize..];
-        let projected: f64 = g.windows(2).map(|w| crate::spatial::dist(w[0], w[1])).sum();
-        item.scale = if projected > 0.0 {
-            item.scale.max(0.0) / projected
-        } else {
-            1.0
-        };
-        for (b, _) in r.bounds.iter_mut().zip(reaches).filter(|(_, on)| **on) {
-            extend_bounds(b, g);
-        }
-        r.items.push(item);
-    };
-    for (e, edge) in net.edges.iter().enumerate() {
-        let first = if edge.backward { edge.from } else { CLOSED };
-        let last = if edge.forward { edge.to } else { CLOSED };
-        for (on, w) in reaches.iter_mut().zip(walks) {
-            *on = walk_on(*w, first, limit_m).is_finite() || walk_on(*w, last, limit_m).is_finite();
-        }
-        if reaches.contains(&true) {
-            // `scale` holds the network length until `add` divides it.
-            let item = Item {
-                start: 0,
-                end: 0,
-                first,
-                last,
-                scale: edge.length_m,
-            };
-            add(&mut r, &reaches, item, net.edge_geom(e));
+    let blocks = find.edge_blocks + net.coords.len().div_ceil(BLOCK);
+    let sizes: Vec<(usize, usize)> = (0..blocks)
+        .into_par_iter()
+        .map(|b| {
+            let (mut items, mut points) = (0, 0);
+            find.visit(b, &mut |_, _, g| {
+                items += 1;
+                points += g.len();
+            });
+            (items, points)
+        })
+        .collect();
+    let mut items = vec![Item::default(); sizes.iter().map(|s| s.0).sum()];
+    let mut points = vec![[0.0; 2]; sizes.iter().map(|s| s.1).sum()];
+    let mut slices = Vec::with_capacity(blocks);
+    let (mut item_rest, mut point_rest, mut base) = (&mut items[..], &mut points[..], 0);
+    for &(n_items, n_points) in &sizes {
+        let (is, ir) = std::mem::take(&mut item_rest).split_at_mut(n_items);
+        let (ps, pr) = std::mem::take(&mut point_rest).split_at_mut(n_points);
+        slices.push((is, ps, base));
+        (item_rest, point_rest, base) = (ir, pr, base + n_points);
+    }
+    let block_bounds: Vec<Vec<[[f64; 2]; 2]>> = slices
+        .into_par_iter()
+        .enumerate()
+        .map(|(b, (is, ps, base))| {
+            let mut bounds = vec![NO_BOUNDS; walks.len()];
+            let (mut ki, mut kp) = (0, 0);
+            find.visit(b, &mut |mut item, on, geom| {
+                let g = &mut ps[kp..kp + geom.len()];
+                for (q, p) in g.iter_mut().zip(geom) {
+                    *q = proj.project(*p);
+                }
+                item.start = (base + kp) as u32;
+                kp += geom.len();
+                item.end = (base + kp) as u32;
+                is[ki] = placed(item, g, on, &mut bounds);
+                ki += 1;
+            });
+            bounds
+        })
+        .collect();
+    let mut bounds = vec![NO_BOUNDS; walks.len()];
+    for part in &block_bounds {
+        for (b, p) in bounds.iter_mut().zip(part) {
+            for k in 0..2 {
+                b[0][k] = b[0][k].min(p[0][k]);
+                b[1][k] = b[1][k].max(p[1][k]);
+            }
         }
     }
-    for (v, c) in net.coords.iter().enumerate() {
-        if towards[v] {
-            continue;
+    Reached {
+        items,
+        points,
+        bounds,
+    }
+}
+
+/// `item` with its projected points `g`: its `scale` (coming in as its
+/// network length) made metres along the network per projected metre,
+/// and the bounds of the walks that reach it (`on`) grown to hold it.
+fn placed(mut item: Item, g: &[[f64; 2]], on: &[bool], bounds: &mut [[[f64; 2]; 2]]) -> Item {
+    let projected: f64 = g.windows(2).map(|w| crate::spatial::dist(w[0], w[1])).sum();
+    item.scale = if projected > 0.0 {
+        item.scale.max(0.0) / projected
+    } else {
+        1.0
+    };
+    for (b, _) in bounds.iter_mut().zip(on).filter(|(_, on)| **on) {
+        extend_bounds(b, g);
+    }
+    item
+}
+
+/// What [`reached_items`] looks through: the network's edges, then its
+/// nodes, in blocks of [`BLOCK`].
+struct Candidates<'a> {
+    graph: &'a WalkGraph,
+    walks: &'a [Walks<'a>],
+    limit_m: f64,
+    towards: &'a [bool],
+    edge_blocks: usize,
+}
+
+impl Candidates<'_> {
+    /// Call `f(item, on, geometry)` for each item of block `b` that some
+    /// walk reaches (`on`: which), in order, the geometry in lon/lat.
+    fn visit(&self, b: usize, f: &mut dyn FnMut(Item, &[bool], &[[f64; 2]])) {
+        let net = &self.graph.net;
+        let mut on = vec![false; self.walks.len()];
+        if b < self.edge_blocks {
+            for e in b * BLOCK..((b + 1) * BLOCK).min(net.edges.len()) {
+                let edge = &net.edges[e];
+                let first = if edge.backward { edge.from } else { CLOSED };
+                let last = if edge.forward { edge.to } else { CLOSED };
+                if self.reach([first, last], &mut on) {
+                    // `scale` holds the network length until `placed`.
+                    let item = Item {
+                        first,
+                        last,
+                        scale: edge.length_m,
+                        ..Item::default()
+                    };
+                    f(item, &on, net.edge_geom(e));
+                }
+            }
+            return;
         }
-        for (on, w) in reaches.iter_mut().zip(walks) {
-            *on = walk_on(*w, v as u32, limit_m).is_finite();
-        }
-        if reaches.contains(&true) {
-            let v = v as u32;
-            let item = Item {
-                start: 0,
-                end: 0,
-                first: v,
-                last: v,
-                scale: 1.0,
-            };
-            add(&mut r, &reaches, item, std::slice::from_ref(c));
+        let b = b - self.edge_blocks;
+        for v in b * BLOCK..((b + 1) * BLOCK).min(net.coords.len()) {
+            let v32 = v as u32;
+            if !self.towards[v] && self.reach([v32, v32], &mut on) {
+                let item = Item {
+                    first: v32,
+                    last: v32,
+                    scale: 1.0,
+                    ..Item::default()
+                };
+                f(item, &on, std::slice::from_ref(&net.coords[v]));
+            }
         }
     }
-    r
+
+    /// Which walks reach one of `ends` within the limit (into `on`);
+    /// whether any does.
+    fn reach(&self, ends: [u32; 2], on: &mut [bool]) -> bool {
+        for (o, w) in on.iter_mut().zip(self.walks) {
+            *o = ends
+                .iter()
+                .any(|&v| walk_on(*w, v, self.limit_m).is_finite());
+        }
+        on.contains(&true)
+    }
 }
 
 /// Where segment `a + t (b - a)`, `t` in [0, 1], is within `r` of `c`:

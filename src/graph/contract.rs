@@ -305,6 +305,11 @@ impl Contracted {
         self.first.len() - 1
     }
 
+    /// Number of nodes of the full graph.
+    pub(crate) fn node_count(&self) -> usize {
+        self.index.len()
+    }
+
     /// Number of core arcs (chains are named by one of them).
     pub(crate) fn arc_count(&self) -> usize {
         self.arcs.len()
