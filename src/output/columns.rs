@@ -10,7 +10,10 @@
 use std::collections::HashMap;
 use std::io;
 
-use super::geojson::{Cell, Rows};
+use geo::Geometry;
+use rayon::prelude::*;
+
+use super::geojson::{Cell, JsonValue, append_file_wkb};
 use super::schema::{ColumnKind, declared};
 use super::{CsvFormulas, Lang};
 use crate::analysis::gaps::Assessment;
@@ -97,6 +100,13 @@ impl Texts {
     pub fn missing(&self) -> &[bool] {
         &self.missing
     }
+
+    fn append(&mut self, other: Texts) {
+        let base = self.data.len() as i64;
+        self.data.push_str(&other.data);
+        self.ends.extend(other.ends[1..].iter().map(|e| e + base));
+        self.missing.extend(other.missing);
+    }
 }
 
 impl<'a> FromIterator<Option<&'a str>> for Texts {
@@ -124,9 +134,16 @@ impl Default for Wkb {
 }
 
 impl Wkb {
-    fn push(&mut self, wkb: Option<&[u8]>) {
-        self.data.extend_from_slice(wkb.unwrap_or_default());
+    /// End the row whose geometry was appended to `data` (none appended:
+    /// no geometry).
+    fn end_row(&mut self) {
         self.ends.push(self.data.len() as i64);
+    }
+
+    fn append(&mut self, other: Wkb) {
+        let base = self.data.len() as i64;
+        self.data.extend_from_slice(&other.data);
+        self.ends.extend(other.ends[1..].iter().map(|e| e + base));
     }
 
     /// The number of rows.
@@ -166,6 +183,26 @@ impl Values {
         }
     }
 
+    fn kind(&self) -> ColumnKind {
+        match self {
+            Values::Bool(_) => ColumnKind::Bool,
+            Values::Int(_) => ColumnKind::Long,
+            Values::Float(_) => ColumnKind::Double,
+            Values::Text(_) => ColumnKind::Text,
+        }
+    }
+
+    /// Append `other`, of the same kind (see [`Values::kind`]).
+    fn append(&mut self, other: Values) {
+        match (self, other) {
+            (Values::Bool(v), Values::Bool(o)) => v.extend(o),
+            (Values::Int(v), Values::Int(o)) => v.extend(o),
+            (Values::Float(v), Values::Float(o)) => v.extend(o),
+            (Values::Text(v), Values::Text(o)) => v.append(o),
+            _ => unreachable!("columns of one kind (checked by ColumnSink::append)"),
+        }
+    }
+
     fn len(&self) -> usize {
         match self {
             Values::Bool(v) => v.len(),
@@ -200,7 +237,7 @@ impl Values {
             (Values::Int(v), Cell::Int(i)) => v.push(Some(i)),
             (Values::Float(v), Cell::Int(i)) => v.push(i as f64),
             (Values::Float(v), Cell::Float(x)) => v.push(x),
-            (Values::Text(v), Cell::Text(t)) => v.push(Some(&t)),
+            (Values::Text(v), Cell::Text(t)) => v.push(Some(t.as_ref())),
             (Values::Text(v), other) => v.push(Some(&text_of(&other))),
             (Values::Int(v), Cell::Float(x)) => {
                 let mut f: Vec<f64> = v.iter().map(|i| i.map_or(f64::NAN, |i| i as f64)).collect();
@@ -233,7 +270,7 @@ fn text_of(c: &Cell) -> String {
         Cell::Bool(b) => b.to_string(),
         Cell::Int(i) => i.to_string(),
         Cell::Float(x) => serde_json::Value::from(*x).to_string(),
-        Cell::Text(t) => t.clone(),
+        Cell::Text(t) => t.to_string(),
     }
 }
 
@@ -265,28 +302,85 @@ pub(crate) struct ColumnSink {
     index: HashMap<String, usize>,
 }
 
-impl Rows for ColumnSink {
-    /// Add one feature: its cells to their columns (new names make new
-    /// columns, declared types first), its WKB. A column is found by the
-    /// cell's position when the name there matches (the usual case: every
-    /// feature has the same properties in the same order), else by name.
-    fn row(&mut self, wkb: Option<Vec<u8>>, names: &[&str], cells: Vec<Cell>) {
+impl ColumnSink {
+    /// Add one feature: each property's cell to its column (new names
+    /// make new columns, declared types first), its geometry as the files'
+    /// WKB. A column is found by the property's position when the name
+    /// there matches (the usual case: every feature has the same
+    /// properties in the same order), else by name.
+    pub(crate) fn feature<K: AsRef<str>, V: JsonValue>(
+        &mut self,
+        geometry: Option<&Geometry<f64>>,
+        props: &[(K, V)],
+    ) {
         let row = self.layer.rows;
-        for (pos, (k, cell)) in names.iter().zip(cells).enumerate() {
+        for (pos, (k, v)) in props.iter().enumerate() {
+            let (k, cell) = (k.as_ref(), v.cell());
             let i = match self.layer.columns.get(pos) {
-                Some(c) if c.name == *k => pos,
+                Some(c) if c.name == k => pos,
                 _ => self.column(k, &cell),
             };
             let values = &mut self.layer.columns[i].values;
             values.pad(row);
             values.push(cell);
         }
-        self.layer.wkb.push(wkb.as_deref());
+        append_file_wkb(&mut self.layer.wkb.data, geometry);
+        self.layer.wkb.end_row();
         self.layer.rows += 1;
     }
-}
 
-impl ColumnSink {
+    /// Features `0..n`, each added by `fill(i, sink)`: a block of rows at
+    /// a time into a sink of its own, on rayon's threads, the blocks then
+    /// appended in order. The columns are those of adding the features
+    /// one by one: a block whose shared columns hold another type (a
+    /// column widened from whole numbers to numbers, or to text) is added
+    /// again row by row.
+    pub(crate) fn features_par(&mut self, n: usize, fill: impl Fn(usize, &mut ColumnSink) + Sync) {
+        const BLOCK: usize = 4096;
+        let rows = |a: usize| a..(a + BLOCK).min(n);
+        let parts: Vec<(usize, ColumnSink)> = (0..n)
+            .step_by(BLOCK)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|a| {
+                let mut part = ColumnSink::default();
+                rows(a).for_each(|i| fill(i, &mut part));
+                (a, part)
+            })
+            .collect();
+        for (a, part) in parts {
+            if !self.append(part) {
+                rows(a).for_each(|i| fill(i, self));
+            }
+        }
+    }
+
+    /// Append the rows of `part` when every column it shares with this
+    /// sink holds the same type; false (nothing added) otherwise.
+    fn append(&mut self, part: ColumnSink) -> bool {
+        let same = part.layer.columns.iter().all(|c| {
+            self.index
+                .get(&c.name)
+                .is_none_or(|&i| self.layer.columns[i].values.kind() == c.values.kind())
+        });
+        if !same {
+            return false;
+        }
+        let rows = self.layer.rows;
+        for c in part.layer.columns {
+            let i = match self.index.get(&c.name) {
+                Some(&i) => i,
+                None => self.add_column(&c.name, c.values.kind()),
+            };
+            let values = &mut self.layer.columns[i].values;
+            values.pad(rows);
+            values.append(c.values);
+        }
+        self.layer.wkb.append(part.layer.wkb);
+        self.layer.rows += part.layer.rows;
+        true
+    }
+
     /// The index of column `name`, made (typed as declared, else by its
     /// first value) if new.
     fn column(&mut self, name: &str, first: &Cell) -> usize {
@@ -299,6 +393,11 @@ impl ColumnSink {
             Cell::Float(_) => ColumnKind::Double,
             Cell::Null | Cell::Text(_) => ColumnKind::Text,
         });
+        self.add_column(name, kind)
+    }
+
+    /// A new column `name` of `kind`, empty; its index.
+    fn add_column(&mut self, name: &str, kind: ColumnKind) -> usize {
         self.layer.columns.push(Column {
             name: name.to_string(),
             values: Values::empty(kind),
@@ -498,6 +597,47 @@ mod tests {
         let wkb = l.wkb.get(0).unwrap();
         let x = f64::from_le_bytes(wkb[5..13].try_into().unwrap());
         assert_eq!(x, 24.1234568);
+    }
+
+    #[test]
+    fn blocks_in_parallel_give_the_columns_of_one_by_one() {
+        // Over several blocks: a column that appears late, one widened
+        // from whole numbers to numbers and one to text in a later block,
+        // missing values and geometries.
+        let n = 10_000;
+        let props = |i: usize| {
+            let mut p = vec![("id", json!(format!("c{i}"))), ("k", json!(i % 7))];
+            if i > 5000 {
+                p.push(("late", json!(i)));
+            }
+            p.push(("w", if i == 9000 { json!(0.5) } else { json!(i) }));
+            p.push(("t", if i == 8500 { json!("x") } else { json!(i % 3) }));
+            p.push((
+                "z",
+                if i % 11 == 0 {
+                    json!(null)
+                } else {
+                    json!(true)
+                },
+            ));
+            p
+        };
+        let geometry = |i: usize| Geometry::Point(geo::Point::new(i as f64 * 1e-4, 60.0));
+        let points: Vec<Geometry<f64>> = (0..n).map(geometry).collect();
+        let mut one = ColumnSink::default();
+        for i in 0..n {
+            let g = (i % 5 != 0).then(|| &points[i]);
+            one.feature(g, &props(i));
+        }
+        let mut par = ColumnSink::default();
+        let mut fw = FeatureWriter::start(&mut par, &[]).unwrap();
+        fw.features_par(n, |i| ((i % 5 != 0).then(|| &points[i]), props(i)))
+            .unwrap();
+        fw.finish().unwrap();
+        let (one, par) = (one.finish(), par.finish());
+        assert_eq!(format!("{one:?}"), format!("{par:?}"));
+        assert!(matches!(par.columns[2].values, Values::Float(_)));
+        assert!(matches!(par.columns[3].values, Values::Text(_)));
     }
 
     #[test]
