@@ -21,8 +21,8 @@ pub(crate) fn file_wkb(g: &Geometry<f64>, round: Round) -> Option<Vec<u8>> {
     append_file_wkb(&mut out, g, round).then_some(out)
 }
 
-/// Append `g` as the files write it (see [`file_wkb`]) to `out`; false,
-/// nothing written, for a kind left to `geozero`.
+/// Append `g` as the files write it, its coordinates rounded by `round`,
+/// as WKB to `out`; false, nothing written, for a kind left to `geozero`.
 pub(crate) fn append_file_wkb(out: &mut Vec<u8>, g: &Geometry<f64>, round: Round) -> bool {
     thread_local! {
         /// A ring rounded, reused from feature to feature.
