@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::io;
 
 use geo::Geometry;
-use rayon::prelude::*;
 
 use super::geojson::{Cell, JsonValue, append_file_wkb};
 use super::schema::{ColumnKind, declared};
@@ -100,13 +99,6 @@ impl Texts {
     pub fn missing(&self) -> &[bool] {
         &self.missing
     }
-
-    fn append(&mut self, other: Texts) {
-        let base = self.data.len() as i64;
-        self.data.push_str(&other.data);
-        self.ends.extend(other.ends[1..].iter().map(|e| e + base));
-        self.missing.extend(other.missing);
-    }
 }
 
 impl<'a> FromIterator<Option<&'a str>> for Texts {
@@ -138,12 +130,6 @@ impl Wkb {
     /// no geometry).
     fn end_row(&mut self) {
         self.ends.push(self.data.len() as i64);
-    }
-
-    fn append(&mut self, other: Wkb) {
-        let base = self.data.len() as i64;
-        self.data.extend_from_slice(&other.data);
-        self.ends.extend(other.ends[1..].iter().map(|e| e + base));
     }
 
     /// The number of rows.
@@ -180,26 +166,6 @@ impl Values {
             ColumnKind::Long => Values::Int(Vec::new()),
             ColumnKind::Double => Values::Float(Vec::new()),
             ColumnKind::Text => Values::Text(Texts::default()),
-        }
-    }
-
-    fn kind(&self) -> ColumnKind {
-        match self {
-            Values::Bool(_) => ColumnKind::Bool,
-            Values::Int(_) => ColumnKind::Long,
-            Values::Float(_) => ColumnKind::Double,
-            Values::Text(_) => ColumnKind::Text,
-        }
-    }
-
-    /// Append `other`, of the same kind (see [`Values::kind`]).
-    fn append(&mut self, other: Values) {
-        match (self, other) {
-            (Values::Bool(v), Values::Bool(o)) => v.extend(o),
-            (Values::Int(v), Values::Int(o)) => v.extend(o),
-            (Values::Float(v), Values::Float(o)) => v.extend(o),
-            (Values::Text(v), Values::Text(o)) => v.append(o),
-            _ => unreachable!("columns of one kind (checked by ColumnSink::append)"),
         }
     }
 
@@ -329,58 +295,6 @@ impl ColumnSink {
         self.layer.rows += 1;
     }
 
-    /// Features `0..n`, each added by `fill(i, sink)`: a block of rows at
-    /// a time into a sink of its own, on rayon's threads, the blocks then
-    /// appended in order. The columns are those of adding the features
-    /// one by one: a block whose shared columns hold another type (a
-    /// column widened from whole numbers to numbers, or to text) is added
-    /// again row by row.
-    pub(crate) fn features_par(&mut self, n: usize, fill: impl Fn(usize, &mut ColumnSink) + Sync) {
-        const BLOCK: usize = 4096;
-        let rows = |a: usize| a..(a + BLOCK).min(n);
-        let parts: Vec<(usize, ColumnSink)> = (0..n)
-            .step_by(BLOCK)
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|a| {
-                let mut part = ColumnSink::default();
-                rows(a).for_each(|i| fill(i, &mut part));
-                (a, part)
-            })
-            .collect();
-        for (a, part) in parts {
-            if !self.append(part) {
-                rows(a).for_each(|i| fill(i, self));
-            }
-        }
-    }
-
-    /// Append the rows of `part` when every column it shares with this
-    /// sink holds the same type; false (nothing added) otherwise.
-    fn append(&mut self, part: ColumnSink) -> bool {
-        let same = part.layer.columns.iter().all(|c| {
-            self.index
-                .get(&c.name)
-                .is_none_or(|&i| self.layer.columns[i].values.kind() == c.values.kind())
-        });
-        if !same {
-            return false;
-        }
-        let rows = self.layer.rows;
-        for c in part.layer.columns {
-            let i = match self.index.get(&c.name) {
-                Some(&i) => i,
-                None => self.add_column(&c.name, c.values.kind()),
-            };
-            let values = &mut self.layer.columns[i].values;
-            values.pad(rows);
-            values.append(c.values);
-        }
-        self.layer.wkb.append(part.layer.wkb);
-        self.layer.rows += part.layer.rows;
-        true
-    }
-
     /// The index of column `name`, made (typed as declared, else by its
     /// first value) if new.
     fn column(&mut self, name: &str, first: &Cell) -> usize {
@@ -393,11 +307,6 @@ impl ColumnSink {
             Cell::Float(_) => ColumnKind::Double,
             Cell::Null | Cell::Text(_) => ColumnKind::Text,
         });
-        self.add_column(name, kind)
-    }
-
-    /// A new column `name` of `kind`, empty; its index.
-    fn add_column(&mut self, name: &str, kind: ColumnKind) -> usize {
         self.layer.columns.push(Column {
             name: name.to_string(),
             values: Values::empty(kind),
@@ -597,47 +506,6 @@ mod tests {
         let wkb = l.wkb.get(0).unwrap();
         let x = f64::from_le_bytes(wkb[5..13].try_into().unwrap());
         assert_eq!(x, 24.1234568);
-    }
-
-    #[test]
-    fn blocks_in_parallel_give_the_columns_of_one_by_one() {
-        // Over several blocks: a column that appears late, one widened
-        // from whole numbers to numbers and one to text in a later block,
-        // missing values and geometries.
-        let n = 10_000;
-        let props = |i: usize| {
-            let mut p = vec![("id", json!(format!("c{i}"))), ("k", json!(i % 7))];
-            if i > 5000 {
-                p.push(("late", json!(i)));
-            }
-            p.push(("w", if i == 9000 { json!(0.5) } else { json!(i) }));
-            p.push(("t", if i == 8500 { json!("x") } else { json!(i % 3) }));
-            p.push((
-                "z",
-                if i % 11 == 0 {
-                    json!(null)
-                } else {
-                    json!(true)
-                },
-            ));
-            p
-        };
-        let geometry = |i: usize| Geometry::Point(geo::Point::new(i as f64 * 1e-4, 60.0));
-        let points: Vec<Geometry<f64>> = (0..n).map(geometry).collect();
-        let mut one = ColumnSink::default();
-        for i in 0..n {
-            let g = (i % 5 != 0).then(|| &points[i]);
-            one.feature(g, &props(i));
-        }
-        let mut par = ColumnSink::default();
-        let mut fw = FeatureWriter::start(&mut par, &[]).unwrap();
-        fw.features_par(n, |i| ((i % 5 != 0).then(|| &points[i]), props(i)))
-            .unwrap();
-        fw.finish().unwrap();
-        let (one, par) = (one.finish(), par.finish());
-        assert_eq!(format!("{one:?}"), format!("{par:?}"));
-        assert!(matches!(par.columns[2].values, Values::Float(_)));
-        assert!(matches!(par.columns[3].values, Values::Text(_)));
     }
 
     #[test]

@@ -440,10 +440,13 @@ impl<'a> FeatureWriter<'a> {
         let w = match &mut self.sink {
             Sink::Json(w) => &mut **w,
             Sink::Rows(r) => {
-                r.features_par(n, |i, part| {
+                // One by one: making the row costs about what encoding it
+                // does, and filling blocks of columns on several threads
+                // then appending them took more time on a busy machine.
+                for i in 0..n {
                     let (g, props) = make(i);
-                    part.feature(g, &props);
-                });
+                    r.feature(g, &props);
+                }
                 self.first &= n == 0;
                 return Ok(());
             }
