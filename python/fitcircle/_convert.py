@@ -7,7 +7,9 @@ as GeoJSON text."""
 
 from __future__ import annotations
 
-from typing import Any, List, Tuple
+import contextlib
+import gc
+from typing import Any, Iterator, List, Tuple
 
 import numpy as np
 import pandas as pd
@@ -95,7 +97,23 @@ def _from_wkb_buffer(rows: int, data: bytes, offsets: bytes) -> np.ndarray:
         wkb = np.empty(rows, dtype=object)
         wkb[:] = [view[a:b].tobytes() for a, b in zip(ends[:-1].tolist(), ends[1:].tolist())]
     wkb[ends[1:] == ends[:-1]] = None
-    return shapely.from_wkb(wkb)
+    with _gc_paused():
+        return shapely.from_wkb(wkb)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cycle collector off while a vectorised call makes one object
+    per row: each geometry made counts towards a collection, and each
+    collection walks every object alive (a large GeoDataFrame's geometries
+    among them), none of which can be garbage here."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _column(s: pd.Series) -> Any:

@@ -14,10 +14,12 @@
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use geo::Geometry;
 use shapefile::dbase;
 
+use super::record::shared_names;
 use crate::crs::{Crs, DeclaredCrs, InputCrs, ToWgs84};
 use crate::{Error, Result};
 
@@ -28,7 +30,7 @@ pub(crate) struct RawRecord {
     /// "feature 3" or "layer \"roads\", feature 3".
     pub location: String,
     /// (column, value) pairs, in column order.
-    pub fields: Vec<(String, String)>,
+    pub fields: Vec<(Arc<str>, String)>,
     /// Per field: true when the file types the value as a number (read as
     /// it is, not by the rules for numbers written as text).
     pub numeric: Vec<bool>,
@@ -267,14 +269,15 @@ pub(crate) fn read_shapefile(path: &Path, shp: &[u8]) -> Result<RawTable> {
             }
         }
     };
+    let shared = shared_names(&names);
     let mut records = Vec::with_capacity(rows.len());
     for (i, (shape, record)) in rows.into_iter().enumerate() {
         let location = format!("feature {}", i + 1);
-        let mut fields: Vec<(String, String)> = Vec::with_capacity(names.len());
+        let mut fields = Vec::with_capacity(names.len());
         let mut numeric = Vec::with_capacity(names.len());
-        for n in &names {
+        for (n, shared) in names.iter().zip(&shared) {
             let value = record.get(n);
-            fields.push((n.clone(), value.map(dbf_value).unwrap_or_default()));
+            fields.push((shared.clone(), value.map(dbf_value).unwrap_or_default()));
             numeric.push(value.is_some_and(dbf_numeric));
         }
         let geometry = match shape {
@@ -354,6 +357,7 @@ pub(crate) fn read_flatgeobuf(path: &Path, bytes: &[u8]) -> Result<RawTable> {
         .unwrap_or_default();
     let declared = fgb_declared(header.crs());
     let mut features = reader.select_all_seq().map_err(|e| bad(&e))?;
+    let shared = shared_names(&columns);
     let mut records = Vec::new();
     while let Some(f) = features.next().map_err(|e| bad(&e))? {
         let location = format!("feature {}", records.len() + 1);
@@ -362,7 +366,8 @@ pub(crate) fn read_flatgeobuf(path: &Path, bytes: &[u8]) -> Result<RawTable> {
             .map_err(|e| Error::record(path, &location, format!("unreadable properties: {e}")))?;
         let fields = columns
             .iter()
-            .map(|c| (c.clone(), props.get(c).cloned().unwrap_or_default()))
+            .zip(&shared)
+            .map(|(c, n)| (n.clone(), props.get(c).cloned().unwrap_or_default()))
             .collect();
         let geometry = match f.fbs_feature().geometry() {
             None => None,

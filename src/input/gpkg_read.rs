@@ -16,6 +16,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, MAIN_DB, OpenFlags};
 
 use super::gis::{RawRecord, RawTable};
+use super::record::shared_names;
 use crate::crs::DeclaredCrs;
 use crate::{Error, Result};
 
@@ -192,6 +193,7 @@ pub(crate) fn read(path: &Path, bytes: &[u8], wanted: Option<&str>) -> Result<Ra
     let mut stmt = conn.prepare(&sql).map_err(|e| sql_err(path, e))?;
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
     let geom_at = names.iter().position(|n| *n == layer.geom_column);
+    let shared = shared_names(&names);
     let mut rows = stmt.query([]).map_err(|e| sql_err(path, e))?;
     let mut records = Vec::new();
     while let Some(row) = rows.next().map_err(|e| sql_err(path, e))? {
@@ -199,14 +201,14 @@ pub(crate) fn read(path: &Path, bytes: &[u8], wanted: Option<&str>) -> Result<Ra
         let mut fields = Vec::with_capacity(names.len());
         let mut numeric = Vec::with_capacity(names.len());
         let mut geom = None;
-        for (i, n) in names.iter().enumerate() {
+        for (i, name) in shared.iter().enumerate() {
             let v = row.get_ref(i).map_err(|e| sql_err(path, e))?;
             if Some(i) == geom_at {
                 if let ValueRef::Blob(b) = v {
                     geom = geometry(path, &location, b)?;
                 }
             } else {
-                fields.push((n.clone(), cell(v)));
+                fields.push((name.clone(), cell(v)));
                 numeric.push(matches!(v, ValueRef::Integer(_) | ValueRef::Real(_)));
             }
         }

@@ -95,8 +95,8 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
             "every column needs one value per geometry (the table's columns differ in length)",
         ));
     }
-    // Each value moves into its record (no copy); only the names are
-    // repeated per row, as a file reader's records have them.
+    // Each value moves into its record (no copy); the names are shared.
+    let shared = table::shared_names(&names);
     let mut cells: Vec<_> = values.into_iter().map(Vec::into_iter).collect();
     let mut records = Vec::with_capacity(rows);
     let geometries: Box<dyn Iterator<Item = Row>> = match geometry {
@@ -116,7 +116,7 @@ pub fn table_from_columns(spec: &InputSpec, columns: Columns) -> Result<Table> {
                 ));
             }
         };
-        let fields = names
+        let fields = shared
             .iter()
             .zip(cells.iter_mut())
             .map(|(n, col)| {
@@ -185,13 +185,13 @@ pub fn load_given(config: &Config, given: Vec<(PathBuf, Table)>) -> Result<Input
         super::check_facility_ids(&inputs.facilities)?;
     }
     if let Some(spec) = &communities {
-        let t = take(spec).expect("a given table");
+        let mut t = take(spec).expect("a given table");
         inputs.community_access = spec.access_mode();
         inputs.community_path = Some(spec.path.clone());
         inputs.dropped.extend(t.dropped.iter().cloned());
-        inputs.communities = table::communities_from_table(
+        inputs.communities = table::communities_taking_geometry(
             spec,
-            &t,
+            &mut t,
             config.settings.household_size,
             config.population.as_ref(),
             &mut inputs.warnings,

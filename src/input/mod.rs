@@ -243,11 +243,11 @@ pub fn load(config: &Config) -> Result<Inputs> {
         inputs.communities = if is_osm(&spec.path) {
             osm_communities(&mut cache, spec, config, &mut inputs)?
         } else {
-            let table = table::read_table(spec)?;
+            let mut table = table::read_table(spec)?;
             inputs.dropped.extend(table.dropped.iter().cloned());
-            let list = table::communities_from_table(
+            let list = table::communities_taking_geometry(
                 spec,
-                &table,
+                &mut table,
                 config.settings.household_size,
                 config.population.as_ref(),
                 &mut inputs.warnings,

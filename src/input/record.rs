@@ -3,6 +3,8 @@
 //! GeoPackage, Shapefile, FlatGeobuf). Which value feeds which field is
 //! decided by `input::columns`; the builders are in `input::table`.
 
+use std::sync::Arc;
+
 use geo::Geometry;
 
 use crate::model::Dropped;
@@ -12,8 +14,10 @@ use crate::model::Dropped;
 pub struct Record {
     /// "row 12" or "feature 3 (id \"a\")".
     pub location: String,
-    /// (column, value) pairs of the record, in column order.
-    pub fields: Vec<(String, String)>,
+    /// (column, value) pairs of the record, in column order; a column's
+    /// name is shared by the table's records (one allocation per column,
+    /// not per cell).
+    pub fields: Vec<(Arc<str>, String)>,
     /// Per field of [`fields`](Self::fields): true when the source typed
     /// the value as a number (a GeoJSON number, a numeric attribute), so it
     /// is read as it is rather than by the rules for numbers written as
@@ -45,13 +49,19 @@ pub struct Table {
     pub crs: String,
 }
 
+/// Column names to share among a table's records (see
+/// [`Record::fields`]).
+pub(crate) fn shared_names(names: &[String]) -> Vec<Arc<str>> {
+    names.iter().map(|n| Arc::from(n.as_str())).collect()
+}
+
 impl Record {
     /// The trimmed value of a field, `None` when absent or empty.
     pub fn get(&self, column: Option<&String>) -> Option<&str> {
         let col = column?;
         self.fields
             .iter()
-            .find(|(k, _)| k == col)
+            .find(|(k, _)| **k == **col)
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
     }
@@ -60,7 +70,7 @@ impl Record {
     pub fn is_numeric(&self, column: &str) -> bool {
         self.fields
             .iter()
-            .position(|(k, _)| k == column)
+            .position(|(k, _)| &**k == column)
             .and_then(|i| self.numeric.get(i).copied())
             .unwrap_or(false)
     }

@@ -133,6 +133,11 @@ pub(crate) fn repair_polygon(p: Polygon<f64>) -> (MultiPolygon<f64>, Option<Stri
 /// geometries unchanged. The note says what was repaired.
 pub(crate) fn repair_geometry(g: Geometry<f64>) -> (Geometry<f64>, Option<String>) {
     match g {
+        // A simple polygon without holes, most of them: returned as it is
+        // (what `repair_polygon` would give, without its allocations).
+        Geometry::Polygon(p) if p.interiors().is_empty() && !ring_crosses_itself(p.exterior()) => {
+            (Geometry::Polygon(p), None)
+        }
         Geometry::Polygon(p) => {
             let (mp, note) = repair_polygon(p);
             if note.is_none() || mp.0.len() == 1 {

@@ -11,12 +11,14 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use geo::{Area, Coord, Geodesic, Geometry, Length, MapCoords, MultiPolygon, Point};
 
 use super::bounds;
 use super::categories;
 use super::columns::{ColumnReport, InputKind, Mapping, field};
+pub(crate) use super::record::shared_names;
 pub use super::record::{Record, Table};
 use crate::config::{InputSpec, PopulationSpec};
 use crate::crs::{DeclaredCrs, ToWgs84};
@@ -49,7 +51,7 @@ impl Record {
     /// The record of `reason` for this record in `path`, its id and name
     /// taken from the first column named like an id or a name.
     pub fn dropped(&self, path: &Path, reason: DropReason, detail: String) -> Dropped {
-        let headers: Vec<String> = self.fields.iter().map(|(k, _)| k.clone()).collect();
+        let headers: Vec<String> = self.fields.iter().map(|(k, _)| k.to_string()).collect();
         self.dropped_as(path, &IdName::of(path, &headers), reason, detail)
     }
 
@@ -509,6 +511,7 @@ fn read_csv(path: &Path, bytes: &[u8]) -> Result<Table> {
     if headers.iter().all(|h| h.is_empty()) {
         return Err(Error::file(path, "the CSV header row is empty"));
     }
+    let shared = shared_names(&headers);
     let mut records = Vec::new();
     for row in rdr.records() {
         let row = row.map_err(|e| {
@@ -527,7 +530,7 @@ fn read_csv(path: &Path, bytes: &[u8]) -> Result<Table> {
         let line = row.position().map(|p| p.line()).unwrap_or(0);
         records.push(Record {
             location: format!("row {line}"),
-            fields: headers
+            fields: shared
                 .iter()
                 .cloned()
                 .zip(row.iter().map(str::to_string))
@@ -738,11 +741,11 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<(Table, Option<DeclaredCrs>
         let feature: geojson::Feature = serde_json::from_value(fv.clone()).map_err(|e| {
             Error::record(path, &location, format!("not a valid GeoJSON Feature: {e}"))
         })?;
-        let mut fields: Vec<(String, String)> = Vec::new();
+        let mut fields: Vec<(Arc<str>, String)> = Vec::new();
         let mut numeric: Vec<bool> = Vec::new();
         if let Some(props) = &feature.properties {
             for (k, v) in props {
-                fields.push((k.clone(), json_to_string(v)));
+                fields.push((Arc::from(k.as_str()), json_to_string(v)));
                 numeric.push(v.is_number());
             }
         }
@@ -751,18 +754,18 @@ fn read_geojson(path: &Path, bytes: &[u8]) -> Result<(Table, Option<DeclaredCrs>
                 geojson::feature::Id::String(s) => s.clone(),
                 geojson::feature::Id::Number(n) => n.to_string(),
             };
-            if !fields.iter().any(|(k, _)| k == "id") {
-                fields.push(("id".to_string(), id));
+            if !fields.iter().any(|(k, _)| &**k == "id") {
+                fields.push((Arc::from("id"), id));
                 numeric.push(false);
             }
         }
-        if let Some((_, id)) = fields.iter().find(|(k, _)| k == "id") {
+        if let Some((_, id)) = fields.iter().find(|(k, _)| &**k == "id") {
             location = format!("feature {} (id {id:?})", i + 1);
         }
         for (k, _) in &fields {
-            if !known.contains(k) {
-                known.insert(k.clone());
-                columns.push(k.clone());
+            if !known.contains(&**k) {
+                known.insert(k.to_string());
+                columns.push(k.to_string());
             }
         }
         let geometry = match &feature.geometry {
@@ -1322,8 +1325,8 @@ pub fn communities_from(
     population: Option<&PopulationSpec>,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Community>> {
-    let table = read_table(spec)?;
-    communities_from_table(spec, &table, household_size, population, warnings)
+    let mut table = read_table(spec)?;
+    communities_taking_geometry(spec, &mut table, household_size, population, warnings)
 }
 
 /// [`communities_from`] over the records of a table read for `spec` (by
@@ -1333,6 +1336,39 @@ pub fn communities_from_table(
     table: &Table,
     household_size: f64,
     population: Option<&PopulationSpec>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Community>> {
+    let geometries = table.records.iter().map(|r| r.geometry.clone()).collect();
+    let settings = (household_size, population);
+    communities_of(spec, table, geometries, settings, warnings)
+}
+
+/// [`communities_from_table`], moving the records' geometries into the
+/// communities rather than copying them (a large table's polygons); the
+/// table keeps its fields, for [`column_report`].
+pub fn communities_taking_geometry(
+    spec: &InputSpec,
+    table: &mut Table,
+    household_size: f64,
+    population: Option<&PopulationSpec>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Community>> {
+    let geometries = table
+        .records
+        .iter_mut()
+        .map(|r| r.geometry.take())
+        .collect();
+    let settings = (household_size, population);
+    communities_of(spec, table, geometries, settings, warnings)
+}
+
+/// The communities of `table`'s records, record `i` with `geometries[i]`;
+/// `settings` are the household size and the population spec.
+fn communities_of(
+    spec: &InputSpec,
+    table: &Table,
+    geometries: Vec<Option<Geometry<f64>>>,
+    (household_size, population): (f64, Option<&PopulationSpec>),
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Community>> {
     let path = &spec.path;
@@ -1373,8 +1409,8 @@ pub fn communities_from_table(
         ));
     }
     let mut out = Vec::with_capacity(table.records.len());
-    for (i, rec) in table.records.iter().enumerate() {
-        let Some(geometry) = rec.geometry.clone() else {
+    for (i, (rec, geometry)) in table.records.iter().zip(geometries).enumerate() {
+        let Some(geometry) = geometry else {
             return Err(Error::record(
                 path,
                 &rec.location,
@@ -1661,7 +1697,10 @@ mod tests {
         assert_eq!(t.records.len(), 3);
         let r = &t.records[1];
         assert_eq!(r.location, "row 3");
-        assert_eq!(r.fields[1], ("名称".to_string(), "篮球场, 北".to_string()));
+        assert_eq!(
+            (&*r.fields[1].0, r.fields[1].1.as_str()),
+            ("名称", "篮球场, 北")
+        );
         assert_eq!(r.get(Some(&"面积".to_string())), Some("600"));
         assert_eq!(r.get(Some(&"状态".to_string())), None);
         assert_eq!(r.geometry, Some(Geometry::Point(Point::new(116.42, 39.92))));

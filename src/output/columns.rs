@@ -10,7 +10,9 @@
 use std::collections::HashMap;
 use std::io;
 
-use super::geojson::{Cell, Rows};
+use geo::Geometry;
+
+use super::geojson::{Cell, JsonValue, append_file_wkb};
 use super::schema::{ColumnKind, declared};
 use super::{CsvFormulas, Lang};
 use crate::analysis::gaps::Assessment;
@@ -124,8 +126,9 @@ impl Default for Wkb {
 }
 
 impl Wkb {
-    fn push(&mut self, wkb: Option<&[u8]>) {
-        self.data.extend_from_slice(wkb.unwrap_or_default());
+    /// End the row whose geometry was appended to `data` (none appended:
+    /// no geometry).
+    fn end_row(&mut self) {
         self.ends.push(self.data.len() as i64);
     }
 
@@ -200,7 +203,7 @@ impl Values {
             (Values::Int(v), Cell::Int(i)) => v.push(Some(i)),
             (Values::Float(v), Cell::Int(i)) => v.push(i as f64),
             (Values::Float(v), Cell::Float(x)) => v.push(x),
-            (Values::Text(v), Cell::Text(t)) => v.push(Some(&t)),
+            (Values::Text(v), Cell::Text(t)) => v.push(Some(t.as_ref())),
             (Values::Text(v), other) => v.push(Some(&text_of(&other))),
             (Values::Int(v), Cell::Float(x)) => {
                 let mut f: Vec<f64> = v.iter().map(|i| i.map_or(f64::NAN, |i| i as f64)).collect();
@@ -233,7 +236,7 @@ fn text_of(c: &Cell) -> String {
         Cell::Bool(b) => b.to_string(),
         Cell::Int(i) => i.to_string(),
         Cell::Float(x) => serde_json::Value::from(*x).to_string(),
-        Cell::Text(t) => t.clone(),
+        Cell::Text(t) => t.to_string(),
     }
 }
 
@@ -265,28 +268,33 @@ pub(crate) struct ColumnSink {
     index: HashMap<String, usize>,
 }
 
-impl Rows for ColumnSink {
-    /// Add one feature: its cells to their columns (new names make new
-    /// columns, declared types first), its WKB. A column is found by the
-    /// cell's position when the name there matches (the usual case: every
-    /// feature has the same properties in the same order), else by name.
-    fn row(&mut self, wkb: Option<Vec<u8>>, names: &[&str], cells: Vec<Cell>) {
+impl ColumnSink {
+    /// Add one feature: each property's cell to its column (new names
+    /// make new columns, declared types first), its geometry as the files'
+    /// WKB. A column is found by the property's position when the name
+    /// there matches (the usual case: every feature has the same
+    /// properties in the same order), else by name.
+    pub(crate) fn feature<K: AsRef<str>, V: JsonValue>(
+        &mut self,
+        geometry: Option<&Geometry<f64>>,
+        props: &[(K, V)],
+    ) {
         let row = self.layer.rows;
-        for (pos, (k, cell)) in names.iter().zip(cells).enumerate() {
+        for (pos, (k, v)) in props.iter().enumerate() {
+            let (k, cell) = (k.as_ref(), v.cell());
             let i = match self.layer.columns.get(pos) {
-                Some(c) if c.name == *k => pos,
+                Some(c) if c.name == k => pos,
                 _ => self.column(k, &cell),
             };
             let values = &mut self.layer.columns[i].values;
             values.pad(row);
             values.push(cell);
         }
-        self.layer.wkb.push(wkb.as_deref());
+        append_file_wkb(&mut self.layer.wkb.data, geometry);
+        self.layer.wkb.end_row();
         self.layer.rows += 1;
     }
-}
 
-impl ColumnSink {
     /// The index of column `name`, made (typed as declared, else by its
     /// first value) if new.
     fn column(&mut self, name: &str, first: &Cell) -> usize {

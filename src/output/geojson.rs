@@ -2,6 +2,7 @@
 //! counter-clockwise and holes clockwise, 7 decimals (about 1 cm). Features
 //! are written one by one in input order; properties in a fixed order.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use geo::{
@@ -10,6 +11,7 @@ use geo::{
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use super::columns::ColumnSink;
 use super::format::round;
 use crate::analysis::catchment::Catchments;
 use crate::analysis::coverage::Target;
@@ -310,16 +312,8 @@ pub(crate) fn write_geometry<W: Write + ?Sized>(w: &mut W, g: &Geometry<f64>) ->
 pub(crate) enum Sink<'a> {
     /// A FeatureCollection written as text.
     Json(&'a mut dyn Write),
-    /// The same properties and geometries, row by row.
-    Rows(&'a mut dyn Rows),
-}
-
-/// Takes features as rows: the geometry as the file writes it (WKB, see
-/// [`file_wkb`]) and the properties as cells, in order.
-pub(crate) trait Rows {
-    /// One feature: `names[i]` is the property of `cells[i]` (borrowed,
-    /// so that a column's name is not copied for every row).
-    fn row(&mut self, wkb: Option<Vec<u8>>, names: &[&str], cells: Vec<Cell>);
+    /// The same properties and geometries as columns.
+    Rows(&'a mut ColumnSink),
 }
 
 impl<'a> From<&'a mut dyn Write> for Sink<'a> {
@@ -328,30 +322,21 @@ impl<'a> From<&'a mut dyn Write> for Sink<'a> {
     }
 }
 
-impl<'a, R: Rows> From<&'a mut R> for Sink<'a> {
-    fn from(r: &'a mut R) -> Self {
+impl<'a> From<&'a mut ColumnSink> for Sink<'a> {
+    fn from(r: &'a mut ColumnSink) -> Self {
         Sink::Rows(r)
     }
 }
 
-/// One feature as a row: its WKB and its cells (the names are the
-/// properties' keys).
-fn row_of<K, V: JsonValue>(
-    geometry: Option<&Geometry<f64>>,
-    props: &[(K, V)],
-) -> (Option<Vec<u8>>, Vec<Cell>) {
-    let cells = props.iter().map(|(_, v)| v.cell()).collect();
-    (file_wkb(geometry), cells)
-}
-
-/// A geometry as the files write it (7 decimals, exterior rings
-/// counter-clockwise, holes clockwise), as WKB.
-pub(crate) fn file_wkb(g: Option<&Geometry<f64>>) -> Option<Vec<u8>> {
+/// Append a geometry as the files write it (7 decimals, exterior rings
+/// counter-clockwise, holes clockwise), as WKB, to `out`; nothing for no
+/// geometry (or one WKB cannot hold).
+pub(crate) fn append_file_wkb(out: &mut Vec<u8>, g: Option<&Geometry<f64>>) {
     use geo::MapCoords;
     use geozero::{CoordDimensions, ToWkb};
-    let g = g?;
-    if let Some(wkb) = super::wkb::file_wkb(g, |x| Precision::FILE.round(x)) {
-        return Some(wkb);
+    let Some(g) = g else { return };
+    if super::wkb::append_file_wkb(out, g, |x| Precision::FILE.round(x)) {
+        return;
     }
     let p = Precision::FILE;
     let g = g.map_coords(|c| Coord {
@@ -363,7 +348,7 @@ pub(crate) fn file_wkb(g: Option<&Geometry<f64>>) -> Option<Vec<u8>> {
         Geometry::MultiPolygon(mp) => Geometry::MultiPolygon(mp.into_iter().map(orient).collect()),
         other => other,
     };
-    g.to_wkb(CoordDimensions::xy()).ok()
+    out.extend(g.to_wkb(CoordDimensions::xy()).unwrap_or_default());
 }
 
 fn orient(p: Polygon<f64>) -> Polygon<f64> {
@@ -432,9 +417,7 @@ impl<'a> FeatureWriter<'a> {
                 encode_feature(*w, geometry, props)
             }
             Sink::Rows(r) => {
-                let (wkb, cells) = row_of(geometry, props);
-                let names: Vec<&str> = props.iter().map(|(k, _)| k.as_ref()).collect();
-                r.row(wkb, &names, cells);
+                r.feature(geometry, props);
                 Ok(())
             }
         }
@@ -457,22 +440,12 @@ impl<'a> FeatureWriter<'a> {
         let w = match &mut self.sink {
             Sink::Json(w) => &mut **w,
             Sink::Rows(r) => {
-                for start in (0..n).step_by(BLOCK) {
-                    let mut rows: Vec<_> = (start..(start + BLOCK).min(n))
-                        .into_par_iter()
-                        .map(|i| {
-                            let (g, props) = make(i);
-                            let (wkb, cells) = row_of(g, &props);
-                            let keys: Vec<K> = props.into_iter().map(|(k, _)| k).collect();
-                            (wkb, keys, cells)
-                        })
-                        .collect();
-                    let mut names: Vec<&str> = Vec::new();
-                    for (wkb, keys, cells) in &mut rows {
-                        names.clear();
-                        names.extend(keys.iter().map(|k| k.as_ref()));
-                        r.row(wkb.take(), &names, std::mem::take(cells));
-                    }
+                // One by one: making the row costs about what encoding it
+                // does, and filling blocks of columns on several threads
+                // then appending them took more time on a busy machine.
+                for i in 0..n {
+                    let (g, props) = make(i);
+                    r.feature(g, &props);
                 }
                 self.first &= n == 0;
                 return Ok(());
@@ -581,15 +554,16 @@ where
 pub(crate) trait JsonValue {
     /// Write the value as JSON text.
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()>;
-    /// The value the JSON text stands for, as a table cell.
-    fn cell(&self) -> Cell;
+    /// The value the JSON text stands for, as a table cell (text borrowed
+    /// from the value).
+    fn cell(&self) -> Cell<'_>;
 }
 
 impl<T: JsonValue> JsonValue for &T {
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
         (**self).write_json(w)
     }
-    fn cell(&self) -> Cell {
+    fn cell(&self) -> Cell<'_> {
         (**self).cell()
     }
 }
@@ -598,7 +572,7 @@ impl JsonValue for Value {
     fn write_json<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
         Ok(serde_json::to_writer(w, self)?)
     }
-    fn cell(&self) -> Cell {
+    fn cell(&self) -> Cell<'_> {
         match self {
             Value::Null => Cell::Null,
             Value::Bool(b) => Cell::Bool(*b),
@@ -606,8 +580,8 @@ impl JsonValue for Value {
                 Some(i) => Cell::Int(i),
                 None => n.as_f64().map_or(Cell::Null, Cell::Float),
             },
-            Value::String(s) => Cell::Text(s.clone()),
-            other => Cell::Text(other.to_string()),
+            Value::String(s) => Cell::Text(Cow::Borrowed(s)),
+            other => Cell::Text(Cow::Owned(other.to_string())),
         }
     }
 }
@@ -615,7 +589,7 @@ impl JsonValue for Value {
 /// One property value as a table cell: what a reader of the GeoJSON text
 /// gets back (a number written as `12.5` is the f64 nearest 12.5).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Cell {
+pub(crate) enum Cell<'a> {
     /// `null`.
     Null,
     /// `true` / `false`.
@@ -625,7 +599,20 @@ pub(crate) enum Cell {
     /// Any other number.
     Float(f64),
     /// A string (or, as its JSON text, an array or object).
-    Text(String),
+    Text(Cow<'a, str>),
+}
+
+impl Cell<'_> {
+    /// The same cell, its text owned.
+    pub(crate) fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Null => Cell::Null,
+            Cell::Bool(b) => Cell::Bool(b),
+            Cell::Int(i) => Cell::Int(i),
+            Cell::Float(x) => Cell::Float(x),
+            Cell::Text(t) => Cell::Text(Cow::Owned(t.into_owned())),
+        }
+    }
 }
 
 /// A property value: any JSON value, a string borrowed from the inputs
@@ -674,7 +661,7 @@ impl JsonValue for Prop<'_> {
         }
     }
 
-    fn cell(&self) -> Cell {
+    fn cell(&self) -> Cell<'_> {
         match *self {
             Prop::Num(x, d) => {
                 if d <= 4 {
@@ -686,10 +673,10 @@ impl JsonValue for Prop<'_> {
                         return Cell::Float(round_to_int(t) as f64 / scale);
                     }
                 }
-                Value::from(round(x, d as i32)).cell()
+                Value::from(round(x, d as i32)).cell().into_owned()
             }
             Prop::Bool(b) => Cell::Bool(b),
-            Prop::Str(t) => Cell::Text(t.to_string()),
+            Prop::Str(t) => Cell::Text(Cow::Borrowed(t)),
             Prop::Json(ref v) => v.cell(),
         }
     }

@@ -15,14 +15,25 @@ use geo::{
 pub(crate) type Round = fn(f64) -> f64;
 
 /// `g` as the files write it, its coordinates rounded by `round`, as WKB.
+#[cfg(test)]
 pub(crate) fn file_wkb(g: &Geometry<f64>, round: Round) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    append_file_wkb(&mut out, g, round).then_some(out)
+}
+
+/// Append `g` as the files write it, its coordinates rounded by `round`,
+/// as WKB to `out`; false, nothing written, for a kind left to `geozero`.
+pub(crate) fn append_file_wkb(out: &mut Vec<u8>, g: &Geometry<f64>, round: Round) -> bool {
     thread_local! {
         /// A ring rounded, reused from feature to feature.
         static RING: std::cell::RefCell<Vec<Coord<f64>>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let mut out = Vec::with_capacity(size(g)?);
-    RING.with_borrow_mut(|ring| write(&mut out, g, &mut Scratch { ring, round }));
-    Some(out)
+    let Some(n) = size(g) else {
+        return false;
+    };
+    out.reserve(n);
+    RING.with_borrow_mut(|ring| write(out, g, &mut Scratch { ring, round }));
+    true
 }
 
 /// The WKB size of `g`, `None` for a kind left to `geozero`.

@@ -137,32 +137,36 @@ fn xy_rows(kinds: &[u8], counts: &[u8], coords: &[u8]) -> PyResult<Vec<Option<Ge
     if counts.len() != 8 * kinds.len() || coords.len() % 16 != 0 {
         return Err(bad("one kind and one count per row, x and y per position"));
     }
-    let xy: Vec<Coord<f64>> = coords
-        .chunks_exact(16)
-        .map(|b| Coord {
+    // Each row's positions read straight from the bytes (no array of all
+    // of them first).
+    let positions = coords.len() / 16;
+    let coord = |i: usize| {
+        let b = &coords[16 * i..16 * i + 16];
+        Coord {
             x: f64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
             y: f64::from_le_bytes(b[8..].try_into().expect("8 bytes")),
-        })
-        .collect();
+        }
+    };
     let mut at = 0usize;
     let mut out = Vec::with_capacity(kinds.len());
     for (&kind, n) in kinds.iter().zip(i64s(counts)) {
         let n = usize::try_from(n).map_err(|_| bad("a negative count"))?;
-        let part = xy
-            .get(at..at + n)
+        let part = at..at
+            .checked_add(n)
+            .filter(|&end| end <= positions)
             .ok_or_else(|| bad("counts past the positions"))?;
-        at += n;
-        out.push(match (kind as i8, part) {
-            (-1, []) => None,
-            (0, [c]) => Some(Geometry::Point(Point(*c))),
-            (3, ring) if !ring.is_empty() => Some(Geometry::Polygon(Polygon::new(
-                LineString(ring.to_vec()),
+        at = part.end;
+        out.push(match (kind as i8, part.len()) {
+            (-1, 0) => None,
+            (0, 1) => Some(Geometry::Point(Point(coord(part.start)))),
+            (3, len) if len > 0 => Some(Geometry::Polygon(Polygon::new(
+                LineString(part.map(coord).collect()),
                 Vec::new(),
             ))),
             _ => return Err(bad("a kind other than a point or polygon, or no positions")),
         });
     }
-    if at != xy.len() {
+    if at != positions {
         return Err(bad("positions left over"));
     }
     Ok(out)
