@@ -360,6 +360,10 @@ fn placed(mut item: Item, g: &[[f64; 2]], on: &[bool], bounds: &mut [[[f64; 2]; 
     item
 }
 
+/// Called by [`Candidates::visit`] with each reached item, which walks
+/// reach it and its geometry (lon/lat).
+type Visit<'f> = dyn FnMut(Item, &[bool], &[[f64; 2]]) + 'f;
+
 /// What [`reached_items`] looks through: the network's edges, then its
 /// nodes, in blocks of [`BLOCK`].
 struct Candidates<'a> {
@@ -373,7 +377,7 @@ struct Candidates<'a> {
 impl Candidates<'_> {
     /// Call `f(item, on, geometry)` for each item of block `b` that some
     /// walk reaches (`on`: which), in order, the geometry in lon/lat.
-    fn visit(&self, b: usize, f: &mut dyn FnMut(Item, &[bool], &[[f64; 2]])) {
+    fn visit(&self, b: usize, f: &mut Visit<'_>) {
         let net = &self.graph.net;
         let mut on = vec![false; self.walks.len()];
         if b < self.edge_blocks {
