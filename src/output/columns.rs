@@ -12,7 +12,7 @@ use std::io;
 
 use geo::Geometry;
 
-use super::geojson::{Cell, JsonValue, append_file_wkb};
+use super::geojson::{Cell, RowProps, Rows, append_file_wkb};
 use super::schema::{ColumnKind, declared};
 use super::{CsvFormulas, Lang};
 use crate::analysis::gaps::Assessment;
@@ -268,20 +268,16 @@ pub(crate) struct ColumnSink {
     index: HashMap<String, usize>,
 }
 
-impl ColumnSink {
+impl Rows for ColumnSink {
     /// Add one feature: each property's cell to its column (new names
     /// make new columns, declared types first), its geometry as the files'
     /// WKB. A column is found by the property's position when the name
     /// there matches (the usual case: every feature has the same
     /// properties in the same order), else by name.
-    pub(crate) fn feature<K: AsRef<str>, V: JsonValue>(
-        &mut self,
-        geometry: Option<&Geometry<f64>>,
-        props: &[(K, V)],
-    ) {
+    fn feature(&mut self, geometry: Option<&Geometry<f64>>, props: &dyn RowProps) {
         let row = self.layer.rows;
-        for (pos, (k, v)) in props.iter().enumerate() {
-            let (k, cell) = (k.as_ref(), v.cell());
+        for pos in 0..props.count() {
+            let (k, cell) = (props.name(pos), props.cell(pos));
             let i = match self.layer.columns.get(pos) {
                 Some(c) if c.name == k => pos,
                 _ => self.column(k, &cell),
@@ -294,7 +290,9 @@ impl ColumnSink {
         self.layer.wkb.end_row();
         self.layer.rows += 1;
     }
+}
 
+impl ColumnSink {
     /// The index of column `name`, made (typed as declared, else by its
     /// first value) if new.
     fn column(&mut self, name: &str, first: &Cell) -> usize {

@@ -11,7 +11,6 @@ use geo::{
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use super::columns::ColumnSink;
 use super::format::round;
 use crate::analysis::catchment::Catchments;
 use crate::analysis::coverage::Target;
@@ -312,8 +311,39 @@ pub(crate) fn write_geometry<W: Write + ?Sized>(w: &mut W, g: &Geometry<f64>) ->
 pub(crate) enum Sink<'a> {
     /// A FeatureCollection written as text.
     Json(&'a mut dyn Write),
-    /// The same properties and geometries as columns.
-    Rows(&'a mut ColumnSink),
+    /// The same properties and geometries as rows.
+    Rows(&'a mut dyn Rows),
+}
+
+/// Takes features as rows (`output::columns` makes columns of them; a
+/// trait here, so this module does not depend on that one).
+pub(crate) trait Rows {
+    /// One feature: its geometry and its properties, in order.
+    fn feature(&mut self, geometry: Option<&Geometry<f64>>, props: &dyn RowProps);
+}
+
+/// A feature's properties, read by position (for [`Rows`]).
+pub(crate) trait RowProps {
+    /// Number of properties.
+    fn count(&self) -> usize;
+    /// Name of property `i`.
+    fn name(&self, i: usize) -> &str;
+    /// Property `i` as a table cell (text borrowed).
+    fn cell(&self, i: usize) -> Cell<'_>;
+}
+
+impl<K: AsRef<str>, V: JsonValue> RowProps for &[(K, V)] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn name(&self, i: usize) -> &str {
+        self[i].0.as_ref()
+    }
+
+    fn cell(&self, i: usize) -> Cell<'_> {
+        self[i].1.cell()
+    }
 }
 
 impl<'a> From<&'a mut dyn Write> for Sink<'a> {
@@ -322,8 +352,8 @@ impl<'a> From<&'a mut dyn Write> for Sink<'a> {
     }
 }
 
-impl<'a> From<&'a mut ColumnSink> for Sink<'a> {
-    fn from(r: &'a mut ColumnSink) -> Self {
+impl<'a, R: Rows + 'a> From<&'a mut R> for Sink<'a> {
+    fn from(r: &'a mut R) -> Self {
         Sink::Rows(r)
     }
 }
@@ -417,7 +447,7 @@ impl<'a> FeatureWriter<'a> {
                 encode_feature(*w, geometry, props)
             }
             Sink::Rows(r) => {
-                r.feature(geometry, props);
+                r.feature(geometry, &props);
                 Ok(())
             }
         }
@@ -445,7 +475,7 @@ impl<'a> FeatureWriter<'a> {
                 // then appending them took more time on a busy machine.
                 for i in 0..n {
                     let (g, props) = make(i);
-                    r.feature(g, &props);
+                    r.feature(g, &props.as_slice());
                 }
                 self.first &= n == 0;
                 return Ok(());
