@@ -362,40 +362,11 @@ impl<'a, R: Rows + 'a> From<&'a mut R> for Sink<'a> {
 /// counter-clockwise, holes clockwise), as WKB, to `out`; nothing for no
 /// geometry (or one WKB cannot hold).
 pub(crate) fn append_file_wkb(out: &mut Vec<u8>, g: Option<&Geometry<f64>>) {
-    use geo::MapCoords;
-    use geozero::{CoordDimensions, ToWkb};
     let Some(g) = g else { return };
-    if super::wkb::append_file_wkb(out, g, |x| Precision::FILE.round(x)) {
-        return;
+    let round = |x| Precision::FILE.round(x);
+    if !super::wkb::append_file_wkb(out, g, round) {
+        out.extend(super::wkb::by_geozero(g, round));
     }
-    let p = Precision::FILE;
-    let g = g.map_coords(|c| Coord {
-        x: p.round(c.x),
-        y: p.round(c.y),
-    });
-    let g = match g {
-        Geometry::Polygon(poly) => Geometry::Polygon(orient(poly)),
-        Geometry::MultiPolygon(mp) => Geometry::MultiPolygon(mp.into_iter().map(orient).collect()),
-        other => other,
-    };
-    out.extend(g.to_wkb(CoordDimensions::xy()).unwrap_or_default());
-}
-
-fn orient(p: Polygon<f64>) -> Polygon<f64> {
-    let ring = |mut l: LineString<f64>, wrong: WindingOrder| {
-        if l.winding_order() == Some(wrong) {
-            l.0.reverse();
-        }
-        l
-    };
-    let (ext, holes) = p.into_inner();
-    Polygon::new(
-        ring(ext, WindingOrder::Clockwise),
-        holes
-            .into_iter()
-            .map(|h| ring(h, WindingOrder::CounterClockwise))
-            .collect(),
-    )
 }
 
 /// Streams features into a FeatureCollection.
