@@ -1,13 +1,19 @@
 //! Bounded multi-source Dijkstra over a [`WalkGraph`] with reusable scratch
 //! space, in whole millimetres: exact integer sums (the same distance
-//! whatever the order of additions), 4-byte distances and a radix heap
-//! (`radix-heap`: integer keys that only grow in Dijkstra, so pops cost
-//! amortised O(1) bucket moves instead of a binary heap's cache-missing
-//! sift-downs), so a million-node search stays mostly in cache. Resetting
-//! costs the nodes the last search touched, so thousands of small
-//! searches allocate nothing.
+//! whatever the order of additions), 4-byte distances and a monotone
+//! priority queue: for searches from a few sources a bucket queue
+//! ([`Queue`]: distances only grow in Dijkstra and are bounded by the
+//! limit, so a push is one append to the bucket of its distance band and
+//! only the band being settled is ordered, in a heap of a few entries),
+//! for searches from many a radix heap (`radix-heap`: a wide front puts
+//! thousands of entries in a band; integer keys that only grow, so pops
+//! cost amortised O(1) bucket moves), so a million-node search stays
+//! mostly in cache. Resetting costs the
+//! nodes the last search touched, so thousands of small searches
+//! allocate nothing.
 
 use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
@@ -24,6 +30,7 @@ pub(crate) struct Scratch {
     /// Tentative or final distance (mm) per node; [`UNREACHED`] otherwise.
     slot: Vec<u32>,
     heap: radix_heap::RadixHeapMap<Reverse<u32>, u32>,
+    queue: Queue,
     /// Nodes reached by the last search (each once, in settling order).
     /// Empty after a `sweep`, which clears every distance on reset.
     pub reached: Vec<u32>,
@@ -89,6 +96,7 @@ impl Scratch {
         Scratch {
             slot: vec![UNREACHED; n],
             heap: radix_heap::RadixHeapMap::new(),
+            queue: Queue::default(),
             reached: Vec::new(),
             swept: false,
             buckets: Vec::new(),
@@ -108,7 +116,6 @@ impl Scratch {
                 self.slot[v as usize] = UNREACHED;
             }
         }
-        self.heap.clear();
         self.reached.clear();
         self.swept = false;
     }
@@ -282,11 +289,59 @@ fn bounded_mm(
     let Scratch {
         slot,
         heap,
+        queue,
         reached,
         ..
     } = scratch;
-    seed(slot, sources, limit, |v, d| heap.push(Reverse(d), v));
-    while let Some((Reverse(dist), node)) = heap.pop() {
+    // Few sources: a narrow front, a few entries per band of the bucket
+    // queue. Many (a category's every facility): a wide front, thousands
+    // per band, which the radix heap orders faster than a band's heap.
+    let seeds: Vec<(u32, u32)> = sources.into_iter().collect();
+    if seeds.len() <= BANDED_SOURCES {
+        queue.start(limit);
+        settle(graph, slot, reached, queue, seeds, limit);
+    } else {
+        heap.clear();
+        settle(graph, slot, reached, heap, seeds, limit);
+    }
+}
+
+/// Searches from up to this many sources use the bucket queue ([`Queue`]),
+/// others the radix heap.
+const BANDED_SOURCES: usize = 64;
+
+/// What Dijkstra needs of its priority queue: entries (distance, node)
+/// taken out least first, each pop at least the last.
+trait Monotone {
+    fn push(&mut self, dist: u32, node: u32);
+    fn pop(&mut self) -> Option<(u32, u32)>;
+}
+
+impl Monotone for radix_heap::RadixHeapMap<Reverse<u32>, u32> {
+    #[inline]
+    fn push(&mut self, dist: u32, node: u32) {
+        radix_heap::RadixHeapMap::push(self, Reverse(dist), node);
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<(u32, u32)> {
+        radix_heap::RadixHeapMap::pop(self).map(|(Reverse(d), v)| (d, v))
+    }
+}
+
+/// Dijkstra from `seeds` (node, whole millimetres) up to `limit` over a
+/// cleared `slot`, listing the settled nodes in `reached`.
+#[inline]
+fn settle(
+    graph: Adjacency<'_>,
+    slot: &mut [u32],
+    reached: &mut Vec<u32>,
+    queue: &mut impl Monotone,
+    seeds: Vec<(u32, u32)>,
+    limit: u32,
+) {
+    seed(slot, seeds, limit, |v, d| queue.push(d, v));
+    while let Some((dist, node)) = queue.pop() {
         if dist > slot[node as usize] {
             continue;
         }
@@ -295,8 +350,90 @@ fn bounded_mm(
             let nd = dist.saturating_add(len);
             if nd <= limit && nd < slot[w as usize] {
                 slot[w as usize] = nd;
-                heap.push(Reverse(nd), w);
+                queue.push(nd, w);
             }
+        }
+    }
+}
+
+/// Most buckets a [`Queue`] keeps: the band width grows for larger limits.
+const QUEUE_BUCKETS: u32 = 4096;
+
+/// A monotone priority queue of (distance, node) for distances up to a
+/// limit: entries go to the bucket of their distance band (1.024 m wide,
+/// wider for limits beyond 4 km so that there are at most
+/// [`QUEUE_BUCKETS`]), and the band being popped is a binary heap, so pops
+/// come out in exact (distance, node) order. Each pop must be at least the
+/// last one popped, as in Dijkstra. Buckets keep their capacity between
+/// searches.
+#[derive(Debug, Clone, Default)]
+struct Queue {
+    /// Distance band of an entry: `distance >> shift`.
+    shift: u32,
+    /// Entries of the bands after the current one.
+    buckets: Vec<Vec<Reverse<(u32, u32)>>>,
+    /// The current band's entries.
+    current: BinaryHeap<Reverse<(u32, u32)>>,
+    /// The current band.
+    band: usize,
+    /// One past the last band that may hold entries.
+    end: usize,
+}
+
+impl Queue {
+    /// Empty the queue for distances up to `limit`.
+    fn start(&mut self, limit: u32) {
+        self.shift = 10;
+        while limit >> self.shift >= QUEUE_BUCKETS {
+            self.shift += 1;
+        }
+        let n = (limit >> self.shift) as usize + 1;
+        if self.buckets.len() < n {
+            self.buckets.resize_with(n, Vec::new);
+        }
+        for b in &mut self.buckets[self.band..self.end.max(self.band)] {
+            b.clear();
+        }
+        self.current.clear();
+        self.band = 0;
+        self.end = 0;
+    }
+}
+
+impl Monotone for Queue {
+    /// Queue `node` at `dist` (within the limit given to [`Queue::start`],
+    /// and not less than the last pop).
+    #[inline]
+    fn push(&mut self, dist: u32, node: u32) {
+        let b = (dist >> self.shift) as usize;
+        if b == self.band {
+            self.current.push(Reverse((dist, node)));
+        } else {
+            self.buckets[b].push(Reverse((dist, node)));
+            self.end = self.end.max(b + 1);
+        }
+    }
+
+    /// The least entry, taken out.
+    #[inline]
+    fn pop(&mut self) -> Option<(u32, u32)> {
+        loop {
+            if let Some(Reverse(e)) = self.current.pop() {
+                return Some(e);
+            }
+            let mut b = self.band + 1;
+            while b < self.end && self.buckets[b].is_empty() {
+                b += 1;
+            }
+            if b >= self.end {
+                return None;
+            }
+            self.band = b;
+            let next = std::mem::take(&mut self.buckets[self.band]);
+            // The heap's empty buffer goes back as the bucket, so both
+            // keep their capacity.
+            let spent = std::mem::replace(&mut self.current, BinaryHeap::from(next));
+            self.buckets[self.band] = spent.into_vec();
         }
     }
 }
@@ -456,6 +593,62 @@ where
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// The bucket queue pops exactly what a binary heap pops, (distance,
+    /// node) least first, for Dijkstra-like use (pushes never below the
+    /// last pop), over many limits (band widths) on one reused queue.
+    #[test]
+    fn bucket_queue_pops_in_heap_order() {
+        let mut rng = crate::testing::Rng(0xB0C4E7);
+        let mut q = Queue::default();
+        for round in 0..300 {
+            let limit = match round % 4 {
+                0 => 1 + (rng.next_u64() % 5_000) as u32,
+                1 => 1 + (rng.next_u64() % 3_000_000) as u32,
+                2 => u32::MAX - 1,
+                _ => (rng.next_u64() % 100) as u32,
+            };
+            q.start(limit);
+            let mut heap = BinaryHeap::new();
+            let mut last = 0u32;
+            let mut pushed = 0;
+            let push = |q: &mut Queue, heap: &mut BinaryHeap<_>, d: u32, v: u32| {
+                q.push(d, v);
+                heap.push(Reverse((d, v)));
+            };
+            for _ in 0..rng.next_u64() % 5 {
+                let d = (rng.next_u64() % (u64::from(limit) + 1)) as u32;
+                push(&mut q, &mut heap, d, (rng.next_u64() % 50) as u32);
+            }
+            loop {
+                let got = q.pop();
+                let want = heap.pop().map(|Reverse(e)| e);
+                assert_eq!(got, want, "round {round}, limit {limit}");
+                let Some((d, _)) = got else { break };
+                assert!(d >= last);
+                last = d;
+                // A few pushes at or after the pop, within the limit.
+                for _ in 0..rng.next_u64() % 3 {
+                    if pushed > 2_000 {
+                        break;
+                    }
+                    let span = u64::from(limit - d) + 1;
+                    let step = match rng.next_u64() % 3 {
+                        0 => 0,
+                        1 => rng.next_u64() % span.min(2_000),
+                        _ => rng.next_u64() % span,
+                    };
+                    push(
+                        &mut q,
+                        &mut heap,
+                        d + step as u32,
+                        (rng.next_u64() % 50) as u32,
+                    );
+                    pushed += 1;
+                }
+            }
+        }
+    }
 
     /// Results come in item order, and no more states are made than there
     /// are threads (each is reused, whatever it held).

@@ -210,9 +210,11 @@ fn check_search(
 }
 
 fn random_sources(rng: &mut Rng, n: usize) -> Vec<(u32, f64)> {
-    let k = match rng.range(0, 10) {
+    let k = match rng.range(0, 11) {
         0 => 0,
         1..=5 => 1,
+        // More than `search::BANDED_SOURCES`: the radix heap's searches.
+        10 => rng.range(65, 90),
         _ => rng.range(2, 6),
     };
     let mut sources: Vec<(u32, f64)> = (0..k)

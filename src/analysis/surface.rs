@@ -680,9 +680,9 @@ pub(crate) fn fill_tiled_many(
         .map(|&(t, a, b)| {
             let (tx, ty) = (t as usize % tiles_x, t as usize / tiles_x);
             let cells = fill_tile(&grid, tile, (tx, ty), &pairs[a..b], &reached, walks, s);
-            let per_walk = cells
-                .chunks(tile * tile)
-                .map(|cells| in_minutes(cells, s))
+            let nw = walks.len();
+            let per_walk = (0..nw)
+                .map(|k| in_minutes(cells[k..].iter().step_by(nw).copied(), s))
                 .collect();
             (t, per_walk)
         })
@@ -716,11 +716,10 @@ pub(crate) fn fill_tiled_many(
 
 /// A tile's walks (metres) as minutes, `NaN` beyond the limit; `None`
 /// when no cell is within it.
-fn in_minutes(cells: &[f64], s: &SurfaceSettings) -> Tile {
+fn in_minutes(cells: impl Iterator<Item = f64>, s: &SurfaceSettings) -> Tile {
     let mut any = false;
     let out: Box<[f32]> = cells
-        .iter()
-        .map(|&v| {
+        .map(|v| {
             if v <= s.limit_m {
                 any = true;
                 (v / s.metres_per_minute) as f32
@@ -733,7 +732,8 @@ fn in_minutes(cells: &[f64], s: &SurfaceSettings) -> Tile {
 }
 
 /// The walks (metres, infinite when none) of the cells of tile `at` for
-/// each of `walks` (one run of `tile * tile` cells each) from the items
+/// each of `walks` (cell by cell, the walks of a cell side by side, so
+/// that lowering a cell for every walk touches one cache line) from the items
 /// of `pairs`, segment by segment: a cell takes, from each segment within
 /// `r` of it, the first point of the segment within `r` walked on through
 /// the first end and the last one walked on through the last end. Values
@@ -753,25 +753,32 @@ fn fill_tile(
 ) -> Vec<f64> {
     let n = tile * tile;
     let r = s.radius_m.max(0.0);
-    let mut cells = vec![f64::INFINITY; n * walks.len()];
+    let nw = walks.len();
+    let mut cells = vec![f64::INFINITY; n * nw];
     let window = TileWindow::new(grid, tile, at.0, at.1);
     let mut back = Vec::new();
-    // Per walk: the walks on from the item's first and last points.
-    let mut ends = vec![(f64::INFINITY, f64::INFINITY); walks.len()];
+    // Per walk that reaches the item: its index and the walks on from the
+    // item's first and last points (the others would lower no cell).
+    let mut ends: Vec<(usize, f64, f64)> = Vec::with_capacity(walks.len());
     for &(_, idx) in pairs {
         let it = &reached.items[idx as usize];
-        for (e, w) in ends.iter_mut().zip(walks) {
-            *e = (
-                walk_on(*w, it.first, s.limit_m),
-                walk_on(*w, it.last, s.limit_m),
-            );
+        ends.clear();
+        for (k, w) in walks.iter().enumerate() {
+            let first = walk_on(*w, it.first, s.limit_m);
+            let last = walk_on(*w, it.last, s.limit_m);
+            if first.is_finite() || last.is_finite() {
+                ends.push((k, first, last));
+            }
+        }
+        if ends.is_empty() {
+            continue;
         }
         let g = &reached.points[it.start as usize..it.end as usize];
         if g.len() == 1 {
             window.stamp(g[0], g[0], r, |cell, c| {
                 let d = crate::spatial::dist(g[0], c);
                 if d <= r {
-                    lower(&mut cells, n, &ends, cell, |first, _| first + d);
+                    lower(&mut cells, nw, &ends, cell, |first, _| first + d);
                 }
             });
             continue;
@@ -787,7 +794,7 @@ fn fill_tile(
                 };
                 let on_first = (acc + t0 * len) * it.scale;
                 let on_last = (ahead + (1.0 - t1) * len) * it.scale;
-                lower(&mut cells, n, &ends, cell, |first, last| {
+                lower(&mut cells, nw, &ends, cell, |first, last| {
                     let mut best = f64::INFINITY;
                     if first.is_finite() {
                         best = first + on_first;
@@ -804,19 +811,20 @@ fn fill_tile(
     cells
 }
 
-/// Lower cell `cell` of each walk's run of `n` cells to `value(first,
-/// last)` of that walk's `ends`.
+/// Lower cell `cell` (of `nw` walks side by side) of each walk `k` of
+/// `ends` to `value(first, last)` of that walk.
 #[inline]
 fn lower(
     cells: &mut [f64],
-    n: usize,
-    ends: &[(f64, f64)],
+    nw: usize,
+    ends: &[(usize, f64, f64)],
     cell: usize,
     value: impl Fn(f64, f64) -> f64,
 ) {
-    for (k, &(first, last)) in ends.iter().enumerate() {
+    let of_cell = &mut cells[cell * nw..(cell + 1) * nw];
+    for &(k, first, last) in ends {
         let v = value(first, last);
-        let slot = &mut cells[k * n + cell];
+        let slot = &mut of_cell[k];
         if v < *slot {
             *slot = v;
         }

@@ -480,7 +480,8 @@ mod tests {
         ];
         let mut fw = FeatureWriter::start(&mut s, &[]).unwrap();
         fw.feature(&g, &rows[0]).unwrap();
-        fw.features_par(2, |i| (None, rows[i + 1].clone())).unwrap();
+        fw.features_par(2, |i| (None::<&Geometry<f64>>, rows[i + 1].clone()))
+            .unwrap();
         fw.finish().unwrap();
         let l = s.finish();
         assert_eq!(l.rows, 3);

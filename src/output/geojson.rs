@@ -238,6 +238,67 @@ fn write_rings<W: Write + ?Sized>(w: &mut W, p: &Polygon<f64>) -> io::Result<()>
     w.write_all(b"]")
 }
 
+/// Points of the polygons one task encodes when a multipolygon is large
+/// enough to be encoded in parallel (a city's walking band: millions).
+const POLYGON_RUN_POINTS: usize = 1 << 16;
+
+/// Runs of polygons encoded at once (and held in memory, about 1.3 MB of
+/// text per run) before they are written.
+const POLYGON_RUNS_AT_ONCE: usize = 16;
+
+/// The polygons of a multipolygon, `[[[x,y],...]],...` without the outer
+/// brackets. Large ones are cut into runs of about
+/// [`POLYGON_RUN_POINTS`] points, encoded in parallel into buffers a few
+/// runs at a time and written in order: the same bytes.
+fn write_polygons<W: Write + ?Sized>(w: &mut W, polygons: &[Polygon<f64>]) -> io::Result<()> {
+    let points = |p: &Polygon<f64>| {
+        p.exterior().0.len() + p.interiors().iter().map(|h| h.0.len()).sum::<usize>()
+    };
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    let (mut start, mut in_run) = (0, 0);
+    for (i, p) in polygons.iter().enumerate() {
+        in_run += points(p);
+        if in_run >= POLYGON_RUN_POINTS {
+            runs.push(start..i + 1);
+            (start, in_run) = (i + 1, 0);
+        }
+    }
+    if start < polygons.len() {
+        runs.push(start..polygons.len());
+    }
+    if runs.len() < 2 {
+        return write_polygon_run(w, polygons, 0..polygons.len());
+    }
+    for block in runs.chunks(POLYGON_RUNS_AT_ONCE) {
+        let bufs: Vec<io::Result<Vec<u8>>> = block
+            .par_iter()
+            .map(|r| {
+                let mut buf = Vec::with_capacity(POLYGON_RUN_POINTS * 24);
+                write_polygon_run(&mut buf, polygons, r.clone()).map(|()| buf)
+            })
+            .collect();
+        for buf in bufs {
+            w.write_all(&buf?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Polygons `run` of `polygons`, each after a comma but the first of all.
+fn write_polygon_run<W: Write + ?Sized>(
+    w: &mut W,
+    polygons: &[Polygon<f64>],
+    run: std::ops::Range<usize>,
+) -> io::Result<()> {
+    for i in run {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        write_rings(w, &polygons[i])?;
+    }
+    Ok(())
+}
+
 /// Write one geometry object.
 pub(crate) fn write_geometry<W: Write + ?Sized>(w: &mut W, g: &Geometry<f64>) -> io::Result<()> {
     match g {
@@ -275,12 +336,7 @@ pub(crate) fn write_geometry<W: Write + ?Sized>(w: &mut W, g: &Geometry<f64>) ->
         }
         Geometry::MultiPolygon(mp) => {
             w.write_all(br#"{"type":"MultiPolygon","coordinates":["#)?;
-            for (i, p) in mp.iter().enumerate() {
-                if i > 0 {
-                    w.write_all(b",")?;
-                }
-                write_rings(w, p)?;
-            }
+            write_polygons(w, &mp.0)?;
             w.write_all(b"]")?;
         }
         Geometry::Line(l) => {
@@ -430,11 +486,12 @@ impl<'a> FeatureWriter<'a> {
     /// [`FeatureWriter::feature_opt`] in a loop. Keys may be borrowed
     /// (`&str`), so a caller can name its columns once rather than per
     /// feature.
-    pub(crate) fn features_par<'g, K, V, F>(&mut self, n: usize, make: F) -> io::Result<()>
+    pub(crate) fn features_par<G, K, V, F>(&mut self, n: usize, make: F) -> io::Result<()>
     where
+        G: std::borrow::Borrow<Geometry<f64>>,
         K: AsRef<str> + Send,
         V: JsonValue,
-        F: Fn(usize) -> (Option<&'g Geometry<f64>>, Vec<(K, V)>) + Sync,
+        F: Fn(usize) -> (Option<G>, Vec<(K, V)>) + Sync,
     {
         const BLOCK: usize = 8192;
         const RUN: usize = 256;
@@ -446,7 +503,7 @@ impl<'a> FeatureWriter<'a> {
                 // then appending them took more time on a busy machine.
                 for i in 0..n {
                     let (g, props) = make(i);
-                    r.feature(g, &props.as_slice());
+                    r.feature(g.as_ref().map(|g| g.borrow()), &props.as_slice());
                 }
                 self.first &= n == 0;
                 return Ok(());
@@ -468,7 +525,7 @@ impl<'a> FeatureWriter<'a> {
                             buf.push(b',');
                         }
                         let (geometry, props) = make(i);
-                        encode_feature(&mut buf, geometry, &props)?;
+                        encode_feature(&mut buf, geometry.as_ref().map(|g| g.borrow()), &props)?;
                     }
                     Ok(buf)
                 })
@@ -1130,15 +1187,15 @@ pub(crate) fn write_isochrones<'w>(
     let props = |kind: &str, target: &str, facility: Value, minutes: f64, poly: &MultiPolygon| {
         // Traced outlines: edges about one cell long (see short_edged_area_m2).
         let area = crate::spatial::short_edged_area_m2(poly);
-        let p: Vec<(String, Value)> = vec![
-            ("kind".into(), json!(kind)),
-            ("target".into(), json!(target)),
-            ("facility_id".into(), facility),
-            ("minutes".into(), json!(minutes)),
-            ("limit_m".into(), json!(round(minutes * mpm, 2))),
-            ("buffer_m".into(), json!(st.isochrone_buffer_m)),
-            ("distance_method".into(), json!(study.mode().label())),
-            ("area_km2".into(), json!(round(area / 1e6, 4))),
+        let p: Vec<(&str, Value)> = vec![
+            ("kind", json!(kind)),
+            ("target", json!(target)),
+            ("facility_id", facility),
+            ("minutes", json!(minutes)),
+            ("limit_m", json!(round(minutes * mpm, 2))),
+            ("buffer_m", json!(st.isochrone_buffer_m)),
+            ("distance_method", json!(study.mode().label())),
+            ("area_km2", json!(round(area / 1e6, 4))),
         ];
         p
     };
@@ -1148,21 +1205,26 @@ pub(crate) fn write_isochrones<'w>(
             fw.feature(&g, &props("band", t.name(), Value::Null, *m, poly))?;
         }
     }
-    for (i, poly) in study.facility_isochrones.iter().enumerate() {
-        let Some(poly) = poly else { continue };
+    // One facility's walk can be thousands of points: encoded in parallel.
+    let drawn: Vec<(usize, &MultiPolygon)> = study
+        .facility_isochrones
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((i, p.as_ref()?)))
+        .collect();
+    fw.features_par(drawn.len(), |k| {
+        let (i, poly) = drawn[k];
         let f = &inputs.facilities[i];
         let g = Geometry::MultiPolygon(poly.clone());
-        fw.feature(
-            &g,
-            &props(
-                "facility",
-                f.category.as_str(),
-                json!(f.id),
-                st.minutes,
-                poly,
-            ),
-        )?;
-    }
+        let p = props(
+            "facility",
+            f.category.as_str(),
+            json!(f.id),
+            st.minutes,
+            poly,
+        );
+        (Some(g), p)
+    })?;
     fw.finish()
 }
 
@@ -1300,6 +1362,49 @@ pub(crate) fn write_units<'w>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A multipolygon large enough to be cut into runs (more than one
+    /// block of them) is written exactly as polygon by polygon.
+    #[test]
+    fn large_multipolygons_encode_in_parallel_to_the_same_bytes() {
+        // Squares with a hole, wound either way, enough points for several
+        // blocks of runs.
+        let mut rng = crate::testing::Rng(0x9E0);
+        let ring = |x: f64, y: f64, n: usize, ccw: bool| {
+            let mut pts: Vec<(f64, f64)> = (0..n)
+                .map(|k| {
+                    let a = std::f64::consts::TAU * k as f64 / n as f64;
+                    (x + a.cos() * 1e-3, y + a.sin() * 1e-3)
+                })
+                .collect();
+            if !ccw {
+                pts.reverse();
+            }
+            pts.push(pts[0]);
+            LineString::from(pts)
+        };
+        let polygons: Vec<Polygon<f64>> = (0..POLYGON_RUNS_AT_ONCE * 40)
+            .map(|i| {
+                let (x, y) = (116.0 + i as f64 * 0.01, 39.9 + rng.unit() * 0.1);
+                let n = 3 + rng.below(3600);
+                let hole = ring(x, y, 3 + rng.below(50), rng.chance(0.5));
+                Polygon::new(ring(x, y, n, rng.chance(0.5)), vec![hole])
+            })
+            .collect();
+        let points: usize = polygons
+            .iter()
+            .map(|p| p.exterior().0.len() + p.interiors()[0].0.len())
+            .sum();
+        assert!(points > POLYGON_RUNS_AT_ONCE * POLYGON_RUN_POINTS);
+        for take in [1, 7, 300, polygons.len()] {
+            let part = &polygons[..take];
+            let mut parallel = Vec::new();
+            write_polygons(&mut parallel, part).unwrap();
+            let mut one_by_one = Vec::new();
+            write_polygon_run(&mut one_by_one, part, 0..part.len()).unwrap();
+            assert!(parallel == one_by_one, "{take} polygons");
+        }
+    }
 
     /// The fast number writer gives exactly `Display`'s bytes.
     #[test]

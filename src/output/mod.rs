@@ -234,21 +234,50 @@ fn write_jobs(
     formats: Formats,
 ) -> Result<Vec<PathBuf>> {
     let progress = crate::progress::Counter::start("writing", jobs.len() as u64);
-    let results: Vec<Result<Vec<PathBuf>>> = jobs
-        .par_iter()
-        .with_max_len(1)
-        .map(|(name, f)| {
-            let r = write_named(dir, name, f.as_ref(), formats);
-            progress.add(1);
-            r
-        })
-        .collect();
+    // The largest files first, each taken by the next free thread, so that
+    // the longest one does not start last; results keep the jobs' order.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&j| writing_rank(jobs[j].0));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Result<Vec<PathBuf>>>>> =
+        jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    rayon::scope(|s| {
+        for _ in 0..rayon::current_num_threads().min(jobs.len()) {
+            s.spawn(|_| {
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&j) = order.get(k) else { break };
+                    let (name, f) = &jobs[j];
+                    let r = write_named(dir, name, f.as_ref(), formats);
+                    progress.add(1);
+                    *results[j].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                }
+            });
+        }
+    });
     progress.finish();
     let mut written = Vec::new();
     for r in results {
-        written.extend(r?);
+        let r = r.into_inner().unwrap_or_else(|e| e.into_inner());
+        written.extend(r.expect("every job ran")?);
     }
     Ok(written)
+}
+
+/// Where a file comes in the writing order: the ones that take longest
+/// (at a city's scale) first.
+fn writing_rank(name: &str) -> usize {
+    const LARGEST_FIRST: [&str; 5] = [
+        "isochrones.geojson",
+        "communities.geojson",
+        "network.geojson",
+        "facilities.geojson",
+        "gaps.geojson",
+    ];
+    LARGEST_FIRST
+        .iter()
+        .position(|&n| n == name)
+        .unwrap_or(LARGEST_FIRST.len())
 }
 
 /// Write all outputs of a run into `dir` (created if missing). Returns the
