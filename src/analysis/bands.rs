@@ -54,6 +54,9 @@ fn crossing(vin: f32, vout: f32, b: f32) -> f64 {
 struct Tracer<'a> {
     s: &'a Surface,
     stride: u64,
+    /// The least and the greatest band.
+    narrowest: f32,
+    widest: f32,
 }
 
 impl Tracer<'_> {
@@ -98,7 +101,11 @@ impl Tracer<'_> {
         for i in i0..i1 {
             let k = (i - i0) as usize;
             let v = [rows[0][k], rows[0][k + 1], rows[1][k + 1], rows[1][k]];
-            if v.iter().all(|x| x.is_nan()) {
+            // Inside every band or outside every band (nodata is outside;
+            // `min`/`max` skip NaN): no boundary crosses this square.
+            let lo = v.iter().fold(f32::INFINITY, |a, &x| a.min(x));
+            let hi = v.iter().fold(f32::NEG_INFINITY, |a, &x| a.max(x));
+            if lo > self.widest || (hi <= self.narrowest && !v.iter().any(|x| x.is_nan())) {
                 continue;
             }
             // Sides counter-clockwise: south, east, north, west.
@@ -144,11 +151,13 @@ impl Tracer<'_> {
 /// it: valid polygons in lon/lat, exteriors counter-clockwise, holes
 /// clockwise.
 pub fn trace(surface: &Surface, bands: &[f64]) -> Vec<MultiPolygon<f64>> {
+    let b32: Vec<f32> = bands.iter().map(|&b| b as f32).collect();
     let tr = Tracer {
         s: surface,
         stride: surface.grid.width as u64 + 2,
+        narrowest: b32.iter().fold(f32::INFINITY, |a, &b| a.min(b)),
+        widest: b32.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b)),
     };
-    let b32: Vec<f32> = bands.iter().map(|&b| b as f32).collect();
     let (tile, tiles_x, tiles_y) = surface.tiling();
     let (w, h) = (surface.grid.width as i64, surface.grid.height as i64);
     // Strips of `tile` rows of squares, south-west samples j in
@@ -254,6 +263,40 @@ fn simplify_ring(r: &[[f64; 2]], eps: f64) -> Vec<[f64; 2]> {
     if out.len() < 4 { r.to_vec() } else { out }
 }
 
+/// Sort `items` by `row` then `within` a row: counted into rows (one pass,
+/// no comparisons across rows), then each row sorted on its own. The
+/// grid's rows are few next to its crossings, so this is far cheaper than
+/// sorting them all by comparison; the order is the same for keys with no
+/// ties (side ids, crossings of distinct sides).
+fn sort_by_rows<T: Copy>(
+    items: &mut Vec<T>,
+    row: impl Fn(&T) -> usize,
+    within: impl Fn(&T, &T) -> std::cmp::Ordering,
+) {
+    let Some(n_rows) = items.iter().map(&row).max().map(|r| r + 1) else {
+        return;
+    };
+    let mut start = vec![0usize; n_rows + 1];
+    for it in items.iter() {
+        start[row(it) + 1] += 1;
+    }
+    for r in 0..n_rows {
+        start[r + 1] += start[r];
+    }
+    let mut at = start.clone();
+    // Every slot is overwritten: the rows' runs tile 0..len.
+    let mut sorted: Vec<T> = items.clone();
+    for it in items.iter() {
+        let r = row(it);
+        sorted[at[r]] = *it;
+        at[r] += 1;
+    }
+    for r in 0..n_rows {
+        sorted[start[r]..start[r + 1]].sort_unstable_by(&within);
+    }
+    *items = sorted;
+}
+
 /// No segment starts where this one ends.
 const NO_NEXT: u32 = u32::MAX;
 
@@ -261,13 +304,13 @@ const NO_NEXT: u32 = u32::MAX;
 /// most), the index of the segment starting at the side it ends on, or
 /// [`NO_NEXT`]: the segments' ends sorted and merged with their starts,
 /// one pass each instead of a binary search per segment.
-fn successors(segs: &[(EdgeId, EdgeId)]) -> Vec<u32> {
+fn successors(segs: &[(EdgeId, EdgeId)], row: impl Fn(EdgeId) -> usize) -> Vec<u32> {
     let mut ends: Vec<(EdgeId, u32)> = segs
         .par_iter()
         .enumerate()
         .map(|(k, s)| (s.1, k as u32))
         .collect();
-    ends.par_sort_unstable();
+    sort_by_rows(&mut ends, |e| row(e.0), |a, b| a.cmp(b));
     let mut next = vec![NO_NEXT; segs.len()];
     let mut at = 0;
     for (to, k) in ends {
@@ -283,8 +326,9 @@ fn successors(segs: &[(EdgeId, EdgeId)]) -> Vec<u32> {
 
 /// Link the segments of one band into rings, and the rings into polygons.
 fn polygons(tr: &Tracer<'_>, mut segs: Vec<(EdgeId, EdgeId)>, b: f32) -> MultiPolygon<f64> {
-    segs.par_sort_unstable();
-    let next = successors(&segs);
+    let row = |id: EdgeId| (id / 2 / tr.stride) as usize;
+    sort_by_rows(&mut segs, |s| row(s.0), |a, b| a.cmp(b));
+    let next = successors(&segs, row);
     let mut seen = vec![false; segs.len()];
     // Rings as (side ids), in order of their smallest side.
     let mut rings: Vec<Vec<EdgeId>> = Vec::new();
@@ -334,7 +378,7 @@ fn polygons(tr: &Tracer<'_>, mut segs: Vec<(EdgeId, EdgeId)>, b: f32) -> MultiPo
             }
         }
     }
-    row_cross.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    sort_by_rows(&mut row_cross, |c| c.0 as usize, |a, b| a.1.total_cmp(&b.1));
     let mut holes: Vec<(f64, u64, usize)> = west
         .iter()
         .enumerate()
@@ -387,4 +431,28 @@ fn polygons(tr: &Tracer<'_>, mut segs: Vec<(EdgeId, EdgeId)>, b: f32) -> MultiPo
         })
         .collect();
     MultiPolygon::new(polys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Rng;
+
+    /// Counting into rows then sorting each row gives the order of one
+    /// sort over (row, key), for distinct keys, empty input and one row.
+    #[test]
+    fn sorting_by_rows_equals_one_sort() {
+        let mut rng = Rng(0x50_2713);
+        for n in [0usize, 1, 2, 17, 1000, 20_000] {
+            let rows = 1 + rng.below(300);
+            let mut keys: Vec<(u64, u64)> = (0..n as u64)
+                .map(|k| (rng.below(rows) as u64, k * 7919 % 100_003))
+                .collect();
+            rng.shuffle(&mut keys);
+            let mut want = keys.clone();
+            want.sort_unstable();
+            sort_by_rows(&mut keys, |k| k.0 as usize, |a, b| a.1.cmp(&b.1));
+            assert_eq!(keys, want, "{n} keys in {rows} rows");
+        }
+    }
 }

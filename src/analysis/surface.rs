@@ -757,20 +757,17 @@ fn fill_tile(
     let mut cells = vec![f64::INFINITY; n * nw];
     let window = TileWindow::new(grid, tile, at.0, at.1);
     let mut back = Vec::new();
-    // Per walk that reaches the item: its index and the walks on from the
-    // item's first and last points (the others would lower no cell).
-    let mut ends: Vec<(usize, f64, f64)> = Vec::with_capacity(walks.len());
+    // Per walk: the walks on from the item's first and last points
+    // (infinite when it does not reach them).
+    let mut first = vec![f64::INFINITY; nw];
+    let mut last = vec![f64::INFINITY; nw];
     for &(_, idx) in pairs {
         let it = &reached.items[idx as usize];
-        ends.clear();
         for (k, w) in walks.iter().enumerate() {
-            let first = walk_on(*w, it.first, s.limit_m);
-            let last = walk_on(*w, it.last, s.limit_m);
-            if first.is_finite() || last.is_finite() {
-                ends.push((k, first, last));
-            }
+            first[k] = walk_on(*w, it.first, s.limit_m);
+            last[k] = walk_on(*w, it.last, s.limit_m);
         }
-        if ends.is_empty() {
+        if first.iter().chain(&last).all(|d| d.is_infinite()) {
             continue;
         }
         let g = &reached.points[it.start as usize..it.end as usize];
@@ -778,7 +775,8 @@ fn fill_tile(
             window.stamp(g[0], g[0], r, |cell, c| {
                 let d = crate::spatial::dist(g[0], c);
                 if d <= r {
-                    lower(&mut cells, nw, &ends, cell, |first, _| first + d);
+                    // Only the first end counts for a single point.
+                    lower(&mut cells[cell * nw..(cell + 1) * nw], &first, d, &first, d);
                 }
             });
             continue;
@@ -794,16 +792,8 @@ fn fill_tile(
                 };
                 let on_first = (acc + t0 * len) * it.scale;
                 let on_last = (ahead + (1.0 - t1) * len) * it.scale;
-                lower(&mut cells, nw, &ends, cell, |first, last| {
-                    let mut best = f64::INFINITY;
-                    if first.is_finite() {
-                        best = first + on_first;
-                    }
-                    if last.is_finite() {
-                        best = best.min(last + on_last);
-                    }
-                    best
-                });
+                let of_cell = &mut cells[cell * nw..(cell + 1) * nw];
+                lower(of_cell, &first, on_first, &last, on_last);
             });
             acc += len;
         }
@@ -811,20 +801,15 @@ fn fill_tile(
     cells
 }
 
-/// Lower cell `cell` (of `nw` walks side by side) of each walk `k` of
-/// `ends` to `value(first, last)` of that walk.
+/// Lower each walk's value of one cell (`of_cell`, the walks side by side)
+/// to the walk on through the item's first end (`first`, then `on_first`
+/// along the item) or its last end, whichever is less. An end a walk does
+/// not reach is infinite, and so is what it offers: no test needed, so
+/// the loop runs over all the walks at once (vectorised).
 #[inline]
-fn lower(
-    cells: &mut [f64],
-    nw: usize,
-    ends: &[(usize, f64, f64)],
-    cell: usize,
-    value: impl Fn(f64, f64) -> f64,
-) {
-    let of_cell = &mut cells[cell * nw..(cell + 1) * nw];
-    for &(k, first, last) in ends {
-        let v = value(first, last);
-        let slot = &mut of_cell[k];
+fn lower(of_cell: &mut [f64], first: &[f64], on_first: f64, last: &[f64], on_last: f64) {
+    for ((slot, &f), &l) in of_cell.iter_mut().zip(first).zip(last) {
+        let v = (f + on_first).min(l + on_last);
         if v < *slot {
             *slot = v;
         }
