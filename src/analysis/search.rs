@@ -8,9 +8,8 @@
 //! for searches from many a radix heap (`radix-heap`: a wide front puts
 //! thousands of entries in a band; integer keys that only grow, so pops
 //! cost amortised O(1) bucket moves), so a million-node search stays
-//! mostly in cache. Resetting costs the
-//! nodes the last search touched, so thousands of small searches
-//! allocate nothing.
+//! mostly in cache. Resetting costs the nodes the last search touched, so
+//! thousands of small searches allocate nothing.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
