@@ -259,6 +259,9 @@ pub struct Layer {
     /// One WKB geometry (WGS-84, the file's 7 decimals) per row, none
     /// for a null geometry; no rows for a table without geometry.
     pub wkb: Wkb,
+    /// The file's top-level members (name, notes, fitcircle...), in order;
+    /// none for a table.
+    pub members: Vec<(String, serde_json::Value)>,
 }
 
 /// Collects the features a writer emits into columns.
@@ -289,6 +292,13 @@ impl Rows for ColumnSink {
         append_file_wkb(&mut self.layer.wkb.data, geometry);
         self.layer.wkb.end_row();
         self.layer.rows += 1;
+    }
+
+    fn members(&mut self, members: &[(&str, serde_json::Value)]) {
+        self.layer.members = members
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), v.clone()))
+            .collect();
     }
 }
 
@@ -459,6 +469,7 @@ fn csv_layer(name: LayerName, fill: &super::Fill) -> Result<Layer> {
         rows,
         columns,
         wkb: Wkb::default(),
+        members: Vec::new(),
     })
 }
 

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::{Value, json};
 
+use super::columns::{Layer, Values};
 use super::geojson::FeatureWriter;
 use super::schema::{ColumnKind, declared};
 use crate::crs::Crs;
@@ -361,8 +362,14 @@ fn collection_geometry_type(c: &Collection) -> GeometryType {
 /// The header's metadata: the collection's top-level members as JSON, and
 /// how many features were left out for having no geometry.
 fn fgb_metadata(c: &Collection) -> io::Result<String> {
-    let mut members: serde_json::Map<String, Value> = c.members.iter().cloned().collect();
     let left_out = c.features.iter().filter(|f| f.geometry.is_none()).count();
+    metadata_of(&c.members, left_out)
+}
+
+/// [`fgb_metadata`] of top-level `members` and `left_out` features without
+/// geometry.
+fn metadata_of(members: &[(String, Value)], left_out: usize) -> io::Result<String> {
+    let mut members: serde_json::Map<String, Value> = members.iter().cloned().collect();
     if left_out > 0 {
         members.insert(
             "fitcircle_fgb_left_out".into(),
@@ -373,6 +380,89 @@ fn fgb_metadata(c: &Collection) -> io::Result<String> {
         );
     }
     serde_json::to_string(&Value::Object(members)).map_err(fgb_err)
+}
+
+/// Write a layer of typed records (the features a file's writer emits,
+/// [`super::columns::layer`]) as FlatGeobuf in WGS-84, with a packed
+/// Hilbert R-tree spatial index (features in the index's order), one
+/// column per layer column (Bool, Long, Double or String, as the layer
+/// typed it), the file's top-level members in the header's metadata.
+/// Features with no geometry are left out, as in [`write_fgb`].
+pub(crate) fn write_layer_fgb(w: &mut dyn Write, l: &Layer, name: &str) -> io::Result<()> {
+    let located: Vec<(usize, &[u8])> = (0..l.wkb.len())
+        .filter_map(|i| Some((i, l.wkb.get(i)?)))
+        .collect();
+    let metadata = metadata_of(&l.members, l.rows - located.len())?;
+    let mut fgb = FgbWriter::create_with_options(
+        name,
+        layer_geometry_type(&located),
+        FgbWriterOptions {
+            write_index: true,
+            detect_type: false,
+            promote_to_multi: false,
+            crs: fgb_crs(Crs::Wgs84),
+            metadata: Some(&metadata),
+            ..Default::default()
+        },
+    )
+    .map_err(fgb_err)?;
+    for c in &l.columns {
+        let t = match c.values {
+            Values::Bool(_) => ColumnType::Bool,
+            Values::Int(_) => ColumnType::Long,
+            Values::Float(_) => ColumnType::Double,
+            Values::Text(_) => ColumnType::String,
+        };
+        fgb.add_column(&c.name, t, |_, col| col.nullable = true);
+    }
+    for (i, wkb) in located {
+        fgb.add_feature_geom(geozero::wkb::Wkb(wkb), |fw| {
+            for (k, c) in l.columns.iter().enumerate() {
+                let value = match &c.values {
+                    Values::Bool(v) => v[i].map(ColumnValue::Bool),
+                    Values::Int(v) => v[i].map(ColumnValue::Long),
+                    Values::Float(v) => (!v[i].is_nan()).then_some(ColumnValue::Double(v[i])),
+                    Values::Text(t) => t.get(i).map(ColumnValue::String),
+                };
+                if let Some(value) = value {
+                    // The feature writer only appends bytes; it cannot fail.
+                    let _ = fw.property(k, &c.name, &value);
+                }
+            }
+        })
+        .map_err(fgb_err)?;
+    }
+    fgb.write(w).map_err(fgb_err)
+}
+
+/// The geometry type shared by every WKB geometry (type code after the
+/// byte-order byte, ISO WKB without Z or M), else `Unknown`.
+fn layer_geometry_type(located: &[(usize, &[u8])]) -> GeometryType {
+    let code = |wkb: &[u8]| -> Option<u32> {
+        let b: [u8; 4] = wkb.get(1..5)?.try_into().ok()?;
+        Some(if wkb[0] == 1 {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+    };
+    let mut codes = located.iter().map(|(_, w)| code(w));
+    let Some(Some(first)) = codes.next() else {
+        return GeometryType::Unknown;
+    };
+    if !codes.all(|c| c == Some(first)) {
+        return GeometryType::Unknown;
+    }
+    match first {
+        1 => GeometryType::Point,
+        2 => GeometryType::LineString,
+        3 => GeometryType::Polygon,
+        4 => GeometryType::MultiPoint,
+        5 => GeometryType::MultiLineString,
+        6 => GeometryType::MultiPolygon,
+        7 => GeometryType::GeometryCollection,
+        _ => GeometryType::Unknown,
+    }
 }
 
 /// EPSG:4326, or the name of a Chinese offset CRS (no EPSG code exists for
@@ -417,6 +507,80 @@ fn column_value<'v>(v: &'v Value, t: ColumnType, text: &'v mut String) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A layer of typed records as FlatGeobuf: a spatial index GDAL and
+    /// the reader use (a box selects exactly the points inside it),
+    /// every located row once with its typed values, the row without a
+    /// geometry left out and counted in the metadata.
+    #[test]
+    fn typed_layer_fgb_has_an_index_and_every_located_row() {
+        use super::super::columns::ColumnSink;
+        use flatgeobuf::{FallibleStreamingIterator, FeatureProperties, FgbReader};
+        let mut sink = ColumnSink::default();
+        let mut fw = FeatureWriter::start(&mut sink, &[("name", json!("t"))]).unwrap();
+        let pts: Vec<(f64, f64)> = (0..400)
+            .map(|k| {
+                (
+                    116.0 + (k % 20) as f64 * 0.01,
+                    39.0 + (k / 20) as f64 * 0.01,
+                )
+            })
+            .collect();
+        for (k, &(x, y)) in pts.iter().enumerate() {
+            let g = Geometry::Point(geo::Point::new(x, y));
+            let props = vec![
+                ("id", json!(format!("p{k}"))),
+                ("n", json!(k)),
+                ("ok", json!(k % 2 == 0)),
+            ];
+            fw.feature(&g, &props).unwrap();
+        }
+        fw.feature_opt(None, &[("id", json!("none"))]).unwrap();
+        fw.finish().unwrap();
+        let layer = sink.finish();
+        let mut bytes = Vec::new();
+        write_layer_fgb(&mut bytes, &layer, "t").unwrap();
+
+        let reader = FgbReader::open(std::io::Cursor::new(&bytes)).unwrap();
+        let header = reader.header();
+        assert!(header.index_node_size() > 0, "no spatial index");
+        assert_eq!(header.features_count(), 400);
+        assert!(
+            header
+                .metadata()
+                .unwrap()
+                .contains("fitcircle_fgb_left_out")
+        );
+        let mut all = reader.select_all().unwrap();
+        let mut seen = Vec::new();
+        while let Some(f) = all.next().unwrap() {
+            let id: String = f.property("id").unwrap();
+            let n: i64 = f.property("n").unwrap();
+            let ok: bool = f.property("ok").unwrap();
+            assert_eq!(id, format!("p{n}"));
+            assert_eq!(ok, n % 2 == 0);
+            seen.push(n);
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, (0..400).collect::<Vec<i64>>());
+
+        let (lo, hi) = ((116.025, 39.025), (116.075, 39.115));
+        let want: Vec<i64> = (0..400)
+            .filter(|&k| {
+                let (x, y) = pts[k as usize];
+                x >= lo.0 && x <= hi.0 && y >= lo.1 && y <= hi.1
+            })
+            .collect();
+        let reader = FgbReader::open(std::io::Cursor::new(&bytes)).unwrap();
+        let mut inside = reader.select_bbox(lo.0, lo.1, hi.0, hi.1).unwrap();
+        let mut got = Vec::new();
+        while let Some(f) = inside.next().unwrap() {
+            got.push(f.property::<i64>("n").unwrap());
+        }
+        got.sort_unstable();
+        assert!(!want.is_empty());
+        assert_eq!(got, want);
+    }
 
     const SAMPLE: &str = r#"{"type":"FeatureCollection","name":"x","fitcircle":{"b":1,"a":2},"features":[
 {"type":"Feature","properties":{"z":1,"a":"s","m":1.5,"n":null,"b":true},"geometry":{"type":"Point","coordinates":[116.4,39.9]}},

@@ -376,6 +376,10 @@ pub(crate) enum Sink<'a> {
 pub(crate) trait Rows {
     /// One feature: its geometry and its properties, in order.
     fn feature(&mut self, geometry: Option<&Geometry<f64>>, props: &dyn RowProps);
+
+    /// The collection's top-level members (name, notes...), before any
+    /// feature; ignored unless the sink keeps them.
+    fn members(&mut self, _members: &[(&str, Value)]) {}
 }
 
 /// A feature's properties, read by position (for [`Rows`]).
@@ -446,6 +450,10 @@ impl<'a> FeatureWriter<'a> {
                 sink: Sink::Json(w),
                 first: true,
             });
+        }
+        let mut sink = sink;
+        if let Sink::Rows(r) = &mut sink {
+            r.members(meta);
         }
         Ok(FeatureWriter { sink, first: true })
     }

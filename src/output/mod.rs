@@ -122,11 +122,37 @@ pub fn write_geojson(
     fill: &Fill,
     formats: Formats,
 ) -> Result<Vec<PathBuf>> {
+    write_geojson_with(dir, stem, fill, formats, &|_| None)
+}
+
+/// Typed records of a GeoJSON file by its stem ([`columns::layer`]), for
+/// the files whose writer can emit them; `None` for the others.
+type Typed<'a> = dyn Fn(&str) -> Option<Result<columns::Layer>> + Sync + 'a;
+
+/// [`write_geojson`], the `.fgb` written from the file's typed records
+/// (`typed`, with a spatial index) when it has them and no copy in
+/// another CRS is asked for; otherwise converted from the GeoJSON.
+fn write_geojson_with(
+    dir: &Path,
+    stem: &str,
+    fill: &Fill,
+    formats: Formats,
+    typed: &Typed<'_>,
+) -> Result<Vec<PathBuf>> {
     let path = dir.join(format!("{stem}.geojson"));
     let extra = formats.extra_crs.filter(|c| *c != Crs::Wgs84);
     if !formats.fgb && extra.is_none() {
         atomic::write_file(&path, fill)?;
         return Ok(vec![path]);
+    }
+    if extra.is_none() {
+        if let Some(layer) = typed(stem) {
+            atomic::write_file(&path, fill)?;
+            let layer = layer?;
+            let p = dir.join(format!("{stem}.fgb"));
+            atomic::write_file(&p, &|w| derived::write_layer_fgb(w, &layer, stem))?;
+            return Ok(vec![path, p]);
+        }
     }
     let mut bytes = Vec::new();
     fill(&mut bytes).map_err(|source| Error::Write {
@@ -166,8 +192,20 @@ pub fn write_geojson(
 /// Write one output file by the kind its name ends in: a GeoJSON with its
 /// companions, a CSV with its byte-order mark, or any other file as is.
 pub fn write_named(dir: &Path, name: &str, fill: &Fill, formats: Formats) -> Result<Vec<PathBuf>> {
+    write_named_with(dir, name, fill, formats, &|_| None)
+}
+
+/// [`write_named`] with the typed records of the GeoJSON files that have
+/// them ([`write_geojson_with`]).
+fn write_named_with(
+    dir: &Path,
+    name: &str,
+    fill: &Fill,
+    formats: Formats,
+    typed: &Typed<'_>,
+) -> Result<Vec<PathBuf>> {
     if let Some(stem) = name.strip_suffix(".geojson") {
-        return write_geojson(dir, stem, fill, formats);
+        return write_geojson_with(dir, stem, fill, formats, typed);
     }
     let path = dir.join(name);
     if name.ends_with(".csv") {
@@ -232,6 +270,7 @@ fn write_jobs(
     dir: &Path,
     jobs: &[(&'static str, Box<Fill<'_>>)],
     formats: Formats,
+    typed: &Typed<'_>,
 ) -> Result<Vec<PathBuf>> {
     let progress = crate::progress::Counter::start("writing", jobs.len() as u64);
     // The largest files first, each taken by the next free thread, so that
@@ -248,7 +287,7 @@ fn write_jobs(
                     let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(&j) = order.get(k) else { break };
                     let (name, f) = &jobs[j];
-                    let r = write_named(dir, name, f.as_ref(), formats);
+                    let r = write_named_with(dir, name, f.as_ref(), formats, typed);
                     progress.add(1);
                     *results[j].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
                 }
@@ -356,7 +395,20 @@ pub fn write_all(
             Box::new(|w| tables::write_graph_edges(w, study, cf)),
         ));
     }
-    let mut written = write_jobs(dir, &jobs, options.formats)?;
+    // The layers whose writers also emit typed records: their .fgb is
+    // written from those, not converted from the GeoJSON text.
+    let typed = |stem: &str| {
+        let name = match stem {
+            "communities" => columns::LayerName::Communities,
+            "facilities" => columns::LayerName::Facilities,
+            "units" => columns::LayerName::Units,
+            "isochrones" => columns::LayerName::Isochrones,
+            "gaps" => columns::LayerName::Gaps,
+            _ => return None,
+        };
+        Some(columns::layer(name, inputs, study, assessment, lang))
+    };
+    let mut written = write_jobs(dir, &jobs, options.formats, &typed)?;
     written.extend(write_surfaces(dir, study, options.formats)?);
     if options.formats.gpkg {
         let gpkg = write_gpkg_of(dir, "fitcircle.gpkg", &written)?;
