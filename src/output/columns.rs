@@ -334,6 +334,14 @@ impl ColumnSink {
     }
 }
 
+/// The typed records a file's writer emits into a sink of columns
+/// (`fill`), for the writers [`layer`] does not list (network.geojson).
+pub(crate) fn rows_of(fill: impl FnOnce(&mut ColumnSink) -> io::Result<()>) -> io::Result<Layer> {
+    let mut sink = ColumnSink::default();
+    fill(&mut sink)?;
+    Ok(sink.finish())
+}
+
 /// The layers and tables [`layer`] gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LayerName {

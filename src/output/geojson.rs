@@ -1134,13 +1134,12 @@ fn push_plan<'a>(props: &mut Props<'a>, study: &'a Study, f: &'a Facility, i: us
 /// the walking minutes to the nearest facility of each target at both ends
 /// (`minutes_<target>_from`, `_to`; null beyond the largest band) when the
 /// study kept them (`street_minutes`).
-pub(crate) fn write_network(w: &mut dyn Write, study: &Study) -> io::Result<()> {
+pub(crate) fn write_network<'w>(w: impl Into<Sink<'w>>, study: &Study) -> io::Result<()> {
+    let mut fw = FeatureWriter::start(w, &[("name", json!("network"))])?;
     let Some(graph) = study.graph() else {
-        let fw = FeatureWriter::start(w, &[("name", json!("network"))])?;
         return fw.finish();
     };
     let net = &graph.net;
-    let mut fw = FeatureWriter::start(w, &[("name", json!("network"))])?;
     for (e, edge) in net.edges.iter().enumerate() {
         let line = LineString::from(
             net.edge_geom(e)

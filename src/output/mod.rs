@@ -398,6 +398,13 @@ pub fn write_all(
     // The layers whose writers also emit typed records: their .fgb is
     // written from those, not converted from the GeoJSON text.
     let typed = |stem: &str| {
+        if stem == "network" {
+            let rows = columns::rows_of(|s| geojson::write_network(s, study));
+            return Some(rows.map_err(|source| Error::Write {
+                path: dir.join("network.geojson"),
+                source,
+            }));
+        }
         let name = match stem {
             "communities" => columns::LayerName::Communities,
             "facilities" => columns::LayerName::Facilities,
