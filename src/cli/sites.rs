@@ -222,11 +222,13 @@ pub fn write(
     let lang = report_options.lang;
     let staging = output::staging::Staging::begin(&run.out)?;
     let dir = staging.dir();
-    let mut written = output::write_named(
+    // sites.fgb from the sites' typed records, as analyze's layers.
+    let mut written = output::write_named_with(
         dir,
         "sites.geojson",
         &|w| output::sites::write_sites_geojson(w, plan),
         run.formats,
+        &|_| Some(output::columns::sites_layer(plan)),
     )?;
     let formulas = run.formats.csv_formulas;
     written.extend(output::write_named(

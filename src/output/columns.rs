@@ -335,7 +335,7 @@ impl ColumnSink {
 }
 
 /// The typed records a file's writer emits into a sink of columns
-/// (`fill`), for the writers [`layer`] does not list (network.geojson).
+/// (`fill`): [`layer`], [`sites_layer`] and network.geojson's.
 pub(crate) fn rows_of(fill: impl FnOnce(&mut ColumnSink) -> io::Result<()>) -> io::Result<Layer> {
     let mut sink = ColumnSink::default();
     fill(&mut sink)?;
@@ -371,15 +371,16 @@ pub fn layer(
     lang: Lang,
 ) -> Result<Layer> {
     use super::{geojson, scorecard, tables};
-    let mut sink = ColumnSink::default();
     let keep = CsvFormulas::Keep;
-    let done = match name {
-        LayerName::Communities => geojson::write_communities(&mut sink, inputs, study),
-        LayerName::Facilities => geojson::write_facilities(&mut sink, inputs, study),
-        LayerName::Units if inputs.units.is_empty() || study.catchments.is_none() => Ok(()),
-        LayerName::Units => geojson::write_units(&mut sink, inputs, study),
-        LayerName::Isochrones => geojson::write_isochrones(&mut sink, inputs, study),
-        LayerName::Gaps => scorecard::write_gaps_geojson(&mut sink, assessment),
+    let rows = match name {
+        LayerName::Communities => rows_of(|s| geojson::write_communities(s, inputs, study)),
+        LayerName::Facilities => rows_of(|s| geojson::write_facilities(s, inputs, study)),
+        LayerName::Units if inputs.units.is_empty() || study.catchments.is_none() => {
+            rows_of(|_| Ok(()))
+        }
+        LayerName::Units => rows_of(|s| geojson::write_units(s, inputs, study)),
+        LayerName::Isochrones => rows_of(|s| geojson::write_isochrones(s, inputs, study)),
+        LayerName::Gaps => rows_of(|s| scorecard::write_gaps_geojson(s, assessment)),
         LayerName::Summary => {
             return csv_layer(name, &|w| {
                 tables::write_summary(w, inputs, study, keep, lang)
@@ -391,19 +392,16 @@ pub fn layer(
             });
         }
     };
-    done.map_err(|source| in_memory(name, source))?;
-    Ok(sink.finish())
+    rows.map_err(|source| in_memory(name, source))
 }
 
 /// The features of sites.geojson (the sites, then their isochrones) as
 /// columns.
 pub fn sites_layer(plan: &crate::analysis::siting::SitePlan) -> Result<Layer> {
-    let mut sink = ColumnSink::default();
-    super::sites::sites_features(&mut sink, plan).map_err(|source| Error::Write {
+    rows_of(|s| super::sites::sites_features(s, plan)).map_err(|source| Error::Write {
         path: "sites.geojson (in memory)".into(),
         source,
-    })?;
-    Ok(sink.finish())
+    })
 }
 
 /// An error making `name` in memory, named like its file.

@@ -273,19 +273,7 @@ fn fgb_err<E: fmt::Display>(e: E) -> io::Error {
 pub fn write_fgb(w: &mut dyn Write, c: &Collection, layer: &str, crs: Crs) -> io::Result<()> {
     let (names, types) = columns(c);
     let metadata = fgb_metadata(c)?;
-    let mut fgb = FgbWriter::create_with_options(
-        layer,
-        collection_geometry_type(c),
-        FgbWriterOptions {
-            write_index: false,
-            detect_type: false,
-            promote_to_multi: false,
-            crs: fgb_crs(crs),
-            metadata: Some(&metadata),
-            ..Default::default()
-        },
-    )
-    .map_err(fgb_err)?;
+    let mut fgb = fgb_writer(layer, collection_geometry_type(c), crs, &metadata, false)?;
     for (name, t) in names.iter().zip(&types) {
         fgb.add_column(name, *t, |_, col| col.nullable = true);
     }
@@ -348,15 +336,44 @@ pub(crate) fn columns(c: &Collection) -> (Vec<&str>, Vec<ColumnType>) {
 /// The geometry type shared by every feature with a geometry, else
 /// `Unknown`.
 fn collection_geometry_type(c: &Collection) -> GeometryType {
-    let mut gtypes = c
-        .features
-        .iter()
-        .filter_map(|f| f.geometry.as_ref().map(geometry_type));
-    let first = gtypes.next();
-    match first {
-        Some(t) if gtypes.all(|u| u == t) => t,
+    shared_type(
+        c.features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref().map(geometry_type)),
+    )
+}
+
+/// The type all of `types` share, else `Unknown` (none, or mixed).
+fn shared_type(mut types: impl Iterator<Item = GeometryType>) -> GeometryType {
+    match types.next() {
+        Some(t) if types.all(|u| u == t) => t,
         _ => GeometryType::Unknown,
     }
+}
+
+/// A FlatGeobuf writer for layer `name` in `crs`, typed `gtype`, with
+/// `metadata` in its header, and a packed Hilbert R-tree when `index`
+/// (features then come in the index's order).
+fn fgb_writer<'a>(
+    name: &str,
+    gtype: GeometryType,
+    crs: Crs,
+    metadata: &'a str,
+    index: bool,
+) -> io::Result<FgbWriter<'a>> {
+    FgbWriter::create_with_options(
+        name,
+        gtype,
+        FgbWriterOptions {
+            write_index: index,
+            detect_type: false,
+            promote_to_multi: false,
+            crs: fgb_crs(crs),
+            metadata: Some(metadata),
+            ..Default::default()
+        },
+    )
+    .map_err(fgb_err)
 }
 
 /// The header's metadata: the collection's top-level members as JSON, and
@@ -393,19 +410,12 @@ pub(crate) fn write_layer_fgb(w: &mut dyn Write, l: &Layer, name: &str) -> io::R
         .filter_map(|i| Some((i, l.wkb.get(i)?)))
         .collect();
     let metadata = metadata_of(&l.members, l.rows - located.len())?;
-    let mut fgb = FgbWriter::create_with_options(
-        name,
-        layer_geometry_type(&located),
-        FgbWriterOptions {
-            write_index: true,
-            detect_type: false,
-            promote_to_multi: false,
-            crs: fgb_crs(Crs::Wgs84),
-            metadata: Some(&metadata),
-            ..Default::default()
-        },
-    )
-    .map_err(fgb_err)?;
+    // WKB type codes 1 to 7 are FlatGeobuf's geometry types.
+    let gtype = shared_type(located.iter().map(|(_, g)| match super::wkb::kind(g) {
+        Some(k @ 1..=7) => GeometryType(k as u8),
+        _ => GeometryType::Unknown,
+    }));
+    let mut fgb = fgb_writer(name, gtype, Crs::Wgs84, &metadata, true)?;
     for c in &l.columns {
         let t = match c.values {
             Values::Bool(_) => ColumnType::Bool,
@@ -433,36 +443,6 @@ pub(crate) fn write_layer_fgb(w: &mut dyn Write, l: &Layer, name: &str) -> io::R
         .map_err(fgb_err)?;
     }
     fgb.write(w).map_err(fgb_err)
-}
-
-/// The geometry type shared by every WKB geometry (type code after the
-/// byte-order byte, ISO WKB without Z or M), else `Unknown`.
-fn layer_geometry_type(located: &[(usize, &[u8])]) -> GeometryType {
-    let code = |wkb: &[u8]| -> Option<u32> {
-        let b: [u8; 4] = wkb.get(1..5)?.try_into().ok()?;
-        Some(if wkb[0] == 1 {
-            u32::from_le_bytes(b)
-        } else {
-            u32::from_be_bytes(b)
-        })
-    };
-    let mut codes = located.iter().map(|(_, w)| code(w));
-    let Some(Some(first)) = codes.next() else {
-        return GeometryType::Unknown;
-    };
-    if !codes.all(|c| c == Some(first)) {
-        return GeometryType::Unknown;
-    }
-    match first {
-        1 => GeometryType::Point,
-        2 => GeometryType::LineString,
-        3 => GeometryType::Polygon,
-        4 => GeometryType::MultiPoint,
-        5 => GeometryType::MultiLineString,
-        6 => GeometryType::MultiPolygon,
-        7 => GeometryType::GeometryCollection,
-        _ => GeometryType::Unknown,
-    }
 }
 
 /// EPSG:4326, or the name of a Chinese offset CRS (no EPSG code exists for

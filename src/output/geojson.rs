@@ -438,7 +438,10 @@ pub(crate) struct FeatureWriter<'a> {
 impl<'a> FeatureWriter<'a> {
     /// Start a collection; `meta` members (name, notes...) go before features.
     pub(crate) fn start(w: impl Into<Sink<'a>>, meta: &[(&str, Value)]) -> io::Result<Self> {
-        let sink = w.into();
+        let mut sink = w.into();
+        if let Sink::Rows(r) = &mut sink {
+            r.members(meta);
+        }
         if let Sink::Json(w) = sink {
             w.write_all(br#"{"type":"FeatureCollection""#)?;
             for (k, v) in meta {
@@ -450,10 +453,6 @@ impl<'a> FeatureWriter<'a> {
                 sink: Sink::Json(w),
                 first: true,
             });
-        }
-        let mut sink = sink;
-        if let Sink::Rows(r) = &mut sink {
-            r.members(meta);
         }
         Ok(FeatureWriter { sink, first: true })
     }

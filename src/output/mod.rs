@@ -127,7 +127,7 @@ pub fn write_geojson(
 
 /// Typed records of a GeoJSON file by its stem ([`columns::layer`]), for
 /// the files whose writer can emit them; `None` for the others.
-type Typed<'a> = dyn Fn(&str) -> Option<Result<columns::Layer>> + Sync + 'a;
+pub type Typed<'a> = dyn Fn(&str) -> Option<Result<columns::Layer>> + Sync + 'a;
 
 /// [`write_geojson`], the `.fgb` written from the file's typed records
 /// (`typed`, with a spatial index) when it has them and no copy in
@@ -196,8 +196,8 @@ pub fn write_named(dir: &Path, name: &str, fill: &Fill, formats: Formats) -> Res
 }
 
 /// [`write_named`] with the typed records of the GeoJSON files that have
-/// them ([`write_geojson_with`]).
-fn write_named_with(
+/// them, from which their `.fgb` is written ([`write_geojson_with`]).
+pub fn write_named_with(
     dir: &Path,
     name: &str,
     fill: &Fill,

@@ -95,6 +95,17 @@ fn size(g: &Geometry<f64>) -> Option<usize> {
     })
 }
 
+/// The geometry type code of a WKB geometry (1 Point ... 7
+/// GeometryCollection), read from the header [`header`] writes (either
+/// byte order); `None` for bytes too short to hold one.
+pub(crate) fn kind(wkb: &[u8]) -> Option<u32> {
+    let code: [u8; 4] = wkb.get(1..5)?.try_into().ok()?;
+    Some(match wkb[0] {
+        0 => u32::from_be_bytes(code),
+        _ => u32::from_le_bytes(code),
+    })
+}
+
 fn header(out: &mut Vec<u8>, kind: u32) {
     out.push(1);
     out.extend_from_slice(&kind.to_le_bytes());
