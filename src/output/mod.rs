@@ -196,7 +196,7 @@ pub fn write_named(dir: &Path, name: &str, fill: &Fill, formats: Formats) -> Res
 }
 
 /// [`write_named`] with the typed records of the GeoJSON files that have
-/// them, from which their `.fgb` is written ([`write_geojson_with`]).
+/// them, from which their `.fgb` is written (see [`write_geojson`]).
 pub fn write_named_with(
     dir: &Path,
     name: &str,
